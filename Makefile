@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make run` and `make test`. Installs are skipped when
+# pyproject.toml has not changed since the last one (stamp files in .venv/).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# torch first, pinned, so that no resolver ever reaches for a multi-GB CUDA build.
+TORCH := torch==2.13.0
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench eval lint clean install install-dev system-deps
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet $(TORCH)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev system-deps
+
+# Debian's chromium (browser tests) and ffmpeg (ffprobe for checking videos), only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: install
+	mkdir -p $(NUMBA_CACHE_DIR)
+	$(VENV)/bin/shotcaller ui
+
+test: install-dev
+	mkdir -p $(NUMBA_CACHE_DIR)
+	$(VENV)/bin/python -m pytest
+
+bench: install-dev
+	mkdir -p $(NUMBA_CACHE_DIR)
+	$(VENV)/bin/python -m benchmarks.run
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache

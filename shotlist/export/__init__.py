@@ -1,0 +1,53 @@
+"""Exporters and importers, one module per format, registered by name.
+
+A format is any object with a `name`, a file `suffix`, and `write(project, folder) -> bytes`;
+importers have `read(data: bytes, project) -> Project`. Built-ins register exactly as a plugin would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ShotcallerError
+from ..models import Project
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    write: Callable[[Project, Path], bytes]
+    read: Callable[[bytes, Project], Project] | None = None
+    description: str = ""
+
+
+_FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    _FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def get_format(name: str) -> Format:
+    _load_builtins()
+    try:
+        return _FORMATS[name.lower()]
+    except KeyError:
+        raise ShotcallerError(f"export format {name!r} is not supported; available: {', '.join(formats())}") from None
+
+
+def formats() -> list[str]:
+    _load_builtins()
+    return sorted(_FORMATS)
+
+
+def importable() -> list[str]:
+    _load_builtins()
+    return sorted(n for n, f in _FORMATS.items() if f.read)
+
+
+def _load_builtins() -> None:
+    from . import json_format  # noqa: F401  (registers itself)

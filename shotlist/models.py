@@ -1,0 +1,273 @@
+"""The domain: one typed model that the store, the agent's tools, the UI and every exporter share.
+
+Field descriptions are documentation for people *and* the LLM: they become the tool schema.
+The JSON form of `Project` is the public contract `shotcaller.project/1`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .errors import TimelineError
+
+SCHEMA_ID = "shotcaller.project/1"
+
+ShotSize = Literal[
+    "extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
+    "extreme close-up", "insert",
+]
+Angle = Literal["eye level", "low", "high", "overhead", "dutch", "pov", "over the shoulder", "worm's eye"]
+Movement = Literal[
+    "static", "push in", "pull out", "pan left", "pan right", "tilt up", "tilt down", "orbit",
+    "handheld", "crane up", "crane down", "tracking",
+]
+Transition = Literal["cut", "crossfade", "fade to black"]
+
+SHOT_SIZES: tuple[str, ...] = ShotSize.__args__  # type: ignore[attr-defined]
+ANGLES: tuple[str, ...] = Angle.__args__  # type: ignore[attr-defined]
+MOVEMENTS: tuple[str, ...] = Movement.__args__  # type: ignore[attr-defined]
+TRANSITIONS: tuple[str, ...] = Transition.__args__  # type: ignore[attr-defined]
+
+
+def new_shot_id() -> str:
+    """A short random id that stays with a shot through every revision."""
+    return "s" + secrets.token_hex(4)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# ---------------------------------------------------------------------------- song
+
+
+class Section(_Model):
+    start: float = Field(description="Start of the section, seconds from the top of the song.")
+    end: float = Field(description="End of the section, seconds.")
+    label: str = Field(description="intro, verse, chorus, bridge, outro, or a letter for a repeated part.")
+    energy: float = Field(ge=0, le=1, description="Loudness of the section relative to the song, 0..1.")
+
+
+class LyricLine(_Model):
+    time: float | None = Field(description="When the line is sung, seconds; null when the lyrics are untimed.")
+    text: str = Field(description="The words of the line.")
+    timed: bool = Field(default=True, description="False when the time was estimated, not given by an LRC.")
+
+
+class Song(_Model):
+    path: str = Field(description="The audio file; relative to the project folder inside a project.")
+    sha256: str = Field(description="Hash of the audio file's bytes: the analysis cache key.")
+    duration: float = Field(gt=0, description="Length of the song in seconds.")
+    sample_rate: int = Field(description="Sample rate of the audio file, Hz.")
+    tempo: float = Field(description="Estimated tempo, beats per minute.")
+    beats: list[float] = Field(default_factory=list, description="Beat times, seconds.")
+    bars: list[float] = Field(default_factory=list, description="Downbeat (bar line) times, seconds.")
+    sections: list[Section] = Field(default_factory=list, description="Song sections, contiguous.")
+    lyrics: list[LyricLine] = Field(default_factory=list, description="Lyric lines in order.")
+    energy: list[float] = Field(
+        default_factory=list, description="Loudness envelope (0..1), one value every `energy_hop` seconds."
+    )
+    energy_hop: float = Field(default=0.25, description="Seconds between two `energy` values.")
+    title: str | None = Field(default=None, description="Title from the file's tags or the LRC, if any.")
+
+    def section_at(self, t: float) -> Section | None:
+        for s in self.sections:
+            if s.start <= t < s.end:
+                return s
+        return self.sections[-1] if self.sections and t >= self.sections[-1].start else None
+
+
+# ---------------------------------------------------------------------------- intent
+
+
+class Constraints(_Model):
+    aspect: str = Field(default="16:9", description="Aspect ratio of the video, e.g. 16:9, 9:16, 1:1, 4:5.")
+    resolution: str = Field(default="1280x720", description="Output size as WIDTHxHEIGHT.")
+    fps: float = Field(default=24.0, gt=0, le=120, description="Frames per second of the video.")
+    notes: list[str] = Field(default_factory=list, description="Other constraints in the artist's words.")
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, v: str) -> str:
+        w, _, h = v.lower().partition("x")
+        if not (w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0):
+            raise ValueError(f"resolution must look like 1280x720, got {v!r}")
+        return f"{int(w)}x{int(h)}"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        w, h = self.resolution.split("x")
+        return int(w), int(h)
+
+
+class Brief(_Model):
+    logline: str = Field(default="", description="The concept in one sentence.")
+    meaning: str = Field(default="", description="What the song is about, in the artist's words.")
+    story: str = Field(default="", description="The story or progression the video follows.")
+    motifs: list[str] = Field(default_factory=list, description="Recurring images, objects, symbols.")
+    feeling: str = Field(default="", description="The emotional tone, mood, palette of feeling.")
+    palette: str = Field(default="", description="Colours and light.")
+    references: list[str] = Field(default_factory=list, description="Films, artists, videos that inspire it.")
+    why_generative: str = Field(
+        default="", description="Why this song needs generated video: what no camera could shoot."
+    )
+    constraints: Constraints = Field(default_factory=Constraints)
+
+
+class Character(_Model):
+    name: str = Field(description="Name used in prompts.")
+    description: str = Field(description="Look of the character, repeated in every prompt they appear in.")
+    seed: int | None = Field(default=None, description="Seed that keeps the character consistent.")
+
+
+class StyleBible(_Model):
+    look: str = Field(default="", description="Global look: medium, film stock, lighting, texture.")
+    characters: list[Character] = Field(default_factory=list)
+    negative_prompt: str = Field(default="", description="What no shot should show.")
+
+
+# ---------------------------------------------------------------------------- shots
+
+
+class Critique(_Model):
+    grounding: float = Field(default=0.0, description="How well the shot ties to its lyric, section and brief, 0..1.")
+    generic: bool = Field(default=False, description="The shot is close to a music-video cliché.")
+    camera_shootable: bool = Field(default=False, description="A phone camera could film this shot.")
+    notes: list[str] = Field(default_factory=list, description="Findings in plain words.")
+
+
+class Take(_Model):
+    id: str = Field(description="Take id, unique within the shot.")
+    seed: int
+    backend: str
+    model: str | None = None
+    path: str | None = Field(default=None, description="Rendered clip, relative to the project folder.")
+    status: Literal["pending", "done", "failed"] = "pending"
+    error: str | None = None
+    cache_key: str | None = None
+
+
+class Shot(_Model):
+    id: str = Field(default_factory=new_shot_id, description="Stable id; keep it when revising a shot.")
+    index: int = Field(default=0, description="1-based position in the shot list (filled in by the tool).")
+    start: float = Field(ge=0, description="Start time on the song, seconds.")
+    end: float = Field(gt=0, description="End time on the song, seconds.")
+    section: str = Field(default="", description="Label of the song section the shot sits in.")
+    lyric: str | None = Field(default=None, description="The lyric line(s) this shot carries, or null.")
+    shot_size: ShotSize = "medium"
+    angle: Angle = "eye level"
+    movement: Movement = "static"
+    lens: str = Field(default="35mm", description="Focal length or lens character, e.g. 24mm, anamorphic.")
+    subject: str = Field(default="", description="Who or what the shot is of.")
+    action: str = Field(default="", description="What happens in the shot.")
+    setting: str = Field(default="", description="Where it happens.")
+    prompt: str = Field(default="", description="Text prompt for the video model, concrete and visual.")
+    negative_prompt: str = Field(default="", description="What this shot must not show.")
+    reason: str = Field(default="", description="Why this shot serves the song: tie it to the lyric or intent.")
+    why_generative: str = Field(
+        default="", description="Why this shot needs generated video rather than a camera."
+    )
+    transition: Transition = Field(default="cut", description="How this shot goes into the next one.")
+    seed: int = Field(default_factory=lambda: secrets.randbelow(2**31), description="Generation seed.")
+    locked: bool = Field(default=False, description="Locked shots are not changed by revisions.")
+    takes: list[Take] = Field(default_factory=list)
+    picked_take: str | None = Field(default=None, description="Id of the take chosen for the cut.")
+    critique: Critique = Field(default_factory=Critique)
+
+    @field_validator("shot_size", "angle", "movement", "transition", mode="before")
+    @classmethod
+    def _normalise(cls, v: object, info) -> object:
+        """Accept 'Close up', 'push-in', 'PAN_LEFT': map to the canonical spelling."""
+        if not isinstance(v, str):
+            return v
+        options = {"shot_size": SHOT_SIZES, "angle": ANGLES, "movement": MOVEMENTS, "transition": TRANSITIONS}
+        key = " ".join(v.lower().replace("_", " ").replace("-", " ").split())
+        for option in options[info.field_name]:
+            if option.replace("-", " ") == key:
+                return option
+        return v
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def check_timeline(shots: list[Shot], duration: float, fps: float) -> None:
+    """Raise `TimelineError` naming the first shot that breaks an invariant.
+
+    Shots must be sorted, contiguous and cover 0 → `duration` with no gap or overlap, within one
+    frame at `fps`; durations must be positive and ids unique.
+    """
+    if not shots:
+        return
+    tol = 1.0 / fps + 1e-6
+    seen: dict[str, int] = {}
+    for n, shot in enumerate(shots, start=1):
+        if shot.id in seen:
+            raise TimelineError(f"shot {n} has id {shot.id!r}, already used by shot {seen[shot.id]}: ids must be unique")
+        seen[shot.id] = n
+        if shot.end - shot.start <= 0:
+            raise TimelineError(
+                f"shot {n} ({shot.id}) lasts {shot.end - shot.start:.3f}s ({shot.start:.3f}→{shot.end:.3f}): "
+                "durations must be positive"
+            )
+    if abs(shots[0].start) > tol:
+        raise TimelineError(f"shot 1 ({shots[0].id}) starts at {shots[0].start:.3f}s: the first shot must start at 0")
+    for n, (a, b) in enumerate(zip(shots, shots[1:]), start=2):
+        if b.start < a.start:
+            raise TimelineError(f"shot {n} ({b.id}) starts at {b.start:.3f}s, before shot {n - 1}: shots must be sorted")
+        gap = b.start - a.end
+        if abs(gap) > tol:
+            kind = "gap" if gap > 0 else "overlap"
+            raise TimelineError(
+                f"shot {n} ({b.id}) starts at {b.start:.3f}s but shot {n - 1} ends at {a.end:.3f}s: "
+                f"a {abs(gap):.3f}s {kind} (tolerance one frame, {tol:.3f}s)"
+            )
+    last = shots[-1]
+    if abs(last.end - duration) > tol:
+        raise TimelineError(
+            f"shot {len(shots)} ({last.id}) ends at {last.end:.3f}s but the song lasts {duration:.3f}s: "
+            "the last shot must end with the song"
+        )
+
+
+class ShotList(_Model):
+    """A whole shot list, as the agent proposes it."""
+
+    shots: list[Shot] = Field(description="Shots in order, covering the song from 0 to its end.")
+
+    def check(self, duration: float, fps: float) -> None:
+        check_timeline(self.shots, duration, fps)
+
+
+class Project(_Model):
+    """A song, the artist's intent, the look and the shot list: the `shotcaller.project/1` document."""
+
+    schema_: Literal["shotcaller.project/1"] = Field(default=SCHEMA_ID, alias="schema")
+    id: str = Field(description="Safe slug naming the project folder.")
+    title: str = Field(description="Title of the song / video.")
+    song: Song
+    brief: Brief = Field(default_factory=Brief)
+    style: StyleBible = Field(default_factory=StyleBible)
+    shots: list[Shot] = Field(default_factory=list)
+    version: int = Field(default=0, ge=0, description="Shot-list version this document is.")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _timeline(self) -> "Project":
+        check_timeline(self.shots, self.song.duration, self.brief.constraints.fps)
+        return self
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2)
+
+    def shot(self, ref: str | int) -> Shot:
+        """A shot by id or 1-based number; the error lists what exists."""
+        for n, s in enumerate(self.shots, start=1):
+            if s.id == ref or str(n) == str(ref):
+                return s
+        raise TimelineError(f"no shot {ref!r} in {self.id}: it has shots 1-{len(self.shots)}")

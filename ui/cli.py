@@ -1,0 +1,193 @@
+"""`shotcaller`: the command line. Front end only: it parses, calls `shotlist` / `assistant` /
+`generation`, and prints. A `ShotcallerError` becomes one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from shotlist.errors import ShotcallerError
+
+
+def _store():
+    from shotlist.store import ProjectStore
+
+    return ProjectStore()
+
+
+def _analyse_with(lyrics: str | None):
+    from shotlist.song import analyse_song
+
+    return lambda path: analyse_song(path, lyrics=lyrics)
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    from shotlist.song import analyse_song
+
+    song = analyse_song(args.song, lyrics=args.lyrics)
+    if args.json:
+        print(song.model_dump_json(indent=2))
+        return
+    from shotlist.lyrics import fmt_time
+
+    print(f"{Path(song.path).name}: {fmt_time(song.duration)} ({song.duration:.2f}s), {song.sample_rate} Hz")
+    print(f"tempo {song.tempo:.1f} BPM, {len(song.beats)} beats, {len(song.bars)} bars")
+    for s in song.sections:
+        print(f"  {fmt_time(s.start)}-{fmt_time(s.end)}  {s.label:<8} energy {s.energy:.2f}")
+    timed = sum(1 for line in song.lyrics if line.timed)
+    print(f"{len(song.lyrics)} lyric lines ({timed} timed)")
+
+
+def cmd_new(args: argparse.Namespace) -> None:
+    project = _store().create(args.song, _analyse_with(args.lyrics), title=args.title, lyrics_path=args.lyrics)
+    print(f"created {project.title!r}: {len(project.song.sections)} sections, {project.song.tempo:.1f} BPM")
+    print(project.id)
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    rows = _store().list()
+    if not rows:
+        print("no projects yet: shotcaller new --song SONG")
+    for r in rows:
+        print(f"{r.id:<32} v{r.version:<4} {r.shots:>3} shots  {r.duration:7.1f}s  {r.title}")
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    from shotlist.table import shot_table
+
+    project = _store().load(args.project)
+    print(f"{project.title} ({project.id}) version {project.version}")
+    print(shot_table(project))
+
+
+def cmd_undo(args: argparse.Namespace) -> None:
+    store = _store()
+    project = store.redo(args.project) if args.redo else store.undo(args.project)
+    print(f"{project.id} is at version {project.version} ({len(project.shots)} shots)")
+
+
+def cmd_recover(args: argparse.Namespace) -> None:
+    project = _store().recover(args.project)
+    print(f"{project.id} restored to version {project.version}")
+
+
+def cmd_delete(args: argparse.Namespace) -> None:
+    _store().delete(args.project)
+    print(f"deleted {args.project}")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from shotlist.export import get_format
+
+    store = _store()
+    project = store.load(args.project)
+    fmt = get_format(args.format)
+    data = fmt.write(project, store.folder(project.id))
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    out = Path(args.out) if args.out else store.folder(project.id) / "exports" / f"{project.id}{fmt.suffix}"
+    from shotlist.store import write_atomic
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, data)
+    print(out)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from shotlist.export import get_format, importable
+
+    path = Path(args.file)
+    name = args.format or path.suffix.lstrip(".").lower()
+    fmt = get_format(name)
+    if fmt.read is None:
+        raise ShotcallerError(f"{name} files cannot be imported; importable: {', '.join(importable())}")
+    if not path.is_file():
+        raise ShotcallerError(f"{args.file!r} does not exist")
+    store = _store()
+    project = store.load(args.project)
+    saved = store.save(fmt.read(path.read_bytes(), project))
+    print(f"imported {len(saved.shots)} shots into {saved.id}: version {saved.version}")
+
+
+def cmd_ui(args: argparse.Namespace) -> None:
+    print("The Gradio studio is not built yet (issue 5). Meanwhile: shotcaller new / show / export.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shotcaller", description="Concept-to-video assistant for musicians.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="analyse a song: tempo, beats, bars, sections, lyrics")
+    p.add_argument("song")
+    p.add_argument("--lyrics", help="LRC or plain-text lyrics")
+    p.add_argument("--json", action="store_true", help="print the Song as JSON")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("new", help="create a project from a song; prints its id last")
+    p.add_argument("--song", required=True)
+    p.add_argument("--lyrics")
+    p.add_argument("--title")
+    p.set_defaults(func=cmd_new)
+
+    sub.add_parser("list", help="list projects").set_defaults(func=cmd_list)
+
+    for name, func, text in (
+        ("show", cmd_show, "show a project's shot list"),
+        ("recover", cmd_recover, "restore project.json from the last good version"),
+        ("delete", cmd_delete, "delete a project"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("project", help="project id or folder")
+        p.set_defaults(func=func)
+
+    for name, redo in (("undo", False), ("redo", True)):
+        p = sub.add_parser(name, help=f"{name} the last shot-list change")
+        p.add_argument("project")
+        p.set_defaults(func=cmd_undo, redo=redo)
+
+    p = sub.add_parser("export", help="export the shot list")
+    p.add_argument("project")
+    p.add_argument("--format", "-f", default="json")
+    p.add_argument("--out", "-o", help="file to write, or - for stdout (default: the project's exports/)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a shot list into a project (a new version)")
+    p.add_argument("project")
+    p.add_argument("file")
+    p.add_argument("--format", help="default: from the file's extension")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("ui", help="start the studio")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from shotlist.paths import numba_cache
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache()))
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except ShotcallerError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; saved work is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
