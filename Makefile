@@ -6,7 +6,6 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # torch first, pinned, so that no resolver ever reaches for a multi-GB CUDA build.
 TORCH := torch==2.13.0
-export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -21,6 +20,7 @@ $(PY):
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install --quiet $(TORCH)
 	$(PIP) install --quiet -e .
+	$(PY) -m shotlist.warmup
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
@@ -42,15 +42,12 @@ system-deps:
 	fi
 
 run: install
-	mkdir -p $(NUMBA_CACHE_DIR)
 	$(VENV)/bin/shotcaller ui
 
 test: install-dev
-	mkdir -p $(NUMBA_CACHE_DIR)
 	$(VENV)/bin/python -m pytest
 
 bench: install-dev
-	mkdir -p $(NUMBA_CACHE_DIR)
 	$(VENV)/bin/python -m benchmarks.run
 
 lint: install-dev

@@ -219,6 +219,7 @@ def check_timeline(shots: list[Shot], duration: float, fps: float) -> None:
     for n, (a, b) in enumerate(zip(shots, shots[1:]), start=2):
         if b.start < a.start:
             raise TimelineError(f"shot {n} ({b.id}) starts at {b.start:.3f}s, before shot {n - 1}: shots must be sorted")
+    for n, (a, b) in enumerate(zip(shots, shots[1:]), start=2):
         gap = b.start - a.end
         if abs(gap) > tol:
             kind = "gap" if gap > 0 else "overlap"
@@ -258,7 +259,7 @@ class Project(_Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     @model_validator(mode="after")
-    def _timeline(self) -> "Project":
+    def _timeline(self) -> Project:
         check_timeline(self.shots, self.song.duration, self.brief.constraints.fps)
         return self
 

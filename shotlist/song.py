@@ -24,11 +24,12 @@ from .lyrics import check_against_duration, read_lyrics, spread_untimed
 from .models import LyricLine, Section, Song
 from .paths import cache_dir
 
-ANALYSIS_VERSION = 3  # bump when the analysis changes, so cached results are recomputed
+ANALYSIS_VERSION = 5  # bump when the analysis changes, so cached results are recomputed
 SR = 22050
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
 STEADY_SHARE = 0.75  # share of tracked beats that must agree for the grid to replace them
+SECONDS_PER_SECTION = 14.0  # how many sections to look for: one per this many seconds
 MIN_SECTION = 4.0  # seconds: shorter segments merge into their neighbour
 DOUBLE_TEMPO_RATIO = 0.9  # prefer 2×T over T when its comb score is at least this share (and ≤ 200 BPM)
 
@@ -200,11 +201,17 @@ def find_sections(
     chroma = librosa.util.fix_length(np.repeat(chroma, 4, axis=1), size=mel_db.shape[1], axis=1)
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=13)
     feats = np.vstack([librosa.util.normalize(chroma, axis=0), (mfcc - mfcc.mean(1, keepdims=True)) / (mfcc.std(1, keepdims=True) + 1e-6)])
-    sync = librosa.util.sync(feats, bar_frames, aggregate=np.mean)
-    k = int(np.clip(round(duration / 22), 3, 12))
+    # columns of `sync` start at `starts[i]` (frame 0, then each bar line)
+    starts = librosa.util.fix_frames(bar_frames, x_min=0, x_max=mel_db.shape[1])[:-1]
+    if len(starts) > 1 and starts[1] < fps / 2:  # a sliver before the first bar line is no column
+        starts = np.delete(starts, 1)
+    sync = librosa.util.sync(feats, starts, aggregate=np.mean, pad=False)
+    k = int(np.clip(round(duration / SECONDS_PER_SECTION), 3, 16))
     k = min(k, sync.shape[1] - 1)
     bounds_idx = librosa.segment.agglomerative(sync, k)
-    inner = sorted(t for t in {_bar_time(bars, i) for i in bounds_idx if i > 0} if 0 < t < duration)
+    bar_times = np.asarray(bars)
+    changes = {float(bar_times[np.abs(bar_times - starts[i] / fps).argmin()]) for i in bounds_idx if i > 0}
+    inner = sorted(t for t in changes if 0 < t < duration)
     edges = [0.0]
     for t in inner:
         if t - edges[-1] >= MIN_SECTION:
@@ -221,10 +228,6 @@ def find_sections(
     labels = label_sections(vectors, seg_energy, [b - a for a, b in spans])
     return [Section(start=round(a, 4), end=round(b, 4), label=lab, energy=round(float(e), 3))
             for (a, b), lab, e in zip(spans, labels, seg_energy)]
-
-
-def _bar_time(bars: np.ndarray, i: int) -> float:
-    return float(bars[min(i, len(bars) - 1)])
 
 
 def label_sections(vectors: np.ndarray, energy: np.ndarray, lengths: list[float], same: float = 0.92) -> list[str]:
