@@ -114,6 +114,51 @@ def cmd_import(args: argparse.Namespace) -> None:
     print(f"imported {len(saved.shots)} shots into {saved.id}: version {saved.version}")
 
 
+def cmd_chat(args: argparse.Namespace) -> None:
+    from assistant.session import open_director
+    from shotlist.table import shot_table
+
+    store = _store()
+    director = open_director(store, args.project, args.llm)
+    interactive = sys.stdin.isatty()
+    print(f"[{director.provider}] chatting about {args.project}; /plan /show /critique /undo /quit")
+
+    def show(reply) -> None:
+        for step in reply.steps:
+            print(f"  · {step.splitlines()[0]}")
+        print(f"director> {reply.text}\n", flush=True)
+
+    opening = director.opening()
+    if opening:
+        show(opening)
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        command = line.strip().lower()
+        if not interactive and line.strip():
+            print(f"you> {line.strip()}")
+        try:
+            if command in ("/quit", "/exit"):
+                break
+            if command == "/show":
+                print(shot_table(store.load(args.project)))
+            elif command == "/critique":
+                print(director.tools.critique())
+            elif command == "/undo":
+                print(director.tools.undo())
+            elif command == "/plan":
+                for reply in director.plan():
+                    show(reply)
+            else:
+                for reply in director.turn(line):
+                    show(reply)
+        except ShotcallerError as e:  # the turn failed; the conversation and project are intact
+            print(f"error: {e}", file=sys.stderr)
+    print(f"saved {args.project} (version {store.load(args.project).version})")
+
+
 def cmd_ui(args: argparse.Namespace) -> None:
     print("The Gradio studio is not built yet (issue 5). Meanwhile: shotcaller new / show / export.")
 
@@ -161,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--format", help="default: from the file's extension")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
+    p.add_argument("project")
+    p.add_argument("--llm", help="openai:MODEL, ollama:MODEL or offline (default: SHOTCALLER_LLM, then auto)")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("ui", help="start the studio")
     p.add_argument("--host", default="127.0.0.1")

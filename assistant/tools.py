@@ -1,0 +1,139 @@
+"""The director's tools: every change to a project goes through here, validated, and is saved as a
+new version. The guided mode calls these methods directly; the LLM agent gets them as typed tools
+(`registry`). The store is injected, never global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shotlist.errors import ShotcallerError
+from shotlist.models import Brief, Project, Shot, StyleBible, new_shot_id
+from shotlist.store import ProjectStore
+from shotlist.timing import conform, nearest
+
+from . import critic
+
+
+class ShotPatch(BaseModel):
+    """Changes to one shot; fields left out stay as they are."""
+
+    shot: str = Field(description="Shot id or 1-based number.")
+    changes: dict[str, Any] = Field(description="Shot fields to change, e.g. {'prompt': '...', 'end': 42.5}.")
+
+
+class ProjectTools:
+    def __init__(self, store: ProjectStore, project_id: str, run_critic: bool = True):
+        self.store = store
+        self.project_id = project_id
+        self.run_critic = run_critic
+
+    # ------------------------------------------------------------------ helpers
+
+    def project(self) -> Project:
+        return self.store.load(self.project_id)
+
+    def _save(self, project: Project) -> Project:
+        if self.run_critic and project.shots:
+            project = critic.apply(project)
+        return self.store.save(project)
+
+    def _with_shots(self, project: Project, shots: list[Shot]) -> Project:
+        conformed, _ = conform(shots, project.song)
+        return Project.model_validate(project.model_dump(by_alias=True) | {
+            "shots": [s.model_dump() for s in conformed]})
+
+    # ------------------------------------------------------------------ the tools
+
+    def update_brief(self, **fields: Any) -> str:
+        project = self.project()
+        unknown = set(fields) - set(Brief.model_fields)
+        if unknown:
+            raise ShotcallerError(f"unknown brief fields {sorted(unknown)}; known: {sorted(Brief.model_fields)}")
+        brief = Brief.model_validate(project.brief.model_dump() | fields)
+        saved = self.store.save(project.model_copy(update={"brief": brief}))
+        return f"brief updated ({', '.join(sorted(fields))}); version {saved.version}"
+
+    def update_style(self, **fields: Any) -> str:
+        project = self.project()
+        style = StyleBible.model_validate(project.style.model_dump() | fields)
+        saved = self.store.save(project.model_copy(update={"style": style}))
+        return f"style updated; version {saved.version}"
+
+    def propose_shot_list(self, shots: list[Shot]) -> str:
+        """Replace the shot list: cuts snapped to beats, timing filled from the song, invariants checked."""
+        if not shots:
+            raise ShotcallerError("a shot list needs at least one shot")
+        project = self.project()
+        saved = self._save(self._with_shots(project, shots))
+        return f"shot list saved: {len(saved.shots)} shots, version {saved.version}\n" + critic.summary(saved)
+
+    def revise_shots(self, patches: list[ShotPatch]) -> str:
+        """Patch named shots only; unchanged shots keep id, seed, takes. Locked shots are refused."""
+        project = self.project()
+        shots = list(project.shots)
+        changed = []
+        for patch in patches:
+            target = project.shot(patch.shot)
+            if target.locked:
+                raise ShotcallerError(f"shot {target.index} ({target.id}) is locked: unlock it first")
+            bad = set(patch.changes) - set(Shot.model_fields) | ({"id", "takes"} & set(patch.changes))
+            if bad:
+                raise ShotcallerError(f"cannot change {sorted(bad)} of shot {target.index}")
+            i = shots.index(target)
+            shots[i] = Shot.model_validate(target.model_dump() | patch.changes)
+            if "end" in patch.changes and i + 1 < len(shots):  # moving an end moves the next start
+                shots[i + 1] = shots[i + 1].model_copy(update={"start": shots[i].end})
+            changed.append(shots[i].index)
+        saved = self._save(self._with_shots(project, shots))
+        return f"revised shots {', '.join(map(str, changed))}; version {saved.version}"
+
+    def split_shot(self, shot: str, at: float) -> str:
+        project = self.project()
+        target = project.shot(shot)
+        cut = nearest(at, project.song.beats)
+        if not target.start < cut < target.end:
+            raise ShotcallerError(f"{at:.2f}s (beat {cut:.2f}s) is not inside shot {target.index} "
+                                  f"({target.start:.2f}-{target.end:.2f}s)")
+        i = project.shots.index(target)
+        first = target.model_copy(update={"end": cut, "lyric": None})
+        second = target.model_copy(update={"id": new_shot_id(), "start": cut, "lyric": None, "takes": []})
+        saved = self._save(self._with_shots(project, [*project.shots[:i], first, second, *project.shots[i + 1:]]))
+        return f"split shot {target.index} at {cut:.2f}s; {len(saved.shots)} shots, version {saved.version}"
+
+    def merge_shots(self, first: str, last: str) -> str:
+        project = self.project()
+        a, b = project.shot(first), project.shot(last)
+        i, j = project.shots.index(a), project.shots.index(b)
+        if j <= i:
+            raise ShotcallerError(f"shot {last} must come after shot {first}")
+        merged = a.model_copy(update={"end": b.end, "lyric": None})
+        saved = self._save(self._with_shots(project, [*project.shots[:i], merged, *project.shots[j + 1:]]))
+        return f"merged shots {a.index}-{b.index}; {len(saved.shots)} shots, version {saved.version}"
+
+    def lock_shots(self, shots: list[str], locked: bool = True) -> str:
+        project = self.project()
+        ids = {project.shot(s).id for s in shots}
+        new = [s.model_copy(update={"locked": locked}) if s.id in ids else s for s in project.shots]
+        saved = self.store.save(project.model_copy(update={"shots": new}))
+        return f"{'locked' if locked else 'unlocked'} {len(ids)} shots; version {saved.version}"
+
+    def critique(self) -> str:
+        project = self.project()
+        if not project.shots:
+            return "No shots yet."
+        saved = self.store.save(critic.apply(project))
+        return critic.summary(saved)
+
+    def undo(self) -> str:
+        project = self.store.undo(self.project_id)
+        return f"back to version {project.version} ({len(project.shots)} shots)"
+
+    def registry(self) -> dict[str, Callable[..., str]]:
+        """Tools by name; later issues add `render` and `export` the same way."""
+        return {name: getattr(self, name) for name in (
+            "update_brief", "update_style", "propose_shot_list", "revise_shots", "split_shot",
+            "merge_shots", "lock_shots", "critique", "undo")}
