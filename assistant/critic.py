@@ -19,6 +19,7 @@ DATA = Path(__file__).with_name("data")
 GENERIC_THRESHOLD = 0.50  # max cosine to the cliché bank at or above which a shot is generic
 WEAK_GROUNDING = 0.20  # grounding below this earns a note
 MONOTONY_RUN = 4  # this many consecutive shots of one size is monotonous
+SHOOTABLE_MARGIN = 0.03  # ordinary must beat impossible by this much to call a shot filmable
 
 
 def _bank(name: str) -> list[str]:
@@ -78,7 +79,7 @@ def critique_project(project: Project) -> list[Critique]:
         generic = generic_score >= GENERIC_THRESHOLD
         if generic:
             notes.append(f"generic: close to a music-video cliché (similarity {generic_score:.2f})")
-        shootable = ordinary > impossible or generic
+        shootable = ordinary > impossible + SHOOTABLE_MARGIN or generic
         if shootable and len(shot.why_generative.strip()) < 20:
             notes.append("a phone could film this: say why it needs generated video, or make it impossible")
         if not shot.reason.strip():
@@ -105,14 +106,13 @@ def _note_monotony(shots: list[Shot], results: list[Critique]) -> None:
 
 
 def _note_uncarried_lyrics(project: Project, results: list[Critique]) -> None:
+    """A timed line must be carried by a shot sung in (a cut 50 ms either side still counts)."""
     for line in project.song.lyrics:
         if line.time is None:
             continue
-        for i, s in enumerate(project.shots):
-            if s.start - 0.05 <= line.time < s.end + 0.05:
-                if line.text[:12].lower() not in (s.lyric or "").lower():
-                    results[i].notes.append(f"the line {line.text!r} at {line.time:.1f}s is not carried by this shot")
-                break
+        near = [i for i, s in enumerate(project.shots) if s.start - 0.05 <= line.time < s.end + 0.05]
+        if near and not any(line.text[:12].lower() in (project.shots[i].lyric or "").lower() for i in near):
+            results[near[0]].notes.append(f"the line {line.text!r} at {line.time:.1f}s is not carried by a shot")
 
 
 def apply(project: Project) -> Project:

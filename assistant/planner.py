@@ -142,10 +142,10 @@ def plan_shots(project: Project, seed: int = 7) -> list[Shot]:
             reason = (f'Carries "{lyric_lines[0]}" in the {section.label}: {motif} makes the line visible, '
                       f"because the song is about {meaning.lower()}.")
         else:
-            reason = (f"The {section.label} (energy {section.energy:.2f}) keeps {motif} in view between lines, so "
-                      f"{story[0].lower() + story[1:] if story else 'the story'} moves on with the music.")
-        why_gen = (f"{motif[0].upper() + motif[1:]} cannot be built or filmed"
-                   + (f": {why[0].lower() + why[1:]}." if why else "."))
+            reason = (f"Between the sung lines the {section.label} keeps {motif} in view, so the story "
+                      f"({story[0].lower() + story[1:]}) keeps moving with the music.")
+        why_gen = (f"{motif[0].upper() + motif[1:]} is not something a camera can find"
+                   + (f": {why[0].lower() + why[1:]}." if why else "; it has to be made."))
         prompt = f"{size} shot, {angle} angle, {move}: {subject}, {action}, {setting}. {palette}".strip(" .") + "."
         shots.append(Shot(
             index=n + 1, start=round(start, 4), end=round(end, 4), section=section.label, lyric=lyric,

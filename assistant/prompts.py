@@ -9,12 +9,12 @@ from typing import Any
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_prompt(name: str) -> str:
     return (PROMPTS / name).read_text()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_yaml(name: str) -> Any:
     import yaml
 

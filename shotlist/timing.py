@@ -7,7 +7,7 @@ import bisect
 from .models import Shot, Song
 
 
-LINE_SLACK = 0.08  # a line sung this soon before a cut belongs to the shot after it
+LINE_SLACK = 0.04  # a line sung this soon before a cut belongs to the shot after it (< 50 ms)
 
 
 def nearest(t: float, grid: list[float]) -> float:
