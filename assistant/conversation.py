@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -14,6 +15,16 @@ class Message(BaseModel):
     role: str = Field(description="user, assistant or tool")
     content: str
     topic: str | None = Field(default=None, description="guided mode: the interview topic asked or answered")
+
+
+@dataclass
+class Reply:
+    """Director output: text for the artist and the tool steps taken. `final=False` marks a streamed
+    piece (a few tokens, or a step) of a reply whose whole text follows with `final=True`."""
+
+    text: str
+    steps: list[str] = field(default_factory=list)
+    final: bool = True
 
 
 class Conversation:

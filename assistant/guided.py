@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from shotlist.models import Constraints
 from shotlist.table import shot_table
 
 from . import critic, planner
-from .conversation import Conversation, Message
+from .conversation import Conversation, Message, Reply
 from .prompts import load_prompt, load_yaml
 from .tools import ProjectTools
 
 KEEP_IT = re.compile(r"\b(keep it|keep that|my way|go ahead|i insist|do it anyway|yes,? keep)\b", re.I)
-
-
-@dataclass
-class Reply:
-    """One turn's output: text for the artist and the tool steps taken."""
-
-    text: str
-    steps: list[str] = field(default_factory=list)
 
 
 class GuidedDirector:

@@ -50,6 +50,8 @@ def resolve_provider(spec: str | None = None) -> Provider:
             spec = f"ollama:{DEFAULT_OLLAMA_MODEL}"
         else:
             spec = "offline"
+    timing = {"timeout": float(os.environ.get("SHOTCALLER_LLM_TIMEOUT", 60)),
+              "max_retries": int(os.environ.get("SHOTCALLER_LLM_RETRIES", 3))}
     kind, _, model = spec.partition(":")
     kind = kind.lower()
     if kind == "offline":
@@ -60,8 +62,8 @@ def resolve_provider(spec: str | None = None) -> Provider:
         if not key and not base:
             raise ShotcallerError("openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server); "
                                   "or use --llm offline")
-        return Provider("openai", model or DEFAULT_OPENAI_MODEL, base, key or "not-needed")
+        return Provider("openai", model or DEFAULT_OPENAI_MODEL, base, key or "not-needed", **timing)
     if kind == "ollama":
         base = os.environ.get("OLLAMA_BASE_URL", OLLAMA_URL)
-        return Provider("ollama", model or DEFAULT_OLLAMA_MODEL, base, "ollama")
+        return Provider("ollama", model or DEFAULT_OLLAMA_MODEL, base, "ollama", **timing)
     raise ShotcallerError(f"unknown LLM {spec!r}; use openai:MODEL, ollama:MODEL or offline")

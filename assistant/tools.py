@@ -49,6 +49,8 @@ class ProjectTools:
     # ------------------------------------------------------------------ the tools
 
     def update_brief(self, **fields: Any) -> str:
+        if not fields:
+            raise ShotcallerError("nothing to update: name at least one brief field")
         project = self.project()
         unknown = set(fields) - set(Brief.model_fields)
         if unknown:

@@ -123,7 +123,22 @@ def cmd_chat(args: argparse.Namespace) -> None:
     interactive = sys.stdin.isatty()
     print(f"[{director.provider}] chatting about {args.project}; /plan /show /critique /undo /quit")
 
+    streaming = [False]
+
     def show(reply) -> None:
+        if not reply.final:  # streamed tokens and tool steps as they happen
+            if reply.text:
+                if not streaming[0]:
+                    print("director> ", end="")
+                streaming[0] = True
+                print(reply.text, end="", flush=True)
+            for step in reply.steps:
+                print(f"\n  · {step}", flush=True)
+            return
+        if streaming[0]:
+            streaming[0] = False
+            print("\n", flush=True)
+            return
         for step in reply.steps:
             print(f"  · {step.splitlines()[0]}")
         print(f"director> {reply.text}\n", flush=True)

@@ -1,0 +1,259 @@
+"""The LLM director: LangChain `create_agent` over the project tools, streaming token by token.
+
+    director = AgentDirector(ProjectTools(store, "chaos-god"), conversation, resolve_provider("ollama:llama3.1"))
+    for reply in director.turn("The song is about ..."):
+        print(reply.text, end="" if not reply.final else "\\n")
+
+Each turn: 1. the system prompt (prompts/director.md) plus a compact context of the song, brief and
+shot index (prompts/context.md); 2. the recent conversation; 3. the agent loop, bounded by
+`recursion_limit`; 4. the reply and the user's words are appended to the conversation only when the
+turn succeeds, so a failed turn can simply be retried. Network and server faults become one
+`ShotcallerError` naming the provider and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from shotlist.errors import ShotcallerError
+from shotlist.lyrics import fmt_time
+from shotlist.models import Brief, Character, Project, Shot, ShotList
+
+from .conversation import Conversation, Message, Reply
+from .llm import Provider
+from .prompts import load_prompt
+from .tools import ProjectTools, ShotPatch
+
+HISTORY_MESSAGES = 40
+RECURSION_LIMIT = 24
+DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action",
+                "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
+
+
+def _optional(model: type[BaseModel], names: tuple[str, ...], name: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for n in names:
+        f = model.model_fields[n]
+        fields[n] = (f.annotation | None, Field(default=None, description=f.description))
+    return create_model(name, **fields)
+
+
+ShotDraft = _optional(Shot, DRAFT_FIELDS, "ShotDraft")
+ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
+BriefUpdate = _optional(Brief, tuple(Brief.model_fields), "BriefUpdate")
+
+
+class ProposeArgs(BaseModel):
+    shots: list[ShotDraft] = Field(description=ShotList.model_fields["shots"].description)  # type: ignore[valid-type]
+
+
+class ReviseArgs(BaseModel):
+    patches: list[ShotPatch] = Field(description="One patch per shot to change; only these shots change.")
+
+
+class StyleUpdate(BaseModel):
+    look: str | None = Field(default=None, description="Global look: medium, film stock, lighting, texture.")
+    characters: list[Character] | None = Field(default=None, description="Recurring characters.")
+    negative_prompt: str | None = Field(default=None, description="What no shot should show.")
+
+
+class SplitArgs(BaseModel):
+    shot: str = Field(description="Shot id or number.")
+    at: float = Field(description="Time in seconds to cut at (snapped to a beat).")
+
+
+class MergeArgs(BaseModel):
+    first: str = Field(description="First shot (id or number).")
+    last: str = Field(description="Last shot (id or number); everything between is merged.")
+
+
+class LockArgs(BaseModel):
+    shots: list[str] = Field(description="Shot ids or numbers.")
+    locked: bool = Field(default=True, description="True to lock, false to unlock.")
+
+
+def _drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
+    rows = [{k: v for k, v in d.model_dump().items() if v is not None} for d in drafts]
+    rows.sort(key=lambda r: r.get("start", 0.0))
+    for i, r in enumerate(rows):
+        if "start" not in r:
+            raise ShotcallerError(f"shot {i + 1} has no start time")
+        r.setdefault("end", rows[i + 1]["start"] if i + 1 < len(rows) else duration)
+    return [Shot.model_validate(r) for r in rows]
+
+
+def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
+    """The project tools as LangChain tools. Errors go back to the model as text, so it can fix them."""
+    from langchain_core.tools import StructuredTool
+
+    def safe(fn):
+        def run(**kwargs: Any) -> str:
+            try:
+                return fn(**kwargs)
+            except (ShotcallerError, ValidationError, ValueError) as e:
+                return f"error: {e}"
+        return run
+
+    def propose_shot_list(shots: list) -> str:
+        project = tools.project()
+        missing = [f for f in ("meaning", "why_generative") if not getattr(project.brief, f)]
+        if missing and not force_plan[0]:
+            return (f"error: interview first — the brief has no {' or '.join(missing)}. Ask the artist, record it "
+                    "with update_brief, then propose.")
+        drafts = [ShotDraft.model_validate(s) if isinstance(s, dict) else s for s in shots]
+        return tools.propose_shot_list(_drafts_to_shots(drafts, project.song.duration))
+
+    def update_brief(**fields: Any) -> str:
+        return tools.update_brief(**{k: v for k, v in fields.items() if v is not None})
+
+    def update_style(**fields: Any) -> str:
+        return tools.update_style(**{k: v for k, v in fields.items() if v is not None})
+
+    def revise_shots(patches: list) -> str:
+        return tools.revise_shots([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
+
+    specs = [
+        (update_brief, "update_brief", "Record what the artist said about the song in the brief.", BriefUpdate),
+        (update_style, "update_style", "Set the style bible: global look, characters, negative prompt.", StyleUpdate),
+        (propose_shot_list, "propose_shot_list", "Replace the shot list with a full, justified list; returns the "
+         "critic's findings.", ProposeArgs),
+        (revise_shots, "revise_shots", "Patch named shots only (a revision never resends the list).", ReviseArgs),
+        (tools.split_shot, "split_shot", "Split a shot in two at a time (snapped to a beat).", SplitArgs),
+        (tools.merge_shots, "merge_shots", "Merge a run of shots into the first one.", MergeArgs),
+        (tools.lock_shots, "lock_shots", "Lock or unlock shots against revisions.", LockArgs),
+        (tools.critique, "critique", "Run the critic on the shot list and return its findings.", None),
+        (tools.undo, "undo", "Undo the last change to the project.", None),
+    ]
+    out = []
+    for fn, name, description, schema in specs:
+        kwargs = {"args_schema": schema} if schema else {}
+        out.append(StructuredTool.from_function(safe(fn), name=name, description=description, **kwargs))
+    return out
+
+
+def build_chat_model(provider: Provider):
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(model=provider.model, base_url=provider.base_url, api_key=provider.api_key,
+                      timeout=provider.timeout, max_retries=provider.max_retries, streaming=True,
+                      stream_usage=True)
+
+
+def context_text(project: Project) -> str:
+    song, b = project.song, project.brief
+    sections = "; ".join(f"{s.label} {s.start:.0f}-{s.end:.0f}s (energy {s.energy:.1f})" for s in song.sections)
+    lyrics = "; ".join(f"{fmt_time(x.time)}: {x.text}" for x in song.lyrics if x.time is not None) or "none"
+    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints"}).items() if v}) or "{}"
+    shots = " | ".join(f"#{s.index} {s.id} {s.start:.1f}-{s.end:.1f} {s.section}: {s.subject[:40]}"
+                       + (" [locked]" if s.locked else "") + (" [generic]" if s.critique.generic else "")
+                       for s in project.shots) or "none yet"
+    return load_prompt("context.md").format(
+        title=project.title, duration=song.duration, tempo=song.tempo, bars=len(song.bars), sections=sections,
+        lyrics=lyrics, brief=brief, version=project.version, shots=shots)
+
+
+class AgentDirector:
+    def __init__(self, tools: ProjectTools, conversation: Conversation, provider: Provider,
+                 recursion_limit: int = RECURSION_LIMIT):
+        self.tools = tools
+        self.conversation = conversation
+        self.provider = provider.describe()
+        self._provider = provider
+        self._force_plan = [False]
+        self._model = build_chat_model(provider)
+        self.recursion_limit = recursion_limit
+
+    def _agent(self, project: Project):
+        from langchain.agents import create_agent
+
+        system = load_prompt("director.md") + "\n\n" + context_text(project)
+        return create_agent(self._model, tools=langchain_tools(self.tools, self._force_plan), system_prompt=system)
+
+    def _history(self) -> list:
+        from langchain_core.messages import AIMessage, HumanMessage
+
+        recent = [m for m in self.conversation.messages if m.role in ("user", "assistant")][-HISTORY_MESSAGES:]
+        return [HumanMessage(m.content) if m.role == "user" else AIMessage(m.content) for m in recent]
+
+    def opening(self) -> Reply | None:
+        if self.conversation.messages:
+            return None
+        text = ""
+        for reply in self._run("(The artist has just opened this project. Greet them in one line and start "
+                               "the interview with your first question.)", record_user=False):
+            text = reply.text if reply.final else text
+        return Reply(text)
+
+    def turn(self, text: str) -> Iterator[Reply]:
+        if text.strip():
+            yield from self._run(text.strip())
+
+    def plan(self) -> Iterator[Reply]:
+        self._force_plan[0] = True
+        try:
+            yield from self._run("Plan now with what you know: propose the full shot list with propose_shot_list.")
+        finally:
+            self._force_plan[0] = False
+
+    def _run(self, text: str, record_user: bool = True) -> Iterator[Reply]:
+        from langchain_core.messages import HumanMessage
+
+        agent = self._agent(self.tools.project())
+        messages = [*self._history(), HumanMessage(text)]
+        parts: list[str] = []
+        steps: list[str] = []
+        finished = False
+        try:
+            for mode, data in agent.stream({"messages": messages}, config={"recursion_limit": self.recursion_limit},
+                                           stream_mode=["messages", "updates"]):
+                if mode == "messages":
+                    chunk, meta = data
+                    if meta.get("langgraph_node") == "model" and isinstance(chunk.content, str) and chunk.content:
+                        parts.append(chunk.content)
+                        yield Reply(chunk.content, final=False)
+                    if meta.get("langgraph_node") == "model" and getattr(chunk, "response_metadata", {}).get(
+                            "finish_reason"):
+                        finished = True
+                elif mode == "updates":
+                    for node, update in (data or {}).items():
+                        if node != "tools" or not update:
+                            continue
+                        for m in update.get("messages", []):
+                            step = f"{m.name}: {str(m.content).splitlines()[0][:160]}"
+                            steps.append(step)
+                            yield Reply("", steps=[step], final=False)
+                            parts.append("\n")
+        except Exception as e:  # noqa: BLE001 - every failure becomes one readable message
+            raise ShotcallerError(describe_failure(e, self.provider, self.recursion_limit)) from None
+        if not finished:
+            raise ShotcallerError(f"the answer from {self.provider} was cut off before it finished; nothing was "
+                                  "lost: send your message again")
+        reply = "".join(parts).strip()
+        if record_user:
+            self.conversation.append(Message(role="user", content=text))
+        self.conversation.append(Message(role="assistant", content=reply))
+        yield Reply(reply, steps=steps, final=True)
+
+
+def describe_failure(e: Exception, provider: str, limit: int) -> str:
+    import openai
+
+    tail = "nothing was lost: try again, or use --llm offline"
+    name = type(e).__name__
+    if isinstance(e, openai.APITimeoutError):
+        return f"{provider} did not answer in time ({name}); {tail}"
+    if isinstance(e, openai.APIConnectionError):
+        return f"{provider} could not be reached (is it running?); {tail}"
+    if isinstance(e, openai.RateLimitError):
+        return f"{provider} is rate-limiting requests (429) even after retries; wait a moment, {tail}"
+    if isinstance(e, openai.APIStatusError):
+        return f"{provider} answered HTTP {e.status_code}: {str(e.message)[:160]}; {tail}"
+    if name == "GraphRecursionError":
+        return f"the director took more than {limit} steps without finishing and was stopped; {tail}"
+    if isinstance(e, (ValueError, openai.APIResponseValidationError)):
+        return f"{provider} sent an answer that is not valid ({name}: {str(e)[:120]}); {tail}"
+    return f"the turn failed ({name}: {str(e)[:160]}); {tail}"
