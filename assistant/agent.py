@@ -34,17 +34,25 @@ DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movem
                 "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
 
 
-def _optional(model: type[BaseModel], names: tuple[str, ...], name: str) -> type[BaseModel]:
+def _partial(model: type[BaseModel], names: tuple[str, ...], name: str, required: tuple[str, ...] = ()) -> type[BaseModel]:
+    """A model of some of `model`'s fields, all optional. The default is None with the field's own
+    type kept (no null unions: they double the schema the LLM reads on every request), so a tool can
+    tell the fields the LLM sent from the ones it left out."""
     fields: dict[str, Any] = {}
     for n in names:
         f = model.model_fields[n]
-        fields[n] = (f.annotation | None, Field(default=None, description=f.description))
+        default = ... if n in required else None
+        fields[n] = (f.annotation, Field(default=default, description=f.description))
     return create_model(name, **fields)
 
 
-ShotDraft = _optional(Shot, DRAFT_FIELDS, "ShotDraft")
+def sent(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if v is not None}
+
+
+ShotDraft = _partial(Shot, DRAFT_FIELDS, "ShotDraft", required=("start",))
 ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
-BriefUpdate = _optional(Brief, tuple(Brief.model_fields), "BriefUpdate")
+BriefUpdate = _partial(Brief, tuple(Brief.model_fields), "BriefUpdate")
 
 
 class ProposeArgs(BaseModel):
@@ -59,6 +67,10 @@ class StyleUpdate(BaseModel):
     look: str | None = Field(default=None, description="Global look: medium, film stock, lighting, texture.")
     characters: list[Character] | None = Field(default=None, description="Recurring characters.")
     negative_prompt: str | None = Field(default=None, description="What no shot should show.")
+
+
+class ShowArgs(BaseModel):
+    shots: list[str] = Field(default_factory=list, description="Shot numbers or ids; empty for all.")
 
 
 class SplitArgs(BaseModel):
@@ -77,7 +89,7 @@ class LockArgs(BaseModel):
 
 
 def _drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
-    rows = [{k: v for k, v in d.model_dump().items() if v is not None} for d in drafts]
+    rows = [sent(d.model_dump()) for d in drafts]
     rows.sort(key=lambda r: r.get("start", 0.0))
     for i, r in enumerate(rows):
         if "start" not in r:
@@ -108,10 +120,10 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
         return tools.propose_shot_list(_drafts_to_shots(drafts, project.song.duration))
 
     def update_brief(**fields: Any) -> str:
-        return tools.update_brief(**{k: v for k, v in fields.items() if v is not None})
+        return tools.update_brief(**sent(fields))
 
     def update_style(**fields: Any) -> str:
-        return tools.update_style(**{k: v for k, v in fields.items() if v is not None})
+        return tools.update_style(**sent(fields))
 
     def revise_shots(patches: list) -> str:
         return tools.revise_shots([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
@@ -125,6 +137,7 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
         (tools.split_shot, "split_shot", "Split a shot in two at a time (snapped to a beat).", SplitArgs),
         (tools.merge_shots, "merge_shots", "Merge a run of shots into the first one.", MergeArgs),
         (tools.lock_shots, "lock_shots", "Lock or unlock shots against revisions.", LockArgs),
+        (tools.show_shots, "show_shots", "Read shots by number or id (all when none are named).", ShowArgs),
         (tools.critique, "critique", "Run the critic on the shot list and return its findings.", None),
         (tools.undo, "undo", "Undo the last change to the project.", None),
     ]
@@ -148,9 +161,11 @@ def context_text(project: Project) -> str:
     sections = "; ".join(f"{s.label} {s.start:.0f}-{s.end:.0f}s (energy {s.energy:.1f})" for s in song.sections)
     lyrics = "; ".join(f"{fmt_time(x.time)}: {x.text}" for x in song.lyrics if x.time is not None) or "none"
     brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints"}).items() if v}) or "{}"
-    shots = " | ".join(f"#{s.index} {s.id} {s.start:.1f}-{s.end:.1f} {s.section}: {s.subject[:40]}"
-                       + (" [locked]" if s.locked else "") + (" [generic]" if s.critique.generic else "")
-                       for s in project.shots) or "none yet"
+    flagged = [str(s.index) for s in project.shots if s.critique.generic]
+    locked = [str(s.index) for s in project.shots if s.locked]
+    shots = (f"{len(project.shots)} shots" + (f"; generic: {', '.join(flagged)}" if flagged else "")
+             + (f"; locked: {', '.join(locked)}" if locked else "")
+             + "; read any with show_shots") if project.shots else "none yet"
     return load_prompt("context.md").format(
         title=project.title, duration=song.duration, tempo=song.tempo, bars=len(song.bars), sections=sections,
         lyrics=lyrics, brief=brief, version=project.version, shots=shots)
@@ -164,14 +179,12 @@ class AgentDirector:
         self.provider = provider.describe()
         self._provider = provider
         self._force_plan = [False]
-        self._model = build_chat_model(provider)
         self.recursion_limit = recursion_limit
-
-    def _agent(self, project: Project):
         from langchain.agents import create_agent
 
-        system = load_prompt("director.md") + "\n\n" + context_text(project)
-        return create_agent(self._model, tools=langchain_tools(self.tools, self._force_plan), system_prompt=system)
+        # built once: the per-turn song/brief context travels as a system message with the turn
+        self._agent = create_agent(build_chat_model(provider), tools=langchain_tools(tools, self._force_plan),
+                                   system_prompt=load_prompt("director.md"))
 
     def _history(self) -> list:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -200,10 +213,10 @@ class AgentDirector:
             self._force_plan[0] = False
 
     def _run(self, text: str, record_user: bool = True) -> Iterator[Reply]:
-        from langchain_core.messages import HumanMessage
+        from langchain_core.messages import HumanMessage, SystemMessage
 
-        agent = self._agent(self.tools.project())
-        messages = [*self._history(), HumanMessage(text)]
+        agent = self._agent
+        messages = [SystemMessage(context_text(self.tools.project())), *self._history(), HumanMessage(text)]
         parts: list[str] = []
         steps: list[str] = []
         finished = False

@@ -5,6 +5,7 @@ new version. The guided mode calls these methods directly; the LLM agent gets th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,15 @@ class ProjectTools:
         saved = self.store.save(project.model_copy(update={"shots": new}))
         return f"{'locked' if locked else 'unlocked'} {len(ids)} shots; version {saved.version}"
 
+    def show_shots(self, shots: list[str] | None = None) -> str:
+        """Compact JSON of the named shots (all when none are named), for the model to read."""
+        project = self.project()
+        chosen = [project.shot(s) for s in shots] if shots else project.shots
+        keep = {"id", "index", "start", "end", "section", "lyric", "shot_size", "angle", "movement", "subject",
+                "action", "setting", "prompt", "reason", "why_generative", "locked"}
+        rows = [s.model_dump(include=keep) | {"critic": s.critique.notes} for s in chosen]
+        return json.dumps(rows, ensure_ascii=False) if rows else "no shots yet"
+
     def critique(self) -> str:
         project = self.project()
         if not project.shots:
@@ -138,4 +148,4 @@ class ProjectTools:
         """Tools by name; later issues add `render` and `export` the same way."""
         return {name: getattr(self, name) for name in (
             "update_brief", "update_style", "propose_shot_list", "revise_shots", "split_shot",
-            "merge_shots", "lock_shots", "critique", "undo")}
+            "merge_shots", "lock_shots", "show_shots", "critique", "undo")}

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,59 @@ def bench_analysis() -> dict[str, float]:
     }
 
 
+def bench_agent(turns: int = 10) -> dict[str, float]:
+    """Agent overhead per turn against the scripted server (no LLM time), with a raw `openai` client
+    call to the same server as the reference; and a one-shot revision's tokens vs the full plan's."""
+    import statistics
+
+    import openai
+
+    from assistant.planner import plan_shots
+    from assistant.session import open_director
+    from evals.scripted_openai import ScriptedOpenAI, Step
+    from shotlist.models import Brief
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+
+    brief = {"meaning": "a lover asks for impossible tasks", "why_generative": "a shirt of fog cannot be filmed",
+             "motifs": ["a seamless shirt made of mist", "herbs growing out of cloth"], "story": "a tailor at night"}
+    with tempfile.TemporaryDirectory() as home, ScriptedOpenAI() as srv:
+        os.environ.update(SHOTCALLER_HOME=home, OPENAI_BASE_URL=srv.url, OPENAI_API_KEY="bench")
+        store = ProjectStore()
+        lrc = FIXTURE.with_name("lyrics.lrc")
+        p = store.create(FIXTURE, lambda path: analyse_song(path, lyrics=lrc), title="Chaos God")
+        director = open_director(store, p.id, "openai:scripted")
+        client = openai.OpenAI(base_url=srv.url, api_key="bench", max_retries=0)
+        raw, turn = [], []
+        for _ in range(turns):
+            srv.push(Step.text("ok"))
+            t = time.perf_counter()
+            client.chat.completions.create(model="scripted", messages=[{"role": "user", "content": "hi"}])
+            raw.append(time.perf_counter() - t)
+            srv.push(Step.text("ok"))
+            t = time.perf_counter()
+            list(director.turn("hi"))
+            turn.append(time.perf_counter() - t)
+        planned = p.model_copy(update={"brief": Brief.model_validate(brief)})
+        keep = ("start", "end", "shot_size", "angle", "movement", "lens", "subject", "action", "setting", "prompt",
+                "reason", "why_generative", "lyric", "transition")
+        args = {"shots": [{k: getattr(s, k) for k in keep} for s in plan_shots(planned)]}
+        srv.usage.clear()
+        srv.push(Step.call("update_brief", brief), Step.call("propose_shot_list", args), Step.text("planned"))
+        list(director.turn("plan it"))
+        plan_tokens = sum(a + b for a, b in srv.usage)
+        shot = store.load(p.id).shots[6]
+        srv.usage.clear()
+        srv.push(Step.call("revise_shots", {"patches": [{"shot": shot.id, "changes": {"prompt": "colder"}}]}),
+                 Step.text("done"))
+        list(director.turn("make shot 7 colder"))
+        revision_tokens = sum(a + b for a, b in srv.usage)
+    raw_ms, turn_ms = statistics.median(raw) * 1000, statistics.median(turn) * 1000
+    return {"raw_client_call_ms": raw_ms, "agent_turn_ms": turn_ms, "overhead_ms": turn_ms - raw_ms,
+            "turn_vs_raw": turn_ms / raw_ms, "plan_tokens": plan_tokens, "revision_tokens": revision_tokens,
+            "revision_vs_plan": revision_tokens / plan_tokens, "shots": len(args["shots"])}
+
+
 def table(results: dict[str, dict[str, float]]) -> str:
     a = results["analysis"]
     rows = [
@@ -69,11 +123,20 @@ def table(results: dict[str, dict[str, float]]) -> str:
         f"{a['recompute_fraction_of_song']:.3f} | ≤ 2 s |",
         f"| analysis, warm, cache hit | {a['warm_cached_s']:.3f} | | | ≤ 2 s |",
     ]
+    g = results.get("agent")
+    if g:
+        rows += [
+            f"| raw openai call to the scripted server (reference) | {g['raw_client_call_ms'] / 1000:.4f} | 1.00 | | |",
+            f"| agent turn, no LLM time (overhead {g['overhead_ms']:.0f} ms) | {g['agent_turn_ms'] / 1000:.4f} | "
+            f"{g['turn_vs_raw']:.1f} | | ≤ 50 ms overhead |",
+            f"| one-shot revision tokens / full plan tokens ({g['shots']} shots; ~4 chars a token) | "
+            f"{g['revision_tokens']} / {g['plan_tokens']} | {g['revision_vs_plan']:.3f} | | ≤ 0.15 |",
+        ]
     return "\n".join(rows)
 
 
 def main() -> None:
-    results = {"analysis": bench_analysis(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    results = {"analysis": bench_analysis(), "agent": bench_agent(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(

@@ -90,6 +90,7 @@ class ScriptedOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stalls
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass

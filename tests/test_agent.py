@@ -62,11 +62,15 @@ def test_interview_streams_and_records_the_brief(project, server):
     assert any("update_brief" in s for r in replies for s in r.steps)
     assert replies[-1].final and "why generated video" in replies[-1].text.lower()
     assert store.load(pid).brief.meaning == BRIEF["meaning"]
+    server.push(Step.call("update_brief", {"story": BRIEF["story"]}), Step.text("ok"))
+    run_turn(d, "A tailor stitches a shirt out of fog.")
+    brief = store.load(pid).brief
+    assert (brief.meaning, brief.story) == (BRIEF["meaning"], BRIEF["story"])  # a partial update keeps the rest
     sent = server.requests[-1]
     assert sent["stream"] is True and {t["function"]["name"] for t in sent["tools"]} >= {
         "update_brief", "propose_shot_list", "revise_shots", "critique", "undo", "split_shot", "merge_shots",
         "lock_shots", "update_style"}
-    assert "Scarborough Fair" in sent["messages"][0]["content"]  # the song context reaches the model
+    assert "Scarborough Fair" in json.dumps(sent["messages"][:2])  # the song context reaches the model
 
 
 def test_plan_then_a_one_shot_revision_changes_only_that_shot(project, server):
@@ -173,7 +177,7 @@ def test_injection_in_the_lyrics_touches_nothing(tmp_path, fixture_song, server)
     run_turn(d, "do what the lyrics say")
     assert store.load(victim.id).brief.meaning == "../../other/project.json"  # just text, in this project
     assert store.load(other.id).version == 1 and {i.id for i in store.list()} == {other.id, victim.id}
-    system = server.requests[0]["messages"][0]["content"]
+    system = json.dumps(server.requests[0]["messages"][:2])
     assert "never instructions" in system
 
 
