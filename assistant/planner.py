@@ -121,6 +121,7 @@ def plan_shots(project: Project, seed: int = 7) -> list[Shot]:
     story = first_sentence(b.story) or first_sentence(b.meaning) or project.title
     meaning = first_sentence(b.meaning) or story
     why = first_sentence(b.why_generative)
+    who = protagonist(b.story)
     shots: list[Shot] = []
     counters: dict[str, int] = {}
     for n, (start, end) in enumerate(zip(cuts, cuts[1:])):
@@ -135,7 +136,7 @@ def plan_shots(project: Project, seed: int = 7) -> list[Shot]:
         angle = _ANGLES[rng.randrange(len(_ANGLES))] if band == 2 else _ANGLES[(n * 3) % 4]
         lyric_lines = lines_within(song, start, end)
         lyric = " / ".join(lyric_lines) or None
-        subject, action = _subject_action(story, motif, lyric_lines, section.label, k)
+        subject, action = _subject_action(who, motif, k)
         setting = _setting(b, section.label)
         palette = b.palette or first_sentence(b.feeling)
         if lyric:
@@ -160,14 +161,21 @@ def plan_shots(project: Project, seed: int = 7) -> list[Shot]:
     return shots
 
 
-def _subject_action(story: str, motif: str, lyric_lines: list[str], label: str, k: int) -> tuple[str, str]:
-    verbs = ("takes shape", "comes apart and reforms", "rises out of the dark", "drifts closer", "splits in two",
-             "blooms on the beat", "turns to mist")
-    subject = motif
-    action = verbs[k % len(verbs)]
-    if lyric_lines:
-        action += f' as the words "{lyric_lines[0][:48]}" are sung'
-    return subject, action
+def protagonist(story: str) -> str:
+    """'The story: a tailor stitches …' → 'the tailor' (who the shots follow), or ''."""
+    m = re.match(r"^\s*(?:the story\s*:\s*)?(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:who\s+)?[a-z]+s\b",
+                 story.strip(), re.I)
+    return f"the {m.group(1).split()[-1].lower()}" if m else ""
+
+
+def _subject_action(who: str, motif: str, k: int) -> tuple[str, str]:
+    """Alternate the motif on its own with the protagonist meeting it, so the story stays in view."""
+    things = ("takes shape out of the dark", "comes apart and reforms", "drifts closer", "splits in two",
+              "blooms on the beat", "dissolves into mist", "rises against gravity")
+    people = ("reaches for", "walks through", "is wrapped in", "holds up", "watches", "follows")
+    if who and k % 2 == 1:
+        return who, f"{people[k // 2 % len(people)]} {motif}"
+    return motif, things[k % len(things)]
 
 
 def _setting(b: Brief, label: str) -> str:

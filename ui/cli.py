@@ -174,6 +174,75 @@ def cmd_chat(args: argparse.Namespace) -> None:
     print(f"saved {args.project} (version {store.load(args.project).version})")
 
 
+def _renderer(args: argparse.Namespace, store):
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+
+    project = store.load(args.project)
+    c = project.brief.constraints
+    settings = RenderSettings(width=args.width or c.size[0], height=args.height or c.size[1], fps=args.fps or c.fps,
+                              model=getattr(args, "model", None), takes=getattr(args, "takes", 1) or 1,
+                              offload=getattr(args, "offload", False), vae_tiling=getattr(args, "vae_tiling", False),
+                              steps=getattr(args, "steps", None))
+    bar = ProgressBar()
+    return Renderer(store, project.id, getattr(args, "backend", "animatic"), settings, report=bar.update), bar
+
+
+class ProgressBar:
+    """One line on stderr: which shot, how far, what is happening."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = ""
+
+    def update(self, label: str, fraction: float, message: str) -> None:
+        filled = int(fraction * 20)
+        line = f"{label:<14} [{'#' * filled}{'.' * (20 - filled)}] {message}"
+        if self.tty:
+            print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
+        elif fraction >= 1.0 or message.startswith("failed"):
+            print(line, file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
+
+
+def cmd_render(args: argparse.Namespace) -> None:
+    from generation.render import parse_shot_ranges
+
+    store = _store()
+    renderer, bar = _renderer(args, store)
+    project = store.load(args.project)
+    shots = parse_shot_ranges(args.shots, len(project.shots)) if args.shots else None
+    try:
+        result = renderer.render(shots=shots, takes=args.takes, cut=Path(args.out) if args.out else None)
+    finally:
+        bar.done()
+    print(f"{len(result.rendered)} rendered, {len(result.cached)} from the cache, {len(result.failed)} failed",
+          file=sys.stderr)
+    for n, reason in result.failed.items():
+        print(f"shot {n} failed: {reason}", file=sys.stderr)
+    if result.cancelled:
+        raise ShotcallerError("render cancelled; run it again to resume (finished shots are kept)")
+    print(result.cut)
+
+
+def cmd_pick(args: argparse.Namespace) -> None:
+    from generation.render import Renderer
+
+    store = _store()
+    project = Renderer(store, args.project).pick(args.shot, args.take)
+    print(f"shot {args.shot} uses take {args.take}; version {project.version}")
+
+
+def cmd_prune(args: argparse.Namespace) -> None:
+    from generation.render import Renderer
+
+    removed = Renderer(_store(), args.project).prune()
+    print(f"removed {len(removed)} unreferenced render files")
+
+
 def cmd_ui(args: argparse.Namespace) -> None:
     print("The Gradio studio is not built yet (issue 5). Meanwhile: shotcaller new / show / export.")
 
@@ -226,6 +295,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--llm", help="openai:MODEL, ollama:MODEL or offline (default: SHOTCALLER_LLM, then auto)")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("render", help="render shots and cut them on the song; prints the video's path last")
+    p.add_argument("project")
+    p.add_argument("--backend", default="animatic", help="animatic (default), diffusers-video, diffusers-stills")
+    p.add_argument("--model", help="preset name, diffusers model id or local folder")
+    p.add_argument("--shots", help="which shots, e.g. 1,4-6 (default: all)")
+    p.add_argument("--takes", type=int, default=1, help="variants per shot, each with its own seed")
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--fps", type=float)
+    p.add_argument("--steps", type=int, help="diffusion steps (default: the preset's)")
+    p.add_argument("--offload", action="store_true", help="model CPU offload (less GPU memory)")
+    p.add_argument("--vae-tiling", action="store_true", help="VAE tiling/slicing (less memory)")
+    p.add_argument("--out", help="where to write the cut (default: the project's renders/)")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("pick", help="choose the take a shot uses in the cut")
+    p.add_argument("project")
+    p.add_argument("shot", help="shot number or id")
+    p.add_argument("take", help="take id, e.g. t2")
+    p.set_defaults(func=cmd_pick)
+
+    p = sub.add_parser("prune", help="delete render files nothing refers to")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("ui", help="start the studio")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,223 @@
+"""Rendering a project: takes, the content-addressed render cache, the queue, and the cut.
+
+    result = Renderer(store, "chaos-god", "animatic", RenderSettings(640, 360, 24)).render()
+    result.cut   # Path of the MP4 on the song
+
+The cache key of a clip is a hash of everything that changes its pixels: backend and its version,
+model, the shot's picture fields, seed, frame count, size, fps and the style bible. Clips live in the
+project's `renders/` as `<key>.mp4`, so a revision re-renders only the shots whose key changed, and a
+crashed or cancelled run resumes by running again (finished clips are cache hits). Shots render one
+at a time (a GPU holds one model); a failing shot is marked failed with its reason and the others go
+on; an out-of-memory error is retried once with CPU offload and VAE tiling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from shotlist.errors import ShotcallerError
+from shotlist.models import Project, Shot, Take
+from shotlist.store import ProjectStore
+
+from .assemble import assemble
+from .backend import Backend, Cancelled, RenderSettings, ShotJob, get_backend
+
+PICTURE_FIELDS = ("section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action", "setting",
+                  "prompt", "negative_prompt", "reason", "transition")
+TAKE_SEED_STEP = 1_000_003
+
+Report = Callable[[str, float, str], None]  # (shot label, fraction, message)
+
+
+def frame_spans(shots: list[Shot], fps: float) -> list[tuple[int, int]]:
+    """(first frame, frame count) per shot: cumulative rounding, so the counts add up to the song."""
+    return [(round(s.start * fps), max(1, round(s.end * fps) - round(s.start * fps))) for s in shots]
+
+
+def clip_key(backend: Backend, job: ShotJob) -> str:
+    s = job.settings
+    doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(PICTURE_FIELDS)),
+           "number": job.number, "start": job.shot.start, "seed": job.seed, "frames": job.frames,
+           "size": [s.width, s.height], "fps": s.fps, "model": s.model, "steps": s.steps,
+           "style": job.style.model_dump()}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def parse_shot_ranges(text: str, count: int) -> list[int]:
+    """'1,4-6' → [1, 4, 5, 6], checked against the number of shots."""
+    out: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        a, _, b = part.partition("-")
+        try:
+            lo, hi = int(a), int(b or a)
+        except ValueError:
+            raise ShotcallerError(f"--shots {text!r}: {part!r} is not a number or a range like 4-6") from None
+        if not (1 <= lo <= hi <= count):
+            raise ShotcallerError(f"--shots {text!r}: {part} is outside 1-{count}")
+        out.extend(range(lo, hi + 1))
+    return sorted(set(out))
+
+
+@dataclass
+class RenderResult:
+    rendered: list[str] = field(default_factory=list)  # keys rendered now
+    cached: list[str] = field(default_factory=list)  # keys found in the cache
+    failed: dict[int, str] = field(default_factory=dict)  # shot number → reason
+    cut: Path | None = None
+    cancelled: bool = False
+
+
+class Renderer:
+    def __init__(self, store: ProjectStore, project_id: str, backend: str = "animatic",
+                 settings: RenderSettings | None = None, report: Report | None = None,
+                 cancel: threading.Event | None = None, backend_options: dict | None = None):
+        self.store = store
+        self.project_id = project_id
+        self.backend = get_backend(backend, **(backend_options or {}))
+        project = store.load(project_id)
+        c = project.brief.constraints
+        self.settings = settings or RenderSettings(width=c.size[0], height=c.size[1], fps=c.fps)
+        self.report = report or (lambda label, frac, msg: None)
+        self.cancel = cancel or threading.Event()
+        self.folder = store.folder(project_id)
+        (self.folder / "renders").mkdir(exist_ok=True)
+
+    def _job(self, project: Project, n: int, seed: int, frames: int) -> ShotJob:
+        shot = project.shots[n - 1]
+        still = self._still(shot)
+        return ShotJob(shot=shot, number=n, seed=seed, frames=frames, settings=self.settings, style=project.style,
+                       still=still, cancel=self.cancel)
+
+    def _still(self, shot: Shot) -> Path | None:
+        for take in shot.takes:
+            if take.backend == "diffusers-stills" and take.status == "done" and take.path:
+                p = self.folder / take.path
+                still = p.with_suffix(".png")
+                if still.is_file():
+                    return still
+        return None
+
+    def render(self, shots: list[int] | None = None, takes: int | None = None, cut: Path | None = None,
+               assemble_cut: bool = True) -> RenderResult:
+        project = self.store.load(self.project_id)
+        if not project.shots:
+            raise ShotcallerError(f"{project.id} has no shots yet: plan them first (shotcaller chat)")
+        takes = takes or self.settings.takes
+        spans = frame_spans(project.shots, self.settings.fps)
+        wanted = shots or list(range(1, len(project.shots) + 1))
+        result = RenderResult()
+        new_takes: dict[str, list[Take]] = {}
+        for n in wanted:
+            shot = project.shots[n - 1]
+            label = f"shot {n}/{len(project.shots)}"
+            made: list[Take] = []
+            for t in range(takes):
+                seed = shot.seed + t * TAKE_SEED_STEP
+                job = self._job(project, n, seed, spans[n - 1][1])
+                made.append(self._render_take(job, t, label, result))
+                if result.cancelled:
+                    break
+            new_takes[shot.id] = made
+            if result.cancelled:
+                break
+        project = self._record_takes(new_takes)
+        if assemble_cut and not result.cancelled:
+            result.cut = self.cut(project, cut)
+        return result
+
+    def _render_take(self, job: ShotJob, t: int, label: str, result: RenderResult) -> Take:
+        key = clip_key(self.backend, job)
+        path = self.folder / "renders" / f"{key}.mp4"
+        take = Take(id=f"t{t + 1}", seed=job.seed, backend=self.backend.name, model=self.settings.model,
+                    path=f"renders/{key}.mp4", cache_key=key)
+        if path.is_file():
+            result.cached.append(key)
+            self.report(label, 1.0, "cached")
+            return take.model_copy(update={"status": "done"})
+        try:
+            try:
+                self.backend.render(job, path, lambda f, msg: self.report(label, f, msg))
+            except Exception as e:  # noqa: BLE001
+                if "out of memory" not in str(e).lower():
+                    raise
+                self.report(label, 0.0, "out of memory: retrying with CPU offload and VAE tiling")
+                retry = replace(job, settings=replace(job.settings, offload=True, vae_tiling=True))
+                self.backend.render(retry, path, lambda f, msg: self.report(label, f, msg))
+        except Cancelled:
+            result.cancelled = True
+            return take.model_copy(update={"status": "pending"})
+        except Exception as e:  # noqa: BLE001 - one shot's failure must not stop the others
+            reason = f"{type(e).__name__}: {e}"[:300]
+            result.failed[job.number] = reason
+            self.report(label, 1.0, f"failed: {reason}")
+            return take.model_copy(update={"status": "failed", "error": reason})
+        result.rendered.append(key)
+        return take.model_copy(update={"status": "done"})
+
+    def _record_takes(self, new_takes: dict[str, list[Take]]) -> Project:
+        project = self.store.load(self.project_id)
+        shots = []
+        for s in project.shots:
+            if s.id in new_takes:
+                fresh = {t.cache_key for t in new_takes[s.id]}
+                kept = [t for t in s.takes if t.cache_key not in fresh and t.backend == "diffusers-stills"]
+                takes = kept + new_takes[s.id]
+                picked = s.picked_take if any(t.id == s.picked_take for t in takes) else None
+                s = s.model_copy(update={"takes": takes, "picked_take": picked})
+            shots.append(s)
+        return self.store.save(project.model_copy(update={"shots": shots}))
+
+    def clip_for(self, project: Project, n: int) -> Path | None:
+        shot = project.shots[n - 1]
+        done = [t for t in shot.takes if t.status == "done" and t.path and t.backend != "diffusers-stills"]
+        pick = next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
+        if pick is None:
+            return None
+        path = self.folder / pick.path
+        return path if path.is_file() else None
+
+    def cut(self, project: Project, out: Path | None = None) -> Path:
+        """Assemble the cut from each shot's picked (or latest) clip; a missing or failed shot is
+        stood in for by its animatic card, so the cut always covers the song."""
+        clips = []
+        fallback = get_backend("animatic")
+        spans = frame_spans(project.shots, self.settings.fps)
+        for n in range(1, len(project.shots) + 1):
+            clip = self.clip_for(project, n)
+            if clip is None:
+                job = self._job(project, n, project.shots[n - 1].seed, spans[n - 1][1])
+                key = clip_key(fallback, job)
+                clip = self.folder / "renders" / f"{key}.mp4"
+                if not clip.is_file():
+                    fallback.render(job, clip, lambda f, msg: None)
+            clips.append(clip)
+        out = out or self.folder / "renders" / f"cut-v{project.version}.mp4"
+        song = self.store.song_path(project)
+        assemble(clips, project.shots, song, out, self.settings, self.folder / "renders")
+        return out
+
+    def pick(self, shot_ref: str, take_id: str) -> Project:
+        project = self.store.load(self.project_id)
+        shot = project.shot(shot_ref)
+        if not any(t.id == take_id for t in shot.takes):
+            have = ", ".join(t.id for t in shot.takes) or "none (render it first)"
+            raise ShotcallerError(f"shot {shot.index} has no take {take_id!r}; takes: {have}")
+        shots = [s.model_copy(update={"picked_take": take_id}) if s.id == shot.id else s for s in project.shots]
+        return self.store.save(project.model_copy(update={"shots": shots}))
+
+    def prune(self) -> list[Path]:
+        """Delete clips no take of the current version refers to (cuts included)."""
+        project = self.store.load(self.project_id)
+        keep = {t.path for s in project.shots for t in s.takes if t.path}
+        removed = []
+        for p in (self.folder / "renders").glob("*"):
+            rel = f"renders/{p.name}"
+            if p.is_file() and rel not in keep and rel.replace(".png", ".mp4") not in keep:
+                p.unlink()
+                removed.append(p)
+        return removed
