@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import Cancelled, Progress, ShotJob, register_backend
+from .backend import Cancelled, Progress, ShotJob, file_key, register_backend
 from .cards import draw_card, font
 from .ffmpeg import FrameWriter
 from .moves import MARGIN, window
@@ -32,7 +32,7 @@ class AnimaticBackend:
         self.options = options
 
     def key(self, job: ShotJob) -> dict[str, Any]:
-        return {"animatic": VERSION, "still": _file_key(job.still)}
+        return {"animatic": VERSION, "still": file_key(job.still)}
 
     def render(self, job: ShotJob, out: Path, progress: Progress) -> None:
         card = draw_card(job.shot, job.number, (job.settings.width, job.settings.height), job.still)
@@ -111,6 +111,8 @@ class Timecode:
         y = (h - self.margin - self.gh) & ~1
         x = (w - self.margin - self.gw * len(text)) & ~1
         top, bottom, left = y - 2, min(h, y + self.gh + 2), x - 4
+        if left < 0 or top < 0:  # a thumbnail-sized frame has no room for a timecode
+            return
         y_plane[top:bottom, left : w - 2] = 16
         u_plane[top // 2 : bottom // 2, left // 2 : (w - 2) // 2] = 128
         v_plane[top // 2 : bottom // 2, left // 2 : (w - 2) // 2] = 128
@@ -132,14 +134,6 @@ def _glyphs(size: int) -> tuple[dict[str, np.ndarray], int, int]:
         ImageDraw.Draw(im).text((0, 0), ch, font=fnt, fill=235)
         out[ch] = np.asarray(im)
     return out, gw, gh
-
-
-def _file_key(path: Path | None) -> str | None:
-    if path is None or not path.is_file():
-        return None
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 register_backend("animatic", AnimaticBackend)

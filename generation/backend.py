@@ -82,4 +82,13 @@ def get_backend(name: str, **options: Any) -> Backend:
 
 
 def _load_builtins() -> None:
-    from . import animatic  # noqa: F401  (each registers itself on first import)
+    from . import animatic, diffusers_backend  # noqa: F401  (each registers itself on first import)
+
+
+def file_key(path: Path | None) -> str | None:
+    """A short content hash of a file (a keyframe), or None: part of cache keys."""
+    if path is None or not path.is_file():
+        return None
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

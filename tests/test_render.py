@@ -169,3 +169,39 @@ def test_unknown_backend_and_bad_ranges():
     for bad in ("0", "3-1", "x", "11"):
         with pytest.raises(ShotcallerError):
             parse_shot_ranges(bad, 10)
+
+
+class RunsOutOfMemory(AnimaticBackend):
+    name = "oom-once"
+    seen: list[tuple[bool, bool]] = []
+
+    def render(self, job, out, progress):
+        RunsOutOfMemory.seen.append((job.settings.offload, job.settings.vae_tiling))
+        if not job.settings.offload:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        super().render(job, out, progress)
+
+
+register_backend("oom-once", RunsOutOfMemory)
+
+
+def test_out_of_memory_is_retried_once_with_offload_and_tiling(planned):
+    store, p = planned
+    RunsOutOfMemory.seen = []
+    result = Renderer(store, p.id, "oom-once", SMALL).render(shots=[1], assemble_cut=False)
+    assert not result.failed and RunsOutOfMemory.seen == [(False, False), (True, True)]
+
+
+def test_render_cli_prints_the_cut_last(planned, tmp_path):
+    import subprocess
+
+    from conftest import SHOTCALLER
+    store, p = planned
+    out = tmp_path / "cli.mp4"
+    proc = subprocess.run([SHOTCALLER, "render", p.id, "--width", "320", "--height", "180", "--fps", "24",
+                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == str(out)
+    check_cut(out, p.song.duration, SMALL)
+    bad = subprocess.run([SHOTCALLER, "render", p.id, "--backend", "sora"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "available:" in bad.stderr and "diffusers-video" in bad.stderr
