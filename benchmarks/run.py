@@ -110,6 +110,110 @@ def bench_agent(turns: int = 10) -> dict[str, float]:
             "revision_vs_plan": revision_tokens / plan_tokens, "shots": len(args["shots"])}
 
 
+def _guided_project(store, home: str):
+    """The fixture song planned by guided mode from the acceptance answers (no LLM)."""
+    from assistant.conversation import Conversation
+    from assistant.guided import GuidedDirector
+    from assistant.tools import ProjectTools
+    from shotlist.song import analyse_song
+
+    lrc = FIXTURE.with_name("lyrics.lrc")
+    p = store.create(FIXTURE, lambda path: analyse_song(path, lyrics=lrc), title="Chaos God")
+    director = GuidedDirector(ProjectTools(store, p.id), Conversation(store.folder(p.id) / "chat.jsonl"))
+    director.opening()
+    answers = (ROOT.parent / "shared" / "checks" / "scarborough-answers.txt").read_text().splitlines()
+    for line in answers:
+        list(director.turn(line))
+    return store.load(p.id)
+
+
+def raw_pipe_seconds(shot, frames: int, width: int, height: int, fps: float) -> float:
+    """Reference: the same number of ready RGB frames (one of our cards, drawn beforehand) piped
+    straight into ffmpeg with the same encoder: what is left is the cost of the moves and cards."""
+    import numpy as np
+
+    from generation.cards import draw_card
+    from generation.ffmpeg import X264
+    from shotlist.audio import ffmpeg_exe
+
+    data = np.asarray(draw_card(shot, 1, (width, height))).tobytes()
+    with tempfile.TemporaryDirectory() as d:
+        cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+               "-r", str(fps), "-i", "-", *X264, f"{d}/raw.mp4"]
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+        for _ in range(frames):
+            proc.stdin.write(data)
+        proc.stdin.close()
+        proc.wait()
+        return time.perf_counter() - t
+
+
+def bench_render() -> dict[str, float]:
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+    from shotlist.store import ProjectStore
+
+    settings = RenderSettings(width=1280, height=720, fps=24)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["SHOTCALLER_HOME"] = home
+        store = ProjectStore()
+        p = _guided_project(store, home)
+        t = time.perf_counter()
+        Renderer(store, p.id, "animatic", settings).render()
+        full = time.perf_counter() - t
+        frames = round(p.song.duration * settings.fps)
+        raw = raw_pipe_seconds(p.shots[9], frames, 1280, 720, 24)
+        shots = list(p.shots)
+        shots[9] = shots[9].model_copy(update={"prompt": shots[9].prompt + " colder"})
+        store.save(store.load(p.id).model_copy(update={"shots": shots}))
+        t = time.perf_counter()
+        result = Renderer(store, p.id, "animatic", settings).render()
+        one = time.perf_counter() - t
+    return {"song_seconds": p.song.duration, "shots": len(p.shots), "frames": frames, "full_s": full,
+            "raw_pipe_s": raw, "full_vs_raw": full / raw, "x_real_time": p.song.duration / full,
+            "one_shot_s": one, "one_shot_vs_full": one / full, "one_shot_rendered": len(result.rendered)}
+
+
+def bench_diffusers(repeats: int = 3) -> dict[str, float]:
+    """The diffusers-video wrapper (prompt, conform, encode) against calling the same tiny pipeline
+    directly with the same arguments."""
+    import statistics
+
+    import torch
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import tiny_models
+    from diffusers import DiffusionPipeline
+
+    from generation.backend import RenderSettings, ShotJob, get_backend
+    from shotlist.models import Shot, StyleBible
+
+    with tempfile.TemporaryDirectory() as d:
+        folder = tiny_models.wan(Path(d) / "wan")
+        settings = RenderSettings(width=64, height=64, fps=16, model=str(folder), steps=2,
+                                  options={"gen_width": 32, "gen_height": 32, "max_sequence_length": 16,
+                                           "preset": "wan2.1-t2v-1.3b"})
+        shot = Shot(start=0, end=2.0, prompt="a shirt of fog", negative_prompt="text")
+        job = ShotJob(shot=shot, number=1, seed=3, frames=32, settings=settings, style=StyleBible())
+        backend = get_backend("diffusers-video")
+        pipe = DiffusionPipeline.from_pretrained(str(folder), dtype=torch.float32)
+        pipe.set_progress_bar_config(disable=True)
+        backend.render(job, Path(d) / "warm.mp4", lambda f, m: None)  # load once, as a render session does
+        direct, wrapped = [], []
+        for i in range(repeats):
+            t = time.perf_counter()
+            pipe(prompt="a shirt of fog", negative_prompt="text", num_frames=33, width=32, height=32,
+                 num_inference_steps=2, guidance_scale=5.0, max_sequence_length=16, output_type="np",
+                 generator=torch.Generator().manual_seed(3))
+            direct.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            backend.render(job, Path(d) / f"w{i}.mp4", lambda f, m: None)
+            wrapped.append(time.perf_counter() - t)
+    dm, wm = statistics.median(direct), statistics.median(wrapped)
+    return {"direct_s": dm, "wrapper_s": wm, "wrapper_vs_direct": wm / dm}
+
+
 def table(results: dict[str, dict[str, float]]) -> str:
     a = results["analysis"]
     rows = [
@@ -132,11 +236,29 @@ def table(results: dict[str, dict[str, float]]) -> str:
             f"| one-shot revision tokens / full plan tokens ({g['shots']} shots; ~4 chars a token) | "
             f"{g['revision_tokens']} / {g['plan_tokens']} | {g['revision_vs_plan']:.3f} | | ≤ 0.15 |",
         ]
+    r = results.get("render")
+    if r:
+        rows += [
+            f"| ready card frames piped to ffmpeg, {r['frames']} × 1280x720 (reference) | {r['raw_pipe_s']:.1f} | 1.00 | "
+            f"{r['song_seconds'] / r['raw_pipe_s']:.1f}× | |",
+            f"| animatic, full render + cut ({r['shots']} shots) | {r['full_s']:.1f} | {r['full_vs_raw']:.2f} | "
+            f"{r['x_real_time']:.1f}× | ≤ 2.0× raw, ≥ 8× real time |",
+            f"| one changed shot + re-assembly ({r['one_shot_rendered']} rendered) | {r['one_shot_s']:.1f} | "
+            f"{r['one_shot_vs_full']:.3f} of full | | ≤ 0.10 |",
+        ]
+    d = results.get("diffusers")
+    if d:
+        rows += [
+            f"| tiny Wan pipeline called directly (reference) | {d['direct_s']:.2f} | 1.00 | | |",
+            f"| the same through diffusers-video (prompt, conform, encode) | {d['wrapper_s']:.2f} | "
+            f"{d['wrapper_vs_direct']:.2f} | | ≤ 1.10 |",
+        ]
     return "\n".join(rows)
 
 
 def main() -> None:
-    results = {"analysis": bench_analysis(), "agent": bench_agent(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    results = {"analysis": bench_analysis(), "agent": bench_agent(), "render": bench_render(),
+               "diffusers": bench_diffusers(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(

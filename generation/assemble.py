@@ -29,18 +29,30 @@ def assemble(clips: list[Path], shots: list[Shot], song: Path, out: Path, settin
             parts.append(_transition(clip, nxt if shot.transition == "crossfade" else None, shot, settings, work))
         else:
             parts.append(clip)
+    audio = _song_aac(song, work)
     listing = work / f".concat-{out.stem}.txt"
     listing.write_text("".join(f"file '{p.resolve()}'\n" for p in parts))
     duration = shots[-1].end
     tmp = out.with_name(out.stem + ".part.mp4")
     try:
-        run(["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(song), "-map", "0:v:0", "-map", "1:a:0",
-             "-c:v", "copy", "-c:a", "aac", "-b:a", "192k", "-t", f"{duration:.4f}", "-movflags", "+faststart",
-             str(tmp)], "assembling the cut")
+        run(["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0",
+             "-c", "copy", "-t", f"{duration:.4f}", "-movflags", "+faststart", str(tmp)], "assembling the cut")
         tmp.replace(out)
     finally:
         listing.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
+    return out
+
+
+def _song_aac(song: Path, work: Path) -> Path:
+    """The song encoded to AAC once (keyed by its bytes); every later cut copies it."""
+    from .backend import file_key
+
+    out = work / f"audio-{file_key(song)}.m4a"
+    if not out.is_file():
+        tmp = out.with_name(out.stem + ".part.m4a")
+        run(["-i", str(song), "-vn", "-c:a", "aac", "-b:a", "192k", str(tmp)], "encoding the song")
+        tmp.replace(out)
     return out
 
 

@@ -68,7 +68,7 @@ def test_each_clip_has_exactly_its_frames(planned):
     result = r.render(assemble_cut=False)
     assert len(result.rendered) == len(p.shots) and not result.failed
     project = store.load(p.id)
-    for n, (first, count) in enumerate(frame_spans(project.shots, SMALL.fps), start=1):
+    for n, (_first, count) in enumerate(frame_spans(project.shots, SMALL.fps), start=1):
         info = probe(r.clip_for(project, n))
         assert info.frames in (None, count) and abs(info.duration - count / SMALL.fps) < 1e-3
         assert (info.width, info.height, info.codec) == (320, 180, "h264")
