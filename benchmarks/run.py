@@ -132,7 +132,7 @@ def raw_pipe_seconds(shot, frames: int, width: int, height: int, fps: float) -> 
     straight into ffmpeg with the same encoder: what is left is the cost of the moves and cards."""
     import numpy as np
 
-    from generation.cards import draw_card
+    from shotlist.cards import draw_card
     from generation.ffmpeg import X264
     from shotlist.audio import ffmpeg_exe
 

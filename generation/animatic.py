@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .backend import Cancelled, Progress, ShotJob, file_key, register_backend
-from .cards import draw_card, font
+from shotlist.cards import draw_card, font
 from .ffmpeg import FrameWriter
 from .moves import MARGIN, window
 

@@ -50,4 +50,11 @@ def importable() -> list[str]:
 
 
 def _load_builtins() -> None:
-    from . import json_format  # noqa: F401  (registers itself)
+    from . import (  # noqa: F401  (each registers itself)
+        csv_format,
+        json_format,
+        nle_formats,
+        otio_format,
+        pdf_format,
+        text_formats,
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from shotlist.models import Shot
+from .models import Shot
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 SECTION_COLOURS = {

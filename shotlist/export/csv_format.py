@@ -1,0 +1,124 @@
+"""`csv`: a professional shot list that opens in spreadsheets and shot-list tools; imports back.
+
+The columns a production shot list has, then the ones Shotcaller needs for an exact round trip
+(Id, Seed, Locked, Negative prompt). On import every error names its row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import ShotcallerError, TimelineError
+from ..models import Project, Shot
+from . import Format, register
+from .media import clip_path, exact_rate, timecode
+
+COLUMNS = ["Section", "Shot", "Start", "End", "Duration", "TC In", "TC Out", "Lyric", "Shot size", "Angle", "Movement",
+           "Lens", "Subject", "Action", "Setting", "Prompt", "Reason", "Why generative", "Transition", "Status",
+           "Id", "Seed", "Locked", "Negative prompt"]
+FIELDS = {"Section": "section", "Start": "start", "End": "end", "Lyric": "lyric", "Shot size": "shot_size",
+          "Angle": "angle", "Movement": "movement", "Lens": "lens", "Subject": "subject", "Action": "action",
+          "Setting": "setting", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative",
+          "Transition": "transition", "Id": "id", "Seed": "seed", "Locked": "locked",
+          "Negative prompt": "negative_prompt"}
+REQUIRED = ["Start", "End"]
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def status(folder: Path, shot: Shot) -> str:
+    if shot.locked:
+        return "locked"
+    if clip_path(folder, shot):
+        return "rendered"
+    if any(t.status == "failed" for t in shot.takes):
+        return "failed"
+    return "planned"
+
+
+def write(project: Project, folder: Path) -> bytes:
+    rate = exact_rate(project.brief.constraints.fps)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for n, s in enumerate(project.shots, start=1):
+        w.writerow([s.section, n, repr(round(s.start, 6)), repr(round(s.end, 6)), f"{s.duration:.3f}", timecode(s.start, rate),
+                    timecode(s.end, rate), s.lyric or "", s.shot_size, s.angle, s.movement, s.lens, s.subject,
+                    s.action, s.setting, s.prompt, s.reason, s.why_generative, s.transition, status(folder, s),
+                    s.id, s.seed, "yes" if s.locked else "no", s.negative_prompt])
+    return buf.getvalue().encode("utf-8")
+
+
+def read(data: bytes, project: Project) -> Project:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ShotcallerError(f"the file is {len(data):,} bytes; a shot-list CSV is at most {MAX_IMPORT_BYTES:,}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ShotcallerError(f"the file is not UTF-8 text (byte {e.start}): export it as CSV UTF-8") from None
+    if "\x00" in text:
+        raise ShotcallerError("the file holds binary data, not CSV text")
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as e:
+        raise ShotcallerError(f"the file is not valid CSV: {e}") from None
+    if not rows:
+        raise ShotcallerError("the file is empty")
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ShotcallerError(f"row 1 (header): missing column(s) {', '.join(missing)}; found {', '.join(header[:8])}")
+    known = {s.id: s for s in project.shots}
+    shots = []
+    for row_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise ShotcallerError(f"row {row_no}: {len(row)} cells but the header has {len(header)} columns")
+        cells = dict(zip(header, row))
+        shot_id = cells.get("Id", "").strip()
+        if shot_id and known and shot_id not in known:
+            raise ShotcallerError(f"row {row_no}, column Id: unknown shot id {shot_id!r} (leave it empty for a new shot)")
+        base = known[shot_id].model_dump() if shot_id in known else {}
+        fields = dict(base)
+        for column, value in cells.items():
+            name = FIELDS.get(column)
+            if name is None or (value.strip() == "" and name in ("id", "seed")):
+                continue
+            fields[name] = _value(name, value, row_no, column)
+        try:
+            shots.append(Shot.model_validate(fields))
+        except ValidationError as e:
+            err = e.errors()[0]
+            column = next((c for c, f in FIELDS.items() if f == err["loc"][0]), str(err["loc"][0]))
+            raise ShotcallerError(f"row {row_no}, column {column}: {err['msg']}") from None
+    if not shots:
+        raise ShotcallerError("the file has a header but no shot rows")
+    try:
+        return Project.model_validate(project.model_dump(by_alias=True) | {"shots": [s.model_dump() for s in shots]})
+    except TimelineError as e:
+        raise TimelineError(f"{e} (shot N is on CSV row N+1)") from None
+
+
+def _value(name: str, value: str, row_no: int, column: str) -> object:
+    value = value.strip()
+    try:
+        if name in ("start", "end"):
+            return float(value)
+        if name == "seed":
+            return int(value)
+    except ValueError:
+        raise ShotcallerError(f"row {row_no}, column {column}: {value[:20]!r} is not a number") from None
+    if name == "locked":
+        if value.lower() not in ("yes", "no", "true", "false", "1", "0", ""):
+            raise ShotcallerError(f"row {row_no}, column {column}: {value[:20]!r} is not yes or no")
+        return value.lower() in ("yes", "true", "1")
+    if name == "lyric":
+        return value or None
+    return value
+
+
+register(Format("csv", ".csv", write, read, "shot list for spreadsheets (UTF-8)"))

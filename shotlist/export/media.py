@@ -1,0 +1,49 @@
+"""What the exporters need from a project folder: each shot's clip or keyframe, and exact frame rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import Project, Shot
+
+NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 59.94: 60000 / 1001}
+
+
+def exact_rate(fps: float) -> float:
+    """23.976 → 24000/1001 and friends: timecode must use the true NTSC rate."""
+    return NTSC.get(round(fps, 3), NTSC.get(round(fps, 2), fps))
+
+
+def shot_frames(shots: list[Shot], rate: float) -> list[tuple[int, int]]:
+    """(first frame, frame count) per shot with cumulative rounding: counts add up to the song."""
+    return [(round(s.start * rate), max(1, round(s.end * rate) - round(s.start * rate))) for s in shots]
+
+
+def clip_path(folder: Path, shot: Shot) -> Path | None:
+    """The picked take's clip (else the latest finished one), if it exists on disk."""
+    done = [t for t in shot.takes if t.status == "done" and t.path]
+    pick = next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
+    if pick is None:
+        return None
+    p = folder / pick.path
+    return p if p.is_file() else None
+
+
+def keyframe_path(folder: Path, shot: Shot) -> Path | None:
+    for t in reversed(shot.takes):
+        if t.status == "done" and t.path:
+            png = (folder / t.path).with_suffix(".png")
+            if png.is_file():
+                return png
+    return None
+
+
+def song_file(folder: Path, project: Project) -> Path:
+    return (folder / project.song.path) if not Path(project.song.path).is_absolute() else Path(project.song.path)
+
+
+def timecode(seconds: float, rate: float) -> str:
+    import opentimelineio as otio
+
+    rt = otio.opentime.RationalTime(round(seconds * rate), rate)
+    return otio.opentime.to_timecode(rt, rate)
