@@ -2,22 +2,22 @@
 written by the OpenTimelineIO adapters from the same timeline.
 
 The NLE writers need a media reference with a range on every clip, so unrendered shots point at
-offline placeholders named after the shots. EDL holds one video track. The FCPXML adapter looks frame
-durations up by rounded rate (23.98, 29.97); we add the exact NTSC rates to its table so timecode stays
-on the 1001/24000 s grid.
+offline placeholders named after the shots. EDL holds one video track. The FCPXML adapter only knows
+NTSC rates by their rounded names (23.98, 29.97) and then writes times as frames/23.98 s, 0.02 % off
+FCP's 1001/24000 s grid: we write through it at the rounded rate and put every time back on the exact
+grid (same frame counts), so clips land on frame boundaries in Final Cut and Resolve.
 """
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
 from pathlib import Path
 
 from ..models import Project
 from . import Format, register
 from .media import exact_rate
 from .timeline import build_timeline
-
-_FCPX_NTSC = {24000 / 1001: "1001/24000s", 30000 / 1001: "1001/30000s", 60000 / 1001: "1001/60000s"}
-
 
 def write_edl(project: Project, folder: Path) -> bytes:
     import opentimelineio as otio
@@ -28,12 +28,28 @@ def write_edl(project: Project, folder: Path) -> bytes:
 
 def write_fcpxml(project: Project, folder: Path) -> bytes:
     import opentimelineio as otio
-    from otio_fcpx_xml_adapter import fcpx_xml
 
-    for rate, duration in _FCPX_NTSC.items():
-        fcpx_xml.FRAMERATE_FRAMEDURATION.setdefault(rate, duration)
-    timeline = build_timeline(project, folder, placeholders=True)
-    return otio.adapters.write_to_string(timeline, "fcpx_xml").encode()
+    fps = project.brief.constraints.fps
+    nominal = _FCPX_NOMINAL.get(round(fps, 2))
+    timeline = build_timeline(project, folder, placeholders=True, rate=nominal)
+    xml = otio.adapters.write_to_string(timeline, "fcpx_xml")
+    return (_snap_to_grid(xml, nominal, exact_rate(fps)) if nominal else xml).encode()
+
+
+_FCPX_NOMINAL = {23.98: 23.98, 29.97: 29.97, 59.94: 59.94}
+_TIME_ATTR = re.compile(r'\b(offset|duration|start|tcStart)="(-?\d+)(?:/(\d+))?s"')
+
+
+def _snap_to_grid(xml: str, nominal: float, exact: float) -> str:
+    """Rewrite every rational time written at `nominal` fps as the same frame count at `exact` fps."""
+
+    def fix(m: re.Match[str]) -> str:
+        seconds = Fraction(int(m.group(2)), int(m.group(3) or 1))
+        frames = round(seconds * Fraction(nominal).limit_denominator(1000))
+        value = frames * Fraction(exact).limit_denominator(100000) ** -1
+        return f'{m.group(1)}="{value.numerator}/{value.denominator}s"' if frames else f'{m.group(1)}="0s"'
+
+    return _TIME_ATTR.sub(fix, xml)
 
 
 def write_fcp7(project: Project, folder: Path) -> bytes:

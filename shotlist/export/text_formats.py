@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ShotcallerError
 from ..lyrics import fmt_time
 from ..models import Project
 from . import Format, register
@@ -18,6 +19,8 @@ def _srt_time(t: float) -> str:
 
 def write_srt(project: Project, folder: Path) -> bytes:
     lines = [line for line in project.song.lyrics if line.time is not None]
+    if not lines:
+        raise ShotcallerError(f"{project.id} has no timed lyrics to subtitle: create it with --lyrics FILE.lrc")
     out = []
     for n, line in enumerate(lines, start=1):
         nxt = lines[n].time if n < len(lines) else project.song.duration

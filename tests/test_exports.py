@@ -1,0 +1,206 @@
+"""Exports and imports: round trips, NLE read-back with OTIO, golden files, PDF text, fuzzed imports."""
+
+import csv
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import song_of
+from shotlist.errors import ShotcallerError
+from shotlist.export import formats, get_format
+from shotlist.export.media import exact_rate, shot_frames
+from shotlist.models import Brief, Constraints, LyricLine, Project, Section, Shot
+
+BASELINES = Path(__file__).with_name("baselines")
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "shotlist" / "schema" / "project.schema.json").read_text())
+UPDATE = os.environ.get("UPDATE_BASELINES") == "1"
+
+
+def small_project(fps: float = 24.0) -> Project:
+    """A fixed, hand-made project: deterministic ids and seeds, for golden files."""
+    song = song_of(12.0, beats=[i * 0.5 for i in range(24)], bars=[i * 2.0 for i in range(6)],
+                   sections=[Section(start=0, end=4, label="intro", energy=0.3),
+                             Section(start=4, end=12, label="chorus", energy=1.0)],
+                   lyrics=[LyricLine(time=4.0, text="Are you going to Scarborough Fair?"),
+                           LyricLine(time=8.0, text="Parsley, sage, rosemary and thyme")])
+    rows = [(0.0, 4.0, "intro", None, "a shirt of fog", "wide", "pull out", "crossfade"),
+            (4.0, 8.0, "chorus", "Are you going to Scarborough Fair?", "a field between sea and shore", "close-up",
+             "push in", "cut"),
+            (8.0, 12.0, "chorus", "Parsley, sage, rosemary and thyme", "herbs growing out of cloth", "medium",
+             "orbit", "fade to black")]
+    shots = [Shot(id=f"s000000{i}", index=i + 1, start=a, end=b, section=sec, lyric=lyr, subject=subj,
+                  action="drifts, \"quoted\" | piped", setting="a night market", shot_size=size, movement=move,
+                  prompt=f"{size} shot of {subj}", reason=f"reason {i}: the line, made visible",
+                  why_generative="fog cannot be sewn", transition=tr, seed=1000 + i)
+             for i, (a, b, sec, lyr, subj, size, move, tr) in enumerate(rows)]
+    brief = Brief(logline="A tailor sews fog.", meaning="impossible tasks", motifs=["fog", "herbs"],
+                  why_generative="fog cannot be sewn", constraints=Constraints(fps=fps))
+    return Project(id="golden", title="Golden", song=song, brief=brief, shots=shots, version=3)
+
+
+FOLDER = Path("/project")  # exports of an unrendered project name paths under the folder only
+
+
+def export(fmt: str, project: Project | None = None, folder: Path = FOLDER) -> bytes:
+    return get_format(fmt).write(project or small_project(), folder)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "srt", "md"])
+def test_golden_files(fmt):
+    data = export(fmt)
+    golden = BASELINES / f"small.{fmt}"
+    if UPDATE or not golden.exists():
+        golden.write_bytes(data)
+    assert data == golden.read_bytes(), f"{fmt} export changed; if intended, rerun with UPDATE_BASELINES=1"
+
+
+def test_every_format_is_registered_and_unknown_ones_list_them():
+    assert set(formats()) >= {"json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"}
+    with pytest.raises(ShotcallerError, match="available: .*fcpxml"):
+        get_format("docx")
+
+
+def test_json_validates_against_the_committed_schema():
+    jsonschema.validate(json.loads(export("json")), SCHEMA)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "otio"])
+def test_round_trips_are_exact(fmt):
+    p = small_project()
+    target = p.model_copy(update={"shots": []})
+    back = get_format(fmt).read(export(fmt, p), target)
+    assert [s.model_dump(exclude={"index"}) for s in back.shots] == [s.model_dump(exclude={"index"}) for s in p.shots]
+
+
+def test_csv_has_the_professional_columns_and_timecodes():
+    rows = list(csv.DictReader(io.StringIO(export("csv").decode())))
+    assert rows[1]["Section"] == "chorus" and rows[1]["TC In"] == "00:00:04:00" and rows[1]["TC Out"] == "00:00:08:00"
+    assert rows[1]["Lyric"].startswith("Are you going") and rows[1]["Status"] == "planned"
+    assert rows[2]["Why generative"] == "fog cannot be sewn" and rows[0]["Duration"] == "4.000"
+
+
+@pytest.mark.parametrize("fps", [23.976, 24.0, 25.0, 29.97, 30.0])
+def test_nle_exports_read_back_with_otio(fps):
+    import opentimelineio as otio
+
+    p = small_project(fps)
+    rate = exact_rate(fps)
+    expected = shot_frames(p.shots, rate)
+    edl = export("edl", p).decode()
+    back = otio.adapters.read_from_string(edl, "cmx_3600", rate=rate)
+    clips = list(back.find_clips())
+    assert [c.source_range.duration.to_frames() for c in clips] == [f for _, f in expected]
+    assert [c.range_in_parent().start_time.to_frames() for c in clips] == [s for s, _ in expected]
+    assert (";" in edl) == (fps == 29.97)  # drop-frame timecode at 29.97 only
+    fcp7 = otio.adapters.read_from_string(export("fcp7xml", p).decode(), "fcp_xml")
+    video = [t for t in fcp7.tracks if t.kind == "Video"][0]
+    assert [c.source_range.duration.to_frames() for c in video.find_clips()] == [f for _, f in expected]
+    assert {m.name for m in fcp7.tracks.markers} >= {"intro", "chorus"}
+    assert abs(fcp7.duration().to_seconds() - p.song.duration) <= 1 / fps
+    # FCPXML: OTIO's reader rounds NTSC rates down, so read the rational times from the XML itself
+    root = ET.fromstring(export("fcpxml", p))
+    clips = [e for e in root.find(".//spine") if e.tag == "clip"]  # the song is a connected clip inside
+    assert len(clips) == 3
+    starts = [float(Fraction(c.get("offset", "0s").rstrip("s"))) for c in clips]
+    durs = [float(Fraction(c.get("duration").rstrip("s"))) for c in clips]
+    for (first, frames), start, dur in zip(expected, starts, durs):
+        assert abs(start - first / rate) < 0.5 / rate and abs(dur - frames / rate) < 0.5 / rate
+    assert abs(sum(durs) - p.song.duration) <= 1 / fps
+
+
+def test_srt_and_markdown():
+    srt = export("srt").decode()
+    assert srt.startswith("1\n00:00:04,000 --> 00:00:08,000\nAre you going")
+    md = export("md").decode()
+    assert "## Why generative video" in md and "\\|" in md and md.count("\n| ") == 1 + 3  # header and three shots
+
+
+def test_pdf_storyboard_pages_and_text(tmp_path):
+    from pypdf import PdfReader
+
+    p = small_project()
+    many = p.model_copy(update={"shots": [s.model_copy(update={"id": f"s{i:07d}", "start": i * 0.5,
+                                                              "end": (i + 1) * 0.5}) for i, s in
+                                          enumerate(p.shots * 8)][:24]})
+    reader = PdfReader(io.BytesIO(export("pdf", many, tmp_path)))
+    assert len(reader.pages) == 1 + 4  # title page + 24 shots / 6 a page
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "impossible tasks" in text and "reason 1: the line, made visible" in text
+
+
+@pytest.mark.parametrize("fmt, data, message", [
+    ("csv", b"Foo,Bar\n1,2\n", "missing column"),
+    ("csv", b"Start,End,Shot size\n0,6,close-up\n5,12,wide\n", "overlap"),
+    ("csv", b"Start,End,Id\n0,12,nope\n", "row 2, column Id: unknown shot id"),
+    ("csv", b"Start,End\n0,abc\n", "row 2, column End"),
+    ("csv", b"Start,End,Movement\n0,12,moonwalk\n", "row 2, column Movement"),
+    ("csv", b"\xff\xfe\x00bad", "not UTF-8"),
+    ("json", b"{", "not JSON"),
+    ("json", b'{"schema": "other/1"}', "not a shotcaller.project/1"),
+    ("otio", b'{"OTIO_SCHEMA": "Clip.2"}', "not a timeline|not an OpenTimelineIO"),
+    ("otio", b"garbage", "not an OpenTimelineIO"),
+])
+def test_bad_imports_name_the_problem(fmt, data, message):
+    p = small_project()
+    with pytest.raises(ShotcallerError, match=message):
+        get_format(fmt).read(data, p)
+
+
+def test_huge_files_are_refused_before_parsing():
+    junk = b"x" * (100 * 1024 * 1024)
+    for fmt in ("csv", "json", "otio"):
+        with pytest.raises(ShotcallerError, match="at most"):
+            get_format(fmt).read(junk, small_project())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000) | st.text(max_size=2000).map(str.encode))
+def test_fuzzed_csv_and_json_imports_only_raise_our_error(data):
+    for fmt in ("csv", "json"):
+        try:
+            get_format(fmt).read(data, small_project())
+        except ShotcallerError:
+            pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-5, 20), st.floats(-5, 20), st.sampled_from(["wide", "close up", "x", ""])),
+                max_size=6))
+def test_fuzzed_csv_rows_only_raise_our_error(rows):
+    text = "Start,End,Shot size\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)
+    try:
+        get_format("csv").read(text.encode(), small_project())
+    except ShotcallerError:
+        pass
+
+
+def test_cli_import_of_csv_and_otio_and_export_of_all(fixture_song, fixture_lrc, tmp_path):
+    from test_cli import run
+
+    bare = run("new", "--song", fixture_song, "--title", "Bare").stdout.split()[-1]
+    assert "no timed lyrics" in run("export", bare, "--format", "srt", "--out", tmp_path / "b.srt", check=False).stderr
+    pid = run("new", "--song", fixture_song, "--lyrics", fixture_lrc, "--title", "Round").stdout.split()[-1]
+    doc = json.loads(run("export", pid, "--out", "-").stdout)
+    dur = doc["song"]["duration"]
+    doc["shots"] = [{"start": 0, "end": 90.0, "subject": "a", "reason": "r", "why_generative": "w"},
+                    {"start": 90.0, "end": dur, "subject": "b", "reason": "r", "why_generative": "w"}]
+    (tmp_path / "p.json").write_text(json.dumps(doc))
+    run("import", pid, tmp_path / "p.json")
+    for fmt in ("json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"):
+        out = tmp_path / f"x.{fmt}"
+        run("export", pid, "--format", fmt, "--out", out)
+        assert out.stat().st_size > 0, fmt
+    csv_text = (tmp_path / "x.csv").read_text().replace("a,", "changed subject,", 1)
+    (tmp_path / "edited.csv").write_text(csv_text)
+    assert "version 3" in run("import", pid, tmp_path / "edited.csv").stdout
+    assert "version 4" in run("import", pid, tmp_path / "x.otio").stdout
+    assert re.search(r"error: .*cannot be imported", run("import", pid, tmp_path / "x.edl", check=False).stderr)
