@@ -73,6 +73,15 @@ class ShowArgs(BaseModel):
     shots: list[str] = Field(default_factory=list, description="Shot numbers or ids; empty for all.")
 
 
+class RenderArgs(BaseModel):
+    shots: str = Field(default="", description="Shot numbers like '1,4-6', or a section name like 'chorus'; empty for all.")
+    backend: str = Field(default="animatic", description="animatic, diffusers-video or diffusers-stills.")
+
+
+class ExportArgs(BaseModel):
+    format: str = Field(description="json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.")
+
+
 class SplitArgs(BaseModel):
     shot: str = Field(description="Shot id or number.")
     at: float = Field(description="Time in seconds to cut at (snapped to a beat).")
@@ -139,6 +148,8 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
         (tools.lock_shots, "lock_shots", "Lock or unlock shots against revisions.", LockArgs),
         (tools.show_shots, "show_shots", "Read shots by number or id (all when none are named).", ShowArgs),
         (tools.critique, "critique", "Run the critic on the shot list and return its findings.", None),
+        (tools.render, "render", "Render shots (e.g. 'the chorus') and cut the video on the song.", RenderArgs),
+        (tools.export, "export", "Export the shot list for other tools; returns the file's path.", ExportArgs),
         (tools.undo, "undo", "Undo the last change to the project.", None),
     ]
     out = []

@@ -140,6 +140,36 @@ class ProjectTools:
         saved = self.store.save(critic.apply(project))
         return critic.summary(saved)
 
+    def render(self, shots: str = "", backend: str = "animatic") -> str:
+        """Render shots ("1,4-6", or the section name "chorus"; all when empty) and cut them on the song."""
+        from generation.render import Renderer, parse_shot_ranges
+
+        project = self.project()
+        numbers = None
+        if shots.strip():
+            labels = {s.section for s in project.shots}
+            if shots.strip().lower() in labels:
+                numbers = [n for n, s in enumerate(project.shots, 1) if s.section == shots.strip().lower()]
+            else:
+                numbers = parse_shot_ranges(shots, len(project.shots))
+        result = Renderer(self.store, project.id, backend).render(shots=numbers)
+        failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
+        return (f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
+                + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}")
+
+    def export(self, format: str) -> str:
+        """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
+        from shotlist.export import get_format
+        from shotlist.store import write_atomic
+
+        fmt = get_format(format)
+        project = self.project()
+        folder = self.store.folder(project.id)
+        out = folder / "exports" / f"{project.id}-v{project.version}{fmt.suffix}"
+        out.parent.mkdir(exist_ok=True)
+        write_atomic(out, fmt.write(project, folder))
+        return f"exported {fmt.name}: {out}"
+
     def undo(self) -> str:
         project = self.store.undo(self.project_id)
         return f"back to version {project.version} ({len(project.shots)} shots)"
@@ -148,4 +178,4 @@ class ProjectTools:
         """Tools by name; later issues add `render` and `export` the same way."""
         return {name: getattr(self, name) for name in (
             "update_brief", "update_style", "propose_shot_list", "revise_shots", "split_shot",
-            "merge_shots", "lock_shots", "show_shots", "critique", "undo")}
+            "merge_shots", "lock_shots", "show_shots", "critique", "render", "export", "undo")}

@@ -218,3 +218,20 @@ def test_terminal_chat_with_the_scripted_server(project, server):
     assert "[openai:scripted at http://127.0.0.1" in proc.stdout
     assert "Welcome. What is the song about?" in proc.stdout and "update_brief" in proc.stdout
     assert store.load(pid).brief.meaning == "riddles"
+
+
+def test_render_and_export_tools(project, server):
+    store, pid = project
+    args = plan_arguments(store, pid)
+    small = {**BRIEF, "constraints": {"resolution": "320x180", "fps": 24}}  # a quick cut
+    server.push(Step.call("update_brief", small), Step.call("propose_shot_list", args), Step.text("planned"),
+                Step.call("export", {"format": "csv"}), Step.call("export", {"format": "../../etc/passwd"}),
+                Step.call("render", {"shots": "1-2"}), Step.text("done"))
+    d = open_director(store, pid, "openai:scripted")
+    run_turn(d, "plan")
+    steps = " ".join(run_turn(d, "export a csv and render the first two shots")[-1].steps)
+    folder = store.folder(pid)
+    assert f"exported csv: {folder}/exports/" in steps and "not supported" in steps
+    assert "rendered 2" in steps and "the cut:" in steps
+    takes = [s.takes for s in store.load(pid).shots]
+    assert all(t and t[0].status == "done" for t in takes[:2]) and not any(takes[2:])
