@@ -26,6 +26,27 @@ class ShotPatch(BaseModel):
     changes: dict[str, Any] = Field(description="Shot fields to change, e.g. {'prompt': '...', 'end': 42.5}.")
 
 
+def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bool) -> None:
+    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour."""
+    shot = shots[i]
+    if moved_end:
+        if i + 1 == len(shots):
+            raise ShotcallerError(f"shot {i + 1} is the last one: it ends with the song")
+        nxt = shots[i + 1]
+        if not shot.start < shot.end < nxt.end:
+            raise ShotcallerError(f"shot {i + 1} cannot end at {shot.end:.2f}s: it must end after its start "
+                                  f"({shot.start:.2f}s) and before shot {i + 2} ends ({nxt.end:.2f}s); merge them instead")
+        shots[i + 1] = nxt.model_copy(update={"start": shot.end})
+    if moved_start:
+        if i == 0:
+            raise ShotcallerError("shot 1 starts with the song")
+        prev = shots[i - 1]
+        if not prev.start < shot.start < shot.end:
+            raise ShotcallerError(f"shot {i + 1} cannot start at {shot.start:.2f}s: it must start after shot {i} "
+                                  f"starts ({prev.start:.2f}s) and before its own end ({shot.end:.2f}s)")
+        shots[i - 1] = prev.model_copy(update={"end": shot.start})
+
+
 class ProjectTools:
     def __init__(self, store: ProjectStore, project_id: str, run_critic: bool = True):
         self.store = store
@@ -88,8 +109,7 @@ class ProjectTools:
                 raise ShotcallerError(f"cannot change {sorted(bad)} of shot {target.index}")
             i = shots.index(target)
             shots[i] = Shot.model_validate(target.model_dump() | patch.changes)
-            if "end" in patch.changes and i + 1 < len(shots):  # moving an end moves the next start
-                shots[i + 1] = shots[i + 1].model_copy(update={"start": shots[i].end})
+            _move_neighbours(shots, i, "start" in patch.changes, "end" in patch.changes)
             changed.append(shots[i].index)
         saved = self._save(self._with_shots(project, shots))
         return f"revised shots {', '.join(map(str, changed))}; version {saved.version}"

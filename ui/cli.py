@@ -244,7 +244,10 @@ def cmd_prune(args: argparse.Namespace) -> None:
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
-    print("The Gradio studio is not built yet (issue 5). Meanwhile: shotcaller new / show / export.")
+    from ui.studio import launch
+
+    print(f"Shotcaller studio on http://{args.host}:{args.port}", flush=True)
+    launch(args.host, args.port, auth=args.auth, share=args.share, insecure=args.insecure)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,6 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ui", help="start the studio")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="USER:PASS; required for a non-loopback host")
+    p.add_argument("--share", action="store_true", help="a public Gradio share link (needs --auth)")
+    p.add_argument("--insecure", action="store_true", help="serve a non-loopback host without auth")
     p.set_defaults(func=cmd_ui)
     return parser
 

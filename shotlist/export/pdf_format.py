@@ -5,37 +5,14 @@ camera, subject and action, reason and why generative."""
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape as esc
 
-from ..models import Project, Shot
+from ..models import Project
 from . import Format, register
-from .media import clip_path, exact_rate, keyframe_path, timecode
+from .media import exact_rate, frame_image, timecode
 
 PER_PAGE = 6
-FRAME_SIZE = (480, 270)
-
-
-def frame_image(folder: Path, shot: Shot, number: int):
-    """The best picture of the shot: its keyframe, a frame from its clip, or its storyboard card."""
-    from PIL import Image
-
-    key = keyframe_path(folder, shot)
-    if key:
-        return Image.open(key).convert("RGB")
-    clip = clip_path(folder, shot)
-    if clip:
-        from ..audio import ffmpeg_exe
-
-        mid = max(0.0, shot.duration / 2)
-        proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{mid:.3f}", "-i", str(clip), "-frames:v", "1",
-                               "-f", "image2pipe", "-vcodec", "png", "-"], capture_output=True)
-        if proc.returncode == 0 and proc.stdout:
-            return Image.open(io.BytesIO(proc.stdout)).convert("RGB")
-    from ..cards import draw_card
-
-    return draw_card(shot, number, FRAME_SIZE)
 
 
 def write(project: Project, folder: Path) -> bytes:

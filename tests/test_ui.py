@@ -1,0 +1,222 @@
+"""The studio: handlers without a server, the app over its API, and a real browser end to end."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_DIR
+from shotlist.errors import ShotcallerError
+from ui.handlers import Session, Studio
+
+ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
+ARTIFACTS = Path(__file__).with_name("artifacts")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def last(gen):
+    out = None
+    for out in gen:
+        pass
+    return out
+
+
+@pytest.fixture
+def studio_with_plan(fixture_song, fixture_lrc):
+    studio = Studio()
+    session, msg = studio.create(Session(), str(fixture_song), str(fixture_lrc), "Chaos God")
+    assert session.project == "chaos-god" and "Created" in msg
+    studio.opening(session)
+    for answer in ANSWERS:
+        history = last(studio.chat(session, answer, studio.history(studio.project(session))))
+    return studio, session, history
+
+
+# ---------------------------------------------------------------------------- handlers, no server
+
+
+def test_guided_interview_through_the_handlers(studio_with_plan):
+    studio, session, history = studio_with_plan
+    project = studio.project(session)
+    assert len(project.shots) > 30 and any("tool step" in str(m.get("metadata")) for m in history)
+    table = studio.table(project)
+    assert table["headers"][0] == "#" and len(table["data"]) == len(project.shots)
+    assert studio.timeline(project).size == (1600, 360)
+    assert len(studio.storyboard(project)) == len(project.shots)
+    assert "director: offline" in studio.header(session, project)
+
+
+def test_table_edits_go_through_the_validated_tools(studio_with_plan):
+    studio, session, _ = studio_with_plan
+    project = studio.project(session)
+    table = studio.table(project)
+    table["data"][2][10] = "a new prompt for shot three"
+    assert "revised shots 3" in studio.apply_table(session, table)
+    after = studio.project(session)
+    assert after.shots[2].prompt == "a new prompt for shot three" and after.version == project.version + 1
+    table = studio.table(after)
+    table["data"][0][2] = after.shots[1].end + 5  # swallows shot 2: refused, nothing changes
+    assert studio.apply_table(session, table).startswith("⚠")
+    assert studio.project(session).version == after.version
+    assert "locked 2 shots" in studio.lock(session, "1, 2", True)
+    assert "🔒 locked" in studio.table(studio.project(session))["data"][0][-1]
+    table = studio.table(studio.project(session))
+    table["data"][0][10] = "try to change a locked shot"
+    assert "locked" in studio.apply_table(session, table)
+
+
+def test_render_export_and_bad_upload(studio_with_plan, tmp_path):
+    studio, session, _ = studio_with_plan
+    session.width, session.height = 320, 180
+    cut, msg = studio.render(session)
+    assert cut and Path(cut).is_file() and "Rendered" in msg
+    path, msg = studio.export(session, "json")
+    assert Path(path).is_file() and path.endswith(".json")
+    assert studio.export(session, "docx")[1].startswith("⚠")
+    fake = tmp_path / "notes.wav"
+    fake.write_text("this is not audio")
+    before = {i.id for i in studio.store.list()}
+    new_session, msg = studio.create(session, str(fake), None, "Nope")
+    assert msg.startswith("⚠") and new_session.project == "chaos-god"
+    assert {i.id for i in studio.store.list()} == before
+
+
+def test_two_sessions_do_not_interfere(fixture_song):
+    studio = Studio()
+    a, _ = studio.create(Session(), str(fixture_song), None, "First")
+    b, _ = studio.create(Session(), str(fixture_song), None, "Second")
+    studio.opening(a)
+    studio.opening(b)
+    last(studio.chat(a, "It is about a flood that never ends.", []))
+    assert studio.project(a).brief.meaning == "It is about a flood that never ends."
+    assert studio.project(b).brief.meaning == "" and a.key != b.key
+
+
+def test_serving_defaults_refuse_public_binds_without_auth():
+    from ui.studio import is_loopback, launch
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and not is_loopback("0.0.0.0")
+    with pytest.raises(ShotcallerError, match="without --auth"):
+        launch("0.0.0.0", 7999, block=False)
+    with pytest.raises(ShotcallerError, match="USER:PASS"):
+        launch("127.0.0.1", 7999, auth="nopassword", block=False)
+    with pytest.raises(ShotcallerError, match="share link is public"):
+        launch("127.0.0.1", 7999, share=True, block=False)
+
+
+# ---------------------------------------------------------------------------- the served app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    import urllib.request
+
+    port = free_port()
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"the studio did not start: {proc.stdout.read()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_app_api_with_gradio_client(served):
+    from gradio_client import Client
+
+    client = Client(served, verbose=False)
+    status, header = client.predict("offline", "animatic", "", "640x360", 24, 1, api_name="/settings")
+    assert status == "Settings applied." and "640x360" in header and "director: offline" in header
+    status, _ = client.predict("", "animatic", "", "641x360", 24, 1, api_name="/settings")
+    assert status.startswith("⚠ resolution")
+
+
+def test_browser_end_to_end(served, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+        page.goto(served)
+        # settings: a small cut renders fast
+        page.click("#settings button.label-wrap")
+        page.locator("#resolution textarea, #resolution input").first.fill("320x180")
+        page.click("#apply-settings")
+        expect(page.locator("#status")).to_contain_text("Settings applied", timeout=30000)
+        # a new project with the fixture song and LRC
+        page.locator("#song-upload input[type=file]").set_input_files(str(FIXTURE_DIR / "song.ogg"))
+        page.locator("#lyrics-upload input[type=file]").set_input_files(str(FIXTURE_DIR / "lyrics.lrc"))
+        page.locator("#title textarea, #title input").first.fill("Chaos God")
+        page.wait_for_timeout(1500)
+        page.click("#new-project")
+        expect(page.locator("#header")).to_contain_text("chaos-god", timeout=120000)
+        expect(page.locator("#chat")).to_contain_text("What is it about", timeout=30000)
+        # the guided interview, in the chat
+        box = page.locator("#chat-input textarea").first
+        for n, answer in enumerate(ANSWERS, start=1):
+            box.fill(answer)
+            box.press("Enter")
+            if n < len(ANSWERS):  # each answer is recorded in the brief: a new version
+                expect(page.locator("#header")).to_contain_text(f"version {n + 1}", timeout=120000)
+        expect(page.locator("#header")).to_contain_text("47 shots", timeout=120000)
+        expect(page.locator("#chat")).to_contain_text("Critic:", timeout=120000)
+        page.screenshot(path=str(ARTIFACTS / "1-planned.png"))
+        expect(page.locator("#shot-table")).to_contain_text("Scarborough Fair", timeout=30000)
+        page.get_by_role("tab", name="Timeline").click()
+        expect(page.locator("#timeline img")).to_be_visible(timeout=30000)
+        page.screenshot(path=str(ARTIFACTS / "2-timeline.png"))
+        # render the animatic; the video element plays the whole song
+        page.get_by_role("tab", name="Video").click()
+        page.click("#render")
+        expect(page.locator("#status")).to_contain_text("Rendered", timeout=300000)
+        video = page.locator("#cut video")
+        expect(video).to_have_count(1, timeout=60000)
+        page.wait_for_function("document.querySelector('#cut video').duration > 0", timeout=60000)
+        duration = page.evaluate("document.querySelector('#cut video').duration")
+        assert abs(duration - 183.53) <= 0.05, duration
+        page.screenshot(path=str(ARTIFACTS / "3-video.png"))
+        # download the JSON export
+        page.get_by_role("tab", name="Export").click()
+        page.click("#export")
+        expect(page.locator("#status")).to_contain_text("exported json", timeout=30000)
+        with page.expect_download() as download:
+            page.locator("#export-file a").first.click()
+        saved = tmp_path / "export.json"
+        download.value.save_as(saved)
+        import json
+        doc = json.loads(saved.read_text())
+        assert doc["schema"] == "shotcaller.project/1" and len(doc["shots"]) > 30
+        # a non-audio upload: a readable error, the project intact
+        fake = tmp_path / "notes.wav"
+        fake.write_text("not audio at all")
+        page.locator('#song-upload button[aria-label="Clear"]').click()
+        page.locator("#song-upload input[type=file]").set_input_files(str(fake))
+        page.wait_for_timeout(1500)
+        page.click("#new-project")
+        expect(page.locator("#status")).to_contain_text("⚠", timeout=60000)
+        expect(page.locator("#header")).to_contain_text("chaos-god", timeout=10000)
+        assert "Traceback" not in page.content()
+        page.screenshot(path=str(ARTIFACTS / "4-bad-upload.png"))
+        browser.close()
