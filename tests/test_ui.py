@@ -20,10 +20,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 
 
 def last(gen):
-    out = None
-    for out in gen:
+    """The final value a generator yields (the chat handler yields the growing history)."""
+    final = None
+    for final in gen:  # noqa: B007
         pass
-    return out
+    return final
 
 
 @pytest.fixture

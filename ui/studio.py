@@ -164,7 +164,7 @@ def build(studio: Studio | None = None):
 
         gallery.select(on_select, [state], [state, message, status])
 
-        def on_render(s, progress=gr.Progress()):
+        def on_render(s, progress=gr.Progress()):  # noqa: B008 - Gradio's way to ask for a progress bar
             session = Session.of(s)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
             return (msg, *views(session)[:-1], cut)
@@ -172,7 +172,7 @@ def build(studio: Studio | None = None):
         render_btn.click(on_render, [state], [status, *outs], concurrency_limit=1, concurrency_id="render",
                          api_name="render")
 
-        def on_render_shot(s, progress=gr.Progress()):
+        def on_render_shot(s, progress=gr.Progress()):  # noqa: B008
             session = Session.of(s)
             if not session.selected_shot:
                 return ("Select a shot in the storyboard first.", *views(session))
