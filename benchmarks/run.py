@@ -214,6 +214,51 @@ def bench_diffusers(repeats: int = 3) -> dict[str, float]:
     return {"direct_s": dm, "wrapper_s": wm, "wrapper_vs_direct": wm / dm}
 
 
+MINIMAL_APP = """
+import os; os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+import sys, gradio as gr
+with gr.Blocks() as demo:
+    gr.Textbox()
+demo.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
+"""
+
+
+def _seconds_to_200(cmd: list[str], port: int, env: dict) -> float:
+    import urllib.request
+
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - t < 120:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).status == 200:
+                    return time.perf_counter() - t
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{cmd[0]} did not answer on port {port}")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def bench_ui() -> dict[str, float]:
+    """Studio cold start (fresh process) to HTTP 200, against a one-textbox Gradio app."""
+    import socket
+
+    def port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, SHOTCALLER_HOME=home, GRADIO_ANALYTICS_ENABLED="False")
+        p1 = port()
+        minimal = _seconds_to_200([sys.executable, "-c", MINIMAL_APP, str(p1)], p1, env)
+        p2 = port()
+        studio = _seconds_to_200([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(p2)], p2, env)
+    return {"minimal_gradio_s": minimal, "studio_s": studio, "studio_vs_minimal": studio / minimal}
+
+
 def table(results: dict[str, dict[str, float]]) -> str:
     a = results["analysis"]
     rows = [
@@ -253,12 +298,18 @@ def table(results: dict[str, dict[str, float]]) -> str:
             f"| the same through diffusers-video (prompt, conform, encode) | {d['wrapper_s']:.2f} | "
             f"{d['wrapper_vs_direct']:.2f} | | ≤ 1.10 |",
         ]
+    u = results.get("ui")
+    if u:
+        rows += [
+            f"| a one-textbox Gradio app, cold start to HTTP 200 (reference) | {u['minimal_gradio_s']:.1f} | 1.00 | | |",
+            f"| the studio, cold start to HTTP 200 | {u['studio_s']:.1f} | {u['studio_vs_minimal']:.2f} | | ≤ 6 s |",
+        ]
     return "\n".join(rows)
 
 
 def main() -> None:
     results = {"analysis": bench_analysis(), "agent": bench_agent(), "render": bench_render(),
-               "diffusers": bench_diffusers(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+               "diffusers": bench_diffusers(), "ui": bench_ui(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(
