@@ -50,6 +50,10 @@ test: install-dev
 bench: install-dev
 	$(VENV)/bin/python -m benchmarks.run
 
+eval: install-dev
+	$(VENV)/bin/shotcaller eval --llm offline
+	$(VENV)/bin/shotcaller eval --llm scripted
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 

@@ -27,7 +27,8 @@ class ShotPatch(BaseModel):
 
 
 def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bool) -> None:
-    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour."""
+    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour.
+    Both shots' lyric is cleared so that `conform` gives each the lines now sung over it."""
     shot = shots[i]
     if moved_end:
         if i + 1 == len(shots):
@@ -36,7 +37,7 @@ def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bo
         if not shot.start < shot.end < nxt.end:
             raise ShotcallerError(f"shot {i + 1} cannot end at {shot.end:.2f}s: it must end after its start "
                                   f"({shot.start:.2f}s) and before shot {i + 2} ends ({nxt.end:.2f}s); merge them instead")
-        shots[i + 1] = nxt.model_copy(update={"start": shot.end})
+        shots[i + 1] = nxt.model_copy(update={"start": shot.end, "lyric": None})
     if moved_start:
         if i == 0:
             raise ShotcallerError("shot 1 starts with the song")
@@ -44,7 +45,7 @@ def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bo
         if not prev.start < shot.start < shot.end:
             raise ShotcallerError(f"shot {i + 1} cannot start at {shot.start:.2f}s: it must start after shot {i} "
                                   f"starts ({prev.start:.2f}s) and before its own end ({shot.end:.2f}s)")
-        shots[i - 1] = prev.model_copy(update={"end": shot.start})
+        shots[i - 1] = prev.model_copy(update={"end": shot.start, "lyric": None})
 
 
 class ProjectTools:
@@ -108,7 +109,8 @@ class ProjectTools:
             if bad:
                 raise ShotcallerError(f"cannot change {sorted(bad)} of shot {target.index}")
             i = shots.index(target)
-            shots[i] = Shot.model_validate(target.model_dump() | patch.changes)
+            retimed = {"start", "end"} & set(patch.changes) and "lyric" not in patch.changes
+            shots[i] = Shot.model_validate(target.model_dump() | ({"lyric": None} if retimed else {}) | patch.changes)
             _move_neighbours(shots, i, "start" in patch.changes, "end" in patch.changes)
             changed.append(shots[i].index)
         saved = self._save(self._with_shots(project, shots))

@@ -72,6 +72,10 @@ class ScriptedOpenAI:
         self._server.shutdown()
         self._server.server_close()
 
+    def total_tokens(self) -> int:
+        """Prompt + completion tokens of every answered request so far (~4 characters a token)."""
+        return sum(p + c for p, c in self.usage)
+
     def push(self, *steps: Step) -> None:
         assert isinstance(self.script, list)
         self.script.extend(steps)

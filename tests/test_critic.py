@@ -11,12 +11,16 @@ CLICHES = [
     ("a teenager", "walks down a school hallway lined with lockers", "a high school"),
     ("a woman", "pushes a cart down the aisle", "a supermarket"),
     ("a man", "walks alone", "rain-soaked neon streets at night"),
+    ("grocery store aisles", "takes shape out of the dark", "in the world of the song"),
+    ("the girl", "walks through school hallways", ""),
 ]
 INTENTIONAL = [
     ("a tailor", "stitches a shirt out of fog", "a market that only exists at night"),
     ("a field of parsley and thyme", "hovers between the tide lines", "the sea at dawn"),
     ("sage and rosemary", "grow out of a seamless shirt of mist", "a dark workshop"),
     ("a sickle of leather", "cuts heather that turns to smoke", "a grey moor"),
+    ("windows that open like mouths", "takes shape out of the dark", "in the world of the song"),
+    ("walls made of names", "bloom on the beat", "a town square"),
 ]
 
 

@@ -243,6 +243,15 @@ def cmd_prune(args: argparse.Namespace) -> None:
     print(f"removed {len(removed)} unreferenced render files")
 
 
+def cmd_eval(args: argparse.Namespace) -> None:
+    from evals.runner import run_all
+
+    md, data = run_all(args.llm, Path(args.scenarios) if args.scenarios else None, Path(args.out))
+    print(md)
+    if data["pass_rate"] < 1.0:
+        raise ShotcallerError(f"eval pass rate {data['pass_rate']:.0%} is below 100 %: see {args.out}")
+
+
 def cmd_ui(args: argparse.Namespace) -> None:
     from ui.studio import launch
 
@@ -323,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prune", help="delete render files nothing refers to")
     p.add_argument("project")
     p.set_defaults(func=cmd_prune)
+
+    p = sub.add_parser("eval", help="score the director on the scenario suite")
+    p.add_argument("--llm", default="offline", help="offline (default), scripted, openai:MODEL or ollama:MODEL")
+    p.add_argument("--scenarios", help="folder of scenario YAML files (default: evals/scenarios)")
+    p.add_argument("--out", default="evals/reports", help="where to write the Markdown and JSON reports")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("ui", help="start the studio")
     p.add_argument("--host", default="127.0.0.1")
