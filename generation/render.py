@@ -43,7 +43,7 @@ def clip_key(backend: Backend, job: ShotJob) -> str:
     s = job.settings
     doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(PICTURE_FIELDS)),
            "number": job.number, "start": job.shot.start, "seed": job.seed, "frames": job.frames,
-           "size": [s.width, s.height], "fps": s.fps, "model": s.model, "steps": s.steps,
+           "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps,
            "style": job.style.model_dump()}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
 

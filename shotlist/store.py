@@ -14,6 +14,7 @@ Saves are optimistic: saving a document loaded at version N fails if the folder 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -36,10 +37,17 @@ LOCK_TIMEOUT = 10.0
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that readers see the old bytes or the new, nothing between."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ShotcallerError(f"no space left to write {path.name}: free some disk space and try again; "
+                                  "the previous version is intact") from None
+        raise
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
