@@ -259,6 +259,64 @@ def bench_ui() -> dict[str, float]:
     return {"minimal_gradio_s": minimal, "studio_s": studio, "studio_vs_minimal": studio / minimal}
 
 
+def bench_growth(minutes=(1, 3, 6, 12)) -> dict[str, list]:
+    """How analysis and render time grow with the song's length (synthetic songs, 640x360 animatic),
+    and the agent's per-turn overhead with the shot list's size (scripted server)."""
+    from assistant.planner import plan_shots
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+    from shotlist.models import Brief, Shot
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+    from shotlist.synth import write_click_song
+
+    songs = []
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["SHOTCALLER_HOME"] = home
+        store = ProjectStore()
+        warm = Path(home) / "warm.wav"
+        write_click_song(warm, bpm=120.0, sections=(("verse", 4, 146.8, 0.7),))
+        analyse_song(warm, use_cache=False)  # compile and import once, outside the timings
+        for m in minutes:
+            bars = int(m * 60 / 2)  # 120 BPM: a bar is 2 s
+            sections = tuple((("verse", "chorus")[i % 2], 5, (146.8, 196.0)[i % 2], (0.7, 1.0)[i % 2])
+                             for i in range(bars // 5))
+            wav = Path(home) / f"song{m}.wav"
+            write_click_song(wav, bpm=120.0, sections=sections)
+            t = time.perf_counter()
+            song = analyse_song(wav, use_cache=False)
+            analysis = time.perf_counter() - t
+            p = store.create(wav, analyse_song, title=f"growth {m}")
+            p = p.model_copy(update={"brief": Brief(meaning="m", motifs=["fog"], why_generative="w")})
+            p = store.save(p.model_copy(update={"shots": plan_shots(p)}))
+            t = time.perf_counter()
+            Renderer(store, p.id, "animatic", RenderSettings(640, 360, 24)).render()
+            render = time.perf_counter() - t
+            songs.append({"minutes": m, "seconds": song.duration, "analysis_s": analysis, "render_s": render,
+                          "shots": len(p.shots)})
+        turns = []
+        from assistant.session import open_director
+        from evals.scripted_openai import ScriptedOpenAI, Step
+
+        with ScriptedOpenAI() as srv:
+            os.environ.update(OPENAI_BASE_URL=srv.url, OPENAI_API_KEY="bench")
+            base = store.load(f"growth-{minutes[-1]}")
+            for n in (10, 50, 200):
+                step = base.song.duration / n
+                shots = [Shot(start=round(i * step, 4), end=round((i + 1) * step, 4) if i < n - 1 else base.song.duration,
+                              subject=f"shot {i}") for i in range(n)]
+                p = store.save(store.load(base.id).model_copy(update={"shots": shots}))
+                director = open_director(store, p.id, "openai:scripted")
+                times = []
+                for _ in range(5):
+                    srv.push(Step.text("ok"))
+                    t = time.perf_counter()
+                    list(director.turn("hi"))
+                    times.append(time.perf_counter() - t)
+                turns.append({"shots": n, "turn_ms": sorted(times)[2] * 1000})
+    return {"songs": songs, "turns": turns}
+
+
 def table(results: dict[str, dict[str, float]]) -> str:
     a = results["analysis"]
     rows = [
@@ -304,12 +362,23 @@ def table(results: dict[str, dict[str, float]]) -> str:
             f"| a one-textbox Gradio app, cold start to HTTP 200 (reference) | {u['minimal_gradio_s']:.1f} | 1.00 | | |",
             f"| the studio, cold start to HTTP 200 | {u['studio_s']:.1f} | {u['studio_vs_minimal']:.2f} | | ≤ 6 s |",
         ]
+    g = results.get("growth")
+    if g:
+        rows += ["", "How it grows (synthetic songs at 120 BPM; animatic at 640x360; linear would keep the per-minute "
+                 "columns flat):", "", "| song | analysis s | per minute | render s | per minute | shots |",
+                 "|---|---|---|---|---|---|"]
+        for r in g["songs"]:
+            rows.append(f"| {r['minutes']} min | {r['analysis_s']:.2f} | {r['analysis_s'] / r['minutes']:.2f} | "
+                        f"{r['render_s']:.1f} | {r['render_s'] / r['minutes']:.1f} | {r['shots']} |")
+        rows += ["", "| shot list | agent turn ms (scripted server) |", "|---|---|"]
+        rows += [f"| {t['shots']} shots | {t['turn_ms']:.0f} |" for t in g["turns"]]
     return "\n".join(rows)
 
 
 def main() -> None:
     results = {"analysis": bench_analysis(), "agent": bench_agent(), "render": bench_render(),
-               "diffusers": bench_diffusers(), "ui": bench_ui(), "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+               "diffusers": bench_diffusers(), "ui": bench_ui(), "growth": bench_growth(),
+               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(
