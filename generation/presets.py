@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shotlist.errors import ShotcallerError
 
@@ -76,35 +76,25 @@ DEFAULT_VIDEO = "ltx-video"
 DEFAULT_STILL = "sd-turbo"
 
 
+def _lookup(model: str | None, presets: dict, default: str, custom):
+    """A preset by name or by its model id; any other id or folder gets `custom`'s defaults."""
+    if not model:
+        return presets[default]
+    if model.startswith("-"):
+        raise ShotcallerError(f"model {model!r}: give a preset ({', '.join(presets)}), an id or a folder")
+    found = presets.get(model) or next((p for p in presets.values() if p.model_id == model), None)
+    return found or replace(custom, model_id=model)
+
+
 def video_preset(model: str | None, rules: str | None = None) -> VideoPreset:
     """The preset for `model`; a model id or folder that is no preset's gets the `rules` preset's
     frame rules and defaults (e.g. a local CogVideoX checkpoint with rules='cogvideox-2b')."""
-    from dataclasses import replace
-
     if rules:
         if rules not in VIDEO_PRESETS:
             raise ShotcallerError(f"preset {rules!r} is not known; presets: {', '.join(VIDEO_PRESETS)}")
         return replace(VIDEO_PRESETS[rules], model_id=model or VIDEO_PRESETS[rules].model_id)
-    if not model:
-        return VIDEO_PRESETS[DEFAULT_VIDEO]
-    if model in VIDEO_PRESETS:
-        return VIDEO_PRESETS[model]
-    for p in VIDEO_PRESETS.values():
-        if p.model_id == model:
-            return p
-    if model.startswith("-"):
-        raise ShotcallerError(f"model {model!r}: give a preset ({', '.join(VIDEO_PRESETS)}), an id or a folder")
-    return replace(CUSTOM_VIDEO, model_id=model)
+    return _lookup(model, VIDEO_PRESETS, DEFAULT_VIDEO, CUSTOM_VIDEO)
 
 
 def still_preset(model: str | None) -> StillPreset:
-    from dataclasses import replace
-
-    if not model:
-        return STILL_PRESETS[DEFAULT_STILL]
-    if model in STILL_PRESETS:
-        return STILL_PRESETS[model]
-    for p in STILL_PRESETS.values():
-        if p.model_id == model:
-            return p
-    return replace(CUSTOM_STILL, model_id=model)
+    return _lookup(model, STILL_PRESETS, DEFAULT_STILL, CUSTOM_STILL)
