@@ -99,13 +99,14 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
     store = ProjectStore(work / "projects")
     project = store.create(audio, lambda p: analyse_song(p, lyrics=lyrics), title=scenario["name"])
     server = None
+    saved_env = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
     try:
         if llm == "scripted":
             from .scripted_director import scripted_server
 
             server = scripted_server(store, project.id).__enter__()
             os.environ["OPENAI_BASE_URL"] = server.url
-            os.environ.setdefault("OPENAI_API_KEY", "eval")
+            os.environ["OPENAI_API_KEY"] = "eval"
             spec = "openai:scripted"
         else:
             spec = llm
@@ -135,6 +136,11 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
     finally:
         if server:
             server.__exit__(None, None, None)
+        for key, value in saved_env.items():  # the scripted endpoint must not outlive its scenario
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     result.seconds = time.perf_counter() - started
     return result
 

@@ -13,7 +13,6 @@ agglomerative clustering of bar-synchronous chroma+MFCC, labelled by repetition 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
@@ -271,7 +270,3 @@ def label_sections(vectors: np.ndarray, energy: np.ndarray, lengths: list[float]
             names[g] = next(letters)
             labels.append(names[g])
     return labels
-
-
-def song_summary(song: Song) -> dict[str, object]:
-    return json.loads(song.model_dump_json())
