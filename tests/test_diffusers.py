@@ -133,3 +133,23 @@ def test_uint8_conversion_and_cover():
     from generation.diffusers_backend import _to_uint8, cover
     assert _to_uint8(np.array([[0.0, 0.5, 1.0]])).tolist() == [[0, 128, 255]]
     assert cover(np.zeros((32, 48, 3), np.uint8), 64, 64).shape == (64, 64, 3)
+
+
+def test_fit_model_splits_long_shots_on_the_bar_grid(tmp_path):
+    from generation.fit import fit_to_model
+    from generation.presets import VIDEO_PRESETS
+    from shotlist.timing import conform
+
+    song = tmp_path / "long.wav"
+    write_click_song(song, bpm=120.0, sections=(("verse", 8, 146.8, 0.7),))  # 16.5 s
+    store = ProjectStore()
+    p = store.create(song, analyse_song, title="Long")
+    long_song = p.model_copy(update={"shots": [Shot(start=0, end=p.song.duration, subject="one long shot")]})
+    cog = VIDEO_PRESETS["cogvideox-2b"]  # at most 49 frames at 8 fps: 6.1 s
+    fitted, notes = fit_to_model(long_song, cog)
+    assert len(fitted) == 3 and notes and "split into 3" in notes[0]
+    assert fitted[0].id == long_song.shots[0].id and fitted[1].id != fitted[0].id
+    assert all(s.duration <= cog.max_seconds + 1e-6 for s in fitted)
+    assert fitted[1].start in p.song.bars and fitted[2].start in p.song.bars  # cuts on bar lines
+    shots, _ = conform(fitted, p.song)
+    store.save(p.model_copy(update={"shots": shots}))  # the invariants hold

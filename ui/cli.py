@@ -212,6 +212,17 @@ def cmd_render(args: argparse.Namespace) -> None:
     from generation.render import parse_shot_ranges
 
     store = _store()
+    if args.fit_model:
+        from generation.fit import fit_to_model
+        from generation.presets import video_preset
+        from shotlist.timing import conform
+
+        project = store.load(args.project)
+        fitted, notes = fit_to_model(project, video_preset(args.model))
+        if notes:
+            shots_now, _ = conform(fitted, project.song)
+            saved = store.save(project.model_copy(update={"shots": shots_now}))
+            print("\n".join(notes) + f"\nversion {saved.version}: {len(saved.shots)} shots", file=sys.stderr)
     renderer, bar = _renderer(args, store)
     project = store.load(args.project)
     shots = parse_shot_ranges(args.shots, len(project.shots)) if args.shots else None
@@ -320,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, help="diffusion steps (default: the preset's)")
     p.add_argument("--offload", action="store_true", help="model CPU offload (less GPU memory)")
     p.add_argument("--vae-tiling", action="store_true", help="VAE tiling/slicing (less memory)")
+    p.add_argument("--fit-model", action="store_true",
+                   help="first split shots longer than the video model's longest clip, on the bar grid")
     p.add_argument("--out", help="where to write the cut (default: the project's renders/)")
     p.set_defaults(func=cmd_render)
 
