@@ -30,7 +30,9 @@ t1 = time.perf_counter(); analyse_song(sys.argv[1]); warm = time.perf_counter() 
 t2 = time.perf_counter(); analyse_song(sys.argv[1], use_cache=False); recompute = time.perf_counter() - t2
 import soundfile as sf
 t3 = time.perf_counter(); y, sr = sf.read(sys.argv[1], dtype="float32"); y.mean(axis=1); decode = time.perf_counter() - t3
-print(json.dumps(dict(cold=cold, warm=warm, recompute=recompute, decode=decode, duration=song.duration, tempo=song.tempo)))
+import resource
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(dict(cold=cold, warm=warm, recompute=recompute, decode=decode, duration=song.duration, tempo=song.tempo, peak_mb=peak)))
 """
 
 
@@ -54,6 +56,7 @@ def bench_analysis() -> dict[str, float]:
         "recompute_vs_decode": r["recompute"] / r["decode"],
         "cold_fraction_of_song": r["cold"] / r["duration"],
         "recompute_fraction_of_song": r["recompute"] / r["duration"],
+        "peak_mb": r["peak_mb"],
     }
 
 
@@ -149,6 +152,17 @@ def raw_pipe_seconds(shot, frames: int, width: int, height: int, fps: float) -> 
         return time.perf_counter() - t
 
 
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Run a command; its wall time and peak resident memory (MB), from the kernel's rusage."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]} failed with {proc.returncode}")
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
 def bench_render() -> dict[str, float]:
     from generation.backend import RenderSettings
     from generation.render import Renderer
@@ -170,9 +184,14 @@ def bench_render() -> dict[str, float]:
         t = time.perf_counter()
         result = Renderer(store, p.id, "animatic", settings).render()
         one = time.perf_counter() - t
+        shots[9] = shots[9].model_copy(update={"prompt": shots[9].prompt + " again"})
+        store.save(store.load(p.id).model_copy(update={"shots": shots}))
+        cli_s, cli_peak = run_measured([str(Path(sys.executable).with_name("shotcaller")), "render", p.id],
+                                       dict(os.environ, SHOTCALLER_HOME=home))
     return {"song_seconds": p.song.duration, "shots": len(p.shots), "frames": frames, "full_s": full,
             "raw_pipe_s": raw, "full_vs_raw": full / raw, "x_real_time": p.song.duration / full,
-            "one_shot_s": one, "one_shot_vs_full": one / full, "one_shot_rendered": len(result.rendered)}
+            "one_shot_s": one, "one_shot_vs_full": one / full, "one_shot_rendered": len(result.rendered),
+            "one_shot_cli_s": cli_s, "one_shot_cli_peak_mb": cli_peak}
 
 
 def bench_diffusers(repeats: int = 3) -> dict[str, float]:
@@ -329,6 +348,7 @@ def table(results: dict[str, dict[str, float]]) -> str:
         f"| analysis, warm, recomputed | {a['warm_recompute_s']:.2f} | {a['recompute_vs_decode']:.1f} | "
         f"{a['recompute_fraction_of_song']:.3f} | ≤ 2 s |",
         f"| analysis, warm, cache hit | {a['warm_cached_s']:.3f} | | | ≤ 2 s |",
+        f"| analysis process peak memory | {a['peak_mb']:.0f} MB | | | |",
     ]
     g = results.get("agent")
     if g:
@@ -342,6 +362,8 @@ def table(results: dict[str, dict[str, float]]) -> str:
     r = results.get("render")
     if r:
         rows += [
+            f"| `shotcaller render` after one change, whole process incl. imports | {r['one_shot_cli_s']:.1f} | "
+            f"{r['one_shot_cli_s'] / r['full_s']:.3f} of full | | peak {r['one_shot_cli_peak_mb']:.0f} MB |",
             f"| ready card frames piped to ffmpeg, {r['frames']} × 1280x720 (reference) | {r['raw_pipe_s']:.1f} | 1.00 | "
             f"{r['song_seconds'] / r['raw_pipe_s']:.1f}× | |",
             f"| animatic, full render + cut ({r['shots']} shots) | {r['full_s']:.1f} | {r['full_vs_raw']:.2f} | "
