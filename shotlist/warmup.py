@@ -35,7 +35,7 @@ def main() -> None:
     if "--child" in sys.argv:
         compile_once()
         return
-    for attempt in (1, 2):
+    for _attempt in range(2):
         cache.mkdir(parents=True, exist_ok=True)
         code = subprocess.run([sys.executable, "-m", "shotlist.warmup", "--child"]).returncode
         if code == 0:
