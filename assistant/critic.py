@@ -44,7 +44,7 @@ def embed(texts: list[str]) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1)
-def _banks() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def banks() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return embed(_bank("cliches.txt")), embed(_bank("camera_shootable.txt")), embed(_bank("impossible.txt"))
 
 
@@ -64,7 +64,7 @@ def critique_project(project: Project) -> list[Critique]:
     shots = project.shots
     if not shots:
         return []
-    cliche_bank, ordinary_bank, impossible_bank = _banks()
+    cliche_bank, ordinary_bank, impossible_bank = banks()
     depictions = embed([depiction(s) for s in shots])
     justifications = embed([f"{s.reason} {s.prompt}".strip() or depiction(s) for s in shots])
     contexts = embed([brief_text(project) or project.title] + [s.lyric or s.section or project.title for s in shots])

@@ -106,7 +106,7 @@ class GuidedDirector:
         pieces = [p for p in re.split(r"(?<=[.;])\s+", f"{b.story} {'; '.join(b.motifs)}") if p.strip()]
         if not pieces:
             return None
-        bank, _, _ = critic._banks()
+        bank, _, _ = critic.banks()
         sims = (critic.embed(pieces) @ bank.T).max(axis=1)
         best = int(sims.argmax())
         return pieces[best].strip(" .;") if sims[best] >= critic.GENERIC_THRESHOLD else None

@@ -137,7 +137,7 @@ def plan_shots(project: Project, seed: int = 7) -> list[Shot]:
         lyric_lines = lines_within(song, start, end)
         lyric = " / ".join(lyric_lines) or None
         subject, action = _subject_action(who, motif, k)
-        setting = _setting(b, section.label)
+        setting = _setting(b)
         palette = b.palette or first_sentence(b.feeling)
         if lyric:
             reason = (f'Carries "{lyric_lines[0]}" in the {section.label}: {motif} makes the line visible, '
@@ -178,7 +178,7 @@ def _subject_action(who: str, motif: str, k: int) -> tuple[str, str]:
     return motif, things[k % len(things)]
 
 
-def _setting(b: Brief, label: str) -> str:
+def _setting(b: Brief) -> str:
     story = b.story or ""
     m = re.search(r"\b(?:at|in|on|inside|under|over)\s+(?:a|an|the)\s+([^,.;]+)", story)
     base = m.group(0) if m else "in the world of the song"

@@ -77,7 +77,7 @@ def test_structural_notes():
 
 @pytest.mark.parametrize("threshold", [critic.GENERIC_THRESHOLD])
 def test_threshold_separates_the_two_sets(threshold):
-    bank, _, _ = critic._banks()
+    bank, _, _ = critic.banks()
     cl = (critic.embed([", ".join(r) for r in CLICHES]) @ bank.T).max(axis=1)
     ok = (critic.embed([", ".join(r) for r in INTENTIONAL]) @ bank.T).max(axis=1)
     assert cl.min() >= threshold > ok.max()
