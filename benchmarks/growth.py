@@ -19,22 +19,27 @@ demo.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
 """
 
 
-def _seconds_to_200(cmd: list[str], port: int, env: dict) -> float:
+def _seconds_to_200(cmd: list[str], port: int, env: dict) -> tuple[float, float]:
+    """Seconds from spawn to the first HTTP 200, and the process's peak memory (MB) by then."""
     import urllib.request
 
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = None
     try:
         while time.perf_counter() - t < 120:
             try:
                 if urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).status == 200:
-                    return time.perf_counter() - t
+                    seconds = time.perf_counter() - t
+                    break
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"{cmd[0]} did not answer on port {port}")
+        if seconds is None:
+            raise RuntimeError(f"{cmd[0]} did not answer on port {port}")
     finally:
         proc.terminate()
-        proc.wait(10)
+        _, _, usage = os.wait4(proc.pid, 0)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def bench_ui() -> dict[str, float]:
@@ -49,10 +54,12 @@ def bench_ui() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, SHOTCALLER_HOME=home, GRADIO_ANALYTICS_ENABLED="False")
         p1 = port()
-        minimal = _seconds_to_200([sys.executable, "-c", MINIMAL_APP, str(p1)], p1, env)
+        minimal, _ = _seconds_to_200([sys.executable, "-c", MINIMAL_APP, str(p1)], p1, env)
         p2 = port()
-        studio = _seconds_to_200([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(p2)], p2, env)
-    return {"minimal_gradio_s": minimal, "studio_s": studio, "studio_vs_minimal": studio / minimal}
+        studio, peak = _seconds_to_200([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(p2)],
+                                       p2, env)
+    return {"minimal_gradio_s": minimal, "studio_s": studio, "studio_vs_minimal": studio / minimal,
+            "studio_peak_mb": peak}
 
 
 def bench_growth(minutes=(1, 3, 6, 12)) -> dict[str, list]:

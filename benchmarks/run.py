@@ -277,11 +277,16 @@ def table(results: dict[str, dict[str, float]]) -> str:
             f"| the same through diffusers-video (prompt, conform, encode) | {d['wrapper_s']:.2f} | "
             f"{d['wrapper_vs_direct']:.2f} | | ≤ 1.10 |",
         ]
+    m = results.get("machine", {})
+    if "bench_process_peak_mb" in m:
+        rows.append(f"| peak memory of this process (agent, animatic 720p, tiny diffusers pipelines, growth runs) | "
+                    f"{m['bench_process_peak_mb']:.0f} MB | | | |")
     u = results.get("ui")
     if u:
         rows += [
             f"| a one-textbox Gradio app, cold start to HTTP 200 (reference) | {u['minimal_gradio_s']:.1f} | 1.00 | | |",
             f"| the studio, cold start to HTTP 200 | {u['studio_s']:.1f} | {u['studio_vs_minimal']:.2f} | | ≤ 6 s |",
+            f"| the studio process peak memory at start | {u['studio_peak_mb']:.0f} MB | | | |",
         ]
     g = results.get("growth")
     if g:
@@ -297,9 +302,12 @@ def table(results: dict[str, dict[str, float]]) -> str:
 
 
 def main() -> None:
+    import resource
+
     results = {"analysis": bench_analysis(), "agent": bench_agent(), "render": bench_render(),
                "diffusers": bench_diffusers(), "ui": bench_ui(), "growth": bench_growth(),
                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    results["machine"]["bench_process_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(
