@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .growth import bench_growth, bench_ui
+from .growth import bench_growth, bench_ui, vm_hwm_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god" / "song.ogg"
@@ -32,8 +32,7 @@ t1 = time.perf_counter(); analyse_song(sys.argv[1]); warm = time.perf_counter() 
 t2 = time.perf_counter(); analyse_song(sys.argv[1], use_cache=False); recompute = time.perf_counter() - t2
 import soundfile as sf
 t3 = time.perf_counter(); y, sr = sf.read(sys.argv[1], dtype="float32"); y.mean(axis=1); decode = time.perf_counter() - t3
-import resource
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")][0] / 1024
 print(json.dumps(dict(cold=cold, warm=warm, recompute=recompute, decode=decode, duration=song.duration, tempo=song.tempo, peak_mb=peak)))
 """
 
@@ -155,14 +154,17 @@ def raw_pipe_seconds(shot, frames: int, width: int, height: int, fps: float) -> 
 
 
 def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Run a command; its wall time and peak resident memory (MB), from the kernel's rusage."""
+    """Run a command; its wall time and peak resident memory (MB). The peak is the child's own VmHWM,
+    polled: rusage's ru_maxrss of a child counts the parent's pages it was forked with."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, vm_hwm_mb(proc.pid))
+        time.sleep(0.02)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:3]} failed with {proc.returncode}")
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+    return time.perf_counter() - t, peak
 
 
 def bench_render() -> dict[str, float]:
@@ -302,12 +304,10 @@ def table(results: dict[str, dict[str, float]]) -> str:
 
 
 def main() -> None:
-    import resource
-
     results = {"analysis": bench_analysis(), "agent": bench_agent(), "render": bench_render(),
                "diffusers": bench_diffusers(), "ui": bench_ui(), "growth": bench_growth(),
                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    results["machine"]["bench_process_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["machine"]["bench_process_peak_mb"] = vm_hwm_mb(os.getpid())
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
     (ROOT / "benchmarks" / "README.md").write_text(
