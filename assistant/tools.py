@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -181,6 +182,11 @@ class ProjectTools:
 
     def export(self, format: str) -> str:
         """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
+        out = self.export_file(format)
+        return f"exported {format.lower()}: {out}"
+
+    def export_file(self, format: str) -> Path:
+        """Write the export into the project's exports/ folder and return its path."""
         from shotlist.export import get_format
         from shotlist.store import write_atomic
 
@@ -190,7 +196,7 @@ class ProjectTools:
         out = folder / "exports" / f"{project.id}-v{project.version}{fmt.suffix}"
         out.parent.mkdir(exist_ok=True)
         write_atomic(out, fmt.write(project, folder))
-        return f"exported {fmt.name}: {out}"
+        return out
 
     def undo(self) -> str:
         project = self.store.undo(self.project_id)

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project, Shot, Take
+from shotlist.export.media import clip_path
 from shotlist.store import ProjectStore
+from shotlist.timing import frame_spans
 
 from .assemble import assemble
 from .backend import Backend, Cancelled, RenderSettings, ShotJob, get_backend
@@ -32,11 +34,6 @@ PICTURE_FIELDS = ("section", "lyric", "shot_size", "angle", "movement", "lens", 
 TAKE_SEED_STEP = 1_000_003
 
 Report = Callable[[str, float, str], None]  # (shot label, fraction, message)
-
-
-def frame_spans(shots: list[Shot], fps: float) -> list[tuple[int, int]]:
-    """(first frame, frame count) per shot: cumulative rounding, so the counts add up to the song."""
-    return [(round(s.start * fps), max(1, round(s.end * fps) - round(s.start * fps))) for s in shots]
 
 
 def clip_key(backend: Backend, job: ShotJob) -> str:
@@ -173,13 +170,8 @@ class Renderer:
         return self.store.save(project.model_copy(update={"shots": shots}))
 
     def clip_for(self, project: Project, n: int) -> Path | None:
-        shot = project.shots[n - 1]
-        done = [t for t in shot.takes if t.status == "done" and t.path and t.backend != "diffusers-stills"]
-        pick = next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
-        if pick is None:
-            return None
-        path = self.folder / pick.path
-        return path if path.is_file() else None
+        # a stills take is a keyframe source; the cut uses the shot's video or animatic takes
+        return clip_path(self.folder, project.shots[n - 1], skip_backends=("diffusers-stills",))
 
     def cut(self, project: Project, out: Path | None = None) -> Path:
         """Assemble the cut from each shot's picked (or latest) clip; a missing or failed shot is

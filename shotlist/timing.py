@@ -24,6 +24,11 @@ def beat_at_or_before(t: float, grid: list[float], slack: float = LINE_SLACK) ->
     return grid[i - 1] if i else 0.0
 
 
+def frame_spans(shots: list[Shot], rate: float) -> list[tuple[int, int]]:
+    """(first frame, frame count) per shot, with cumulative rounding so the counts add up to the song."""
+    return [(round(s.start * rate), max(1, round(s.end * rate) - round(s.start * rate))) for s in shots]
+
+
 def lines_within(song: Song, start: float, end: float) -> list[str]:
     """Lines sung during [start, end), a line just before a cut counting for the shot it opens."""
     return [line.text for line in song.lyrics

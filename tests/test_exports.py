@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from helpers import song_of
 from shotlist.errors import ShotcallerError
 from shotlist.export import formats, get_format
-from shotlist.export.media import exact_rate, shot_frames
+from shotlist.export.media import exact_rate
+from shotlist.timing import frame_spans
 from shotlist.models import Brief, Constraints, LyricLine, Project, Section, Shot
 
 BASELINES = Path(__file__).with_name("baselines")
@@ -94,7 +95,7 @@ def test_nle_exports_read_back_with_otio(fps):
 
     p = small_project(fps)
     rate = exact_rate(fps)
-    expected = shot_frames(p.shots, rate)
+    expected = frame_spans(p.shots, rate)
     edl = export("edl", p).decode()
     back = otio.adapters.read_from_string(edl, "cmx_3600", rate=rate)
     clips = list(back.find_clips())

@@ -304,7 +304,7 @@ class Studio:
         if not session.project:
             return None, "No project open."
         try:
-            message = ProjectTools(self.store, session.project).export(fmt)
+            path = ProjectTools(self.store, session.project).export_file(fmt)
         except ShotcallerError as e:
             return None, f"⚠ {e}"
-        return message.split(": ", 1)[1], message
+        return str(path), f"exported {fmt}: {path}"

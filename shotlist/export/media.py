@@ -16,14 +16,9 @@ def exact_rate(fps: float) -> float:
     return NTSC.get(round(fps, 3), NTSC.get(round(fps, 2), fps))
 
 
-def shot_frames(shots: list[Shot], rate: float) -> list[tuple[int, int]]:
-    """(first frame, frame count) per shot with cumulative rounding: counts add up to the song."""
-    return [(round(s.start * rate), max(1, round(s.end * rate) - round(s.start * rate))) for s in shots]
-
-
-def clip_path(folder: Path, shot: Shot) -> Path | None:
+def clip_path(folder: Path, shot: Shot, skip_backends: tuple[str, ...] = ()) -> Path | None:
     """The picked take's clip (else the latest finished one), if it exists on disk."""
-    done = [t for t in shot.takes if t.status == "done" and t.path]
+    done = [t for t in shot.takes if t.status == "done" and t.path and t.backend not in skip_backends]
     pick = next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
     if pick is None:
         return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..models import Project
-from .media import clip_path, exact_rate, shot_frames, song_file
+from ..timing import frame_spans
+from .media import clip_path, exact_rate, song_file
 
 META = "shotcaller"
 
@@ -29,7 +30,7 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
     timeline = otio.schema.Timeline(name=project.title, global_start_time=RationalTime(0, rate))
     timeline.metadata[META] = {"project": project.id, "version": project.version, "fps": project.brief.constraints.fps}
     video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
-    for n, (shot, (_, frames)) in enumerate(zip(project.shots, shot_frames(project.shots, rate)), start=1):
+    for n, (shot, (_, frames)) in enumerate(zip(project.shots, frame_spans(project.shots, rate)), start=1):
         name = f"{n:02d} {shot.subject or shot.section}".strip()[:60]
         clip = clip_path(folder, shot)
         if clip is not None:
@@ -43,7 +44,7 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
         item.metadata[META] = shot.model_dump(mode="json")
         video.append(item)
     timeline.tracks.append(video)
-    total = sum(f for _, f in shot_frames(project.shots, rate))
+    total = sum(f for _, f in frame_spans(project.shots, rate))
     if audio:
         track = otio.schema.Track(name="Song", kind=otio.schema.TrackKind.Audio)
         song = song_file(folder, project)
