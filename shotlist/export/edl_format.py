@@ -24,12 +24,15 @@ TITLE_CHARS = 70
 LINE_CHARS = 80
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u2026"): "..."}
+# letters that Unicode does not decompose into an ASCII base letter
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d",
+                          "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ı": "i"})
 
 
 def ascii_text(text: str) -> str:
     """Printable 7-bit ASCII: accents dropped from their letters, typographic dashes and quotes made
     plain, anything else without an ASCII form removed, runs of white space made one space."""
-    text = unicodedata.normalize("NFKD", text.translate(_DASHES).translate(_QUOTES))
+    text = unicodedata.normalize("NFKD", text.translate(_DASHES).translate(_QUOTES).translate(_LETTERS))
     kept = "".join(c if c.isascii() and c.isprintable() else " " if c.isspace() else "" for c in text)
     return " ".join(kept.split())
 
