@@ -93,7 +93,9 @@ def cmd_export(args: argparse.Namespace) -> None:
         out = Path(args.out) if args.out else folder / "exports" / f"{project.id}-with-media"
         print(write_media_package(project, folder, out))
         if offline := offline_shots(project, folder):
-            print(f"{len(offline)} shots have no render yet and are offline: {', '.join(map(str, offline))}")
+            many = len(offline) > 1
+            print(f"{len(offline)} shot{'s have' if many else ' has'} no render yet and {'are' if many else 'is'} "
+                  f"offline in the package: {', '.join(map(str, offline))}")
         return
     fmt = get_format(args.format)
     data = fmt.write(project, store.folder(project.id))
