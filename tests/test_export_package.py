@@ -15,6 +15,7 @@ import pytest
 from helpers import song_of
 from nle_readers import edl_cuts, fcp7_cuts, fcpxml_cuts, otio_cuts, xmllint_dtd_errors
 from shotlist.errors import ShotcallerError
+from shotlist.export import get_format
 from shotlist.export.media import exact_rate
 from shotlist.export.package import write_media_package
 from shotlist.models import Brief, Constraints, Section, Shot, Take
@@ -99,6 +100,9 @@ def test_the_package_opens_from_a_moved_copy(rendered, tmp_path):
     (song_clip,) = audio.find_clips()
     assert local(moved, song_clip.media_reference.target_url).read_bytes() == song
     assert otio_cuts((moved / f"{pid}.otio").read_bytes()) == expected
+    back = get_format("otio").read((moved / f"{pid}.otio").read_bytes(), project.model_copy(update={"shots": []}))
+    assert [s.model_dump(exclude={"index"}) for s in back.shots] == [s.model_dump(exclude={"index"})
+                                                                     for s in project.shots]  # takes and picks too
 
     # FCPXML: valid, and every media-rep src resolves
     data = (moved / f"{pid}.fcpxml").read_bytes()
@@ -156,7 +160,21 @@ def test_cli_export_with_media(rendered, tmp_path):
     assert "1 shot has no render yet and is offline in the package: 4" in proc.stdout
     assert sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")) == sorted(
         f"{project.id}{s}" for s in (".edl", ".fcpxml", ".otio", ".xml"))
-    assert sorted(p.name for p in (out / "media").iterdir()) == [
-        "01-s0000000.mp4", "02-s0000001.mp4", "03-s0000002.mp4", "song.wav"]
+    copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.parent != out)
+    assert copied == ["media/song.wav", "renders/0t1aaaaaaaaaaaaaaaaaaaa.mp4", "renders/1t2aaaaaaaaaaaaaaaaaaaa.mp4",
+                      "renders/2t1aaaaaaaaaaaaaaaaaaaa.mp4"]  # the chosen takes only, and the song
     err = run("export", project.id, "--with-media", "--out", "-", check=False)
     assert err.returncode == 2 and err.stderr.strip() == "error: --with-media writes a folder: give --out a folder, not -"
+
+
+def test_a_take_outside_the_project_folder_is_copied_in(rendered, tmp_path):
+    _, project, folder, chosen = rendered
+    outside = tmp_path / "elsewhere" / "take.mp4"
+    outside.parent.mkdir()
+    shutil.copy2(chosen[3], outside)
+    shots = list(project.shots)
+    shots[2] = shots[2].model_copy(update={"takes": [shots[2].takes[0].model_copy(update={"path": str(outside)})]})
+    out = write_media_package(project.model_copy(update={"shots": shots}), folder, tmp_path / "pkg")
+    data = (out / f"{project.id}.fcpxml").read_bytes()
+    srcs = [m.get("src") for m in ET.fromstring(data).iter("media-rep")]
+    assert srcs[2] == "renders/take.mp4" and local(out, srcs[2]).read_bytes() == outside.read_bytes()
