@@ -145,7 +145,7 @@ def fix_names(args: dict, schema: type[BaseModel], renamed: list[str]) -> dict:
     fields = schema.model_fields
     if len(args) == 1:  # {"brief": {...}} / {"args": {...}} around the real arguments
         (key, value), = args.items()
-        if key not in fields and isinstance(value, dict) and value and set(value) <= set(fields):
+        if key not in fields and isinstance(value, dict) and value and match_name(key, fields) is None:
             renamed.append(f"{key}.* → *")
             args = value
     out: dict = {}
@@ -244,8 +244,8 @@ class RepairMiddleware(AgentMiddleware):  # type: ignore[misc,valid-type]
             return Review(problem=problem, followup=[AIMessage(echo or "(empty)"), HumanMessage(problem)],
                           repairs=repairs)
 
-        if broken and cut:
-            name = broken[0].get("name") or "a tool"
+        if (broken or calls) and cut:  # streamed partial JSON parses "completed": never run a cut call
+            name = (broken[0].get("name") if broken else calls[-1][0]) or "a tool"
             return ask(f"Your call to {name} was cut at the length limit. Send it again, shorter (fewer items, "
                        "shorter texts).", raw)
         fixed: list[dict] = []
