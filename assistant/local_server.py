@@ -66,6 +66,7 @@ class LocalServer:
     def __init__(self, log: Path | None = None, device: str | None = None,
                  idle_stop_s: float | None = None, start_timeout_s: float = START_TIMEOUT_S):
         self.log = log
+        self.log_path: Path | None = None
         self.device = device or os.environ.get("SHOTCALLER_LOCAL_DEVICE", "auto")
         self.idle_stop_s = float(os.environ.get("SHOTCALLER_LOCAL_IDLE_S", idle_stop_s or PROCESS_IDLE_S))
         self.start_timeout_s = start_timeout_s
@@ -111,6 +112,7 @@ class LocalServer:
         log_path = self.log or Path(os.environ.get("SHOTCALLER_HOME", Path.home() / ".shotcaller")) / "logs" / \
             "local-llm.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
         # the model is fetched (with its size stated and progress shown) before the server starts,
         # so the server itself never needs the network
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_VERBOSITY="warning", PYTHONUNBUFFERED="1")

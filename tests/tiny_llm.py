@@ -40,16 +40,29 @@ CORPUS = ["The song is about a lover who asks for impossible tasks.", "What is t
           "Record what the artist said about the song in the brief.", "chorus verse bridge intro outro"] * 4
 
 
-def tokenizer():
+def corpus() -> list[str]:
+    """Short prompts keep the tiny model's requests fast: train on what it will read (the director's
+    prompts and the JSON schemas its tools are described with)."""
+    import json
+
+    from shotlist.models import Brief, Shot, StyleBible
+
+    root = Path(__file__).resolve().parents[1] / "prompts"
+    texts = [p.read_text() for p in sorted(root.glob("*.md"))]
+    texts += [json.dumps(m.model_json_schema()) for m in (Brief, Shot, StyleBible)]
+    return CORPUS + texts * 4
+
+
+def tokenizer(vocab_size: int = 3000):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=SPECIAL + ADDED,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL + ADDED,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(CORPUS, trainer)
+    tok.train_from_iterator(corpus(), trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
                                    model_max_length=32768)
     fast.chat_template = CHAT_TEMPLATE
