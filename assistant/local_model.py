@@ -10,12 +10,13 @@ same files ahead of time. A local folder (`local:/path/to/model`) is used as it 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,21 +74,51 @@ def default_model(gpu_gb: float | None = None) -> str:
 
 
 def hub_offline() -> bool:
+    """The artist's own HF_HUB_OFFLINE. The CLI keeps the hub offline for every other load and says,
+    with SHOTCALLER_HUB_ONLINE=1, that the artist did not ask for it: the local director's first
+    download may use the network."""
+    if os.environ.get("SHOTCALLER_HUB_ONLINE") == "1":
+        return False
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def hub_reachable(timeout: float = 1.0) -> bool:
-    """A TCP connection to the hub's host answers: cheap, and says nothing about the model."""
+@contextlib.contextmanager
+def _hub_online(hub: Any) -> Iterator[None]:
+    """huggingface_hub reads HF_HUB_OFFLINE once, at import: lift it for this download only."""
+    constants = getattr(hub, "constants", None)
+    saved = getattr(constants, "HF_HUB_OFFLINE", None)
+    if constants is not None and saved is not None:
+        constants.HF_HUB_OFFLINE = False
+    try:
+        yield
+    finally:
+        if constants is not None and saved is not None:
+            constants.HF_HUB_OFFLINE = saved
+
+
+_REACHABLE: dict[str, tuple[float, bool]] = {}
+
+
+def hub_reachable(timeout: float = 1.0, ttl_s: float = 60.0) -> bool:
+    """A TCP connection to the hub's host answers (cheap; says nothing about the model). Remembered
+    for a minute, since the studio asks on every header refresh."""
     if hub_offline():
         return False
+    import time
     from urllib.parse import urlparse
 
-    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    key = url.geturl()
+    if key in _REACHABLE and time.monotonic() - _REACHABLE[key][0] < ttl_s:
+        return _REACHABLE[key][1]
     try:
-        with socket.create_connection((host, 443), timeout=timeout):
-            return True
+        with socket.create_connection((url.hostname or "huggingface.co",
+                                       url.port or (443 if url.scheme == "https" else 80)), timeout=timeout):
+            ok = True
     except OSError:
-        return False
+        ok = False
+    _REACHABLE[key] = (time.monotonic(), ok)
+    return ok
 
 
 def _hub() -> Any:
@@ -121,10 +152,15 @@ def _complete(folder: Path) -> bool:
 
 def plan(model: str, hub: Any = None) -> DownloadPlan:
     """Ask the hub what a download would fetch (no bytes fetched)."""
+    hub = hub or _hub()
     try:
-        files = (hub or _hub()).snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
+        with _hub_online(hub):
+            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
     except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
-        raise unavailable(model, f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}") from None
+        if type(e).__name__ in ("RepositoryNotFoundError", "GatedRepoError"):
+            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(e).__name__}); "
+                                  "check the name, or use --llm local for the default model") from None
+        raise unavailable(model, f"the Hugging Face hub cannot be reached: {type(e).__name__}") from None
     total = sum(f.file_size or 0 for f in files)
     missing = sum(f.file_size or 0 for f in files if f.will_download)
     return DownloadPlan(model, total, missing, len(files))
@@ -166,15 +202,17 @@ def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None
         return found
     if Path(model).is_absolute() or model.startswith("."):
         raise ShotcallerError(f"no model folder at {model} (it needs config.json and safetensors weights)")
-    if hub is None and hub_offline():
+    if hub_offline():
         raise unavailable(model)
+    hub = hub or _hub()
     p = plan(model, hub)
     check_disk(p, folder)
     say(f"Downloading the local director model {p.describe()} into {folder or cache_dir()} "
         "(once; an interrupted download resumes)")
     kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
     try:
-        path = Path((hub or _hub()).snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
+        with _hub_online(hub):
+            path = Path(hub.snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
     except Exception as e:  # noqa: BLE001 - the network went away mid-download: resumable next time
         raise unavailable(model, f"the download stopped: {type(e).__name__}; it resumes next time") from None
     if not _complete(path):

@@ -140,6 +140,7 @@ def test_no_network_in_the_real_cli_gives_guided_mode_and_the_fetch_command(proj
                          capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "guided mode" in out.stdout and f"hf download {ABSENT}" in out.stdout
+    assert "cannot be reached" in out.stdout
     assert "Traceback" not in out.stderr
 
 
@@ -166,7 +167,8 @@ class RecordingHub:
         return str(self.folder)
 
 
-def test_the_download_states_its_size_and_checks_the_disk_first(tmp_path):
+def test_the_download_states_its_size_and_checks_the_disk_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOTCALLER_HUB_ONLINE", "1")  # as the CLI says when the artist did not ask for offline
     said: list[str] = []
     hub = RecordingHub({"config.json": 1_000, "model.safetensors": 3_400_000_000}, tmp_path / "snap")
     folder = fetch("org/model", say=said.append, hub=hub, folder=tmp_path, tqdm_class="BAR")

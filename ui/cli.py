@@ -364,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if "HF_HUB_OFFLINE" not in os.environ:  # the artist did not ask for offline: the local director may download
+        os.environ.setdefault("SHOTCALLER_HUB_ONLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from shotlist.paths import numba_cache
 
