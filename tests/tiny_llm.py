@@ -87,3 +87,38 @@ def qwen3(folder: Path, max_new_tokens: int = 24, seed: int = 0) -> Path:
     model.save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+def chain(folder: Path, length: int = 64, seed: int = 0) -> tuple[Path, list[int]]:
+    """The same tiny architecture with weights set so that greedy decoding walks a fixed chain of
+    `length` distinct tokens after the generation prompt, then ends: every run generates exactly
+    `length` tokens, the same ones through the server and through `generate` (for the benchmark).
+    Attention and MLP outputs are zeroed, so the last hidden state is the current token's embedding,
+    and the (untied) LM head maps each chain token's embedding to the next one."""
+    import torch
+    from transformers import AutoTokenizer, Qwen3ForCausalLM
+
+    qwen3(folder, max_new_tokens=length, seed=seed)
+    tok = AutoTokenizer.from_pretrained(folder)
+    model = Qwen3ForCausalLM.from_pretrained(folder)
+    model.config.tie_word_embeddings = False
+    prompt = tok(tok.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=True,
+                                         tokenize=False))["input_ids"]
+    specials = set(tok.all_special_ids) | set(tok.convert_tokens_to_ids(ADDED)) | {prompt[-1]}
+    words = [i for i in range(len(tok)) if i not in specials and tok.decode([i]).strip().isalpha()]
+    g = torch.Generator().manual_seed(seed)
+    path = [words[int(i)] for i in torch.randperm(len(words), generator=g)[:length]]
+    hops = list(zip([prompt[-1], *path], [*path, tok.eos_token_id]))
+    with torch.no_grad():
+        emb = torch.randn(len(tok), model.config.hidden_size, generator=g)
+        model.model.embed_tokens.weight.copy_(emb)
+        for layer in model.model.layers:
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+        unit = emb / emb.norm(dim=-1, keepdim=True) * model.config.hidden_size ** 0.5
+        head = torch.zeros(len(tok), model.config.hidden_size)
+        for here, nxt in hops:
+            head[nxt] += unit[here] * 4.0
+        model.lm_head.weight = torch.nn.Parameter(head)
+    model.save_pretrained(folder)
+    return folder, path
