@@ -49,7 +49,9 @@ def port_free(port: int, host: str = HOST) -> bool:
 def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     exe = Path(sys.executable).with_name("transformers")
     head = [str(exe)] if exe.is_file() else [sys.executable, "-m", "transformers.cli.transformers"]
-    return [*head, "serve", "--host", HOST, "--port", str(port), "--device", device,
+    # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
+    reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
+    return [*head, "serve", "--host", HOST, "--port", str(port), "--device", device, "--reasoning", reasoning,
             "--model-timeout", str(model_idle_s), "--log-level", "warning"]
 
 
