@@ -201,7 +201,10 @@ class AgentDirector:
         # built once: the per-turn song/brief context travels as a system message with the turn
         tools = langchain_tools(self.tools, self._force_plan)
         schemas = {t.name: t.args_schema if isinstance(t.args_schema, type) else None for t in tools}
+        required = self._repair.required if hasattr(self, "_repair") else None  # kept across a server restart
+        self.provider = self._provider.describe()
         self._repair = RepairMiddleware(schemas, provider=self.provider)
+        self._repair.required = required
         self._agent = create_agent(build_chat_model(self._provider), tools=tools,
                                    system_prompt=load_prompt("director.md"), middleware=[self._repair])
 
