@@ -185,8 +185,17 @@ class RepairMiddleware(AgentMiddleware):  # type: ignore[misc,valid-type]
         self.schemas = schemas
         self.max_fixes = max_fixes
         self.provider = provider
-        self.required: str | None = None
+        self._required: str | None = None
+        self.reminders = 0  # per turn: a model may call other tools between reminders
         self.repairs: list[str] = []  # what was repaired, most recent last (for logs and tests)
+
+    @property
+    def required(self) -> str | None:
+        return self._required
+
+    @required.setter
+    def required(self, tool: str | None) -> None:
+        self._required, self.reminders = tool, 0
 
     # -- the hook -------------------------------------------------------------------------------
     def wrap_model_call(self, request: Any, handler: Any) -> Any:
@@ -206,6 +215,10 @@ class RepairMiddleware(AgentMiddleware):  # type: ignore[misc,valid-type]
             if review.message is not None:
                 return ModelResponse(result=[review.message], structured_response=response.structured_response)
             problems.append(review.problem)
+            if self.required and self.required in review.problem:
+                self.reminders += 1
+                if self.reminders > self.max_fixes:
+                    break
             if review.followup and review.followup[-1].content == CONTINUE:
                 prefix = review.followup[0].content
             messages = [*messages, *review.followup]

@@ -22,6 +22,8 @@ from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 ABSENT = "shotcaller-tests/no-such-model"  # never in any cache
+MEANING = "a lover asks for impossible tasks"
+REPLY = "Noted. Why generated video?"
 
 
 @pytest.fixture
@@ -40,6 +42,15 @@ def tiny_model(tmp_path_factory):
         mp.setenv("SHOTCALLER_LLM_MAX_TOKENS", "12")  # garbage, but short garbage
         yield folder
     shared_server().stop()
+
+
+@pytest.fixture(scope="module")
+def scripted_model(tmp_path_factory, tiny_model):
+    """Served by the same server process as `tiny_model` (it loads models by name, on demand)."""
+    import tiny_llm
+
+    return tiny_llm.scripted(tmp_path_factory.mktemp("llm") / "scripted-qwen3",
+                             {"name": "update_brief", "arguments": {"meaning": MEANING}}, REPLY)
 
 
 def whole_turns(director) -> bool:
@@ -80,6 +91,21 @@ def test_a_whole_interview_on_the_real_server_loses_no_turn(project, tiny_model)
     pid_before = server.process.pid
     open_director(store, pid, f"local:{tiny_model}")
     assert server.process.pid == pid_before and server.starts == 1
+
+
+def test_a_tool_call_from_the_model_goes_through_the_real_server_and_agent(project, scripted_model):
+    """The model writes `<tool_call>{…}</tool_call>`; transformers serve parses it into a streamed
+    OpenAI tool call; the agent runs the tool and streams the model's answer to the tool result."""
+    store, pid = project
+    director = open_director(store, pid, f"local:{scripted_model}")
+    replies = list(director.turn("It is about a lover who asks for impossible tasks."))
+    assert store.load(pid).brief.meaning == MEANING
+    assert replies[-1].text == REPLY and any(s.startswith("update_brief: brief updated") for s in replies[-1].steps)
+    assert "".join(r.text for r in replies if not r.final).strip() == REPLY  # streamed, no tool markup
+    # /plan: this model never calls propose_shot_list: reminded twice, then one clear line, nothing recorded
+    with pytest.raises(ShotcallerError, match="could not give a usable answer.*propose_shot_list.*nothing was lost"):
+        list(director.plan())
+    assert [m.content for m in director.conversation.messages][-1] == REPLY and store.load(pid).shots == []
 
 
 def test_a_crashed_server_is_restarted_once_and_the_turn_retried(project, tiny_model):

@@ -31,7 +31,7 @@ CHAT_TEMPLATE = """
 {{- '\\n<tool_response>\\n' + (message.content or '') + '\\n</tool_response>' }}
 {%- if loop.last or messages[loop.index0 + 1].role != 'tool' %}{{- '<|im_end|>\\n' }}{%- endif %}
 {%- endif %}{%- endfor %}
-{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}
+{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- if messages[-1].role == 'tool' %}{{- ' ' }}{%- endif %}{%- endif %}
 """.strip()
 
 CORPUS = ["The song is about a lover who asks for impossible tasks.", "What is the song about, for you?",
@@ -89,6 +89,58 @@ def qwen3(folder: Path, max_new_tokens: int = 24, seed: int = 0) -> Path:
     return folder
 
 
+def _set_hops(model, tok, hops: list[tuple[int, int]], seed: int) -> None:
+    """Weights so that greedy decoding goes from each hop's first token to its second, whatever came
+    before: attention and MLP outputs are zeroed, so the last hidden state is the current token's
+    embedding, and the (untied) LM head maps each `here` embedding to `next`."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    model.config.tie_word_embeddings = False
+    with torch.no_grad():
+        emb = torch.randn(len(tok), model.config.hidden_size, generator=g)
+        model.model.embed_tokens.weight = torch.nn.Parameter(emb)
+        for layer in model.model.layers:
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+        unit = emb / emb.norm(dim=-1, keepdim=True) * model.config.hidden_size ** 0.5
+        head = torch.zeros(len(tok), model.config.hidden_size)
+        for here, nxt in hops:
+            head[nxt] += unit[here] * 4.0
+        model.lm_head.weight = torch.nn.Parameter(head)
+
+
+def _prompt_end(tok, messages: list[dict]) -> int:
+    return tok(tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=False))["input_ids"][-1]
+
+
+def scripted(folder: Path, call: dict, reply: str, seed: int = 0) -> Path:
+    """A tiny Qwen3 that answers every artist message with one tool call (`<tool_call>` + `call` as
+    JSON + `</tool_call>`) and every tool result with `reply`: real output for the real server's tool
+    call parser and the real agent. The call's JSON is one added token; the reply is added tokens too."""
+    import json
+
+    from transformers import AutoTokenizer, Qwen3ForCausalLM
+
+    qwen3(folder, max_new_tokens=32, seed=seed)
+    tok = AutoTokenizer.from_pretrained(folder)
+    body, words = json.dumps(call), reply.split(" ")
+    pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
+    tok.add_tokens([body, *pieces])
+    model = Qwen3ForCausalLM.from_pretrained(folder)
+    model.resize_token_embeddings(len(tok))
+    ids = tok.convert_tokens_to_ids
+    after_user = _prompt_end(tok, [{"role": "user", "content": "hi"}])
+    after_tool = _prompt_end(tok, [{"role": "user", "content": "hi"}, {"role": "tool", "content": "ok"}])
+    assert after_user != after_tool
+    call_path = [after_user, ids("<tool_call>"), ids(body), ids("</tool_call>"), tok.eos_token_id]
+    reply_path = [after_tool, *ids(pieces), tok.eos_token_id]
+    _set_hops(model, tok, [*zip(call_path, call_path[1:]), *zip(reply_path, reply_path[1:])], seed)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder
+
+
 def chain(folder: Path, length: int = 64, seed: int = 0) -> tuple[Path, list[int]]:
     """The same tiny architecture with weights set so that greedy decoding walks a fixed chain of
     `length` distinct tokens after the generation prompt, then ends: every run generates exactly
@@ -101,24 +153,11 @@ def chain(folder: Path, length: int = 64, seed: int = 0) -> tuple[Path, list[int
     qwen3(folder, max_new_tokens=length, seed=seed)
     tok = AutoTokenizer.from_pretrained(folder)
     model = Qwen3ForCausalLM.from_pretrained(folder)
-    model.config.tie_word_embeddings = False
-    prompt = tok(tok.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=True,
-                                         tokenize=False))["input_ids"]
-    specials = set(tok.all_special_ids) | set(tok.convert_tokens_to_ids(ADDED)) | {prompt[-1]}
+    end = _prompt_end(tok, [{"role": "user", "content": "hi"}])
+    specials = set(tok.all_special_ids) | set(tok.convert_tokens_to_ids(ADDED)) | {end}
     words = [i for i in range(len(tok)) if i not in specials and tok.decode([i]).strip().isalpha()]
     g = torch.Generator().manual_seed(seed)
     path = [words[int(i)] for i in torch.randperm(len(words), generator=g)[:length]]
-    hops = list(zip([prompt[-1], *path], [*path, tok.eos_token_id]))
-    with torch.no_grad():
-        emb = torch.randn(len(tok), model.config.hidden_size, generator=g)
-        model.model.embed_tokens.weight.copy_(emb)
-        for layer in model.model.layers:
-            layer.self_attn.o_proj.weight.zero_()
-            layer.mlp.down_proj.weight.zero_()
-        unit = emb / emb.norm(dim=-1, keepdim=True) * model.config.hidden_size ** 0.5
-        head = torch.zeros(len(tok), model.config.hidden_size)
-        for here, nxt in hops:
-            head[nxt] += unit[here] * 4.0
-        model.lm_head.weight = torch.nn.Parameter(head)
+    _set_hops(model, tok, list(zip([end, *path], [*path, tok.eos_token_id])), seed)
     model.save_pretrained(folder)
     return folder, path
