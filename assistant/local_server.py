@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -46,22 +45,26 @@ def port_free(port: int, host: str = HOST) -> bool:
             return False
 
 
+# `transformers serve`, started through a few lines that end it when its parent goes away, even on
+# SIGKILL (a thread polls the parent pid; `preexec_fn` is unsafe in a threaded app such as the studio)
+_BOOT = """import os, sys, threading, time
+parent = os.getppid()
+def watch():
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv = ["transformers", *sys.argv[1:]]
+from transformers.cli.transformers import main
+main()
+"""
+
+
 def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
-    exe = Path(sys.executable).with_name("transformers")
-    head = [str(exe)] if exe.is_file() else [sys.executable, "-m", "transformers.cli.transformers"]
     # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
-    return [*head, "serve", "--host", HOST, "--port", str(port), "--device", device, "--reasoning", reasoning,
-            "--model-timeout", str(model_idle_s), "--log-level", "warning"]
-
-
-def _die_with_parent() -> None:  # Linux: the server goes when Shotcaller goes, even on SIGKILL
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    return [sys.executable, "-c", _BOOT, "serve", "--host", HOST, "--port", str(port), "--device", device,
+            "--reasoning", reasoning, "--model-timeout", str(model_idle_s), "--log-level", "warning"]
 
 
 class LocalServer:
@@ -120,8 +123,7 @@ class LocalServer:
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_VERBOSITY="warning", PYTHONUNBUFFERED="1")
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(server_command(port, self.device), stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env,
-                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                                            stdin=subprocess.DEVNULL, env=env)
         self.port, self.starts = port, self.starts + 1
         deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import subprocess
 import time
 
@@ -206,3 +207,35 @@ def test_the_download_states_its_size_and_checks_the_disk_first(tmp_path, monkey
     assert huge.downloads == [] and len(said) == 1  # nothing fetched, nothing announced
     assert DownloadPlan("m", 2_000_000_000, 0, 3).describe() == "m: 2.0 GB in 3 files, already cached"
     check_disk(DownloadPlan("m", 10, 10, 1), tmp_path / "not" / "made" / "yet")  # the nearest existing parent
+
+
+CHILD = """
+import sys, time
+from assistant.local_server import shared_server
+server = shared_server()
+server.ensure()
+print(server.process.pid, flush=True)
+if sys.argv[1] == "wait":
+    time.sleep(600)
+"""
+
+
+def test_the_server_stops_with_the_app_even_when_the_app_is_killed(tmp_path):
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return open(f"/proc/{pid}/stat").read().split()[2] != "Z" if os.path.exists(f"/proc/{pid}") else False
+
+    env = dict(os.environ, SHOTCALLER_HOME=str(tmp_path))
+    exiting = subprocess.Popen([sys.executable, "-c", CHILD, "exit"], stdout=subprocess.PIPE, text=True, env=env)
+    killed = subprocess.Popen([sys.executable, "-c", CHILD, "wait"], stdout=subprocess.PIPE, text=True, env=env)
+    servers = [int(exiting.stdout.readline()), int(killed.stdout.readline())]
+    assert exiting.wait(timeout=60) == 0  # a normal exit: atexit stops the server
+    killed.kill()  # SIGKILL: no atexit; the server notices its parent is gone
+    killed.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while any(alive(p) for p in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in servers)
