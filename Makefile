@@ -43,8 +43,10 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# the CLI keeps diffusers offline itself; unsetting HF_HUB_OFFLINE here lets the local director's
+# model download on first use (`--llm local`, or automatic with no key and no server)
 run: install
-	$(VENV)/bin/shotcaller ui
+	env -u HF_HUB_OFFLINE -u TRANSFORMERS_OFFLINE $(VENV)/bin/shotcaller ui
 
 test: install-dev
 	$(VENV)/bin/python -m pytest

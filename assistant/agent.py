@@ -26,6 +26,7 @@ from shotlist.models import Brief, Character, Project, Shot, ShotList
 from .conversation import Conversation, Message, Reply
 from .llm import Provider
 from .prompts import load_prompt
+from .repair import RepairMiddleware, VisibleText
 from .tools import ProjectTools, ShotPatch
 
 HISTORY_MESSAGES = 40
@@ -162,9 +163,10 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
 def build_chat_model(provider: Provider):
     from langchain_openai import ChatOpenAI
 
+    extra = {"max_tokens": provider.max_tokens} if provider.max_tokens else {}
     return ChatOpenAI(model=provider.model, base_url=provider.base_url, api_key=provider.api_key,
                       timeout=provider.timeout, max_retries=provider.max_retries, streaming=True,
-                      stream_usage=True)
+                      stream_usage=True, **extra)
 
 
 def context_text(project: Project) -> str:
@@ -191,11 +193,20 @@ class AgentDirector:
         self._provider = provider
         self._force_plan = [False]
         self.recursion_limit = recursion_limit
+        self._build()
+
+    def _build(self) -> None:
         from langchain.agents import create_agent
 
         # built once: the per-turn song/brief context travels as a system message with the turn
-        self._agent = create_agent(build_chat_model(provider), tools=langchain_tools(tools, self._force_plan),
-                                   system_prompt=load_prompt("director.md"))
+        tools = langchain_tools(self.tools, self._force_plan)
+        schemas = {t.name: t.args_schema if isinstance(t.args_schema, type) else None for t in tools}
+        required = self._repair.required if hasattr(self, "_repair") else None  # kept across a server restart
+        self.provider = self._provider.describe()
+        self._repair = RepairMiddleware(schemas, provider=self.provider)
+        self._repair.required = required
+        self._agent = create_agent(build_chat_model(self._provider), tools=tools,
+                                   system_prompt=load_prompt("director.md"), middleware=[self._repair])
 
     def _history(self) -> list:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -218,12 +229,31 @@ class AgentDirector:
 
     def plan(self) -> Iterator[Reply]:
         self._force_plan[0] = True
+        self._repair.required = "propose_shot_list"  # a model that answers in text is asked to call it
         try:
             yield from self._run("Plan now with what you know: propose the full shot list with propose_shot_list.")
         finally:
             self._force_plan[0] = False
+            self._repair.required = None
 
     def _run(self, text: str, record_user: bool = True) -> Iterator[Reply]:
+        version = self.tools.project().version
+        try:
+            yield from self._attempt(text, record_user)
+        except ShotcallerError:
+            from .local_server import recover
+
+            provider = recover(self._provider)  # a local server that died: restarted once, the turn retried
+            if provider is None:
+                raise
+            while self.tools.project().version > version:  # the project as the failed turn found it
+                self.tools.store.undo(self.tools.project_id)
+            if provider.base_url != self._provider.base_url:
+                self._provider = provider
+                self._build()
+            yield from self._attempt(text, record_user)
+
+    def _attempt(self, text: str, record_user: bool = True) -> Iterator[Reply]:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         agent = self._agent
@@ -231,32 +261,36 @@ class AgentDirector:
         parts: list[str] = []
         steps: list[str] = []
         finished = False
+        visible = VisibleText()  # thinking and tool calls written as text stay off the screen
         try:
             for mode, data in agent.stream({"messages": messages}, config={"recursion_limit": self.recursion_limit},
                                            stream_mode=["messages", "updates"]):
                 if mode == "messages":
                     chunk, meta = data
                     if meta.get("langgraph_node") == "model" and isinstance(chunk.content, str) and chunk.content:
-                        parts.append(chunk.content)
-                        yield Reply(chunk.content, final=False)
+                        shown = visible.feed(chunk.content, chunk.id)
+                        if shown:
+                            yield Reply(shown, final=False)
                     if meta.get("langgraph_node") == "model" and getattr(chunk, "response_metadata", {}).get(
                             "finish_reason"):
                         finished = True
                 elif mode == "updates":
                     for node, update in (data or {}).items():
+                        if node == "model" and update:  # the reviewed (repaired) answer is what is kept
+                            parts.extend(m.content for m in update.get("messages", [])
+                                         if isinstance(m.content, str) and m.content.strip())
                         if node != "tools" or not update:
                             continue
                         for m in update.get("messages", []):
                             step = f"{m.name}: {str(m.content).splitlines()[0][:160]}"
                             steps.append(step)
                             yield Reply("", steps=[step], final=False)
-                            parts.append("\n")
         except Exception as e:  # noqa: BLE001 - every failure becomes one readable message
             raise ShotcallerError(describe_failure(e, self.provider, self.recursion_limit)) from None
         if not finished:
             raise ShotcallerError(f"the answer from {self.provider} was cut off before it finished; nothing was "
                                   "lost: send your message again")
-        reply = "".join(parts).strip()
+        reply = "\n".join(p.strip() for p in parts).strip()
         if record_user:
             self.conversation.append(Message(role="user", content=text))
         self.conversation.append(Message(role="assistant", content=reply))
@@ -268,6 +302,8 @@ def describe_failure(e: Exception, provider: str, limit: int) -> str:
 
     tail = "nothing was lost: try again, or use --llm offline"
     name = type(e).__name__
+    if isinstance(e, ShotcallerError):  # already one clear line (the repair layer gave up)
+        return str(e)
     if isinstance(e, openai.APITimeoutError):
         return f"{provider} did not answer in time ({name}); {tail}"
     if isinstance(e, openai.APIConnectionError):

@@ -2,21 +2,52 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+from collections.abc import Callable
+from typing import Any
+
 from shotlist.store import ProjectStore
 
 from .conversation import Conversation
 from .guided import GuidedDirector
-from .llm import resolve_provider
+from .llm import Provider, resolve_provider
 from .tools import ProjectTools
 
 
-def open_director(store: ProjectStore, project_id: str, llm: str | None = None):
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def start_local(provider: Provider, say: Callable[[str], None] = _say, tqdm_class: Any = None) -> Provider:
+    """Fetch the local model if needed (size stated, disk checked, progress shown), start or reuse the
+    shared `transformers serve` process, and point the provider at it. Raises `LocalModelUnavailable`
+    when the model is not cached and cannot be fetched now."""
+    from .local_model import fetch
+    from .local_server import shared_server
+
+    fetch(provider.model, say=say, tqdm_class=tqdm_class)
+    return dataclasses.replace(provider, base_url=shared_server().ensure())
+
+
+def open_director(store: ProjectStore, project_id: str, llm: str | None = None,
+                  say: Callable[[str], None] = _say, tqdm_class: Any = None):
     project = store.load(project_id)  # fails early, clearly, on a missing or corrupt project
     provider = resolve_provider(llm)
     tools = ProjectTools(store, project.id)
     conversation = Conversation(store.folder(project.id) / "chat.jsonl")
+    if provider.kind == "local":
+        from .local_model import LocalModelUnavailable
+
+        try:
+            provider = start_local(provider, say, tqdm_class)
+        except LocalModelUnavailable as e:  # guided mode meanwhile, saying how to get the model
+            provider = Provider("offline", note=str(e))
     if provider.kind == "offline":
-        return GuidedDirector(tools, conversation)
+        director = GuidedDirector(tools, conversation)
+        if provider.note:
+            director.provider = provider.describe()
+        return director
     from .agent import AgentDirector
 
     return AgentDirector(tools, conversation, provider)

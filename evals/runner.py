@@ -1,7 +1,7 @@
 """`shotcaller eval`: run every scenario against a director (guided mode, the scripted server, or a
 real LLM), score it with the evaluators, and write a Markdown table and a JSON report.
 
-    shotcaller eval [--llm offline|scripted|openai:MODEL|ollama:MODEL] [--scenarios DIR] [--out DIR]
+    shotcaller eval [--llm offline|scripted|openai:MODEL|ollama:MODEL|local[:MODEL]] [--scenarios DIR] [--out DIR]
 
 Each scenario: 1. make the song (fixture or synthetic, with its true beat grid) and a project;
 2. the simulated artist answers the director's questions by topic until a shot list exists;
@@ -181,6 +181,11 @@ def report(results: list[ScenarioResult], llm: str) -> tuple[str, dict[str, Any]
 def run_all(llm: str = "offline", scenarios: Path | None = None, out: Path | None = None) -> tuple[str, dict]:
     thresholds = yaml.safe_load((HERE / "thresholds.yaml").read_text())
     docs = load_scenarios(scenarios or HERE / "scenarios")
+    if llm.split(":", 1)[0].lower() == "local":  # fetch and start it once, and never score guided mode under its name
+        from assistant.llm import resolve_provider
+        from assistant.session import start_local
+
+        start_local(resolve_provider(llm))
     results = []
     for doc in docs:
         with tempfile.TemporaryDirectory() as work:

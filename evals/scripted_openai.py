@@ -33,6 +33,7 @@ class Step:
     delay: float = 0.0
     raw_body: bytes | None = None  # sent as is (garbage JSON)
     truncate_stream: bool = False  # stream stops before [DONE] and the connection closes
+    finish: str | None = None  # overrides the finish reason ("length": cut at the token limit)
 
     @classmethod
     def text(cls, content: str) -> Step:
@@ -45,6 +46,24 @@ class Step:
     @classmethod
     def error(cls, status: int, message: str = "scripted error", **headers: str) -> Step:
         return cls(status=status, content=message, headers=headers)
+
+    # -- how real small models misbehave (see assistant/repair.py) --------------------------------
+    @classmethod
+    def call_as_text(cls, name: str, arguments: dict, style: str = "tag", prose: str = "") -> Step:
+        """A tool call written in the content: `<tool_call>` tags (Qwen/Hermes), a ```json fence, or bare JSON."""
+        body = json.dumps({"name": name, "arguments": arguments})
+        text = {"tag": f"<tool_call>\n{body}\n</tool_call>", "fence": f"```json\n{body}\n```", "bare": body}[style]
+        return cls(content=f"{text} {prose}".strip())
+
+    @classmethod
+    def thinking(cls, thought: str, answer: str, opened: bool = True) -> Step:
+        """Reasoning left in the content; `opened=False` as when the chat template prefilled `<think>`."""
+        return cls(content=("<think>" if opened else "") + f"{thought}</think>\n\n{answer}")
+
+    @classmethod
+    def cut(cls, content: str | None = None, call: tuple[str, str] | None = None) -> Step:
+        """A reply cut at the token limit: text, or a tool call whose arguments stop mid-JSON."""
+        return cls(content=content, tool_calls=[call] if call else [], finish="length")
 
 
 Script = list[Step] | Callable[[dict], Step]
@@ -140,7 +159,8 @@ class ScriptedOpenAI:
                 self._json(200, {
                     "id": "chatcmpl-scripted", "object": "chat.completion", "created": int(time.time()),
                     "model": server.model, "usage": usage,
-                    "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}],
+                    "choices": [{"index": 0, "message": message,
+                                 "finish_reason": step.finish or ("tool_calls" if calls else "stop")}],
                 })
 
             def _stream(self, step: Step, calls: list[dict], usage: dict) -> None:
@@ -169,7 +189,7 @@ class ScriptedOpenAI:
                     chunk({"tool_calls": [{"index": i, "id": call["id"], "type": "function",
                                            "function": {"name": call["function"]["name"], "arguments": args[:half]}}]})
                     chunk({"tool_calls": [{"index": i, "function": {"arguments": args[half:]}}]})
-                chunk({}, "tool_calls" if calls else "stop", {"usage": usage})
+                chunk({}, step.finish or ("tool_calls" if calls else "stop"), {"usage": usage})
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True

@@ -332,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
     p.add_argument("project")
-    p.add_argument("--llm", help="openai:MODEL, ollama:MODEL or offline (default: SHOTCALLER_LLM, then auto)")
+    p.add_argument("--llm", help="openai:MODEL, ollama:MODEL, local[:MODEL] (a small model run here) or offline "
+                   "(default: SHOTCALLER_LLM, then auto)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("render", help="render shots and cut them on the song; prints the video's path last")
@@ -363,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("eval", help="score the director on the scenario suite")
-    p.add_argument("--llm", default="offline", help="offline (default), scripted, openai:MODEL or ollama:MODEL")
+    p.add_argument("--llm", default="offline",
+                   help="offline (default), scripted, openai:MODEL, ollama:MODEL or local[:MODEL]")
     p.add_argument("--scenarios", help="folder of scenario YAML files (default: evals/scenarios)")
     p.add_argument("--out", default="evals/reports", help="where to write the Markdown and JSON reports")
     p.set_defaults(func=cmd_eval)
@@ -380,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if "HF_HUB_OFFLINE" not in os.environ:  # the artist did not ask for offline: the local director may download
+        os.environ.setdefault("SHOTCALLER_HUB_ONLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from shotlist.paths import numba_cache
 

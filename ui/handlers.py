@@ -28,7 +28,7 @@ MAX_UPLOAD_MB = 300
 class Session:
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     project: str | None = None
-    llm: str = ""  # empty: automatic (OpenAI key → Ollama → offline)
+    llm: str = ""  # empty: automatic (OpenAI key → Ollama → local model → offline)
     backend: str = "animatic"
     model: str = ""
     width: int | None = None  # None: the project's own constraints

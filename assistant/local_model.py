@@ -1,0 +1,220 @@
+"""Which local model the director runs, and getting it into the Hugging Face cache.
+
+    model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 8 GB
+    folder = fetch(model, say=print)         # states the size, checks the disk, downloads resumably
+
+Models come from the hub into the ordinary HF cache (`HF_HOME`), so `hf download MODEL` fetches the
+same files ahead of time. A local folder (`local:/path/to/model`) is used as it is. With
+`HF_HUB_OFFLINE=1` or no network, `LocalModelUnavailable` names the model and how to fetch it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shotlist.errors import ShotcallerError
+
+GPU_MODEL = "Qwen/Qwen3-4B-Instruct-2507"  # BFCL-v3 61.9 (maker-reported); ~8 GB in bf16
+CPU_MODEL = "Qwen/Qwen3-1.7B"  # BFCL-v3 ~49-55 (third-party runs); ~4 GB in bf16
+GPU_MIN_GB = 8.0
+# what `transformers serve` needs of a repository: config, tokenizer, chat template, safetensors weights
+PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
+DISK_MARGIN = 1.05  # the cache needs the files plus a little room
+
+
+class LocalModelUnavailable(ShotcallerError):
+    """The model is not in the cache and cannot be fetched now: guided mode meanwhile."""
+
+
+@dataclass(frozen=True)
+class DownloadPlan:
+    model: str
+    total_bytes: int
+    missing_bytes: int
+    files: int
+
+    def describe(self) -> str:
+        return (f"{self.model}: {gb(self.total_bytes)} in {self.files} files"
+                + (f", {gb(self.missing_bytes)} still to download" if self.missing_bytes else ", already cached"))
+
+
+def gb(n: float) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.1f} MB"
+
+
+@functools.lru_cache(maxsize=1)
+def gpu_memory_gb() -> float | None:
+    """Total memory of the first NVIDIA GPU, from `nvidia-smi` (no torch import); None without one."""
+    exe = shutil.which("nvidia-smi")
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, "--query-gpu=memory.total", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=5).stdout.split()
+        return float(out[0]) / 1024 if out else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def default_model(gpu_gb: float | None = None) -> str:
+    """`SHOTCALLER_LOCAL_MODEL`, else the 4B model on a GPU with >= 8 GB, else the 1.7B model."""
+    if os.environ.get("SHOTCALLER_LOCAL_MODEL"):
+        return os.environ["SHOTCALLER_LOCAL_MODEL"]
+    memory = gpu_memory_gb() if gpu_gb is None else gpu_gb
+    return GPU_MODEL if memory and memory >= GPU_MIN_GB else CPU_MODEL
+
+
+def hub_offline() -> bool:
+    """The artist's own HF_HUB_OFFLINE. The CLI keeps the hub offline for every other load and says,
+    with SHOTCALLER_HUB_ONLINE=1, that the artist did not ask for it: the local director's first
+    download may use the network."""
+    if os.environ.get("SHOTCALLER_HUB_ONLINE") == "1":
+        return False
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@contextlib.contextmanager
+def _hub_online(hub: Any) -> Iterator[None]:
+    """huggingface_hub reads HF_HUB_OFFLINE once, at import: lift it for this download only."""
+    constants = getattr(hub, "constants", None)
+    saved = getattr(constants, "HF_HUB_OFFLINE", None)
+    if constants is not None and saved is not None:
+        constants.HF_HUB_OFFLINE = False
+    try:
+        yield
+    finally:
+        if constants is not None and saved is not None:
+            constants.HF_HUB_OFFLINE = saved
+
+
+_REACHABLE: dict[str, tuple[float, bool]] = {}
+
+
+def hub_reachable(timeout: float = 1.0, ttl_s: float = 60.0) -> bool:
+    """A TCP connection to the hub's host answers (cheap; says nothing about the model). Remembered
+    for a minute, since the studio asks on every header refresh."""
+    if hub_offline():
+        return False
+    import time
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    key = url.geturl()
+    if key in _REACHABLE and time.monotonic() - _REACHABLE[key][0] < ttl_s:
+        return _REACHABLE[key][1]
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co",
+                                       url.port or (443 if url.scheme == "https" else 80)), timeout=timeout):
+            ok = True
+    except OSError:
+        ok = False
+    _REACHABLE[key] = (time.monotonic(), ok)
+    return ok
+
+
+def _hub() -> Any:
+    import huggingface_hub
+
+    return huggingface_hub
+
+
+def cached_folder(model: str, hub: Any = None) -> Path | None:
+    """The model's folder when it is complete on disk (a local folder, or a full snapshot in the cache)."""
+    if Path(model).is_dir():
+        return Path(model) if (Path(model) / "config.json").is_file() else None
+    try:
+        folder = Path((hub or _hub()).snapshot_download(model, allow_patterns=PATTERNS, local_files_only=True))
+    except Exception:  # noqa: BLE001 - not cached (LocalEntryNotFoundError) or a broken cache entry
+        return None
+    return folder if _complete(folder) else None
+
+
+def _complete(folder: Path) -> bool:
+    import json
+
+    if not (folder / "config.json").is_file():
+        return False
+    index = folder / "model.safetensors.index.json"
+    if index.is_file():
+        shards = set(json.loads(index.read_text()).get("weight_map", {}).values())
+        return bool(shards) and all((folder / s).is_file() for s in shards)
+    return any(folder.glob("*.safetensors"))
+
+
+def plan(model: str, hub: Any = None) -> DownloadPlan:
+    """Ask the hub what a download would fetch (no bytes fetched)."""
+    hub = hub or _hub()
+    try:
+        with _hub_online(hub):
+            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
+    except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
+        if type(e).__name__ in ("RepositoryNotFoundError", "GatedRepoError"):
+            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(e).__name__}); "
+                                  "check the name, or use --llm local for the default model") from None
+        raise unavailable(model, f"the Hugging Face hub cannot be reached: {type(e).__name__}") from None
+    total = sum(f.file_size or 0 for f in files)
+    missing = sum(f.file_size or 0 for f in files if f.will_download)
+    return DownloadPlan(model, total, missing, len(files))
+
+
+def cache_dir() -> Path:
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def check_disk(p: DownloadPlan, folder: Path | None = None) -> None:
+    folder = folder or cache_dir()
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    free = shutil.disk_usage(probe).free
+    need = int(p.missing_bytes * DISK_MARGIN)
+    if need > free:
+        raise ShotcallerError(f"not enough disk space for the local director model {p.model}: it needs "
+                              f"{gb(need)} and {folder} has {gb(free)} free; free some space, or point HF_HOME "
+                              "at a larger disk, or use --llm offline")
+
+
+def unavailable(model: str, why: str = "") -> LocalModelUnavailable:
+    reason = "HF_HUB_OFFLINE=1 is set" if hub_offline() else (why or "the Hugging Face hub cannot be reached")
+    return LocalModelUnavailable(
+        f"the local director model {model} is not downloaded and cannot be fetched now ({reason}); fetch it "
+        f"once with `hf download {model}` on a connected machine (without HF_HUB_OFFLINE=1), then choose "
+        "--llm local again; guided mode meanwhile")
+
+
+def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None, hub: Any = None,
+          folder: Path | None = None) -> Path:
+    """The model's folder, downloading it first if needed: size stated, disk checked, resumable
+    (the hub client continues `.incomplete` files), progress through `tqdm_class`."""
+    found = cached_folder(model, hub)
+    if found:
+        return found
+    if Path(model).is_absolute() or model.startswith("."):
+        raise ShotcallerError(f"no model folder at {model} (it needs config.json and safetensors weights)")
+    if hub_offline():
+        raise unavailable(model)
+    hub = hub or _hub()
+    p = plan(model, hub)
+    check_disk(p, folder)
+    say(f"Downloading the local director model {p.describe()} into {folder or cache_dir()} "
+        "(once; an interrupted download resumes)")
+    kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
+    try:
+        with _hub_online(hub):
+            path = Path(hub.snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
+    except Exception as e:  # noqa: BLE001 - the network went away mid-download: resumable next time
+        raise unavailable(model, f"the download stopped: {type(e).__name__}; it resumes next time") from None
+    if not _complete(path):
+        raise ShotcallerError(f"the download of {model} is incomplete at {path}; run `hf download {model}`")
+    return path

@@ -1,0 +1,202 @@
+"""One `transformers serve` process for the whole app: the local director's OpenAI-compatible server.
+
+    server = shared_server()                 # process-wide: every studio session talks to the same one
+    base_url = server.ensure()               # started on 127.0.0.1 at a free port, health-checked
+    ChatOpenAI(base_url=base_url, model="/path/or/org/model", ...)
+
+The server is the one that ships with transformers (`transformers serve`, FastAPI + uvicorn); we only
+start it, check `/health`, and stop it. It unloads an idle model by itself (`--model-timeout`); the
+process itself stops after `SHOTCALLER_LOCAL_IDLE_S` seconds without a request, and with the app
+(atexit). A server that died is restarted by `restart()`, once per failed turn (the agent retries).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from shotlist.errors import ShotcallerError
+
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy laptop takes a while
+MODEL_IDLE_S = 300  # the server unloads an idle model after this
+PROCESS_IDLE_S = 1800.0  # and we stop the whole process after this
+
+
+def free_port(host: str = HOST) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def port_free(port: int, host: str = HOST) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+# `transformers serve`, started through a few lines that end it when its parent goes away, even on
+# SIGKILL (a thread polls the parent pid; `preexec_fn` is unsafe in a threaded app such as the studio)
+_BOOT = """import os, sys, threading, time
+parent = os.getppid()
+def watch():
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv = ["transformers", *sys.argv[1:]]
+from transformers.cli.transformers import main
+main()
+"""
+
+
+def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
+    # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
+    reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
+    return [sys.executable, "-c", _BOOT, "serve", "--host", HOST, "--port", str(port), "--device", device,
+            "--reasoning", reasoning, "--model-timeout", str(model_idle_s), "--log-level", "warning"]
+
+
+class LocalServer:
+    def __init__(self, log: Path | None = None, device: str | None = None,
+                 idle_stop_s: float | None = None, start_timeout_s: float = START_TIMEOUT_S):
+        self.log = log
+        self.log_path: Path | None = None
+        self.device = device or os.environ.get("SHOTCALLER_LOCAL_DEVICE", "auto")
+        self.idle_stop_s = float(os.environ.get("SHOTCALLER_LOCAL_IDLE_S", idle_stop_s or PROCESS_IDLE_S))
+        self.start_timeout_s = start_timeout_s
+        self.process: subprocess.Popen | None = None
+        self.port: int | None = None
+        self.starts = 0
+        self.last_used = time.monotonic()
+        self._lock = threading.RLock()
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}/v1"
+
+    def healthy(self, timeout: float = 2.0) -> bool:
+        if self.process is None or self.process.poll() is not None or self.port is None:
+            return False
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{self.port}/health", timeout=timeout) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def ensure(self) -> str:
+        """The base URL of a healthy server, starting one if none is running."""
+        with self._lock:
+            self.last_used = time.monotonic()
+            if not self.healthy():
+                self._start(self.port if self.port and port_free(self.port) else free_port())
+            return self.base_url
+
+    def touch(self) -> None:
+        self.last_used = time.monotonic()
+
+    def restart(self) -> str:
+        """Stop a dead or stuck server and start a new one (on the same port when it is free)."""
+        with self._lock:
+            self.stop()
+            return self.ensure()
+
+    def _start(self, port: int) -> None:
+        self.stop()
+        log_path = self.log or Path(os.environ.get("SHOTCALLER_HOME", Path.home() / ".shotcaller")) / "logs" / \
+            "local-llm.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        # the model is fetched (with its size stated and progress shown) before the server starts,
+        # so the server itself never needs the network
+        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_VERBOSITY="warning", PYTHONUNBUFFERED="1")
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(server_command(port, self.device), stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env)
+        self.port, self.starts = port, self.starts + 1
+        deadline = time.monotonic() + self.start_timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = _last_line(log_path)
+                self.process = None
+                raise ShotcallerError(f"the local LLM server (transformers serve) exited at start: {tail}; "
+                                      f"see {log_path}, or use --llm offline")
+            if self.healthy(timeout=1.0):
+                self._watch()
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise ShotcallerError(f"the local LLM server did not answer /health within {self.start_timeout_s:.0f} s; "
+                              f"see {log_path}, or use --llm offline")
+
+    def stop(self) -> None:
+        with self._lock:
+            p, self.process = self.process, None
+        if p is None or p.poll() is not None:
+            return
+        p.terminate()
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=10)
+
+    def _watch(self) -> None:
+        if self._watcher and self._watcher.is_alive():
+            return
+
+        def run() -> None:
+            while self.process is not None:
+                time.sleep(min(5.0, self.idle_stop_s / 4))
+                if self.process is not None and time.monotonic() - self.last_used > self.idle_stop_s:
+                    self.stop()
+
+        self._watcher = threading.Thread(target=run, name="local-llm-idle", daemon=True)
+        self._watcher.start()
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [x for x in path.read_text(errors="replace").splitlines() if x.strip()]
+    except OSError:
+        return "no log"
+    return lines[-1][:200] if lines else "no output"
+
+
+_SHARED: LocalServer | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_server() -> LocalServer:
+    """The process-wide server: one for every studio session, stopped when the app exits."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = LocalServer()
+            atexit.register(_SHARED.stop)
+        return _SHARED
+
+
+def recover(provider) -> object | None:  # Provider | None (no import cycle with .llm)
+    """After a failed turn: if the provider is the local server and it is no longer healthy, restart
+    it once and return the provider pointed at it; otherwise None (the failure stands)."""
+    import dataclasses
+
+    if getattr(provider, "kind", "") != "local" or _SHARED is None or _SHARED.healthy():
+        return None
+    try:
+        url = _SHARED.restart()
+    except ShotcallerError:
+        return None
+    return dataclasses.replace(provider, base_url=url)
