@@ -94,8 +94,9 @@ class RenderWorker:
     def ready(self) -> str:
         return self.where
 
-    def render(self, task: ShotTask) -> dict[str, bytes]:
-        """Render one take in scratch space and return its files by suffix (.mp4, and .png for a keyframe)."""
+    def render(self, task: ShotTask) -> tuple[str, dict[str, bytes]]:
+        """Render one take in scratch space; returns where it ran and its files by suffix (.mp4, and .png
+        for a keyframe)."""
         still = None
         if task.still is not None:
             still = self.scratch / f"{task.key}-still.png"
@@ -107,7 +108,7 @@ class RenderWorker:
         progress(0.0, f"rendering on {self.where}")
         try:
             render_clip(self.backend, job, out, progress)
-            return {p.suffix: p.read_bytes() for p in self.scratch.glob(f"{task.key}.*")}
+            return self.where, {p.suffix: p.read_bytes() for p in self.scratch.glob(f"{task.key}.*")}
         finally:
             for p in self.scratch.glob(f"{task.key}*"):
                 p.unlink(missing_ok=True)
@@ -249,7 +250,7 @@ class _Dispatch:
         """Store a finished take's files in the project's cache; False when its worker died."""
         ray, p, report = self.ray, self.planned[i], self.r.report
         try:
-            files = ray.get(ref)
+            where, files = ray.get(ref)
         except ray.exceptions.RayActorError as e:
             if attempt < MAX_ATTEMPTS:
                 report(p.label, 0.0, f"worker lost mid-shot; retrying on another worker "
@@ -272,7 +273,7 @@ class _Dispatch:
         self.finished.add(p.key)
         self.result.rendered.append(p.key)
         self.made[i] = p.take.model_copy(update={"status": "done"})
-        report(p.label, 1.0, "done" + (f" (attempt {attempt})" if attempt > 1 else ""))
+        report(p.label, 1.0, f"done on {where}" + (f" (attempt {attempt})" if attempt > 1 else ""))
         return True
 
     def _relay_progress(self) -> None:
