@@ -23,6 +23,7 @@ import os
 import socket
 import tempfile
 import threading
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from .backend import Backend, RenderSettings, ShotJob
 from .render import PlannedTake, Renderer, RenderResult, Report, failed_take, render_clip
 
 MAX_ATTEMPTS = 3  # a take whose worker dies this many times is marked failed
+DEPTH = 2  # takes queued on a worker at once
 INSTALL_HINT = "--ray needs Ray, which is not installed here: pip install 'shotcaller[ray]'"
 
 
@@ -66,6 +68,17 @@ def connect(address: str = "local") -> bool:
     return True
 
 
+def make_renderer(store: ProjectStore, project_id: str, backend: str = "animatic",
+                  settings: RenderSettings | None = None, report: Report | None = None,
+                  cancel: threading.Event | None = None, ray: str | None = None,
+                  workers: int | None = None) -> Renderer:
+    """The renderer a front end asks for: here (`ray` empty), or on the Ray cluster at `ray`
+    ("local" or an address); both plan, cache and cut the same way and report through `report`."""
+    if ray:
+        return RayRenderer(store, project_id, backend, settings, report, cancel, address=ray, workers=workers)
+    return Renderer(store, project_id, backend, settings, report, cancel)
+
+
 @dataclass
 class ShotTask:
     """What a worker needs to render one take: the job without the driver's files and thread objects."""
@@ -85,9 +98,13 @@ class ShotTask:
 class RenderWorker:
     """A Ray actor: builds one backend (so its pipeline loads once) and renders many takes with it."""
 
-    def __init__(self, backend: Backend, log: Any):
+    def __init__(self, backend: Backend, log_name: str):
+        import ray
+
         self.backend = backend
-        self.log = log
+        # looked up by name: an actor handle among the constructor's arguments would keep a restart
+        # depending on the object store (ray-project/ray#53727)
+        self.log = ray.get_actor(log_name)
         self.where = f"{socket.gethostname()} pid {os.getpid()}"
         self.scratch = Path(tempfile.mkdtemp(prefix="shotcaller-ray-"))
 
@@ -191,48 +208,59 @@ class _Dispatch:
         self.ray, self.r, self.planned, self.result = ray, renderer, planned, result
         self.made: dict[int, Take] = {}
         self.finished: set[str] = set()
+        self.started: set[tuple[str, int]] = set()  # (key, attempt) a worker has begun
 
     def run(self, todo: list[int]) -> dict[int, Take]:
         ray, r = self.ray, self.r
         count, options = r.worker_options(ray, len(todo))
-        self.log = ray.remote(num_cpus=0)(ProgressLog).remote()
+        log_name = f"shotcaller-progress-{uuid.uuid4().hex}"
+        self.log = ray.remote(num_cpus=0)(ProgressLog).options(name=log_name).remote()
         worker = ray.remote(max_restarts=MAX_ATTEMPTS, max_task_retries=0, **options)(RenderWorker)
-        actors = [worker.remote(r.backend, self.log) for _ in range(count)]
-        reviving = {a.ready.remote(): a for a in actors}  # workers start (and restart) before they get work
-        idle: list[Any] = []
+        actors = [worker.remote(r.backend, log_name) for _ in range(count)]
+        # a worker gets work once it answers (at start, and again after Ray restarts it); it then holds up
+        # to DEPTH takes, so the next one is already waiting while a finished clip travels back
+        pings = {a.ready.remote(): w for w, a in enumerate(actors)}
+        free = [0] * count
+        down = [True] * count
+        gone = [False] * count
         queue = deque((i, 1) for i in todo)
-        inflight: dict[Any, tuple[Any, int, int]] = {}
+        inflight: dict[Any, tuple[int, int, int]] = {}  # ref → (worker, planned index, attempt)
         try:
             while queue or inflight:
                 if r.cancel.is_set():
                     self._cancel(inflight)
                     break
-                while queue and idle:
+                while queue and max(free) > 0:
+                    w = max(range(count), key=lambda k: free[k])  # spread before stacking
+                    free[w] -= 1
                     i, attempt = queue.popleft()
-                    actor = idle.pop(0)
                     p = self.planned[i]
-                    task = self._task(p, attempt)
-                    inflight[actor.render.options(name=f"shot {p.number} {p.key}").remote(task)] = (actor, i, attempt)
-                if not inflight and not reviving:
+                    ref = actors[w].render.options(name=f"shot {p.number} {p.key}").remote(self._task(p, attempt))
+                    inflight[ref] = (w, i, attempt)
+                if not inflight and not pings:
                     for i, _ in queue:
                         self.made[i] = failed_take(self.planned[i], "every Ray worker died", self.result, r.report)
                     break
-                ready, _ = ray.wait([*inflight, *reviving], num_returns=1, timeout=0.25)
+                ready, _ = ray.wait([*inflight, *pings], num_returns=1, timeout=0.25)
                 self._relay_progress()
                 for ref in ready:
-                    if ref in reviving:
-                        actor = reviving.pop(ref)
+                    if ref in pings:
+                        w = pings.pop(ref)
                         try:
                             r.where.append(ray.get(ref))
-                            idle.append(actor)
                         except ray.exceptions.RayActorError:
-                            pass  # restarts used up: this worker is gone
+                            gone[w] = True  # its restarts are used up
+                            continue
+                        down[w] = False
+                        free[w] = DEPTH - sum(1 for k, _, _ in inflight.values() if k == w)
                         continue
-                    actor, i, attempt = inflight.pop(ref)
+                    w, i, attempt = inflight.pop(ref)
                     if self._collect(ref, i, attempt, queue):
-                        idle.append(actor)
-                    else:  # the worker died; Ray restarts it, and it gets work again once it answers
-                        reviving[actor.ready.remote()] = actor
+                        if not down[w]:
+                            free[w] += 1
+                    elif not down[w] and not gone[w]:  # the worker died: Ray restarts it; ask when it is back
+                        down[w], free[w] = True, 0
+                        pings[actors[w].ready.remote()] = w
             self._relay_progress()
         finally:
             for a in actors:
@@ -252,6 +280,9 @@ class _Dispatch:
         try:
             where, files = ray.get(ref)
         except ray.exceptions.RayActorError as e:
+            if (p.key, attempt) not in self.started:  # it was waiting behind the shot that was lost
+                queue.appendleft((i, attempt))
+                return False
             if attempt < MAX_ATTEMPTS:
                 report(p.label, 0.0, f"worker lost mid-shot; retrying on another worker "
                                      f"(attempt {attempt + 1}/{MAX_ATTEMPTS})")
@@ -277,12 +308,13 @@ class _Dispatch:
         return True
 
     def _relay_progress(self) -> None:
-        for key, _attempt, label, fraction, message in self.ray.get(self.log.drain.remote()):
+        for key, attempt, label, fraction, message in self.ray.get(self.log.drain.remote()):
+            self.started.add((key, attempt))
             if key not in self.finished and fraction < 1.0:  # "done" is said once the clip is stored
                 self.r.report(label, fraction, message)
 
     def _cancel(self, inflight: dict) -> None:
         """Stop now: the workers are killed; finished clips stay in the cache, the rest stay pending."""
         self.result.cancelled = True
-        for _actor, i, _attempt in inflight.values():
+        for _worker, i, _attempt in inflight.values():
             self.made[i] = self.planned[i].take.model_copy(update={"status": "pending"})

@@ -187,10 +187,10 @@ def _renderer(args: argparse.Namespace, store):
     bar = ProgressBar()
     backend = getattr(args, "backend", "animatic")
     if getattr(args, "ray", None):
-        from generation.ray_render import RayRenderer
+        from generation.ray_render import make_renderer
 
-        return RayRenderer(store, project.id, backend, settings, report=bar.update, address=args.ray,
-                           workers=args.workers), bar
+        return make_renderer(store, project.id, backend, settings, report=bar.update, ray=args.ray,
+                             workers=args.workers), bar
     return Renderer(store, project.id, backend, settings, report=bar.update), bar
 
 
