@@ -37,8 +37,16 @@ def cluster():
     import ray
 
     # the workers unpickle this module's backends: they need the tests and this checkout on their path
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), os.environ.get("PYTHONPATH", "")])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # (they inherit the environment the cluster starts with; the rest of the session keeps its own)
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), before or ""])
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH")
+        else:
+            os.environ["PYTHONPATH"] = before
     yield ray
     ray.shutdown()
 
@@ -177,6 +185,30 @@ def test_a_worker_killed_mid_shot_has_the_shot_retried_elsewhere_and_the_cut_is_
     project = store.load(p.id)
     assert all(s.takes[-1].status == "done" for s in project.shots)
     check_cut(out, p.song.duration, SMALL.fps)
+
+
+def test_cancel_keeps_finished_clips_and_a_rerun_resumes(cluster, tmp_path):
+    import threading
+
+    from generation.ray_render import RayRenderer
+
+    store, p = make_project(tmp_path)
+    cancel = threading.Event()
+    finished: list[str] = []
+
+    def report(label: str, fraction: float, message: str) -> None:
+        if message.startswith("done on"):
+            finished.append(label)
+            cancel.set()
+
+    first = RayRenderer(store, p.id, "animatic", SMALL, report=report, cancel=cancel).render()
+    assert first.cancelled and first.cut is None and 1 <= len(first.rendered) < len(p.shots)
+    project = store.load(p.id)
+    assert sum(1 for s in project.shots if s.takes and s.takes[-1].status == "done") == len(first.rendered)
+    second = RayRenderer(store, p.id, "animatic", SMALL).render(cut=tmp_path / "cut.mp4")
+    assert sorted(second.cached) == sorted(first.rendered)
+    assert len(second.rendered) == len(p.shots) - len(first.rendered) and not second.failed
+    check_cut(tmp_path / "cut.mp4", p.song.duration, SMALL.fps)
 
 
 def test_without_ray_the_render_says_how_to_get_it(tmp_path, monkeypatch, capsys):

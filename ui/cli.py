@@ -206,7 +206,7 @@ class ProgressBar:
         line = f"{label:<14} [{'#' * filled}{'.' * (20 - filled)}] {message}"
         if self.tty:
             print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
-        elif fraction >= 1.0 or message.startswith("failed"):
+        elif fraction >= 1.0 or message.startswith(("failed", "worker lost")):
             print(line, file=sys.stderr, flush=True)
 
     def done(self) -> None:
