@@ -127,6 +127,7 @@ class RenderWorker:
             render_clip(self.backend, job, out, progress)
             return self.where, {p.suffix: p.read_bytes() for p in self.scratch.glob(f"{task.key}.*")}
         finally:
+            progress.flush()
             for p in self.scratch.glob(f"{task.key}*"):
                 p.unlink(missing_ok=True)
 
@@ -135,12 +136,20 @@ class _Throttled:
     """A backend's progress callback that forwards to the log actor when something changed enough."""
 
     def __init__(self, log: Any, task: ShotTask):
-        self.log, self.task, self.last = log, task, (-1.0, "")
+        self.log, self.task, self.last, self.sent = log, task, (-1.0, ""), None
 
     def __call__(self, fraction: float, message: str) -> None:
         if message != self.last[1] or fraction - self.last[0] >= 0.1:
             self.last = (fraction, message)
-            self.log.push.remote((self.task.key, self.task.attempt, self.task.label, fraction, message))
+            self.sent = self.log.push.remote((self.task.key, self.task.attempt, self.task.label, fraction, message))
+
+    def flush(self) -> None:
+        """Wait until the log holds everything sent (calls from one caller run in order), so the driver
+        sees a shot's progress before its result."""
+        if self.sent is not None:
+            import ray
+
+            ray.get(self.sent)
 
 
 class ProgressLog:
@@ -168,7 +177,8 @@ class RayRenderer(Renderer):
         super().__init__(store, project_id, backend, settings, report, cancel, backend_options)
         self.address = address
         self.workers = workers
-        self.where: list[str] = []  # "host pid N" of each worker, once started
+        self.pool = 0  # workers started by the last render
+        self.where: list[str] = []  # "host pid N" of each worker, once it answered
 
     def execute(self, planned: list[PlannedTake], result: RenderResult) -> dict[int, Take]:
         made: dict[int, Take] = {}
@@ -213,6 +223,7 @@ class _Dispatch:
     def run(self, todo: list[int]) -> dict[int, Take]:
         ray, r = self.ray, self.r
         count, options = r.worker_options(ray, len(todo))
+        r.pool = count
         log_name = f"shotcaller-progress-{uuid.uuid4().hex}"
         self.log = ray.remote(num_cpus=0)(ProgressLog).options(name=log_name).remote()
         worker = ray.remote(max_restarts=MAX_ATTEMPTS, max_task_retries=0, **options)(RenderWorker)
@@ -230,8 +241,13 @@ class _Dispatch:
                 if r.cancel.is_set():
                     self._cancel(inflight)
                     break
-                while queue and max(free) > 0:
-                    w = max(range(count), key=lambda k: free[k])  # spread before stacking
+                while queue:
+                    # an idle worker first; a second take on a busy one only when the workers still
+                    # starting have enough left for them
+                    starting = sum(1 for k in range(count) if down[k] and not gone[k])
+                    w = max(range(count), key=lambda k: free[k])
+                    if free[w] == 0 or (free[w] < DEPTH and len(queue) <= starting):
+                        break
                     free[w] -= 1
                     i, attempt = queue.popleft()
                     p = self.planned[i]

@@ -101,7 +101,7 @@ def test_cli_renders_the_animatic_on_ray_then_local_and_ray_share_one_cache(clus
     from generation.ray_render import RayRenderer
     rerun = RayRenderer(store, p.id, "animatic", SMALL)
     again = rerun.render(assemble_cut=False)  # a re-run: all cached, and no worker is even started
-    assert again.rendered == [] and sorted(again.cached) == sorted(by_ray) and rerun.where == []
+    assert again.rendered == [] and sorted(again.cached) == sorted(by_ray) and rerun.pool == 0
 
 
 def test_a_tiny_diffusers_pipeline_on_two_workers_equals_a_local_render(cluster, tmp_path):
@@ -116,13 +116,25 @@ def test_a_tiny_diffusers_pipeline_on_two_workers_equals_a_local_render(cluster,
     r = RayRenderer(store, p.id, "diffusers-video", settings, report=lambda *m: messages.append(m))
     result = r.render(cut=tmp_path / "cut.mp4")
     assert not result.failed and len(result.rendered) == len(p.shots)
-    assert len(r.where) == 2  # one worker per CPU, each loading the pipeline once
+    assert r.pool == 2  # one worker per CPU of the cluster
+    done_by = {int(m.rsplit(" ", 1)[1]) for _, f, m in messages if f == 1.0}
+    assert done_by and done_by <= {int(w.rsplit(" ", 1)[1]) for w in r.where}  # each shot names its worker
     assert any(m.startswith("step 1/2") for _, _, m in messages)  # per-step progress from the workers
     check_cut(tmp_path / "cut.mp4", p.song.duration, 24)
     by_ray = clip_hashes(store, p.id)
     for key in by_ray:
         (store.folder(p.id) / "renders" / f"{key}.mp4").unlink()
-    Renderer(store, p.id, "diffusers-video", settings).render(assemble_cut=False)
+    import torch
+
+    # A one-CPU Ray worker runs torch on one thread. On the CPU the thread count can move a float's last
+    # bit and, now and then, a pixel (1 shot in 12 here between 1 and 2 threads), so the local render
+    # runs on one thread too: the same numerics must give the same bytes.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        Renderer(store, p.id, "diffusers-video", settings).render(assemble_cut=False)
+    finally:
+        torch.set_num_threads(threads)
     assert clip_hashes(store, p.id) == by_ray
 
 
