@@ -310,9 +310,12 @@ def main() -> None:
     results["machine"]["bench_process_peak_mb"] = vm_hwm_mb(os.getpid())
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
-    (ROOT / "benchmarks" / "README.md").write_text(
+    readme = ROOT / "benchmarks" / "README.md"
+    old = readme.read_text() if readme.is_file() else ""
+    kept = old[old.index("<!-- ray-bench:begin -->"):] if "<!-- ray-bench:begin -->" in old else ""  # ray_bench's
+    readme.write_text(
         "# Benchmarks\n\n`make bench` regenerates this table and `results.json`. Ratios are against a "
-        "reference measured in the same run.\n\n" + md + "\n")
+        "reference measured in the same run.\n\n" + md + "\n" + (f"\n{kept}" if kept else ""))
     print(md)
 
 

@@ -27,7 +27,7 @@ from shotlist.store import ProjectStore
 from shotlist.timing import frame_spans
 
 from .assemble import assemble
-from .backend import Backend, Cancelled, RenderSettings, ShotJob, get_backend
+from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend
 
 PICTURE_FIELDS = ("section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action", "setting",
                   "prompt", "negative_prompt", "reason", "transition")
@@ -43,6 +43,38 @@ def clip_key(backend: Backend, job: ShotJob) -> str:
            "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps,
            "style": job.style.model_dump()}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+@dataclass
+class PlannedTake:
+    shot_id: str
+    label: str  # "shot 3/12", what progress reports name
+    job: ShotJob
+    key: str  # the render-cache key; the clip is renders/<key>.mp4
+    take: Take  # the take record to save once the clip exists (status pending)
+
+    @property
+    def number(self) -> int:
+        return self.job.number
+
+
+def render_clip(backend: Backend, job: ShotJob, out: Path, progress: Progress) -> None:
+    """Render one clip to `out`; an out-of-memory error is retried once with CPU offload and VAE tiling.
+    The one per-take function local renders and Ray workers both call, so their clips are the same."""
+    try:
+        backend.render(job, out, progress)
+    except Exception as e:  # noqa: BLE001
+        if "out of memory" not in str(e).lower():
+            raise
+        progress(0.0, "out of memory: retrying with CPU offload and VAE tiling")
+        backend.render(replace(job, settings=replace(job.settings, offload=True, vae_tiling=True)), out, progress)
+
+
+def failed_take(p: PlannedTake, error: BaseException | str, result: RenderResult, report: Report) -> Take:
+    reason = (error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:300]
+    result.failed[p.number] = reason
+    report(p.label, 1.0, f"failed: {reason}")
+    return p.take.model_copy(update={"status": "failed", "error": reason})
 
 
 def parse_shot_ranges(text: str, count: int) -> list[int]:
@@ -99,62 +131,63 @@ class Renderer:
                     return still
         return None
 
+    def plan(self, project: Project, shots: list[int] | None = None, takes: int | None = None) -> list[PlannedTake]:
+        """Every take to make, in order, each with its job and cache key: what a local or a Ray render runs."""
+        takes = takes or self.settings.takes
+        spans = frame_spans(project.shots, self.settings.fps)
+        planned = []
+        for n in shots or range(1, len(project.shots) + 1):
+            shot = project.shots[n - 1]
+            for t in range(takes):
+                job = self._job(project, n, shot.seed + t * TAKE_SEED_STEP, spans[n - 1][1])
+                key = clip_key(self.backend, job)
+                take = Take(id=f"t{t + 1}", seed=job.seed, backend=self.backend.name, model=self.settings.model,
+                            path=f"renders/{key}.mp4", cache_key=key)
+                planned.append(PlannedTake(shot.id, f"shot {n}/{len(project.shots)}", job, key, take))
+        return planned
+
     def render(self, shots: list[int] | None = None, takes: int | None = None, cut: Path | None = None,
                assemble_cut: bool = True) -> RenderResult:
         project = self.store.load(self.project_id)
         if not project.shots:
             raise ShotcallerError(f"{project.id} has no shots yet: plan them first (shotcaller chat)")
-        takes = takes or self.settings.takes
-        spans = frame_spans(project.shots, self.settings.fps)
-        wanted = shots or list(range(1, len(project.shots) + 1))
+        planned = self.plan(project, shots, takes)
         result = RenderResult()
+        made = self.execute(planned, result)
         new_takes: dict[str, list[Take]] = {}
-        for n in wanted:
-            shot = project.shots[n - 1]
-            label = f"shot {n}/{len(project.shots)}"
-            made: list[Take] = []
-            for t in range(takes):
-                seed = shot.seed + t * TAKE_SEED_STEP
-                job = self._job(project, n, seed, spans[n - 1][1])
-                made.append(self._render_take(job, t, label, result))
-                if result.cancelled:
-                    break
-            new_takes[shot.id] = made
-            if result.cancelled:
-                break
+        for i, p in enumerate(planned):
+            if i in made:
+                new_takes.setdefault(p.shot_id, []).append(made[i])
         project = self._record_takes(new_takes)
         if assemble_cut and not result.cancelled:
             result.cut = self.cut(project, cut)
         return result
 
-    def _render_take(self, job: ShotJob, t: int, label: str, result: RenderResult) -> Take:
-        key = clip_key(self.backend, job)
-        path = self.folder / "renders" / f"{key}.mp4"
-        take = Take(id=f"t{t + 1}", seed=job.seed, backend=self.backend.name, model=self.settings.model,
-                    path=f"renders/{key}.mp4", cache_key=key)
+    def execute(self, planned: list[PlannedTake], result: RenderResult) -> dict[int, Take]:
+        """Make the planned takes here, one at a time; returns each attempted take by its index in `planned`.
+        `generation.ray_render.RayRenderer` overrides this to run them on a Ray cluster."""
+        made: dict[int, Take] = {}
+        for i, p in enumerate(planned):
+            made[i] = self._render_take(p, result)
+            if result.cancelled:
+                break
+        return made
+
+    def _render_take(self, p: PlannedTake, result: RenderResult) -> Take:
+        path = self.folder / p.take.path
         if path.is_file():
-            result.cached.append(key)
-            self.report(label, 1.0, "cached")
-            return take.model_copy(update={"status": "done"})
+            result.cached.append(p.key)
+            self.report(p.label, 1.0, "cached")
+            return p.take.model_copy(update={"status": "done"})
         try:
-            try:
-                self.backend.render(job, path, lambda f, msg: self.report(label, f, msg))
-            except Exception as e:  # noqa: BLE001
-                if "out of memory" not in str(e).lower():
-                    raise
-                self.report(label, 0.0, "out of memory: retrying with CPU offload and VAE tiling")
-                retry = replace(job, settings=replace(job.settings, offload=True, vae_tiling=True))
-                self.backend.render(retry, path, lambda f, msg: self.report(label, f, msg))
+            render_clip(self.backend, p.job, path, lambda f, msg: self.report(p.label, f, msg))
         except Cancelled:
             result.cancelled = True
-            return take.model_copy(update={"status": "pending"})
+            return p.take.model_copy(update={"status": "pending"})
         except Exception as e:  # noqa: BLE001 - one shot's failure must not stop the others
-            reason = f"{type(e).__name__}: {e}"[:300]
-            result.failed[job.number] = reason
-            self.report(label, 1.0, f"failed: {reason}")
-            return take.model_copy(update={"status": "failed", "error": reason})
-        result.rendered.append(key)
-        return take.model_copy(update={"status": "done"})
+            return failed_take(p, e, result, self.report)
+        result.rendered.append(p.key)
+        return p.take.model_copy(update={"status": "done"})
 
     def _record_takes(self, new_takes: dict[str, list[Take]]) -> Project:
         project = self.store.load(self.project_id)

@@ -198,7 +198,13 @@ def _renderer(args: argparse.Namespace, store):
                               offload=getattr(args, "offload", False), vae_tiling=getattr(args, "vae_tiling", False),
                               steps=getattr(args, "steps", None))
     bar = ProgressBar()
-    return Renderer(store, project.id, getattr(args, "backend", "animatic"), settings, report=bar.update), bar
+    backend = getattr(args, "backend", "animatic")
+    if getattr(args, "ray", None):
+        from generation.ray_render import make_renderer
+
+        return make_renderer(store, project.id, backend, settings, report=bar.update, ray=args.ray,
+                             workers=args.workers), bar
+    return Renderer(store, project.id, backend, settings, report=bar.update), bar
 
 
 class ProgressBar:
@@ -213,7 +219,7 @@ class ProgressBar:
         line = f"{label:<14} [{'#' * filled}{'.' * (20 - filled)}] {message}"
         if self.tty:
             print("\r" + line[:100].ljust(100), end="", file=sys.stderr, flush=True)
-        elif fraction >= 1.0 or message.startswith("failed"):
+        elif fraction >= 1.0 or message.startswith(("failed", "worker lost")):
             print(line, file=sys.stderr, flush=True)
 
     def done(self) -> None:
@@ -351,6 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit-model", action="store_true",
                    help="first split shots longer than the video model's longest clip, on the bar grid")
     p.add_argument("--out", help="where to write the cut (default: the project's renders/)")
+    p.add_argument("--ray", nargs="?", const="local", metavar="local|ADDRESS",
+                   help="render on a Ray cluster: 'local' (default) starts one here, or an address such as auto or "
+                        "ray://head:10001 (pip install 'shotcaller[ray]'; see docs/scale.md)")
+    p.add_argument("--workers", type=int, help="with --ray: at most this many workers (default: one per GPU, "
+                                               "or per CPU for the animatic and GPU-less clusters)")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("pick", help="choose the take a shot uses in the cut")
