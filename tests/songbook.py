@@ -83,3 +83,40 @@ def talk(director: GuidedDirector, *messages: str, selected_shot: int | None = N
     for m in messages:
         out += [r.text for r in director.turn(m, selected_shot=selected_shot)]
     return out
+
+
+def strip_quotes(text: str) -> str:
+    import re
+
+    return re.sub(r'"[^"]*"|“[^”]*”', "", text or "").strip().lower()
+
+
+def top_run_share(texts: list[str], k: int = 8) -> float:
+    """The largest share of texts that contain one same run of k words."""
+    import re
+    from collections import Counter
+
+    def grams(t: str) -> set[str]:
+        w = re.findall(r"[a-z']+", t)
+        return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
+
+    counts = Counter(g for t in texts for g in grams(t))
+    return counts.most_common(1)[0][1] / len(texts) if counts else 0.0
+
+
+def glue_problems(text: str) -> list[str]:
+    """Ungrammatical glue a template leaves: ', is', doubled words, a sentence starting in lower case."""
+    import re
+
+    found = []
+    unquoted = re.sub(r'"[^"]*"|“[^”]*”', "Q", text)
+    if re.search(r",\s+(is|are)\b", unquoted):
+        found.append("', is'")
+    doubled = re.search(r"\b(\w+)\s+\1\b", unquoted, re.I)
+    if doubled:
+        found.append(f"doubled {doubled.group(0)!r}")
+    if re.search(r"(^|[.!?]\s+)[a-z]", unquoted):
+        found.append("lower-case sentence start")
+    if re.search(r"\bthe (the|a|an)\b", unquoted, re.I):
+        found.append("doubled determiner")
+    return found
