@@ -20,6 +20,7 @@ from .walk import group_of, section_groups
 from .writer import Beat, handle, images_of, write
 
 MIN_SHOT_BEATS = 2
+MEANING_SHARE = 0.12  # at most this share of reasons restate what the song is about (no repeated runs)
 SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|calm|still|dream\w*|melanchol\w*|sad\w*"
                   r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief)")
 FAST = re.compile(r"(?i)\b(fast|loud|frantic|energetic|energy|driving|angry|rage|aggressive|euphori\w*|wild|explosive"
@@ -197,6 +198,7 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     used_r: set[str] = set()
     used_w: set[str] = set()
     seen_group: dict[str, int] = {}
+    meaning_uses = 0
     shots: list[Shot] = []
     for n, (start, end) in enumerate(spans):
         section = song.section_at((start + end) / 2)
@@ -215,9 +217,11 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
         lyric_lines = lines_within(song, start, end)
         setting = _setting(images, place, visit, stage, section.label if section else "song")
+        say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
                           lines=lyric_lines, who=who, setting=setting, section_why=section_why,
-                          artist_why=artist_why, meaning=meaning), used_r, used_w)
+                          artist_why=artist_why, meaning=say_meaning), used_r, used_w)
+        meaning_uses += bool(say_meaning) and say_meaning in text.reason
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
         size = rules.allowed_size(sizes[(band + j) % 3], b.constraints)
         move = _MOVES[stage][(band + n) % 3]

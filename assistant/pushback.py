@@ -15,7 +15,7 @@ from .writer import handle, lyric_key
 
 CHEAP = re.compile(r"(?i)\b(cheap\w*|budget|cost\w*|money|afford\w*|save|saves|saving|less expensive|no crew|quick\w*|easier"
                    r"|cool|trendy|everyone uses)\b")
-SUBSTANCE = re.compile(r"(?i)\b(camera|film|shoot|impossible|can'?t|cannot|never|couldn'?t|no way|physics|exist|turn\w* into"
+SUBSTANCE = re.compile(r"(?i)\b(impossible|can'?t|cannot|never|couldn'?t|no way|physics|exist|turn\w* into"
                        r"|becom\w*|transform\w*|dissolv\w*|made of|float\w*)\b")
 KEEP_IT = re.compile(r"(?i)\b(keep it|keep that|keep mine|my way|go ahead|i insist|do it anyway|yes,? keep|stick with"
                      r"|as i said|that'?s fine|it'?s fine|leave it|respect)\b")
