@@ -211,7 +211,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         if j == 0:
             seen_group[key] = seen_group.get(key, -1) + 1
         visit = seen_group.get(key, 0)
-        image = images[(visit + (1 if stage in ("reaction", "transformation") else 0)) % len(images)]
+        # a repeated section comes back to its first image (the refrain recurs); the middle shots vary
+        middle = stage in ("reaction", "transformation")
+        image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
+                                                                        else visit % len(images)]
         nxt = images[(images.index(image) + 1) % len(images)] if len(images) > 1 else _other_motif(b, image)
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
