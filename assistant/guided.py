@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from . import interview, planner, pushback, rules, walk
 from .conversation import Conversation, Message, Reply
 from .prompts import load_yaml
-from .revisions import apply_request, say
+from .replies import say
+from .revisions import apply_request
 from .targets import REPLAN, intents
 from .tools import ProjectTools
 
@@ -78,8 +79,8 @@ class GuidedDirector:
             return None
         project = self.tools.project()
         song = project.song
-        intro = (f"I've listened to {project.title}: {song.duration / 60:.1f} minutes at about {song.tempo:.0f} BPM, "
-                 f"{len(song.sections)} sections, {len(song.lyrics)} lyric lines.")
+        intro = say("intro", title=project.title, minutes=f"{song.duration / 60:.1f}", bpm=f"{song.tempo:.0f}",
+                    sections=len(song.sections), lines=len(song.lyrics))
         return self._say(f"{intro}\n{self.questions['meaning']}", topic="meaning")
 
     def turn(self, text: str, selected_shot: int | None = None) -> Iterator[Reply]:
@@ -254,8 +255,8 @@ def summary(project) -> str:
     for s in shots:
         by_section[s.section] = by_section.get(s.section, 0) + 1
     parts = ", ".join(f"{k} {v}" for k, v in by_section.items())
-    lines = [f"Planned {len(shots)} shots, median {statistics.median(lengths):.1f}s ({speed.word} pacing); {parts}."]
+    lines = [say("planned", n=len(shots), median=f"{statistics.median(lengths):.1f}", pace=speed.word, parts=parts)]
     for s in shots[:3]:
         lines.append(f"  {s.index}. {s.start:.1f}s {s.shot_size}: {s.subject} {s.action} — {s.reason}")
-    lines.append("  … /show prints the whole table; name shots to change them ('make shot 5 colder').")
+    lines.append(say("planned_more"))
     return "\n".join(lines)

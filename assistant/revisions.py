@@ -11,6 +11,7 @@ from shotlist.models import Project
 from . import critic, rules
 from .planner import protagonist, section_material, story_place
 from .prompts import load_yaml
+from .replies import say
 from .targets import intents, resolve
 from .tools import ProjectTools, ShotPatch
 from .walk import group_of, section_groups
@@ -20,10 +21,6 @@ MATCH_THRESHOLD = 0.35  # cosine between "the beach shots" and a shot's depictio
 SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
 LOOKS = ("colder", "warmer", "darker", "brighter")
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
-
-
-def say(name: str, **slots: object) -> str:
-    return load_yaml("guided/replies.yaml")[name].format(**slots).strip()
 
 
 def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
@@ -63,7 +60,7 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
             steps.append("revise_shots")
         return " ".join(r.replace("{result}", "").strip() for r in replies), steps
     except ShotcallerError as e:
-        return f"I couldn't do that: {e}. Nothing changed.", []
+        return say("failed", error=e), []
 
 
 def _content_patches(project: Project, numbers: list[int], wants: list[str], what: str, notes: dict[str, str],
@@ -169,16 +166,14 @@ def _retime(tools: ProjectTools, numbers: list[int], longer: bool) -> str:
             for k in range(len(r) - 2, -1, -2):
                 tools.merge_shots(str(r[k]), str(r[k + 1]))
                 done.append(f"{r[k]}+{r[k + 1]}")
-        return f"Merged shots {', '.join(reversed(done))} on their own cuts: fewer, longer shots there." if done else \
-            "Those shots can't get longer without touching their neighbours."
+        return say("merged", pairs=", ".join(reversed(done))) if done else say("cannot_longer")
     for n in sorted(numbers, reverse=True):
         shot = project.shots[n - 1]
         mids = [t for t in project.song.beats if shot.start + 0.4 < t < shot.end - 0.4]
         if mids:
             tools.split_shot(str(n), mids[len(mids) // 2])
             done.append(str(n))
-    return (f"Split shots {', '.join(reversed(done))} on the beat: shorter shots there." if done else
-            "Those shots are already as short as the beat allows.")
+    return say("split", shots=", ".join(reversed(done))) if done else say("cannot_shorter")
 
 
 def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> str:
@@ -187,22 +182,22 @@ def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> 
     last = n == len(project.shots)
     neighbour = project.shots[n - 2] if last else project.shots[n]
     if neighbour.locked:
-        return f"Shot {n} can't change length without moving shot {neighbour.index}, which is locked. Nothing changed."
+        return say("neighbour_locked", n=n, m=neighbour.index)
     if not last:
         options = ([b for b in bars if shot.end < b < neighbour.end - 0.3] if longer
                    else [b for b in bars if shot.start + 0.3 < b < shot.end])
         if not options:
-            return f"Shot {n} can't move by a bar without swallowing its neighbour; merge them instead."
+            return say("no_room", n=n)
         new_end = options[0] if longer else options[-1]
         result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"end": new_end})])
-        return f"Shot {n} now ends at {new_end:.2f}s (on a bar line). {result}"
+        return say("ends_at", n=n, t=f"{new_end:.2f}", result=result)
     options = ([b for b in bars if neighbour.start + 0.3 < b < shot.start] if longer
                else [b for b in bars if shot.start < b < shot.end - 0.3])
     if not options:
-        return f"The last shot can't move by a bar without swallowing shot {n - 1}; merge them instead."
+        return say("last_no_room", m=n - 1)
     new_start = options[-1] if longer else options[0]
     result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"start": new_start})])
-    return f"The last shot ends with the song, so it now starts at {new_start:.2f}s instead (on a bar line). {result}"
+    return say("last_starts_at", t=f"{new_start:.2f}", result=result)
 
 
 def _matching(project: Project, text: str) -> list[int]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from shotlist.models import Project
 
+from .replies import say
+
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
             "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
             "tenth": 10, "10th": 10}
@@ -112,7 +114,7 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
             idx = (len(instances) if word in ("last", "final", "closing") else
                    1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
             if not 1 <= idx <= len(instances):
-                return [], f"the song has {len(instances)} {label} section{'s' * (len(instances) != 1)}, not {idx}"
+                return [], say("too_few_sections", count=len(instances), label=label, n=idx)
             which = [instances[idx - 1]]
             name = f"the {word} {label}" if not word.isdigit() else f"{label} {word}"
         else:
@@ -136,7 +138,7 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         missing = [n for n in numbers if not 1 <= n <= total]
         if missing:
             what = ", ".join(map(str, missing))
-            return Target(problem=f"There is no shot {what}: this plan has shots 1–{total}. Nothing changed.")
+            return Target(problem=say("no_shot", what=what, total=total))
         name = f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + _ranges(numbers)
         return Target(numbers, name)
     if re.search(r"\b(last|final|closing|very last) shot\b", low):
@@ -146,18 +148,18 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
     if re.search(r"\b(this|that|the selected|selected|current|clicked)\s+(shot|card|one|frame|clip)\b|\bthe (?:card|shot) i "
                  r"(?:clicked|selected|picked)\b|\bit\b", low) and selected_shot:
         if not 1 <= selected_shot <= total:
-            return Target(problem=f"The selected shot {selected_shot} no longer exists (shots 1–{total}). Nothing changed.")
+            return Target(problem=say("selected_gone", n=selected_shot, total=total))
         return Target([selected_shot], f"shot {selected_shot}")
     found = _sections(text, project)
     if found is not None:
         shots, name = found
         if not shots:
-            return Target(problem=f"I couldn't find that: {name}. Nothing changed.")
+            return Target(problem=say("not_found", name=name))
         return Target(shots, name)
     if re.search(r"\b(every|all (?:the )?|each|whole (?:video|song|thing)|everything)\s*(shots?)?\b", low):
         return Target(list(range(1, total + 1)), "every shot")
     if re.search(r"\b(this|that)\s+(shot|card|one)\b", low):
-        return Target(problem="Which shot do you mean? Click its card in the storyboard or name it ('shot 5').")
+        return Target(problem=say("which_one"))
     return Target()
 
 
