@@ -34,6 +34,9 @@ CUES: dict[str, tuple[str, float]] = {
     "meaning": (r"\babout\b|\bmeans?\b|\bmeaning\b", 0.06),
     "story": (r"\bwho\b|\bthen\b|\buntil\b|\bby the end\b|\bfinally\b|\bstarts?\b|\bends?\b|\bfollows?\b", 0.04),
 }
+# a person doing something, verse by verse: the shape of a story
+STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
+               r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
 
 
 @dataclass
@@ -146,7 +149,7 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     for owner, sim in zip(owners, sims):
         scores[owner] = max(scores[owner], float(sim))
     low = text.lower()
-    for topic, (pattern, bonus) in CUES.items():
+    for topic, (pattern, bonus) in [*CUES.items(), ("story", STORY_SHAPE)]:
         if re.search(pattern, low):
             scores[topic] += bonus
     items = [p for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip()]

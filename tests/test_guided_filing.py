@@ -171,3 +171,21 @@ def test_bad_answers_get_a_clear_reply_and_lose_nothing(ballad, bad):
         assert all(len(str(v)) <= 2 * interview.MAX_FIELD_CHARS + 200 for v in fields.values())
     else:
         assert after.version == before.version and len(ballad.conversation.messages) == 1
+
+
+def test_classifier_files_unlabelled_answers_whatever_was_asked():
+    """Every phrasing of every topic, answered to every question (and to none): right or confirmed."""
+    right = confirmed = wrong = 0
+    for asked in [None, *interview.TOPICS]:
+        for topic, answers in PHRASINGS.items():
+            for answer in answers:
+                filing = interview.file_message(answer, asked)
+                if filing.confirm:
+                    confirmed += 1
+                    assert topic in filing.confirm, (asked, answer, filing.confirm)
+                elif filing.topics == {topic}:
+                    right += 1
+                else:
+                    wrong += 1
+    total = right + confirmed + wrong
+    assert right / total >= 0.9 and wrong / total <= 0.03, (right, confirmed, wrong)
