@@ -114,9 +114,12 @@ def make_logline(b: Brief, title: str = "the song") -> str:
 
 
 def protagonist(story: str) -> str:
-    """'The story: a tailor stitches …' → 'the tailor' (who the shots follow), or ''."""
-    m = re.match(r"^\s*(?:the story\s*:\s*)?(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:who\s+)?[a-z]+s\b",
-                 story.strip(), re.I)
+    """'a tailor stitches …' → 'the tailor'; 'It follows an old man who …' → 'the man'; 'statues climb
+    down …' → 'the statues' (who the shots follow), or ''."""
+    text = re.sub(r"(?i)^\s*(?:the story|story)\s*:\s*", "", story.strip())
+    m = (re.match(r"(?i)^(?:it|the video|we|this)\s+follows?\s+(?:a|an|the)\s+((?:[a-z]+\s+)?[a-z]+)", text)
+         or re.match(r"(?i)^(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:who\s+)?(?!is\b|was\b|has\b)[a-z]+s\b", text)
+         or re.match(r"(?i)^([a-z]+[^s\W]s)\s+(?!is\b|are\b)[a-z]+\b", text))
     return f"the {m.group(1).split()[-1].lower()}" if m else ""
 
 
