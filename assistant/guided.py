@@ -253,7 +253,7 @@ def summary(project) -> str:
     speed = planner.pace(project)
     by_section: dict[str, int] = {}
     for s in shots:
-        by_section[s.section] = by_section.get(s.section, 0) + 1
+        by_section[s.section or "song"] = by_section.get(s.section or "song", 0) + 1
     parts = ", ".join(f"{k} {v}" for k, v in by_section.items())
     lines = [say("planned", n=len(shots), median=f"{statistics.median(lengths):.1f}", pace=speed.word, parts=parts)]
     for s in shots[:3]:

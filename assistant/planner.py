@@ -17,9 +17,10 @@ from shotlist.timing import beat_at_or_before, lines_within
 
 from . import rules
 from .walk import group_of, section_groups
-from .writer import Beat, handle, images_of, write
+from .writer import Beat, handle, images_of, lyric_key, write
 
 MIN_SHOT_BEATS = 2
+FALLBACK_IMAGE = "a shape of light that moves with the music"  # when the artist gave no images at all
 MEANING_SHARE = 0.12  # at most this share of reasons restate what the song is about (no repeated runs)
 SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|calm|still|dream\w*|melanchol\w*|sad\w*"
                   r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief)")
@@ -131,13 +132,16 @@ def story_place(story: str) -> str:
 def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple[list[str], str]]:
     """Images (and what a camera can't do) for every section group: the artist's words, else the motifs."""
     b = project.brief
-    motifs = [m for m in b.motifs if not rules.leaks(m, b.constraints)] or ["the song's central image"]
+    motifs = [m for m in b.motifs if not rules.leaks(m, b.constraints)] or [FALLBACK_IMAGE]
     groups = section_groups(project.song)
     out: dict[str, tuple[list[str], str]] = {}
     k = 0
     for g in groups:
         images, why = images_of(notes.get(g.key, "")) if notes.get(g.key) else ([], "")
         images = [i for i in images if not rules.leaks(i, b.constraints)]
+        if not images and not b.motifs:  # no motifs either: the things the section's own lines name
+            keys = [k for k in dict.fromkeys(lyric_key(line) for line in g.lines) if k]
+            images = [f"the {k}, made out of light" for k in keys[:3]]
         if not images:
             if g.label == "chorus":
                 images = [motifs[0], *motifs[1:2]]
@@ -156,7 +160,7 @@ def treatment(project: Project, notes: dict[str, str] | None = None) -> str:
     groups = section_groups(song)
     for s in song.sections:
         g = group_of(groups, s)
-        images = material[g.key][0] if g else ["the song's central image"]
+        images = material[g.key][0] if g else [FALLBACK_IMAGE]
         words = lines_within(song, s.start, s.end)
         sung = f' — "{words[0]}"' if words else ""
         lines.append(f"  {s.label} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): {images[0]}{sung}")
@@ -207,7 +211,7 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         section = song.section_at((start + end) / 2)
         group = group_of(groups, section) if section else None
         key = group.key if group else "song"
-        images, section_why = material.get(key, (list(b.motifs) or ["the song's central image"], ""))
+        images, section_why = material.get(key, (list(b.motifs) or [FALLBACK_IMAGE], ""))
         stage, j = stage_of[n]
         if stage == "reaction" and faces == "all":
             stage = "detail"  # no person may be seen: the reaction becomes another detail

@@ -9,7 +9,7 @@ from shotlist.errors import ShotcallerError
 from shotlist.models import Project
 
 from . import critic, rules
-from .planner import protagonist, section_material, story_place
+from .planner import FALLBACK_IMAGE, protagonist, section_material, story_place
 from .prompts import load_yaml
 from .replies import say
 from .targets import intents, resolve
@@ -132,7 +132,7 @@ def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
     images = list(material.get(group.key, ([], ""))[0]) if group else []
     pool = [*images, *[m for m in b.motifs if not rules.leaks(m, b.constraints)]]
     fresh = [i for i in dict.fromkeys(pool) if i.lower() not in f"{shot.subject} {shot.action}".lower()]
-    image = (fresh or pool or ["the song's central image"])[n % max(1, len(fresh or pool))]
+    image = (fresh or pool or [FALLBACK_IMAGE])[n % max(1, len(fresh or pool))]
     nxt = next((i for i in pool if i != image), image)
     others = [s for s in project.shots if s.id != shot.id]
     norm = lambda t: re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()  # noqa: E731
