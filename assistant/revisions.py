@@ -1,96 +1,212 @@
-"""Guided mode's plain-words revisions: "shot 4 longer", "make the chorus colder", "replace the
-beach shots", "shot 7 is a cliché", "lock shot 3". What it cannot do, it says plainly."""
+"""Guided mode's plain-words revisions. Only the shots the artist named change; locked shots never
+do; a request with no clear target gets a question, a shot that does not exist a clear reply."""
 
 from __future__ import annotations
 
 import re
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project, Shot
+from shotlist.models import Project
 
-from . import critic
+from . import critic, rules
+from .planner import FALLBACK_IMAGE, protagonist, section_material, story_place
 from .prompts import load_yaml
+from .replies import say
+from .targets import intents, resolve
 from .tools import ProjectTools, ShotPatch
+from .walk import group_of, section_groups
+from .writer import Beat, write
 
 MATCH_THRESHOLD = 0.35  # cosine between "the beach shots" and a shot's depiction to count as meant
-CANNOT = ("In guided mode I can: make a shot longer/shorter ('shot 4 longer'), change a section's look "
-          "('make the chorus colder'), replace shots ('replace the beach shots', 'shot 7 is a cliché'), "
-          "lock/unlock shots, /undo, /plan again. For anything else, connect an LLM (--llm).")
+SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
+LOOKS = ("colder", "warmer", "darker", "brighter")
+OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
 
 
-def _numbers(text: str) -> list[str]:
-    groups = re.findall(r"\bshots?\s+(\d+(?:\s*(?:,|and)\s*\d+)*)", text, re.I)
-    return [n for group in groups for n in re.findall(r"\d+", group)]
-
-
-def apply_request(tools: ProjectTools, text: str) -> tuple[str, list[str]]:
+def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
+                  notes: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Apply one request; returns the reply and the tool steps taken (none when nothing changed)."""
     project = tools.project()
-    lower = text.lower()
-    numbers = _numbers(text)
+    wants = intents(text)
+    target = resolve(text, project, selected_shot)
+    if target.problem:
+        return target.problem, []
+    if not wants:
+        return say("cannot"), []
+    if not target.shots and "replace" in wants:
+        matched = _matching(project, text)
+        target.shots, target.described = matched, "shots " + ", ".join(map(str, matched))
+    if not target.shots:
+        return (say("no_replace_target") if wants == ["replace"] else say("which", what=" and ".join(wants))), []
     try:
-        if numbers and re.search(r"\b(un)?lock\b", lower):
-            result = tools.lock_shots(numbers, locked="unlock" not in lower)
-            return result, ["lock_shots"]
-        if numbers and re.search(r"\b(longer|shorter)\b", lower):
-            return _retime(tools, project, numbers[0], longer="longer" in lower), ["revise_shots"]
-        looks = load_yaml("guided/looks.yaml")
-        look = next((w for w in looks if w in lower), None)
-        if look:
-            section = next((s.label for s in project.song.sections if s.label in lower), None)
-            targets = [s for s in project.shots if section is None or s.section == section]
-            patches = [ShotPatch(shot=s.id, changes={"prompt": f"{s.prompt.rstrip('.')}; {looks[look]}."})
-                       for s in targets if not s.locked]
+        if "lock" in wants or "unlock" in wants:
+            result = tools.lock_shots([str(n) for n in target.shots], locked="unlock" not in wants)
+            return f"{result[:1].upper()}{result[1:]} ({target.described}).", ["lock_shots"]
+        free = [n for n in target.shots if not project.shots[n - 1].locked]
+        held = [n for n in target.shots if n not in free]
+        if not free:
+            return say("all_locked", what=target.described[:1].upper() + target.described[1:] + (" is" if len(held) == 1 else " are")), []
+        replies, steps = [], []
+        if held:
+            replies.append(say("locked", shots=", ".join(map(str, held))))
+        patches = _content_patches(project, free, wants, target.described, notes or {}, replies)
+        if patches:
             result = tools.revise_shots(patches)
-            where = f"the {section}" if section else "every shot"
-            return f"Made {where} {look}: {looks[look]}. {result}", ["revise_shots"]
-        if re.search(r"\b(replace|cliché|cliche|generic|boring)\b", lower):
-            targets = [project.shot(n) for n in numbers] or _matching(project, text)
-            if not targets:
-                return "I couldn't tell which shots you mean; name them by number ('replace shots 3 and 7').", []
-            return _replace(tools, project, targets), ["revise_shots"]
+            replies = [r.replace("{result}", result) for r in replies]
+            steps.append("revise_shots")
+        timing = [w for w in wants if w in ("longer", "shorter")]
+        if timing:
+            replies.append(_retime(tools, free, timing[0] == "longer"))
+            steps.append("revise_shots")
+        return " ".join(r.replace("{result}", "").strip() for r in replies), steps
     except ShotcallerError as e:
-        return f"I couldn't do that: {e}", []
-    return CANNOT, []
+        return say("failed", error=e), []
 
 
-def _retime(tools: ProjectTools, project: Project, ref: str, longer: bool) -> str:
-    shot = project.shot(ref)
-    bars = project.song.bars
-    i = project.shots.index(shot)
-    if i + 1 == len(project.shots):
-        return "The last shot ends with the song; make the one before it shorter instead."
-    nxt = project.shots[i + 1]
-    if longer:
-        options = [b for b in bars if shot.end < b < nxt.end - 0.3]
-        new_end = options[0] if options else None
-    else:
-        options = [b for b in bars if shot.start + 0.3 < b < shot.end]
-        new_end = options[-1] if options else None
-    if new_end is None:
-        return f"Shot {shot.index} can't move by a bar without swallowing its neighbour; merge them instead."
-    result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"end": new_end})])
-    return f"Shot {shot.index} now ends at {new_end:.2f}s (on a bar line). {result}"
+def _content_patches(project: Project, numbers: list[int], wants: list[str], what: str, notes: dict[str, str],
+                     replies: list[str]) -> list[ShotPatch]:
+    changes: dict[int, dict] = {n: {} for n in numbers}
+    looks = [w for w in wants if w in LOOKS]
+    if looks:
+        phrases = load_yaml("guided/looks.yaml")
+        for n in numbers:
+            changes[n]["prompt"] = _with_look(project.shots[n - 1].prompt, looks, phrases)
+        replies.append(say("look_done", what=what, look=" and ".join(looks),
+                           phrase="; ".join(phrases[w] for w in looks), result="{result}"))
+    direction = next((w for w in wants if w in ("closer", "wider")), None)
+    if direction:
+        sizes = []
+        for n in numbers:
+            shot = project.shots[n - 1]
+            size = _step_size(shot.shot_size, direction == "closer", project)
+            prompt = changes[n].get("prompt", shot.prompt)
+            changes[n]["shot_size"] = size
+            changes[n]["prompt"] = re.sub(rf"^{re.escape(shot.shot_size)} shot", f"{size} shot", prompt)
+            changes[n]["negative_prompt"] = rules.negative_prompt(project.style.negative_prompt or "watermark, logo",
+                                                                  project.brief.constraints, size)
+            sizes.append(size)
+        replies.append(say("size_done", what=what, direction=direction, sizes=", ".join(dict.fromkeys(sizes)),
+                           result="{result}"))
+    if "replace" in wants:
+        images = []
+        for n in numbers:
+            rewritten = _rewrite(project, n, notes)
+            images.append(rewritten["subject"])
+            changes[n].update({k: v for k, v in rewritten.items() if k != "prompt"} |
+                              {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
+        replies.append(say("replaced", what=what, images="; ".join(dict.fromkeys(images)), result="{result}"))
+    return [ShotPatch(shot=project.shots[n - 1].id, changes=c) for n, c in changes.items() if c]
 
 
-def _matching(project: Project, text: str) -> list[Shot]:
-    what = re.sub(r"\b(replace|the|shots?|please|they are|is a|cliché|cliche|generic)\b", " ", text, flags=re.I)
-    vec = critic.embed([what.strip() or text])[0]
+def _with_look(prompt: str, looks: list[str], phrases: dict[str, str]) -> str:
+    """The prompt with the named light; an earlier opposite light is taken out, not stacked."""
+    m = re.search(r"\s*Light: ([^.]*)\.\s*$", prompt)
+    current = [x.strip() for x in m.group(1).split(";")] if m else []
+    base = prompt[: m.start()] if m else prompt.rstrip()
+    drop = {phrases[OPPOSITE[w]] for w in looks} | {phrases[w] for w in looks}
+    kept = [c for c in current if c not in drop]
+    return f"{base.rstrip('.')}. Light: {'; '.join([*kept, *(phrases[w] for w in looks)])}."
+
+
+def _restyle(new_prompt: str, old_prompt: str) -> str:
+    m = re.search(r"\s*Light: [^.]*\.\s*$", old_prompt or "")
+    return new_prompt.rstrip() + (" " + m.group(0).strip() if m else "")
+
+
+def _step_size(size: str, closer: bool, project: Project) -> str:
+    order = [s for s in SIZE_ORDER if s not in project.brief.constraints.banned_sizes]
+    if size not in order:
+        return order[len(order) // 2] if order else size
+    i = order.index(size) + (1 if closer else -1)
+    return order[max(0, min(len(order) - 1, i))]
+
+
+def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
+    """New content for shot n from the artist's material: another image of its section, or a motif."""
+    shot = project.shots[n - 1]
+    b = project.brief
+    groups = section_groups(project.song)
+    section = project.song.section_at((shot.start + shot.end) / 2)
+    group = group_of(groups, section) if section else None
+    material = section_material(project, notes)
+    images = list(material.get(group.key, ([], ""))[0]) if group else []
+    pool = [*images, *[m for m in b.motifs if not rules.leaks(m, b.constraints)]]
+    fresh = [i for i in dict.fromkeys(pool) if i.lower() not in f"{shot.subject} {shot.action}".lower()]
+    image = (fresh or pool or [FALLBACK_IMAGE])[n % max(1, len(fresh or pool))]
+    nxt = next((i for i in pool if i != image), image)
+    others = [s for s in project.shots if s.id != shot.id]
+    norm = lambda t: re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()  # noqa: E731
+    used_r, used_w = {norm(s.reason) for s in others}, {norm(s.why_generative) for s in others}
+    stage = "detail" if shot.shot_size in ("close-up", "extreme close-up", "insert") else "establish"
+    lines = [x.strip() for x in (shot.lyric or "").split(" / ") if x.strip()]
+    text = write(Beat(stage=stage, variant=n + 3, section=group.key if group else shot.section, image=image,
+                      next_image=nxt, lines=lines, who=protagonist(b.story), setting=story_place(b.story) or shot.setting,
+                      section_why=material.get(group.key, ([], ""))[1] if group else ""), used_r, used_w)
+    look = b.palette or ""
+    prompt = (f"{shot.shot_size} shot, {shot.angle} angle, {shot.movement}: {text.subject} {text.action}, "
+              f"{text.setting}. {look}".strip(" .") + ".")
+    return {"subject": text.subject, "action": text.action, "setting": text.setting, "prompt": prompt,
+            "reason": text.reason, "why_generative": text.why_generative}
+
+
+def _retime(tools: ProjectTools, numbers: list[int], longer: bool) -> str:
+    """One shot: move its end (or, for the last shot, its start) by a bar. Several: merge or split them."""
+    project = tools.project()
+    if len(numbers) == 1:
+        return _retime_one(tools, project, numbers[0], longer)
+    done = []
+    if longer:  # pairs inside each run of consecutive shots become one: fewer, longer shots
+        runs: list[list[int]] = [[numbers[0]]]
+        for n in numbers[1:]:
+            if n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        for r in reversed(runs):  # from the end, so the numbers still to merge stay valid
+            for k in range(len(r) - 2, -1, -2):
+                tools.merge_shots(str(r[k]), str(r[k + 1]))
+                done.append(f"{r[k]}+{r[k + 1]}")
+        return say("merged", pairs=", ".join(reversed(done))) if done else say("cannot_longer")
+    for n in sorted(numbers, reverse=True):
+        shot = project.shots[n - 1]
+        mids = [t for t in project.song.beats if shot.start + 0.4 < t < shot.end - 0.4]
+        if mids:
+            tools.split_shot(str(n), mids[len(mids) // 2])
+            done.append(str(n))
+    return say("split", shots=", ".join(reversed(done))) if done else say("cannot_shorter")
+
+
+def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> str:
+    shot = project.shots[n - 1]
+    bars = project.song.bars or project.song.beats
+    last = n == len(project.shots)
+    neighbour = project.shots[n - 2] if last else project.shots[n]
+    if neighbour.locked:
+        return say("neighbour_locked", n=n, m=neighbour.index)
+    if not last:
+        options = ([b for b in bars if shot.end < b < neighbour.end - 0.3] if longer
+                   else [b for b in bars if shot.start + 0.3 < b < shot.end])
+        if not options:
+            return say("no_room", n=n)
+        new_end = options[0] if longer else options[-1]
+        result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"end": new_end})])
+        return say("ends_at", n=n, t=f"{new_end:.2f}", result=result)
+    options = ([b for b in bars if neighbour.start + 0.3 < b < shot.start] if longer
+               else [b for b in bars if shot.start < b < shot.end - 0.3])
+    if not options:
+        return say("last_no_room", m=n - 1)
+    new_start = options[-1] if longer else options[0]
+    result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"start": new_start})])
+    return say("last_starts_at", t=f"{new_start:.2f}", result=result)
+
+
+def _matching(project: Project, text: str) -> list[int]:
+    what = re.sub(r"\b(replace|the|shots?|please|they are|is a|cliché|cliche|generic|boring|with)\b", " ", text,
+                  flags=re.I).strip()
+    if len(what.split()) < 1:
+        return []
+    vec = critic.embed([what])[0]
     sims = critic.embed([critic.depiction(s) for s in project.shots]) @ vec
-    return [s for s, v in zip(project.shots, sims) if v >= MATCH_THRESHOLD]
+    return [n for n, (s, v) in enumerate(zip(project.shots, sims), 1) if v >= MATCH_THRESHOLD and not s.locked]
 
-
-def _replace(tools: ProjectTools, project: Project, targets: list[Shot]) -> str:
-    motifs = project.brief.motifs or ["the song's central image"]
-    patches = []
-    for k, s in enumerate(targets):
-        motif = motifs[(motifs.index(s.subject) + 1 if s.subject in motifs else k) % len(motifs)]
-        patches.append(ShotPatch(shot=s.id, changes={
-            "subject": motif,
-            "prompt": f"{s.shot_size} shot, {s.angle} angle, {s.movement}: {motif}, {s.action}, {s.setting}.",
-            "reason": f"Replaced a generic image with {motif}, one of the song's own motifs"
-                      + (f', carrying "{s.lyric}"' if s.lyric else "") + ".",
-        }))
-    result = tools.revise_shots(patches)
-    idx = ", ".join(str(s.index) for s in targets)
-    return f"Replaced shots {idx} with the song's own motifs. {result}"
 

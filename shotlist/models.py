@@ -88,6 +88,12 @@ class Constraints(_Model):
     resolution: str = Field(default="1280x720", description="Output size as WIDTHxHEIGHT.")
     fps: float = Field(default=24.0, gt=0, le=120, description="Frames per second of the video.")
     notes: list[str] = Field(default_factory=list, description="Other constraints in the artist's words.")
+    avoid: list[str] = Field(
+        default_factory=list,
+        description="What no shot may show, e.g. 'text on screen', 'faces in close-up': never a shot's content, "
+        "always in its negative prompt.",
+    )
+    banned_sizes: list[ShotSize] = Field(default_factory=list, description="Shot sizes no shot may use.")
 
     @field_validator("resolution")
     @classmethod

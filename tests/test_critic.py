@@ -81,3 +81,25 @@ def test_threshold_separates_the_two_sets(threshold):
     cl = (critic.embed([", ".join(r) for r in CLICHES]) @ bank.T).max(axis=1)
     ok = (critic.embed([", ".join(r) for r in INTENTIONAL]) @ bank.T).max(axis=1)
     assert cl.min() >= threshold > ok.max()
+
+
+def test_a_save_with_one_changed_shot_embeds_about_one_shot(monkeypatch):
+    """Embeddings are cached by text: re-critiquing 100 shots with one changed costs ~one shot's texts."""
+    rows = [(f"a lantern of salt number {i}", f"drifts over tide line {i}", "a grey moor") for i in range(100)]
+    project = project_with(rows)
+    critic.critique_project(project)
+    model = critic.embedder()
+    encoded: list[str] = []
+
+    class Counting:
+        def encode(self, texts, **kw):
+            encoded.extend(texts)
+            return model.encode(texts, **kw)
+
+    monkeypatch.setattr(critic, "embedder", lambda: Counting())
+    critic.critique_project(project)
+    assert encoded == []  # nothing changed: nothing embedded
+    project.shots[41].subject = "a lantern of salt that melts into the sea"
+    found = critic.critique_project(project)
+    assert 1 <= len(encoded) <= 2, encoded  # its depiction (and its justification if it changed)
+    assert found[41].grounding == critic.critique_project(project)[41].grounding

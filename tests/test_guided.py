@@ -44,7 +44,7 @@ def planned(tmp_path_factory, fixture_song, fixture_lrc):
     os.environ["SHOTCALLER_HOME"] = str(home)
     try:
         pid = run("new", "--song", fixture_song, "--lyrics", fixture_lrc, "--title", "Chaos God").stdout.split()[-1]
-        out = chat(pid, [*Path(ANSWERS).read_text().splitlines(), "/quit"])
+        out = chat(pid, [*Path(ANSWERS).read_text().splitlines(), "/plan", "/quit"])
         yield home, pid, out, export(pid)
     finally:
         del os.environ["SHOTCALLER_HOME"]
@@ -104,12 +104,14 @@ def test_one_shot_revision_changes_only_that_shot(planned_home):
 
 def test_generic_concept_gets_pushback_then_is_respected(fixture_song):
     pid = run("new", "--song", fixture_song, "--title", "Montage").stdout.split()[-1]
-    out = chat(pid, [*GENERIC_ANSWERS, "/quit"])
+    out = chat(pid, [*GENERIC_ANSWERS, "keep it", "/quit"])
+    assert "isn't a reason for this video" in out  # "cool and cheap" is questioned once
     assert "one of the most common images in music videos" in out and "keep it" in out
+    assert any(name in out for name in ("grocery store", "school hallway", "beach at sunset", "life montage"))
     assert not export(pid)["shots"]  # it waits for the artist's decision
-    out = chat(pid, ["keep it", "/quit"])
+    out = chat(pid, ["keep it", "/plan", "/quit"])
     doc = export(pid)
-    assert doc["shots"] and "planned your way" in out
+    assert doc["shots"] and "plan it your way" in out
     assert any(s["critique"]["generic"] for s in doc["shots"])  # and it says which shots are generic
 
 

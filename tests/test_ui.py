@@ -1,6 +1,7 @@
 """The studio: handlers without a server, the app over its API, and a real browser end to end."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def studio_with_plan(fixture_song, fixture_lrc):
     session, msg = studio.create(Session(), str(fixture_song), str(fixture_lrc), "Chaos God")
     assert session.project == "chaos-god" and "Created" in msg
     studio.opening(session)
-    for answer in ANSWERS:
+    for answer in [*ANSWERS, "/plan"]:  # after the global questions guided mode walks the sections: skip it
         history = last(studio.chat(session, answer, studio.history(studio.project(session))))
     return studio, session, history
 
@@ -181,7 +182,9 @@ def test_browser_end_to_end(served, tmp_path):
             box.press("Enter")
             if n < len(ANSWERS):  # each answer is recorded in the brief: a new version
                 expect(page.locator("#header")).to_contain_text(f"version {n + 1}", timeout=120000)
-        expect(page.locator("#header")).to_contain_text("47 shots", timeout=120000)
+        box.fill("/plan")  # skip the section-by-section questions
+        box.press("Enter")
+        expect(page.locator("#header")).to_contain_text(re.compile(r"\d\d+ shots"), timeout=120000)
         expect(page.locator("#chat")).to_contain_text("Critic:", timeout=120000)
         page.screenshot(path=str(ARTIFACTS / "1-planned.png"))
         expect(page.locator("#shot-table")).to_contain_text("Scarborough Fair", timeout=30000)

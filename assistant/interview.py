@@ -1,0 +1,217 @@
+"""Understanding the artist's answers: which topic an answer is about, whatever question was asked.
+
+Explicit labels win ("Feeling: aching. Constraints: 16:9"), several in one message; an unlabelled
+answer is compared with topic descriptions (prompts/guided/topics.yaml) by MiniLM, helped by a few
+cues (an aspect ratio is a constraint) and by the question that was asked. When two topics stay
+close, the caller asks one short confirming question. Filler ("idk", "happy i guess") is recognised
+and never filed as material.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .prompts import load_yaml
+
+TOPICS = ("meaning", "story", "motifs", "feeling", "why_generative", "constraints")  # asked in this order
+ASKED_PRIOR = 0.10  # the question asked is the likeliest topic of its answer
+OVERRIDE_MARGIN = 0.07  # another topic must beat the asked one by this much to take the answer
+AMBIGUOUS_MARGIN = 0.035  # with no question asked, closer than this is ambiguous
+MAX_FIELD_CHARS = 2000  # a brief field keeps this much of a very long answer (the chat keeps it all)
+
+CUES: dict[str, tuple[str, float]] = {
+    "constraints": (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b"
+                    r"|\bsquare\b|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bmust not\b|\bno (?:text|logos?|faces"
+                    r"|close-?ups?|brands?|nudity|violence|blood|words)\b", 0.25),
+    "why_generative": (r"\bcameras?\b|\bfilm(?:ed)?\b|\bshoot\b|\bshot on\b|generat|\bai\b|\bcheap|\bbudget"
+                       r"|\bimpossible\b|can'?t be (?:built|shot|filmed)|no (?:crew|location)", 0.12),
+    "feeling": (r"\bpalette\b|\bcolou?rs?\b|\blight\b|\bmood\b|\bfeel|\bmelanchol|\btender|\bsad\b|\bhappy"
+                r"|\bjoy|\bangry|\bdreamy|\blonely|\bnostalg|\beuphori|\bcalm|\bache|\baching|\bwarm\b|\bcold\b", 0.06),
+    "meaning": (r"\babout\b|\bmeans?\b|\bmeaning\b", 0.06),
+    "story": (r"\bwho\b|\bthen\b|\buntil\b|\bby the end\b|\bfinally\b|\bstarts?\b|\bends?\b|\bfollows?\b", 0.04),
+}
+# a person doing something, verse by verse: the shape of a story
+STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
+               r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
+
+
+@dataclass
+class Filing:
+    """How one message is filed: labelled or classified parts, or a question to ask first."""
+
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (topic or "palette", text)
+    confirm: tuple[str, str] | None = None  # two topics to choose between
+    filler: bool = False
+    delegated: bool = False
+
+    @property
+    def topics(self) -> set[str]:
+        return {"feeling" if t == "palette" else t for t, _ in self.parts}
+
+
+@functools.cache
+def _topics() -> dict:
+    return load_yaml("guided/topics.yaml")
+
+
+@functools.cache
+def _filler() -> dict:
+    return load_yaml("guided/filler.yaml")
+
+
+def topic_name(topic: str) -> str:
+    return _topics().get(topic, {}).get("name", topic.replace("_", " "))
+
+
+@functools.cache
+def _label_pattern() -> re.Pattern[str]:
+    labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
+    alternation = "|".join(re.escape(lab).replace(r"\ ", r"\s+").replace("'", "['’]?") for lab, _ in labels)
+    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})\s*:\s*")
+
+
+def _label_topic(label: str) -> str:
+    key = " ".join(label.lower().replace("’", "'").split())
+    for topic, spec in _topics().items():
+        if key in [x.lower() for x in spec["labels"]] or key.replace("'", "") in [x.lower().replace("'", "") for x in spec["labels"]]:
+            return topic
+    return "meaning"
+
+
+def labelled_parts(text: str) -> list[tuple[str | None, str]]:
+    """Split a message at its topic labels: [(topic, text)], a leading unlabelled part as (None, text).
+    A label counts at the start of the message or of a sentence, line or clause."""
+    marks = []
+    for m in _label_pattern().finditer(text):
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n":
+            marks.append(m)
+    if not marks:
+        return [(None, text.strip())]
+    parts: list[tuple[str | None, str]] = []
+    head = text[: marks[0].start()].strip(" \n.;")
+    if head:
+        parts.append((None, head))
+    for m, nxt in zip(marks, [*marks[1:], None]):
+        body = text[m.end() : nxt.start() if nxt else len(text)].strip(" \n;")
+        if body:
+            parts.append((_label_topic(m.group(1)), body))
+    return parts
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+|[^\W\d_]+", text.lower().replace("’", "'"))
+
+
+def is_delegation(text: str) -> bool:
+    low = " ".join(_words(text))
+    return len(low.split()) <= 8 and any(re.search(rf"\b{re.escape(p)}\b", low) for p in _filler()["delegate"])
+
+
+def is_filler(text: str) -> bool:
+    """True for answers with no material: 'idk', 'nothing special really', 'happy i guess'."""
+    words = _words(text)
+    if not words:
+        return True
+    if len(words) > 8:
+        return False
+    low = " ".join(words)
+    hedged = any(re.search(rf"\b{re.escape(p)}\b", low) for p in _filler()["phrases"])
+    content = [w for w in words if w not in set(_filler()["words"])]
+    return not content or (hedged and len(content) <= 1)
+
+
+@functools.cache
+def _example_bank() -> tuple[list[str], np.ndarray]:
+    from . import critic
+
+    owners, texts = [], []
+    for topic, spec in _topics().items():
+        if topic == "palette":
+            continue
+        for example in spec["examples"]:
+            owners.append(topic)
+            texts.append(example)
+    return owners, critic.embed(texts)
+
+
+def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
+    """Similarity of the answer to each topic, with cues and the asked question's prior."""
+    from . import critic
+
+    owners, bank = _example_bank()
+    sims = bank @ critic.embed([text[:1000]])[0]
+    scores = {t: -1.0 for t in TOPICS}
+    for owner, sim in zip(owners, sims):
+        scores[owner] = max(scores[owner], float(sim))
+    low = text.lower()
+    for topic, (pattern, bonus) in [*CUES.items(), ("story", STORY_SHAPE)]:
+        if re.search(pattern, low):
+            scores[topic] += bonus
+    items = [p for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip()]
+    if len(items) >= 2 and all(len(p.split()) <= 7 for p in items) and not re.search(CUES["constraints"][0], low):
+        scores["motifs"] += 0.08  # a short list of things
+    if asked in scores:
+        scores[asked] += ASKED_PRIOR
+    return scores
+
+
+def classify(text: str, asked: str | None = None) -> tuple[str, tuple[str, str] | None]:
+    """(topic, None) when clear; (best, (best, other)) when a confirming question is needed."""
+    scores = topic_scores(text, asked)
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    best, second = ranked[0], ranked[1]
+    if asked in scores:
+        if best == asked or scores[best] - scores[asked] >= OVERRIDE_MARGIN:
+            return best, None
+        return best, (best, asked)
+    if scores[best] - scores[second] < AMBIGUOUS_MARGIN:
+        return best, (best, second)
+    return best, None
+
+
+def file_message(text: str, asked: str | None) -> Filing:
+    """Which topics a message answers. `asked`: the interview topic of the last question, if any."""
+    text = text.strip()
+    if is_delegation(text):
+        return Filing(delegated=True, filler=True)
+    if is_filler(text):
+        return Filing(filler=True)
+    filing = Filing()
+    for topic, part in labelled_parts(text):
+        if topic is not None:
+            if not is_filler(part):
+                filing.parts.append((topic, part))
+            continue
+        if len(labelled_parts(text)) > 1 and len(part.split()) <= 2:
+            continue  # a greeting or "ok" before the labelled parts
+        found, confirm = classify(part, asked if len(filing.parts) == 0 else None)
+        if confirm and not filing.parts and len(labelled_parts(text)) == 1:
+            return Filing(confirm=confirm)
+        filing.parts.append((found, part))
+    if not filing.parts:
+        filing.filler = True
+    return filing
+
+
+def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:
+    """The topic an artist picks in answer to 'is that A or B?': a name, a label, yes/no, first/second."""
+    low = reply.lower()
+    for topic in options:
+        spec = _topics().get(topic, {})
+        names = [topic.replace("_", " "), spec.get("name", ""), *spec.get("labels", [])]
+        if any(n and re.search(rf"\b{re.escape(n.lower())}\b", low) for n in names):
+            return topic
+    if re.search(r"\b(yes|yeah|yep|right|correct|exactly|first|the first|sure)\b", low):
+        return options[0]
+    if re.search(r"\b(no|nope|other|second|the second|the other)\b", low):
+        return options[1]
+    return None
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MAX_FIELD_CHARS else text[:MAX_FIELD_CHARS].rsplit(" ", 1)[0]

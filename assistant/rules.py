@@ -1,0 +1,114 @@
+"""Constraints become rules, never content: "16:9, no faces in close-up, no text on screen" sets the
+aspect, adds "faces" and "text on screen" to negative prompts, and keeps them out of every subject."""
+
+from __future__ import annotations
+
+import re
+
+from shotlist.models import SHOT_SIZES, Constraints
+
+_SIZE_WORDS = {
+    r"extreme close[- ]?ups?|ecus?": ["extreme close-up"],
+    r"close[- ]?ups?|closeups?|cus?": ["close-up", "extreme close-up", "medium close-up"],
+    r"extreme wides?(?: shots?)?": ["extreme wide"],
+    r"wides?(?: shots?)?|long shots?": ["wide", "extreme wide"],
+    r"inserts?(?: shots?)?": ["insert"],
+    r"medium(?: shots?)?": ["medium"],
+}
+_NEGATION = r"(?:no|not any|never show|never|don'?t show|do not show|must not show|must not|avoid|without|nothing)"
+_CLOSE = ("close-up", "extreme close-up", "medium close-up", "insert")
+
+
+def _aspect_and_size(text: str, update: dict) -> None:
+    aspect = re.search(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)
+    res = re.search(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text)
+    if not aspect:
+        word = re.search(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)
+        if word:
+            aspect_text = {"vertical": "9:16", "portrait": "9:16", "square": "1:1"}.get(word.group(1).lower(), "16:9")
+            update["aspect"] = aspect_text
+    else:
+        update["aspect"] = f"{aspect.group(1)}:{aspect.group(2)}"
+    if "aspect" in update and not res:
+        w, h = (int(x) for x in update["aspect"].split(":"))
+        if w and h:  # keep the short side at 720
+            update["resolution"] = f"{round(720 * w / h / 2) * 2}x720" if w >= h else f"720x{round(720 * h / w / 2) * 2}"
+    if res:
+        update["resolution"] = f"{res.group(1)}x{res.group(2)}"
+    fps = re.search(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames? per second)\b", text, re.I)
+    if fps and 0 < float(fps.group(1)) <= 120:
+        update["fps"] = float(fps.group(1))
+
+
+def parse_constraints(text: str, current: Constraints) -> Constraints:
+    """The artist's constraint answer as rules on top of `current`."""
+    update: dict = {}
+    _aspect_and_size(text, update)
+    items = [p.strip(" .!") for p in re.split(r"[,;\n]|\.\s|\band\b(?=\s+(?:no|never|avoid|without)\b)", text)
+             if p.strip(" .!")]
+    avoid = list(current.avoid)
+    banned = list(current.banned_sizes)
+    for item in items:
+        m = re.match(rf"(?i)^(?:and\s+|also\s+|please\s+)?{_NEGATION}\s+(?:any\s+|a\s+|an\s+)?(.+)$", item)
+        if not m:
+            continue
+        thing = m.group(1).strip(" .")
+        sized = False
+        for pattern, sizes in _SIZE_WORDS.items():
+            if re.fullmatch(rf"(?i)(?:{pattern})", thing):
+                banned += [s for s in sizes if s not in banned]
+                sized = True
+                break
+        if not sized and thing and thing.lower() not in [a.lower() for a in avoid]:
+            avoid.append(thing)
+    update["avoid"] = avoid
+    update["banned_sizes"] = [s for s in SHOT_SIZES if s in banned]
+    notes = [p for p in items if p.lower() not in [n.lower() for n in current.notes]]
+    update["notes"] = [*current.notes, *notes]
+    return Constraints.model_validate(current.model_dump() | update)
+
+
+def _head(term: str) -> str:
+    """'faces in close-up' → 'faces'; 'text on screen' → 'text on screen'."""
+    m = re.match(r"(?i)^(.+?)\s+in\s+(?:a\s+)?(?:close[- ]?ups?|closeups?|extreme close[- ]?ups?)$", term)
+    return m.group(1) if m else term
+
+
+def negative_prompt(base: str, constraints: Constraints, size: str | None = None) -> str:
+    """The style's negative prompt plus what the constraints forbid (for this shot size)."""
+    terms = [t.strip() for t in base.split(",") if t.strip()]
+    for term in constraints.avoid:
+        head = _head(term)
+        if head != term and size not in _CLOSE:
+            continue  # "faces in close-up" only binds close shots
+        if head.lower() not in [t.lower() for t in terms]:
+            terms.append(head)
+    return ", ".join(terms)
+
+
+def allowed_size(size: str, constraints: Constraints) -> str:
+    """`size`, or the nearest size the constraints allow."""
+    if size not in constraints.banned_sizes:
+        return size
+    order = ["extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
+             "extreme close-up", "insert"]
+    i = order.index(size)
+    for d in range(1, len(order)):
+        for j in (i - d, i + d):
+            if 0 <= j < len(order) and order[j] not in constraints.banned_sizes:
+                return order[j]
+    return size
+
+
+def leaks(text: str, constraints: Constraints) -> bool:
+    """True when `text` (a subject, action or setting) shows what a constraint forbids."""
+    low = text.lower()
+    return any(_head(t).lower() in low for t in constraints.avoid if len(_head(t)) > 2)
+
+
+def face_rule(constraints: Constraints) -> str | None:
+    """'close' when faces may not be seen in close shots, 'all' when no person may be seen, else None."""
+    for term in constraints.avoid:
+        if re.search(r"(?i)\b(faces?|people|persons?|humans?|actors?|bodies|figures?)\b", term):
+            return "close" if _head(term) != term else "all"
+    return None

@@ -1,0 +1,176 @@
+"""What a revision request points at, and what it asks for, in the words artists actually type.
+
+Targets: "shot 5", "shots 3-7", "3, 7 and 9", "the first chorus", "every chorus", "the bridge",
+"the last shot", "this shot" (the storyboard card selected in the studio). Intents: colder, warmer,
+darker, brighter (look), longer, shorter (timing), closer, wider (size), replace, lock, unlock.
+A request whose target is unclear is answered with a question, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from shotlist.models import Project
+
+from .replies import say
+
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+            "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
+            "tenth": 10, "10th": 10}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12}
+_ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+
+INTENTS: dict[str, str] = {
+    "unlock": r"\bunlock|\bunfreeze|\bfree up\b|\blet me change\b",
+    "lock": r"\block|\bfreeze\b|\bkeep (?:it|them|this|that) as (?:it|they) (?:is|are)\b|\bdon'?t touch\b|\bleave .* alone\b",
+    "colder": r"\bcold(?:er)?\b|\bcool(?:er)?\b|\bic(?:y|ier)\b|\bfrost\w*|\bchill\w*|\bmore blue\b|\bbluer\b|\bwintr\w*",
+    "warmer": r"\bwarm(?:er|th)?\b|\bgolden\b|\bmore amber\b|\bsunn(?:y|ier)\b|\bcosier\b|\bcozier\b|\bhotter\b",
+    "darker": r"\bdark(?:er|ness)?\b|\bdimmer\b|\bmoodier\b|\bshadow\w*|\bless light\b|\bgloom\w*|\bnight-?time\b",
+    "brighter": r"\bbright(?:er|en)?\b|\blighter\b|\bmore light\b|\bsunlit\b|\bairier\b|\bhigh-?key\b",
+    "longer": r"\blonger\b|\bslower\b|\blinger\b|\bhold (?:it|on|that|them)\b|\bstay (?:on|with)\b|\bmore time\b"
+              r"|\bextend\w*|\bstretch\w*|\blet it breathe\b|\bslow (?:it|them|down)\b",
+    "shorter": r"\bshorter\b|\bquicker\b|\bfaster\b|\btrim\w*|\bcut (?:it|them) down\b|\btighten\b|\bspeed (?:it|them)? ?up\b"
+               r"|\bsnappier\b|\bless time\b",
+    "closer": r"\bcloser\b|\btighter\b|\bpush in\b|\bzoom in\b|\bmore intimate\b|\bgo in\b|\bclose-?up\b",
+    "wider": r"\bwider\b|\bpull (?:back|out)\b|\bzoom out\b|\bmore room\b|\bmore space\b|\bwide shot\b|\bfurther away\b",
+    "replace": r"\breplace\b|\bclich[eé]\w*|\bboring\b|\bgeneric\b|\bsomething else\b|\bdifferent (?:image|idea|shot)\b"
+               r"|\bchange (?:what|the image)\b|\bswap\b|\bnew idea\b|\bdull\b|\bbland\b|\bredo\b|\brewrite\b",
+}
+REPLAN = re.compile(r"(?i)^\s*/plan\b|\bre-?plan\b|\bplan (?:it |the (?:whole )?(?:song|video) )?(?:again|from scratch)\b"
+                    r"|\bstart (?:over|again)\b|\bfrom scratch\b")
+
+
+@dataclass
+class Target:
+    shots: list[int] = field(default_factory=list)  # 1-based numbers, in order
+    described: str = ""  # how the reply names them ("shot 5", "the first chorus")
+    problem: str = ""  # a question or a refusal when the target is unclear or does not exist
+
+
+def intents(text: str) -> list[str]:
+    low = text.lower()
+    found = [name for name, pattern in INTENTS.items() if re.search(pattern, low)]
+    if "unlock" in found and "lock" in found:
+        found.remove("lock")
+    return found
+
+
+def _number_list(text: str) -> list[int]:
+    """Numbers named as shots: 'shot 5', 'shots 3-7', 'shots 3, 7 and 9', '#4', '3, 7 and 9'."""
+    out: list[int] = []
+    low = text.lower()
+    for m in re.finditer(r"\b(?:shots?|#|numbers?|cards?)\s*#?\s*(\d+(?:\s*(?:-|–|to|through|thru|,|and|&|\+)\s*\d+)*)",
+                         low):
+        out += _expand(m.group(1))
+    for m in re.finditer(r"#(\d+)", low):
+        out.append(int(m.group(1)))
+    for m in re.finditer(rf"\b(?:the\s+)?({_ORD})\s+shot\b", low):
+        out.append(ORDINALS[m.group(1)])
+    for m in re.finditer(r"\bshot\s+(" + "|".join(NUMBER_WORDS) + r")\b", low):
+        out.append(NUMBER_WORDS[m.group(1)])
+    if not out:  # a bare list: "3, 7 and 9", "3-7"
+        m = re.search(r"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–)\s*\d+)(?![\w.:%]|\s*(?:s|sec|seconds|bars?|beats?|bpm)\b)",
+                      low)
+        if m:
+            out += _expand(m.group(1))
+    seen: list[int] = []
+    for n in out:
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def _expand(group: str) -> list[int]:
+    out: list[int] = []
+    for piece in re.split(r"\s*(?:,|and|&|\+)\s*", group):
+        r = re.match(r"(\d+)\s*(?:-|–|to|through|thru)\s*(\d+)", piece)
+        if r:
+            a, b = int(r.group(1)), int(r.group(2))
+            out += list(range(min(a, b), max(a, b) + 1))
+        elif piece.strip().isdigit():
+            out.append(int(piece))
+    return out
+
+
+def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
+    """Shots in named sections: 'the first chorus', 'every chorus', 'the bridge', 'verse 2', 'the last verse'."""
+    low = text.lower()
+    labels = sorted({s.label for s in project.song.sections} | {s.section for s in project.shots if s.section},
+                    key=len, reverse=True)
+    for label in labels:
+        plural = rf"{re.escape(label)}(?:e?s)?"
+        if len(label) <= 2:  # a letter label ("a", "b") only as "section a" / "part b"
+            plural = rf"(?:section|part)\s+{re.escape(label)}"
+        if not re.search(rf"\b{plural}\b", low):
+            continue
+        instances = [s for s in project.song.sections if s.label == label]
+        which = None
+        m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
+            re.search(rf"\b{plural}\s+(\d+)\b", low)
+        if m:
+            word = m.group(1)
+            idx = (len(instances) if word in ("last", "final", "closing") else
+                   1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
+            if not 1 <= idx <= len(instances):
+                return [], say("too_few_sections", count=len(instances), label=label, n=idx)
+            which = [instances[idx - 1]]
+            name = f"the {word} {label}" if not word.isdigit() else f"{label} {word}"
+        else:
+            which = instances
+            name = f"every {label}" if len(instances) > 1 else f"the {label}"
+        shots = [n for n, s in enumerate(project.shots, 1)
+                 if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)
+                 or (not which and s.section == label)]
+        if not which:
+            shots = [n for n, s in enumerate(project.shots, 1) if s.section == label]
+        return shots, name
+    return None
+
+
+def resolve(text: str, project: Project, selected_shot: int | None = None) -> Target:
+    """The shots a request names; `problem` says what is unclear or does not exist."""
+    low = text.lower()
+    total = len(project.shots)
+    numbers = _number_list(text)
+    if numbers:
+        missing = [n for n in numbers if not 1 <= n <= total]
+        if missing:
+            what = ", ".join(map(str, missing))
+            return Target(problem=say("no_shot", what=what, total=total))
+        name = f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + _ranges(numbers)
+        return Target(numbers, name)
+    if re.search(r"\b(last|final|closing|very last) shot\b", low):
+        return Target([total], "the last shot")
+    if re.search(r"\b(opening|very first) shot\b", low):
+        return Target([1], "the first shot")
+    if re.search(r"\b(this|that|the selected|selected|current|clicked)\s+(shot|card|one|frame|clip)\b|\bthe (?:card|shot) i "
+                 r"(?:clicked|selected|picked)\b|\bit\b", low) and selected_shot:
+        if not 1 <= selected_shot <= total:
+            return Target(problem=say("selected_gone", n=selected_shot, total=total))
+        return Target([selected_shot], f"shot {selected_shot}")
+    found = _sections(text, project)
+    if found is not None:
+        shots, name = found
+        if not shots:
+            return Target(problem=say("not_found", name=name))
+        return Target(shots, name)
+    if re.search(r"\b(every|all (?:the )?|each|whole (?:video|song|thing)|everything)\s*(shots?)?\b", low):
+        return Target(list(range(1, total + 1)), "every shot")
+    if re.search(r"\b(this|that)\s+(shot|card|one)\b", low):
+        return Target(problem=say("which_one"))
+    return Target()
+
+
+def _ranges(numbers: list[int]) -> str:
+    out, run = [], [numbers[0]]
+    for n in numbers[1:]:
+        if n == run[-1] + 1:
+            run.append(n)
+        else:
+            out.append(run)
+            run = [n]
+    out.append(run)
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in out]
+    return ", ".join(parts)

@@ -1,0 +1,276 @@
+"""Writing the shots of guided mode from the artist's own words.
+
+Each section gets its images from what the artist said about it (or, when they said "you choose",
+from their motifs); within a section the shots develop the image — establish, detail, reaction,
+transformation, payoff — and every reason and why-generative sentence is written for its own shot
+and line, never repeated (prompts/guided/writing.yaml holds the phrasing).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .prompts import load_yaml
+
+STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
+been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
+there here then than when while if will would shall should can could may might must do does did done not no
+never ever all any some one once who whom which what where why how oh ah la na yeah just like let tell make
+made going go gone get got come came say said take took give gave keep kept know knew see saw want need
+remember lives live find found be still always again too only even every maybe
+perhaps really very ever more most much each forgot forget wrote write read burn burns fell fall felt feel ran run
+sang sing sings thought think hold holds held count counts learn sweep kneel beg dance pressed press turned turn
+wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
+carried break broke breaks fade fades faded did does is""".split())
+PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
+            "you": "a figure"}
+DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"}
+FOLLOWERS = DETERMINERS | {"up", "down", "into", "out", "over", "through", "like", "away", "apart", "back", "in", "on",
+                           "off", "to", "across", "around", "him", "her", "them", "me", "us", "itself", "open", "slowly"}
+WHY_WORDS = re.compile(r"(?i)\b(camera|film|filmed|shoot|shot on|can'?t|cannot|could never|impossible|generat|no crew|no set)")
+LEADS = re.compile(r"(?i)^(?:i see|we see|you see|i picture|i imagine|there is|there's|there are|maybe|probably|"
+                   r"it's|it is|just|like|show|shows|showing)\s+")
+
+
+@functools.cache
+def phrasing() -> dict:
+    return load_yaml("guided/writing.yaml")
+
+
+def tidy(text: str) -> str:
+    """No doubled words, no ', is' glue, single spaces, a capital at each sentence start."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.I)
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = re.sub(r",\s*(is|are|was|were)\b", r" \1", text)
+    text = re.sub(r"([,;:])\1+", r"\1", text)
+    text = re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return text
+
+
+def clean(text: str) -> str:
+    """A phrase (subject, action, setting): tidy, but no capital added at its start."""
+    out = tidy(text)
+    return text.strip()[:1] + out[1:] if out else out
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def definite(phrase: str) -> str:
+    """'a shirt of fog' → 'the shirt of fog'; a phrase with its own determiner or none stays."""
+    return re.sub(r"(?i)^(a|an)\s+", "the ", phrase.strip())
+
+
+def _ing(verb: str) -> str:
+    """'becomes' → 'becoming', 'draws' → 'drawing', 'flies' → 'flying', 'washes' → 'washing'."""
+    v = verb.lower()
+    if re.search(r"(sh|ch|ss|x|z)es$", v):
+        base = v[:-2]
+    elif v.endswith("ies"):
+        base = v[:-3] + "y"
+    else:
+        base = v[:-1]
+    if base.endswith("e") and not base.endswith("ee"):
+        base = base[:-1]
+    return base + "ing"
+
+
+def as_phrase(clause: str) -> str:
+    """A sentence about an image as a noun phrase: 'The kettle steam draws his face' → 'the kettle steam
+    drawing his face'; 'the moths are ships' → 'the moths as ships'. A noun phrase stays as it is."""
+    text = clause.strip(" .,;:")
+    if len(text) > 1 and text[0].isupper() and text[1:2].islower() and text.split()[0] != "I":
+        text = text[0].lower() + text[1:]
+    tokens = text.split()
+    if tokens and tokens[0].lower() in PRONOUNS:
+        tokens = [*PRONOUNS[tokens[0].lower()].split(), *tokens[1:]]
+    out, converted = [], False
+    for i, w in enumerate(tokens):
+        bare = w.lower().strip(",;:")
+        nxt = tokens[i + 1].lower().strip(",;:") if i + 1 < len(tokens) else ""
+        prev = tokens[i - 1].lower() if i else ""
+        if bare.endswith("ing") and i:
+            converted = True  # the clause already reads as a phrase
+        if i and not converted and prev not in DETERMINERS:
+            if bare in ("is", "are", "was", "were"):
+                out.append("as")
+                converted = True
+                continue
+            if (len(bare) > 3 and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
+                    and bare not in STOP):
+                out.append(_ing(bare) + w[len(bare):])
+                converted = True
+                continue
+            plural_subject = prev.endswith("s") and not prev.endswith("ss") and i <= 3
+            if plural_subject and nxt in FOLLOWERS and bare.isalpha() and not bare.endswith("s") and len(bare) > 2 \
+                    and bare not in STOP - {"burn", "hold", "turn", "fall", "fly", "break", "fade", "sing", "run"}:
+                out.append(_ing(bare + "s") + w[len(bare):])  # "statues tear their crowns" → "statues tearing …"
+                converted = True
+                continue
+        if bare == "and" and converted:
+            converted = False  # the next clause may have its own verb
+        out.append(w)
+    return " ".join(out)
+
+
+def handle(image: str) -> str:
+    """A short name for an image: 'a seamless shirt made of mist' → 'the seamless shirt'."""
+    words = as_phrase(image).split()
+    out: list[str] = []
+    for i, w in enumerate(words):
+        bare = w.strip(",;:").lower()
+        if i and (bare.endswith("ing") or bare in {"made", "that", "which", "who", "where", "with", "from", "into",
+                                                     "between", "under", "over", "in", "on", "at", "as", "and"}):
+            break
+        out.append(w.strip(",;:"))
+        if w.endswith(",") or len(out) >= 4:
+            break
+    return definite(" ".join(out) or image)
+
+
+def images_of(note: str) -> tuple[list[str], str]:
+    """The artist's answer about a section: (images, what it does that a camera can't)."""
+    pieces = [p.strip(" .,-—") for p in re.split(r"[.;\n!?]+|\s+[-—]\s+|\bthen\b", note) if p.strip(" .,-—")]
+    images, why = [], ""
+    for p in pieces:
+        if WHY_WORDS.search(p) and not why:
+            why = p
+            continue
+        p = LEADS.sub("", p).strip()
+        if len(p.split()) >= 2:
+            images.append(as_phrase(p[:160]))
+    return images, why
+
+
+def lyric_key(line: str) -> str:
+    """The thing a lyric line names: 'Tell her to make me a cambric shirt' → 'cambric shirt'.
+    Runs of content words after a determiner win (they are nouns); '' when the line names nothing."""
+    runs: list[tuple[list[str], bool, int]] = []
+    cur: list[str] = []
+    after_det = False
+    prev = ""
+    for pos, tok in enumerate(re.findall(r"[\w']+|[^\w\s]", line)):
+        word = re.match(r"[\w']+$", tok) and tok.lower() not in STOP and "'" not in tok
+        if word:
+            if not cur:
+                after_det = prev in DETERMINERS
+            cur.append(tok.lower())
+        elif cur:
+            runs.append((cur, after_det, pos))
+            cur = []
+        prev = tok.lower()
+    if cur:
+        runs.append((cur, after_det, 99))
+    runs = [(r[: -1] if len(r) > 1 and re.search(r"(ing|ed|ly)$", r[-1]) else r, d, p) for r, d, p in runs]
+    good = [x for x in runs if x[1] or len(x[0]) >= 2]
+    if not good:
+        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])]
+        return max(single, key=len) if single else ""
+    best = max(good, key=lambda x: (x[1], len(x[0]) >= 2, x[2]))
+    return " ".join(best[0])
+
+
+def detail_of(image: str) -> str:
+    """A part of an image to go close on: its last content word ('growing out of cloth' → 'the cloth')."""
+    words = [w.strip(",.;").lower() for w in image.split() if w.strip(",.;").lower() not in STOP]
+    return f"the {words[-1]}" if words else "the surface"
+
+
+@dataclass
+class ShotText:
+    subject: str
+    action: str
+    setting: str
+    reason: str
+    why_generative: str
+
+
+@dataclass
+class Beat:
+    """Everything the writer knows about one shot."""
+
+    stage: str
+    variant: int
+    section: str
+    image: str
+    next_image: str
+    lines: list[str]
+    who: str
+    setting: str
+    section_why: str = ""
+    artist_why: str = ""
+    meaning: str = ""
+
+
+def _fill(template: str, **slots: str) -> str:
+    out = template
+    for name, value in slots.items():
+        out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
+    return out
+
+
+def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
+    """One shot's words; reasons and why-generative sentences never repeat across the plan."""
+    p = phrasing()
+    h, nxt = handle(beat.image), handle(beat.next_image)
+    key = lyric_key(beat.lines[0]) if beat.lines else ""
+    detail = f"the {key}" if key and beat.stage == "detail" else detail_of(beat.image)
+    who = beat.who or "the singer"
+    slots = dict(handle=h, next=nxt, section=beat.section, who=who, detail=detail,
+                 key=f"the {key}" if key else "this line")
+    v = beat.variant
+    action = _fill(p["actions"][beat.stage][v % len(p["actions"][beat.stage])], **slots)
+    subject = {"establish": beat.image, "detail": detail, "reaction": who, "transformation": h,
+               "payoff": beat.image}[beat.stage]
+    reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons)
+    why = _unique(lambda k: _why(beat, slots, v + k), used_whys)
+    return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
+                    why_generative=why)
+
+
+def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
+    p = phrasing()
+    stage = _fill(p["stage_reasons"][beat.stage][v % len(p["stage_reasons"][beat.stage])], **slots)
+    if beat.lines:
+        lead = _fill(p["lyric_reasons"][v % len(p["lyric_reasons"])], **slots)
+        more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
+        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}, and {stage}."
+    else:
+        lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
+        text = f"{lead}; {stage}."
+    if beat.stage == "payoff" and beat.meaning and v % 2 == 0:
+        text = text[:-1] + f", because the song is about {beat.meaning}."
+    return tidy(text)
+
+
+def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
+    p = phrasing()
+    text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
+    if beat.stage == "establish" and beat.section_why and v % 3 == 0:
+        text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"
+    elif beat.stage == "payoff" and beat.artist_why and v % 3 == 1:
+        text += f" — {beat.artist_why[0].lower() + beat.artist_why[1:]}"
+    elif slots["key"] != "this line" and v % 2:
+        text += f", while the line about {slots['key']} plays"
+    return tidy(text + ".")
+
+
+def _unique(make, used: set[str], tries: int = 12) -> str:
+    def norm(t: str) -> str:
+        return re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()
+
+    first = None
+    for k in range(tries):
+        text = make(k)
+        first = first or text
+        if norm(text) not in used:
+            used.add(norm(text))
+            return text
+    n = len(used)
+    text = tidy(f"{first[:-1]}, shot {n + 1} of its kind.")
+    used.add(norm(text))
+    return text

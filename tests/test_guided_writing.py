@@ -1,0 +1,160 @@
+"""Guided mode as a co-writer, on songs it has never seen: the section walk, shots written from the
+artist's words, reasons and why-generative sentences that are each the shot's own, pacing from tempo
+and feeling, and pushback with substance."""
+
+import statistics
+
+import pytest
+
+from assistant import walk
+from songbook import (BALLAD, POP, PUNK, build_song, director_for, glue_problems, strip_quotes, talk,
+                      top_run_share)
+
+BALLAD_ANSWERS = [
+    "It's about waiting for someone who isn't coming back, and the house keeping their shape.",
+    "A woman keeps a house ready for someone; each verse the house forgets a little more of them.",
+    "a kettle that boils over into stars; a coat made of rain; moths writing letters on a window",
+    "Aching, tender and slow. Palette: sodium orange and night blue",
+    "No camera could film a coat made of rain or a house forgetting someone.",
+    "16:9, 24 fps, no text on screen",
+]
+PUNK_ANSWERS = [
+    "Meaning: a city that wakes up angry and decides to stop obeying.",
+    "Story: statues climb down from their plinths and march on the radio tower.",
+    "Motifs: statues with burning crowns; a radio tower made of teeth; maps on fire",
+    "Feeling: loud, fast, furious, euphoric. Palette: sodium red and black",
+    "Why generative: statues walking and a tower of teeth can't be built or filmed.",
+    "Constraints: 16:9, no logos",
+]
+
+
+def walk_through(d, answers, section_answers):
+    d.opening()
+    replies = talk(d, *answers)
+    k = 0
+    while not d.tools.project().shots and k < 20:
+        replies += talk(d, section_answers[k % len(section_answers)])
+        k += 1
+    return replies
+
+
+@pytest.fixture(scope="module")
+def ballad_plan(tmp_path_factory):
+    d = director_for(tmp_path_factory.mktemp("ballad"), build_song(*BALLAD), "Porch Light")
+    replies = walk_through(d, BALLAD_ANSWERS, [
+        "The porch light becomes a lighthouse and the moths are ships; a camera can't make light into the sea.",
+        "you choose",
+        "The kettle steam draws his face in the air, then it's gone. No camera can film steam that remembers.",
+        "idk",
+        "The road folds up like a letter and slides under the door",
+        "you choose"])
+    return d, replies
+
+
+@pytest.fixture(scope="module")
+def punk_plan(tmp_path_factory):
+    d = director_for(tmp_path_factory.mktemp("punk"), build_song(*PUNK), "Static")
+    replies = walk_through(d, PUNK_ANSWERS, ["you choose"])
+    return d, replies
+
+
+def test_the_walk_asks_each_section_once_and_quotes_its_lines(ballad_plan):
+    d, _ = ballad_plan
+    asked = [m for m in d.conversation.messages if m.role == "assistant" and (m.topic or "").startswith("section:")]
+    keys = [m.topic for m in asked]
+    assert len(keys) == len(set(keys))  # a repeated chorus is asked about once
+    assert sum("chorus" in k for k in keys) == 1
+    chorus = next(m for m in asked if "chorus" in m.topic)
+    assert "the kettle still remembers you" in chorus.content and "camera" in chorus.content
+    groups = walk.section_groups(d.tools.project().song)
+    assert [g.key for g in groups] == ["intro", "verse 1", "chorus", "verse 2", "bridge", "outro"]
+
+
+def test_shots_come_from_the_artists_words_for_their_section(ballad_plan):
+    d, _ = ballad_plan
+    shots = d.tools.project().shots
+    chorus = [s for s in shots if s.section == "chorus"]
+    assert any("kettle steam" in f"{s.subject} {s.action}" for s in chorus)
+    bridge = [s for s in shots if s.section == "bridge"]
+    assert any("road" in s.subject for s in bridge)
+    verse1 = [s for s in shots if s.section == "verse"][:3]  # "you choose": the motifs
+    motifs = d.tools.project().brief.motifs
+    assert any(any(m.split()[1] in s.prompt for m in motifs) for s in verse1)
+    for s in shots:  # filler ("idk") is never material
+        assert "idk" not in (s.prompt + s.reason + s.why_generative).lower()
+
+
+def test_shots_develop_within_a_section(ballad_plan):
+    d, _ = ballad_plan
+    shots = d.tools.project().shots
+    first_chorus = [s for s in shots if s.section == "chorus"][:4]
+    sizes = [s.shot_size for s in first_chorus]
+    assert sizes[0] in ("extreme wide", "wide", "full")  # establish
+    assert sizes[1] in ("close-up", "insert", "extreme close-up")  # then a detail
+    assert first_chorus[-1].shot_size in ("wide", "extreme wide", "full")  # the payoff
+
+
+@pytest.mark.parametrize("plan", ["ballad_plan", "punk_plan"])
+def test_reasons_and_whys_are_each_the_shots_own(request, plan):
+    d, _ = request.getfixturevalue(plan)
+    shots = d.tools.project().shots
+    reasons = [strip_quotes(s.reason) for s in shots]
+    whys = [strip_quotes(s.why_generative) for s in shots]
+    assert len(set(reasons)) == len(shots) and len(set(whys)) == len(shots)
+    assert top_run_share(reasons) <= 0.2, top_run_share(reasons)
+    assert top_run_share(whys) <= 0.2, top_run_share(whys)
+    for s in shots:
+        for text in (s.reason, s.why_generative):
+            assert not glue_problems(text), (text, glue_problems(text))
+        if s.lyric:
+            assert s.lyric.split(" / ")[0] in s.reason  # the reason quotes its own line
+    distinct = {s.subject for s in shots}, {s.action for s in shots}, {s.setting for s in shots}
+    assert all(len(x) >= min(6, len(shots) // 3) for x in distinct), distinct
+
+
+def test_pacing_follows_tempo_and_feeling(ballad_plan, punk_plan):
+    slow = [s.end - s.start for s in ballad_plan[0].tools.project().shots]
+    fast = [s.end - s.start for s in punk_plan[0].tools.project().shots]
+    assert statistics.median(slow) >= 4.0
+    assert statistics.median(fast) <= 2.5
+    assert statistics.median(slow) > 2 * statistics.median(fast)
+
+
+def test_the_same_song_called_slow_or_fast_is_cut_differently(tmp_path):
+    medians = {}
+    for word in ("slow, tender, quiet", "fast, loud, frantic"):
+        d = director_for(tmp_path / word[:4], build_song(*POP), "Orbit")
+        d.opening()
+        talk(d, "A song about gravity being a rumour.", "An astronaut who dances on the ceiling.",
+             "a glass elevator; satellites gossiping", f"Feeling: {word}", "You can't film gravity failing.",
+             "16:9", "/plan")
+        medians[word] = statistics.median([s.end - s.start for s in d.tools.project().shots])
+    assert medians["slow, tender, quiet"] >= 4.0 > medians["fast, loud, frantic"]
+
+
+GENERIC = [
+    "It's about growing up and missing the old days.",
+    "A life montage: a girl grows up in grocery stores and school hallways, then walks on a beach at sunset.",
+    "grocery store aisles; school hallways; a beach at sunset; a paper crown that turns into birds",
+    "happy i guess",
+]
+
+
+def test_pushback_names_the_cliche_and_offers_the_artists_own_material(tmp_path):
+    d = director_for(tmp_path, build_song(*POP), "Montage")
+    d.opening()
+    replies = talk(d, *GENERIC, "It's cheaper than a shoot.", "16:9")
+    cheap = [r for r in replies if "cheaper" in r.lower() and "camera" in r.lower()]
+    assert cheap, replies  # "only cheaper" is questioned once
+    replies = talk(d, "keep it")
+    text = replies[-1]
+    assert d.conversation.messages[-1].topic == "pushback"
+    assert "most common images" in text and any(n in text for n in ("grocery store", "school hallway", "beach at sunset",
+                                                                    "life montage"))
+    assert "paper crown" in text  # built from the artist's non-cliché motif
+    assert "happy i guess" not in text.lower()
+    assert not d.tools.project().shots  # it waits for the decision
+    talk(d, "keep it", "/plan")
+    p = d.tools.project()
+    assert p.shots and "cheaper" in p.brief.why_generative  # respected after asking once
+    assert "happy i guess" not in p.model_dump_json().lower()
