@@ -86,6 +86,10 @@ def test_locked_shots_never_change(planned):
     shots = before.project.shots
     lock = editor.lock(["3", 4])
     assert lock.changed == [shots[2].id, shots[3].id] and lock.project.shots[2].locked
+    # a lock changes nothing the review reads, so the findings stay those of the last content change
+    assert all(s.critique.notes == ["reviewed at v1"] for s in lock.project.shots)
+    reviewed = editor.critique()
+    assert all(s.critique.notes == [f"reviewed at v{lock.version}"] for s in reviewed.project.shots)
     for attempt in (
         lambda: editor.revise([ShotPatch(shot="3", changes={"prompt": "x"})]),
         lambda: editor.revise([ShotPatch(shot="2", changes={"end": shots[1].end + 0.5})]),  # moves shot 3
@@ -94,13 +98,14 @@ def test_locked_shots_never_change(planned):
     ):
         with pytest.raises(LockedShot, match="locked"):
             attempt()
-    assert store.load(pid).version == lock.version
+    assert store.load(pid).version == reviewed.version
     # a re-plan keeps them exactly where and what they are
     replan = editor.propose(even_shots(before.project.song.duration, 5), replan=True)
     kept = {s.id: s for s in replan.project.shots}
     assert content(kept[shots[2].id]) == content(lock.project.shots[2])
     assert content(kept[shots[3].id]) == content(lock.project.shots[3])
     assert shots[2].id not in replan.changed and any("kept locked" in n for n in replan.notes)
+    assert kept[shots[2].id].critique.notes == [f"reviewed at v{replan.version - 1}"]  # reviewed, not changed
     unlocked = editor.lock(["3-4"], locked=False)
     assert not any(s.locked for s in unlocked.project.shots)
 
