@@ -249,3 +249,52 @@ def test_bad_references_are_one_clear_line(planned):
             call()
         assert "\n" not in str(e.value)
     assert store.load(pid).version == edit.version
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_never_touch_a_locked_shot_nor_break_the_timeline(planned, seed):
+    import random
+
+    store, pid, editor, _ = planned
+    rng = random.Random(seed)
+    duration = store.load(pid).song.duration
+    sealed: dict[str, dict] = {}  # id → content when locked
+    refused = {"lock": 0, "other": 0}
+
+    def any_shot(project) -> str:
+        return str(rng.randint(1, len(project.shots)))
+
+    for _ in range(60):
+        project = store.load(pid)
+        n = len(project.shots)
+        op = rng.choice(["revise", "retime", "split", "merge", "lock", "unlock", "replan"])
+        try:
+            if op == "revise":
+                editor.revise([ShotPatch(shot=any_shot(project), changes={"subject": f"thing {rng.random():.3f}"})])
+            elif op == "retime":
+                s = project.shots[rng.randrange(n)]
+                editor.revise([ShotPatch(shot=s.id, changes={"end": s.end + rng.uniform(-2, 2)})])
+            elif op == "split":
+                s = project.shots[rng.randrange(n)]
+                editor.split(s.id, rng.uniform(s.start, s.end))
+            elif op == "merge" and n > 1:
+                i = rng.randrange(n - 1)
+                editor.merge(str(i + 1), str(i + 1 + rng.randint(1, min(3, n - 1 - i))))
+            elif op == "lock":
+                edit = editor.lock([any_shot(project)])
+                for sid in edit.changed:
+                    sealed[sid] = content(next(s for s in edit.project.shots if s.id == sid))
+            elif op == "unlock" and sealed:
+                sid = rng.choice(sorted(sealed))
+                editor.lock([sid], locked=False)
+                del sealed[sid]
+            elif op == "replan":
+                editor.propose(even_shots(duration, rng.randint(2, 12)), replan=True)
+        except ShotcallerError as e:
+            refused["lock" if "locked" in str(e) else "other"] += 1
+            after = store.load(pid)
+            assert after.version == project.version  # a refused edit writes nothing
+        now = {s.id: s for s in store.load(pid).shots}  # loading re-checks the whole timeline
+        for sid, sealed_content in sealed.items():
+            assert sid in now and content(now[sid]) == sealed_content, (op, sid)
+    assert refused["lock"] >= 3 and store.load(pid).version > 20  # both paths were exercised
