@@ -238,7 +238,7 @@ class GuidedDirector:
         notes = self.section_notes()
         yield self._say(planner.treatment(project, notes), steps=steps)
         shots = planner.keep_locked(planner.plan_shots(project, notes), project.shots)
-        result = self.tools.propose_shot_list(shots)
+        result = self.tools.propose_shot_list(shots, replan=True)  # plan() runs only when asked or first
         project = self.tools.project()
         held = sum(s.locked for s in project.shots)
         text = "\n".join(x for x in [note, summary(project),

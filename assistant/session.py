@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from shotlist.editor import Renderer
 from shotlist.store import ProjectStore
 
 from .conversation import Conversation
@@ -30,11 +31,22 @@ def start_local(provider: Provider, say: Callable[[str], None] = _say, tqdm_clas
     return dataclasses.replace(provider, base_url=shared_server().ensure())
 
 
+def local_renderer(store: ProjectStore) -> Renderer:
+    """Render on this machine with the project's own size and rate (front ends pass their own for settings)."""
+
+    def render(project_id: str, shots: list[int] | None, backend: str):
+        from generation.render import Renderer as LocalRenderer
+
+        return LocalRenderer(store, project_id, backend).render(shots=shots)
+
+    return render
+
+
 def open_director(store: ProjectStore, project_id: str, llm: str | None = None,
-                  say: Callable[[str], None] = _say, tqdm_class: Any = None):
+                  say: Callable[[str], None] = _say, tqdm_class: Any = None, renderer: Renderer | None = None):
     project = store.load(project_id)  # fails early, clearly, on a missing or corrupt project
     provider = resolve_provider(llm)
-    tools = ProjectTools(store, project.id)
+    tools = ProjectTools(store, project.id, renderer=renderer or local_renderer(store))
     conversation = Conversation(store.folder(project.id) / "chat.jsonl")
     if provider.kind == "local":
         from .local_model import LocalModelUnavailable
