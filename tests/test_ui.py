@@ -47,8 +47,12 @@ def test_guided_interview_through_the_handlers(studio_with_plan):
     assert len(project.shots) > 30 and any("tool step" in str(m.get("metadata")) for m in history)
     table = studio.table(project)
     assert table["headers"][0] == "#" and len(table["data"]) == len(project.shots)
-    assert studio.timeline(project).size == (1600, 360)
-    assert len(studio.storyboard(project)) == len(project.shots)
+    from PIL import Image
+
+    assert Image.open(studio.timeline(project)).size == (1600, 360)
+    board = studio.storyboard(project)
+    assert len(board) == len(project.shots) and all(Path(p).is_file() for p, _ in board)
+    assert studio.storyboard(project) == board  # cached files: the same pictures, not made again
     assert "director: offline" in studio.header(session, project)
 
 

@@ -2,22 +2,33 @@
 (No `from __future__ import annotations` here: Gradio reads handler annotations such as `gr.SelectData`.)
 
     shotcaller ui [--host 127.0.0.1] [--port 7860] [--auth USER:PASS] [--share] [--insecure]
+
+Wiring rules: each tab's session lives on the server (`Studio.session(request.session_hash)`), so an
+event never acts on stale state; handlers return dicts of the components they change, so a chat
+turn streams only the chat and the views refresh once, when a turn changed the project; every
+handler is `guarded`: a failure is one status line, its traceback goes to `<project>/studio.log`.
 """
 
 
+import functools
+import inspect
 import ipaddress
 import os
 
 from shotlist.errors import ShotcallerError
 
-from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Session, Studio
+from .errors import explain
+from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
+from .views import shot_at, shot_detail
 
 EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
 AUDIO_TYPES = [".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac", ".aif", ".aiff", ".oga"]
 CSS = """
 #status {min-height: 1.5em}
-#timeline img {object-fit: contain}
+#timeline img {object-fit: contain; cursor: pointer}
+#storyboard img {cursor: pointer}
 """
+LAST_PROJECT_KEY = "shotcaller-last-project"
 
 
 def build(studio: Studio | None = None):
@@ -26,19 +37,16 @@ def build(studio: Studio | None = None):
 
     studio = studio or Studio()
 
-    def views(session: Session):
-        project = studio.project(session)
-        return (studio.header(session, project), studio.table(project), studio.timeline(project),
-                studio.storyboard(project), studio.latest_cut(project))
+    def me(request: gr.Request):
+        return studio.session(request.session_hash if request else None)
 
     with gr.Blocks(title="Shotcaller") as demo:
-        state = gr.State(Session().to_dict())
+        last_project = gr.BrowserState(None, storage_key=LAST_PROJECT_KEY)
         gr.Markdown("## Shotcaller — a reason for every shot")
         header = gr.Markdown("no project open", elem_id="header")
         status = gr.Markdown("", elem_id="status")
         with gr.Row():
-            project_pick = gr.Dropdown(choices=studio.projects(), label="Open project", elem_id="project-pick",
-                                       scale=3)
+            project_pick = gr.Dropdown(choices=[], label="Open project", elem_id="project-pick", scale=3)
             title = gr.Textbox(label="Title", elem_id="title", scale=2)
             song = gr.File(label="Song (wav, mp3, ogg, flac, m4a)", file_types=AUDIO_TYPES, elem_id="song-upload",
                            scale=2)
@@ -65,10 +73,14 @@ def build(studio: Studio | None = None):
         with gr.Row():
             with gr.Column(scale=2):
                 chatbot = gr.Chatbot(label="Director", elem_id="chat", height=520, buttons=["copy"])
-                message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan",
+                message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan. "
+                                     "You can type while the director works: messages queue.",
                                      show_label=False, elem_id="chat-input")
+                with gr.Accordion("Selected shot", open=True, elem_id="selected"):
+                    detail = gr.Markdown(shot_detail(None, None), elem_id="shot-detail")
+                    clip = gr.Video(label="Its clip", elem_id="shot-clip", autoplay=True, height=200)
             with gr.Column(scale=3):
-                with gr.Tabs():
+                with gr.Tabs(elem_id="tabs") as tabs:
                     with gr.Tab("Shot list", id="tab-shots"):
                         table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=True, wrap=True, elem_id="shot-table")
                         with gr.Row():
@@ -77,10 +89,11 @@ def build(studio: Studio | None = None):
                             lock_btn = gr.Button("Lock", elem_id="lock")
                             unlock_btn = gr.Button("Unlock", elem_id="unlock")
                     with gr.Tab("Timeline", id="tab-timeline"):
-                        timeline = gr.Image(label="Song and shots", type="pil", elem_id="timeline")
+                        timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
+                                            elem_id="timeline")
                     with gr.Tab("Storyboard", id="tab-storyboard"):
                         gallery = gr.Gallery(label="One frame per shot (click to talk about it)", columns=4,
-                                             elem_id="storyboard")
+                                             elem_id="storyboard", allow_preview=False)
                         with gr.Row():
                             shot_render = gr.Button("Render selected shot", elem_id="render-shot")
                             take = gr.Textbox(label="Take", placeholder="t2", elem_id="take")
@@ -95,101 +108,231 @@ def build(studio: Studio | None = None):
                         export_btn = gr.Button("Export", elem_id="export")
                         exported = gr.File(label="Download", elem_id="export-file")
 
-        outs = [header, table, timeline, gallery, video]
+        view_outputs = [header, table, timeline, gallery, video, detail]
+        everything = [status, project_pick, chatbot, last_project, message, clip, tabs, *view_outputs]
 
-        def on_create(s, song_path, lyrics_path, title_text):
-            session, msg = studio.create(Session.of(s), song_path, lyrics_path, title_text)
-            opening = studio.opening(session) if session.project and "⚠" not in msg else []
-            picked = gr.update(choices=studio.projects(), value=session.project)
-            return (session.to_dict(), msg, picked, opening or studio.history(studio.project(session)),
-                    *views(session))
+        def views(session, project=None) -> dict:
+            project = project if project is not None else studio.reload(session)
+            return {header: studio.header(session, project), table: studio.table(project),
+                    timeline: studio.timeline(project), gallery: studio.storyboard(project),
+                    video: studio.latest_cut(project), detail: shot_detail(project, session.selected_shot)}
 
-        new_btn.click(on_create, [state, song, lyrics, title],
-                      [state, status, project_pick, chatbot, *outs], api_name="create")
+        def guarded(action: str):
+            """Any failure becomes one status line; the traceback goes to the project's studio.log."""
+            def wrap(fn):
+                def session_of(args, kwargs):
+                    req = next((a for a in [*args, *kwargs.values()] if isinstance(a, gr.Request)), None)
+                    return me(req)
 
-        def on_open(s, pid):
-            session, msg = studio.open(Session.of(s), pid)
-            return session.to_dict(), msg, studio.history(studio.project(session)), *views(session)
+                if inspect.isgeneratorfunction(fn):
+                    @functools.wraps(fn)
+                    def gen(*args, **kwargs):
+                        try:
+                            yield from fn(*args, **kwargs)
+                        except Exception as e:  # noqa: BLE001
+                            yield {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+                    return gen
 
-        project_pick.change(on_open, [state, project_pick], [state, status, chatbot, *outs], api_name="open")
+                @functools.wraps(fn)
+                def call(*args, **kwargs):
+                    try:
+                        return fn(*args, **kwargs)
+                    except Exception as e:  # noqa: BLE001
+                        return {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+                return call
+            return wrap
 
-        def refresh(s, msg):
-            return (msg, *views(Session.of(s)))
+        # ---------------------------------------------------------------- projects
 
-        rename_btn.click(lambda s, t: refresh(s, studio.rename(Session.of(s), t)), [state, title], [status, *outs])
-        undo_btn.click(lambda s: refresh(s, studio.step(Session.of(s), False)), [state], [status, *outs])
-        redo_btn.click(lambda s: refresh(s, studio.step(Session.of(s), True)), [state], [status, *outs])
+        def opened(session, msg: str) -> dict:
+            return {status: msg, project_pick: gr.update(choices=studio.projects(), value=session.project),
+                    chatbot: studio.display(session), last_project: session.project, clip: None, **views(session)}
 
-        def on_delete(s):
-            session, msg = studio.delete(Session.of(s))
-            return (session.to_dict(), msg, gr.update(choices=studio.projects(), value=None), [], *views(session))
+        @guarded("loading the page")
+        def on_load(remembered, request: gr.Request):
+            session = me(request)
+            if not session.project and remembered:
+                session, msg = studio.open(session, remembered)
+                if msg.startswith("⚠"):  # the remembered project is gone: say so, open nothing
+                    return {status: "", project_pick: gr.update(choices=studio.projects(), value=None),
+                            last_project: None, **views(session)}
+                return opened(session, f"Reopened {studio.project(session).title}.")
+            return {project_pick: gr.update(choices=studio.projects(), value=session.project),
+                    chatbot: studio.display(session), **views(session)}
 
-        delete_btn.click(on_delete, [state], [state, status, project_pick, chatbot, *outs])
+        load = demo.load(on_load, [last_project], everything)
 
-        def on_settings(s, llm_spec, backend_name, model_id, res, rate, n_takes):
-            session = Session.of(s)
+        @guarded("creating the project")
+        def on_create(song_path, lyrics_path, title_text, request: gr.Request):
+            session, msg = studio.create(me(request), song_path, lyrics_path, title_text)
+            if msg.startswith("⚠") or not session.project:
+                return {status: msg, chatbot: studio.display(session)}
+            return opened(session, msg)
+
+        @guarded("answering")
+        def drain(session):
+            shots_before = len(studio.project(session).shots) if session.project else 0
+            yield {chatbot: studio.display(session)}
+            for changed in studio.drain(session):
+                if not changed:
+                    yield {chatbot: studio.display(session)}
+                    continue
+                project = studio.reload(session)
+                update = {chatbot: studio.display(session), **views(session, project)}
+                if project and project.shots and not shots_before:  # a first plan: show the real table
+                    update[tabs] = gr.Tabs(selected="tab-shots")
+                shots_before = len(project.shots) if project else 0
+                yield update
+            if not studio.ready(session) and len(session.inbox):
+                yield {status: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+
+        def on_drain(request: gr.Request):
+            yield from drain(me(request))
+
+        drain_outputs = [chatbot, status, tabs, *view_outputs]
+        load.then(on_drain, None, drain_outputs)
+        new_btn.click(on_create, [song, lyrics, title], everything, api_name="create").then(
+            on_drain, None, drain_outputs)
+
+        @guarded("opening the project")
+        def on_pick(pid, evt: gr.SelectData, request: gr.Request):
+            known = {v for _, v in studio.projects()}
+            chosen = evt.value if evt.value in known else pid  # a re-pick of the shown project opens it too
+            session, msg = studio.open(me(request), chosen)
+            return opened(session, msg) if not msg.startswith("⚠") else {status: msg}
+
+        project_pick.select(on_pick, [project_pick], everything).then(on_drain, None, drain_outputs)
+
+        def acting(action: str, fn, takes_input: bool = True):
+            """A project action with one input (or none): its status line, then the views."""
+            if takes_input:
+                @guarded(action)
+                def run(value, request: gr.Request):
+                    session = me(request)
+                    return {status: fn(session, value), **views(session)}
+                return run
+
+            @guarded(action)
+            def run_bare(request: gr.Request):
+                session = me(request)
+                return {status: fn(session), **views(session)}
+            return run_bare
+
+        rename_btn.click(acting("renaming", studio.rename), [title], [status, *view_outputs])
+        undo_btn.click(acting("undo", lambda s: studio.step(s, False), False), None, [status, *view_outputs])
+        redo_btn.click(acting("redo", lambda s: studio.step(s, True), False), None, [status, *view_outputs])
+
+        @guarded("deleting the project")
+        def on_delete(request: gr.Request):
+            session, msg = studio.delete(me(request))
+            return {**opened(session, msg), last_project: None, chatbot: []}
+
+        delete_btn.click(on_delete, None, everything)
+
+        @guarded("applying settings")
+        def on_settings(llm_spec, backend_name, model_id, res, rate, n_takes, request: gr.Request):
+            session = me(request)
             try:
                 w, h = (int(v) for v in res.lower().split("x"))
                 if w % 2 or h % 2 or w < 64 or h < 64:
                     raise ValueError
             except ValueError:
-                return s, f"⚠ resolution {res!r}: use WIDTHxHEIGHT with even numbers ≥ 64, e.g. 1280x720", \
-                    studio.header(session, studio.project(session))
+                return {status: f"⚠ resolution {res!r}: use WIDTHxHEIGHT with even numbers ≥ 64, e.g. 1280x720",
+                        header: studio.header(session, studio.project(session))}
             session.llm, session.backend, session.model = llm_spec.strip(), backend_name, model_id.strip()
             session.width, session.height, session.fps, session.takes = w, h, float(rate or 24), int(n_takes)
-            return session.to_dict(), "Settings applied.", studio.header(session, studio.project(session))
+            return {status: "Settings applied.", header: studio.header(session, studio.project(session))}
 
-        save_settings.click(on_settings, [state, llm, backend, model, resolution, fps, takes], [state, status, header],
+        save_settings.click(on_settings, [llm, backend, model, resolution, fps, takes], [status, header],
                             api_name="settings")
 
-        def on_chat(s, text, history):
-            session = Session.of(s)
-            for h in studio.chat(session, text, history):
-                yield "", h, *views(session)
+        # ---------------------------------------------------------------- chat: queue, then answer in order
 
-        message.submit(on_chat, [state, message, chatbot], [message, chatbot, *outs], concurrency_limit=8,
-                       api_name="chat")
+        @guarded("sending the message")
+        def on_submit(text, request: gr.Request):
+            session = me(request)
+            studio.submit(session, text)
+            busy = session.creating or session.inbox.answering
+            note = (f"⏳ {len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
+                    else "Create or open a project first: your message waits in the queue." if not session.project
+                    else "")
+            return {message: "", chatbot: studio.display(session), status: note}
 
-        apply_btn.click(lambda s, t: refresh(s, studio.apply_table(Session.of(s), t)), [state, table],
-                        [status, *outs])
-        lock_btn.click(lambda s, n: refresh(s, studio.lock(Session.of(s), n, True)), [state, lock_numbers],
-                       [status, *outs])
-        unlock_btn.click(lambda s, n: refresh(s, studio.lock(Session.of(s), n, False)), [state, lock_numbers],
-                         [status, *outs])
+        message.submit(on_submit, [message], [message, chatbot, status], trigger_mode="multiple",
+                       concurrency_limit=None, show_progress="hidden", api_name="submit").then(
+            on_drain, None, drain_outputs, concurrency_limit=None, show_progress="hidden", api_name="chat")
 
-        def on_select(s, evt: gr.SelectData):
-            session = Session.of(s)
-            session.selected_shot = evt.index + 1
-            return session.to_dict(), f"Shot {evt.index + 1}: ", f"Shot {evt.index + 1} selected."
+        # ---------------------------------------------------------------- the shot list
 
-        gallery.select(on_select, [state], [state, message, status])
+        apply_btn.click(acting("applying the table edits", studio.apply_table), [table], [status, *view_outputs])
+        lock_btn.click(acting("locking", lambda s, n: studio.lock(s, n, True)), [lock_numbers],
+                       [status, *view_outputs])
+        unlock_btn.click(acting("unlocking", lambda s, n: studio.lock(s, n, False)), [lock_numbers],
+                         [status, *view_outputs])
 
-        def on_render(s, progress=gr.Progress()):  # noqa: B008 - Gradio's way to ask for a progress bar
-            session = Session.of(s)
+        def selected(session, number) -> dict:
+            text, path = studio.select(session, number)
+            if session.selected_shot != number:
+                return {detail: text, status: f"⚠ there is no shot {number}"}
+            return {detail: text, clip: path, message: f"shot {number}: ",
+                    status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
+
+        @guarded("selecting a shot")
+        def on_table_select(evt: gr.SelectData, request: gr.Request):
+            row = evt.row_value if isinstance(evt.row_value, list) and evt.row_value else None
+            number = int(float(row[0])) if row else int(evt.index[0]) + 1
+            return selected(me(request), number)
+
+        @guarded("selecting a shot")
+        def on_timeline_select(evt: gr.SelectData, request: gr.Request):
+            session = me(request)
+            return selected(session, shot_at(studio.project(session), float(evt.index[0])))
+
+        @guarded("selecting a shot")
+        def on_card_select(evt: gr.SelectData, request: gr.Request):
+            return selected(me(request), int(evt.index) + 1)
+
+        select_outputs = [detail, clip, message, status]
+        table.select(on_table_select, None, select_outputs)
+        timeline.select(on_timeline_select, None, select_outputs)
+        gallery.select(on_card_select, None, select_outputs)
+
+        # ---------------------------------------------------------------- render and export
+
+        @guarded("rendering")
+        def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
+            session = me(request)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return (msg, *views(session)[:-1], cut)
+            return {status: msg, **views(session), video: cut}
 
-        render_btn.click(on_render, [state], [status, *outs], concurrency_limit=1, concurrency_id="render",
+        render_btn.click(on_render, None, [status, *view_outputs], concurrency_limit=1, concurrency_id="render",
                          api_name="render")
 
-        def on_render_shot(s, progress=gr.Progress()):  # noqa: B008
-            session = Session.of(s)
+        @guarded("rendering the shot")
+        def on_render_shot(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+            session = me(request)
             if not session.selected_shot:
-                return ("Select a shot in the storyboard first.", *views(session))
+                return {status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
                                      report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return (msg, *views(session)[:-1], cut)
+            return {**views(session), video: cut, **selected(session, session.selected_shot), status: msg}
 
-        shot_render.click(on_render_shot, [state], [status, *outs], concurrency_limit=1, concurrency_id="render")
-        cancel_btn.click(lambda s: studio.cancel(Session.of(s)), [state], [status])
-        pick_btn.click(lambda s, t: refresh(s, studio.pick(Session.of(s), Session.of(s).selected_shot, t.strip())),
-                       [state, take], [status, *outs])
+        shot_render.click(on_render_shot, None, [status, *view_outputs, clip, message], concurrency_limit=1,
+                          concurrency_id="render")
+        @guarded("cancelling")
+        def on_cancel(request: gr.Request):
+            return {status: studio.cancel(me(request))}
 
-        def on_export(s, f):
-            path, msg = studio.export(Session.of(s), f)
-            return path, msg
+        cancel_btn.click(on_cancel, None, [status])
+        pick_btn.click(acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())), [take],
+                       [status, *view_outputs])
 
-        export_btn.click(on_export, [state, fmt], [exported, status], api_name="export")
+        @guarded("exporting")
+        def on_export(f, request: gr.Request):
+            path, msg = studio.export(me(request), f)
+            return {exported: path, status: msg}
+
+        export_btn.click(on_export, [fmt], [exported, status], api_name="export")
     return demo
 
 
