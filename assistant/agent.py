@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from shotlist.errors import ShotcallerError
+from shotlist.errors import PlanExists, ShotcallerError
 from shotlist.lyrics import fmt_time
 from shotlist.models import Brief, Character, Project, Shot, ShotList
 
@@ -57,6 +57,9 @@ BriefUpdate = _partial(Brief, tuple(Brief.model_fields), "BriefUpdate")
 
 class ProposeArgs(BaseModel):
     shots: list[ShotDraft] = Field(description=ShotList.model_fields["shots"].description)  # type: ignore[valid-type]
+    replan: bool = Field(default=False, description=(
+        "Set true only when the artist asked to re-plan the whole song. Once a plan exists, a proposal "
+        "without it is refused: change what the artist named with revise_shots instead."))
 
 
 class ReviseArgs(BaseModel):
@@ -97,6 +100,11 @@ class LockArgs(BaseModel):
     locked: bool = Field(default=True, description="True to lock, false to unlock.")
 
 
+class PickArgs(BaseModel):
+    shot: str = Field(description="Shot id or number.")
+    take: str = Field(description="Take id, e.g. t2 (show_shots lists none: renders add them).")
+
+
 def _drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
     rows = [sent(d.model_dump()) for d in drafts]
     rows.sort(key=lambda r: r.get("start", 0.0))
@@ -119,14 +127,20 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
                 return f"error: {e}"
         return run
 
-    def propose_shot_list(shots: list) -> str:
+    def propose_shot_list(shots: list, replan: bool = False) -> str:
         project = tools.project()
         missing = [f for f in ("meaning", "why_generative") if not getattr(project.brief, f)]
         if missing and not force_plan[0]:
             return (f"error: interview first — the brief has no {' or '.join(missing)}. Ask the artist, record it "
                     "with update_brief, then propose.")
         drafts = [ShotDraft.model_validate(s) if isinstance(s, dict) else s for s in shots]
-        return tools.propose_shot_list(_drafts_to_shots(drafts, project.song.duration))
+        try:
+            # /plan (force_plan) is the artist asking to re-plan
+            return tools.propose_shot_list(_drafts_to_shots(drafts, project.song.duration),
+                                           replan=replan or force_plan[0])
+        except PlanExists as e:
+            return (f"error: {e}. Nothing was changed. Use revise_shots for the shots the artist named; "
+                    "set replan=true only if the artist asked to re-plan the whole song.")
 
     def update_brief(**fields: Any) -> str:
         return tools.update_brief(**sent(fields))
@@ -137,25 +151,28 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
     def revise_shots(patches: list) -> str:
         return tools.revise_shots([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
 
+    # the descriptions the model reads are the tools' own docstrings
     specs = [
-        (update_brief, "update_brief", "Record what the artist said about the song in the brief.", BriefUpdate),
-        (update_style, "update_style", "Set the style bible: global look, characters, negative prompt.", StyleUpdate),
-        (propose_shot_list, "propose_shot_list", "Replace the shot list with a full, justified list; returns the "
-         "critic's findings.", ProposeArgs),
-        (revise_shots, "revise_shots", "Patch named shots only (a revision never resends the list).", ReviseArgs),
-        (tools.split_shot, "split_shot", "Split a shot in two at a time (snapped to a beat).", SplitArgs),
-        (tools.merge_shots, "merge_shots", "Merge a run of shots into the first one.", MergeArgs),
-        (tools.lock_shots, "lock_shots", "Lock or unlock shots against revisions.", LockArgs),
-        (tools.show_shots, "show_shots", "Read shots by number or id (all when none are named).", ShowArgs),
-        (tools.critique, "critique", "Run the critic on the shot list and return its findings.", None),
-        (tools.render, "render", "Render shots (e.g. 'the chorus') and cut the video on the song.", RenderArgs),
-        (tools.export, "export", "Export the shot list for other tools; returns the file's path.", ExportArgs),
-        (tools.undo, "undo", "Undo the last change to the project.", None),
+        (update_brief, tools.update_brief, BriefUpdate),
+        (update_style, tools.update_style, StyleUpdate),
+        (propose_shot_list, tools.propose_shot_list, ProposeArgs),
+        (revise_shots, tools.revise_shots, ReviseArgs),
+        (tools.split_shot, tools.split_shot, SplitArgs),
+        (tools.merge_shots, tools.merge_shots, MergeArgs),
+        (tools.lock_shots, tools.lock_shots, LockArgs),
+        (tools.pick_take, tools.pick_take, PickArgs),
+        (tools.show_shots, tools.show_shots, ShowArgs),
+        (tools.critique, tools.critique, None),
+        (tools.render, tools.render, RenderArgs),
+        (tools.export, tools.export, ExportArgs),
+        (tools.undo, tools.undo, None),
+        (tools.redo, tools.redo, None),
     ]
     out = []
-    for fn, name, description, schema in specs:
+    for fn, method, schema in specs:
         kwargs = {"args_schema": schema} if schema else {}
-        out.append(StructuredTool.from_function(safe(fn), name=name, description=description, **kwargs))
+        description = " ".join((method.__doc__ or method.__name__).split())
+        out.append(StructuredTool.from_function(safe(fn), name=method.__name__, description=description, **kwargs))
     return out
 
 

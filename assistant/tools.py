@@ -1,6 +1,10 @@
-"""The director's tools: every change to a project goes through here, validated, and is saved as a
-new version. The guided mode calls these methods directly; the LLM agent gets them as typed tools
-(`registry`). The store is injected, never global.
+"""The director's tools: a thin adapter that words the project editor's typed results for a model.
+
+Every change goes through `shotlist.editor.ProjectEditor` (validated, locked shots kept, the critic
+applied the same way, saved as a new version); these methods only turn its `Edit`s into the short
+lines the model reads. Guided mode calls them directly; the LLM agent and the MCP server get them as
+tools. Docstrings are what the model reads; developer notes go in comments. The store, the critic
+(`review`) and the renderer are injected, never built here.
 """
 
 from __future__ import annotations
@@ -10,200 +14,153 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
+from shotlist.editor import Edit, ProjectEditor, Renderer, Review
 from shotlist.errors import ShotcallerError
-from shotlist.models import Brief, Project, Shot, StyleBible, new_shot_id
+from shotlist.models import Project, Shot, ShotPatch
 from shotlist.store import ProjectStore
-from shotlist.timing import conform, nearest
 
 from . import critic
 
+__all__ = ["ProjectTools", "ShotPatch", "describe"]
 
-class ShotPatch(BaseModel):
-    """Changes to one shot; fields left out stay as they are."""
-
-    shot: str = Field(description="Shot id or 1-based number.")
-    changes: dict[str, Any] = Field(description="Shot fields to change, e.g. {'prompt': '...', 'end': 42.5}.")
+SHOW_FIELDS = {"id", "index", "start", "end", "section", "lyric", "shot_size", "angle", "movement", "subject",
+               "action", "setting", "prompt", "reason", "why_generative", "locked"}
 
 
-def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bool) -> None:
-    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour.
-    Both shots' lyric is cleared so that `conform` gives each the lines now sung over it."""
-    shot = shots[i]
-    if moved_end:
-        if i + 1 == len(shots):
-            raise ShotcallerError(f"shot {i + 1} is the last one: it ends with the song")
-        nxt = shots[i + 1]
-        if not shot.start < shot.end < nxt.end:
-            raise ShotcallerError(f"shot {i + 1} cannot end at {shot.end:.2f}s: it must end after its start "
-                                  f"({shot.start:.2f}s) and before shot {i + 2} ends ({nxt.end:.2f}s); merge them instead")
-        shots[i + 1] = nxt.model_copy(update={"start": shot.end, "lyric": None})
-    if moved_start:
-        if i == 0:
-            raise ShotcallerError("shot 1 starts with the song")
-        prev = shots[i - 1]
-        if not prev.start < shot.start < shot.end:
-            raise ShotcallerError(f"shot {i + 1} cannot start at {shot.start:.2f}s: it must start after shot {i} "
-                                  f"starts ({prev.start:.2f}s) and before its own end ({shot.end:.2f}s)")
-        shots[i - 1] = prev.model_copy(update={"end": shot.start, "lyric": None})
+def describe(edit: Edit, action: str) -> str:
+    """One short line for a model or a terminal: what happened, and the version now on disk."""
+    if not edit.saved:
+        return f"no change ({'; '.join(edit.notes)}); version {edit.version}"
+    return f"{action}; version {edit.version}"
 
 
 class ProjectTools:
-    def __init__(self, store: ProjectStore, project_id: str, run_critic: bool = True):
+    """The project tools for one project, over a `ProjectEditor`."""
+
+    def __init__(self, store: ProjectStore, project_id: str, run_critic: bool = True,
+                 renderer: Renderer | None = None, review: Review | None = None,
+                 editor: ProjectEditor | None = None):
         self.store = store
         self.project_id = project_id
         self.run_critic = run_critic
-
-    # ------------------------------------------------------------------ helpers
+        self.editor = editor or ProjectEditor(store, project_id, review=review or (critic.apply if run_critic else None),
+                                              renderer=renderer)
 
     def project(self) -> Project:
-        return self.store.load(self.project_id)
-
-    def _save(self, project: Project) -> Project:
-        if self.run_critic and project.shots:
-            project = critic.apply(project)
-        return self.store.save(project)
-
-    def _with_shots(self, project: Project, shots: list[Shot]) -> Project:
-        conformed, _ = conform(shots, project.song)
-        return Project.model_validate(project.model_dump(by_alias=True) | {
-            "shots": [s.model_dump() for s in conformed]})
+        return self.editor.project()
 
     # ------------------------------------------------------------------ the tools
 
     def update_brief(self, **fields: Any) -> str:
-        if not fields:
-            raise ShotcallerError("nothing to update: name at least one brief field")
-        project = self.project()
-        unknown = set(fields) - set(Brief.model_fields)
-        if unknown:
-            raise ShotcallerError(f"unknown brief fields {sorted(unknown)}; known: {sorted(Brief.model_fields)}")
-        brief = Brief.model_validate(project.brief.model_dump() | fields)
-        saved = self.store.save(project.model_copy(update={"brief": brief}))
-        return f"brief updated ({', '.join(sorted(fields))}); version {saved.version}"
+        """Record what the artist said in the brief (only the fields given change)."""
+        edit = self.editor.update_brief(**fields)
+        names = ", ".join(f.removeprefix("brief.") for f in edit.fields) or ", ".join(sorted(fields))
+        return f"brief updated ({names}); version {edit.version}" if edit.saved else describe(edit, "brief")
 
     def update_style(self, **fields: Any) -> str:
-        project = self.project()
-        style = StyleBible.model_validate(project.style.model_dump() | fields)
-        saved = self.store.save(project.model_copy(update={"style": style}))
-        return f"style updated; version {saved.version}"
+        """Set the style bible: global look, recurring characters, negative prompt."""
+        edit = self.editor.update_style(**fields)
+        return f"style updated; version {edit.version}" if edit.saved else describe(edit, "style")
 
-    def propose_shot_list(self, shots: list[Shot]) -> str:
-        """Replace the shot list: cuts snapped to beats, timing filled from the song, invariants checked."""
-        if not shots:
-            raise ShotcallerError("a shot list needs at least one shot")
-        project = self.project()
-        saved = self._save(self._with_shots(project, shots))
-        return f"shot list saved: {len(saved.shots)} shots, version {saved.version}\n" + critic.summary(saved)
+    def propose_shot_list(self, shots: list[Shot], replan: bool = False) -> str:
+        """Propose the whole shot list: cuts snapped to beats, timing filled from the song, the critic run.
+        Over an existing plan only when the artist asked to re-plan (`replan`); otherwise revise shots."""
+        edit = self.editor.propose(shots, replan=replan)
+        return f"shot list saved: {len(edit.project.shots)} shots, version {edit.version}\n" + critic.summary(edit.project)
 
     def revise_shots(self, patches: list[ShotPatch]) -> str:
-        """Patch named shots only; unchanged shots keep id, seed, takes. Locked shots are refused."""
-        project = self.project()
-        shots = list(project.shots)
-        changed = []
-        for patch in patches:
-            target = project.shot(patch.shot)
-            if target.locked:
-                raise ShotcallerError(f"shot {target.index} ({target.id}) is locked: unlock it first")
-            bad = set(patch.changes) - set(Shot.model_fields) | ({"id", "takes"} & set(patch.changes))
-            if bad:
-                raise ShotcallerError(f"cannot change {sorted(bad)} of shot {target.index}")
-            i = shots.index(target)
-            retimed = {"start", "end"} & set(patch.changes) and "lyric" not in patch.changes
-            shots[i] = Shot.model_validate(target.model_dump() | ({"lyric": None} if retimed else {}) | patch.changes)
-            _move_neighbours(shots, i, "start" in patch.changes, "end" in patch.changes)
-            changed.append(shots[i].index)
-        saved = self._save(self._with_shots(project, shots))
-        return f"revised shots {', '.join(map(str, changed))}; version {saved.version}"
+        """Change named shots only; every other shot keeps its id, seed, takes and content. Locked shots
+        are refused; moving a cut moves the neighbour's matching cut."""
+        edit = self.editor.revise([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
+        return f"revised shots {', '.join(map(str, edit.numbers()))}; version {edit.version}"
 
     def split_shot(self, shot: str, at: float) -> str:
-        project = self.project()
-        target = project.shot(shot)
-        cut = nearest(at, project.song.beats)
-        if not target.start < cut < target.end:
-            raise ShotcallerError(f"{at:.2f}s (beat {cut:.2f}s) is not inside shot {target.index} "
-                                  f"({target.start:.2f}-{target.end:.2f}s)")
-        i = project.shots.index(target)
-        first = target.model_copy(update={"end": cut, "lyric": None})
-        second = target.model_copy(update={"id": new_shot_id(), "start": cut, "lyric": None, "takes": []})
-        saved = self._save(self._with_shots(project, [*project.shots[:i], first, second, *project.shots[i + 1:]]))
-        return f"split shot {target.index} at {cut:.2f}s; {len(saved.shots)} shots, version {saved.version}"
+        """Split a shot in two at a time in seconds (snapped to the nearest beat)."""
+        edit = self.editor.split(shot, at)
+        n = edit.numbers()[0]
+        return (f"split shot {n} at {edit.project.shots[n - 1].end:.2f}s; {len(edit.project.shots)} shots, "
+                f"version {edit.version}")
 
     def merge_shots(self, first: str, last: str) -> str:
-        project = self.project()
-        a, b = project.shot(first), project.shot(last)
-        i, j = project.shots.index(a), project.shots.index(b)
-        if j <= i:
-            raise ShotcallerError(f"shot {last} must come after shot {first}")
-        merged = a.model_copy(update={"end": b.end, "lyric": None})
-        saved = self._save(self._with_shots(project, [*project.shots[:i], merged, *project.shots[j + 1:]]))
-        return f"merged shots {a.index}-{b.index}; {len(saved.shots)} shots, version {saved.version}"
+        """Merge shots first..last into the first one."""
+        before = len(self.project().shots)
+        edit = self.editor.merge(first, last)
+        n = edit.numbers()[0]
+        return (f"merged shots {n}-{n + before - len(edit.project.shots)}; {len(edit.project.shots)} shots, "
+                f"version {edit.version}")
 
     def lock_shots(self, shots: list[str], locked: bool = True) -> str:
-        project = self.project()
-        ids = {project.shot(s).id for s in shots}
-        new = [s.model_copy(update={"locked": locked}) if s.id in ids else s for s in project.shots]
-        saved = self.store.save(project.model_copy(update={"shots": new}))
-        return f"{'locked' if locked else 'unlocked'} {len(ids)} shots; version {saved.version}"
+        """Lock shots (nothing changes them until they are unlocked), or unlock them with locked=false."""
+        edit = self.editor.lock(list(shots), locked)
+        word = "locked" if locked else "unlocked"
+        return f"{word} {len(edit.changed)} shots; version {edit.version}" if edit.saved else describe(edit, word)
+
+    def pick_take(self, shot: str, take: str) -> str:
+        """Choose which rendered take of a shot the cut uses (take ids look like t1, t2)."""
+        edit = self.editor.pick_take(shot, take)
+        return f"shot {shot} uses take {take}; version {edit.version}" if edit.saved else describe(edit, "pick")
 
     def show_shots(self, shots: list[str] | None = None) -> str:
-        """Compact JSON of the named shots (all when none are named), for the model to read."""
+        """Read shots by number or id (all when none are named), as compact JSON."""
         project = self.project()
         chosen = [project.shot(s) for s in shots] if shots else project.shots
-        keep = {"id", "index", "start", "end", "section", "lyric", "shot_size", "angle", "movement", "subject",
-                "action", "setting", "prompt", "reason", "why_generative", "locked"}
-        rows = [s.model_dump(include=keep) | {"critic": s.critique.notes} for s in chosen]
+        rows = [s.model_dump(include=SHOW_FIELDS) | {"critic": s.critique.notes} for s in chosen]
         return json.dumps(rows, ensure_ascii=False) if rows else "no shots yet"
 
     def critique(self) -> str:
-        project = self.project()
-        if not project.shots:
-            return "No shots yet."
-        saved = self.store.save(critic.apply(project))
-        return critic.summary(saved)
+        """Run the critic on the whole shot list and return its findings."""
+        edit = self.editor.critique()
+        return critic.summary(edit.project) if edit.project.shots else "No shots yet."
 
     def render(self, shots: str = "", backend: str = "animatic") -> str:
-        """Render shots ("1,4-6", or the section name "chorus"; all when empty) and cut them on the song."""
-        from generation.render import Renderer, parse_shot_ranges
-
-        project = self.project()
-        numbers = None
-        if shots.strip():
-            labels = {s.section for s in project.shots}
-            if shots.strip().lower() in labels:
-                numbers = [n for n, s in enumerate(project.shots, 1) if s.section == shots.strip().lower()]
-            else:
-                numbers = parse_shot_ranges(shots, len(project.shots))
-        result = Renderer(self.store, project.id, backend).render(shots=numbers)
+        """Render shots ("1,4-6", or a section name like "chorus"; all when empty) and cut them on the song."""
+        numbers = self._numbers(shots)
+        result = self.editor.render(numbers, backend)
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
         return (f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
                 + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}")
 
     def export(self, format: str) -> str:
         """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
-        out = self.export_file(format)
-        return f"exported {format.lower()}: {out}"
+        return f"exported {format.lower()}: {self.export_file(format)}"
 
     def export_file(self, format: str) -> Path:
         """Write the export into the project's exports/ folder and return its path."""
-        from shotlist.export import get_format
-        from shotlist.store import write_atomic
-
-        fmt = get_format(format)
-        project = self.project()
-        folder = self.store.folder(project.id)
-        out = folder / "exports" / f"{project.id}-v{project.version}{fmt.suffix}"
-        out.parent.mkdir(exist_ok=True)
-        write_atomic(out, fmt.write(project, folder))
-        return out
+        return self.editor.export(format)
 
     def undo(self) -> str:
-        project = self.store.undo(self.project_id)
-        return f"back to version {project.version} ({len(project.shots)} shots)"
+        """Undo the last change to the project."""
+        edit = self.editor.undo()
+        return f"back to version {edit.version} ({len(edit.project.shots)} shots)"
+
+    def redo(self) -> str:
+        """Redo the change the last undo took back."""
+        edit = self.editor.redo()
+        return f"forward to version {edit.version} ({len(edit.project.shots)} shots)"
 
     def registry(self) -> dict[str, Callable[..., str]]:
-        """Tools by name; later issues add `render` and `export` the same way."""
+        """Tools by name."""
         return {name: getattr(self, name) for name in (
             "update_brief", "update_style", "propose_shot_list", "revise_shots", "split_shot",
-            "merge_shots", "lock_shots", "show_shots", "critique", "render", "export", "undo")}
+            "merge_shots", "lock_shots", "pick_take", "show_shots", "critique", "render", "export", "undo", "redo")}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _numbers(self, shots: str) -> list[int] | None:
+        """'' → all; a section label → its shots; '1,4-6' → those numbers."""
+        text = (shots or "").strip().lower()
+        if not text:
+            return None
+        project = self.project()
+        if text in {s.section for s in project.shots}:
+            return [n for n, s in enumerate(project.shots, 1) if s.section == text]
+        count, out = len(project.shots), []
+        for part in text.replace(" ", "").split(","):
+            lo, _, hi = part.partition("-")
+            if not (lo.isdigit() and (not hi or hi.isdigit())):
+                raise ShotcallerError(f"shots {shots!r}: {part!r} is not a number, a range like 4-6 or a section")
+            a, b = int(lo), int(hi or lo)
+            if not 1 <= a <= b <= count:
+                raise ShotcallerError(f"shots {shots!r}: {part} is outside 1-{count}")
+            out.extend(range(a, b + 1))
+        return sorted(set(out))

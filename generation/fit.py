@@ -1,46 +1,17 @@
 """`--fit-model`: snap the shot list to what a video model can make in one generation.
 
-A shot longer than the preset's longest clip is split on the bar (else the beat) grid into pieces no
-longer than that clip, as even as the grid allows, so each piece is one generation instead of a chain.
-Split pieces keep the shot's content and seed (+ piece number); the lyric goes to the piece it is sung in.
+The splitting itself is domain logic (`shotlist.fitting`, used by `ProjectEditor.fit`); this adapts a
+video preset to it.
 """
 
 from __future__ import annotations
 
-import math
-
-from shotlist.models import Project, Shot, new_shot_id
-from shotlist.timing import lines_within
+from shotlist.fitting import fit_shots
+from shotlist.models import Project, Shot
 
 from .presets import VideoPreset
 
 
 def fit_to_model(project: Project, preset: VideoPreset) -> tuple[list[Shot], list[str]]:
     """The fitted shots and a note per split."""
-    limit = preset.max_seconds
-    grid = [t for t in (project.song.bars or project.song.beats)]
-    out: list[Shot] = []
-    notes: list[str] = []
-    for n, shot in enumerate(project.shots, start=1):
-        if shot.duration <= limit + 1e-6 or shot.locked:
-            out.append(shot)
-            continue
-        pieces = math.ceil(shot.duration / limit - 1e-9)
-        cuts = []
-        for k in range(1, pieces):
-            ideal = shot.start + k * shot.duration / pieces
-            inside = [t for t in grid if shot.start < t < shot.end and (not cuts or t > cuts[-1])]
-            near = min(inside, key=lambda t: abs(t - ideal)) if inside else ideal
-            cuts.append(near)
-        edges = [shot.start, *cuts, shot.end]
-        # a grid point can make a piece too long: fall back to the even split for that piece
-        if any(b - a > limit + 1e-6 for a, b in zip(edges, edges[1:])):
-            edges = [shot.start + k * shot.duration / pieces for k in range(pieces)] + [shot.end]
-        for k, (a, b) in enumerate(zip(edges, edges[1:])):
-            lyric = " / ".join(lines_within(project.song, a, b)) or None
-            out.append(shot.model_copy(update={
-                "id": shot.id if k == 0 else new_shot_id(), "start": round(a, 4), "end": round(b, 4),
-                "lyric": lyric, "seed": shot.seed + k, "takes": [] if k else shot.takes}))
-        notes.append(f"shot {n} ({shot.duration:.1f}s) split into {pieces} for {preset.name} "
-                     f"(at most {limit:.1f}s a generation)")
-    return out, notes
+    return fit_shots(project, preset.max_seconds, preset.name)

@@ -7,9 +7,10 @@ The JSON form of `Project` is the public contract `shotcaller.project/1`.
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from .errors import TimelineError
 
@@ -150,6 +151,21 @@ class Take(_Model):
     cache_key: str | None = None
 
 
+CHOICE_FIELDS = ("shot_size", "angle", "movement", "transition")
+
+
+def normalise_choice(v: object, info) -> object:
+    """Accept 'Close up', 'push-in', 'PAN_LEFT': map to the canonical spelling."""
+    if not isinstance(v, str):
+        return v
+    options = {"shot_size": SHOT_SIZES, "angle": ANGLES, "movement": MOVEMENTS, "transition": TRANSITIONS}
+    key = " ".join(v.lower().replace("_", " ").replace("-", " ").split())
+    for option in options[info.field_name]:
+        if option.replace("-", " ") == key:
+            return option
+    return v
+
+
 class Shot(_Model):
     id: str = Field(default_factory=new_shot_id, description="Stable id; keep it when revising a shot.")
     index: int = Field(default=0, description="1-based position in the shot list (filled in by the tool).")
@@ -177,22 +193,51 @@ class Shot(_Model):
     picked_take: str | None = Field(default=None, description="Id of the take chosen for the cut.")
     critique: Critique = Field(default_factory=Critique)
 
-    @field_validator("shot_size", "angle", "movement", "transition", mode="before")
+    @field_validator(*CHOICE_FIELDS, mode="before")
     @classmethod
     def _normalise(cls, v: object, info) -> object:
-        """Accept 'Close up', 'push-in', 'PAN_LEFT': map to the canonical spelling."""
-        if not isinstance(v, str):
-            return v
-        options = {"shot_size": SHOT_SIZES, "angle": ANGLES, "movement": MOVEMENTS, "transition": TRANSITIONS}
-        key = " ".join(v.lower().replace("_", " ").replace("-", " ").split())
-        for option in options[info.field_name]:
-            if option.replace("-", " ") == key:
-                return option
-        return v
+        return normalise_choice(v, info)
 
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+# What a revision may not set: identity and position belong to the list, takes to the renderer, the
+# lock and the picked take to their own operations, the critique to the critic.
+NOT_EDITABLE = frozenset({"id", "index", "takes", "picked_take", "locked", "critique"})
+
+
+def _optional(info: FieldInfo) -> FieldInfo:
+    """The same field (type, bounds, description) with no default: left out means unchanged."""
+    return FieldInfo.merge_field_infos(info, default=None, default_factory=None)
+
+
+ShotChanges: type[BaseModel] = create_model(  # generated from Shot, so the two cannot drift apart
+    "ShotChanges",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="The fields of one shot to change; a field left out stays as it is.",
+    __validators__={"_normalise": field_validator(*CHOICE_FIELDS, mode="before")(
+        classmethod(lambda cls, v, info: normalise_choice(v, info)))},
+    **{name: (f.annotation, _optional(f)) for name, f in Shot.model_fields.items() if name not in NOT_EDITABLE},
+)
+
+
+class ShotPatch(_Model):
+    """Changes to one shot; fields left out stay as they are."""
+
+    shot: str = Field(description="Shot id or 1-based number.")
+    changes: ShotChanges = Field(  # type: ignore[valid-type]
+        description="Only the fields to change, e.g. {\"prompt\": \"...\", \"end\": 42.5}.")
+
+    @field_validator("shot", mode="before")
+    @classmethod
+    def _number(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    def fields(self) -> dict[str, Any]:
+        """The fields this patch sets (an explicit null counts: it clears an optional field)."""
+        return self.changes.model_dump(exclude_unset=True)
 
 
 def check_timeline(shots: list[Shot], duration: float, fps: float) -> None:

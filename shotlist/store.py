@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import ProjectCorrupt, ShotcallerError
+from .errors import ProjectCorrupt, ShotcallerError, VersionConflict
 from .models import Project, Song
 from .paths import check_slug, home, slugify
 
@@ -217,10 +217,9 @@ class ProjectStore:
         with self.lock(folder):
             on_disk = _read_version_number(folder / "project.json")
             if on_disk is not None and on_disk != project.version:
-                raise ShotcallerError(
+                raise VersionConflict(
                     f"{project.id} changed since it was opened (version {project.version}, now {on_disk}): "
-                    "reload it and apply the change again"
-                )
+                    "reload it and apply the change again", _fresh(folder / "project.json"))
             current = on_disk if on_disk is not None else max(self.versions(folder), default=0)
             # A save after undo starts a new branch: the versions that redo would have reached go.
             for p in (folder / "versions").glob("[0-9]*.json"):
@@ -268,6 +267,13 @@ def _read_version_number(path: Path) -> int | None:
     try:
         return int(json.loads(path.read_text())["version"])
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _fresh(path: Path) -> Project | None:
+    try:
+        return _parse(path)
+    except ShotcallerError:
         return None
 
 

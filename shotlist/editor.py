@@ -1,0 +1,499 @@
+"""The project editor: the one way a project changes.
+
+    editor = ProjectEditor(store, "chaos-god", review=critic.apply)
+    edit = editor.revise([ShotPatch(shot="7", changes={"prompt": "a colder frame"})])
+    edit.project.version, edit.changed, edit.notes    # the saved project, the shot ids changed, notes
+
+Brief, style, title, proposals, revisions, splits, merges, locks, takes, imports, fitting, undo and
+redo all come through here, and every save goes through `_commit`: it checks that no locked shot
+changed, applies the injected `review` (the critic: `shotlist` never imports `assistant`) the same
+way for every edit, and saves optimistically. Results are typed (`Edit`), never prose; the agent's
+tools, the studio, the CLI and the MCP server each word them for their own reader.
+
+Pass `version=` (the version the person is looking at) to refuse edits made from a stale view: two
+tabs on one project get a `VersionConflict` carrying the fresh project instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import LockedShot, PlanExists, ShotcallerError, TimelineError, VersionConflict
+from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .store import ProjectStore, write_atomic
+from .timing import conform, nearest
+
+Review = Callable[[Project], Project]
+# Fields a locked shot keeps: everything but its position, its renders and the critic's notes.
+_LOCK_FREE = {"index", "critique", "takes", "picked_take", "locked"}
+MIN_PIECE = 0.25  # seconds: a proposed shot clipped by a locked one to less than this joins its neighbour
+
+
+class RenderOutcome(Protocol):
+    """What a renderer reports (generation.render.RenderResult has this shape)."""
+
+    rendered: list[str]
+    cached: list[str]
+    failed: dict[int, str]
+    cut: Path | None
+    cancelled: bool
+
+
+# renderer(project_id, shot numbers or None for all, backend name) -> outcome; built by the front end
+Renderer = Callable[[str, "list[int] | None", str], RenderOutcome]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The result of one editor operation."""
+
+    project: Project  # the project as saved (or as it now is, for undo/redo and no-op edits)
+    changed: list[str] = field(default_factory=list)  # ids of shots added or changed
+    removed: list[str] = field(default_factory=list)  # ids of shots that are gone
+    fields: list[str] = field(default_factory=list)  # other changed fields: "brief.meaning", "title", …
+    notes: list[str] = field(default_factory=list)  # what the editor did on its own (snapped cuts, kept locks)
+    saved: bool = True  # False when nothing changed, so no version was written
+
+    @property
+    def version(self) -> int:
+        return self.project.version
+
+    def numbers(self) -> list[int]:
+        """1-based positions of the changed shots in the saved project."""
+        wanted = set(self.changed)
+        return [n for n, s in enumerate(self.project.shots, 1) if s.id in wanted]
+
+
+class ProjectEditor:
+    def __init__(self, store: ProjectStore, project_id: str, review: Review | None = None,
+                 renderer: Renderer | None = None, version: int | None = None):
+        self.store = store
+        self.project_id = project_id
+        self.review = review
+        self.renderer = renderer
+        self.version = version  # None: edit whatever is newest; else refuse edits from an older view
+
+    # ------------------------------------------------------------------ reading
+
+    def project(self) -> Project:
+        return self.store.load(self.project_id)
+
+    def folder(self) -> Path:
+        return self.store.folder(self.project_id)
+
+    def _base(self) -> Project:
+        """The project to edit; a `VersionConflict` when the caller's view is stale."""
+        project = self.project()
+        if self.version is not None and project.version != self.version:
+            raise VersionConflict(
+                f"{project.title} changed in another window (you were looking at version {self.version}, "
+                f"it is now at {project.version}): reloaded it; make the change again", project)
+        return project
+
+    # ------------------------------------------------------------------ the one save path
+
+    def _commit(self, before: Project, after: Project, changed: Iterable[str] = (), removed: Iterable[str] = (),
+                fields: Iterable[str] = (), notes: Iterable[str] = ()) -> Edit:
+        _check_locks(before, after)
+        if self.review is not None and after.shots:
+            after = self.review(after)
+        try:
+            saved = self.store.save(after)
+        except VersionConflict as e:
+            raise VersionConflict(f"{before.title} changed while this edit was being made: reloaded it "
+                                  "(nothing was overwritten); make the change again", e.project) from None
+        if self.version is not None:
+            self.version = saved.version
+        return Edit(saved, list(dict.fromkeys(changed)), list(dict.fromkeys(removed)), list(fields), list(notes))
+
+    def _unchanged(self, project: Project, note: str) -> Edit:
+        return Edit(project, notes=[note], saved=False)
+
+    # ------------------------------------------------------------------ brief, style, title
+
+    def update_brief(self, **fields: Any) -> Edit:
+        """Set brief fields (a partial `constraints` keeps the rest of the constraints)."""
+        if not fields:
+            raise ShotcallerError(f"nothing to update: name at least one brief field ({', '.join(Brief.model_fields)})")
+        unknown = sorted(set(fields) - set(Brief.model_fields))
+        if unknown:
+            raise ShotcallerError(f"unknown brief fields {unknown}; known: {', '.join(Brief.model_fields)}")
+        base = self._base()
+        current = base.brief.model_dump()
+        if "constraints" in fields:
+            given = fields["constraints"]
+            if isinstance(given, Constraints):
+                given = given.model_dump(exclude_unset=True)
+            if not isinstance(given, dict):
+                raise ShotcallerError("constraints must be an object like {\"aspect\": \"9:16\", \"fps\": 24}")
+            fields = fields | {"constraints": current["constraints"] | given}
+        brief = _validated(Brief, current | fields, "brief")
+        return self._set(base, "brief", brief)
+
+    def update_style(self, **fields: Any) -> Edit:
+        """Set style-bible fields: look, characters, negative_prompt."""
+        if not fields:
+            raise ShotcallerError(f"nothing to update: name at least one style field ({', '.join(StyleBible.model_fields)})")
+        unknown = sorted(set(fields) - set(StyleBible.model_fields))
+        if unknown:
+            raise ShotcallerError(f"unknown style fields {unknown}; known: {', '.join(StyleBible.model_fields)}")
+        base = self._base()
+        return self._set(base, "style", _validated(StyleBible, base.style.model_dump() | fields, "style"))
+
+    def rename(self, title: str) -> Edit:
+        title = " ".join((title or "").split())
+        if not title:
+            raise ShotcallerError("a project needs a title: type one")
+        if len(title) > 200:
+            raise ShotcallerError(f"the title is {len(title)} characters; keep it under 200")
+        base = self._base()
+        if title == base.title:
+            return self._unchanged(base, "the title is already that")
+        return self._commit(base, base.model_copy(update={"title": title}), fields=["title"])
+
+    def _set(self, base: Project, part: str, value: Brief | StyleBible) -> Edit:
+        old, new = getattr(base, part).model_dump(), value.model_dump()
+        names = [f"{part}.{k}" for k in new if new[k] != old.get(k)]
+        if not names:
+            return self._unchanged(base, f"the {part} already says that")
+        after = _rebuilt(base, {part: new})
+        return self._commit(base, after, fields=names)
+
+    # ------------------------------------------------------------------ whole lists
+
+    def propose(self, shots: list[Shot], replan: bool = False) -> Edit:
+        """Replace the shot list. Refused over an existing plan unless `replan` (the artist asked)."""
+        if not shots:
+            raise ShotcallerError("a shot list needs at least one shot")
+        base = self._base()
+        if base.shots and not replan:
+            raise PlanExists(
+                f"{base.title} already has a plan of {len(base.shots)} shots: revise the shots you mean "
+                "(e.g. 'make shot 5 colder'), or ask to re-plan the whole song ('re-plan', /plan)")
+        return self._replace(base, shots)
+
+    def import_shots(self, data: bytes, format: str) -> Edit:
+        """Take brief, style and shots from an exported file (csv, json, otio…); locked shots stay."""
+        from .export import get_format, importable
+
+        fmt = get_format(format)
+        if fmt.read is None:
+            raise ShotcallerError(f"{fmt.name} files cannot be imported; importable: {', '.join(importable())}")
+        base = self._base()
+        read = fmt.read(data, base)
+        if not read.shots:
+            raise ShotcallerError(f"the {fmt.name} file holds no shots")
+        base_with_intent = base.model_copy(update={"brief": read.brief, "style": read.style})
+        edit = self._replace(base_with_intent, read.shots, before=base)
+        return edit
+
+    def fit(self, max_seconds: float, model: str = "the video model") -> Edit:
+        """Split shots longer than one generation of the model, on the bar grid; locked shots stay."""
+        from .fitting import fit_shots
+
+        if max_seconds <= 0:
+            raise ShotcallerError(f"a model's longest clip must be positive, got {max_seconds}")
+        base = self._base()
+        fitted, notes = fit_shots(base, max_seconds, model)
+        if len(fitted) == len(base.shots):
+            return self._unchanged(base, f"every shot already fits {model}")
+        old = {s.id for s in base.shots}
+        after = self._timeline(base, fitted)
+        changed = [s.id for s in after.shots if s.id not in old or _differs(s, base, s.id)]
+        return self._commit(base, after, changed=changed, notes=notes)
+
+    def _replace(self, base: Project, shots: list[Shot], before: Project | None = None) -> Edit:
+        before = before or base
+        locked = [s for s in base.shots if s.locked]
+        new, notes = conform(shots, base.song)
+        if locked:
+            new = _around_locked(new, locked)
+            notes.append("kept locked shots " + ", ".join(str(s.index) for s in locked) + " as they were")
+        after = self._timeline(base, new)
+        kept = {s.id for s in locked}
+        return self._commit(before, after, changed=[s.id for s in after.shots if s.id not in kept],
+                            removed=[s.id for s in base.shots if s.id not in {x.id for x in after.shots}],
+                            fields=[f for f in ("brief", "style") if getattr(base, f) != getattr(before, f)],
+                            notes=notes)
+
+    # ------------------------------------------------------------------ shots
+
+    def revise(self, patches: list[ShotPatch]) -> Edit:
+        """Patch the named shots only; a moved cut moves the neighbour's matching cut."""
+        patches = [p for p in patches if p.fields()]
+        if not patches:
+            raise ShotcallerError("nothing to change: each patch needs at least one field in `changes`")
+        base = self._base()
+        shots = list(base.shots)
+        changed: list[str] = []
+        for patch in patches:
+            target = _current(shots, base, patch.shot)
+            _refuse_locked(target, shots)
+            changes = patch.fields()
+            i = shots.index(target)
+            retimed = {"start", "end"} & set(changes) and "lyric" not in changes
+            shots[i] = _validated(Shot, target.model_dump() | ({"lyric": None} if retimed else {}) | changes,
+                                  f"shot {i + 1}")
+            changed.append(shots[i].id)
+            changed.extend(_move_neighbours(shots, i, "start" in changes, "end" in changes))
+        after = self._timeline(base, shots)
+        return self._commit(base, after, changed=changed)
+
+    def split(self, shot: str | int, at: float) -> Edit:
+        """Cut one shot in two at `at` seconds, snapped to the nearest beat."""
+        base = self._base()
+        target = base.shot(shot)
+        i = base.shots.index(target)
+        _refuse_locked(target, base.shots)
+        cut = nearest(at, base.song.beats)
+        if not target.start < cut < target.end:
+            raise ShotcallerError(f"{at:.2f}s (beat {cut:.2f}s) is not inside shot {i + 1} "
+                                  f"({target.start:.2f}-{target.end:.2f}s)")
+        first = target.model_copy(update={"end": cut, "lyric": None})
+        second = target.model_copy(update={"id": new_shot_id(), "start": cut, "lyric": None, "takes": [],
+                                           "picked_take": None})
+        after = self._timeline(base, [*base.shots[:i], first, second, *base.shots[i + 1:]])
+        return self._commit(base, after, changed=[first.id, second.id])
+
+    def merge(self, first: str | int, last: str | int) -> Edit:
+        """Merge shots first..last into the first one."""
+        base = self._base()
+        a, b = base.shot(first), base.shot(last)
+        i, j = base.shots.index(a), base.shots.index(b)
+        if j <= i:
+            raise ShotcallerError(f"shot {last} must come after shot {first} to merge them")
+        for s in base.shots[i:j + 1]:
+            _refuse_locked(s, base.shots)
+        merged = a.model_copy(update={"end": b.end, "lyric": None})
+        after = self._timeline(base, [*base.shots[:i], merged, *base.shots[j + 1:]])
+        return self._commit(base, after, changed=[a.id], removed=[s.id for s in base.shots[i + 1:j + 1]])
+
+    def lock(self, shots: list[str | int], locked: bool = True) -> Edit:
+        """Lock shots against every change (or unlock them)."""
+        if not shots:
+            raise ShotcallerError("name the shots to lock, e.g. 3 or 4-6")
+        base = self._base()
+        ids = [base.shot(s).id for s in _expand(shots)]
+        todo = {i for i in ids if base.shot(i).locked != locked}
+        word = "locked" if locked else "unlocked"
+        if not todo:
+            return self._unchanged(base, f"already {word}")
+        after = base.model_copy(update={"shots": [s.model_copy(update={"locked": locked}) if s.id in todo else s
+                                                  for s in base.shots]})
+        return self._commit(base, after, changed=[i for i in ids if i in todo], notes=[word])
+
+    def pick_take(self, shot: str | int, take: str) -> Edit:
+        """Choose the take a shot uses in the cut (allowed on a locked shot: it changes no content)."""
+        base = self._base()
+        target = base.shot(shot)
+        if not any(t.id == take for t in target.takes):
+            have = ", ".join(t.id for t in target.takes) or "none (render it first)"
+            raise ShotcallerError(f"shot {base.shots.index(target) + 1} has no take {take!r}; takes: {have}")
+        if target.picked_take == take:
+            return self._unchanged(base, f"shot {base.shots.index(target) + 1} already uses {take}")
+        after = base.model_copy(update={"shots": [s.model_copy(update={"picked_take": take}) if s.id == target.id
+                                                  else s for s in base.shots]})
+        return self._commit(base, after, changed=[target.id])
+
+    def critique(self) -> Edit:
+        """Run the review (the critic) on the current list and save its findings."""
+        if self.review is None:
+            raise ShotcallerError("no critic is attached to this editor")
+        base = self._base()
+        if not base.shots:
+            return self._unchanged(base, "no shots yet")
+        return self._commit(base, base, notes=["critic run"])
+
+    # ------------------------------------------------------------------ history
+
+    def undo(self) -> Edit:
+        return self._step(-1)
+
+    def redo(self) -> Edit:
+        return self._step(+1)
+
+    def _step(self, delta: int) -> Edit:
+        base = self._base()
+        now = self.store.undo(self.project_id) if delta < 0 else self.store.redo(self.project_id)
+        if self.version is not None:
+            self.version = now.version
+        old = {s.id: s for s in base.shots}
+        changed = [s.id for s in now.shots if s.id not in old or _content(old[s.id]) != _content(s)]
+        gone = [i for i in old if i not in {s.id for s in now.shots}]
+        fields = [f for f in ("title", "brief", "style") if getattr(base, f) != getattr(now, f)]
+        return Edit(now, changed, gone, fields, [f"back to version {now.version}" if delta < 0
+                                                 else f"forward to version {now.version}"])
+
+    # ------------------------------------------------------------------ output
+
+    def render(self, shots: list[int] | None = None, backend: str = "animatic") -> RenderOutcome:
+        """Render shots (1-based numbers; all when None) with the injected renderer."""
+        if self.renderer is None:
+            raise ShotcallerError("rendering is not available here: no renderer was given to the editor")
+        self._base()
+        return self.renderer(self.project_id, shots, backend)
+
+    def export(self, format: str) -> Path:
+        """Write an export into the project's exports/ folder and return its path."""
+        from .export import get_format
+
+        fmt = get_format(format)
+        project = self.project()
+        folder = self.folder()
+        out = folder / "exports" / f"{project.id}-v{project.version}{fmt.suffix}"
+        out.parent.mkdir(exist_ok=True)
+        write_atomic(out, fmt.write(project, folder))
+        return out
+
+    # ------------------------------------------------------------------ helpers
+
+    def _timeline(self, base: Project, shots: list[Shot]) -> Project:
+        """`shots` conformed to the song (cuts on beats, contiguous, numbered, lyrics filled) with every
+        locked shot of `base` exactly as it was."""
+        conformed, _ = conform(shots, base.song)
+        locked = {s.id: s for s in base.shots if s.locked}
+        out = []
+        for s in conformed:
+            if s.id in locked:
+                old = locked[s.id]
+                if abs(old.start - s.start) > 1e-3 or abs(old.end - s.end) > 1e-3:
+                    raise LockedShot(f"shot {s.index} is locked: this change would move it "
+                                     f"({old.start:.2f}-{old.end:.2f}s); unlock it first")
+                s = old.model_copy(update={"index": s.index})
+            out.append(s)
+        return _rebuilt(base, {"shots": [s.model_dump() for s in out]})
+
+
+# ---------------------------------------------------------------------------- module helpers
+
+
+def _validated(model: type, data: dict[str, Any], what: str):
+    from pydantic import ValidationError
+
+    from .errors import one_line
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ShotcallerError(f"{what}: {one_line(e)}") from None
+
+
+def _rebuilt(project: Project, update: dict[str, Any]) -> Project:
+    """A validated copy of `project` with `update` (checks the timeline again)."""
+    from pydantic import ValidationError
+
+    from .errors import one_line
+
+    try:
+        return Project.model_validate(project.model_dump(by_alias=True) | update)
+    except ValidationError as e:
+        raise TimelineError(one_line(e)) from None
+
+
+def _content(shot: Shot) -> dict[str, Any]:
+    return shot.model_dump(exclude=_LOCK_FREE)
+
+
+def _differs(shot: Shot, base: Project, shot_id: str) -> bool:
+    old = next((s for s in base.shots if s.id == shot_id), None)
+    return old is None or _content(old) != _content(shot)
+
+
+def _check_locks(before: Project, after: Project) -> None:
+    """The guarantee, checked on every save: a locked shot is still there, unchanged."""
+    now = {s.id: s for s in after.shots}
+    for n, s in enumerate(before.shots, 1):
+        if not s.locked:
+            continue
+        if s.id not in now:
+            raise LockedShot(f"shot {n} is locked: this change would remove it; unlock it first")
+        if _content(now[s.id]) != _content(s):
+            raise LockedShot(f"shot {n} is locked: this change would alter it; unlock it first")
+
+
+def _refuse_locked(shot: Shot, shots: list[Shot]) -> None:
+    if shot.locked:
+        raise LockedShot(f"shot {shots.index(shot) + 1} is locked: unlock it first (lock_shots with locked=false)")
+
+
+def _current(shots: list[Shot], base: Project, ref: str) -> Shot:
+    """The shot `ref` names (id or number of the list being edited)."""
+    target = base.shot(ref)
+    return next(s for s in shots if s.id == target.id)
+
+
+def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bool) -> list[str]:
+    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour, nor
+    move a locked one. Both shots' lyric is cleared so `conform` gives each the lines now sung over it."""
+    shot, moved = shots[i], []
+    if moved_end:
+        if i + 1 == len(shots):
+            raise ShotcallerError(f"shot {i + 1} is the last one: it ends with the song")
+        nxt = shots[i + 1]
+        if not shot.start < shot.end < nxt.end:
+            raise ShotcallerError(f"shot {i + 1} cannot end at {shot.end:.2f}s: it must end after its start "
+                                  f"({shot.start:.2f}s) and before shot {i + 2} ends ({nxt.end:.2f}s); "
+                                  "merge them instead")
+        _refuse_locked(nxt, shots)
+        shots[i + 1] = nxt.model_copy(update={"start": shot.end, "lyric": None})
+        moved.append(nxt.id)
+    if moved_start:
+        if i == 0:
+            raise ShotcallerError("shot 1 starts with the song")
+        prev = shots[i - 1]
+        if not prev.start < shot.start < shot.end:
+            raise ShotcallerError(f"shot {i + 1} cannot start at {shot.start:.2f}s: it must start after shot {i} "
+                                  f"starts ({prev.start:.2f}s) and before its own end ({shot.end:.2f}s)")
+        _refuse_locked(prev, shots)
+        shots[i - 1] = prev.model_copy(update={"end": shot.start, "lyric": None})
+        moved.append(prev.id)
+    return moved
+
+
+def _around_locked(new: list[Shot], locked: list[Shot]) -> list[Shot]:
+    """The proposed shots clipped to the time the locked shots leave free, plus the locked shots.
+    A clipped piece shorter than MIN_PIECE is absorbed by the proposed shot next to it."""
+    spans = sorted((s.start, s.end) for s in locked)
+    ids = {s.id for s in locked}
+    pieces: list[Shot] = []
+    for s in new:
+        if s.id in ids:
+            continue
+        free = [(s.start, s.end)]
+        for a, b in spans:
+            free = [part for lo, hi in free for part in ((lo, min(hi, a)), (max(lo, b), hi)) if part[1] - part[0] > 1e-6]
+        for k, (lo, hi) in enumerate(free):
+            pieces.append(s.model_copy(update={"id": s.id if k == 0 else new_shot_id(), "start": lo, "end": hi,
+                                               "lyric": s.lyric if (lo, hi) == (s.start, s.end) else None}))
+    out = sorted([*pieces, *locked], key=lambda s: s.start)
+    k = 0
+    while k < len(out):
+        s = out[k]
+        if s.id in ids or s.end - s.start >= MIN_PIECE:
+            k += 1
+        elif k > 0 and out[k - 1].id not in ids:
+            out[k - 1] = out[k - 1].model_copy(update={"end": s.end, "lyric": None})
+            del out[k]
+        elif k + 1 < len(out) and out[k + 1].id not in ids:
+            out[k + 1] = out[k + 1].model_copy(update={"start": s.start, "lyric": None})
+            del out[k]
+        else:  # squeezed between two locked shots: keep it, short as it is
+            k += 1
+    return out
+
+
+def _expand(refs: Iterable[str | int]) -> list[str]:
+    """'3', 4, '5-7', '8,9' → ['3', '4', '5', '6', '7', '8', '9']; ids pass through."""
+    out: list[str] = []
+    for ref in refs:
+        for part in str(ref).replace(" ", ",").split(","):
+            part = part.strip()
+            lo, dash, hi = part.partition("-")
+            if dash and lo.isdigit() and hi.isdigit() and int(lo) <= int(hi):
+                out.extend(str(n) for n in range(int(lo), int(hi) + 1))
+            elif part:
+                out.append(part)
+    return out
