@@ -15,16 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project, Shot
+from shotlist.models import Project, ShotPatch
 from shotlist.store import ProjectStore
 
 from . import views
-from .errors import explain
+from .edits import Outcome, column_of, table_edits
+from .errors import explain, one_line
 from .session import Session, Sessions
-from .views import EDITABLE, TABLE_COLUMNS
+from .views import TABLE_COLUMNS
 
 __all__ = ["MAX_UPLOAD_MB", "TABLE_COLUMNS", "Session", "Studio"]
 MAX_UPLOAD_MB = 300
@@ -55,7 +55,7 @@ class Studio:
         """Where a failure's traceback goes: the open project's folder, else the store's."""
         try:
             return self.folder(session) or self.store.root
-        except ShotcallerError:
+        except (ShotcallerError, OSError):
             return self.store.root
 
     def table(self, project: Project | None) -> dict[str, Any]:
@@ -120,11 +120,11 @@ class Studio:
 
     # ------------------------------------------------------------------ project bar
 
-    def create(self, session: Session, song: str | None, lyrics: str | None, title: str) -> tuple[Session, str]:
+    def create(self, session: Session, song: str | None, lyrics: str | None, title: str) -> tuple[Session, Outcome]:
         """Analyse the song and open the new project; the director asks its first question. Messages
         typed meanwhile wait in the inbox for the new project."""
         if not song:
-            return session, "Choose a song file first (wav, mp3, ogg, flac or m4a)."
+            return session, Outcome(False, "Choose a song file first (wav, mp3, ogg, flac or m4a).")
         from shotlist.audio import check_audio_file
         from shotlist.song import analyse_song
 
@@ -139,48 +139,31 @@ class Studio:
         except ShotcallerError as e:
             waiting = len(session.inbox)
             kept = f" Your {waiting} waiting message(s) stay queued for the next project you open." if waiting else ""
-            return session, f"⚠ {e}{kept}"
+            return session, Outcome(False, f"⚠ {e}{kept}")
         finally:
             session.creating = False
         self.open(session, project.id)
         self.opening(session)
-        return session, f"Created {project.title}: {len(project.song.sections)} sections, {project.song.tempo:.0f} BPM."
+        return session, Outcome(True, f"Created {project.title}: {len(project.song.sections)} sections, "
+                                      f"{project.song.tempo:.0f} BPM.")
 
-    def open(self, session: Session, project_id: str | None) -> tuple[Session, str]:
+    def open(self, session: Session, project_id: str | None) -> tuple[Session, Outcome]:
         if not project_id:
-            return session, ""
+            return session, Outcome(False, "Choose a project to open.")
         try:
             project = self.store.load(project_id)
         except ShotcallerError as e:
-            return session, f"⚠ {e}"
+            return session, Outcome(False, f"⚠ {e}")
         session.project, session.version, session.selected_shot = project.id, project.version, None
         session.chat = self.history(project)
-        return session, f"Opened {project.title}."
+        return session, Outcome(True, f"Opened {project.title}.")
 
-    def rename(self, session: Session, title: str) -> str:
-        project = self.project(session)
-        if not project or not title.strip():
-            return "Open a project and type its new title."
-        saved = self.store.save(project.model_copy(update={"title": title.strip()}))
-        session.version = saved.version
-        return f"Renamed to {saved.title}."
-
-    def delete(self, session: Session) -> tuple[Session, str]:
+    def delete(self, session: Session) -> tuple[Session, Outcome]:
         if not session.project:
-            return session, "No project open."
+            return session, Outcome(False, "No project open.")
         self.store.delete(session.project)
         old, session.project, session.version, session.chat = session.project, None, None, []
-        return session, f"Deleted {old}."
-
-    def step(self, session: Session, redo: bool) -> str:
-        if not session.project:
-            return "No project open."
-        try:
-            p = self.store.redo(session.project) if redo else self.store.undo(session.project)
-        except ShotcallerError as e:
-            return f"⚠ {e}"
-        session.version = p.version
-        return f"Now at version {p.version}."
+        return session, Outcome(True, f"Deleted {old}.")
 
     def reload(self, session: Session) -> Project | None:
         """Show the project as it is on disk now (another tab may have saved)."""
@@ -284,13 +267,48 @@ class Studio:
 
     # ------------------------------------------------------------------ shot list edits
 
-    def apply_table(self, session: Session, table: Any) -> str:
+    def editor(self, session: Session, stale_ok: bool = False):
+        """The project editor for this tab: edits made from the version the tab shows, so an edit
+        from a stale view is a `VersionConflict`, never a silent overwrite."""
+        from assistant import critic
+        from shotlist.editor import ProjectEditor
+
+        return ProjectEditor(self.store, session.project, review=critic.apply,
+                             version=None if stale_ok else session.version)
+
+    def edit(self, session: Session, action: str, fn) -> Outcome:
+        """Run `fn(editor) -> (Edit, message)`; conflicts reload the tab's view and say so."""
+        from shotlist.errors import VersionConflict
+
+        if not session.project:
+            return Outcome(False, "No project open.")
+        try:
+            edit, message = fn(self.editor(session))
+        except VersionConflict as e:
+            session.version = e.project.version if e.project else self._disk_version(session)
+            return Outcome(False, f"⚠ {e}")
+        except ShotcallerError as e:
+            session.version = self._disk_version(session)
+            return Outcome(False, f"⚠ {action}: {one_line(e)}")
+        session.version = edit.version
+        return Outcome(True, message if edit.saved else "; ".join(edit.notes) or "No changes.")
+
+    def rename(self, session: Session, title: str) -> Outcome:
+        if not title.strip():
+            return Outcome(False, "Type the project's new title first.")
+        return self.edit(session, "rename", lambda e: (ed := e.rename(title), f"Renamed to {ed.project.title}."))
+
+    def step(self, session: Session, redo: bool) -> Outcome:
+        return self.edit(session, "redo" if redo else "undo", lambda e: (
+            ed := e.redo() if redo else e.undo(), f"Now at version {ed.version}."))
+
+    def apply_table(self, session: Session, table: Any) -> Outcome:
         """Apply the cells the artist changed. Changes are found against the version this tab shows,
         so a stale table never undoes another tab's edit; an edit to a field another tab changed
         meanwhile is refused by name (with the typed value), the others are applied."""
         current = self.project(session)
         if not current:
-            return "No project open."
+            return Outcome(False, "No project open.")
         base = current
         if session.version is not None and session.version != current.version:
             try:
@@ -298,92 +316,45 @@ class Studio:
             except ShotcallerError:
                 base = None
         rows = table.get("data", []) if isinstance(table, dict) else table.values.tolist()
-        edits = self._table_edits(base or current, rows)
-        if isinstance(edits, str):
+        edits = table_edits(base or current, rows)
+        if isinstance(edits, Outcome):
             return edits
         if not edits:
-            return "No changes."
+            return Outcome(True, "No changes.")
         applied, refused = [], []
         by_id = {s.id: s for s in current.shots}
         for number, shot, changes in edits:
             now = by_id.get(shot.id)
             clash = [f for f in changes if base is None or now is None or getattr(now, f) != getattr(shot, f)]
             if clash:
-                refused.append(f"shot {number} " + ", ".join(f"{_column(f)}={changes[f]!r}" for f in clash))
+                refused.append(f"shot {number} " + ", ".join(f"{column_of(f)}={changes[f]!r}" for f in clash))
                 changes = {f: v for f, v in changes.items() if f not in clash}
             if changes and now is not None:
-                applied.append((shot.id, changes))
-        message = ""
-        if applied:
-            message = self._revise(session, applied)
+                applied.append(ShotPatch.model_validate({"shot": shot.id, "changes": changes}))
+        seen = session.version
+        session.version = current.version  # the patches are made against what is on disk now
+        result = self.edit(session, "table edit", lambda e: (
+            ed := e.revise(applied), f"Revised shots {', '.join(map(str, ed.numbers()))}; version {ed.version}.")
+        ) if applied else Outcome(True, "")
         if refused:
-            moved = f"version {session.version} → {current.version}"
-            session.version = self._disk_version(session)
-            message = (f"⚠ This project changed in another tab ({moved}); the table is reloaded. Not applied, "
-                       f"because the other tab changed the same cells: {'; '.join(refused)}. "
-                       + (f"Applied the rest: {message}" if message else "Type them again if you still want them."))
-        return message
+            return Outcome(False, f"⚠ This project changed in another tab (version {seen} → {current.version}); "
+                           f"the table is reloaded. Not applied, because the other tab changed the same cells: "
+                           f"{'; '.join(refused)}. " + (f"Applied the rest: {result.message}" if result.message
+                                                         else "Type them again if you still want them."))
+        return result
 
-    def _table_edits(self, base: Project, rows: list[list[Any]]) -> list[tuple[int, Shot, dict[str, Any]]] | str:
-        edits = []
-        for row in rows:
-            cells = dict(zip(TABLE_COLUMNS, row))
-            try:
-                number = int(float(cells["#"]))
-                shot = base.shots[number - 1]
-                if number < 1:
-                    raise IndexError
-            except (ValueError, IndexError, TypeError):
-                return f"⚠ row {cells.get('#')!r} is not a shot number of this project"
-            changes: dict[str, Any] = {}
-            for column, name in EDITABLE.items():
-                old, new = getattr(shot, name), cells.get(column)
-                if name == "end":
-                    try:
-                        new = float(new) if new not in (None, "") else old
-                    except (TypeError, ValueError):
-                        return f"⚠ shot {number}, End: {new!r} is not a time in seconds (e.g. 42.5)"
-                    if abs(new - old) < 0.005:
-                        continue
-                elif (new or "") == (old or ""):
-                    continue
-                changes[name] = new
-            if changes:
-                try:
-                    Shot.model_validate(shot.model_dump() | changes)
-                except ValidationError as e:
-                    first = e.errors()[0]
-                    field = _column(str(first["loc"][0])) if first["loc"] else "a cell"
-                    return f"⚠ shot {number}, {field}: {first['msg']}"
-                edits.append((number, shot, changes))
-        return edits
-
-    def _revise(self, session: Session, patches: list[tuple[str, dict[str, Any]]]) -> str:
-        from assistant.tools import ProjectTools, ShotPatch
-
-        try:
-            msg = ProjectTools(self.store, session.project).revise_shots(
-                [ShotPatch(shot=i, changes=c) for i, c in patches])
-        except (ShotcallerError, ValueError) as e:
-            return f"⚠ {str(e).splitlines()[0]}"
-        finally:
-            session.version = self._disk_version(session)
-        return msg
-
-    def lock(self, session: Session, numbers: str, locked: bool) -> str:
-        from assistant.tools import ProjectTools
-
-        if not session.project:
-            return "No project open."
+    def lock(self, session: Session, numbers: str, locked: bool) -> Outcome:
         refs = [n.strip() for n in numbers.replace(" ", ",").split(",") if n.strip()]
         if not refs and session.selected_shot:
             refs = [str(session.selected_shot)]
-        try:
-            return ProjectTools(self.store, session.project).lock_shots(refs, locked)
-        except ShotcallerError as e:
-            return f"⚠ {e}"
-        finally:
-            session.version = self._disk_version(session)
+        word = "Locked" if locked else "Unlocked"
+        return self.edit(session, word.lower(), lambda e: (
+            ed := e.lock(refs, locked), f"{word} shots {', '.join(map(str, ed.numbers()))}; version {ed.version}."))
+
+    def pick(self, session: Session, shot: int | None, take: str) -> Outcome:
+        if not shot:
+            return Outcome(False, "Select a shot (table, timeline or storyboard) first.")
+        return self.edit(session, "pick a take", lambda e: (e.pick_take(shot, take), f"Shot {shot} uses {take}."))
 
     # ------------------------------------------------------------------ render and export
 
@@ -397,9 +368,15 @@ class Studio:
         cancel.clear()
         w, h, fps = self.output(session, self.project(session))
         settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
+
+        def renderer(project_id: str, numbers: list[int] | None, backend: str):
+            return Renderer(self.store, project_id, backend, settings, report=report, cancel=cancel).render(
+                shots=numbers)
+
+        from shotlist.editor import ProjectEditor
+
         try:
-            result = Renderer(self.store, session.project, session.backend, settings, report=report,
-                              cancel=cancel).render(shots=shots)
+            result = ProjectEditor(self.store, session.project, renderer=renderer).render(shots, session.backend)
         except ShotcallerError as e:
             return None, f"⚠ {e}"
         finally:
@@ -415,37 +392,12 @@ class Studio:
         self.cancels.setdefault(session.key, threading.Event()).set()
         return "Cancelling…"
 
-    def pick(self, session: Session, shot: int | None, take: str) -> str:
-        from generation.render import Renderer
-
-        if not (session.project and shot):
-            return "Select a shot in the storyboard first."
-        try:
-            Renderer(self.store, session.project).pick(str(shot), take)
-        except ShotcallerError as e:
-            return f"⚠ {e}"
-        finally:
-            session.version = self._disk_version(session)
-        return f"Shot {shot} uses {take}."
-
     def export(self, session: Session, fmt: str) -> tuple[str | None, str]:
         """Write the export into the project's exports/ folder; any failure is one line, logged."""
-        from shotlist.export import get_format
-        from shotlist.store import write_atomic
-
         if not session.project:
             return None, "No project open."
         try:
-            kind = get_format(fmt)
-            project = self.project(session)
-            folder = self.store.folder(project.id)
-            out = folder / "exports" / f"{project.id}-v{project.version}{kind.suffix}"
-            out.parent.mkdir(exist_ok=True)
-            write_atomic(out, kind.write(project, folder))
+            out = self.editor(session, stale_ok=True).export(fmt)
         except Exception as e:  # noqa: BLE001 - a writer's crash is a failed export, not a dead page
             return None, explain(e, f"export {fmt}", self.log_folder(session))
         return str(out), f"exported {fmt}: {out}"
-
-
-def _column(field: str) -> str:
-    return next((c for c, f in EDITABLE.items() if f == field), field)

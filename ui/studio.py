@@ -109,7 +109,8 @@ def build(studio: Studio | None = None):
                         exported = gr.File(label="Download", elem_id="export-file")
 
         view_outputs = [header, table, timeline, gallery, video, detail]
-        everything = [status, project_pick, chatbot, last_project, message, clip, tabs, *view_outputs]
+        # not the chat input: an event's outputs are shown as busy, and the artist types while we work
+        everything = [status, project_pick, chatbot, last_project, clip, tabs, *view_outputs]
 
         def views(session, project=None) -> dict:
             project = project if project is not None else studio.reload(session)
@@ -152,8 +153,8 @@ def build(studio: Studio | None = None):
         def on_load(remembered, request: gr.Request):
             session = me(request)
             if not session.project and remembered:
-                session, msg = studio.open(session, remembered)
-                if msg.startswith("⚠"):  # the remembered project is gone: say so, open nothing
+                session, outcome = studio.open(session, remembered)
+                if not outcome.ok:  # the remembered project is gone: open nothing
                     return {status: "", project_pick: gr.update(choices=studio.projects(), value=None),
                             last_project: None, **views(session)}
                 return opened(session, f"Reopened {studio.project(session).title}.")
@@ -164,10 +165,10 @@ def build(studio: Studio | None = None):
 
         @guarded("creating the project")
         def on_create(song_path, lyrics_path, title_text, request: gr.Request):
-            session, msg = studio.create(me(request), song_path, lyrics_path, title_text)
-            if msg.startswith("⚠") or not session.project:
-                return {status: msg, chatbot: studio.display(session)}
-            return opened(session, msg)
+            session, outcome = studio.create(me(request), song_path, lyrics_path, title_text)
+            if not outcome.ok:
+                return {status: outcome.message, chatbot: studio.display(session)}
+            return opened(session, outcome.message)
 
         @guarded("answering")
         def drain(session):
@@ -191,15 +192,15 @@ def build(studio: Studio | None = None):
 
         drain_outputs = [chatbot, status, tabs, *view_outputs]
         load.then(on_drain, None, drain_outputs)
-        new_btn.click(on_create, [song, lyrics, title], everything, api_name="create").then(
+        new_btn.click(on_create, [song, lyrics, title], everything, api_name="create", show_progress="minimal").then(
             on_drain, None, drain_outputs)
 
         @guarded("opening the project")
         def on_pick(pid, evt: gr.SelectData, request: gr.Request):
             known = {v for _, v in studio.projects()}
             chosen = evt.value if evt.value in known else pid  # a re-pick of the shown project opens it too
-            session, msg = studio.open(me(request), chosen)
-            return opened(session, msg) if not msg.startswith("⚠") else {status: msg}
+            session, outcome = studio.open(me(request), chosen)
+            return opened(session, outcome.message) if outcome.ok else {status: outcome.message}
 
         project_pick.select(on_pick, [project_pick], everything).then(on_drain, None, drain_outputs)
 
@@ -209,13 +210,13 @@ def build(studio: Studio | None = None):
                 @guarded(action)
                 def run(value, request: gr.Request):
                     session = me(request)
-                    return {status: fn(session, value), **views(session)}
+                    return {status: str(fn(session, value)), **views(session)}
                 return run
 
             @guarded(action)
             def run_bare(request: gr.Request):
                 session = me(request)
-                return {status: fn(session), **views(session)}
+                return {status: str(fn(session)), **views(session)}
             return run_bare
 
         rename_btn.click(acting("renaming", studio.rename), [title], [status, *view_outputs])
@@ -224,8 +225,8 @@ def build(studio: Studio | None = None):
 
         @guarded("deleting the project")
         def on_delete(request: gr.Request):
-            session, msg = studio.delete(me(request))
-            return {**opened(session, msg), last_project: None, chatbot: []}
+            session, outcome = studio.delete(me(request))
+            return {**opened(session, outcome.message), last_project: None, chatbot: []}
 
         delete_btn.click(on_delete, None, everything)
 
