@@ -149,12 +149,18 @@ def open_project(browser, url: str, option: str, expect: str) -> float:
     return seconds
 
 
-def chat_turn(page, text: str, box: str, reply_marker: str) -> float:
+BOT_ROWS = "document.querySelectorAll('#chat .bot-row').length"
+
+
+def chat_turn(page, text: str, box: str) -> float:
+    """Enter → the first words of the reply on screen (a new bot row after the user's message)."""
     entry = page.locator(f"#{box} textarea").first
     entry.fill(text)
-    before = page.evaluate(f"{text_of('chat')}.split({json.dumps(reply_marker)}).length")
-    return timed(page, lambda: entry.press("Enter"),
-                 f"{text_of('chat')}.split({json.dumps(reply_marker)}).length > {before}")
+    before = page.evaluate(BOT_ROWS)
+    seconds = timed(page, lambda: entry.press("Enter"), f"{BOT_ROWS} > {before}")
+    page.wait_for_function(f"() => !{text_of('chat')}.includes('queued')", timeout=120_000)
+    page.wait_for_timeout(500)  # let the turn finish before the next one
+    return seconds
 
 
 def measure(url_studio: str, url_bare: str, pid: str, llm_url: str) -> dict:
@@ -184,17 +190,16 @@ def measure(url_studio: str, url_bare: str, pid: str, llm_url: str) -> dict:
         bare.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
         for n in range(REPEATS):
             verb = "lock" if n % 2 == 0 else "unlock"
-            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input", "version"))
-            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input", "ok: "))
+            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input"))
+            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input"))
         # the LLM director: first streamed words in the chat
         studio.click("#settings button.label-wrap")
         studio.locator("#llm textarea, #llm input").first.fill("openai:scripted")
         studio.click("#apply-settings")
         studio.wait_for_function(f"() => {text_of('status')}.includes('Settings applied')", timeout=120_000)
-        first_word = REPLY.split()[0]
         for n in range(REPEATS):
-            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input", first_word))
-            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input", first_word))
+            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input"))
+            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input"))
         ctx.close()
         browser.close()
     out["llm_first_chunk"] = llm_first_chunk(llm_url)

@@ -206,3 +206,17 @@ def test_storyboard_thumbnails_are_made_once_per_clip(studio, monkeypatch):
     assert len({p for p, _ in first}) == len(project.shots)
     project.shots[0].takes.clear()  # a new clip (here: none) is a new picture
     assert views.storyboard(project, studio.folder(session))[0][0] != first[0][0]
+
+
+def test_messages_typed_for_a_song_that_fails_wait_for_the_next_project(studio, tmp_path):
+    session = opened(studio)
+    fake = tmp_path / "notes.wav"
+    fake.write_text("this is not audio")
+    studio.submit(session, "lock shot 2")
+    session, outcome = studio.create(session, str(fake), None, "Nope")
+    assert not outcome.ok and "stay queued" in outcome.message and "\n" not in outcome.message
+    assert list(studio.drain(session)) == [] and session.inbox.pending() == ["lock shot 2"]
+    assert not studio.project(session).shots[1].locked  # not applied to the project that stayed open
+    studio.open(session, "planned")
+    list(studio.drain(session))
+    assert studio.project(session).shots[1].locked and not session.inbox.pending()

@@ -136,14 +136,16 @@ class Studio:
             check_audio_file(song)
             project = self.store.create(song, lambda p: analyse_song(p, lyrics=lyrics), title=title or None,
                                         lyrics_path=lyrics)
+            # until the director has asked its first question, queued answers wait (they answer it)
+            self.open(session, project.id)
+            self.opening(session)
         except ShotcallerError as e:
             waiting = len(session.inbox)
+            session.held = bool(waiting)  # typed for the song that failed: not for the project still open
             kept = f" Your {waiting} waiting message(s) stay queued for the next project you open." if waiting else ""
             return session, Outcome(False, f"⚠ {e}{kept}")
         finally:
             session.creating = False
-        self.open(session, project.id)
-        self.opening(session)
         return session, Outcome(True, f"Created {project.title}: {len(project.song.sections)} sections, "
                                       f"{project.song.tempo:.0f} BPM.")
 
@@ -155,6 +157,7 @@ class Studio:
         except ShotcallerError as e:
             return session, Outcome(False, f"⚠ {e}")
         session.project, session.version, session.selected_shot = project.id, project.version, None
+        session.held = False
         session.chat = self.history(project)
         return session, Outcome(True, f"Opened {project.title}.")
 
@@ -189,7 +192,7 @@ class Studio:
         return True
 
     def ready(self, session: Session) -> bool:
-        return bool(session.project) and not session.creating
+        return bool(session.project) and not session.creating and not session.held
 
     def drain(self, session: Session) -> Iterator[bool]:
         """Answer the waiting messages in order. Yields after each streamed piece: True once a turn

@@ -86,6 +86,7 @@ class Session:
     takes: int = 1
     selected_shot: int | None = None
     creating: bool = False  # a song is being analysed: queued messages wait for the new project
+    held: bool = False  # the project they were typed for failed to create: they wait for the next one
     chat: list[dict[str, Any]] = field(default_factory=list)  # the chat as shown in this tab
     inbox: Inbox = field(default_factory=Inbox)
 

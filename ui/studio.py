@@ -29,6 +29,11 @@ CSS = """
 #storyboard img {cursor: pointer}
 """
 LAST_PROJECT_KEY = "shotcaller-last-project"
+CLEAR_ON_SEND = """(text) => {
+  const box = document.querySelector('#chat-input textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return text;
+}"""
 
 
 def build(studio: Studio | None = None):
@@ -257,9 +262,11 @@ def build(studio: Studio | None = None):
             note = (f"⏳ {len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
                     else "Create or open a project first: your message waits in the queue." if not session.project
                     else "")
-            return {message: "", chatbot: studio.display(session), status: note}
+            return {chatbot: studio.display(session), status: note}
 
-        message.submit(on_submit, [message], [message, chatbot, status], trigger_mode="multiple",
+        # The box is emptied in the browser the moment Enter is pressed: emptied by the server's reply
+        # instead, it would also wipe whatever the artist had typed next in the meantime.
+        message.submit(on_submit, [message], [chatbot, status], js=CLEAR_ON_SEND, trigger_mode="multiple",
                        concurrency_limit=None, show_progress="hidden", api_name="submit").then(
             on_drain, None, drain_outputs, concurrency_limit=None, show_progress="hidden", api_name="chat")
 
