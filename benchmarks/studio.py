@@ -41,7 +41,7 @@ import gradio as gr, openai
 client = openai.OpenAI(base_url=sys.argv[2], api_key="bench", max_retries=0)
 with gr.Blocks() as demo:
     header = gr.Markdown("", elem_id="header")
-    pick = gr.Dropdown(choices=[("Project A (a)", "a"), ("Project B (b)", "b")], elem_id="project-pick")
+    pick = gr.Dropdown(choices=[("Project A (a)", "a"), ("Project B (b)", "b")], elem_id="project-pick", interactive=True)
     chat = gr.Chatbot(elem_id="chat")
     box = gr.Textbox(elem_id="chat-input")
     llm_box = gr.Textbox(elem_id="llm-input")

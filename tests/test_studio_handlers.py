@@ -127,7 +127,7 @@ def test_a_plan_in_the_chat_is_a_pointer_to_the_table(studio):
     assert project.shots[5].subject not in shown and len(shown.splitlines()) == 3
     assert shown.startswith("Here is the plan.") and shown.endswith(f"Critic: {len(project.shots)} shots.")
     markdown = "| # | subject |\n|---|---|\n| 1 | a |\n| 2 | b |\n| 3 | c |"
-    assert views.compact(markdown).startswith("📋")
+    assert views.compact(markdown).startswith("▤")
 
 
 # ---------------------------------------------------------------------------- two tabs, one project

@@ -259,7 +259,7 @@ def build(studio: Studio | None = None):
             session = me(request)
             studio.submit(session, text)
             busy = session.creating or session.inbox.answering
-            note = (f"⏳ {len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
+            note = (f"{len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
                     else "Create or open a project first: your message waits in the queue." if not session.project
                     else "")
             return {chatbot: studio.display(session), status: note}

@@ -109,7 +109,7 @@ def compact(text: str) -> str:
                 j += 1
             rows = j - i - 1
             if rows >= 3:
-                out.append(f"📋 **{rows} shots** — the full list is in the **[Shot list](#shot-table)** tab: "
+                out.append(f"▤ **{rows} shots** — the full list is in the **[Shot list](#shot-table)** tab: "
                            "click a row (or a storyboard card) to talk about that shot.")
                 i = j
                 continue
@@ -125,4 +125,4 @@ def chat_message(role: str, content: str, step: bool = False) -> dict[str, Any]:
 
 
 def queued_message(text: str) -> dict[str, Any]:
-    return {"role": "user", "content": f"{text}\n\n*⏳ queued — answered in order*"}
+    return {"role": "user", "content": f"{text}\n\n*(queued — answered in order)*"}
