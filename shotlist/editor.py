@@ -6,8 +6,9 @@
 
 Brief, style, title, proposals, revisions, splits, merges, locks, takes, imports, fitting, undo and
 redo all come through here, and every save goes through `_commit`: it checks that no locked shot
-changed, applies the injected `review` (the critic: `shotlist` never imports `assistant`) the same
-way for every edit, and saves optimistically. Results are typed (`Edit`), never prose; the agent's
+changed, applies the injected `review` (the critic: `shotlist` never imports `assistant`) by one rule
+for every edit (whenever what it reads, the song, brief and shots' content, changed), and saves
+optimistically. Results are typed (`Edit`), never prose; the agent's
 tools, the studio, the CLI and the MCP server each word them for their own reader.
 
 Pass `version=` (the version the person is looking at) to refuse edits made from a stale view: two
@@ -96,9 +97,9 @@ class ProjectEditor:
     # ------------------------------------------------------------------ the one save path
 
     def _commit(self, before: Project, after: Project, changed: Iterable[str] = (), removed: Iterable[str] = (),
-                fields: Iterable[str] = (), notes: Iterable[str] = ()) -> Edit:
+                fields: Iterable[str] = (), notes: Iterable[str] = (), force_review: bool = False) -> Edit:
         _check_locks(before, after)
-        if self.review is not None and after.shots:
+        if self.review is not None and after.shots and (force_review or _reviewed_part(before) != _reviewed_part(after)):
             after = self.review(after)
         try:
             saved = self.store.save(after)
@@ -305,7 +306,7 @@ class ProjectEditor:
         base = self._base()
         if not base.shots:
             return self._unchanged(base, "no shots yet")
-        return self._commit(base, base, notes=["critic run"])
+        return self._commit(base, base, notes=["critic run"], force_review=True)
 
     # ------------------------------------------------------------------ history
 
@@ -395,6 +396,12 @@ def _rebuilt(project: Project, update: dict[str, Any]) -> Project:
 
 def _content(shot: Shot) -> dict[str, Any]:
     return shot.model_dump(exclude=_LOCK_FREE)
+
+
+def _reviewed_part(project: Project) -> tuple:
+    """What the review reads: the song, the brief and each shot's content, in order. A lock, a picked
+    take or a new title leaves it alone, so those saves skip the review (its findings would not move)."""
+    return project.song, project.brief, [_content(s) for s in project.shots]
 
 
 def _differs(shot: Shot, base: Project, shot_id: str) -> bool:

@@ -87,3 +87,36 @@ def test_cli_does_not_import_torch_or_diffusers():
             "bad = [m for m in ('torch', 'diffusers', 'transformers', 'gradio') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=60)
+
+
+def test_edit_commands_go_through_the_editor(click_wav, tmp_path):
+    pid = run("new", "--song", click_wav[0], "--title", "Edit Me").stdout.splitlines()[-1]
+    doc = json.loads(run("export", pid, "--out", "-").stdout)
+    dur = doc["song"]["duration"]
+    doc["shots"] = [{"start": round(i * dur / 4, 4), "end": round((i + 1) * dur / 4, 4), "subject": f"subject {i}",
+                     "reason": "r", "why_generative": "w"} for i in range(4)]
+    planned = tmp_path / "planned.json"
+    planned.write_text(json.dumps(doc))
+    run("import", pid, planned)
+
+    def shots():
+        return json.loads(run("export", pid, "--out", "-").stdout)["shots"]
+
+    out = run("revise", pid, "2", "prompt=a paper moon over water", "shot_size=Close up").stdout
+    assert out.strip() == f"{pid}: revised shot 2; version 3"
+    after = shots()
+    assert (after[1]["prompt"], after[1]["shot_size"]) == ("a paper moon over water", "close-up")
+    assert after[1]["critique"]["notes"]  # the critic reviewed the edit, as it does everywhere
+    assert "version 4" in run("lock", pid, "3").stdout
+    proc = run("revise", pid, "3", "prompt=x", check=False)
+    assert proc.returncode == 2 and "shot 3 is locked" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    proc = run("revise", pid, "2", "colour=red", check=False)
+    assert proc.returncode == 2 and "changes.colour: Extra inputs are not permitted" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run("split", pid, "1", dur - 1, check=False)  # split and merge: see test_editor.py
+    assert proc.returncode == 2 and "is not inside shot 1" in proc.stderr
+    assert "version 5" in run("unlock", pid, "3").stdout and not shots()[2]["locked"]
+    assert "'Edited Title'" in run("rename", pid, "Edited Title").stdout
+    assert "version 5" in run("undo", pid).stdout
+    proc = run("ui", "--host", "0.0.0.0", "--mcp", check=False)
+    assert proc.returncode == 2 and "--mcp lets any MCP client on the network edit projects" in proc.stderr

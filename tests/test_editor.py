@@ -86,6 +86,10 @@ def test_locked_shots_never_change(planned):
     shots = before.project.shots
     lock = editor.lock(["3", 4])
     assert lock.changed == [shots[2].id, shots[3].id] and lock.project.shots[2].locked
+    # a lock changes nothing the review reads, so the findings stay those of the last content change
+    assert all(s.critique.notes == ["reviewed at v1"] for s in lock.project.shots)
+    reviewed = editor.critique()
+    assert all(s.critique.notes == [f"reviewed at v{lock.version}"] for s in reviewed.project.shots)
     for attempt in (
         lambda: editor.revise([ShotPatch(shot="3", changes={"prompt": "x"})]),
         lambda: editor.revise([ShotPatch(shot="2", changes={"end": shots[1].end + 0.5})]),  # moves shot 3
@@ -94,13 +98,14 @@ def test_locked_shots_never_change(planned):
     ):
         with pytest.raises(LockedShot, match="locked"):
             attempt()
-    assert store.load(pid).version == lock.version
+    assert store.load(pid).version == reviewed.version
     # a re-plan keeps them exactly where and what they are
     replan = editor.propose(even_shots(before.project.song.duration, 5), replan=True)
     kept = {s.id: s for s in replan.project.shots}
     assert content(kept[shots[2].id]) == content(lock.project.shots[2])
     assert content(kept[shots[3].id]) == content(lock.project.shots[3])
     assert shots[2].id not in replan.changed and any("kept locked" in n for n in replan.notes)
+    assert kept[shots[2].id].critique.notes == [f"reviewed at v{replan.version - 1}"]  # reviewed, not changed
     unlocked = editor.lock(["3-4"], locked=False)
     assert not any(s.locked for s in unlocked.project.shots)
 
@@ -244,3 +249,52 @@ def test_bad_references_are_one_clear_line(planned):
             call()
         assert "\n" not in str(e.value)
     assert store.load(pid).version == edit.version
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_never_touch_a_locked_shot_nor_break_the_timeline(planned, seed):
+    import random
+
+    store, pid, editor, _ = planned
+    rng = random.Random(seed)
+    duration = store.load(pid).song.duration
+    sealed: dict[str, dict] = {}  # id → content when locked
+    refused = {"lock": 0, "other": 0}
+
+    def any_shot(project) -> str:
+        return str(rng.randint(1, len(project.shots)))
+
+    for _ in range(60):
+        project = store.load(pid)
+        n = len(project.shots)
+        op = rng.choice(["revise", "retime", "split", "merge", "lock", "unlock", "replan"])
+        try:
+            if op == "revise":
+                editor.revise([ShotPatch(shot=any_shot(project), changes={"subject": f"thing {rng.random():.3f}"})])
+            elif op == "retime":
+                s = project.shots[rng.randrange(n)]
+                editor.revise([ShotPatch(shot=s.id, changes={"end": s.end + rng.uniform(-2, 2)})])
+            elif op == "split":
+                s = project.shots[rng.randrange(n)]
+                editor.split(s.id, rng.uniform(s.start, s.end))
+            elif op == "merge" and n > 1:
+                i = rng.randrange(n - 1)
+                editor.merge(str(i + 1), str(i + 1 + rng.randint(1, min(3, n - 1 - i))))
+            elif op == "lock":
+                edit = editor.lock([any_shot(project)])
+                for sid in edit.changed:
+                    sealed[sid] = content(next(s for s in edit.project.shots if s.id == sid))
+            elif op == "unlock" and sealed:
+                sid = rng.choice(sorted(sealed))
+                editor.lock([sid], locked=False)
+                del sealed[sid]
+            elif op == "replan":
+                editor.propose(even_shots(duration, rng.randint(2, 12)), replan=True)
+        except ShotcallerError as e:
+            refused["lock" if "locked" in str(e) else "other"] += 1
+            after = store.load(pid)
+            assert after.version == project.version  # a refused edit writes nothing
+        now = {s.id: s for s in store.load(pid).shots}  # loading re-checks the whole timeline
+        for sid, sealed_content in sealed.items():
+            assert sid in now and content(now[sid]) == sealed_content, (op, sid)
+    assert refused["lock"] >= 3 and store.load(pid).version > 20  # both paths were exercised

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 
+from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
+
 
 def _store():
     from shotlist.store import ProjectStore
@@ -63,12 +65,6 @@ def cmd_show(args: argparse.Namespace) -> None:
     print(shot_table(project))
 
 
-def cmd_undo(args: argparse.Namespace) -> None:
-    store = _store()
-    project = store.redo(args.project) if args.redo else store.undo(args.project)
-    print(f"{project.id} is at version {project.version} ({len(project.shots)} shots)")
-
-
 def cmd_recover(args: argparse.Namespace) -> None:
     project = _store().recover(args.project)
     print(f"{project.id} restored to version {project.version}")
@@ -96,22 +92,6 @@ def cmd_export(args: argparse.Namespace) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, data)
     print(out)
-
-
-def cmd_import(args: argparse.Namespace) -> None:
-    from shotlist.export import get_format, importable
-
-    path = Path(args.file)
-    name = args.format or path.suffix.lstrip(".").lower()
-    fmt = get_format(name)
-    if fmt.read is None:
-        raise ShotcallerError(f"{name} files cannot be imported; importable: {', '.join(importable())}")
-    if not path.is_file():
-        raise ShotcallerError(f"{args.file!r} does not exist")
-    store = _store()
-    project = store.load(args.project)
-    saved = store.save(fmt.read(path.read_bytes(), project))
-    print(f"imported {len(saved.shots)} shots into {saved.id}: version {saved.version}")
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -213,16 +193,9 @@ def cmd_render(args: argparse.Namespace) -> None:
 
     store = _store()
     if args.fit_model:
-        from generation.fit import fit_to_model
-        from generation.presets import video_preset
-        from shotlist.timing import conform
-
-        project = store.load(args.project)
-        fitted, notes = fit_to_model(project, video_preset(args.model))
+        notes = fit_to_model(args)
         if notes:
-            shots_now, _ = conform(fitted, project.song)
-            saved = store.save(project.model_copy(update={"shots": shots_now}))
-            print("\n".join(notes) + f"\nversion {saved.version}: {len(saved.shots)} shots", file=sys.stderr)
+            print("\n".join(notes), file=sys.stderr)
     renderer, bar = _renderer(args, store)
     project = store.load(args.project)
     shots = parse_shot_ranges(args.shots, len(project.shots)) if args.shots else None
@@ -237,14 +210,6 @@ def cmd_render(args: argparse.Namespace) -> None:
     if result.cancelled:
         raise ShotcallerError("render cancelled; run it again to resume (finished shots are kept)")
     print(result.cut)
-
-
-def cmd_pick(args: argparse.Namespace) -> None:
-    from generation.render import Renderer
-
-    store = _store()
-    project = Renderer(store, args.project).pick(args.shot, args.take)
-    print(f"shot {args.shot} uses take {args.take}; version {project.version}")
 
 
 def cmd_prune(args: argparse.Namespace) -> None:
@@ -267,7 +232,18 @@ def cmd_ui(args: argparse.Namespace) -> None:
     from ui.studio import launch
 
     print(f"Shotcaller studio on http://{args.host}:{args.port}", flush=True)
-    launch(args.host, args.port, auth=args.auth, share=args.share, insecure=args.insecure)
+    if args.mcp:
+        import importlib.util
+
+        from ui.studio import is_loopback
+
+        if importlib.util.find_spec("mcp") is None:
+            raise ShotcallerError("--mcp needs the mcp package: pip install 'shotcaller[mcp]'")
+        if not is_loopback(args.host) and not args.insecure:
+            raise ShotcallerError(f"--mcp lets any MCP client on the network edit projects: serve it on 127.0.0.1, "
+                                  f"not {args.host} (or add --insecure, if you mean it)")
+        print(f"MCP server (project tools) on http://{args.host}:{args.port}/gradio_api/mcp/", flush=True)
+    launch(args.host, args.port, auth=args.auth, share=args.share, insecure=args.insecure, mcp=args.mcp)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", help="default: from the file's extension")
     p.set_defaults(func=cmd_import)
 
+    add_commands(sub)
+
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
     p.add_argument("project")
     p.add_argument("--llm", help="openai:MODEL, ollama:MODEL or offline (default: SHOTCALLER_LLM, then auto)")
@@ -358,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", help="USER:PASS; required for a non-loopback host")
     p.add_argument("--share", action="store_true", help="a public Gradio share link (needs --auth)")
     p.add_argument("--insecure", action="store_true", help="serve a non-loopback host without auth")
+    p.add_argument("--mcp", action="store_true",
+                   help="also serve the project tools to MCP clients at /gradio_api/mcp/ (needs the mcp package)")
     p.set_defaults(func=cmd_ui)
     return parser
 

@@ -354,7 +354,7 @@ def is_loopback(host: str) -> bool:
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, share: bool = False,
-           insecure: bool = False, block: bool = True):
+           insecure: bool = False, block: bool = True, mcp: bool = False):
     """Serve the studio. A non-loopback host needs --auth (or an explicit --insecure)."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     credentials = None

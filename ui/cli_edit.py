@@ -1,0 +1,139 @@
+"""`shotcaller` commands that edit a project: every one goes through `shotlist.editor.ProjectEditor`,
+with the critic as its review, and prints one line per change."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from shotlist.errors import ShotcallerError
+
+
+def editor(args: argparse.Namespace, review: bool = True):
+    """The project editor for `args.project`, the critic attached (undo/redo need none)."""
+    from shotlist.editor import ProjectEditor
+    from shotlist.store import ProjectStore
+
+    critic_apply = None
+    if review:
+        from assistant.critic import apply as critic_apply
+    return ProjectEditor(ProjectStore(), args.project, review=critic_apply)
+
+
+def saved_line(edit, what: str) -> str:
+    if not edit.saved:
+        return f"{edit.project.id}: no change ({'; '.join(edit.notes)}), version {edit.version}"
+    shots = edit.numbers()
+    where = f" shot{'s' if len(shots) > 1 else ''} {', '.join(map(str, shots))}" if shots else ""
+    return f"{edit.project.id}: {what}{where}; version {edit.version}"
+
+
+def parse_changes(pairs: list[str]) -> dict[str, Any]:
+    """FIELD=VALUE pairs → a dict for ShotChanges (numbers stay text: pydantic converts them)."""
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ShotcallerError(f"{pair!r} is not FIELD=VALUE, e.g. prompt=\"a paper moon\" or end=42.5")
+        changes[name.strip()] = None if value == "" and name.strip() == "lyric" else value
+    return changes
+
+
+def cmd_revise(args: argparse.Namespace) -> None:
+    from pydantic import ValidationError
+
+    from shotlist.errors import one_line
+    from shotlist.models import ShotPatch
+
+    try:
+        patch = ShotPatch(shot=args.shot, changes=parse_changes(args.changes))
+    except ValidationError as e:
+        raise ShotcallerError(f"shot {args.shot}: {one_line(e)}") from None
+    edit = editor(args).revise([patch])
+    for note in edit.notes:
+        print(note)
+    print(saved_line(edit, "revised"))
+
+
+def cmd_split(args: argparse.Namespace) -> None:
+    print(saved_line(editor(args).split(args.shot, args.at), "split into"))
+
+
+def cmd_merge(args: argparse.Namespace) -> None:
+    print(saved_line(editor(args).merge(args.first, args.last), "merged into"))
+
+
+def cmd_lock(args: argparse.Namespace) -> None:
+    edit = editor(args).lock(args.shots, locked=not args.unlock)
+    print(saved_line(edit, "unlocked" if args.unlock else "locked"))
+
+
+def cmd_rename(args: argparse.Namespace) -> None:
+    edit = editor(args, review=False).rename(args.title)
+    print(f"{edit.project.id} is now titled {edit.project.title!r}; version {edit.version}")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    if not path.is_file():
+        raise ShotcallerError(f"{args.file!r} does not exist")
+    name = args.format or path.suffix.lstrip(".").lower()
+    edit = editor(args).import_shots(path.read_bytes(), name)
+    for note in edit.notes:
+        print(note)
+    print(f"imported {len(edit.project.shots)} shots into {edit.project.id}: version {edit.version}")
+
+
+def cmd_undo(args: argparse.Namespace) -> None:
+    ed = editor(args, review=False)
+    edit = ed.redo() if args.redo else ed.undo()
+    print(f"{edit.project.id} is at version {edit.version} ({len(edit.project.shots)} shots)")
+
+
+def cmd_pick(args: argparse.Namespace) -> None:
+    edit = editor(args, review=False).pick_take(args.shot, args.take)
+    print(f"shot {args.shot} uses take {args.take}; version {edit.version}")
+
+
+def fit_to_model(args: argparse.Namespace) -> list[str]:
+    """`render --fit-model`: split shots longer than the model's longest clip; the notes to print."""
+    from generation.presets import video_preset
+
+    preset = video_preset(args.model)
+    edit = editor(args).fit(preset.max_seconds, preset.name)
+    if not edit.saved:
+        return []
+    return [*edit.notes, f"version {edit.version}: {len(edit.project.shots)} shots"]
+
+
+def add_commands(sub: Any) -> None:
+    """Register the editing commands on the `shotcaller` sub-parser."""
+    p = sub.add_parser("revise", help="change fields of one shot, e.g. revise PROJECT 5 prompt=\"…\" end=42.5")
+    p.add_argument("project")
+    p.add_argument("shot", help="shot number or id")
+    p.add_argument("changes", nargs="+", metavar="FIELD=VALUE")
+    p.set_defaults(func=cmd_revise)
+
+    p = sub.add_parser("split", help="split a shot in two at a time (snapped to a beat)")
+    p.add_argument("project")
+    p.add_argument("shot")
+    p.add_argument("at", type=float, help="seconds from the top of the song")
+    p.set_defaults(func=cmd_split)
+
+    p = sub.add_parser("merge", help="merge shots FIRST..LAST into the first")
+    p.add_argument("project")
+    p.add_argument("first")
+    p.add_argument("last")
+    p.set_defaults(func=cmd_merge)
+
+    for name, unlock in (("lock", False), ("unlock", True)):
+        p = sub.add_parser(name, help=f"{name} shots (locked shots never change), e.g. {name} PROJECT 3 5-7")
+        p.add_argument("project")
+        p.add_argument("shots", nargs="+")
+        p.set_defaults(func=cmd_lock, unlock=unlock)
+
+    p = sub.add_parser("rename", help="change a project's title (its id stays)")
+    p.add_argument("project")
+    p.add_argument("title")
+    p.set_defaults(func=cmd_rename)

@@ -1,0 +1,238 @@
+"""`shotcaller ui --mcp`: the project tools served through Gradio's MCP server.
+
+Inside a `gr.Blocks` context, `add_mcp_tools(studio_or_store)` registers one `gr.api` endpoint per
+project tool; `launch(mcp_server=True)` then lists them as MCP tools at `/gradio_api/mcp/`
+(streamable HTTP; `/gradio_api/mcp/sse` for SSE clients). Each tool takes the project id first and
+does exactly what the director's tool of the same name does (`assistant.tools.ProjectTools`, over the
+project editor: validated, locked shots kept, the critic applied, saved as a new version). Gradio
+reads each tool's description and parameter notes from the docstring and its input schema from the
+type hints, so the argument types below are generated from the domain models.
+
+    with gr.Blocks() as demo:
+        add_mcp_tools(ProjectStore())
+    demo.launch(mcp_server=True)
+"""
+
+import functools
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, TypedDict, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from shotlist.errors import ShotcallerError, one_line
+from shotlist.models import Brief, Shot, ShotChanges, StyleBible
+from shotlist.store import ProjectStore
+
+DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action",
+                "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
+
+
+def _typed(annotation: Any) -> Any:
+    """A field annotation with every pydantic model in it replaced by a TypedDict of its fields."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return typed_dict(annotation)
+    origin = get_origin(annotation)
+    if origin is list:
+        return list[_typed(get_args(annotation)[0])]  # type: ignore[misc]
+    if origin in (typing.Union, types.UnionType):
+        args = tuple(_typed(a) for a in get_args(annotation))
+        return typing.Union[args]  # noqa: UP007 - built from a tuple
+    return annotation
+
+
+def typed_dict(model: type[BaseModel], fields: tuple[str, ...] | None = None, name: str | None = None) -> type:
+    """A TypedDict (all keys optional) mirroring `model`: how Gradio turns a type hint into a schema."""
+    names = fields or tuple(model.model_fields)
+    spec = {n: _typed(model.model_fields[n].annotation) for n in names}
+    return TypedDict(name or f"{model.__name__}Fields", spec, total=False)  # type: ignore[operator]
+
+
+BriefFields = typed_dict(Brief)
+StyleFields = typed_dict(StyleBible)
+ShotFields = typed_dict(Shot, DRAFT_FIELDS, "ShotDraft")
+ChangeFields = typed_dict(ShotChanges, name="ShotChanges")
+
+
+class ShotPatchFields(TypedDict):
+    shot: str
+    changes: ChangeFields  # type: ignore[valid-type]
+
+
+def _store_of(studio_or_store: Any) -> ProjectStore:
+    store = getattr(studio_or_store, "store", studio_or_store)
+    if not isinstance(store, ProjectStore):
+        raise TypeError(f"add_mcp_tools needs a ProjectStore or an object with .store, got {type(studio_or_store)}")
+    return store
+
+
+def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
+    """The MCP tool functions over `store` (plain functions: the docstring is the tool's description)."""
+    import gradio as gr
+
+    from assistant.agent import _drafts_to_shots
+    from assistant.tools import ProjectTools
+
+    def tools(project: str) -> ProjectTools:
+        store.load(project)  # a clear error for an unknown or corrupt project
+        return ProjectTools(store, project)
+
+    def guarded(fn: Callable[..., str]) -> Callable[..., str]:
+        # MCP clients show the text: an error is one line, never a traceback
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> str:
+            try:
+                return fn(*args, **kwargs)
+            except ValidationError as e:
+                raise gr.Error(one_line(e), print_exception=False) from None
+            except (ShotcallerError, ValueError) as e:
+                raise gr.Error(str(e).splitlines()[0] if str(e) else type(e).__name__, print_exception=False) from None
+        return run
+
+    def list_projects() -> str:
+        """List the Shotcaller projects: id, version, number of shots, length and title, one per line."""
+        rows = [f"{i.id}  v{i.version}  {i.shots} shots  {i.duration:.1f}s  {i.title}" for i in store.list()]
+        return "\n".join(rows) or "no projects yet"
+
+    def show_shots(project: str, shots: str = "") -> str:
+        """Read a project's shots as compact JSON.
+
+        Args:
+            project: Project id (see list_projects).
+            shots: Shot numbers or ids separated by commas; empty for all.
+        """
+        refs = [s.strip() for s in shots.split(",") if s.strip()]
+        return tools(project).show_shots(refs or None)
+
+    def update_brief(project: str, fields: BriefFields) -> str:  # type: ignore[valid-type]
+        """Record what the artist said about the song in the project's brief; only the fields given change.
+
+        Args:
+            project: Project id.
+            fields: Brief fields to set: logline, meaning, story, motifs, feeling, palette, references, why_generative, constraints.
+        """
+        return tools(project).update_brief(**dict(fields or {}))
+
+    def update_style(project: str, fields: StyleFields) -> str:  # type: ignore[valid-type]
+        """Set the project's style bible: global look, recurring characters, negative prompt.
+
+        Args:
+            project: Project id.
+            fields: Style fields to set: look, characters, negative_prompt.
+        """
+        return tools(project).update_style(**dict(fields or {}))
+
+    def propose_shot_list(project: str, shots: list[ShotFields], replan: bool = False) -> str:  # type: ignore[valid-type]
+        """Propose the project's whole shot list; cuts are snapped to beats and the critic runs.
+
+        Args:
+            project: Project id.
+            shots: Shots in order; each needs a start in seconds; end defaults to the next shot's start.
+            replan: True only when the artist asked to re-plan the whole song; a project with a plan refuses a proposal without it (use revise_shots).
+        """
+        from assistant.agent import ShotDraft
+
+        t = tools(project)
+        drafts = [ShotDraft.model_validate(dict(s)) for s in shots or []]
+        return t.propose_shot_list(_drafts_to_shots(drafts, t.project().song.duration), replan=replan)
+
+    def revise_shots(project: str, patches: list[ShotPatchFields]) -> str:
+        """Change named shots only; every other shot stays as it is. Locked shots are refused.
+
+        Args:
+            project: Project id.
+            patches: One patch per shot: {"shot": number or id, "changes": {field: new value}}.
+        """
+        from shotlist.models import ShotPatch
+
+        return tools(project).revise_shots([ShotPatch.model_validate(dict(p)) for p in patches or []])
+
+    def split_shot(project: str, shot: str, at: float) -> str:
+        """Split a shot in two at a time in seconds (snapped to the nearest beat).
+
+        Args:
+            project: Project id.
+            shot: Shot number or id.
+            at: Time in seconds, inside the shot.
+        """
+        return tools(project).split_shot(shot, at)
+
+    def merge_shots(project: str, first: str, last: str) -> str:
+        """Merge a run of shots into the first one.
+
+        Args:
+            project: Project id.
+            first: First shot (number or id).
+            last: Last shot (number or id); everything between is merged.
+        """
+        return tools(project).merge_shots(first, last)
+
+    def lock_shots(project: str, shots: str, locked: bool = True) -> str:
+        """Lock shots so nothing changes them, or unlock them.
+
+        Args:
+            project: Project id.
+            shots: Shot numbers, ids or ranges, e.g. "3, 5-7".
+            locked: True to lock, false to unlock.
+        """
+        return tools(project).lock_shots([s for s in shots.split(",") if s.strip()], locked)
+
+    def pick_take(project: str, shot: str, take: str) -> str:
+        """Choose which rendered take of a shot the cut uses.
+
+        Args:
+            project: Project id.
+            shot: Shot number or id.
+            take: Take id, e.g. t2.
+        """
+        return tools(project).pick_take(shot, take)
+
+    def critique(project: str) -> str:
+        """Run the critic on the project's shot list and return its findings.
+
+        Args:
+            project: Project id.
+        """
+        return tools(project).critique()
+
+    def export(project: str, format: str) -> str:
+        """Export the shot list into the project's exports/ folder; returns the file's path.
+
+        Args:
+            project: Project id.
+            format: json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.
+        """
+        return tools(project).export(format)
+
+    def undo(project: str) -> str:
+        """Undo the last change to the project.
+
+        Args:
+            project: Project id.
+        """
+        return tools(project).undo()
+
+    def redo(project: str) -> str:
+        """Redo the change the last undo took back.
+
+        Args:
+            project: Project id.
+        """
+        return tools(project).redo()
+
+    return [guarded(f) for f in (list_projects, show_shots, update_brief, update_style, propose_shot_list,
+                                 revise_shots, split_shot, merge_shots, lock_shots, pick_take, critique, export,
+                                 undo, redo)]
+
+
+def add_mcp_tools(studio_or_store: Any) -> list[str]:
+    """Register the project tools as API (and so MCP) endpoints of the enclosing gr.Blocks; returns their names."""
+    import gradio as gr
+
+    store = _store_of(studio_or_store)
+    names = []
+    for fn in make_tools(store):
+        gr.api(fn, api_name=fn.__name__, queue=False)
+        names.append(fn.__name__)
+    return names
