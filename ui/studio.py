@@ -36,7 +36,7 @@ CLEAR_ON_SEND = """(text) => {
 }"""
 
 
-def build(studio: Studio | None = None):
+def build(studio: Studio | None = None, mcp: bool = False):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
@@ -341,6 +341,10 @@ def build(studio: Studio | None = None):
             return {exported: path, status: msg}
 
         export_btn.click(on_export, [fmt], [exported, status], api_name="export")
+        if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
+            from .mcp import add_mcp_tools
+
+            add_mcp_tools(studio)
     return demo
 
 
@@ -368,8 +372,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, s
     if share and not credentials and not insecure:
         raise ShotcallerError("a share link is public: add --auth USER:PASS (or --insecure)")
     studio = Studio()
-    demo = build(studio)
+    demo = build(studio, mcp=mcp)
     demo.queue(default_concurrency_limit=8)
     return demo.launch(server_name=host, server_port=port, auth=credentials, share=share, show_error=False,
                        max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[str(studio.store.root)],
-                       prevent_thread_lock=not block, css=CSS, quiet=not block)
+                       prevent_thread_lock=not block, css=CSS, quiet=not block, mcp_server=mcp)
