@@ -39,6 +39,7 @@ class Studio:
         self.store = store or ProjectStore()
         self.sessions = Sessions()
         self.cancels: dict[str, threading.Event] = {}
+        self._directors: dict[str, tuple[tuple[str | None, str], Any]] = {}
 
     # ------------------------------------------------------------------ views of a project
 
@@ -177,9 +178,17 @@ class Studio:
     # ------------------------------------------------------------------ chat
 
     def director(self, session: Session):
+        """This tab's director, built once per project and LLM (an LLM agent's graph is not free to
+        build); its conversation is re-read every turn, since another tab may have talked meanwhile."""
+        from assistant.conversation import Conversation
         from assistant.session import open_director
 
-        return open_director(self.store, session.project, session.llm or None)
+        key = (session.project, session.llm)
+        if self._directors.get(session.key, (None, None))[0] != key:
+            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None))
+        director = self._directors[session.key][1]
+        director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
+        return director
 
     def submit(self, session: Session, text: str) -> bool:
         """Queue a typed message (never dropped). "this shot" means the selected one."""

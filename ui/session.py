@@ -85,6 +85,7 @@ class Session:
     fps: float | None = None
     takes: int = 1
     selected_shot: int | None = None
+    tab: str = "tab-shots"  # the tab in view: only its picture view is sent when the project changes
     creating: bool = False  # a song is being analysed: queued messages wait for the new project
     held: bool = False  # the project they were typed for failed to create: they wait for the next one
     chat: list[dict[str, Any]] = field(default_factory=list)  # the chat as shown in this tab

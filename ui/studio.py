@@ -86,29 +86,29 @@ def build(studio: Studio | None = None, mcp: bool = False):
                     clip = gr.Video(label="Its clip", elem_id="shot-clip", autoplay=True, height=200)
             with gr.Column(scale=3):
                 with gr.Tabs(elem_id="tabs") as tabs:
-                    with gr.Tab("Shot list", id="tab-shots"):
+                    with gr.Tab("Shot list", id="tab-shots") as tab_shots:
                         table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=True, wrap=True, elem_id="shot-table")
                         with gr.Row():
                             apply_btn = gr.Button("Apply edits", elem_id="apply-edits")
                             lock_numbers = gr.Textbox(label="Shots", placeholder="3, 7", elem_id="lock-numbers")
                             lock_btn = gr.Button("Lock", elem_id="lock")
                             unlock_btn = gr.Button("Unlock", elem_id="unlock")
-                    with gr.Tab("Timeline", id="tab-timeline"):
+                    with gr.Tab("Timeline", id="tab-timeline") as tab_timeline:
                         timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
                                             elem_id="timeline")
-                    with gr.Tab("Storyboard", id="tab-storyboard"):
+                    with gr.Tab("Storyboard", id="tab-storyboard") as tab_storyboard:
                         gallery = gr.Gallery(label="One frame per shot (click to talk about it)", columns=4,
                                              elem_id="storyboard", allow_preview=False)
                         with gr.Row():
                             shot_render = gr.Button("Render selected shot", elem_id="render-shot")
                             take = gr.Textbox(label="Take", placeholder="t2", elem_id="take")
                             pick_btn = gr.Button("Use this take", elem_id="pick")
-                    with gr.Tab("Video", id="tab-video"):
+                    with gr.Tab("Video", id="tab-video") as tab_video:
                         video = gr.Video(label="The cut", elem_id="cut")
                         with gr.Row():
                             render_btn = gr.Button("Render the cut", variant="primary", elem_id="render")
                             cancel_btn = gr.Button("Cancel", elem_id="cancel")
-                    with gr.Tab("Export", id="tab-export"):
+                    with gr.Tab("Export", id="tab-export") as tab_export:
                         fmt = gr.Dropdown(EXPORT_FORMATS, value="json", label="Format", elem_id="export-format")
                         export_btn = gr.Button("Export", elem_id="export")
                         exported = gr.File(label="Download", elem_id="export-file")
@@ -118,10 +118,22 @@ def build(studio: Studio | None = None, mcp: bool = False):
         everything = [status, project_pick, chatbot, last_project, clip, tabs, *view_outputs]
 
         def views(session, project=None) -> dict:
+            """Header, table and selected shot, plus the picture tab in view; the other picture tabs
+            are filled when they are opened (a 100-image gallery is not sent to a tab nobody sees)."""
             project = project if project is not None else studio.reload(session)
-            return {header: studio.header(session, project), table: studio.table(project),
-                    timeline: studio.timeline(project), gallery: studio.storyboard(project),
-                    video: studio.latest_cut(project), detail: shot_detail(project, session.selected_shot)}
+            shown = {header: studio.header(session, project), table: studio.table(project),
+                     detail: shot_detail(project, session.selected_shot)}
+            return shown | tab_view(session, session.tab, project)
+
+        def tab_view(session, tab: str, project=None) -> dict:
+            if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
+                return {}
+            project = project if project is not None else studio.project(session)
+            if tab == "tab-timeline":
+                return {timeline: studio.timeline(project)}
+            if tab == "tab-storyboard":
+                return {gallery: studio.storyboard(project)}
+            return {video: studio.latest_cut(project)}
 
         def guarded(action: str):
             """Any failure becomes one status line; the traceback goes to the project's studio.log."""
@@ -187,6 +199,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                 update = {chatbot: studio.display(session), **views(session, project)}
                 if project and project.shots and not shots_before:  # a first plan: show the real table
                     update[tabs] = gr.Tabs(selected="tab-shots")
+                    session.tab = "tab-shots"
                 shots_before = len(project.shots) if project else 0
                 yield update
             if not studio.ready(session) and len(session.inbox):
@@ -251,6 +264,18 @@ def build(studio: Studio | None = None, mcp: bool = False):
 
         save_settings.click(on_settings, [llm, backend, model, resolution, fps, takes], [status, header],
                             api_name="settings")
+
+        def on_tab(tab: str):
+            @guarded("showing the tab")
+            def show(request: gr.Request):
+                session = me(request)
+                session.tab = tab
+                return tab_view(session, tab)
+            return show
+
+        for t, name in ((tab_shots, "tab-shots"), (tab_timeline, "tab-timeline"), (tab_storyboard, "tab-storyboard"),
+                        (tab_video, "tab-video"), (tab_export, "tab-export")):
+            t.select(on_tab(name), None, [status, timeline, gallery, video], show_progress="hidden")
 
         # ---------------------------------------------------------------- chat: queue, then answer in order
 
