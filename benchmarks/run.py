@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from .growth import bench_growth, bench_ui, vm_hwm_mb
+from .studio import STUDIO_BLOCK
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god" / "song.ogg"
@@ -310,9 +311,11 @@ def main() -> None:
     results["machine"]["bench_process_peak_mb"] = vm_hwm_mb(os.getpid())
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = table(results)
-    (ROOT / "benchmarks" / "README.md").write_text(
+    readme = ROOT / "benchmarks" / "README.md"
+    kept = readme.read_text().partition(STUDIO_BLOCK)[1:] if readme.is_file() else ("", "")
+    readme.write_text(  # the studio's section (python -m benchmarks.studio) is kept as it was
         "# Benchmarks\n\n`make bench` regenerates this table and `results.json`. Ratios are against a "
-        "reference measured in the same run.\n\n" + md + "\n")
+        "reference measured in the same run.\n\n" + md + "\n" + ("\n" + "".join(kept) if kept[0] else ""))
     print(md)
 
 

@@ -32,6 +32,7 @@ FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god" / "song.og
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 REPEATS = 3
+STUDIO_BLOCK = "<!-- studio: python -m benchmarks.studio -->"
 SHOTS = 100
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
@@ -260,7 +261,18 @@ def table(r: dict) -> str:
     return "\n".join(lines)
 
 
+def write_readme(md: str) -> None:
+    """Replace the studio section (everything from STUDIO_BLOCK on) of benchmarks/README.md."""
+    readme = Path(__file__).with_name("README.md")
+    head = readme.read_text().partition(STUDIO_BLOCK)[0].rstrip() if readme.is_file() else "# Benchmarks"
+    readme.write_text(f"{head}\n\n{STUDIO_BLOCK}\n## The studio in a browser\n\n`python -m benchmarks.studio` "
+                      "(Playwright + Debian Chromium; a bare Gradio app measured in the same run as the "
+                      f"reference):\n\n{md}\n")
+
+
 if __name__ == "__main__":
     result = run()
-    (Path(__file__).with_name("studio.json")).write_text(json.dumps(result, indent=2))
-    print(table(result))
+    (Path(__file__).with_name("studio.json")).write_text(json.dumps(result, indent=2) + "\n")
+    md = table(result)
+    write_readme(md)
+    print(md)

@@ -279,21 +279,22 @@ def build(studio: Studio | None = None, mcp: bool = False):
 
         # ---------------------------------------------------------------- chat: queue, then answer in order
 
-        @guarded("sending the message")
-        def on_submit(text, request: gr.Request):
+        def on_send(text, request: gr.Request):
+            """Queue the message and show it at once; then answer whatever waits (unless another
+            event of this tab is already answering: it reaches this message too, in order)."""
             session = me(request)
             studio.submit(session, text)
             busy = session.creating or session.inbox.answering
             note = (f"{len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
                     else "Create or open a project first: your message waits in the queue." if not session.project
                     else "")
-            return {chatbot: studio.display(session), status: note}
+            yield {chatbot: studio.display(session), status: note}
+            yield from drain(session)
 
         # The box is emptied in the browser the moment Enter is pressed: emptied by the server's reply
         # instead, it would also wipe whatever the artist had typed next in the meantime.
-        message.submit(on_submit, [message], [chatbot, status], js=CLEAR_ON_SEND, trigger_mode="multiple",
-                       concurrency_limit=None, show_progress="hidden", api_name="submit").then(
-            on_drain, None, drain_outputs, concurrency_limit=None, show_progress="hidden", api_name="chat")
+        message.submit(guarded("sending the message")(on_send), [message], drain_outputs, js=CLEAR_ON_SEND,
+                       trigger_mode="multiple", concurrency_limit=None, show_progress="hidden", api_name="chat")
 
         # ---------------------------------------------------------------- the shot list
 
