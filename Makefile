@@ -30,11 +30,13 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev system-deps
 
-# Debian's chromium (browser tests) and ffmpeg (ffprobe for checking videos), only when missing.
+# Debian's chromium (browser tests), ffmpeg (ffprobe for checking videos) and libxml2-utils (xmllint, which
+# validates the FCPXML exports against the DTD), only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \

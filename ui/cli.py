@@ -80,6 +80,19 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     store = _store()
     project = store.load(args.project)
+    if args.with_media:
+        from shotlist.export.package import offline_shots, write_media_package
+
+        if args.out == "-":
+            raise ShotcallerError("--with-media writes a folder: give --out a folder, not -")
+        folder = store.folder(project.id)
+        out = Path(args.out) if args.out else folder / "exports" / f"{project.id}-with-media"
+        print(write_media_package(project, folder, out))
+        if offline := offline_shots(project, folder):
+            many = len(offline) > 1
+            print(f"{len(offline)} shot{'s have' if many else ' has'} no render yet and {'are' if many else 'is'} "
+                  f"offline in the package: {', '.join(map(str, offline))}")
+        return
     fmt = get_format(args.format)
     data = fmt.write(project, store.folder(project.id))
     if args.out == "-":
@@ -282,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--format", "-f", default="json")
     p.add_argument("--out", "-o", help="file to write, or - for stdout (default: the project's exports/)")
+    p.add_argument("--with-media", action="store_true",
+                   help="write a folder: EDL, FCPXML, FCP7 XML and OTIO with the chosen clips and the song, "
+                        "all referenced relatively (--out names the folder)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a shot list into a project (a new version)")

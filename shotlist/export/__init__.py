@@ -52,8 +52,10 @@ def importable() -> list[str]:
 def _load_builtins() -> None:
     from . import (  # noqa: F401  (each registers itself)
         csv_format,
+        edl_format,
+        fcp7_format,
+        fcpxml_format,
         json_format,
-        nle_formats,
         otio_format,
         pdf_format,
         text_formats,

@@ -6,16 +6,45 @@ import hashlib
 import io
 import json
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 from ..models import Project, Shot, Take
 
-NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 59.94: 60000 / 1001}
+NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 47.952: 48000 / 1001,
+        59.94: 60000 / 1001, 119.88: 120000 / 1001}
 
 
 def exact_rate(fps: float) -> float:
     """23.976 → 24000/1001 and friends: timecode must use the true NTSC rate."""
     return NTSC.get(round(fps, 3), NTSC.get(round(fps, 2), fps))
+
+
+def rate_fraction(fps: float) -> Fraction:
+    """The frame rate as an exact rational: 24000/1001 for 23.976, 25 for 25."""
+    exact = exact_rate(fps)
+    if exact != fps or round(fps, 2) in NTSC:
+        return Fraction(round(exact * 1001), 1001)
+    return Fraction(fps).limit_denominator(1000)
+
+
+def is_drop_frame(fps: float) -> bool:
+    """Drop-frame timecode exists for 29.97 and 59.94 only (SMPTE 12M)."""
+    return round(fps, 2) in (29.97, 59.94)
+
+
+def smpte_timecode(frame: int, fps: float) -> str:
+    """Frame number → SMPTE timecode, drop-frame (`;`) at 29.97 and 59.94, non-drop otherwise."""
+    nominal = round(exact_rate(fps))
+    if is_drop_frame(fps):
+        drop = nominal // 15  # frame numbers skipped each minute but every tenth: 2 at 29.97, 4 at 59.94
+        per_ten, per_minute = nominal * 600 - 9 * drop, nominal * 60 - drop
+        tens, rest = divmod(frame, per_ten)
+        frame += 9 * drop * tens + (drop * ((rest - drop) // per_minute) if rest >= drop else 0)
+    seconds, ff = divmod(frame, nominal)
+    minutes, ss = divmod(seconds, 60)
+    hh, mm = divmod(minutes, 60)
+    return f"{hh:02d}:{mm:02d}:{ss:02d}{';' if is_drop_frame(fps) else ':'}{ff:02d}"
 
 
 def picked_take(shot: Shot, skip_backends: tuple[str, ...] = ()) -> Take | None:

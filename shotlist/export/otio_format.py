@@ -12,10 +12,10 @@ from .timeline import META, build_timeline, video_clips
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-def write(project: Project, folder: Path) -> bytes:
+def write(project: Project, folder: Path, *, relative: bool = False) -> bytes:
     import opentimelineio as otio
 
-    return otio.adapters.write_to_string(build_timeline(project, folder), "otio_json").encode()
+    return otio.adapters.write_to_string(build_timeline(project, folder, relative=relative), "otio_json").encode()
 
 
 def read(data: bytes, project: Project) -> Project:

@@ -1,66 +1,122 @@
-"""The shot list as an OpenTimelineIO timeline: the one source for otio, EDL, FCPXML and FCP7 XML.
+"""The shot list as cuts on the frame grid, and as an OpenTimelineIO timeline (otio, FCP7 XML).
+
+`cuts()` is the one place that turns shots into frames and media references, so every exporter (EDL,
+FCPXML, FCP7 XML, OTIO) cuts on the same frames as `shotlist.timing.frame_spans`.
 
 Video track: a clip per shot, named "07 subject", pointing at the rendered clip, or — when the shot is
 not rendered yet — at an offline placeholder named after the shot (NLEs relink it later; OTIO itself
 gets a MissingReference). Audio track: the song. Markers on the stack: sections and lyric lines. Every
 shot's fields ride along in `clip.metadata["shotcaller"]`, so an .otio file round-trips exactly.
+
+References are absolute `file://` URLs by default; `relative=True` writes them as relative URL paths
+from the export folder (the `--with-media` package), so the folder opens wherever it is moved.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from ..models import Project
+from ..models import Project, Shot
 from ..timing import frame_spans
 from .media import clip_path, exact_rate, song_file
 
 META = "shotcaller"
+NAME_CHARS = 60
+# characters XML 1.0 cannot carry at all (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters that no XML 1.0 document may contain."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One shot on the timeline: where it sits in frames and what media it points at."""
+
+    number: int
+    shot: Shot
+    name: str
+    first: int  # first frame on the timeline
+    frames: int
+    url: str  # the rendered clip, or an offline placeholder named after the shot
+    offline: bool
+
+
+def media_url(path: Path, folder: Path, relative: bool) -> str:
+    """An absolute file URL, or (relative=True) the URL path of `path` relative to `folder`."""
+    if relative:
+        return quote(Path(os.path.relpath(path, folder)).as_posix())
+    return path.resolve().as_uri()
+
+
+def clip_name(number: int, shot: Shot) -> str:
+    return " ".join(xml_text(f"{number:02d} {shot.subject or shot.section}").split())[:NAME_CHARS].strip()
+
+
+def cuts(project: Project, folder: Path, relative: bool = False) -> list[Cut]:
+    rate = exact_rate(project.brief.constraints.fps)
+    out = []
+    for n, (shot, (first, frames)) in enumerate(zip(project.shots, frame_spans(project.shots, rate)), start=1):
+        clip = clip_path(folder, shot)
+        path = clip if clip is not None else folder / "renders" / "offline" / f"{n:02d}-{shot.id}.mp4"
+        out.append(Cut(n, shot, clip_name(n, shot), first, frames, media_url(path, folder, relative), clip is None))
+    return out
+
+
+def song_url(project: Project, folder: Path, relative: bool = False) -> str:
+    return media_url(song_file(folder, project), folder, relative)
+
+
+def total_frames(project: Project) -> int:
+    spans = frame_spans(project.shots, exact_rate(project.brief.constraints.fps))
+    return spans[-1][0] + spans[-1][1] if spans else 0
 
 
 def build_timeline(project: Project, folder: Path, placeholders: bool = False, audio: bool = True,
-                   markers: bool = True, rate: float | None = None):
+                   markers: bool = True, relative: bool = False):
     import opentimelineio as otio
     from opentimelineio.opentime import RationalTime, TimeRange
 
-    rate = rate or exact_rate(project.brief.constraints.fps)
+    rate = exact_rate(project.brief.constraints.fps)
 
     def span(frames: int, start: int = 0) -> TimeRange:
         return TimeRange(RationalTime(start, rate), RationalTime(frames, rate))
 
-    timeline = otio.schema.Timeline(name=project.title, global_start_time=RationalTime(0, rate))
+    timeline = otio.schema.Timeline(name=xml_text(project.title), global_start_time=RationalTime(0, rate))
     timeline.metadata[META] = {"project": project.id, "version": project.version, "fps": project.brief.constraints.fps}
     video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
-    for n, (shot, (_, frames)) in enumerate(zip(project.shots, frame_spans(project.shots, rate)), start=1):
-        name = f"{n:02d} {shot.subject or shot.section}".strip()[:60]
-        clip = clip_path(folder, shot)
-        if clip is not None:
-            ref = otio.schema.ExternalReference(target_url=clip.resolve().as_uri(), available_range=span(frames))
-        elif placeholders:
-            offline = (folder / "renders" / "offline" / f"{n:02d}-{shot.id}.mp4").resolve()
-            ref = otio.schema.ExternalReference(target_url=offline.as_uri(), available_range=span(frames))
+    for cut in cuts(project, folder, relative):
+        if cut.offline and not placeholders:
+            ref = otio.schema.MissingReference(name=cut.name, available_range=span(cut.frames))
         else:
-            ref = otio.schema.MissingReference(name=name, available_range=span(frames))
-        item = otio.schema.Clip(name=name, media_reference=ref, source_range=span(frames))
-        item.metadata[META] = shot.model_dump(mode="json")
+            ref = otio.schema.ExternalReference(target_url=cut.url, available_range=span(cut.frames))
+        item = otio.schema.Clip(name=cut.name, media_reference=ref, source_range=span(cut.frames))
+        item.metadata[META] = cut.shot.model_dump(mode="json")
         video.append(item)
     timeline.tracks.append(video)
-    total = sum(f for _, f in frame_spans(project.shots, rate))
+    total = total_frames(project)
     if audio:
         track = otio.schema.Track(name="Song", kind=otio.schema.TrackKind.Audio)
-        song = song_file(folder, project)
-        ref = otio.schema.ExternalReference(target_url=song.resolve().as_uri(), available_range=span(total))
-        track.append(otio.schema.Clip(name=song.name, media_reference=ref, source_range=span(total)))
+        ref = otio.schema.ExternalReference(target_url=song_url(project, folder, relative), available_range=span(total))
+        name = xml_text(song_file(folder, project).name)
+        track.append(otio.schema.Clip(name=name, media_reference=ref, source_range=span(total)))
         timeline.tracks.append(track)
     if markers:
         for s in project.song.sections:
             first = round(s.start * rate)
             timeline.tracks.markers.append(otio.schema.Marker(
-                name=s.label, marked_range=span(max(1, round(s.end * rate) - first), first),
+                name=xml_text(s.label), marked_range=span(max(1, round(s.end * rate) - first), first),
                 color=otio.schema.MarkerColor.BLUE, metadata={META: {"kind": "section", "energy": s.energy}}))
         for line in project.song.lyrics:
             if line.time is not None:
                 timeline.tracks.markers.append(otio.schema.Marker(
-                    name=line.text, marked_range=span(1, round(line.time * rate)),
+                    name=xml_text(line.text), marked_range=span(1, round(line.time * rate)),
                     color=otio.schema.MarkerColor.YELLOW, metadata={META: {"kind": "lyric"}}))
     return timeline
 

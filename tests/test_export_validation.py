@@ -1,0 +1,163 @@
+"""Every NLE export checked by tools that did not write it: FCPXML against the FCPXML 1.10 DTD rules
+with xmllint, the EDL with pycmx (an independent CMX 3600 parser), FCP7 XML by a structural reader,
+and property tests over names and frame rates: no crash, and every format cuts on the project's frames."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import song_of
+from nle_readers import edl_cuts, fcp7_cuts, fcpxml_cuts, has_doctype, otio_cuts, xmllint_dtd_errors
+from shotlist.export import get_format
+from shotlist.export.media import exact_rate
+from shotlist.models import Brief, Constraints, LyricLine, Project, Section, Shot
+from shotlist.timing import frame_spans
+
+RATES = [23.976, 24.0, 25.0, 29.97, 30.0, 50.0, 59.94]
+NASTY = ["the song's central image", 'a "quoted" <b>bold</b> & co', "🎸🔥", "x" * 200, "", "Café — été, Straße",
+         "tab\there\nnewline", "bell\x07 and \x1b escape", "it's ' \" & < > all"]
+FOLDER = "/project"
+NTSC_FRAME = {23.976: Fraction(1001, 24000), 29.97: Fraction(1001, 30000), 59.94: Fraction(1001, 60000)}
+
+
+def project_with(names: list[str], fps: float, cuts: list[float], duration: float, title: str = "T") -> Project:
+    """Shots named `names` cut at `cuts` (seconds, ascending, inside the song) on a song of `duration`."""
+    bounds = [0.0, *cuts, duration]
+    shots = [Shot(id=f"s{i:07d}", start=a, end=b, subject=names[i % len(names)], section="verse",
+                  reason="r", why_generative="w") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    song = song_of(duration, sections=[Section(start=0, end=duration / 2, label=names[0] or "intro", energy=0.5),
+                                       Section(start=duration / 2, end=duration, label="chorus", energy=1.0)],
+                   lyrics=[LyricLine(time=duration / 3, text=names[-1] or "la")])
+    return Project(id="prop", title=title, song=song, shots=shots, version=1,
+                   brief=Brief(constraints=Constraints(fps=fps, resolution="1920x1080")))
+
+
+def write(fmt: str, project: Project) -> bytes:
+    from pathlib import Path
+
+    return get_format(fmt).write(project, Path(FOLDER))
+
+
+def every_format_cuts(project: Project) -> dict[str, list[tuple[int, int]]]:
+    rate = exact_rate(project.brief.constraints.fps)
+    fcpxml, fcpxml_total, frame = fcpxml_cuts(write("fcpxml", project))
+    fps = project.brief.constraints.fps
+    assert frame == NTSC_FRAME.get(fps, Fraction(1, round(fps))), f"FCPXML frame duration {frame}s at {fps} fps"
+    fcp7, fcp7_rate = fcp7_cuts(write("fcp7xml", project))
+    edl, _ = edl_cuts(write("edl", project).decode("ascii"), rate)
+    total = round(project.song.duration * rate)
+    assert fcpxml_total == fcp7_rate["duration"] == total, "a timeline is longer or shorter than the song"
+    return {"project": frame_spans(project.shots, rate), "fcpxml": fcpxml, "fcp7xml": fcp7, "edl": edl,
+            "otio": otio_cuts(write("otio", project))}
+
+
+# ------------------------------------------------------------------------------------------ FCPXML
+
+
+@pytest.mark.parametrize("fps", RATES)
+def test_fcpxml_is_valid_against_the_dtd_and_exact_at_every_rate(fps):
+    p = project_with(NASTY, fps, [i * 3.37 for i in range(1, 12)], 41.3, title="Tom's \"Song\" & <Co> 🎵")
+    data = write("fcpxml", p)
+    assert xmllint_dtd_errors(data) == ""
+    root = ET.fromstring(data)
+    fmt = root.find("resources/format")
+    assert (fmt.get("width"), fmt.get("height")) == ("1920", "1080") and fmt.get("name").startswith("FFVideoFormat1080p")
+    expected = {23.976: "1001/24000s", 29.97: "1001/30000s", 59.94: "1001/60000s"}.get(fps, f"1/{int(fps)}s")
+    assert fmt.get("frameDuration") == expected
+    assert root.find(".//sequence").get("tcFormat") == ("DF" if fps in (29.97, 59.94) else "NDF")
+    assert [c.get("name") for c in root.iterfind(".//spine/asset-clip")][:2] == ["01 the song's central image",
+                                                                                  '02 a "quoted" <b>bold</b> & co']
+    cuts = every_format_cuts(p)
+    assert cuts["fcpxml"] == cuts["edl"] == cuts["fcp7xml"] == cuts["otio"] == cuts["project"]
+
+
+def test_the_dtd_check_rejects_what_final_cut_rejects():
+    good = write("fcpxml", project_with(["a"], 24.0, [2.0], 4.0))
+    assert xmllint_dtd_errors(good) == ""
+    for broken, why in [(good.replace(b' width="1920"', b""), "width"),
+                        (good.replace(b'version="1.10"', b'version="1.8"'), "version"),
+                        (good.replace(b'ref="r2"', b'ref="r99"'), "r99"),
+                        (good.replace(b"<spine>", b"<spine><clip duration=\"1s\"/>"), "clip")]:
+        assert why in xmllint_dtd_errors(broken)
+
+
+def test_the_bare_error_of_an_apostrophe_is_gone():
+    """Guided mode's default subject crashed the OTIO fcpx adapter ("SyntaxError: invalid predicate")."""
+    data = write("fcpxml", project_with(["the song's central image"], 23.976, [4.0], 10.0))
+    assert b"the song&apos;s central image" in data or b"the song's central image" in data
+
+
+# ------------------------------------------------------------------------------------------ EDL
+
+
+@pytest.mark.parametrize("fps", RATES)
+def test_edl_reads_in_pycmx_with_the_right_frame_code_mode(fps):
+    p = project_with(NASTY, fps, [i * 2.9 for i in range(1, 14)], 41.3, title="Ünïcødé “title” — " + "long " * 30)
+    text = write("edl", p).decode("ascii")  # 7-bit ASCII or this raises
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert lines[0].startswith("TITLE: Unicode \"title\" - long") and len(lines[0]) - len("TITLE: ") <= 70
+    drop = fps in (29.97, 59.94)
+    assert lines[1] == ("FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME")
+    cuts, edl = edl_cuts(text, exact_rate(fps))
+    assert edl.format == "3600" and not [s for s in edl.unrecognized_statements if s.content.strip()]  # blank: ok
+    fcm = [s for s in edl.event_statements if type(s).__name__ == "StmtFCM"]
+    assert [s.drop for s in fcm] == [drop]
+    edits = [e.edits[0] for e in edl.events]
+    assert all(";" in e.record_in for e in edits) == drop and all(e.clip_name and e.source_file for e in edits)
+    assert edits[0].clip_name == "01 the song's central image" and edits[2].clip_name == "03"  # emoji only: dropped
+    assert edits[5].clip_name == "06 Cafe - ete, Strasse"
+    assert cuts == frame_spans(p.shots, exact_rate(fps))
+
+
+# ------------------------------------------------------------------------------------------ FCP7 XML
+
+
+@pytest.mark.parametrize("fps, timebase, ntsc", [(23.976, 24, "TRUE"), (24.0, 24, "FALSE"), (25.0, 25, "FALSE"),
+                                                 (29.97, 30, "TRUE"), (50.0, 50, "FALSE"), (59.94, 60, "TRUE")])
+def test_fcp7_xml_structure(fps, timebase, ntsc):
+    p = project_with(NASTY, fps, [i * 3.1 for i in range(1, 10)], 33.0)
+    data = write("fcp7xml", p)
+    assert has_doctype(data, "xmeml")
+    cuts, rate = fcp7_cuts(data)
+    assert (rate["timebase"], rate["ntsc"]) == (timebase, ntsc)
+    assert cuts == frame_spans(p.shots, exact_rate(fps)) and rate["duration"] == round(33.0 * exact_rate(fps))
+    root = ET.fromstring(data)
+    chars = root.find(".//sequence/media/video/format/samplecharacteristics")
+    assert (chars.findtext("width"), chars.findtext("height")) == ("1920", "1080")
+    names = [c.findtext("name") for c in root.iterfind(".//sequence/media/video/track/clipitem")]
+    assert names[0] == "01 the song's central image" and names[7] == "08 bell and escape"
+
+
+# ------------------------------------------------------------------------------------------ properties
+
+names = st.lists(st.sampled_from(NASTY) | st.text(st.characters(blacklist_categories=("Cs",)), max_size=220),
+                 min_size=1, max_size=8)
+
+
+@st.composite
+def timelines(draw):
+    fps = draw(st.sampled_from(RATES))
+    duration = draw(st.floats(3.0, 600.0, allow_nan=False))
+    gaps = draw(st.lists(st.floats(0.1, 1.0), min_size=0, max_size=24))
+    scale = (duration - 0.1) / (sum(gaps) + 1.0)  # keep every shot at least a few frames long
+    cuts, at = [], 0.0
+    for g in gaps:
+        at += g * scale
+        cuts.append(round(at, 6))
+    return project_with(draw(names), fps, cuts, duration, title=draw(st.text(max_size=120)))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(timelines())
+def test_every_format_cuts_on_the_projects_frames_whatever_the_names_and_rate(project):
+    cuts = every_format_cuts(project)
+    assert cuts["fcpxml"] == cuts["edl"] == cuts["fcp7xml"] == cuts["otio"] == cuts["project"]
+    assert xmllint_dtd_errors(write("fcpxml", project)) == ""
+    edl = write("edl", project).decode("ascii")
+    assert max(map(len, edl.splitlines())) <= 80
