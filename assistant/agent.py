@@ -105,7 +105,7 @@ class PickArgs(BaseModel):
     take: str = Field(description="Take id, e.g. t2 (show_shots lists none: renders add them).")
 
 
-def _drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
+def drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
     rows = [sent(d.model_dump()) for d in drafts]
     rows.sort(key=lambda r: r.get("start", 0.0))
     for i, r in enumerate(rows):
@@ -136,7 +136,7 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
         drafts = [ShotDraft.model_validate(s) if isinstance(s, dict) else s for s in shots]
         try:
             # /plan (force_plan) is the artist asking to re-plan
-            return tools.propose_shot_list(_drafts_to_shots(drafts, project.song.duration),
+            return tools.propose_shot_list(drafts_to_shots(drafts, project.song.duration),
                                            replan=replan or force_plan[0])
         except PlanExists as e:
             return (f"error: {e}. Nothing was changed. Use revise_shots for the shots the artist named; "

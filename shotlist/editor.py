@@ -22,15 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import LockedShot, PlanExists, ShotcallerError, TimelineError, VersionConflict
+from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
+                       refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
 
 Review = Callable[[Project], Project]
-# Fields a locked shot keeps: everything but its position, its renders and the critic's notes.
-_LOCK_FREE = {"index", "critique", "takes", "picked_take", "locked"}
-MIN_PIECE = 0.25  # seconds: a proposed shot clipped by a locked one to less than this joins its neighbour
 
 
 class RenderOutcome(Protocol):
@@ -98,8 +97,8 @@ class ProjectEditor:
 
     def _commit(self, before: Project, after: Project, changed: Iterable[str] = (), removed: Iterable[str] = (),
                 fields: Iterable[str] = (), notes: Iterable[str] = (), force_review: bool = False) -> Edit:
-        _check_locks(before, after)
-        if self.review is not None and after.shots and (force_review or _reviewed_part(before) != _reviewed_part(after)):
+        check_locks(before, after)
+        if self.review is not None and after.shots and (force_review or reviewed_part(before) != reviewed_part(after)):
             after = self.review(after)
         try:
             saved = self.store.save(after)
@@ -131,7 +130,7 @@ class ProjectEditor:
             if not isinstance(given, dict):
                 raise ShotcallerError("constraints must be an object like {\"aspect\": \"9:16\", \"fps\": 24}")
             fields = fields | {"constraints": current["constraints"] | given}
-        brief = _validated(Brief, current | fields, "brief")
+        brief = validated(Brief, current | fields, "brief")
         return self._set(base, "brief", brief)
 
     def update_style(self, **fields: Any) -> Edit:
@@ -142,7 +141,7 @@ class ProjectEditor:
         if unknown:
             raise ShotcallerError(f"unknown style fields {unknown}; known: {', '.join(StyleBible.model_fields)}")
         base = self._base()
-        return self._set(base, "style", _validated(StyleBible, base.style.model_dump() | fields, "style"))
+        return self._set(base, "style", validated(StyleBible, base.style.model_dump() | fields, "style"))
 
     def rename(self, title: str) -> Edit:
         title = " ".join((title or "").split())
@@ -160,7 +159,7 @@ class ProjectEditor:
         names = [f"{part}.{k}" for k in new if new[k] != old.get(k)]
         if not names:
             return self._unchanged(base, f"the {part} already says that")
-        after = _rebuilt(base, {part: new})
+        after = rebuilt(base, {part: new})
         return self._commit(base, after, fields=names)
 
     # ------------------------------------------------------------------ whole lists
@@ -203,7 +202,7 @@ class ProjectEditor:
             return self._unchanged(base, f"every shot already fits {model}")
         old = {s.id for s in base.shots}
         after = self._timeline(base, fitted)
-        changed = [s.id for s in after.shots if s.id not in old or _differs(s, base, s.id)]
+        changed = [s.id for s in after.shots if s.id not in old or differs(s, base, s.id)]
         return self._commit(base, after, changed=changed, notes=notes)
 
     def _replace(self, base: Project, shots: list[Shot], before: Project | None = None) -> Edit:
@@ -211,7 +210,7 @@ class ProjectEditor:
         locked = [s for s in base.shots if s.locked]
         new, notes = conform(shots, base.song)
         if locked:
-            new = _around_locked(new, locked)
+            new = around_locked(new, locked)
             notes.append("kept locked shots " + ", ".join(str(s.index) for s in locked) + " as they were")
         after = self._timeline(base, new)
         kept = {s.id for s in locked}
@@ -231,15 +230,15 @@ class ProjectEditor:
         shots = list(base.shots)
         changed: list[str] = []
         for patch in patches:
-            target = _current(shots, base, patch.shot)
-            _refuse_locked(target, shots)
+            target = current(shots, base, patch.shot)
+            refuse_locked(target, shots)
             changes = patch.fields()
             i = shots.index(target)
             retimed = {"start", "end"} & set(changes) and "lyric" not in changes
-            shots[i] = _validated(Shot, target.model_dump() | ({"lyric": None} if retimed else {}) | changes,
+            shots[i] = validated(Shot, target.model_dump() | ({"lyric": None} if retimed else {}) | changes,
                                   f"shot {i + 1}")
             changed.append(shots[i].id)
-            changed.extend(_move_neighbours(shots, i, "start" in changes, "end" in changes))
+            changed.extend(move_neighbours(shots, i, "start" in changes, "end" in changes))
         after = self._timeline(base, shots)
         return self._commit(base, after, changed=changed)
 
@@ -248,7 +247,7 @@ class ProjectEditor:
         base = self._base()
         target = base.shot(shot)
         i = base.shots.index(target)
-        _refuse_locked(target, base.shots)
+        refuse_locked(target, base.shots)
         cut = nearest(at, base.song.beats)
         if not target.start < cut < target.end:
             raise ShotcallerError(f"{at:.2f}s (beat {cut:.2f}s) is not inside shot {i + 1} "
@@ -267,7 +266,7 @@ class ProjectEditor:
         if j <= i:
             raise ShotcallerError(f"shot {last} must come after shot {first} to merge them")
         for s in base.shots[i:j + 1]:
-            _refuse_locked(s, base.shots)
+            refuse_locked(s, base.shots)
         merged = a.model_copy(update={"end": b.end, "lyric": None})
         after = self._timeline(base, [*base.shots[:i], merged, *base.shots[j + 1:]])
         return self._commit(base, after, changed=[a.id], removed=[s.id for s in base.shots[i + 1:j + 1]])
@@ -277,7 +276,7 @@ class ProjectEditor:
         if not shots:
             raise ShotcallerError("name the shots to lock, e.g. 3 or 4-6")
         base = self._base()
-        ids = [base.shot(s).id for s in _expand(shots)]
+        ids = [base.shot(s).id for s in expand(shots)]
         todo = {i for i in ids if base.shot(i).locked != locked}
         word = "locked" if locked else "unlocked"
         if not todo:
@@ -322,7 +321,7 @@ class ProjectEditor:
         if self.version is not None:
             self.version = now.version
         old = {s.id: s for s in base.shots}
-        changed = [s.id for s in now.shots if s.id not in old or _content(old[s.id]) != _content(s)]
+        changed = [s.id for s in now.shots if s.id not in old or content(old[s.id]) != content(s)]
         gone = [i for i in old if i not in {s.id for s in now.shots}]
         fields = [f for f in ("title", "brief", "style") if getattr(base, f) != getattr(now, f)]
         return Edit(now, changed, gone, fields, [f"back to version {now.version}" if delta < 0
@@ -365,142 +364,4 @@ class ProjectEditor:
                                      f"({old.start:.2f}-{old.end:.2f}s); unlock it first")
                 s = old.model_copy(update={"index": s.index})
             out.append(s)
-        return _rebuilt(base, {"shots": [s.model_dump() for s in out]})
-
-
-# ---------------------------------------------------------------------------- module helpers
-
-
-def _validated(model: type, data: dict[str, Any], what: str):
-    from pydantic import ValidationError
-
-    from .errors import one_line
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as e:
-        raise ShotcallerError(f"{what}: {one_line(e)}") from None
-
-
-def _rebuilt(project: Project, update: dict[str, Any]) -> Project:
-    """A validated copy of `project` with `update` (checks the timeline again)."""
-    from pydantic import ValidationError
-
-    from .errors import one_line
-
-    try:
-        return Project.model_validate(project.model_dump(by_alias=True) | update)
-    except ValidationError as e:
-        raise TimelineError(one_line(e)) from None
-
-
-def _content(shot: Shot) -> dict[str, Any]:
-    return shot.model_dump(exclude=_LOCK_FREE)
-
-
-def _reviewed_part(project: Project) -> tuple:
-    """What the review reads: the song, the brief and each shot's content, in order. A lock, a picked
-    take or a new title leaves it alone, so those saves skip the review (its findings would not move)."""
-    return project.song, project.brief, [_content(s) for s in project.shots]
-
-
-def _differs(shot: Shot, base: Project, shot_id: str) -> bool:
-    old = next((s for s in base.shots if s.id == shot_id), None)
-    return old is None or _content(old) != _content(shot)
-
-
-def _check_locks(before: Project, after: Project) -> None:
-    """The guarantee, checked on every save: a locked shot is still there, unchanged."""
-    now = {s.id: s for s in after.shots}
-    for n, s in enumerate(before.shots, 1):
-        if not s.locked:
-            continue
-        if s.id not in now:
-            raise LockedShot(f"shot {n} is locked: this change would remove it; unlock it first")
-        if _content(now[s.id]) != _content(s):
-            raise LockedShot(f"shot {n} is locked: this change would alter it; unlock it first")
-
-
-def _refuse_locked(shot: Shot, shots: list[Shot]) -> None:
-    if shot.locked:
-        raise LockedShot(f"shot {shots.index(shot) + 1} is locked: unlock it first (lock_shots with locked=false)")
-
-
-def _current(shots: list[Shot], base: Project, ref: str) -> Shot:
-    """The shot `ref` names (id or number of the list being edited)."""
-    target = base.shot(ref)
-    return next(s for s in shots if s.id == target.id)
-
-
-def _move_neighbours(shots: list[Shot], i: int, moved_start: bool, moved_end: bool) -> list[str]:
-    """A moved cut moves the neighbour's matching cut; it may not swallow or cross a neighbour, nor
-    move a locked one. Both shots' lyric is cleared so `conform` gives each the lines now sung over it."""
-    shot, moved = shots[i], []
-    if moved_end:
-        if i + 1 == len(shots):
-            raise ShotcallerError(f"shot {i + 1} is the last one: it ends with the song")
-        nxt = shots[i + 1]
-        if not shot.start < shot.end < nxt.end:
-            raise ShotcallerError(f"shot {i + 1} cannot end at {shot.end:.2f}s: it must end after its start "
-                                  f"({shot.start:.2f}s) and before shot {i + 2} ends ({nxt.end:.2f}s); "
-                                  "merge them instead")
-        _refuse_locked(nxt, shots)
-        shots[i + 1] = nxt.model_copy(update={"start": shot.end, "lyric": None})
-        moved.append(nxt.id)
-    if moved_start:
-        if i == 0:
-            raise ShotcallerError("shot 1 starts with the song")
-        prev = shots[i - 1]
-        if not prev.start < shot.start < shot.end:
-            raise ShotcallerError(f"shot {i + 1} cannot start at {shot.start:.2f}s: it must start after shot {i} "
-                                  f"starts ({prev.start:.2f}s) and before its own end ({shot.end:.2f}s)")
-        _refuse_locked(prev, shots)
-        shots[i - 1] = prev.model_copy(update={"end": shot.start, "lyric": None})
-        moved.append(prev.id)
-    return moved
-
-
-def _around_locked(new: list[Shot], locked: list[Shot]) -> list[Shot]:
-    """The proposed shots clipped to the time the locked shots leave free, plus the locked shots.
-    A clipped piece shorter than MIN_PIECE is absorbed by the proposed shot next to it."""
-    spans = sorted((s.start, s.end) for s in locked)
-    ids = {s.id for s in locked}
-    pieces: list[Shot] = []
-    for s in new:
-        if s.id in ids:
-            continue
-        free = [(s.start, s.end)]
-        for a, b in spans:
-            free = [part for lo, hi in free for part in ((lo, min(hi, a)), (max(lo, b), hi)) if part[1] - part[0] > 1e-6]
-        for k, (lo, hi) in enumerate(free):
-            pieces.append(s.model_copy(update={"id": s.id if k == 0 else new_shot_id(), "start": lo, "end": hi,
-                                               "lyric": s.lyric if (lo, hi) == (s.start, s.end) else None}))
-    out = sorted([*pieces, *locked], key=lambda s: s.start)
-    k = 0
-    while k < len(out):
-        s = out[k]
-        if s.id in ids or s.end - s.start >= MIN_PIECE:
-            k += 1
-        elif k > 0 and out[k - 1].id not in ids:
-            out[k - 1] = out[k - 1].model_copy(update={"end": s.end, "lyric": None})
-            del out[k]
-        elif k + 1 < len(out) and out[k + 1].id not in ids:
-            out[k + 1] = out[k + 1].model_copy(update={"start": s.start, "lyric": None})
-            del out[k]
-        else:  # squeezed between two locked shots: keep it, short as it is
-            k += 1
-    return out
-
-
-def _expand(refs: Iterable[str | int]) -> list[str]:
-    """'3', 4, '5-7', '8,9' → ['3', '4', '5', '6', '7', '8', '9']; ids pass through."""
-    out: list[str] = []
-    for ref in refs:
-        for part in str(ref).replace(" ", ",").split(","):
-            part = part.strip()
-            lo, dash, hi = part.partition("-")
-            if dash and lo.isdigit() and hi.isdigit() and int(lo) <= int(hi):
-                out.extend(str(n) for n in range(int(lo), int(hi) + 1))
-            elif part:
-                out.append(part)
-    return out
+        return rebuilt(base, {"shots": [s.model_dump() for s in out]})

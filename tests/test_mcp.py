@@ -32,6 +32,8 @@ def served(tmp_path_factory, click_wav):
     pid = store.create(click_wav[0], analyse_song, title="Click Song").id
     ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 6))
     with gr.Blocks() as demo:
+        box, out = gr.Textbox(), gr.Textbox()
+        gr.Button().click(lambda text: text + "!", box, out, api_name="echo")  # the app's own event
         names = add_mcp_tools(store)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, mcp_server=True, prevent_thread_lock=True, quiet=True)
@@ -74,6 +76,15 @@ def test_the_tools_are_listed_with_the_domain_schemas(served):
     assert "close-up" in changes["shot_size"]["enum"] and "takes" not in changes and "id" not in changes
     replan = listed["propose_shot_list"].inputSchema["properties"]["replan"]
     assert replan["type"] == "boolean" and "asked to re-plan" in replan["description"]
+    assert set(listed) == set(names)  # the app's own events are not offered as tools…
+
+
+def test_the_apps_own_events_still_answer_gradio_clients(served):
+    from gradio_client import Client
+
+    _, _, url, _ = served
+    client = Client(url.removesuffix("gradio_api/mcp/"), verbose=False)
+    assert client.predict("hi", api_name="/echo") == "hi!"  # …yet still work for the studio's clients
 
 
 def test_an_edit_over_mcp_changes_the_project_file(served):

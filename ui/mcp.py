@@ -21,12 +21,12 @@ from typing import Any, TypedDict, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.agent import DRAFT_FIELDS, ShotDraft, drafts_to_shots
+from assistant.tools import ProjectTools
 from shotlist.errors import ShotcallerError, one_line
 from shotlist.models import Brief, Shot, ShotChanges, StyleBible
 from shotlist.store import ProjectStore
 
-DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action",
-                "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
 
 
 def _typed(annotation: Any) -> Any:
@@ -70,9 +70,6 @@ def _store_of(studio_or_store: Any) -> ProjectStore:
 def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
     """The MCP tool functions over `store` (plain functions: the docstring is the tool's description)."""
     import gradio as gr
-
-    from assistant.agent import _drafts_to_shots
-    from assistant.tools import ProjectTools
 
     def tools(project: str) -> ProjectTools:
         store.load(project)  # a clear error for an unknown or corrupt project
@@ -131,11 +128,9 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
             shots: Shots in order; each needs a start in seconds; end defaults to the next shot's start.
             replan: True only when the artist asked to re-plan the whole song; a project with a plan refuses a proposal without it (use revise_shots).
         """
-        from assistant.agent import ShotDraft
-
         t = tools(project)
         drafts = [ShotDraft.model_validate(dict(s)) for s in shots or []]
-        return t.propose_shot_list(_drafts_to_shots(drafts, t.project().song.duration), replan=replan)
+        return t.propose_shot_list(drafts_to_shots(drafts, t.project().song.duration), replan=replan)
 
     def revise_shots(project: str, patches: list[ShotPatchFields]) -> str:
         """Change named shots only; every other shot stays as it is. Locked shots are refused.
@@ -226,13 +221,26 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
                                  undo, redo)]
 
 
-def add_mcp_tools(studio_or_store: Any) -> list[str]:
-    """Register the project tools as API (and so MCP) endpoints of the enclosing gr.Blocks; returns their names."""
+def add_mcp_tools(studio_or_store: Any, only: bool = True) -> list[str]:
+    """Register the project tools as API (and so MCP) endpoints of the enclosing gr.Blocks; returns their names.
+
+    With `only` (call it after the app's own events), the app's other events become "undocumented":
+    still callable by Gradio clients, but off the API page and so off the MCP tool list, which then
+    holds the project tools alone instead of every button's handler.
+    """
     import gradio as gr
+    from gradio.context import get_blocks_context
 
     store = _store_of(studio_or_store)
-    names = []
+    names, ours = [], []
     for fn in make_tools(store):
-        gr.api(fn, api_name=fn.__name__, queue=False)
+        # the tool's name is the function's; the endpoint's is prefixed, clear of the studio's own (/export…)
+        gr.api(fn, api_name=f"tool_{fn.__name__}", queue=False)
         names.append(fn.__name__)
+        ours.append(fn)
+    config = get_blocks_context()
+    if only and config is not None:
+        for block_fn in config.fns.values():
+            if block_fn.fn not in ours and block_fn.api_visibility == "public":
+                block_fn.api_visibility = "undocumented"
     return names
