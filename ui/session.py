@@ -77,7 +77,7 @@ class Session:
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     project: str | None = None
     version: int | None = None  # the project version this tab shows: edits are made against it
-    llm: str = ""  # empty: automatic (OpenAI key → Ollama → offline)
+    llm: str = ""  # empty: automatic (OpenAI key → Ollama → local model → offline)
     backend: str = "animatic"
     model: str = ""
     width: int | None = None  # None: the project's own constraints

@@ -65,7 +65,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
             delete_btn = gr.Button("Delete", variant="stop", elem_id="delete")
         with gr.Accordion("Settings", open=False, elem_id="settings"):
             with gr.Row():
-                llm = gr.Textbox(label="Director (offline, openai:MODEL, ollama:MODEL; empty = automatic)",
+                llm = gr.Textbox(label="Director (offline, openai:MODEL, ollama:MODEL, local[:MODEL]; empty = automatic)",
                                  elem_id="llm")
                 backend = gr.Dropdown(["animatic", "diffusers-video", "diffusers-stills"], value="animatic",
                                       label="Renderer", elem_id="backend")
