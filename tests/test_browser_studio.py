@@ -138,17 +138,20 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     from shotlist.synth import write_click_song
 
     wav = tmp_path / "typed-early.wav"
-    write_click_song(wav, bpm=96.0)  # a song the analysis cache has never seen: the analysis takes a while
+    write_click_song(wav, bpm=90.0 + (time.time_ns() % 2000) / 100)  # new bytes: the analysis cache misses
     page = new_page(browser, server)
     page.locator("#song-upload input[type=file]").set_input_files(str(wav))
     page.locator("#title textarea, #title input").first.fill("Typed Early")
     expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
-    page.click("#new-project")
     box = page.locator("#chat-input textarea").first
-    for answer in ANSWERS[:3]:
+    for answer in ANSWERS[:2]:  # typed before the project exists: they wait, visibly
         box.fill(answer)
         box.press("Enter")
     expect(page.locator("#chat")).to_contain_text("queued", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text("wait", timeout=WAIT)
+    page.click("#new-project")
+    box.fill(ANSWERS[2])  # typed while the song is analysed (or just after: answered in order either way)
+    box.press("Enter")
     expect(page.locator("#header")).to_contain_text("typed-early", timeout=WAIT)
     for answer in ANSWERS[:3]:
         expect(page.locator("#chat")).to_contain_text(answer[:60], timeout=WAIT)
