@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from .growth import bench_growth, bench_ui, vm_hwm_mb
+from .studio import STUDIO_BLOCK
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god" / "song.ogg"
@@ -312,7 +313,9 @@ def main() -> None:
     md = table(results)
     readme = ROOT / "benchmarks" / "README.md"
     old = readme.read_text() if readme.is_file() else ""
-    kept = old[old.index("<!-- ray-bench:begin -->"):] if "<!-- ray-bench:begin -->" in old else ""  # ray_bench's
+    # sections written by their own benchmarks (local LLM by hand, ray_bench, benchmarks.studio last) are kept
+    starts = [old.find(m) for m in ("## The local director's server", "<!-- ray-bench:begin -->", STUDIO_BLOCK)]
+    kept = old[min(i for i in starts if i >= 0):] if any(i >= 0 for i in starts) else ""
     readme.write_text(
         "# Benchmarks\n\n`make bench` regenerates this table and `results.json`. Ratios are against a "
         "reference measured in the same run.\n\n" + md + "\n" + (f"\n{kept}" if kept else ""))

@@ -3,13 +3,15 @@
 Layout: section colour field with a framing guide sized by the shot size; shot number, section and
 time range on top; subject and action large; the lyric in quotes; a short reason; camera line at
 the bottom. A still (a keyframe from `diffusers-stills`) replaces the colour field when there is one.
+Every text block has a box: its text is wrapped by measured width and its font shrinks until the
+block fits (`card_layout`), so no glyph ever leaves the frame, whatever the length of the text.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -24,10 +26,14 @@ SECTION_COLOURS = {
 # how much of the frame height a figure fills at each shot size: the framing guide
 SIZE_FILL = {"extreme wide": 0.12, "wide": 0.25, "full": 0.55, "medium wide": 0.7, "medium": 0.9,
              "medium close-up": 1.2, "close-up": 1.6, "extreme close-up": 2.6, "insert": 2.0}
+MIN_FONT_PX = 7
+ELLIPSIS = "…"
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-@functools.lru_cache(maxsize=32)
-def font(size: int, bold: bool = False, mono: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+@functools.lru_cache(maxsize=256)
+def font(size: int, bold: bool = False, mono: bool = False) -> Font:
     name = "DejaVuSansMono" if mono else ("DejaVuSans-Bold" if bold else "DejaVuSans")
     for d in FONT_DIRS:
         p = Path(d) / f"{name}.ttf"
@@ -43,21 +49,147 @@ def section_colour(label: str) -> tuple[int, int, int]:
     return (40 + h[0] % 60, 40 + h[1] % 60, 50 + h[2] % 60)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, fnt, width_px: int, max_lines: int) -> list[str]:
-    avg = max(1, int(draw.textlength("abcdefghij", font=fnt) / 10))
-    lines = textwrap.wrap(text, width=max(8, width_px // avg))
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .,;") + "…"
+@dataclass(frozen=True)
+class Box:
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One line of text on a card: where, in which font, and the box it must stay inside."""
+
+    text: str
+    xy: tuple[float, float]
+    font: Font
+    fill: tuple[int, int, int]
+    box: Box
+
+
+def line_height(fnt: Font) -> int:
+    ascent, descent = fnt.getmetrics() if hasattr(fnt, "getmetrics") else (fnt.size, 0)
+    return ascent + descent
+
+
+def width_of(text: str, fnt: Font) -> float:
+    left, _, right, _ = fnt.getbbox(text) if text else (0, 0, 0, 0)
+    return max(fnt.getlength(text), right) - min(0, left)
+
+
+def wrap(text: str, fnt: Font, width: float) -> list[str]:
+    """Greedy wrap by measured width; a word longer than the line is broken between characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if width_of(candidate, fnt) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        while width_of(word, fnt) > width:  # a word wider than the line: break it
+            cut = max(1, next((i for i in range(len(word), 0, -1) if width_of(word[:i], fnt) <= width), 1))
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
     return lines
+
+
+def ellipsize(line: str, fnt: Font, width: float) -> str:
+    line = line.rstrip(" .,;:") + ELLIPSIS
+    while len(line) > 1 and width_of(line, fnt) > width:
+        line = line[:-2].rstrip(" .,;:") + ELLIPSIS
+    return line
+
+
+def fit(text: str, box: Box, size: int, bold: bool = False, mono: bool = False,
+        min_size: int | None = None) -> tuple[Font, list[str]]:
+    """The largest font (from `size` down to `min_size`) whose wrapped lines fit in `box`; at the
+    smallest size, the lines that fit, the last one ending in an ellipsis."""
+    floor = max(MIN_FONT_PX, min_size or size // 2)
+    size = max(size, floor)
+    while True:
+        fnt = font(size, bold, mono)
+        lines = wrap(text, fnt, box.width)
+        room = max(0, box.height // line_height(fnt))
+        if len(lines) <= room or size <= floor:
+            break
+        size = max(floor, int(size * 0.9))
+    if len(lines) > room:
+        lines = lines[:room]
+        if lines:
+            lines[-1] = ellipsize(lines[-1], fnt, box.width)
+    return fnt, lines
+
+
+def _block(text: str, box: Box, size: int, fill: tuple[int, int, int], **style) -> list[Placement]:
+    if not text.strip() or box.width <= 0 or box.height <= 0:
+        return []
+    fnt, lines = fit(text, box, size, **style)
+    step = line_height(fnt)
+    return [Placement(line, (box.left, box.top + i * step), fnt, fill, box) for i, line in enumerate(lines)]
+
+
+def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = True) -> list[Placement]:
+    """Every line of text on the card, each inside its own box inside the frame."""
+    w, h = size
+    u = h / 720  # layout unit: everything scales with the frame height
+    pad = int(64 * u)  # a safe margin: push-ins crop up to 4 % a side
+    placements: list[Placement] = []
+    # top bar: shot number left, section and time range right
+    bar = Box(pad, int(10 * u), w - pad, int(66 * u))
+    label = f"SHOT {number:02d}"
+    placements += _block(label, Box(bar.left, bar.top, bar.left + bar.width // 3, bar.bottom), int(40 * u),
+                         (255, 255, 255), bold=True)
+    right = f"{(shot.section or '').upper()}  {shot.start:.2f}–{shot.end:.2f}s"
+    rbox = Box(bar.left + bar.width // 3 + int(16 * u), int(20 * u), bar.right, bar.bottom)
+    rfont, rlines = fit(right, Box(rbox.left, rbox.top, rbox.right, rbox.top + line_height(font(int(24 * u), mono=True))),
+                        int(24 * u), mono=True)
+    if rlines:
+        placements.append(Placement(rlines[0], (rbox.right - width_of(rlines[0], rfont), rbox.top), rfont,
+                                    (230, 230, 230), rbox))
+    lower = int(h - 250 * u)
+    if title:
+        text = ", ".join(x for x in (shot.subject, shot.action) if x) or shot.prompt
+        placements += _block(text, Box(pad, int(110 * u), w - pad, lower - int(12 * u)), int(44 * u),
+                             (255, 255, 255), bold=True)
+    camera_top = h - int(58 * u)
+    band = Box(pad, lower + int(14 * u), w - pad, camera_top - int(8 * u))
+    if shot.lyric:
+        lyric_box = Box(band.left, band.top, band.right, band.top + int(band.height * 0.45))
+        lyric = _block(f"“{shot.lyric}”", lyric_box, int(30 * u), (255, 236, 180))
+        placements += lyric
+        used = (lyric[-1].xy[1] + line_height(lyric[-1].font) + int(6 * u)) if lyric else band.top
+        band = Box(band.left, int(used), band.right, band.bottom)
+    placements += _block(shot.reason, band, int(22 * u), (210, 210, 210))
+    camera = f"{shot.shot_size} · {shot.angle} · {shot.movement} · {shot.lens}".upper()
+    cbox = Box(pad, camera_top, w - pad, h - int(8 * u))
+    cfont, clines = fit(camera, Box(cbox.left, cbox.top, cbox.right, cbox.top + line_height(font(int(24 * u), mono=True))),
+                        int(24 * u), mono=True)
+    placements += [Placement(clines[0], (cbox.left, cbox.top), cfont, (160, 220, 255), cbox)] if clines else []
+    return placements
 
 
 def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None = None) -> Image.Image:
     """The card for `shot` at `size` (width, height)."""
     w, h = size
-    u = h / 720  # layout unit: everything scales with the frame height
+    u = h / 720
     base = section_colour(shot.section or "")
-    if still is not None and still.is_file():
+    has_still = still is not None and still.is_file()
+    if has_still:
         img = Image.open(still).convert("RGB")
         scale = max(w / img.width, h / img.height)
         img = img.resize((max(w, round(img.width * scale)), max(h, round(img.height * scale))), Image.BICUBIC)
@@ -69,30 +201,10 @@ def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None
         img.paste((8, 8, 14), mask=grad)
         _framing_guide(ImageDraw.Draw(img), shot, w, h, base)
     draw = ImageDraw.Draw(img, "RGBA")
-    pad = int(64 * u)  # a safe margin: push-ins crop up to 4 % a side
     draw.rectangle((0, 0, w, int(70 * u)), fill=(0, 0, 0, 140))
-    draw.text((pad, int(14 * u)), f"SHOT {number:02d}", font=font(int(40 * u), bold=True), fill=(255, 255, 255))
-    right = f"{(shot.section or '').upper()}  {shot.start:6.2f}–{shot.end:6.2f}s"
-    fr = font(int(24 * u), mono=True)
-    draw.text((w - pad - draw.textlength(right, font=fr), int(24 * u)), right, font=fr, fill=(230, 230, 230))
-    y = int(120 * u)
-    if still is None or not still.is_file():
-        title = ", ".join(x for x in (shot.subject, shot.action) if x) or shot.prompt
-        for line in _wrap(draw, title, font(int(44 * u), bold=True), w - 2 * pad, 3):
-            draw.text((pad, y), line, font=font(int(44 * u), bold=True), fill=(255, 255, 255))
-            y += int(54 * u)
-    lower = int(h - 250 * u)
-    draw.rectangle((0, lower, w, h), fill=(0, 0, 0, 150))
-    ly = lower + int(16 * u)
-    if shot.lyric:
-        for line in _wrap(draw, f"“{shot.lyric}”", font(int(30 * u)), w - 2 * pad, 2):
-            draw.text((pad, ly), line, font=font(int(30 * u)), fill=(255, 236, 180))
-            ly += int(38 * u)
-    for line in _wrap(draw, shot.reason, font(int(22 * u)), w - 2 * pad, 3):
-        draw.text((pad, ly), line, font=font(int(22 * u)), fill=(210, 210, 210))
-        ly += int(28 * u)
-    camera = f"{shot.shot_size} · {shot.angle} · {shot.movement} · {shot.lens}".upper()
-    draw.text((pad, h - int(60 * u)), camera, font=font(int(24 * u), mono=True), fill=(160, 220, 255))
+    draw.rectangle((0, int(h - 250 * u), w, h), fill=(0, 0, 0, 150))
+    for p in card_layout(shot, number, size, title=not has_still):
+        draw.text(p.xy, p.text, font=p.font, fill=p.fill)
     return img
 
 

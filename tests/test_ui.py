@@ -32,7 +32,7 @@ def last(gen):
 def studio_with_plan(fixture_song, fixture_lrc):
     studio = Studio()
     session, msg = studio.create(Session(), str(fixture_song), str(fixture_lrc), "Chaos God")
-    assert session.project == "chaos-god" and "Created" in msg
+    assert session.project == "chaos-god" and "Created" in msg.message
     studio.opening(session)
     for answer in [*ANSWERS, "/plan"]:  # after the global questions guided mode walks the sections: skip it
         history = last(studio.chat(session, answer, studio.history(studio.project(session))))
@@ -48,8 +48,12 @@ def test_guided_interview_through_the_handlers(studio_with_plan):
     assert len(project.shots) > 30 and any("tool step" in str(m.get("metadata")) for m in history)
     table = studio.table(project)
     assert table["headers"][0] == "#" and len(table["data"]) == len(project.shots)
-    assert studio.timeline(project).size == (1600, 360)
-    assert len(studio.storyboard(project)) == len(project.shots)
+    from PIL import Image
+
+    assert Image.open(studio.timeline(project)).size == (1600, 360)
+    board = studio.storyboard(project)
+    assert len(board) == len(project.shots) and all(Path(p).is_file() for p, _ in board)
+    assert studio.storyboard(project) == board  # cached files: the same pictures, not made again
     assert "director: offline" in studio.header(session, project)
 
 
@@ -58,18 +62,18 @@ def test_table_edits_go_through_the_validated_tools(studio_with_plan):
     project = studio.project(session)
     table = studio.table(project)
     table["data"][2][10] = "a new prompt for shot three"
-    assert "revised shots 3" in studio.apply_table(session, table)
+    assert "Revised shots 3" in studio.apply_table(session, table).message
     after = studio.project(session)
     assert after.shots[2].prompt == "a new prompt for shot three" and after.version == project.version + 1
     table = studio.table(after)
     table["data"][0][2] = after.shots[1].end + 5  # swallows shot 2: refused, nothing changes
-    assert studio.apply_table(session, table).startswith("⚠")
+    assert studio.apply_table(session, table).message.startswith("⚠")
     assert studio.project(session).version == after.version
-    assert "locked 2 shots" in studio.lock(session, "1, 2", True)
+    assert "Locked shots 1, 2" in studio.lock(session, "1, 2", True).message
     assert "🔒 locked" in studio.table(studio.project(session))["data"][0][-1]
     table = studio.table(studio.project(session))
     table["data"][0][10] = "try to change a locked shot"
-    assert "locked" in studio.apply_table(session, table)
+    assert "locked" in studio.apply_table(session, table).message
 
 
 def test_render_export_and_bad_upload(studio_with_plan, tmp_path):
@@ -84,7 +88,7 @@ def test_render_export_and_bad_upload(studio_with_plan, tmp_path):
     fake.write_text("this is not audio")
     before = {i.id for i in studio.store.list()}
     new_session, msg = studio.create(session, str(fake), None, "Nope")
-    assert msg.startswith("⚠") and new_session.project == "chaos-god"
+    assert msg.message.startswith("⚠") and new_session.project == "chaos-god"
     assert {i.id for i in studio.store.list()} == before
 
 

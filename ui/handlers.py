@@ -1,83 +1,72 @@
-"""The studio's handlers: plain functions from inputs to outputs, testable without a server.
+"""The studio's handlers: plain methods from inputs to outputs, testable without a server.
 
-Each works on a `Session` (one per browser tab: which project, which LLM, which render settings) and
-calls the same `shotlist` / `assistant` / `generation` code as the CLI. Errors come back as a status
-line, never a traceback; a failed action leaves the project as it was.
+Each works on a `Session` (one per browser tab, kept on the server: which project and version, which
+LLM, which render settings, the chat as shown, the inbox of waiting messages) and calls the same
+`shotlist` / `assistant` / `generation` code as the CLI. Expected failures come back as a "⚠" status
+line; a failed action leaves the project as it was.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 import threading
-import uuid
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project
+from shotlist.models import Project, ShotPatch
 from shotlist.store import ProjectStore
 
-TABLE_COLUMNS = ["#", "Start", "End", "Section", "Lyric", "Shot size", "Angle", "Movement", "Subject", "Action",
-                 "Prompt", "Reason", "Why generative", "Flags"]
-EDITABLE = {"End": "end", "Shot size": "shot_size", "Angle": "angle", "Movement": "movement", "Subject": "subject",
-            "Action": "action", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative"}
+from . import views
+from .edits import Outcome, column_of, table_edits
+from .errors import explain, one_line
+from .session import Session, Sessions
+from .views import TABLE_COLUMNS
+
+__all__ = ["MAX_UPLOAD_MB", "TABLE_COLUMNS", "Session", "Studio"]
 MAX_UPLOAD_MB = 300
-
-
-@dataclass
-class Session:
-    key: str = field(default_factory=lambda: uuid.uuid4().hex)
-    project: str | None = None
-    llm: str = ""  # empty: automatic (OpenAI key → Ollama → local model → offline)
-    backend: str = "animatic"
-    model: str = ""
-    width: int | None = None  # None: the project's own constraints
-    height: int | None = None
-    fps: float | None = None
-    takes: int = 1
-    selected_shot: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def of(cls, value: dict[str, Any] | None) -> Session:
-        return cls(**value) if value else cls()
+THIS_SHOT = re.compile(r"\b(this|that|the selected|the clicked)\s+(shot|one|card|frame|image)\b", re.I)
+NAMES_A_SHOT = re.compile(r"^\s*shots?\s+\d+", re.I)
 
 
 class Studio:
-    """Holds what outlives one event: the store, and each session's cancel flag for renders."""
+    """Holds what outlives one event: the store, the live sessions, and each session's cancel flag."""
 
     def __init__(self, store: ProjectStore | None = None):
         self.store = store or ProjectStore()
+        self.sessions = Sessions()
         self.cancels: dict[str, threading.Event] = {}
+        self._directors: dict[str, tuple[tuple[str | None, str], Any]] = {}
 
     # ------------------------------------------------------------------ views of a project
+
+    def session(self, key: str | None) -> Session:
+        return self.sessions.get(key)
 
     def project(self, session: Session) -> Project | None:
         return self.store.load(session.project) if session.project else None
 
+    def folder(self, session: Session) -> Path | None:
+        return self.store.folder(session.project) if session.project else None
+
+    def log_folder(self, session: Session) -> Path:
+        """Where a failure's traceback goes: the open project's folder, else the store's."""
+        try:
+            return self.folder(session) or self.store.root
+        except (ShotcallerError, OSError):
+            return self.store.root
+
     def table(self, project: Project | None) -> dict[str, Any]:
-        rows = []
-        for n, s in enumerate(project.shots if project else [], start=1):
-            flags = " ".join(f for f, on in (("🔒 locked", s.locked), ("⚠ generic", s.critique.generic),
-                                              ("📷 filmable", s.critique.camera_shootable)) if on)
-            rows.append([n, round(s.start, 2), round(s.end, 2), s.section, s.lyric or "", s.shot_size, s.angle,
-                         s.movement, s.subject, s.action, s.prompt, s.reason, s.why_generative, flags])
-        return {"headers": TABLE_COLUMNS, "data": rows}
+        return views.table(project)
 
-    def timeline(self, project: Project | None):
-        from ui.timeline import draw_timeline
+    def timeline(self, project: Project | None) -> str | None:
+        return views.timeline(project, self.store.folder(project.id) if project else None)
 
-        return draw_timeline(project) if project else None
-
-    def storyboard(self, project: Project | None) -> list[tuple[Any, str]]:
-        if not project:
-            return []
-        from shotlist.export.media import frame_image
-
-        folder = self.store.folder(project.id)
-        return [(frame_image(folder, s, n), f"{n}. {s.subject or s.section}") for n, s in enumerate(project.shots, 1)]
+    def storyboard(self, project: Project | None) -> list[tuple[str, str]]:
+        return views.storyboard(project, self.store.folder(project.id) if project else None)
 
     def latest_cut(self, project: Project | None) -> str | None:
         if not project:
@@ -91,7 +80,7 @@ class Studio:
         from assistant.conversation import Conversation
 
         conv = Conversation(self.store.folder(project.id) / "chat.jsonl")
-        return [{"role": m.role, "content": m.content} for m in conv.messages if m.role in ("user", "assistant")]
+        return [views.chat_message(m.role, m.content) for m in conv.messages if m.role in ("user", "assistant")]
 
     def header(self, session: Session, project: Project | None) -> str:
         from assistant.llm import resolve_provider
@@ -112,16 +101,35 @@ class Studio:
                 session.fps or (c.fps if c else 24.0))
 
     def projects(self) -> list[tuple[str, str]]:
-        return [(f"{i.title} ({i.id})", i.id) for i in self.store.list()]
+        """Read fresh from the store every time (a page load, a create, a delete)."""
+        return [(f"{i.title} ({i.id})", i.id) for i in self.store.list() if i.version >= 0]
+
+    def display(self, session: Session) -> list[dict[str, Any]]:
+        """The chat as this tab shows it: what was said, then what waits in the inbox."""
+        return [*session.chat, *(views.queued_message(t) for t in session.inbox.pending())]
+
+    def select(self, session: Session, number: int | None) -> tuple[str, str | None]:
+        """Select a shot for the chat: its full text, and its clip when it has one."""
+        from shotlist.export.media import clip_path
+
+        project = self.project(session)
+        if project and number and 1 <= number <= len(project.shots):
+            session.selected_shot = number
+            clip = clip_path(self.store.folder(project.id), project.shots[number - 1])
+            return views.shot_detail(project, number), str(clip) if clip else None
+        return views.shot_detail(project, number), None
 
     # ------------------------------------------------------------------ project bar
 
-    def create(self, session: Session, song: str | None, lyrics: str | None, title: str) -> tuple[Session, str]:
+    def create(self, session: Session, song: str | None, lyrics: str | None, title: str) -> tuple[Session, Outcome]:
+        """Analyse the song and open the new project; the director asks its first question. Messages
+        typed meanwhile wait in the inbox for the new project."""
         if not song:
-            return session, "Choose a song file first (wav, mp3, ogg, flac or m4a)."
+            return session, Outcome(False, "Choose a song file first (wav, mp3, ogg, flac or m4a).")
         from shotlist.audio import check_audio_file
         from shotlist.song import analyse_song
 
+        session.creating = True
         try:
             size_mb = Path(song).stat().st_size / 2**20
             if size_mb > MAX_UPLOAD_MB:
@@ -129,136 +137,236 @@ class Studio:
             check_audio_file(song)
             project = self.store.create(song, lambda p: analyse_song(p, lyrics=lyrics), title=title or None,
                                         lyrics_path=lyrics)
+            # until the director has asked its first question, queued answers wait (they answer it)
+            self.open(session, project.id)
+            self.opening(session)
         except ShotcallerError as e:
-            return session, f"⚠ {e}"
-        session.project = project.id
-        return session, f"Created {project.title}: {len(project.song.sections)} sections, {project.song.tempo:.0f} BPM."
+            waiting = len(session.inbox)
+            session.held = bool(waiting)  # typed for the song that failed: not for the project still open
+            kept = f" Your {waiting} waiting message(s) stay queued for the next project you open." if waiting else ""
+            return session, Outcome(False, f"⚠ {e}{kept}")
+        finally:
+            session.creating = False
+        return session, Outcome(True, f"Created {project.title}: {len(project.song.sections)} sections, "
+                                      f"{project.song.tempo:.0f} BPM.")
 
-    def open(self, session: Session, project_id: str | None) -> tuple[Session, str]:
+    def open(self, session: Session, project_id: str | None) -> tuple[Session, Outcome]:
         if not project_id:
-            return session, ""
+            return session, Outcome(False, "Choose a project to open.")
         try:
             project = self.store.load(project_id)
         except ShotcallerError as e:
-            return session, f"⚠ {e}"
-        session.project = project.id
-        return session, f"Opened {project.title}."
+            return session, Outcome(False, f"⚠ {e}")
+        session.project, session.version, session.selected_shot = project.id, project.version, None
+        session.held = False
+        session.chat = self.history(project)
+        return session, Outcome(True, f"Opened {project.title}.")
 
-    def rename(self, session: Session, title: str) -> str:
-        project = self.project(session)
-        if not project or not title.strip():
-            return "Open a project and type its new title."
-        saved = self.store.save(project.model_copy(update={"title": title.strip()}))
-        return f"Renamed to {saved.title}."
-
-    def delete(self, session: Session) -> tuple[Session, str]:
+    def delete(self, session: Session) -> tuple[Session, Outcome]:
         if not session.project:
-            return session, "No project open."
+            return session, Outcome(False, "No project open.")
         self.store.delete(session.project)
-        old, session.project = session.project, None
-        return session, f"Deleted {old}."
+        old, session.project, session.version, session.chat = session.project, None, None, []
+        return session, Outcome(True, f"Deleted {old}.")
 
-    def step(self, session: Session, redo: bool) -> str:
-        if not session.project:
-            return "No project open."
-        try:
-            p = self.store.redo(session.project) if redo else self.store.undo(session.project)
-        except ShotcallerError as e:
-            return f"⚠ {e}"
-        return f"Now at version {p.version}."
+    def reload(self, session: Session) -> Project | None:
+        """Show the project as it is on disk now (another tab may have saved)."""
+        project = self.project(session)
+        session.version = project.version if project else None
+        return project
 
     # ------------------------------------------------------------------ chat
 
     def director(self, session: Session):
+        """This tab's director, built once per project and LLM (an LLM agent's graph is not free to
+        build); its conversation is re-read every turn, since another tab may have talked meanwhile."""
+        from assistant.conversation import Conversation
         from assistant.session import open_director
 
-        return open_director(self.store, session.project, session.llm or None)
+        key = (session.project, session.llm)
+        if self._directors.get(session.key, (None, None))[0] != key:
+            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None))
+        director = self._directors[session.key][1]
+        director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
+        return director
 
-    def chat(self, session: Session, message: str, history: list[dict[str, Any]]):
-        """Yields the chat history as it grows: streamed text, and tool steps as collapsible notes."""
-        history = list(history or [])
-        if not session.project:
-            yield history + [{"role": "assistant", "content": "Create or open a project first."}]
-            return
-        history.append({"role": "user", "content": message})
-        yield history
+    def submit(self, session: Session, text: str) -> bool:
+        """Queue a typed message (never dropped). "this shot" means the selected one."""
+        text = (text or "").strip()
+        if not text:
+            return False
+        if session.selected_shot and THIS_SHOT.search(text) and not NAMES_A_SHOT.match(text):
+            text = f"shot {session.selected_shot}: {text}"
+        session.inbox.put(text)
+        return True
+
+    def ready(self, session: Session) -> bool:
+        return bool(session.project) and not session.creating and not session.held
+
+    def drain(self, session: Session) -> Iterator[bool]:
+        """Answer the waiting messages in order. Yields after each streamed piece: True once a turn
+        has changed the project (the views then refresh once), False otherwise."""
+        yield from session.inbox.drain(lambda: self.ready(session), lambda text: self.answer(session, text))
+
+    def answer(self, session: Session, message: str) -> Iterator[bool]:
+        session.chat.append(views.chat_message("user", message))
+        yield False
+        before = self._disk_version(session)
+        chat = session.chat
         try:
             director = self.director(session)
-            replies = director.plan() if message.strip() == "/plan" else director.turn(message)
+            if message == "/plan":
+                replies = director.plan()
+            else:
+                wants = "selected_shot" in inspect.signature(director.turn).parameters
+                replies = director.turn(message, **({"selected_shot": session.selected_shot} if wants else {}))
             live: int | None = None  # index of the message being streamed into, if any
             streamed = False
             for reply in replies:
-                if reply.final and streamed:
-                    continue  # the agent's whole text: already on screen, piece by piece
+                if reply.final and streamed:  # the agent's whole text: already on screen, piece by piece
+                    if live is not None:
+                        chat[live] = views.chat_message("assistant", chat[live]["content"])
+                    yield False
+                    continue
                 for step in reply.steps:
-                    history.append({"role": "assistant", "content": step, "metadata": {"title": "🛠 tool step"}})
+                    chat.append(views.chat_message("assistant", step, step=True))
                     live = None
-                if reply.final:
-                    history.append({"role": "assistant", "content": reply.text})
+                if reply.final and reply.text:
+                    chat.append(views.chat_message("assistant", reply.text))
                 elif reply.text:
                     streamed = True
                     if live is None:
-                        history.append({"role": "assistant", "content": ""})
-                        live = len(history) - 1
-                    history[live] = {"role": "assistant", "content": history[live]["content"] + reply.text}
-                yield history
-        except ShotcallerError as e:
-            history.append({"role": "assistant", "content": f"⚠ {e}"})
-            yield history
+                        chat.append({"role": "assistant", "content": ""})
+                        live = len(chat) - 1
+                    chat[live] = {"role": "assistant", "content": chat[live]["content"] + reply.text}
+                yield False
+        except Exception as e:  # noqa: BLE001 - every failure is one line in the chat; tracebacks go to the log
+            chat.append({"role": "assistant", "content": explain(e, "the director's turn", self.log_folder(session))})
+        after = self._disk_version(session)
+        session.version = after
+        yield after != before
+
+    def chat(self, session: Session, message: str, history: Any = None) -> Iterator[list[dict[str, Any]]]:
+        """Queue `message` and answer everything waiting, yielding the chat as it grows."""
+        self.submit(session, message)
+        yield self.display(session)
+        if not session.project:
+            session.chat.append({"role": "assistant", "content": "Create or open a project first: your message "
+                                 "waits in the queue."})
+            yield self.display(session)
+            session.chat.pop()
+            return
+        for _ in self.drain(session):
+            yield self.display(session)
 
     def opening(self, session: Session) -> list[dict[str, Any]]:
         """On a new project the director opens the interview itself."""
         try:
             reply = self.director(session).opening()
-        except ShotcallerError as e:
-            return [{"role": "assistant", "content": f"⚠ {e}"}]
-        return self.history(self.project(session)) if reply else []
+        except Exception as e:  # noqa: BLE001
+            session.chat.append({"role": "assistant", "content": explain(e, "the director", self.log_folder(session))})
+            return session.chat
+        if reply:
+            session.chat = self.history(self.project(session))
+        session.version = self._disk_version(session)
+        return session.chat
+
+    def _disk_version(self, session: Session) -> int | None:
+        try:
+            return self.project(session).version if session.project else None
+        except ShotcallerError:
+            return None
 
     # ------------------------------------------------------------------ shot list edits
 
-    def apply_table(self, session: Session, table: Any) -> str:
-        from assistant.tools import ProjectTools, ShotPatch
+    def editor(self, session: Session, stale_ok: bool = False):
+        """The project editor for this tab: edits made from the version the tab shows, so an edit
+        from a stale view is a `VersionConflict`, never a silent overwrite."""
+        from assistant import critic
+        from shotlist.editor import ProjectEditor
 
-        project = self.project(session)
-        if not project:
-            return "No project open."
-        rows = table.get("data", []) if isinstance(table, dict) else table.values.tolist()
-        patches = []
-        for row in rows:
-            cells = dict(zip(TABLE_COLUMNS, row))
-            try:
-                shot = project.shots[int(cells["#"]) - 1]
-            except (ValueError, IndexError, TypeError):
-                return f"⚠ row {cells.get('#')!r} is not a shot number of this project"
-            changes = {}
-            for column, name in EDITABLE.items():
-                old, new = getattr(shot, name), cells.get(column)
-                if name == "end":
-                    new = float(new) if new not in (None, "") else old
-                    if abs(new - old) < 0.005:
-                        continue
-                elif (new or "") == (old or ""):
-                    continue
-                changes[name] = new
-            if changes:
-                patches.append(ShotPatch(shot=shot.id, changes=changes))
-        if not patches:
-            return "No changes."
-        try:
-            return ProjectTools(self.store, project.id).revise_shots(patches)
-        except (ShotcallerError, ValueError) as e:
-            return f"⚠ {str(e).splitlines()[0]}"
+        return ProjectEditor(self.store, session.project, review=critic.apply,
+                             version=None if stale_ok else session.version)
 
-    def lock(self, session: Session, numbers: str, locked: bool) -> str:
-        from assistant.tools import ProjectTools
+    def edit(self, session: Session, action: str, fn) -> Outcome:
+        """Run `fn(editor) -> (Edit, message)`; conflicts reload the tab's view and say so."""
+        from shotlist.errors import VersionConflict
 
         if not session.project:
-            return "No project open."
-        refs = [n.strip() for n in numbers.replace(" ", ",").split(",") if n.strip()]
+            return Outcome(False, "No project open.")
         try:
-            return ProjectTools(self.store, session.project).lock_shots(refs, locked)
+            edit, message = fn(self.editor(session))
+        except VersionConflict as e:
+            session.version = e.project.version if e.project else self._disk_version(session)
+            return Outcome(False, f"⚠ {e}")
         except ShotcallerError as e:
-            return f"⚠ {e}"
+            session.version = self._disk_version(session)
+            return Outcome(False, f"⚠ {action}: {one_line(e)}")
+        session.version = edit.version
+        return Outcome(True, message if edit.saved else "; ".join(edit.notes) or "No changes.")
+
+    def rename(self, session: Session, title: str) -> Outcome:
+        if not title.strip():
+            return Outcome(False, "Type the project's new title first.")
+        return self.edit(session, "rename", lambda e: (ed := e.rename(title), f"Renamed to {ed.project.title}."))
+
+    def step(self, session: Session, redo: bool) -> Outcome:
+        return self.edit(session, "redo" if redo else "undo", lambda e: (
+            ed := e.redo() if redo else e.undo(), f"Now at version {ed.version}."))
+
+    def apply_table(self, session: Session, table: Any) -> Outcome:
+        """Apply the cells the artist changed. Changes are found against the version this tab shows,
+        so a stale table never undoes another tab's edit; an edit to a field another tab changed
+        meanwhile is refused by name (with the typed value), the others are applied."""
+        current = self.project(session)
+        if not current:
+            return Outcome(False, "No project open.")
+        base = current
+        if session.version is not None and session.version != current.version:
+            try:
+                base = self.store.load_version(current.id, session.version)
+            except ShotcallerError:
+                base = None
+        rows = table.get("data", []) if isinstance(table, dict) else table.values.tolist()
+        edits = table_edits(base or current, rows)
+        if isinstance(edits, Outcome):
+            return edits
+        if not edits:
+            return Outcome(True, "No changes.")
+        applied, refused = [], []
+        by_id = {s.id: s for s in current.shots}
+        for number, shot, changes in edits:
+            now = by_id.get(shot.id)
+            clash = [f for f in changes if base is None or now is None or getattr(now, f) != getattr(shot, f)]
+            if clash:
+                refused.append(f"shot {number} " + ", ".join(f"{column_of(f)}={changes[f]!r}" for f in clash))
+                changes = {f: v for f, v in changes.items() if f not in clash}
+            if changes and now is not None:
+                applied.append(ShotPatch.model_validate({"shot": shot.id, "changes": changes}))
+        seen = session.version
+        session.version = current.version  # the patches are made against what is on disk now
+        result = self.edit(session, "table edit", lambda e: (
+            ed := e.revise(applied), f"Revised shots {', '.join(map(str, ed.numbers()))}; version {ed.version}.")
+        ) if applied else Outcome(True, "")
+        if refused:
+            return Outcome(False, f"⚠ This project changed in another tab (version {seen} → {current.version}); "
+                           f"the table is reloaded. Not applied, because the other tab changed the same cells: "
+                           f"{'; '.join(refused)}. " + (f"Applied the rest: {result.message}" if result.message
+                                                         else "Type them again if you still want them."))
+        return result
+
+    def lock(self, session: Session, numbers: str, locked: bool) -> Outcome:
+        refs = [n.strip() for n in numbers.replace(" ", ",").split(",") if n.strip()]
+        if not refs and session.selected_shot:
+            refs = [str(session.selected_shot)]
+        word = "Locked" if locked else "Unlocked"
+        return self.edit(session, word.lower(), lambda e: (
+            ed := e.lock(refs, locked), f"{word} shots {', '.join(map(str, ed.numbers()))}; version {ed.version}."))
+
+    def pick(self, session: Session, shot: int | None, take: str) -> Outcome:
+        if not shot:
+            return Outcome(False, "Select a shot (table, timeline or storyboard) first.")
+        return self.edit(session, "pick a take", lambda e: (e.pick_take(shot, take), f"Shot {shot} uses {take}."))
 
     # ------------------------------------------------------------------ render and export
 
@@ -272,11 +380,20 @@ class Studio:
         cancel.clear()
         w, h, fps = self.output(session, self.project(session))
         settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
+
+        def renderer(project_id: str, numbers: list[int] | None, backend: str):
+            return Renderer(self.store, project_id, backend, settings, report=report, cancel=cancel).render(
+                shots=numbers)
+
+        from shotlist.editor import ProjectEditor
+
         try:
-            result = Renderer(self.store, session.project, session.backend, settings, report=report,
-                              cancel=cancel).render(shots=shots)
+            result = ProjectEditor(self.store, session.project, renderer=renderer).render(shots, session.backend)
         except ShotcallerError as e:
             return None, f"⚠ {e}"
+        finally:
+            session.version = self._disk_version(session)
+        self.storyboard(self.project(session))  # each new clip's thumbnail, made once, now
         if result.cancelled:
             return self.latest_cut(self.project(session)), "Render cancelled; render again to resume."
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
@@ -287,24 +404,12 @@ class Studio:
         self.cancels.setdefault(session.key, threading.Event()).set()
         return "Cancelling…"
 
-    def pick(self, session: Session, shot: int | None, take: str) -> str:
-        from generation.render import Renderer
-
-        if not (session.project and shot):
-            return "Select a shot in the storyboard first."
-        try:
-            Renderer(self.store, session.project).pick(str(shot), take)
-        except ShotcallerError as e:
-            return f"⚠ {e}"
-        return f"Shot {shot} uses {take}."
-
     def export(self, session: Session, fmt: str) -> tuple[str | None, str]:
-        from assistant.tools import ProjectTools
-
+        """Write the export into the project's exports/ folder; any failure is one line, logged."""
         if not session.project:
             return None, "No project open."
         try:
-            path = ProjectTools(self.store, session.project).export_file(fmt)
-        except ShotcallerError as e:
-            return None, f"⚠ {e}"
-        return str(path), f"exported {fmt}: {path}"
+            out = self.editor(session, stale_ok=True).export(fmt)
+        except Exception as e:  # noqa: BLE001 - a writer's crash is a failed export, not a dead page
+            return None, explain(e, f"export {fmt}", self.log_folder(session))
+        return str(out), f"exported {fmt}: {out}"

@@ -2,43 +2,56 @@
 (No `from __future__ import annotations` here: Gradio reads handler annotations such as `gr.SelectData`.)
 
     shotcaller ui [--host 127.0.0.1] [--port 7860] [--auth USER:PASS] [--share] [--insecure]
+
+Wiring rules: each tab's session lives on the server (`Studio.session(request.session_hash)`), so an
+event never acts on stale state; handlers return dicts of the components they change, so a chat
+turn streams only the chat and the views refresh once, when a turn changed the project; every
+handler is `guarded`: a failure is one status line, its traceback goes to `<project>/studio.log`.
 """
 
 
+import functools
+import inspect
 import ipaddress
 import os
 
 from shotlist.errors import ShotcallerError
 
-from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Session, Studio
+from .errors import explain
+from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
+from .views import shot_at, shot_detail
 
 EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
 AUDIO_TYPES = [".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac", ".aif", ".aiff", ".oga"]
 CSS = """
 #status {min-height: 1.5em}
-#timeline img {object-fit: contain}
+#timeline img {object-fit: contain; cursor: pointer}
+#storyboard img {cursor: pointer}
 """
+LAST_PROJECT_KEY = "shotcaller-last-project"
+CLEAR_ON_SEND = """(text) => {
+  const box = document.querySelector('#chat-input textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return text;
+}"""
 
 
-def build(studio: Studio | None = None):
+def build(studio: Studio | None = None, mcp: bool = False):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     studio = studio or Studio()
 
-    def views(session: Session):
-        project = studio.project(session)
-        return (studio.header(session, project), studio.table(project), studio.timeline(project),
-                studio.storyboard(project), studio.latest_cut(project))
+    def me(request: gr.Request):
+        return studio.session(request.session_hash if request else None)
 
     with gr.Blocks(title="Shotcaller") as demo:
-        state = gr.State(Session().to_dict())
+        last_project = gr.BrowserState(None, storage_key=LAST_PROJECT_KEY)
         gr.Markdown("## Shotcaller — a reason for every shot")
         header = gr.Markdown("no project open", elem_id="header")
         status = gr.Markdown("", elem_id="status")
         with gr.Row():
-            project_pick = gr.Dropdown(choices=studio.projects(), label="Open project", elem_id="project-pick",
-                                       scale=3)
+            project_pick = gr.Dropdown(choices=[], label="Open project", elem_id="project-pick", scale=3)
             title = gr.Textbox(label="Title", elem_id="title", scale=2)
             song = gr.File(label="Song (wav, mp3, ogg, flac, m4a)", file_types=AUDIO_TYPES, elem_id="song-upload",
                            scale=2)
@@ -65,131 +78,299 @@ def build(studio: Studio | None = None):
         with gr.Row():
             with gr.Column(scale=2):
                 chatbot = gr.Chatbot(label="Director", elem_id="chat", height=520, buttons=["copy"])
-                message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan",
+                message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan. "
+                                     "You can type while the director works: messages queue.",
                                      show_label=False, elem_id="chat-input")
+                with gr.Accordion("Selected shot", open=True, elem_id="selected"):
+                    detail = gr.Markdown(shot_detail(None, None), elem_id="shot-detail")
+                    clip = gr.Video(label="Its clip", elem_id="shot-clip", autoplay=True, height=200)
             with gr.Column(scale=3):
-                with gr.Tabs():
-                    with gr.Tab("Shot list", id="tab-shots"):
+                with gr.Tabs(elem_id="tabs") as tabs:
+                    with gr.Tab("Shot list", id="tab-shots") as tab_shots:
                         table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=True, wrap=True, elem_id="shot-table")
                         with gr.Row():
                             apply_btn = gr.Button("Apply edits", elem_id="apply-edits")
                             lock_numbers = gr.Textbox(label="Shots", placeholder="3, 7", elem_id="lock-numbers")
                             lock_btn = gr.Button("Lock", elem_id="lock")
                             unlock_btn = gr.Button("Unlock", elem_id="unlock")
-                    with gr.Tab("Timeline", id="tab-timeline"):
-                        timeline = gr.Image(label="Song and shots", type="pil", elem_id="timeline")
-                    with gr.Tab("Storyboard", id="tab-storyboard"):
+                    with gr.Tab("Timeline", id="tab-timeline") as tab_timeline:
+                        timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
+                                            elem_id="timeline")
+                    with gr.Tab("Storyboard", id="tab-storyboard") as tab_storyboard:
                         gallery = gr.Gallery(label="One frame per shot (click to talk about it)", columns=4,
-                                             elem_id="storyboard")
+                                             elem_id="storyboard", allow_preview=False)
                         with gr.Row():
                             shot_render = gr.Button("Render selected shot", elem_id="render-shot")
                             take = gr.Textbox(label="Take", placeholder="t2", elem_id="take")
                             pick_btn = gr.Button("Use this take", elem_id="pick")
-                    with gr.Tab("Video", id="tab-video"):
+                    with gr.Tab("Video", id="tab-video") as tab_video:
                         video = gr.Video(label="The cut", elem_id="cut")
                         with gr.Row():
                             render_btn = gr.Button("Render the cut", variant="primary", elem_id="render")
                             cancel_btn = gr.Button("Cancel", elem_id="cancel")
-                    with gr.Tab("Export", id="tab-export"):
+                    with gr.Tab("Export", id="tab-export") as tab_export:
                         fmt = gr.Dropdown(EXPORT_FORMATS, value="json", label="Format", elem_id="export-format")
                         export_btn = gr.Button("Export", elem_id="export")
                         exported = gr.File(label="Download", elem_id="export-file")
 
-        outs = [header, table, timeline, gallery, video]
+        view_outputs = [header, table, timeline, gallery, video, detail]
+        # not the chat input: an event's outputs are shown as busy, and the artist types while we work
+        everything = [status, project_pick, chatbot, last_project, clip, tabs, *view_outputs]
 
-        def on_create(s, song_path, lyrics_path, title_text):
-            session, msg = studio.create(Session.of(s), song_path, lyrics_path, title_text)
-            opening = studio.opening(session) if session.project and "⚠" not in msg else []
-            picked = gr.update(choices=studio.projects(), value=session.project)
-            return (session.to_dict(), msg, picked, opening or studio.history(studio.project(session)),
-                    *views(session))
+        def views(session, project=None) -> dict:
+            """Header, table and selected shot, plus the picture tab in view; the other picture tabs
+            are filled when they are opened (a 100-image gallery is not sent to a tab nobody sees)."""
+            project = project if project is not None else studio.reload(session)
+            shown = {header: studio.header(session, project), table: studio.table(project),
+                     detail: shot_detail(project, session.selected_shot)}
+            return shown | tab_view(session, session.tab, project)
 
-        new_btn.click(on_create, [state, song, lyrics, title],
-                      [state, status, project_pick, chatbot, *outs], api_name="create")
+        def tab_view(session, tab: str, project=None) -> dict:
+            if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
+                return {}
+            project = project if project is not None else studio.project(session)
+            if tab == "tab-timeline":
+                return {timeline: studio.timeline(project)}
+            if tab == "tab-storyboard":
+                return {gallery: studio.storyboard(project)}
+            return {video: studio.latest_cut(project)}
 
-        def on_open(s, pid):
-            session, msg = studio.open(Session.of(s), pid)
-            return session.to_dict(), msg, studio.history(studio.project(session)), *views(session)
+        def guarded(action: str):
+            """Any failure becomes one status line; the traceback goes to the project's studio.log."""
+            def wrap(fn):
+                def session_of(args, kwargs):
+                    req = next((a for a in [*args, *kwargs.values()] if isinstance(a, gr.Request)), None)
+                    return me(req)
 
-        project_pick.change(on_open, [state, project_pick], [state, status, chatbot, *outs], api_name="open")
+                if inspect.isgeneratorfunction(fn):
+                    @functools.wraps(fn)
+                    def gen(*args, **kwargs):
+                        try:
+                            yield from fn(*args, **kwargs)
+                        except Exception as e:  # noqa: BLE001
+                            yield {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+                    return gen
 
-        def refresh(s, msg):
-            return (msg, *views(Session.of(s)))
+                @functools.wraps(fn)
+                def call(*args, **kwargs):
+                    try:
+                        return fn(*args, **kwargs)
+                    except Exception as e:  # noqa: BLE001
+                        return {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+                return call
+            return wrap
 
-        rename_btn.click(lambda s, t: refresh(s, studio.rename(Session.of(s), t)), [state, title], [status, *outs])
-        undo_btn.click(lambda s: refresh(s, studio.step(Session.of(s), False)), [state], [status, *outs])
-        redo_btn.click(lambda s: refresh(s, studio.step(Session.of(s), True)), [state], [status, *outs])
+        # ---------------------------------------------------------------- projects
 
-        def on_delete(s):
-            session, msg = studio.delete(Session.of(s))
-            return (session.to_dict(), msg, gr.update(choices=studio.projects(), value=None), [], *views(session))
+        def opened(session, msg: str) -> dict:
+            return {status: msg, project_pick: gr.update(choices=studio.projects(), value=session.project),
+                    chatbot: studio.display(session), last_project: session.project, clip: None, **views(session)}
 
-        delete_btn.click(on_delete, [state], [state, status, project_pick, chatbot, *outs])
+        @guarded("loading the page")
+        def on_load(remembered, request: gr.Request):
+            session = me(request)
+            if not session.project and remembered:
+                session, outcome = studio.open(session, remembered)
+                if not outcome.ok:  # the remembered project is gone: open nothing
+                    return {status: "", project_pick: gr.update(choices=studio.projects(), value=None),
+                            last_project: None, **views(session)}
+                return opened(session, f"Reopened {studio.project(session).title}.")
+            return {project_pick: gr.update(choices=studio.projects(), value=session.project),
+                    chatbot: studio.display(session), **views(session)}
 
-        def on_settings(s, llm_spec, backend_name, model_id, res, rate, n_takes):
-            session = Session.of(s)
+        load = demo.load(on_load, [last_project], everything)
+
+        @guarded("creating the project")
+        def on_create(song_path, lyrics_path, title_text, request: gr.Request):
+            session, outcome = studio.create(me(request), song_path, lyrics_path, title_text)
+            if not outcome.ok:
+                return {status: outcome.message, chatbot: studio.display(session)}
+            return opened(session, outcome.message)
+
+        @guarded("answering")
+        def drain(session):
+            shots_before = len(studio.project(session).shots) if session.project else 0
+            yield {chatbot: studio.display(session)}
+            for changed in studio.drain(session):
+                if not changed:
+                    yield {chatbot: studio.display(session)}
+                    continue
+                project = studio.reload(session)
+                update = {chatbot: studio.display(session), **views(session, project)}
+                if project and project.shots and not shots_before:  # a first plan: show the real table
+                    update[tabs] = gr.Tabs(selected="tab-shots")
+                    session.tab = "tab-shots"
+                shots_before = len(project.shots) if project else 0
+                yield update
+            if not studio.ready(session) and len(session.inbox):
+                yield {status: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+
+        def on_drain(request: gr.Request):
+            yield from drain(me(request))
+
+        drain_outputs = [chatbot, status, tabs, *view_outputs]
+        load.then(on_drain, None, drain_outputs)
+        new_btn.click(on_create, [song, lyrics, title], everything, api_name="create", show_progress="minimal").then(
+            on_drain, None, drain_outputs)
+
+        @guarded("opening the project")
+        def on_pick(pid, evt: gr.SelectData, request: gr.Request):
+            known = {v for _, v in studio.projects()}
+            chosen = evt.value if evt.value in known else pid  # a re-pick of the shown project opens it too
+            session, outcome = studio.open(me(request), chosen)
+            return opened(session, outcome.message) if outcome.ok else {status: outcome.message}
+
+        project_pick.select(on_pick, [project_pick], everything).then(on_drain, None, drain_outputs)
+
+        def acting(action: str, fn, takes_input: bool = True):
+            """A project action with one input (or none): its status line, then the views."""
+            if takes_input:
+                @guarded(action)
+                def run(value, request: gr.Request):
+                    session = me(request)
+                    return {status: str(fn(session, value)), **views(session)}
+                return run
+
+            @guarded(action)
+            def run_bare(request: gr.Request):
+                session = me(request)
+                return {status: str(fn(session)), **views(session)}
+            return run_bare
+
+        rename_btn.click(acting("renaming", studio.rename), [title], [status, *view_outputs])
+        undo_btn.click(acting("undo", lambda s: studio.step(s, False), False), None, [status, *view_outputs])
+        redo_btn.click(acting("redo", lambda s: studio.step(s, True), False), None, [status, *view_outputs])
+
+        @guarded("deleting the project")
+        def on_delete(request: gr.Request):
+            session, outcome = studio.delete(me(request))
+            return {**opened(session, outcome.message), last_project: None, chatbot: []}
+
+        delete_btn.click(on_delete, None, everything)
+
+        @guarded("applying settings")
+        def on_settings(llm_spec, backend_name, model_id, res, rate, n_takes, request: gr.Request):
+            session = me(request)
             try:
                 w, h = (int(v) for v in res.lower().split("x"))
                 if w % 2 or h % 2 or w < 64 or h < 64:
                     raise ValueError
             except ValueError:
-                return s, f"⚠ resolution {res!r}: use WIDTHxHEIGHT with even numbers ≥ 64, e.g. 1280x720", \
-                    studio.header(session, studio.project(session))
+                return {status: f"⚠ resolution {res!r}: use WIDTHxHEIGHT with even numbers ≥ 64, e.g. 1280x720",
+                        header: studio.header(session, studio.project(session))}
             session.llm, session.backend, session.model = llm_spec.strip(), backend_name, model_id.strip()
             session.width, session.height, session.fps, session.takes = w, h, float(rate or 24), int(n_takes)
-            return session.to_dict(), "Settings applied.", studio.header(session, studio.project(session))
+            return {status: "Settings applied.", header: studio.header(session, studio.project(session))}
 
-        save_settings.click(on_settings, [state, llm, backend, model, resolution, fps, takes], [state, status, header],
+        save_settings.click(on_settings, [llm, backend, model, resolution, fps, takes], [status, header],
                             api_name="settings")
 
-        def on_chat(s, text, history):
-            session = Session.of(s)
-            for h in studio.chat(session, text, history):
-                yield "", h, *views(session)
+        def on_tab(tab: str):
+            @guarded("showing the tab")
+            def show(request: gr.Request):
+                session = me(request)
+                session.tab = tab
+                return tab_view(session, tab)
+            return show
 
-        message.submit(on_chat, [state, message, chatbot], [message, chatbot, *outs], concurrency_limit=8,
-                       api_name="chat")
+        for t, name in ((tab_shots, "tab-shots"), (tab_timeline, "tab-timeline"), (tab_storyboard, "tab-storyboard"),
+                        (tab_video, "tab-video"), (tab_export, "tab-export")):
+            t.select(on_tab(name), None, [status, timeline, gallery, video], show_progress="hidden")
 
-        apply_btn.click(lambda s, t: refresh(s, studio.apply_table(Session.of(s), t)), [state, table],
-                        [status, *outs])
-        lock_btn.click(lambda s, n: refresh(s, studio.lock(Session.of(s), n, True)), [state, lock_numbers],
-                       [status, *outs])
-        unlock_btn.click(lambda s, n: refresh(s, studio.lock(Session.of(s), n, False)), [state, lock_numbers],
-                         [status, *outs])
+        # ---------------------------------------------------------------- chat: queue, then answer in order
 
-        def on_select(s, evt: gr.SelectData):
-            session = Session.of(s)
-            session.selected_shot = evt.index + 1
-            return session.to_dict(), f"Shot {evt.index + 1}: ", f"Shot {evt.index + 1} selected."
+        def on_send(text, request: gr.Request):
+            """Queue the message and show it at once; then answer whatever waits (unless another
+            event of this tab is already answering: it reaches this message too, in order)."""
+            session = me(request)
+            studio.submit(session, text)
+            busy = session.creating or session.inbox.answering
+            note = (f"{len(session.inbox)} message(s) queued: answered in order." if busy and len(session.inbox)
+                    else "Create or open a project first: your message waits in the queue." if not session.project
+                    else "")
+            yield {chatbot: studio.display(session), status: note}
+            yield from drain(session)
 
-        gallery.select(on_select, [state], [state, message, status])
+        # The box is emptied in the browser the moment Enter is pressed: emptied by the server's reply
+        # instead, it would also wipe whatever the artist had typed next in the meantime.
+        message.submit(guarded("sending the message")(on_send), [message], drain_outputs, js=CLEAR_ON_SEND,
+                       trigger_mode="multiple", concurrency_limit=None, show_progress="hidden", api_name="chat")
 
-        def on_render(s, progress=gr.Progress()):  # noqa: B008 - Gradio's way to ask for a progress bar
-            session = Session.of(s)
+        # ---------------------------------------------------------------- the shot list
+
+        apply_btn.click(acting("applying the table edits", studio.apply_table), [table], [status, *view_outputs])
+        lock_btn.click(acting("locking", lambda s, n: studio.lock(s, n, True)), [lock_numbers],
+                       [status, *view_outputs])
+        unlock_btn.click(acting("unlocking", lambda s, n: studio.lock(s, n, False)), [lock_numbers],
+                         [status, *view_outputs])
+
+        def selected(session, number) -> dict:
+            text, path = studio.select(session, number)
+            if session.selected_shot != number:
+                return {detail: text, status: f"⚠ there is no shot {number}"}
+            return {detail: text, clip: path, message: f"shot {number}: ",
+                    status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
+
+        @guarded("selecting a shot")
+        def on_table_select(evt: gr.SelectData, request: gr.Request):
+            row = evt.row_value if isinstance(evt.row_value, list) and evt.row_value else None
+            number = int(float(row[0])) if row else int(evt.index[0]) + 1
+            return selected(me(request), number)
+
+        @guarded("selecting a shot")
+        def on_timeline_select(evt: gr.SelectData, request: gr.Request):
+            session = me(request)
+            return selected(session, shot_at(studio.project(session), float(evt.index[0])))
+
+        @guarded("selecting a shot")
+        def on_card_select(evt: gr.SelectData, request: gr.Request):
+            return selected(me(request), int(evt.index) + 1)
+
+        select_outputs = [detail, clip, message, status]
+        table.select(on_table_select, None, select_outputs)
+        timeline.select(on_timeline_select, None, select_outputs)
+        gallery.select(on_card_select, None, select_outputs)
+
+        # ---------------------------------------------------------------- render and export
+
+        @guarded("rendering")
+        def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
+            session = me(request)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return (msg, *views(session)[:-1], cut)
+            return {status: msg, **views(session), video: cut}
 
-        render_btn.click(on_render, [state], [status, *outs], concurrency_limit=1, concurrency_id="render",
+        render_btn.click(on_render, None, [status, *view_outputs], concurrency_limit=1, concurrency_id="render",
                          api_name="render")
 
-        def on_render_shot(s, progress=gr.Progress()):  # noqa: B008
-            session = Session.of(s)
+        @guarded("rendering the shot")
+        def on_render_shot(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+            session = me(request)
             if not session.selected_shot:
-                return ("Select a shot in the storyboard first.", *views(session))
+                return {status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
                                      report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return (msg, *views(session)[:-1], cut)
+            return {**views(session), video: cut, **selected(session, session.selected_shot), status: msg}
 
-        shot_render.click(on_render_shot, [state], [status, *outs], concurrency_limit=1, concurrency_id="render")
-        cancel_btn.click(lambda s: studio.cancel(Session.of(s)), [state], [status])
-        pick_btn.click(lambda s, t: refresh(s, studio.pick(Session.of(s), Session.of(s).selected_shot, t.strip())),
-                       [state, take], [status, *outs])
+        shot_render.click(on_render_shot, None, [status, *view_outputs, clip, message], concurrency_limit=1,
+                          concurrency_id="render")
+        @guarded("cancelling")
+        def on_cancel(request: gr.Request):
+            return {status: studio.cancel(me(request))}
 
-        def on_export(s, f):
-            path, msg = studio.export(Session.of(s), f)
-            return path, msg
+        cancel_btn.click(on_cancel, None, [status])
+        pick_btn.click(acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())), [take],
+                       [status, *view_outputs])
 
-        export_btn.click(on_export, [state, fmt], [exported, status], api_name="export")
+        @guarded("exporting")
+        def on_export(f, request: gr.Request):
+            path, msg = studio.export(me(request), f)
+            return {exported: path, status: msg}
+
+        export_btn.click(on_export, [fmt], [exported, status], api_name="export")
+        if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
+            from .mcp import add_mcp_tools
+
+            add_mcp_tools(studio)
     return demo
 
 
@@ -217,8 +398,8 @@ def launch(host: str = "127.0.0.1", port: int = 7860, auth: str | None = None, s
     if share and not credentials and not insecure:
         raise ShotcallerError("a share link is public: add --auth USER:PASS (or --insecure)")
     studio = Studio()
-    demo = build(studio)
+    demo = build(studio, mcp=mcp)
     demo.queue(default_concurrency_limit=8)
     return demo.launch(server_name=host, server_port=port, auth=credentials, share=share, show_error=False,
                        max_file_size=f"{MAX_UPLOAD_MB}mb", allowed_paths=[str(studio.store.root)],
-                       prevent_thread_lock=not block, css=CSS, quiet=not block)
+                       prevent_thread_lock=not block, css=CSS, quiet=not block, mcp_server=mcp)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import subprocess
 from fractions import Fraction
 from pathlib import Path
 
-from ..models import Project, Shot
+from ..models import Project, Shot, Take
 
 NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 47.952: 48000 / 1001,
         59.94: 60000 / 1001, 119.88: 120000 / 1001}
@@ -45,11 +47,16 @@ def smpte_timecode(frame: int, fps: float) -> str:
     return f"{hh:02d}:{mm:02d}:{ss:02d}{';' if is_drop_frame(fps) else ':'}{ff:02d}"
 
 
+def picked_take(shot: Shot, skip_backends: tuple[str, ...] = ()) -> Take | None:
+    """The picked take (else the latest finished one)."""
+    done = [t for t in shot.takes if t.status == "done" and t.path and t.backend not in skip_backends]
+    return next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
+
+
 def clip_path(folder: Path, shot: Shot, skip_backends: tuple[str, ...] = ()) -> Path | None:
     """The picked take's clip (else the latest finished one), if it exists on disk."""
-    done = [t for t in shot.takes if t.status == "done" and t.path and t.backend not in skip_backends]
-    pick = next((t for t in done if t.id == shot.picked_take), None) or (done[-1] if done else None)
-    if pick is None:
+    pick = picked_take(shot, skip_backends)
+    if pick is None or not pick.path:
         return None
     p = folder / pick.path
     return p if p.is_file() else None
@@ -78,6 +85,21 @@ def timecode(seconds: float, rate: float) -> str:
 FRAME_SIZE = (480, 270)
 
 
+THUMB_VERSION = 2  # bump when the card layout or the thumbnail size changes: old files are not reused
+
+
+def _clip_frame(clip: Path, at: float):
+    from PIL import Image
+
+    from ..audio import ffmpeg_exe
+
+    proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{max(0.0, at):.3f}", "-i", str(clip), "-frames:v",
+                           "1", "-f", "image2pipe", "-vcodec", "png", "-"], capture_output=True)
+    if proc.returncode == 0 and proc.stdout:
+        return Image.open(io.BytesIO(proc.stdout)).convert("RGB")
+    return None
+
+
 def frame_image(folder: Path, shot: Shot, number: int):
     """The best picture of the shot: its keyframe, a frame from its clip, or its storyboard card."""
     from PIL import Image
@@ -87,13 +109,44 @@ def frame_image(folder: Path, shot: Shot, number: int):
         return Image.open(key).convert("RGB")
     clip = clip_path(folder, shot)
     if clip:
-        from ..audio import ffmpeg_exe
-
-        mid = max(0.0, shot.duration / 2)
-        proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{mid:.3f}", "-i", str(clip), "-frames:v", "1",
-                               "-f", "image2pipe", "-vcodec", "png", "-"], capture_output=True)
-        if proc.returncode == 0 and proc.stdout:
-            return Image.open(io.BytesIO(proc.stdout)).convert("RGB")
+        frame = _clip_frame(clip, shot.duration / 2)
+        if frame is not None:
+            return frame
     from ..cards import draw_card
 
     return draw_card(shot, number, FRAME_SIZE)
+
+
+def thumbnail_key(folder: Path, shot: Shot, number: int) -> str:
+    """What the storyboard thumbnail depends on: the picked clip (its render-cache key, else its bytes'
+    hash) or keyframe, else every field the card shows."""
+    h = hashlib.sha256(f"v{THUMB_VERSION}:{FRAME_SIZE}".encode())
+    take = picked_take(shot)
+    clip = clip_path(folder, shot)
+    still = keyframe_path(folder, shot)
+    source = still or clip
+    if source is not None:
+        st = source.stat()  # the render-cache key names the clip's content; without one, its size and time do
+        ident = (take.cache_key if take is not None and take.cache_key else "") + f":{st.st_size}:{st.st_mtime_ns}"
+        h.update(f"{'still' if still else 'clip'}:{source.name}:{ident}:{shot.duration:.3f}".encode())
+    else:
+        shown = shot.model_dump(include={"section", "start", "end", "subject", "action", "prompt", "lyric", "reason",
+                                         "shot_size", "angle", "movement", "lens"})
+        h.update(f"card:{number}:".encode() + json.dumps(shown, sort_keys=True).encode())
+    return h.hexdigest()[:24]
+
+
+def thumbnail(folder: Path, shot: Shot, number: int) -> Path:
+    """The storyboard picture of a shot as a JPEG in `<project>/renders/thumbs/`, made once per clip
+    (or card content) and reused by every later view: no ffmpeg call when nothing changed."""
+    thumbs = folder / "renders" / "thumbs"
+    out = thumbs / f"{thumbnail_key(folder, shot, number)}.jpg"
+    if out.is_file():
+        return out
+    thumbs.mkdir(parents=True, exist_ok=True)
+    image = frame_image(folder, shot, number)
+    image.thumbnail(FRAME_SIZE)
+    tmp = out.with_name(f".{out.name}.{id(image)}.tmp")
+    image.save(tmp, "JPEG", quality=85)
+    tmp.replace(out)
+    return out

@@ -1,0 +1,278 @@
+"""The studio in Chromium, next to a bare Gradio app measured in the same run.
+
+    python -m benchmarks.studio            # prints a Markdown table, writes benchmarks/studio.json
+
+On a rendered 100-shot project (the fixture song, animatic clips), with Playwright driving Debian's
+Chromium and every time taken inside the page (`performance.now()`, polled on animation frames):
+1. page load to interactive: navigation start → the load handler has filled the header;
+2. open a project: choosing it in the list → header, table and storyboard shown;
+3. a guided revision turn: Enter → the director's reply in the chat;
+4. first streamed token (LLM director on the scripted OpenAI server): Enter → the first words in the
+   chat, next to the server's own time to first chunk measured by a raw `openai` client.
+The reference app has one of each: a Markdown filled on load, a Dropdown whose select fills a
+Markdown, a Textbox whose submit adds a reply to a Chatbot, and one that streams the same scripted
+server into a Chatbot. Targets: ≤ 2 s, ≤ 1.5 s, ≤ 1 s, ≤ 300 ms beyond the LLM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god" / "song.ogg"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+REPEATS = 3
+STUDIO_BLOCK = "<!-- studio: python -m benchmarks.studio -->"
+SHOTS = 100
+REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
+
+BARE_APP = """
+import os, sys; os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+import gradio as gr, openai
+client = openai.OpenAI(base_url=sys.argv[2], api_key="bench", max_retries=0)
+with gr.Blocks() as demo:
+    header = gr.Markdown("", elem_id="header")
+    pick = gr.Dropdown(choices=[("Project A (a)", "a"), ("Project B (b)", "b")], elem_id="project-pick", interactive=True)
+    chat = gr.Chatbot(elem_id="chat")
+    box = gr.Textbox(elem_id="chat-input")
+    llm_box = gr.Textbox(elem_id="llm-input")
+    demo.load(lambda: "loaded · director: none", None, header)
+    pick.select(lambda evt: f"opened {evt.value}", None, header)
+    def reply(text, history):
+        return "", [*history, {"role": "user", "content": text}, {"role": "assistant", "content": "ok: " + text}]
+    box.submit(reply, [box, chat], [box, chat])
+    def stream(text, history):
+        history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
+        for chunk in client.chat.completions.create(model="scripted", stream=True,
+                                                    messages=[{"role": "user", "content": text}]):
+            piece = chunk.choices[0].delta.content if chunk.choices else None
+            if piece:
+                history[-1] = {"role": "assistant", "content": history[-1]["content"] + piece}
+                yield "", history
+    llm_box.submit(stream, [llm_box, chat], [llm_box, chat])
+demo.queue().launch(server_name="127.0.0.1", server_port=int(sys.argv[1]), quiet=True)
+"""
+# the select handler above needs SelectData; patched in as an annotation-free lambda is not enough
+BARE_APP = BARE_APP.replace("pick.select(lambda evt: f\"opened {evt.value}\", None, header)",
+                            "def opened(evt: gr.SelectData):\n        return f'opened {evt.value}'\n"
+                            "    pick.select(opened, None, header)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{cmd[-3:]} did not start")
+
+
+def rendered_project(home: Path) -> str:
+    """The fixture song cut into 100 shots on its beats, every shot rendered (animatic, 256x144)."""
+    from assistant import critic
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+    from shotlist.editor import ProjectEditor
+    from shotlist.models import Shot
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+
+    store = ProjectStore(home / "projects")
+    lrc = FIXTURE.with_name("lyrics.lrc")
+    p = store.create(FIXTURE, lambda path: analyse_song(path, lyrics=lrc), title="Hundred Shots")
+    editor = ProjectEditor(store, p.id, review=critic.apply)
+    editor.update_brief(meaning="a lover asks for impossible tasks", motifs=["a shirt of fog", "herbs in cloth"],
+                        why_generative="a shirt made of mist cannot be filmed", story="a tailor at night")
+    step = p.song.duration / SHOTS
+    shots = [Shot(start=round(i * step, 3), end=round((i + 1) * step, 3) if i < SHOTS - 1 else p.song.duration,
+                  subject=f"a shirt of fog, moment {i + 1}", action="unravels into the sea wind",
+                  prompt=f"a shirt of fog unravelling, moment {i + 1}", reason=f"carries line {i + 1} of the song",
+                  why_generative="fog that holds a shape cannot be filmed") for i in range(SHOTS)]
+    editor.propose(shots)
+    Renderer(store, p.id, "animatic", RenderSettings(256, 144, 24)).render()
+    return p.id
+
+
+def timed(page, action, condition: str, timeout: float = 120_000) -> float:
+    """Seconds from just before `action()` to the first animation frame where `condition` holds."""
+    page.evaluate("window.__t0 = performance.now()")
+    action()
+    page.wait_for_function(f"() => {{ if ({condition}) {{ window.__t1 = performance.now(); return true; }} "
+                           "return false; }", polling="raf", timeout=timeout)
+    return page.evaluate("window.__t1 - window.__t0") / 1000
+
+
+def text_of(elem_id: str) -> str:
+    return f"(document.querySelector('#{elem_id}')?.innerText || '')"
+
+
+def page_load(browser, url: str) -> float:
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = ctx.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(f"() => {{ if ({text_of('header')}.includes('director:')) {{ window.__t1 = "
+                           "performance.now(); return true; } return false; }", polling="raf", timeout=120_000)
+    seconds = page.evaluate("window.__t1") / 1000  # performance.now() counts from navigation start
+    ctx.close()
+    return seconds
+
+
+def open_project(browser, url: str, option: str, expect: str) -> float:
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
+    page.click("#project-pick input")
+    option_el = page.get_by_role("option", name=option)
+    option_el.wait_for()
+    seconds = timed(page, option_el.click, f"{text_of('header')}.includes('{expect}')")
+    ctx.close()
+    return seconds
+
+
+BOT_ROWS = "document.querySelectorAll('#chat .bot-row').length"
+
+
+def chat_turn(page, text: str, box: str) -> float:
+    """Enter → the first words of the reply on screen (a new bot row after the user's message)."""
+    entry = page.locator(f"#{box} textarea").first
+    entry.fill(text)
+    before = page.evaluate(BOT_ROWS)
+    seconds = timed(page, lambda: entry.press("Enter"), f"{BOT_ROWS} > {before}")
+    page.wait_for_function(f"() => !{text_of('chat')}.includes('queued')", timeout=120_000)
+    page.wait_for_timeout(500)  # let the turn finish before the next one
+    return seconds
+
+
+def measure(url_studio: str, url_bare: str, pid: str, llm_url: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {k: [] for k in ("load_studio", "load_bare", "open_studio", "open_bare",
+                                                   "turn_studio", "turn_bare", "token_studio", "token_bare")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page_load(browser, url_studio)  # warm both servers once (first-request costs are not page loads)
+        page_load(browser, url_bare)
+        for _ in range(REPEATS):
+            out["load_studio"].append(page_load(browser, url_studio))
+            out["load_bare"].append(page_load(browser, url_bare))
+            out["open_studio"].append(open_project(browser, url_studio, f"({pid})", pid))
+            out["open_bare"].append(open_project(browser, url_bare, "Project B (b)", "opened b"))
+        # guided revision turns on the open 100-shot project, and the bare echo
+        ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+        studio = ctx.new_page()
+        studio.goto(url_studio)
+        studio.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
+        studio.click("#project-pick input")
+        studio.get_by_role("option", name=f"({pid})").click()
+        studio.wait_for_function(f"() => {text_of('header')}.includes('{pid}')", timeout=120_000)
+        bare = ctx.new_page()
+        bare.goto(url_bare)
+        bare.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
+        for n in range(REPEATS):
+            verb = "lock" if n % 2 == 0 else "unlock"
+            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input"))
+            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input"))
+        # the LLM director: first streamed words in the chat
+        studio.click("#settings button.label-wrap")
+        studio.locator("#llm textarea, #llm input").first.fill("openai:scripted")
+        studio.click("#apply-settings")
+        studio.wait_for_function(f"() => {text_of('status')}.includes('Settings applied')", timeout=120_000)
+        for n in range(REPEATS):
+            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input"))
+            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input"))
+        ctx.close()
+        browser.close()
+    out["llm_first_chunk"] = llm_first_chunk(llm_url)
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def llm_first_chunk(url: str) -> list[float]:
+    """The scripted server's own latency to the first streamed chunk, by a raw openai client."""
+    import openai
+
+    client = openai.OpenAI(base_url=url, api_key="bench", max_retries=0)
+    times = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        for chunk in client.chat.completions.create(model="scripted", stream=True,
+                                                    messages=[{"role": "user", "content": "hi"}]):
+            if chunk.choices and chunk.choices[0].delta.content:
+                times.append(time.perf_counter() - t)
+                break
+    return times
+
+
+def run() -> dict:
+    from evals.scripted_openai import ScriptedOpenAI, Step
+
+    with tempfile.TemporaryDirectory() as tmp, ScriptedOpenAI(lambda request: Step.text(REPLY)) as llm:
+        home = Path(tmp)
+        t = time.perf_counter()
+        pid = rendered_project(home)
+        setup = time.perf_counter() - t
+        env = dict(os.environ, SHOTCALLER_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False", OPENAI_BASE_URL=llm.url,
+                   OPENAI_API_KEY="bench", SHOTCALLER_LLM="offline")
+        ps, pb = free_port(), free_port()
+        studio = serve([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(ps)], ps, env)
+        bare = serve([sys.executable, "-c", BARE_APP, str(pb), llm.url], pb, env)
+        try:
+            r = measure(f"http://127.0.0.1:{ps}/", f"http://127.0.0.1:{pb}/", pid, llm.url)
+        finally:
+            studio.terminate()
+            bare.terminate()
+    r.update(setup_s=setup, shots=SHOTS, load_average=os.getloadavg()[0], cpus=os.cpu_count())
+    return r
+
+
+def table(r: dict) -> str:
+    rows = [("page load to interactive", "load", 2.0), ("open a project (100 rendered shots)", "open", 1.5),
+            ("guided revision turn, Enter → reply", "turn", 1.0)]
+    lines = ["| studio, in Chromium | studio s | bare Gradio s | ratio | target |", "|---|---|---|---|---|"]
+    for label, key, target in rows:
+        s, b = r[f"{key}_studio"], r[f"{key}_bare"]
+        lines.append(f"| {label} | {s:.2f} | {b:.2f} | {s / b:.1f}× | ≤ {target:g} s |")
+    llm = r["llm_first_chunk"]
+    s, b = r["token_studio"] - llm, r["token_bare"] - llm
+    lines.append(f"| first streamed token beyond the LLM's own {llm * 1000:.0f} ms (LLM director) | {s:.2f} | {b:.2f} "
+                 f"| {s / max(b, 1e-3):.1f}× | ≤ 0.3 s |")
+    lines.append(f"\nMedians of {REPEATS}; {r['shots']} shots; machine: {r['cpus']} CPUs, load average "
+                 f"{r['load_average']:.1f} at the end of the run.")
+    return "\n".join(lines)
+
+
+def write_readme(md: str) -> None:
+    """Replace the studio section (everything from STUDIO_BLOCK on) of benchmarks/README.md."""
+    readme = Path(__file__).with_name("README.md")
+    head = readme.read_text().partition(STUDIO_BLOCK)[0].rstrip() if readme.is_file() else "# Benchmarks"
+    readme.write_text(f"{head}\n\n{STUDIO_BLOCK}\n## The studio in a browser\n\n`python -m benchmarks.studio` "
+                      "(Playwright + Debian Chromium; a bare Gradio app measured in the same run as the "
+                      f"reference):\n\n{md}\n")
+
+
+if __name__ == "__main__":
+    result = run()
+    (Path(__file__).with_name("studio.json")).write_text(json.dumps(result, indent=2) + "\n")
+    md = table(result)
+    write_readme(md)
+    print(md)

@@ -1,0 +1,248 @@
+"""The studio in a real browser (Debian Chromium via Playwright) against a real `shotcaller ui`
+process: reload and reopen, typing while a song is analysed, two tabs on one project, a storyboard
+card revised as "this shot", every export format downloaded from the Export tab.
+
+One server and one browser for the module; each test works on its own seeded project."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_DIR, ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
+WAIT = 120_000  # ms: generous, the machine may be busy; nothing here asserts on speed
+EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
+
+
+def seed(home: Path, title: str) -> str:
+    """A project with a plan, written straight into the server's store (as another process would)."""
+    from assistant.planner import plan_shots
+    from shotlist.models import Brief
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+
+    store = ProjectStore(home / "projects")
+    p = store.create(FIXTURE_DIR / "song.ogg", lambda path: analyse_song(path, lyrics=FIXTURE_DIR / "lyrics.lrc"),
+                     title=title)
+    p = p.model_copy(update={"brief": Brief(meaning="a lover asks for impossible tasks", motifs=["a shirt of fog"],
+                                            why_generative="a shirt made of mist")})
+    store.save(p.model_copy(update={"shots": plan_shots(p)}))
+    return p.id
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    home = tmp_path_factory.mktemp("studio-home")
+    (home / "cache").mkdir()
+    shared = ROOT / ".cache" / "test-analysis"
+    shared.mkdir(parents=True, exist_ok=True)
+    (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
+    ids = {name: seed(home, title) for name, title in
+           (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"))}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, SHOTCALLER_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"the studio did not start: {proc.stdout.read()[-2000:]}")
+    yield {"url": url, "home": home, "ids": ids}
+    proc.terminate()
+    proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def store(server):
+    from shotlist.store import ProjectStore
+
+    return ProjectStore(server["home"] / "projects")
+
+
+def new_page(browser, server, context=None):
+    context = context or browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server["url"])
+    expect(page.locator("#header")).to_contain_text("director:", timeout=WAIT)  # the page load handler ran
+    return page
+
+
+def choose_project(page, pid: str) -> None:
+    page.click("#project-pick input")
+    page.get_by_role("option", name=f"({pid})").click()
+    expect(page.locator("#header")).to_contain_text(pid, timeout=WAIT)
+
+
+def edit_cell(page, row: int, col: int, text: str) -> None:
+    page.locator(f'#shot-table [data-row="{row}"][data-col="{col}"]').first.dblclick()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+# ---------------------------------------------------------------------------- projects
+
+
+def test_reload_reopens_the_last_project_and_the_list_is_read_fresh(browser, server):
+    pid = server["ids"]["reopen"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    later = seed(server["home"], "Made After Start")  # a project the server has never been told about
+    page.reload()
+    expect(page.locator("#header")).to_contain_text(pid, timeout=WAIT)  # reopened, remembered by this browser
+    expect(page.locator("#status")).to_contain_text("Reopened", timeout=WAIT)
+    page.click("#project-pick input")
+    expect(page.get_by_role("option", name=f"({later})")).to_be_visible(timeout=WAIT)
+    page.get_by_role("option", name=f"({later})").click()
+    expect(page.locator("#header")).to_contain_text(later, timeout=WAIT)
+    choose_project(page, pid)  # back again: the project the list shows is the one that opens
+    page.context.close()
+
+
+# ---------------------------------------------------------------------------- nothing typed is lost
+
+
+def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_order(browser, server, tmp_path):
+    from shotlist.synth import write_click_song
+
+    wav = tmp_path / "typed-early.wav"
+    write_click_song(wav, bpm=90.0 + (time.time_ns() % 2000) / 100)  # new bytes: the analysis cache misses
+    page = new_page(browser, server)
+    page.locator("#song-upload input[type=file]").set_input_files(str(wav))
+    page.locator("#title textarea, #title input").first.fill("Typed Early")
+    expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
+    box = page.locator("#chat-input textarea").first
+    for answer in ANSWERS[:2]:  # typed before the project exists: they wait, visibly
+        box.fill(answer)
+        box.press("Enter")
+    expect(page.locator("#chat")).to_contain_text("queued", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text("wait", timeout=WAIT)
+    page.click("#new-project")
+    box.fill(ANSWERS[2])  # typed while the song is analysed (or just after: answered in order either way)
+    box.press("Enter")
+    expect(page.locator("#header")).to_contain_text("typed-early", timeout=WAIT)
+    for answer in ANSWERS[:3]:
+        expect(page.locator("#chat")).to_contain_text(answer[:60], timeout=WAIT)
+    expect(page.locator("#chat")).not_to_contain_text("queued", timeout=WAIT)
+    brief = store(server).load("typed-early").brief
+    assert brief.meaning == ANSWERS[0] and brief.story == ANSWERS[1] and brief.motifs
+    texts = page.locator("#chat .message").all_inner_texts()
+    positions = [next(i for i, t in enumerate(texts) if a[:40] in t) for a in ANSWERS[:3]]
+    assert positions == sorted(positions)  # in the order typed, each after the question it answers
+    page.context.close()
+
+
+# ---------------------------------------------------------------------------- two tabs
+
+
+def test_two_tabs_editing_one_project_never_lose_an_edit(browser, server):
+    pid = server["ids"]["tabs"]
+    a, b = new_page(browser, server), new_page(browser, server)
+    choose_project(a, pid)
+    choose_project(b, pid)
+    edit_cell(a, 1, 10, "a prompt typed in tab A")
+    a.click("#apply-edits")
+    expect(a.locator("#status")).to_contain_text("Revised shots 2", timeout=WAIT)
+    edit_cell(b, 3, 10, "a prompt typed in tab B")  # tab B still shows the version before A's edit
+    b.click("#apply-edits")
+    expect(b.locator("#status")).to_contain_text("Revised shots 4", timeout=WAIT)
+    shots = store(server).load(pid).shots
+    assert shots[1].prompt == "a prompt typed in tab A" and shots[3].prompt == "a prompt typed in tab B"
+    edit_cell(a, 3, 10, "tab A disagrees")  # the cell B changed, from A's stale table
+    a.click("#apply-edits")
+    expect(a.locator("#status")).to_contain_text("changed in another tab", timeout=WAIT)
+    expect(a.locator("#status")).to_contain_text("tab A disagrees", timeout=WAIT)
+    expect(a.locator('#shot-table [data-row="3"][data-col="10"]').first).to_contain_text("typed in tab B",
+                                                                                         timeout=WAIT)
+    assert store(server).load(pid).shots[3].prompt == "a prompt typed in tab B"
+    a.context.close()
+    b.context.close()
+
+
+# ---------------------------------------------------------------------------- this shot
+
+
+def test_click_a_storyboard_card_and_revise_this_shot(browser, server):
+    pid = server["ids"]["card"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    before = store(server).load(pid)
+    page.get_by_role("tab", name="Storyboard").click()
+    page.locator("#storyboard .thumbnail-item").nth(5).click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 6", timeout=WAIT)
+    expect(page.locator("#shot-detail")).to_contain_text(before.shots[5].why_generative[:50], timeout=WAIT)
+    box = page.locator("#chat-input textarea").first
+    expect(box).to_have_value("shot 6: ", timeout=WAIT)
+    box.fill("make this shot colder")
+    box.press("Enter")
+    expect(page.locator("#chat")).to_contain_text("shot 6: make this shot colder", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(f"version {before.version + 1}", timeout=WAIT)
+    after = store(server).load(pid)
+    assert after.shots[5].prompt != before.shots[5].prompt
+    page.context.close()
+
+
+# ---------------------------------------------------------------------------- exports
+
+
+def test_every_export_format_downloads_from_the_export_tab(browser, server, tmp_path):
+    pid = server["ids"]["export"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    page.get_by_role("tab", name="Export").click()
+    shots = len(store(server).load(pid).shots)
+    for fmt in EXPORT_FORMATS:
+        page.click("#export-format input")
+        page.get_by_role("option", name=fmt, exact=True).click()
+        page.click("#export")
+        expect(page.locator("#status")).to_contain_text(f"exported {fmt}:", timeout=WAIT)
+        with page.expect_download() as download:
+            page.locator("#export-file a").first.click()
+        saved = tmp_path / f"export.{fmt}"
+        download.value.save_as(saved)
+        data = saved.read_bytes()
+        assert data, fmt
+        if fmt == "json":
+            doc = json.loads(data)
+            assert doc["schema"] == "shotcaller.project/1" and len(doc["shots"]) == shots
+        elif fmt == "otio":
+            assert json.loads(data)["OTIO_SCHEMA"].startswith("Timeline")
+        elif fmt in ("fcpxml", "fcp7xml"):
+            assert ET.fromstring(data).tag in ("fcpxml", "xmeml")
+        elif fmt == "pdf":
+            assert data.startswith(b"%PDF")
+        elif fmt == "edl":
+            assert data.startswith(b"TITLE:")
+    page.context.close()

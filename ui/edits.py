@@ -1,0 +1,64 @@
+"""Table edits as the studio reads them: which cells changed, and what an action did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from shotlist.models import Project, Shot
+
+from .views import EDITABLE, TABLE_COLUMNS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did, for the status line: `ok` is False when nothing (or not all) was applied."""
+
+    ok: bool
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def table_edits(base: Project, rows: list[list[Any]]) -> list[tuple[int, Shot, dict[str, Any]]] | Outcome:
+    """The cells of `rows` that differ from `base`, as (number, shot, changes) per shot; or the first
+    bad cell as an Outcome naming the shot and the column."""
+    edits = []
+    for row in rows:
+        cells = dict(zip(TABLE_COLUMNS, row))
+        try:
+            number = int(float(cells["#"]))
+            if number < 1:
+                raise IndexError
+            shot = base.shots[number - 1]
+        except (ValueError, IndexError, TypeError):
+            return Outcome(False, f"⚠ row {cells.get('#')!r} is not a shot number of this project")
+        changes: dict[str, Any] = {}
+        for column, name in EDITABLE.items():
+            old, new = getattr(shot, name), cells.get(column)
+            if name == "end":
+                try:
+                    new = float(new) if new not in (None, "") else old
+                except (TypeError, ValueError):
+                    return Outcome(False, f"⚠ shot {number}, End: {new!r} is not a time in seconds (e.g. 42.5)")
+                if abs(new - old) < 0.005:
+                    continue
+            elif (new or "") == (old or ""):
+                continue
+            changes[name] = new
+        if changes:
+            try:
+                Shot.model_validate(shot.model_dump() | changes)
+            except ValidationError as e:
+                first = e.errors()[0]
+                field = column_of(str(first["loc"][0])) if first["loc"] else "a cell"
+                return Outcome(False, f"⚠ shot {number}, {field}: {first['msg']}")
+            edits.append((number, shot, changes))
+    return edits
+
+
+def column_of(field: str) -> str:
+    return next((c for c, f in EDITABLE.items() if f == field), field)

@@ -1,0 +1,128 @@
+"""What the studio shows of a project: the shot table, the timeline picture, the storyboard, the
+selected shot, and the chat as the artist reads it. Pure functions of a project and its folder;
+pictures are files cached by content, so a view costs a file name when nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from shotlist.lyrics import fmt_time
+from shotlist.models import Project, Shot
+
+TABLE_COLUMNS = ["#", "Start", "End", "Section", "Lyric", "Shot size", "Angle", "Movement", "Subject", "Action",
+                 "Prompt", "Reason", "Why generative", "Flags"]
+EDITABLE = {"End": "end", "Shot size": "shot_size", "Angle": "angle", "Movement": "movement", "Subject": "subject",
+            "Action": "action", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative"}
+TABLE_HEADER = re.compile(r"^\s*#\s+start\s+end\b", re.I)
+TABLE_ROW = re.compile(r"^\s*\d+\s+\d+:\d\d(\.\d+)?\s")
+MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def table(project: Project | None) -> dict[str, Any]:
+    rows = []
+    for n, s in enumerate(project.shots if project else [], start=1):
+        flags = " ".join(f for f, on in (("🔒 locked", s.locked), ("⚠ generic", s.critique.generic),
+                                          ("📷 filmable", s.critique.camera_shootable)) if on)
+        rows.append([n, round(s.start, 2), round(s.end, 2), s.section, s.lyric or "", s.shot_size, s.angle,
+                     s.movement, s.subject, s.action, s.prompt, s.reason, s.why_generative, flags])
+    return {"headers": TABLE_COLUMNS, "data": rows}
+
+
+def content_key(project: Project) -> str:
+    """Changes whenever anything the timeline shows changes (the version alone does not: a save
+    after an undo reuses a version number)."""
+    shown = project.model_dump_json(include={"title": True, "shots": {"__all__": {"start", "end", "locked",
+                                                                                  "critique"}}})
+    return hashlib.sha256(f"{project.song.sha256}:{len(project.song.lyrics)}:{shown}".encode()).hexdigest()[:20]
+
+
+def timeline(project: Project | None, folder: Path | None) -> str | None:
+    """The Timeline tab's picture as a PNG in `<project>/renders/thumbs/`, drawn once per content."""
+    if not project or folder is None:
+        return None
+    out = folder / "renders" / "thumbs" / f"timeline-{content_key(project)}.png"
+    if not out.is_file():
+        from ui.timeline import draw_timeline
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        draw_timeline(project).save(tmp, "PNG")
+        tmp.replace(out)
+    return str(out)
+
+
+def storyboard(project: Project | None, folder: Path | None) -> list[tuple[str, str]]:
+    """One cached picture per shot: a frame of its clip (made once per clip) or its card."""
+    if not project or folder is None:
+        return []
+    from shotlist.export.media import thumbnail
+
+    return [(str(thumbnail(folder, s, n)), f"{n}. {s.subject or s.section}") for n, s in enumerate(project.shots, 1)]
+
+
+def shot_detail(project: Project | None, number: int | None) -> str:
+    """The selected shot in full: what the table cuts short."""
+    if not project or not number:
+        return "*Click a shot (a table row, the timeline or a storyboard card) to talk about it.*"
+    if not 1 <= number <= len(project.shots):
+        return f"*Shot {number} is not in this project any more (it has {len(project.shots)} shots).*"
+    s: Shot = project.shots[number - 1]
+    lines = [f"**Shot {number}** · {s.section or 'no section'} · {fmt_time(s.start)}–{fmt_time(s.end)} "
+             f"({s.duration:.2f} s) · {s.shot_size}, {s.angle}, {s.movement}, {s.lens}" + (" · 🔒 locked" if s.locked
+                                                                                           else "")]
+    if s.lyric:
+        lines.append(f"> “{s.lyric}”")
+    lines.append(f"**{s.subject or '(no subject)'}** — {s.action or '(no action)'}"
+                 + (f" · *{s.setting}*" if s.setting else ""))
+    lines.append(f"**Reason:** {s.reason or '(none yet)'}")
+    lines.append(f"**Why generative:** {s.why_generative or '(none yet)'}")
+    if s.critique.notes:
+        lines.append("**Critic:** " + "; ".join(s.critique.notes))
+    return "\n\n".join(lines)
+
+
+def shot_at(project: Project | None, x: float, width: int = 1600, pad: int = 10) -> int | None:
+    """The shot under pixel column `x` of the timeline picture (the same mapping `draw_timeline` uses)."""
+    if not project or not project.shots:
+        return None
+    t = (x - pad) / (width - 2 * pad) * project.song.duration
+    for n, s in enumerate(project.shots, start=1):
+        if s.start <= t < s.end:
+            return n
+    return 1 if t < 0 else len(project.shots)
+
+
+def compact(text: str) -> str:
+    """A reply as the chat shows it: a shot table becomes one line pointing at the Shot list tab,
+    where the real table is (the director's full text stays in chat.jsonl)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if TABLE_HEADER.match(lines[i]) or MARKDOWN_ROW.match(lines[i]):
+            j = i + 1
+            row = TABLE_ROW if TABLE_HEADER.match(lines[i]) else MARKDOWN_ROW
+            while j < len(lines) and row.match(lines[j]):
+                j += 1
+            rows = j - i - 1
+            if rows >= 3:
+                out.append(f"▤ **{rows} shots** — the full list is in the **[Shot list](#shot-table)** tab: "
+                           "click a row (or a storyboard card) to talk about that shot.")
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def chat_message(role: str, content: str, step: bool = False) -> dict[str, Any]:
+    if step:
+        return {"role": "assistant", "content": content, "metadata": {"title": "🛠 tool step"}}
+    return {"role": role, "content": compact(content) if role == "assistant" else content}
+
+
+def queued_message(text: str) -> dict[str, Any]:
+    return {"role": "user", "content": f"{text}\n\n*(queued — answered in order)*"}
