@@ -61,7 +61,8 @@ def test_messages_typed_before_the_project_exists_wait_and_are_answered_in_order
     assert msg.message.startswith("Created") and session.inbox.pending() == ANSWERS[:3]
     list(studio.drain(session))
     brief = studio.project(session).brief
-    assert (brief.meaning, brief.story) == (ANSWERS[0], ANSWERS[1]) and brief.motifs
+    # answers are filed by topic; an explicit label ("The story: …") is not part of the filed text
+    assert (brief.meaning, brief.story) == (ANSWERS[0], ANSWERS[1].removeprefix("The story: ")) and brief.motifs
     users = [m["content"] for m in session.chat if m["role"] == "user"]
     assert users == ANSWERS[:3] and not session.inbox.pending()
 
