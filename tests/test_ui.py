@@ -152,9 +152,9 @@ def test_app_api_with_gradio_client(served):
     from gradio_client import Client
 
     client = Client(served, verbose=False)
-    status, header = client.predict("offline", "animatic", "", "640x360", 24, 1, api_name="/settings")
+    status, header = client.predict("offline", "animatic", "", "640x360", 24, 1, "", api_name="/settings")
     assert status == "Settings applied." and "640x360" in header and "director: offline" in header
-    status, _ = client.predict("", "animatic", "", "641x360", 24, 1, api_name="/settings")
+    status, _ = client.predict("", "animatic", "", "641x360", 24, 1, "", api_name="/settings")
     assert status.startswith("⚠ resolution")
 
 

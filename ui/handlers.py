@@ -372,7 +372,7 @@ class Studio:
 
     def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
         from generation.backend import RenderSettings
-        from generation.render import Renderer
+        from generation.ray_render import make_renderer
 
         if not session.project:
             return None, "No project open."
@@ -382,8 +382,8 @@ class Studio:
         settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
 
         def renderer(project_id: str, numbers: list[int] | None, backend: str):
-            return Renderer(self.store, project_id, backend, settings, report=report, cancel=cancel).render(
-                shots=numbers)
+            return make_renderer(self.store, project_id, backend, settings, report=report, cancel=cancel,
+                                 ray=session.ray or None).render(shots=numbers)
 
         from shotlist.editor import ProjectEditor
 

@@ -84,6 +84,7 @@ class Session:
     height: int | None = None
     fps: float | None = None
     takes: int = 1
+    ray: str = ""  # empty: render here; "local" or a Ray cluster address: render on Ray workers
     selected_shot: int | None = None
     tab: str = "tab-shots"  # the tab in view: only its picture view is sent when the project changes
     creating: bool = False  # a song is being analysed: queued messages wait for the new project
@@ -92,7 +93,7 @@ class Session:
     inbox: Inbox = field(default_factory=Inbox)
 
     def settings(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("llm", "backend", "model", "width", "height", "fps", "takes")}
+        return {k: getattr(self, k) for k in ("llm", "backend", "model", "width", "height", "fps", "takes", "ray")}
 
 
 class Sessions:

@@ -74,6 +74,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                 resolution = gr.Textbox(value="1280x720", label="Resolution", elem_id="resolution")
                 fps = gr.Number(value=24, label="fps", elem_id="fps")
                 takes = gr.Slider(1, 4, value=1, step=1, label="Takes per shot", elem_id="takes")
+                ray = gr.Textbox(label="Render on Ray (empty = here; local or a cluster address)", elem_id="ray")
                 save_settings = gr.Button("Apply settings", elem_id="apply-settings")
         with gr.Row():
             with gr.Column(scale=2):
@@ -249,7 +250,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         delete_btn.click(on_delete, None, everything)
 
         @guarded("applying settings")
-        def on_settings(llm_spec, backend_name, model_id, res, rate, n_takes, request: gr.Request):
+        def on_settings(llm_spec, backend_name, model_id, res, rate, n_takes, ray_address, request: gr.Request):
             session = me(request)
             try:
                 w, h = (int(v) for v in res.lower().split("x"))
@@ -260,9 +261,10 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         header: studio.header(session, studio.project(session))}
             session.llm, session.backend, session.model = llm_spec.strip(), backend_name, model_id.strip()
             session.width, session.height, session.fps, session.takes = w, h, float(rate or 24), int(n_takes)
+            session.ray = (ray_address or "").strip()
             return {status: "Settings applied.", header: studio.header(session, studio.project(session))}
 
-        save_settings.click(on_settings, [llm, backend, model, resolution, fps, takes], [status, header],
+        save_settings.click(on_settings, [llm, backend, model, resolution, fps, takes, ray], [status, header],
                             api_name="settings")
 
         def on_tab(tab: str):
