@@ -1,0 +1,332 @@
+"""Beat grid from evidence: tempo, beats, the beat phase, bar lines and how sure we are.
+
+    >>> feats = onset_features(y, sr=22050)            # doctest: +SKIP
+    >>> grid = track(feats, duration)                  # doctest: +SKIP
+    >>> grid.tempo, grid.beats[:4], grid.bars[:2], grid.confidence
+
+Phases: 1. features: broadband onset strength; percussive onsets from harmonic/percussive separation
+(HPSS) of the mel spectrogram; the percussive low band (kick); harmonic change (chroma novelty).
+2. tempo by comb search over the onset envelope, octave and third errors settled by how much the
+faster pulse adds (`estimate_tempo`). 3. beats: a constant grid when the song is steady, else
+librosa's dynamic-programming tracker with a local tempo curve. 4. phase by evidence: the grid
+against its off-beat on percussive onsets, kick energy and harmonic change, not on the comb fit alone
+(`choose_phase`). 5. bar lines: the beat-in-bar position with the most kick, harmonic change and
+accent (`find_bars`). 6. confidence: how well the grid explains the onsets (`grid_confidence`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HOP = 256
+STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
+STEADY_SHARE = 0.75  # share of tracked beats that must agree for the grid to replace them
+MAX_BPM = 210.0  # a faster pulse than this is a subdivision, not the beat
+ADDED_SHARE = 0.6  # a k× faster pulse above `PREFERRED_MAX` wins when its added beats carry this share
+ADDED_SHARE_PREFERRED = 0.35  # ... and this share when it lands in the common range (≤ PREFERRED_MAX)
+PREFERRED_MAX = 150.0
+KICK_SHARE = 0.6  # ... and, above PREFERRED_MAX, its added beats must carry this share of the kick too
+LOCAL_WINDOW = 12.0  # seconds of music per local tempo estimate
+TEMPO_CHANGE = 0.04  # relative change of local tempo that counts as a tempo change
+
+
+@dataclass
+class Features:
+    fps: float
+    env: np.ndarray  # broadband onset strength
+    perc: np.ndarray  # onset strength of the percussive part
+    kick: np.ndarray  # percussive low-band (≈ < 150 Hz) onset strength
+    chroma: np.ndarray  # 12 × frames at `chroma_fps`, for chord changes
+    chroma_fps: float
+    rms: np.ndarray  # loudness per frame
+    mel_db: np.ndarray  # mel spectrogram, dB (for sections)
+
+
+@dataclass
+class Grid:
+    tempo: float
+    beats: np.ndarray
+    bars: np.ndarray
+    confidence: float  # 0..1: how sure we are of this grid
+    steady: bool
+    phase_margin: float  # evidence for the chosen phase over its off-beat, -1..1
+    notes: list[str]
+
+
+def onset_features(y: np.ndarray, sr: int) -> Features:
+    import librosa
+
+    fps = sr / HOP
+    mel = librosa.feature.melspectrogram(y=y, sr=sr, hop_length=HOP, n_mels=96, fmax=min(11025, sr / 2))
+    harm, perc = librosa.decompose.hpss(mel, kernel_size=(17, 17), margin=1.0)
+    mel_db = librosa.power_to_db(mel, ref=np.max)
+    env = librosa.onset.onset_strength(S=mel_db, sr=sr, hop_length=HOP)
+    perc_db = librosa.power_to_db(perc + 1e-10, ref=np.max)
+    perc_env = librosa.onset.onset_strength(S=perc_db, sr=sr, hop_length=HOP)
+    low_bins = max(2, int(np.searchsorted(librosa.mel_frequencies(98, fmax=min(11025, sr / 2))[1:-1], 150.0)))
+    kick = librosa.onset.onset_strength(S=perc_db[:low_bins], sr=sr, hop_length=HOP)
+    del harm
+    chroma = librosa.feature.chroma_stft(y=y, sr=sr, hop_length=HOP * 4, n_fft=4096)
+    rms = librosa.feature.rms(y=y, hop_length=HOP)[0]
+    n = min(len(env), len(perc_env), len(kick), len(rms), mel_db.shape[1])
+    return Features(fps, env[:n], perc_env[:n], kick[:n], chroma, fps / 4, rms[:n], mel_db[:, :n])
+
+
+# ---------------------------------------------------------------------------- tempo
+
+
+def comb_scores(env: np.ndarray, fps: float, bpms: np.ndarray, n_phase: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """Mean onset strength on a constant beat grid, best over phases, for each tempo; and that phase (s)."""
+    frames = np.arange(len(env))
+    best, best_phase = np.zeros(len(bpms)), np.zeros(len(bpms))
+    for i, bpm in enumerate(bpms):
+        period = 60.0 / bpm * fps
+        k = np.arange(int((len(env) - 1) / period))
+        phases = np.arange(n_phase) / n_phase * period
+        vals = np.interp(phases[:, None] + k[None, :] * period, frames, env).mean(axis=1)
+        j = int(vals.argmax())
+        best[i], best_phase[i] = vals[j], phases[j] / fps
+    return best, best_phase
+
+
+def refine(env: np.ndarray, fps: float, bpm: float) -> tuple[float, float, float]:
+    """Fine comb search around `bpm` (±2 %, then ±0.05 BPM): returns (score, bpm, phase seconds)."""
+    coarse = np.linspace(bpm * 0.98, bpm * 1.02, 41)
+    s, _ = comb_scores(env, fps, coarse)
+    b = coarse[int(s.argmax())]
+    fine = np.linspace(b - 0.05, b + 0.05, 21)
+    s, ph = comb_scores(env, fps, fine, n_phase=96)
+    j = int(s.argmax())
+    return float(s[j]), float(fine[j]), float(ph[j])
+
+
+def added_share(x: np.ndarray, fps: float, bpm: float, phase: float, k: int) -> float:
+    """On the grid (`bpm`, `phase`) split into `k` interleaved classes: the salience of `x` above its
+    mean on the classes other than the strongest, as a share of the strongest's."""
+    grid = np.arange(phase, len(x) / fps, 60.0 / bpm)
+    v, base = peak_at(x, grid, fps), float(x.mean())
+    classes = [float(v[r::k].mean()) for r in range(k)]
+    r = int(np.argmax(classes))
+    rest = float(np.mean([c for j, c in enumerate(classes) if j != r]))
+    return (rest - base) / (classes[r] - base + 1e-9)
+
+
+def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> tuple[float, float]:
+    """Global tempo (BPM) and a salience 0..1, from autocorrelation peaks refined by comb search.
+
+    Trackers' classic errors are octaves (½×, 2×) and thirds (⅓×, ⅔×). A slow grid scores high because
+    it lands only on the strongest hits; so from the best candidate T we move to k·T (k = 2, 3, then
+    again) while the beats that k·T adds between T's beats carry at least `ADDED_SHARE` of T's
+    salience above the mean (`ADDED_SHARE_PREFERRED` when k·T ≤ `PREFERRED_MAX`), and k·T stays ≤
+    `MAX_BPM`. Above `PREFERRED_MAX` the added beats must also carry the kick (`KICK_SHARE`): fast
+    hats alone make a subdivision, not a faster beat.
+    """
+    import librosa
+    from scipy.signal import find_peaks
+
+    base = float(env.mean())
+    centred = env - base
+    ac = librosa.autocorrelate(centred, max_size=int(4 * fps))
+    lags = np.arange(1, len(ac))
+    bpms = 60.0 * fps / lags
+    peaks, _ = find_peaks(ac[1:])
+    peaks = [k for k in peaks if 40 <= bpms[k] <= 260]
+    peaks = sorted(peaks, key=lambda k: -ac[1:][k])[:5] or [int(np.argmin(abs(bpms - 120)))]
+    candidates = [refine(env, fps, float(bpms[k])) for k in peaks]
+    score, bpm, _ = max(candidates)
+    for _ in range(3):
+        moved = False
+        for k in (2, 3):
+            if bpm * k > MAX_BPM:
+                continue
+            k_score, k_bpm, k_phase = refine(env, fps, bpm * k)
+            added = (k * (k_score - base) - (score - base)) / (k - 1)
+            share = ADDED_SHARE_PREFERRED if k_bpm <= PREFERRED_MAX else ADDED_SHARE
+            fast_ok = k_bpm <= PREFERRED_MAX or kick is None or added_share(kick, fps, k_bpm, k_phase, k) >= KICK_SHARE
+            if added >= share * (score - base) and fast_ok:
+                score, bpm, moved = k_score, k_bpm, True
+                break
+        if not moved:
+            break
+    salience = (score - base) / (float(env.std()) * 2 + 1e-9)
+    return bpm, float(np.clip(salience, 0.0, 1.0))
+
+
+def local_tempi(env: np.ndarray, fps: float, bpm: float) -> tuple[np.ndarray, np.ndarray]:
+    """Best tempo near `bpm` (±30 %, same metrical level) in windows of `LOCAL_WINDOW` seconds, half
+    overlapping: (window centres s, BPM). Windows with no onsets get NaN."""
+    w = int(LOCAL_WINDOW * fps)
+    centres, tempi = [], []
+    bpms = np.linspace(bpm * 0.7, bpm * 1.3, 121)
+    for a in range(0, max(1, len(env) - w // 2), w // 2):
+        seg = env[a : a + w]
+        centres.append((a + len(seg) / 2) / fps)
+        if len(seg) < w // 2 or seg.std() < 1e-3 * (env.std() + 1e-9) or seg.mean() < 0.2 * env.mean():
+            tempi.append(np.nan)
+            continue
+        s, _ = comb_scores(seg - seg.mean(), fps, bpms, n_phase=24)
+        tempi.append(float(bpms[int(s.argmax())]))
+    return np.array(centres), np.array(tempi)
+
+
+# ---------------------------------------------------------------------------- evidence at times
+
+
+def peak_at(x: np.ndarray, times: np.ndarray, fps: float, reach: int = 2) -> np.ndarray:
+    """The largest value of `x` within ±`reach` frames (±23 ms at hop 256) of each time."""
+    idx = np.round(np.asarray(times) * fps).astype(int)
+    padded = np.pad(x, reach, mode="constant")
+    win = np.stack([padded[np.clip(idx + reach + d, 0, len(padded) - 1)] for d in range(-reach, reach + 1)])
+    return win.max(axis=0)
+
+
+def chord_change(feats: Features, times: np.ndarray, width: float) -> np.ndarray:
+    """1 − cosine between the mean chroma in the `width` seconds before and after each time."""
+    c = feats.chroma
+    cum = np.concatenate([np.zeros((12, 1)), np.cumsum(c, axis=1)], axis=1)
+    n = c.shape[1]
+    t = np.clip(np.round(np.asarray(times) * feats.chroma_fps).astype(int), 0, n)
+    w = max(1, int(round(width * feats.chroma_fps)))
+    a, b = np.clip(t - w, 0, n), np.clip(t + w, 0, n)
+    before, after = (cum[:, t] - cum[:, a]).T, (cum[:, b] - cum[:, t]).T
+    num = (before * after).sum(axis=1)
+    den = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1) + 1e-9
+    return 1.0 - num / den
+
+
+PHASE_WEIGHTS = {"percussive onsets": 1.0, "kick": 1.0, "chord changes": 1.0, "all onsets": 0.5}
+
+
+def phase_evidence(feats: Features, beats: np.ndarray, offbeats: np.ndarray, period: float) -> dict[str, float]:
+    """Contrast (on − off)/(on + off) of each kind of evidence between beats and their off-beats."""
+    out = {}
+    for name, x in (("percussive onsets", feats.perc), ("kick", feats.kick), ("all onsets", feats.env)):
+        on, off = peak_at(x, beats, feats.fps).mean(), peak_at(x, offbeats, feats.fps).mean()
+        out[name] = float((on - off) / (on + off + 1e-9))
+    on, off = chord_change(feats, beats, period / 2).mean(), chord_change(feats, offbeats, period / 2).mean()
+    out["chord changes"] = float((on - off) / (on + off + 1e-9))
+    return out
+
+
+def choose_phase(feats: Features, beats: np.ndarray) -> tuple[np.ndarray, float, str]:
+    """Keep `beats` or move them half a beat, whichever the weighted evidence favours.
+    Returns (beats, margin −1..1 for the kept phase, a note)."""
+    if len(beats) < 4:
+        return beats, 0.0, "too few beats to check the phase"
+    gaps = np.diff(beats)
+    offbeats = beats[:-1] + gaps / 2
+    ev = phase_evidence(feats, beats[:-1], offbeats, float(np.median(gaps)))
+    margin = sum(PHASE_WEIGHTS[k] * v for k, v in ev.items()) / sum(PHASE_WEIGHTS.values())
+    detail = ", ".join(f"{k} {v:+.2f}" for k, v in ev.items())
+    if margin >= 0:
+        return beats, margin, f"phase kept ({detail})"
+    shifted = np.append(offbeats, beats[-1] + gaps[-1] / 2)
+    return shifted, -margin, f"moved half a beat: the off-beat grid carries the evidence ({detail})"
+
+
+BAR_WEIGHTS = {"chord changes": 2.0, "kick": 1.0, "all onsets": 1.0, "percussive onsets": 0.5}
+
+
+def find_bars(feats: Features, beats: np.ndarray, meter: int = 4) -> tuple[np.ndarray, float]:
+    """Bar lines: every `meter`-th beat from the position whose beats carry the most chord changes,
+    kick and accent (each z-scored over all beats). Returns (bars, margin of the best over the next)."""
+    if len(beats) < 2 * meter:
+        return beats[:1], 0.0
+    period = float(np.median(np.diff(beats)))
+    series = {
+        "chord changes": chord_change(feats, beats, period * 2),
+        "kick": peak_at(feats.kick, beats, feats.fps),
+        "all onsets": peak_at(feats.env, beats, feats.fps),
+        "percussive onsets": peak_at(feats.perc, beats, feats.fps),
+    }
+    total = np.zeros(meter)
+    for name, x in series.items():
+        z = (x - x.mean()) / (x.std() + 1e-9)
+        total += BAR_WEIGHTS[name] * np.array([z[o::meter].mean() for o in range(meter)])
+    order = np.argsort(-total)
+    margin = float((total[order[0]] - total[order[1]]) / sum(BAR_WEIGHTS.values()))
+    return beats[int(order[0]) :: meter], margin
+
+
+# ---------------------------------------------------------------------------- the grid
+
+
+def _local_bpm_curve(centres: np.ndarray, tempi: np.ndarray, n_frames: int, fps: float, bpm: float) -> np.ndarray:
+    ok = ~np.isnan(tempi)
+    if not ok.any():
+        return np.full(n_frames, bpm)
+    from scipy.ndimage import median_filter
+
+    smooth = median_filter(np.interp(centres, centres[ok], tempi[ok]), size=3, mode="nearest")
+    return np.interp(np.arange(n_frames) / fps, centres, smooth)
+
+
+def _drop_silent(beats: np.ndarray, feats: Features, min_gap: float = 8.0) -> np.ndarray:
+    """No beats inside a silent stretch of at least `min_gap` seconds (a long silent intro or tail)."""
+    quiet = feats.rms < max(1e-4, 0.01 * float(feats.rms.max()))
+    keep = np.ones(len(beats), bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(int), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if (b - a) / feats.fps >= min_gap:
+            keep &= ~((beats >= a / feats.fps) & (beats < b / feats.fps))
+    return beats[keep]
+
+
+def grid_confidence(feats: Features, beats: np.ndarray, salience: float, phase_margin: float,
+                    steady: bool, duration: float) -> tuple[float, list[str]]:
+    """0..1 from four kinds of evidence, with the reasons when it is low: the tempo's salience, the
+    share of beats that land on an onset peak, the phase margin, and how much of the song has beats."""
+    notes = []
+    if len(beats) < 8:
+        return 0.0, ["fewer than 8 beats found"]
+    on = peak_at(feats.perc, beats, feats.fps)
+    hit = float((on > np.percentile(feats.perc, 75)).mean())
+    covered = min(1.0, len(beats) * float(np.median(np.diff(beats))) / max(duration, 1e-9))
+    parts = {
+        "tempo salience": min(1.0, salience / 0.25),
+        "beats on onsets": min(1.0, hit / 0.7),
+        "phase evidence": min(1.0, phase_margin / 0.08),
+        "song covered by beats": min(1.0, covered / 0.6),
+    }
+    conf = float(np.prod([max(v, 0.0) ** 0.5 for v in parts.values()]))
+    if not steady:
+        conf *= 0.85
+        notes.append("tempo varies")
+    notes += [f"weak {k} ({v:.2f})" for k, v in parts.items() if v < 0.7]
+    return round(conf, 3), notes
+
+
+def track(feats: Features, duration: float) -> Grid:
+    """The beat grid of a song from its features (see the module docstring for the phases)."""
+    import librosa
+
+    fps = feats.fps
+    bpm, salience = estimate_tempo(feats.env, fps, feats.kick)
+    centres, tempi = local_tempi(feats.env, fps, bpm)
+    valid = tempi[~np.isnan(tempi)]
+    steady = len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
+    notes: list[str] = []
+    if steady:
+        _, bpm, phase = refine(feats.env, fps, bpm)
+        _, frames = librosa.beat.beat_track(onset_envelope=feats.env, sr=fps * HOP, hop_length=HOP,
+                                            bpm=bpm, tightness=400, trim=False)
+        tracked = frames / fps
+        grid = np.arange(phase, duration, 60.0 / bpm)
+        near = np.abs(tracked[:, None] - grid[None, :]).min(axis=1) if len(tracked) else np.zeros(0)
+        beats = grid if len(tracked) < 4 or float((near <= STEADY_TOLERANCE).mean()) >= STEADY_SHARE else tracked
+    else:
+        curve = _local_bpm_curve(centres, tempi, len(feats.env), fps, bpm)
+        _, frames = librosa.beat.beat_track(onset_envelope=feats.env, sr=fps * HOP, hop_length=HOP,
+                                            bpm=curve, tightness=200, trim=False)
+        beats = frames / fps
+        notes.append(f"tempo varies ({np.nanmin(valid):.0f}-{np.nanmax(valid):.0f} BPM): beats follow it")
+    beats, margin, phase_note = choose_phase(feats, beats)
+    notes.append(phase_note)
+    beats = _drop_silent(beats[(beats >= 0) & (beats < duration)], feats)
+    bars, _ = find_bars(feats, beats)
+    if len(beats) >= 8:
+        bpm = float(60.0 / np.median(np.diff(beats)))
+    conf, why = grid_confidence(feats, beats, salience, margin, steady, duration)
+    return Grid(bpm, beats, bars, conf, steady, margin, notes + why)
