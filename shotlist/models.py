@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .errors import TimelineError
 
 SCHEMA_ID = "shotcaller.project/1"
+LOW_CONFIDENCE = 0.5  # a beat grid less sure than this is flagged to the artist
 
 ShotSize = Literal[
     "extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
@@ -72,6 +73,26 @@ class Song(_Model):
     )
     energy_hop: float = Field(default=0.25, description="Seconds between two `energy` values.")
     title: str | None = Field(default=None, description="Title from the file's tags or the LRC, if any.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="How sure the analysis is of the beat grid, 0..1 (null: analysed before this was measured).",
+    )
+    analysis_notes: list[str] = Field(
+        default_factory=list, description="What the analysis decided and why (phase, tempo changes, weak evidence)."
+    )
+
+    @property
+    def low_confidence(self) -> bool:
+        """True when the beat grid should not be presented as certain."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+
+    def confidence_note(self) -> str | None:
+        """One line for the chat when the grid is uncertain, else None."""
+        if not self.low_confidence:
+            return None
+        why = "; ".join(n for n in self.analysis_notes if n.startswith(("weak", "tempo varies", "fewer", "short")))
+        return (f"The beat grid is uncertain (confidence {self.confidence:.2f}{': ' + why if why else ''}); "
+                "cuts may not land on the beat — check a few in the timeline, or give the tempo.")
 
     def section_at(self, t: float) -> Section | None:
         for s in self.sections:
