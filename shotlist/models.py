@@ -50,12 +50,14 @@ class Section(_Model):
     end: float = Field(description="End of the section, seconds.")
     label: str = Field(description="intro, verse, chorus, bridge, outro, or a letter for a repeated part.")
     energy: float = Field(ge=0, le=1, description="Loudness of the section relative to the song, 0..1.")
+    group: str = Field(default="", description="Sections with the same group letter sound alike (the same music).")
 
 
 class LyricLine(_Model):
     time: float | None = Field(description="When the line is sung, seconds; null when the lyrics are untimed.")
     text: str = Field(description="The words of the line.")
     timed: bool = Field(default=True, description="False when the time was estimated, not given by an LRC.")
+    stanza: int | None = Field(default=None, description="0-based paragraph of plain-text lyrics (blank lines split them).")
 
 
 class Song(_Model):
