@@ -71,13 +71,13 @@ def split_section(project: Project, ref: int | str, at: float, label: str | None
     i = _numbered(project, ref)
     sections = list(project.song.sections)
     s = sections[i]
-    inside = [b for b in project.song.bars if s.start < b < s.end]
-    if inside:
-        at = min(inside, key=lambda b: abs(b - at))
     if not s.start < at < s.end:
         raise ShotcallerError(
             f"section {i + 1} ({s.label}) runs {s.start:.2f}-{s.end:.2f}s; split it at a time inside, not {at:.2f}s"
         )
+    inside = [b for b in project.song.bars if s.start < b < s.end]
+    if inside:
+        at = min(inside, key=lambda b: abs(b - at))
     second = s.model_copy(update={"start": round(at, 4), "label": _check_label(label) if label else s.label})
     sections[i : i + 1] = [s.model_copy(update={"end": round(at, 4)}), second]
     return _with_sections(project, sections)

@@ -129,8 +129,9 @@ def label_sections(sections: list[Section], lyrics: list[LyricLine], duration: f
         for i in range(n):
             if repeats_words[i]:
                 labels[i] = "chorus"
-            elif sung[i] and (group_count[sections[i].group] > 1 or i not in (0, n - 1)):
-                labels[i] = "verse"
+            elif sung[i] and (group_count[sections[i].group] > 1
+                              or (i not in (0, n - 1) and sections[i].start < 0.5 * duration)):
+                labels[i] = "verse"  # new words on repeated music; a sung one-off late in the song is a bridge
     else:
         repeated = sorted((g for g, c in group_count.items() if c > 1),
                           key=lambda g: -np.mean([s.energy for s in sections if s.group == g]))
