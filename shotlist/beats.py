@@ -11,7 +11,7 @@ faster pulse adds (`estimate_tempo`). 3. beats: a constant grid when the song is
 librosa's dynamic-programming tracker with a local tempo curve. 4. phase by evidence: the grid
 against its off-beat on percussive onsets, kick energy and harmonic change, not on the comb fit alone
 (`choose_phase`). 5. bar lines: the beat-in-bar position with the most kick, harmonic change and
-accent (`find_bars`). 6. confidence: how well the grid explains the onsets (`grid_confidence`).
+accent (`find_bars`). 6. confidence: how periodic the onsets are and how well the grid explains them (`grid_confidence`).
 """
 
 from __future__ import annotations
@@ -295,28 +295,46 @@ def _drop_silent(beats: np.ndarray, feats: Features, min_gap: float = 8.0) -> np
     return beats[keep]
 
 
-def grid_confidence(feats: Features, beats: np.ndarray, salience: float, phase_margin: float,
+def periodicity(env: np.ndarray, fps: float, bpm: float) -> float:
+    """How periodic the onsets are at the beat: the median, over 12-second windows with sound, of the
+    normalised autocorrelation's peak within ±30 % of the beat period. Noise ≈ 0.1; produced music
+    0.3-0.6; a metronome ≈ 0.95. Tracker-independent, so a tracker that picks noise peaks cannot
+    raise it."""
+    w, period = int(LOCAL_WINDOW * fps), 60.0 / bpm * fps
+    vals = []
+    for a in range(0, max(1, len(env) - w // 2), w // 2):
+        seg = env[a : a + w]
+        if len(seg) < w // 2 or seg.mean() < 0.2 * env.mean():
+            continue
+        x = seg - seg.mean()
+        ac = np.correlate(x, x, "full")[len(x) - 1 :]
+        ac = ac / (ac[0] + 1e-9)
+        lo, hi = int(period * 0.7), min(len(ac) - 1, int(np.ceil(period * 1.3)))
+        if lo < hi:
+            vals.append(float(ac[lo : hi + 1].max()))
+    return float(np.median(vals)) if vals else 0.0
+
+
+def grid_confidence(feats: Features, beats: np.ndarray, periodic: float, phase_margin: float,
                     steady: bool, duration: float) -> tuple[float, list[str]]:
-    """0..1 from four kinds of evidence, with the reasons when it is low: the tempo's salience, the
-    share of beats that land on an onset peak, the phase margin, and how much of the song has beats."""
-    notes = []
+    """0..1, with the reasons when it is low: how periodic the onsets are (the main factor), the share
+    of beats on an onset peak, the phase margin, and how much of the song has beats."""
     if len(beats) < 8:
         return 0.0, ["fewer than 8 beats found"]
     on = peak_at(feats.perc, beats, feats.fps)
     hit = float((on > np.percentile(feats.perc, 75)).mean())
     covered = min(1.0, len(beats) * float(np.median(np.diff(beats))) / max(duration, 1e-9))
     parts = {
-        "tempo salience": min(1.0, salience / 0.25),
+        "periodic onsets": min(1.0, periodic / 0.3),
         "beats on onsets": min(1.0, hit / 0.7),
-        "phase evidence": min(1.0, phase_margin / 0.08),
+        "phase evidence": min(1.0, max(phase_margin, 0.0) / 0.08),
         "song covered by beats": min(1.0, covered / 0.6),
     }
-    conf = float(np.prod([max(v, 0.0) ** 0.5 for v in parts.values()]))
+    conf = parts["periodic onsets"] * float(np.prod([v**0.5 for k, v in parts.items() if k != "periodic onsets"]))
+    notes = [f"weak {k} ({v:.2f})" for k, v in parts.items() if v < 0.7]
     if not steady:
         conf *= 0.85
-        notes.append("tempo varies")
-    notes += [f"weak {k} ({v:.2f})" for k, v in parts.items() if v < 0.7]
-    return round(conf, 3), notes
+    return round(float(conf), 3), notes
 
 
 def track(feats: Features, duration: float) -> Grid:
@@ -324,7 +342,7 @@ def track(feats: Features, duration: float) -> Grid:
     import librosa
 
     fps = feats.fps
-    bpm, salience = estimate_tempo(feats.env, fps, feats.kick)
+    bpm, _ = estimate_tempo(feats.env, fps, feats.kick)
     centres, tempi = local_tempi(feats.env, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
     steady = len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
@@ -350,5 +368,5 @@ def track(feats: Features, duration: float) -> Grid:
     beats, bars = np.maximum(beats - ONSET_LATENCY, 0.0), np.maximum(bars - ONSET_LATENCY, 0.0)
     if len(beats) >= 8:
         bpm = float(60.0 / np.median(np.diff(beats)))
-    conf, why = grid_confidence(feats, beats, salience, margin, steady, duration)
+    conf, why = grid_confidence(feats, beats, periodicity(feats.env, fps, bpm), margin, steady, duration)
     return Grid(bpm, beats, bars, conf, steady, margin, notes + why)

@@ -129,3 +129,40 @@ def render_grid(case: GridCase, sr: int = SR, seed: int = 0) -> tuple[np.ndarray
         y[: int(case.silence_until * sr)] = 0.0
     y /= max(1e-9, float(np.abs(y).max())) / 0.9
     return y, sr
+
+
+# ---------------------------------------------------------------------------- awkward input
+
+
+def click_track(bpm: float = 120.0, seconds: float = 40.0, sr: int = SR) -> tuple[np.ndarray, list[float]]:
+    """A bare metronome: 1 kHz blips on every beat, accented on the one."""
+    beats = list(np.arange(0.25, seconds - 0.1, 60.0 / bpm))
+    y = np.zeros(int(seconds * sr), dtype=np.float32)
+    t = np.arange(int(0.02 * sr)) / sr
+    blip = (np.sin(2 * np.pi * 1000 * t) * np.exp(-t * 300)).astype(np.float32)
+    for i, b in enumerate(beats):
+        _add(y, b, blip, 1.0 if i % 4 == 0 else 0.6, sr)
+    return y, [round(float(b), 6) for b in beats]
+
+
+def live_recording(minutes: float = 12.0, sr: int = SR, seed: int = 3) -> tuple[np.ndarray, list[float]]:
+    """A long live take: the band drifts between ~116 and ~124 BPM, crowd noise under it all."""
+    rng = np.random.default_rng(seed)
+    beats, t = [], 1.0
+    end = minutes * 60.0 - 1.0
+    while t < end:
+        beats.append(round(t, 6))
+        bpm = 120.0 + 4.0 * np.sin(2 * np.pi * t / 150.0)
+        t += 60.0 / bpm
+    case = GridCase("live", beats, duration=minutes * 60.0, bpm=120.0)
+    y, _ = render_grid(case, sr=sr, seed=seed)
+    crowd = np.convolve(rng.standard_normal(len(y)).astype(np.float32), np.ones(32, np.float32) / 32, mode="same")
+    y = y + 0.25 * crowd / (np.abs(crowd).max() + 1e-9)
+    return (y / np.abs(y).max() * 0.9).astype(np.float32), beats
+
+
+def noise(seconds: float = 30.0, sr: int = SR, seed: int = 5) -> np.ndarray:
+    """Steady pink-ish noise: sound with no beat at all."""
+    rng = np.random.default_rng(seed)
+    white = rng.standard_normal(int(seconds * sr)).astype(np.float32)
+    return (np.convolve(white, np.ones(8, np.float32) / 8, mode="same") * 0.3).astype(np.float32)
