@@ -157,6 +157,30 @@ def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) 
     return bpm, float(np.clip(salience, 0.0, 1.0))
 
 
+CHUNK = 30.0  # seconds: long recordings get a tempo per chunk, so a drifting band does not smear the comb
+
+
+def song_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> float:
+    """`estimate_tempo` over the whole song; past two chunks, also on each `CHUNK` seconds with sound.
+    When most chunks hear a 2× or 3× faster beat than the whole (a live band drifts, and a constant comb
+    over ten minutes smears into the slower level), the faster one wins; a chunk hearing a slower level
+    (a quiet passage) never pulls the tempo down."""
+    whole = estimate_tempo(env, fps, kick)[0]
+    n = int(CHUNK * fps)
+    if len(env) < 2 * n:
+        return whole
+    tempi = []
+    for a in range(0, len(env) - n // 2, n):
+        seg = env[a : a + n]
+        if len(seg) >= n // 2 and seg.mean() >= 0.2 * env.mean():
+            tempi.append(estimate_tempo(seg, fps, None if kick is None else kick[a : a + n])[0])
+    for k in (2, 3):
+        faster = [t for t in tempi if abs(t / (k * whole) - 1) <= 0.05]
+        if k * whole <= MAX_BPM and len(faster) > len(tempi) / 2:
+            return float(np.median(faster))
+    return whole
+
+
 def local_tempi(env: np.ndarray, fps: float, bpm: float) -> tuple[np.ndarray, np.ndarray]:
     """Best tempo near `bpm` (±30 %, same metrical level) in windows of `LOCAL_WINDOW` seconds, half
     overlapping: (window centres s, BPM). Windows with no onsets get NaN."""
@@ -342,7 +366,7 @@ def track(feats: Features, duration: float) -> Grid:
     import librosa
 
     fps = feats.fps
-    bpm, _ = estimate_tempo(feats.env, fps, feats.kick)
+    bpm = song_tempo(feats.env, fps, feats.kick)
     centres, tempi = local_tempi(feats.env, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
     steady = len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
