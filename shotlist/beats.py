@@ -366,8 +366,8 @@ def track(feats: Features, duration: float) -> Grid:
     import librosa
 
     fps = feats.fps
-    bpm = song_tempo(feats.env, fps, feats.kick)
-    centres, tempi = local_tempi(feats.env, fps, bpm)
+    bpm = song_tempo(feats.perc, fps, feats.kick)  # percussive onsets: steady noise (a crowd) drops out
+    centres, tempi = local_tempi(feats.perc, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
     steady = len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
     notes: list[str] = []

@@ -128,7 +128,8 @@ def test_phase_is_chosen_by_evidence_not_the_comb_fit(fixture_song):
     half = (truth[1] - truth[0]) / 2
     back, margin, note = choose_phase(feats, truth[4:-4] + half)
     assert note.startswith("moved half a beat") and margin > 0.05
-    assert np.median(np.abs(back - truth[4:-4])) <= 0.07  # back on the beats (the chart is ~20 ms early)
+    nearest = np.abs(back[:, None] - truth[None, :]).min(axis=1)
+    assert np.median(nearest) <= 0.07  # back on the beats (the chart is ~20 ms early)
     kept, _, note = choose_phase(feats, truth[4:-4])
     assert note.startswith("phase kept")
 
