@@ -6,7 +6,7 @@
 Boundaries: bar-synchronous chroma+MFCC, a self-similarity matrix, Foote's checkerboard novelty
 along its diagonal; the strongest peaks become section starts (on bar lines). Groups: sections whose
 mean chroma+MFCC are alike share a `group` letter (same music). Labels:
-- a section whose lyric lines also occur in another section is a chorus (the words repeat);
+- a section most of whose lyric lines (at least two) also occur in another section is a chorus;
 - sections of a repeated group whose words differ are verses (same melody, new words);
 - with no words: the loudest repeated group is the chorus, the next one the verse;
 - a one-off section in the second half that is not the last is the bridge;
@@ -25,7 +25,7 @@ from .models import LyricLine, Section
 SECONDS_PER_SECTION = 14.0  # how many sections to look for: one per this many seconds
 MIN_SECTION = 4.0  # seconds: shorter segments merge into their neighbour
 SAME_GROUP = 0.92  # cosine of mean features above which two sections are the same music
-MAX_SHARE = {"intro": 0.2, "outro": 0.2, "bridge": 0.2, "chorus": 0.5, "verse": 0.5}
+MAX_SHARE = {"intro": 0.2, "outro": 0.2, "bridge": 0.2, "chorus": 0.5, "verse": 0.6}
 
 
 def novelty(sync: np.ndarray, half: int) -> np.ndarray:
@@ -122,7 +122,9 @@ def label_sections(sections: list[Section], lyrics: list[LyricLine], duration: f
         for w in set(ws):
             counts[w] = counts.get(w, 0) + 1
     sung = [bool(ws) for ws in words]
-    repeats_words = [bool(ws) and sum(counts[w] > 1 for w in set(ws)) >= max(1, len(set(ws)) // 2) for ws in words]
+    # a chorus block: at least two of its lines, and most of them, come back elsewhere (one refrain
+    # line inside each verse, as in a ballad, does not make every verse a chorus)
+    repeats_words = [sum(counts[w] > 1 for w in set(ws)) >= max(2, 0.6 * len(set(ws))) for ws in words]
     group_count = {g: sum(s.group == g for s in sections) for g in {s.group for s in sections}}
     labels: list[str] = [""] * n
     if any(repeats_words):
