@@ -119,7 +119,8 @@ def added_share(x: np.ndarray, fps: float, bpm: float, phase: float, k: int) -> 
 def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> tuple[float, float]:
     """Global tempo (BPM) and a salience 0..1, from autocorrelation peaks refined by comb search.
 
-    Trackers' classic errors are octaves (½×, 2×) and thirds (⅓×, ⅔×). A slow grid scores high because
+    Trackers' classic errors are octaves (½×, 2×) and thirds (⅓×, ⅔×); a ⅔× reading moves to 1.5×
+    when that grid's mean onset strength is higher although it has more beats. A slow grid scores high because
     it lands only on the strongest hits; so from the best candidate T we move to k·T (k = 2, 3, then
     again) while the beats that k·T adds between T's beats carry at least `ADDED_SHARE` of T's
     salience above the mean (`ADDED_SHARE_PREFERRED` when k·T ≤ `PREFERRED_MAX`), and k·T stays ≤
@@ -141,10 +142,15 @@ def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) 
     score, bpm, _ = max(candidates)
     for _ in range(3):
         moved = False
-        for k in (2, 3):
+        for k in (2, 3, 1.5):
             if bpm * k > MAX_BPM:
                 continue
             k_score, k_bpm, k_phase = refine(env, fps, bpm * k)
+            if k == 1.5:  # the ⅔ error (80 read for 120): grids do not nest; the faster one must score higher
+                if k_score > score:
+                    score, bpm, moved = k_score, k_bpm, True
+                    break
+                continue
             added = (k * (k_score - base) - (score - base)) / (k - 1)
             share = ADDED_SHARE_PREFERRED if k_bpm <= PREFERRED_MAX else ADDED_SHARE
             fast_ok = k_bpm <= PREFERRED_MAX or kick is None or added_share(kick, fps, k_bpm, k_phase, k) >= KICK_SHARE

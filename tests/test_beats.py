@@ -186,3 +186,13 @@ def test_twelve_minute_live_recording(tmp_path):
     song = analyse_song(_write(tmp_path / "live.wav", y, 22050))
     assert abs(song.duration - 720.0) < 0.1
     _contract(song, beats)
+
+
+def test_a_sixteen_second_song_is_not_read_at_two_thirds_of_its_tempo(tmp_path):
+    from shotlist.synth import write_click_song
+
+    beats, _ = write_click_song(tmp_path / "short.wav", bpm=120.0,
+                                sections=(("verse", 4, 146.8, 0.7), ("chorus", 4, 196.0, 1.0)))
+    song = analyse_song(tmp_path / "short.wav")
+    assert abs(song.tempo - 120.0) < 1.0, song.tempo  # not 80 (the ⅔ error)
+    assert _contract(song, beats)
