@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench eval lint clean install install-dev system-deps
+.PHONY: run test bench eval lint clean install install-dev system-deps songs
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -43,12 +43,26 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The beat benchmark's real songs: Debian's fretsonfire-songs-muldjord, unpacked into an ignored cache
+# (tests skip those songs cleanly where the package cannot be had).
+SONGS_CACHE ?= .cache/songs
+songs:
+	@if ls $(SONGS_CACHE)/root/usr/share/games/fretsonfire/data/songs/muldjord/*/notes.mid >/dev/null 2>&1; then \
+	  echo "benchmark songs already in $(SONGS_CACHE)"; \
+	else \
+	  mkdir -p $(SONGS_CACHE) && cd $(SONGS_CACHE) && \
+	  { ls fretsonfire-songs-muldjord_*.deb >/dev/null 2>&1 || apt-get download fretsonfire-songs-muldjord || \
+	    { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && apt-get download fretsonfire-songs-muldjord; } || \
+	    echo "fretsonfire-songs-muldjord unavailable: the beat tests will skip the real songs"; } && \
+	  { ! ls fretsonfire-songs-muldjord_*.deb >/dev/null 2>&1 || dpkg -x $$(ls fretsonfire-songs-muldjord_*.deb | tail -1) root; }; \
+	fi
+
 # the CLI keeps diffusers offline itself; unsetting HF_HUB_OFFLINE here lets the local director's
 # model download on first use (`--llm local`, or automatic with no key and no server)
 run: install
 	env -u HF_HUB_OFFLINE -u TRANSFORMERS_OFFLINE $(VENV)/bin/shotcaller ui
 
-test: install-dev
+test: install-dev songs
 	$(VENV)/bin/python -m pytest
 
 bench: install-dev

@@ -314,7 +314,8 @@ def main() -> None:
     readme = ROOT / "benchmarks" / "README.md"
     old = readme.read_text() if readme.is_file() else ""
     # sections written by their own benchmarks (local LLM by hand, ray_bench, benchmarks.studio last) are kept
-    starts = [old.find(m) for m in ("## The local director's server", "<!-- ray-bench:begin -->", STUDIO_BLOCK)]
+    starts = [old.find(m) for m in ("<!-- beats:start", "## The local director's server", "<!-- ray-bench:begin -->",
+                                 STUDIO_BLOCK)]
     kept = old[min(i for i in starts if i >= 0):] if any(i >= 0 for i in starts) else ""
     readme.write_text(
         "# Benchmarks\n\n`make bench` regenerates this table and `results.json`. Ratios are against a "

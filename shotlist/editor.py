@@ -154,6 +154,24 @@ class ProjectEditor:
             return self._unchanged(base, "the title is already that")
         return self._commit(base, base.model_copy(update={"title": title}), fields=["title"])
 
+    def sections(self, action: str, ref: int | str, label: str | None = None, at: float | None = None) -> Edit:
+        """Rename, split or merge the song's sections (shotlist.sections); each shot's section follows."""
+        from . import sections as ops
+
+        base = self._base()
+        if action == "rename":
+            after = ops.rename_section(base, ref, label or "")
+        elif action == "split":
+            if at is None:
+                raise ShotcallerError("split a section at a time in seconds, e.g. split 3 95.5")
+            after = ops.split_section(base, ref, at, label=label)
+        elif action == "merge":
+            after = ops.merge_sections(base, ref, label=label)
+        else:
+            raise ShotcallerError(f"unknown section action {action!r}: rename, split or merge")
+        changed = [s.id for s, t in zip(base.shots, after.shots) if s.section != t.section]
+        return self._commit(base, after, changed=changed, fields=["sections"])
+
     def _set(self, base: Project, part: str, value: Brief | StyleBible) -> Edit:
         old, new = getattr(base, part).model_dump(), value.model_dump()
         names = [f"{part}.{k}" for k in new if new[k] != old.get(k)]

@@ -9,6 +9,7 @@ the vocal sections of an analysed song.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ShotcallerError
@@ -45,7 +46,14 @@ def read_lyrics(path: str | Path) -> tuple[list[LyricLine], dict[str, str]]:
 def parse_lyrics(text: str, name: str = "lyrics") -> tuple[list[LyricLine], dict[str, str]]:
     if any(_STAMP.match(line.strip()) for line in text.splitlines()):
         return parse_lrc(text, name)
-    lines = [LyricLine(time=None, text=t.strip(), timed=False) for t in text.splitlines() if t.strip()]
+    lines, stanza, blank = [], 0, False
+    for t in text.splitlines():
+        if not t.strip():
+            blank = bool(lines)
+            continue
+        if blank:
+            stanza, blank = stanza + 1, False
+        lines.append(LyricLine(time=None, text=t.strip(), timed=False, stanza=stanza))
     return lines, {}
 
 
@@ -106,22 +114,65 @@ def check_against_duration(lines: list[LyricLine], duration: float, name: str = 
 
 
 def spread_untimed(lines: list[LyricLine], sections: list[Section], duration: float) -> list[LyricLine]:
-    """Place untimed lines evenly over the vocal sections (all but intro and outro)."""
+    """Place untimed lines over the vocal sections (all but intro and outro); the times are estimates
+    (`timed=False`). Plain text in paragraphs (stanzas): each stanza starts a section, in order, spread
+    over the vocal sections; one block of lines is spread evenly over all of them."""
     if not lines or any(line.time is not None for line in lines):
         return lines
     vocal = [s for s in sections if s.label not in ("intro", "outro")] or sections
     spans = [(s.start, s.end) for s in vocal] or [(0.0, duration)]
+    stanzas: dict[int, list[LyricLine]] = {}
+    for line in lines:
+        stanzas.setdefault(line.stanza or 0, []).append(line)
+    if 1 < len(stanzas) <= len(spans):
+        out = []
+        for j, block in enumerate(stanzas.values()):
+            a, b = spans[j * len(spans) // len(stanzas)]
+            step = (b - a) / len(block)
+            out += [line.model_copy(update={"time": round(a + k * step, 3), "timed": False}) for k, line in enumerate(block)]
+        return out
     total = sum(e - s for s, e in spans)
     step = total / len(lines)
-    out: list[LyricLine] = []
+    out = []
     for i, line in enumerate(lines):
         along = i * step
         for s, e in spans:
             if along < e - s:
-                out.append(LyricLine(time=round(s + along, 3), text=line.text, timed=False))
+                out.append(line.model_copy(update={"time": round(s + along, 3), "timed": False}))
                 break
             along -= e - s
     return out
+
+
+# ---------------------------------------------------------------------------- forced alignment hook
+
+Aligner = Callable[[Path, list[LyricLine]], list[LyricLine]]
+ALIGNERS: dict[str, Aligner] = {}
+
+
+def register_aligner(name: str, aligner: Aligner) -> None:
+    """Register a forced aligner: `aligner(audio_path, lines) -> lines` with `time` set from the audio
+    (and `timed=True`). Plugins may also declare one in the `shotcaller.aligners` entry-point group."""
+    ALIGNERS[name] = aligner
+
+
+def find_aligner() -> tuple[Aligner | None, str]:
+    """The first available forced aligner, or (None, why none is). None ships with Shotcaller: the
+    aligner models we know of (torchaudio's MMS_FA, wav2vec2 CTC models) download their weights from a
+    model hub at run time, which Shotcaller does not do; so plain-text lyrics stay estimated unless a
+    plugin that installs its weights from a package registry registers one."""
+    if ALIGNERS:
+        name = next(iter(ALIGNERS))
+        return ALIGNERS[name], name
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="shotcaller.aligners"):
+        try:
+            register_aligner(ep.name, ep.load())
+        except Exception as e:  # a broken plugin must not break analysis
+            return None, f"aligner plugin {ep.name!r} failed to load: {e}"
+        return ALIGNERS[ep.name], ep.name
+    return None, "no forced aligner is installed: plain-text lyrics are placed by sections (estimated)"
 
 
 def fmt_time(t: float) -> str:

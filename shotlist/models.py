@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 from .errors import TimelineError
 
 SCHEMA_ID = "shotcaller.project/1"
+LOW_CONFIDENCE = 0.5  # a beat grid less sure than this is flagged to the artist
 
 ShotSize = Literal[
     "extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
@@ -50,12 +51,14 @@ class Section(_Model):
     end: float = Field(description="End of the section, seconds.")
     label: str = Field(description="intro, verse, chorus, bridge, outro, or a letter for a repeated part.")
     energy: float = Field(ge=0, le=1, description="Loudness of the section relative to the song, 0..1.")
+    group: str = Field(default="", description="Sections with the same group letter sound alike (the same music).")
 
 
 class LyricLine(_Model):
     time: float | None = Field(description="When the line is sung, seconds; null when the lyrics are untimed.")
     text: str = Field(description="The words of the line.")
     timed: bool = Field(default=True, description="False when the time was estimated, not given by an LRC.")
+    stanza: int | None = Field(default=None, description="0-based paragraph of plain-text lyrics (blank lines split them).")
 
 
 class Song(_Model):
@@ -73,6 +76,26 @@ class Song(_Model):
     )
     energy_hop: float = Field(default=0.25, description="Seconds between two `energy` values.")
     title: str | None = Field(default=None, description="Title from the file's tags or the LRC, if any.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="How sure the analysis is of the beat grid, 0..1 (null: analysed before this was measured).",
+    )
+    analysis_notes: list[str] = Field(
+        default_factory=list, description="What the analysis decided and why (phase, tempo changes, weak evidence)."
+    )
+
+    @property
+    def low_confidence(self) -> bool:
+        """True when the beat grid should not be presented as certain."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+
+    def confidence_note(self) -> str | None:
+        """One line for the chat when the grid is uncertain, else None."""
+        if not self.low_confidence:
+            return None
+        why = "; ".join(n for n in self.analysis_notes if n.startswith(("weak", "tempo varies", "fewer", "short")))
+        return (f"The beat grid is uncertain (confidence {self.confidence:.2f}{': ' + why if why else ''}); "
+                "cuts may not land on the beat — check a few in the timeline, or give the tempo.")
 
     def section_at(self, t: float) -> Section | None:
         for s in self.sections:

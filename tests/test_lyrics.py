@@ -55,3 +55,46 @@ def test_binary_and_non_utf8_files(tmp_path):
     p.write_bytes(b"[00:01.00]a\x00b")
     with pytest.raises(ShotcallerError, match="binary"):
         read_lyrics(p)
+
+
+def test_plain_text_without_an_aligner_is_estimated_and_says_so(click_wav, tmp_path):
+    from shotlist.lyrics import find_aligner
+    from shotlist.song import analyse_song
+
+    aligner, why = find_aligner()
+    assert aligner is None and "no forced aligner" in why
+    path, _, _ = click_wav
+    txt = tmp_path / "words.txt"
+    txt.write_text("first verse line\nsecond verse line\n\nthe refrain\nthe refrain again\n")
+    song = analyse_song(path, lyrics=txt)
+    assert [line.stanza for line in song.lyrics] == [0, 0, 1, 1]
+    assert all(line.time is not None and not line.timed for line in song.lyrics)
+    assert any("lyric times are estimated" in n for n in song.analysis_notes)
+    starts = [s.start for s in song.sections]
+    for k in (0, 2):  # each stanza opens a section
+        assert min(abs(song.lyrics[k].time - t) for t in starts) < 0.002
+
+
+def test_a_registered_aligner_times_plain_text(click_wav, tmp_path, monkeypatch):
+    from shotlist import lyrics as lyr
+    from shotlist.song import analyse_song
+
+    calls = []
+
+    def onsets_aligner(audio_path, lines):
+        # places each line on a detected onset of the real audio: an aligner's contract, not a model
+        import librosa
+
+        y, sr = librosa.load(str(audio_path), sr=22050)
+        onsets = librosa.onset.onset_detect(y=y, sr=sr, units="time")
+        calls.append(audio_path)
+        return [line.model_copy(update={"time": round(float(onsets[4 * i]), 3), "timed": True})
+                for i, line in enumerate(lines)]
+
+    monkeypatch.setattr(lyr, "ALIGNERS", {"onsets": onsets_aligner})
+    path, _, _ = click_wav
+    txt = tmp_path / "words.txt"
+    txt.write_text("one\ntwo\nthree\n")
+    song = analyse_song(path, lyrics=txt)
+    assert calls and all(line.timed for line in song.lyrics)
+    assert any("aligned to the audio by onsets" in n for n in song.analysis_notes)

@@ -221,3 +221,24 @@ def test_messages_typed_for_a_song_that_fails_wait_for_the_next_project(studio, 
     studio.open(session, "planned")
     list(studio.drain(session))
     assert studio.project(session).shots[1].locked and not session.inbox.pending()
+
+
+# ---------------------------------------------------------------------------- sections, through the editor
+
+
+def test_section_commands_rename_split_merge_and_the_shots_follow(studio):
+    session = opened(studio)
+    before = studio.project(session)
+    first = before.song.sections[0]
+    outcome = studio.sections(session, "rename 1 opening")
+    assert outcome.ok, outcome.message
+    after = studio.project(session)
+    assert after.song.sections[0].label == "opening" and after.version == before.version + 1
+    inside = [s for s in after.shots if first.start <= (s.start + s.end) / 2 < first.end]
+    assert inside and all(s.section == "opening" for s in inside)
+    assert studio.sections(session, "merge 1").ok
+    assert len(studio.project(session).song.sections) == len(before.song.sections) - 1
+    for bad in ("rename 1", "split 2 soon", "fold 2", "rename 99 x"):
+        outcome = studio.sections(session, bad)
+        assert not outcome.ok and "\n" not in outcome.message
+    assert studio.project(session).version == before.version + 2  # refused commands wrote nothing

@@ -36,7 +36,10 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     from shotlist.lyrics import fmt_time
 
     print(f"{Path(song.path).name}: {fmt_time(song.duration)} ({song.duration:.2f}s), {song.sample_rate} Hz")
-    print(f"tempo {song.tempo:.1f} BPM, {len(song.beats)} beats, {len(song.bars)} bars")
+    print(f"tempo {song.tempo:.1f} BPM, {len(song.beats)} beats, {len(song.bars)} bars"
+          + (f", beat-grid confidence {song.confidence:.2f}" if song.confidence is not None else ""))
+    if song.confidence_note():
+        print(song.confidence_note())
     for s in song.sections:
         print(f"  {fmt_time(s.start)}-{fmt_time(s.end)}  {s.label:<8} energy {s.energy:.2f}")
     timed = sum(1 for line in song.lyrics if line.timed)
@@ -231,6 +234,20 @@ def cmd_render(args: argparse.Namespace) -> None:
     print(result.cut)
 
 
+def cmd_sections(args: argparse.Namespace) -> None:
+    from shotlist import sections as edit
+    from shotlist.editor import ProjectEditor
+
+    store = _store()
+    project = store.load(args.project)
+    if args.action:
+        project = ProjectEditor(store, project.id).sections(args.action, args.ref, label=getattr(args, "label", None),
+                                                            at=getattr(args, "at", None)).project
+    print(edit.describe_sections(project))
+    if args.action:
+        print(f"saved {project.id} (version {project.version})")
+
+
 def cmd_prune(args: argparse.Namespace) -> None:
     from generation.render import Renderer
 
@@ -341,6 +358,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="with --ray: at most this many workers (default: one per GPU, "
                                                "or per CPU for the animatic and GPU-less clusters)")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("sections", help="list, rename, split or merge a project's song sections (shots follow)")
+    p.add_argument("project", help="project id or folder")
+    acts = p.add_subparsers(dest="action", metavar="ACTION")
+    a = acts.add_parser("rename", help="rename section N, or every section with a label: rename chorus hook")
+    a.add_argument("ref", help="section number or current label")
+    a.add_argument("label")
+    a = acts.add_parser("split", help="split section N at a time in seconds (snapped to a bar line)")
+    a.add_argument("ref", help="section number")
+    a.add_argument("at", type=float)
+    a.add_argument("--label", help="label of the second part (default: the same)")
+    a = acts.add_parser("merge", help="merge section N with the next one")
+    a.add_argument("ref", help="section number")
+    a.add_argument("--label", help="label of the merged section (default: the first's)")
+    p.set_defaults(func=cmd_sections)
 
     p = sub.add_parser("pick", help="choose the take a shot uses in the cut")
     p.add_argument("project")

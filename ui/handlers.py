@@ -363,6 +363,25 @@ class Studio:
         return self.edit(session, word.lower(), lambda e: (
             ed := e.lock(refs, locked), f"{word} shots {', '.join(map(str, ed.numbers()))}; version {ed.version}."))
 
+    def sections(self, session: Session, command: str) -> Outcome:
+        """"rename 3 hook", "rename chorus hook", "split 3 95.5 [label]", "merge 4 [label]": the plan follows."""
+        words = command.split()
+        if len(words) < 2 or words[0].lower() not in ("rename", "split", "merge"):
+            return Outcome(False, "Sections: type 'rename 3 hook', 'split 3 95.5' or 'merge 4'.")
+        action, ref, rest = words[0].lower(), words[1], words[2:]
+        at = None
+        if action == "split":
+            try:
+                at, rest = float(rest[0]), rest[1:]
+            except (IndexError, ValueError):
+                return Outcome(False, "Sections: split needs a time in seconds, e.g. 'split 3 95.5'.")
+        label = " ".join(rest) or None
+        if action == "rename" and not label:
+            return Outcome(False, "Sections: rename needs the new label, e.g. 'rename 3 hook'.")
+        return self.edit(session, f"{action} sections", lambda e: (
+            ed := e.sections(action, ref, label=label, at=at),
+            f"Sections {action}d; {len(ed.changed)} shots follow; version {ed.version}."))
+
     def pick(self, session: Session, shot: int | None, take: str) -> Outcome:
         if not shot:
             return Outcome(False, "Select a shot (table, timeline or storyboard) first.")

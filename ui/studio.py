@@ -94,6 +94,10 @@ def build(studio: Studio | None = None, mcp: bool = False):
                             lock_numbers = gr.Textbox(label="Shots", placeholder="3, 7", elem_id="lock-numbers")
                             lock_btn = gr.Button("Lock", elem_id="lock")
                             unlock_btn = gr.Button("Unlock", elem_id="unlock")
+                        with gr.Row():
+                            section_cmd = gr.Textbox(label="Sections", placeholder="rename 3 hook · split 3 95.5 · merge 4",
+                                                     elem_id="section-command")
+                            section_btn = gr.Button("Apply to sections", elem_id="apply-sections")
                     with gr.Tab("Timeline", id="tab-timeline") as tab_timeline:
                         timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
                                             elem_id="timeline")
@@ -301,6 +305,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         # ---------------------------------------------------------------- the shot list
 
         apply_btn.click(acting("applying the table edits", studio.apply_table), [table], [status, *view_outputs])
+        section_btn.click(acting("editing the sections", studio.sections), [section_cmd], [status, *view_outputs])
         lock_btn.click(acting("locking", lambda s, n: studio.lock(s, n, True)), [lock_numbers],
                        [status, *view_outputs])
         unlock_btn.click(acting("unlocking", lambda s, n: studio.lock(s, n, False)), [lock_numbers],
