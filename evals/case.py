@@ -91,7 +91,8 @@ class Case:
     name: str
     label: str = "good"  # "good", or the bad kind it was written as
     shots: list[Shot] = field(default_factory=list)
-    persona: dict[str, str] = field(default_factory=dict)  # what the artist said, per topic
+    persona: dict[str, str] = field(default_factory=dict)  # the artist's answers, per topic
+    said: dict[str, str] | None = None  # the answers the artist actually gave (None: all of `persona`)
     brief: Brief | None = None  # what the director filed
     tempo: float = 120.0
     lyrics: list[tuple[float, str]] = field(default_factory=list)

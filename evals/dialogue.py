@@ -36,7 +36,8 @@ class AnswerFiling(Evaluator):
              "answers that say the same thing) to that answer among all the artist's answers; empty = wrong")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
-        said = {t: case.persona[t].strip() for t in TOPICS if case.persona.get(t, "").strip()}
+        given = case.persona if case.said is None else case.said
+        said = {t: given[t].strip() for t in TOPICS if given.get(t, "").strip()}
         if case.brief is None or not said:
             return {self.name: None}
         filed = brief_fields(case.brief)

@@ -21,8 +21,8 @@ def parse_constraints(text: str) -> dict:
     """What the artist's constraint answer asks for: aspect, fps, banned sizes, banned things."""
     text = text or ""
     out: dict = {"aspect": None, "fps": None, "sizes": set(), "faces_close": False, "banned": [], "clauses": []}
-    if m := re.search(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text):
-        out["aspect"] = f"{m.group(1)}:{m.group(2)}"
+    if aspects := re.findall(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text):
+        out["aspect"] = "{}:{}".format(*aspects[-1])  # the last stated value wins
     elif re.search(r"\bvertical\b|\bportrait\b", text, re.I):
         out["aspect"] = "9:16"
     fps = re.findall(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames)", text, re.I)
