@@ -82,9 +82,10 @@ class Artist:
         text = getattr(message, "content", str(message)).lower()
         if re.search(r"clich|generic|keep it|stock footage", text) and "pushback" not in self.given:
             return "pushback"
-        for name, pattern in KEYWORDS.items():
-            if re.search(pattern, text) and name not in self.given:
-                return name
+        matches = [name for name, pattern in KEYWORDS.items() if re.search(pattern, text)]
+        fresh = [name for name in matches if name not in self.given]
+        if fresh or matches:  # a question asked again gets its answer again
+            return (fresh or matches)[0]
         return next((t for t in TOPICS if t not in self.given), "meaning")
 
     def phrase(self, topic: str, x: str) -> str:

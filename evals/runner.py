@@ -109,6 +109,7 @@ class ScenarioResult:
     seconds: float = 0.0
     error: str | None = None
     conversation: list[dict] = field(default_factory=list)
+    shots: list[dict] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -146,11 +147,11 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
             said = session.messages()
             question = next((m for m in reversed(said) if m.role == "assistant"), NOTHING)
             topic = artist.topic_of(question)
-            facts.asked.add(topic)
             case.kept_generic |= topic == "pushback"
             session.say(artist.answer(question))
             if session.project().shots:
                 case.before_plan = [{"role": m.role, "content": m.content} for m in said]
+        facts.asked = set(artist.said)
         if not session.project().shots:
             case.before_plan = [{"role": m.role, "content": m.content} for m in session.messages()]
             session.plan()
@@ -174,6 +175,9 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
         case.shots, case.brief, case.said = final.shots, final.brief, dict(artist.said)
         case.lyrics = [(x.time, x.text) for x in final.song.lyrics if x.time is not None]
         case.aspect, case.fps = final.brief.constraints.aspect, final.brief.constraints.fps
+        result.shots = [s.model_dump(include={"start", "end", "section", "lyric", "shot_size", "movement", "subject",
+                                              "action", "setting", "reason", "why_generative", "locked"})
+                        for s in final.shots]
         result.conversation = [{"role": m.role, "content": m.content[:2000]} for m in session.messages()]
         for ev in QUALITY:
             scores = ev.evaluate(case)

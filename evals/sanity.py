@@ -18,7 +18,7 @@ class RunFacts:
     project: Project
     folder: Any  # the project folder (exports are written there)
     true_beats: list[float]
-    asked: set[str] = field(default_factory=set)
+    asked: set[str] = field(default_factory=set)  # interview topics the artist answered before the plan
     plan_tokens: int | None = None
     revision_tokens: list[int] = field(default_factory=list)
 

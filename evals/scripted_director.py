@@ -150,7 +150,9 @@ def revise(project: Project, request: str) -> Step:
             patches.append({"shot": s.id, "changes": {"prompt": f"{s.prompt.rstrip('.')}; {LOOKS[look]}."}})
         elif re.search(r"closer|tighter|wider|wide", low):
             k = SHOT_SIZES.index(s.shot_size) + (1 if re.search(r"closer|tighter", low) else -1)
-            patches.append({"shot": s.id, "changes": {"shot_size": SHOT_SIZES[max(0, min(k, len(SHOT_SIZES) - 2))]}})
+            if not 0 <= k < len(SHOT_SIZES):
+                return Step.text(f"Shot {project.shots.index(s) + 1} is already a {s.shot_size}; nothing changed.")
+            patches.append({"shot": s.id, "changes": {"shot_size": SHOT_SIZES[k]}})
         elif re.search(r"longer|breathe|hold|shorter|trim", low) and len(shots) == 1:
             i = project.shots.index(s)
             bars = project.song.bars
