@@ -29,7 +29,7 @@ GENERIC_WORDS = frozenset("video videos music song songs shot shots scene scenes
 
 def stem(word: str) -> str:
     """A crude stem, enough to match 'melts' with 'melting' and 'logos' with 'logo'."""
-    for suffix in ("ing", "ed", "es", "s"):
+    for suffix in ("ing", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word

@@ -95,7 +95,7 @@ ALT = re.compile(r"\b(instead|what if|alternatively|another option|option|"
                  r"how about|could|or the|we could|let's|try)\b", re.I)
 ROW = re.compile(r"\|.*\||\b\d{1,2}:\d{2}\s*[-–]\s*\d{1,2}:\d{2}\b|^\s*critic\s*:|^\s*shot list saved", re.I)
 FILLER = frozenset("nothing special really whatever dunno idk sure stuff fine good nice cool guess maybe "
-                   "know".split())
+                   "know time whole".split())
 
 
 BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)]|\(?[a-z]\))\s+")
@@ -124,6 +124,10 @@ class Pushback(Evaluator):
         if not case.generic:
             return {self.name: None}
         concept = content_words(case.persona.get("story", ""), GENERIC_WORDS | FILLER)
+        for item in re.split(r"[;\n]", case.persona.get("motifs", "")):  # a motif that is the cliché is not material
+            words_of = content_words(item, GENERIC_WORDS | FILLER)
+            if words_of and len(words_of & concept) * 2 >= len(words_of):
+                concept |= words_of
         own = set()
         for topic in ("meaning", "motifs", "feeling"):
             own |= content_words(case.persona.get(topic, ""), GENERIC_WORDS | FILLER)

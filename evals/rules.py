@@ -28,7 +28,7 @@ def parse_constraints(text: str) -> dict:
     fps = re.findall(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames)", text, re.I)
     if fps:
         out["fps"] = float(fps[-1])  # the last stated value wins
-    for clause, phrase in re.findall(r"(\b(?:no|never|without|avoid|don't show|do not show)\s+([^,.;]+))", text,
+    for clause, phrase in re.findall(r"(\b(?:no|never|without|avoid|sin|don't show|do not show)\s+([^,.;]+))", text,
                                      re.I):
         out["clauses"].append(clause)
         p = phrase.lower().strip()
