@@ -96,7 +96,9 @@ def targets(project: Project, spec: dict[str, Any]) -> set[int]:
             spans = spans[:1]
         return {i for i, shot in enumerate(project.shots, 1)
                 if any(a <= (shot.start + shot.end) / 2 < b for a, b in spans)}
-    return {k for k in spec["shots"] if 1 <= k <= n}
+    if any(not 1 <= k <= n for k in spec["shots"]):
+        return set()  # a shot that does not exist: a clear reply and no change is what is expected
+    return set(spec["shots"])
 
 
 @dataclass

@@ -77,4 +77,5 @@ def test_requests_name_their_targets_in_varied_words_and_every_intent_is_phrased
         assert len(words) >= 4, words
     assert all(len(p) >= 4 for p in INTENTS.values())
     assert targets(project, {"shots": [99], "intent": "colder"}) == set()
+    assert targets(project, {"shots": [3, 99], "intent": "colder"}) == set()
     assert targets(project, {"none": True, "intent": "colder"}) == set()
