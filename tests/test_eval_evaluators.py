@@ -1,0 +1,108 @@
+"""Each quality evaluator fails on a bad case written for it (most of them the failures issue #11
+reports, written out by hand) and passes the hand-written good work, at the calibrated threshold."""
+
+import pytest
+import yaml
+
+from evals.calibration import THRESHOLDS, all_cases, load_shotlists, shotlist_case
+from evals.case import Case, Revision
+from evals.dialogue import AnswerFiling, Pushback, RevisionLocality, changed_shots
+from evals.quality import (Grounding, LyricRelevance, Originality, ReasonSpecificity, VisualVariety,
+                           WhyGenerativeSpecificity)
+from evals.rules import ConstraintCompliance, Pacing, parse_constraints
+from shotlist.models import Shot
+
+LIMIT = {k: v["min"] for k, v in yaml.safe_load(THRESHOLDS.read_text())["quality"].items()}
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, Case]:
+    return {c.name: c for c in all_cases()}
+
+
+def passes(evaluator, case) -> bool:
+    return evaluator.evaluate(case)[evaluator.name] >= LIMIT[evaluator.name]
+
+
+@pytest.mark.parametrize("evaluator, bad", [
+    (ReasonSpecificity(), "paper-moon-madlib"),          # one reason template per section
+    (WhyGenerativeSpecificity(), "paper-moon-madlib"),   # one why-generative sentence per motif
+    (LyricRelevance(), "paper-moon-madlib"),             # reasons that say nothing about their line
+    (VisualVariety(), "paper-moon-madlib"),              # one setting, a fixed verb list
+    (Originality(), "neon-youth-montage"),               # the generic life montage
+    (AnswerFiling(), "issue-shifted-by-one"),            # every answer filed under the next question
+    (AnswerFiling(), "constraints-became-motifs"),
+    (Pushback(), "shot-table-rows"),                     # numbered rows of a shot table are not alternatives
+    (Pushback(), "issue-filler-pushback"),               # alternatives built from "Nothing special really"
+    (Pushback(), "no-pushback-praise"),
+    (RevisionLocality(), "issue-every-shot-colder"),     # "make shot 5 colder" changed every shot
+    (RevisionLocality(), "replanned-whole-song"),        # "make shot 3 darker" re-planned the song
+    (RevisionLocality(), "locked-shot-changed"),
+])
+def test_fails_on_the_bad_case_written_for_it(cases, evaluator, bad):
+    assert not passes(evaluator, cases[bad])
+
+
+@pytest.mark.parametrize("evaluator", [ReasonSpecificity(), WhyGenerativeSpecificity(), LyricRelevance(), Grounding(),
+                                       Originality(), VisualVariety(), ConstraintCompliance(), Pacing(),
+                                       AnswerFiling()])
+def test_passes_every_hand_written_good_shot_list(cases, evaluator):
+    for name, doc in load_shotlists().items():
+        if doc["label"] == "good":
+            assert passes(evaluator, cases[name]), (evaluator.name, name)
+
+
+def test_grounding_fails_when_every_shot_becomes_a_sports_car(cases):
+    keeper = cases["keeper"]
+    car = [s.model_copy(update={"subject": "a sports car", "action": "drifting round a race track",
+                                "setting": "a race track"}) for s in keeper.shots]
+    assert not passes(Grounding(), shotlist_case(load_shotlists()["keeper"], shots=car))
+    assert passes(Grounding(), keeper)
+
+
+def test_constraint_used_as_content_and_wrong_aspect_fail(cases):
+    doc = load_shotlists()["keeper"]  # "16:9, 24 fps, no text on screen"
+    shots = [s.model_copy(update={"subject": "no text on screen"}) if i % 2 else s
+             for i, s in enumerate(cases["keeper"].shots)]
+    assert not passes(ConstraintCompliance(), shotlist_case(doc, shots=shots))
+    vertical = shotlist_case(doc)
+    vertical.aspect = "9:16"
+    assert not passes(ConstraintCompliance(), vertical)
+    rules = parse_constraints("9:16 for reels but also 16:9, 30 fps or 24 fps, no faces in close-up, no close-ups, no guns")
+    assert rules["aspect"] == "16:9" and rules["fps"] == 24.0 and rules["faces_close"]
+    assert {"close-up", "extreme close-up"} <= rules["sizes"] and {"gun"} in rules["banned"]
+
+
+def _ballad(seconds: float) -> Case:
+    n = int(240 / seconds)
+    shots = [Shot(start=i * seconds, end=(i + 1) * seconds, subject=f"s{i}") for i in range(n)]
+    return Case(name="ballad", shots=shots, tempo=95, persona={"feeling": "aching, tender, slow"})
+
+
+def test_pacing_fails_a_slow_ballad_cut_every_two_and_a_half_seconds():
+    assert not passes(Pacing(), _ballad(2.5))  # the issue: 96 shots of ~2.5 s on a 95 BPM ballad
+    assert passes(Pacing(), _ballad(6.0))
+    punk = _ballad(8.0)
+    punk.tempo, punk.persona = 176, {"feeling": "frantic, furious, loud"}
+    assert not passes(Pacing(), punk)
+
+
+def test_revision_locality_excuses_a_moved_cut_but_not_a_moved_neighbour(cases):
+    before = cases["keeper"].shots
+    longer = list(before)
+    longer[3] = longer[3].model_copy(update={"end": before[3].end + 2})
+    longer[4] = longer[4].model_copy(update={"start": before[3].end + 2})
+    ok = Case(name="ok", revisions=[Revision("shot 4 longer", {4}, "longer", before, longer)])
+    assert RevisionLocality().evaluate(ok)["revision_locality"] == 1.0
+    longer[4] = longer[4].model_copy(update={"subject": "something else"})
+    bad = Case(name="bad", revisions=[Revision("shot 4 longer", {4}, "longer", before, longer)])
+    assert RevisionLocality().evaluate(bad)["revision_locality"] < LIMIT["revision_locality"]
+    nothing_named = Case(name="none", revisions=[Revision("make it colder", set(), "colder", before, before)])
+    assert RevisionLocality().evaluate(nothing_named)["revision_locality"] == 1.0
+    assert changed_shots(before, before[:-1]) == {n: {"count"} for n in range(1, len(before) + 1)}
+
+
+def test_pushback_passes_a_real_one(cases):
+    for name in ("grocery-montage-good", "beach-sunset-inline", "hallway-good-prose"):
+        assert passes(Pushback(), cases[name]), name
+    assert Pushback().evaluate(Case(name="x", generic=False))["pushback"] is None
