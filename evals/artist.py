@@ -77,7 +77,7 @@ class Artist:
 
     def topic_of(self, message: Any) -> str:
         topic = getattr(message, "topic", None)
-        if topic in TOPICS or topic == "pushback":
+        if topic in TOPICS or topic in ("pushback", "cheap") or str(topic).startswith(("section:", "confirm:")):
             return topic
         text = getattr(message, "content", str(message)).lower()
         if re.search(r"clich|generic|keep it|stock footage", text) and "pushback" not in self.given:
@@ -101,6 +101,16 @@ class Artist:
         if topic == "pushback":
             self.given.append("pushback")
             return self.persona.get("keep_generic") or self.rng.choice(("keep it", "I'd rather keep it, go ahead"))
+        if topic == "cheap":  # "is cost the only reason?": the persona's own answer, else keep it
+            return self.persona.get("cheap_reply") or self.rng.choice(("keep it", "yes, that's the reason, go ahead"))
+        if topic.startswith("confirm:"):  # "did you mean A or B?": the topic it really answered
+            a, b = topic.split(":", 1)[1].split("|")
+            meant = self.given[-1] if self.given else a
+            return LABELS[meant][0] if meant in (a, b) and meant in LABELS else "yes"
+        if topic.startswith("section:"):  # the section walk: the persona's words for it, or "you choose"
+            key = topic.split(":", 1)[1]
+            own = (self.persona.get("sections") or {}).get(key)
+            return own or self.rng.choice(("you choose", "up to you", "surprise me, use the motifs"))
         left = [t for t in TOPICS if t not in self.given and t != topic]
         if left and self.rng.random() < OUT_OF_ORDER:
             topic = self.rng.choice(left)
