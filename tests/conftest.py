@@ -55,3 +55,14 @@ def click_wav(tmp_path_factory):
     path = tmp_path_factory.mktemp("songs") / "click120.wav"
     beats, spans = write_click_song(path, bpm=120.0)
     return path, beats, spans
+
+
+@pytest.fixture
+def chaos_god(fixture_song, fixture_lrc):
+    """A new project on the fixture song, in the test's own store: (store, project id)."""
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+
+    store = ProjectStore()
+    p = store.create(fixture_song, lambda path: analyse_song(path, lyrics=fixture_lrc), title="Chaos God")
+    return store, p.id

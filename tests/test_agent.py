@@ -22,10 +22,8 @@ BRIEF = {"meaning": "a lover asks for impossible tasks", "story": "a tailor stit
 
 
 @pytest.fixture
-def project(fixture_song, fixture_lrc):
-    store = ProjectStore()
-    p = store.create(fixture_song, lambda path: analyse_song(path, lyrics=fixture_lrc), title="Chaos God")
-    return store, p.id
+def project(chaos_god):
+    return chaos_god
 
 
 @pytest.fixture

@@ -19,8 +19,6 @@ from assistant.local_server import shared_server
 from assistant.session import open_director
 from conftest import SHOTCALLER
 from shotlist.errors import ShotcallerError
-from shotlist.song import analyse_song
-from shotlist.store import ProjectStore
 
 ABSENT = "shotcaller-tests/no-such-model"  # never in any cache
 MEANING = "a lover asks for impossible tasks"
@@ -28,10 +26,8 @@ REPLY = "Noted. Why generated video?"
 
 
 @pytest.fixture
-def project(fixture_song, fixture_lrc):
-    store = ProjectStore()
-    p = store.create(fixture_song, lambda path: analyse_song(path, lyrics=fixture_lrc), title="Chaos God")
-    return store, p.id
+def project(chaos_god):
+    return chaos_god
 
 
 @pytest.fixture(scope="module")

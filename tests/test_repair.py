@@ -10,17 +10,13 @@ from assistant.repair import VisibleText, calls_in_text, fix_names, lenient_args
 from assistant.session import open_director
 from evals.scripted_openai import ScriptedOpenAI, Step
 from shotlist.errors import ShotcallerError
-from shotlist.song import analyse_song
-from shotlist.store import ProjectStore
 
 MEANING = "a lover asks for impossible tasks"
 
 
 @pytest.fixture
-def project(fixture_song, fixture_lrc):
-    store = ProjectStore()
-    p = store.create(fixture_song, lambda path: analyse_song(path, lyrics=fixture_lrc), title="Chaos God")
-    return store, p.id
+def project(chaos_god):
+    return chaos_god
 
 
 @pytest.fixture
