@@ -28,7 +28,10 @@ def fit_shots(project: Project, max_seconds: float, name: str = "the video model
         cuts: list[float] = []
         for k in range(1, pieces):
             ideal = shot.start + k * shot.duration / pieces
-            inside = [t for t in grid if shot.start < t < shot.end and (not cuts or t > cuts[-1])]
+            prev = cuts[-1] if cuts else shot.start
+            # nearest grid point that keeps this piece and the rest within the limit
+            inside = [t for t in grid if prev < t < shot.end and t - prev <= limit + 1e-6
+                      and shot.end - t <= (pieces - k) * limit + 1e-6]
             cuts.append(min(inside, key=lambda t: abs(t - ideal)) if inside else ideal)
         edges = [shot.start, *cuts, shot.end]
         # a grid point can make a piece too long: fall back to the even split for that piece
