@@ -316,7 +316,10 @@ def default_style(brief: Brief) -> StyleBible:
 
 
 def split_list(text: str) -> list[str]:
-    """'a; b; c' or 'a, b and c' → ['a', 'b', 'c'] (a motif list)."""
+    """'a; b; c' or 'a, b and c' → ['a', 'b', 'c'] (a motif list). A short lead-in ("Things I keep seeing:",
+    "Images —") and a closing remark about the list ("Those keep coming back.") are not motifs."""
+    text = re.sub(r"^\s*(?:\w+[ ']?){1,5}\s*(?::|\s[—–])\s+", "", text.strip())
+    text = re.sub(r"(?<=[.!?])\s+(?:those|these|they|that|all of (?:them|those)|it)\b[^;\n]*$", "", text, flags=re.I)
     if ";" in text or "\n" in text:
         parts = re.split(r"[;\n]", text)
     else:

@@ -123,13 +123,21 @@ def handle(image: str) -> str:
     out: list[str] = []
     for i, w in enumerate(words):
         bare = w.strip(",;:").lower()
-        if i and (bare.endswith("ing") or bare in {"made", "that", "which", "who", "where", "with", "from", "into",
-                                                     "between", "under", "over", "in", "on", "at", "as", "and"}):
+        nxt = words[i + 1].strip(",;:").lower() if i + 1 < len(words) else ""
+        adjective = (bare.endswith("ing") and words[i - 1].lower() in DETERMINERS and nxt  # "a melting ice lolly"
+                     and nxt not in STOP and nxt not in FOLLOWERS)
+        if i and ((bare.endswith("ing") and not adjective) or
+                  bare in {"made", "that", "which", "who", "where", "with", "from", "into", "between", "under", "over",
+                           "in", "on", "at", "as", "and", "shaped", "like"}):
             break
         out.append(w.strip(",;:"))
         if w.endswith(",") or len(out) >= 4:
             break
-    return definite(" ".join(out) or image)
+    while out and (out[-1].lower() in STOP or out[-1].lower() in FOLLOWERS) and len(out) > 1:
+        out.pop()  # never end a name on "a", "like" or "of"
+    if not any(w.lower() not in STOP for w in out):
+        return definite(image)
+    return definite(" ".join(out))
 
 
 def images_of(note: str) -> tuple[list[str], str]:
@@ -259,17 +267,38 @@ def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     return tidy(text + ".")
 
 
+RUN = 8  # words: a phrase this long said again in another shot's reason reads as a template
+
+
+def _runs(text: str) -> set[str]:
+    w = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", re.sub(r"'s\b|’s\b", "", text))
+    return {" ".join(w[i:i + RUN]) for i in range(len(w) - RUN + 1)}
+
+
 def _unique(make, used: set[str], tries: int = 12) -> str:
+    """The first wording not said before whose long phrases no other shot uses either; when every
+    wording repeats some phrase, the one whose most repeated phrase is said least often so far."""
     def norm(t: str) -> str:
         return re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()
 
-    first = None
+    said: dict[str, int] = {}
+    for t in used:
+        for r in _runs(t):
+            said[r] = said.get(r, 0) + 1
+    best, best_cost, first = None, None, None
     for k in range(tries):
         text = make(k)
         first = first or text
-        if norm(text) not in used:
-            used.add(norm(text))
-            return text
+        if norm(text) in used:
+            continue
+        cost = max((said.get(r, 0) for r in _runs(norm(text))), default=0)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = text, cost
+        if cost == 0:
+            break
+    if best is not None:
+        used.add(norm(best))
+        return best
     n = len(used)
     text = tidy(f"{first[:-1]}, shot {n + 1} of its kind.")
     used.add(norm(text))
