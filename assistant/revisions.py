@@ -84,10 +84,14 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
             changes[n]["prompt"] = re.sub(rf"^{re.escape(shot.shot_size)} shot", f"{size} shot", prompt)
             edge = ("extreme close-up", "insert") if direction == "closer" else ("extreme wide",)
             move = "push in" if direction == "closer" else "pull out"
-            if size == shot.shot_size and size in edge and shot.movement != move:  # no size further: the camera moves
-                changes[n]["movement"] = move
-                changes[n]["prompt"] = changes[n]["prompt"].replace(f", {shot.movement}:", f", {move}:", 1)
-                size = f"{size} ({move})"
+            if size == shot.shot_size and size in edge:  # no size further: the camera moves, or the lens changes
+                if shot.movement != move:
+                    changes[n]["movement"] = move
+                    changes[n]["prompt"] = changes[n]["prompt"].replace(f", {shot.movement}:", f", {move}:", 1)
+                    size = f"{size} ({move})"
+                else:
+                    changes[n]["lens"] = _next_lens(shot.lens, direction == "closer")
+                    size = f"{size} ({changes[n]['lens']} lens)"
             changes[n]["negative_prompt"] = rules.negative_prompt(project.style.negative_prompt or "watermark, logo",
                                                                   project.brief.constraints, size)
             sizes.append(size)
@@ -102,6 +106,17 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                               {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
         replies.append(say("replaced", what=what, images="; ".join(dict.fromkeys(images)), result="{result}"))
     return [ShotPatch(shot=project.shots[n - 1].id, changes=c) for n, c in changes.items() if c]
+
+
+LENSES = (14, 18, 24, 28, 35, 50, 85, 100, 135, 200)
+
+
+def _next_lens(lens: str, closer: bool) -> str:
+    """The next longer (closer) or wider focal length: '50mm' → '85mm'."""
+    m = re.search(r"(\d+)\s*mm", lens or "")
+    mm = int(m.group(1)) if m else 35
+    longer = [f for f in LENSES if f > mm] if closer else [f for f in LENSES if f < mm][::-1]
+    return f"{(longer or [mm])[0]}mm"
 
 
 def _with_look(prompt: str, looks: list[str], phrases: dict[str, str]) -> str:
