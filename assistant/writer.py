@@ -131,7 +131,7 @@ def handle(image: str) -> str:
                            "in", "on", "at", "as", "and", "shaped", "like"}):
             break
         out.append(w.strip(",;:"))
-        if w.endswith(",") or len(out) >= 4:
+        if w.endswith(",") or len(out) >= 5:
             break
     while out and (out[-1].lower() in STOP or out[-1].lower() in FOLLOWERS) and len(out) > 1:
         out.pop()  # never end a name on "a", "like" or "of"
@@ -226,6 +226,8 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     p = phrasing()
     h, nxt = handle(beat.image), handle(beat.next_image)
     key = lyric_key(beat.lines[0]) if beat.lines else ""
+    if key and " ".join(re.findall(r"[\w']+", beat.lines[0].lower())) == key:
+        key = key.split()[-1]  # the line is only its key ("Big sky"): name its noun, not the whole line again
     detail = f"the {key}" if key and beat.stage == "detail" else detail_of(beat.image)
     who = beat.who or "the singer"
     slots = dict(handle=h, next=nxt, section=beat.section, who=who, detail=detail,
@@ -246,13 +248,25 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     if beat.lines:
         lead = _fill(p["lyric_reasons"][v % len(p["lyric_reasons"])], **slots)
         more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
-        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}, and {stage}."
+        echo = _echo(beat.lines[0], slots["key"].removeprefix("the "))
+        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}{echo}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
         text = f"{lead}; {stage}."
     if beat.stage == "payoff" and beat.meaning and v % 2 == 0:
         text = text[:-1] + f", because the song is about {beat.meaning}."
     return tidy(text)
+
+
+def _echo(line: str, key: str) -> str:
+    """The line's other words, named: ' (mother, folds, twice, held in one picture)' ('' when it has none)."""
+    taken = set(key.split())
+    found = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and w not in taken and len(w) > 3
+             and "'" not in w]
+    found = list(dict.fromkeys(found))[:3]
+    if not found:
+        return ""
+    return f" ({', '.join(found)}, held in one picture)"
 
 
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
