@@ -71,7 +71,7 @@ def topic_name(topic: str) -> str:
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
     alternation = "|".join(re.escape(lab).replace(r"\ ", r"\s+").replace("'", "['’]?") for lab, _ in labels)
-    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})\s*:\s*")
+    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise)?(?:\s+is\s+this)?(?:\s*:\s*|\s+[—–]\s+)")
 
 
 def _label_topic(label: str) -> str:
