@@ -23,7 +23,8 @@ MIN_SHOT_BEATS = 2
 FALLBACK_IMAGE = "a shape of light that moves with the music"  # when the artist gave no images at all
 MEANING_SHARE = 0.12  # at most this share of reasons restate what the song is about (no repeated runs)
 SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|calm|still|dream\w*|melanchol\w*|sad\w*"
-                  r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief)")
+                  r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief|bittersweet"
+                  r"|longing|yearning|pensive|reflective|elegiac|serene|peaceful|sleepy|drowsy)")
 FAST = re.compile(r"(?i)\b(fast|loud|frantic|energetic|energy|driving|angry|rage|aggressive|euphori\w*|wild|explosive"
                   r"|punchy|urgent|chaotic|hyper|rave|intense|upbeat|frenetic|rush\w*|furious|restless)\b")
 
