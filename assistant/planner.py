@@ -235,6 +235,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
         size = rules.allowed_size(sizes[(band + j) % 3], b.constraints)
+        if faces == "close" and size in rules.CLOSE_SIZES:  # "no faces in close-up": a close shot shows no one
+            text.subject, text.action, text.setting = (rules.faceless(x) for x in (text.subject, text.action, text.setting))
+            if rules.shows_person(f"{text.subject} {text.action} {text.setting}"):
+                size = rules.allowed_size("medium wide", b.constraints)
         move = _MOVES[stage][(band + n) % 3]
         angle = _ANGLES[(n * 3 + band) % len(_ANGLES)]
         prompt = (f"{size} shot, {angle} angle, {move}: {text.subject} {text.action}, {text.setting}. "

@@ -79,12 +79,19 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
         for n in numbers:
             shot = project.shots[n - 1]
             size = _step_size(shot.shot_size, direction == "closer", project)
+            blocked = False
+            if size in rules.CLOSE_SIZES and rules.face_rule(project.brief.constraints) == "close":
+                words = {f: rules.faceless(getattr(shot, f)) for f in ("subject", "action", "setting")}
+                if rules.shows_person(" ".join(words.values())):
+                    size, blocked = shot.shot_size if shot.shot_size not in rules.CLOSE_SIZES else "medium", True
+                else:
+                    changes[n].update({f: w for f, w in words.items() if w != getattr(shot, f)})
             prompt = changes[n].get("prompt", shot.prompt)
             changes[n]["shot_size"] = size
             changes[n]["prompt"] = re.sub(rf"^{re.escape(shot.shot_size)} shot", f"{size} shot", prompt)
             edge = ("extreme close-up", "insert") if direction == "closer" else ("extreme wide",)
             move = "push in" if direction == "closer" else "pull out"
-            if size == shot.shot_size and size in edge:  # no size further: the camera moves, or the lens changes
+            if size == shot.shot_size and (size in edge or blocked):  # no size further: the camera moves, or the lens changes
                 if shot.movement != move:
                     changes[n]["movement"] = move
                     changes[n]["prompt"] = changes[n]["prompt"].replace(f", {shot.movement}:", f", {move}:", 1)

@@ -113,3 +113,17 @@ def face_rule(constraints: Constraints) -> str | None:
         if re.search(r"(?i)\b(faces?|people|persons?|humans?|actors?|bodies|figures?)\b", term):
             return "close" if _head(term) != term else "all"
     return None
+
+
+CLOSE_SIZES = ("close-up", "extreme close-up", "medium close-up", "insert")
+_PERSON = re.compile(r"(?i)\b(faces?|eyes|lips|mouth|cheeks?|person|people|wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|kids?|"
+                     r"singer|mother|father|daughter|son|lover|grand\w+|she|he|him|they|them)\b")
+
+
+def faceless(text: str) -> str:
+    """A close shot's words with nobody's face invited in: 'her apron strings' → 'the apron strings'."""
+    return re.sub(r"(?i)\b(her|his|their|my|your)\b(?=\s+\w)", "the", text)
+
+
+def shows_person(text: str) -> bool:
+    return bool(_PERSON.search(text))
