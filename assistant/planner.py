@@ -277,10 +277,11 @@ def _setting(images: list[str], place: str, visit: int, stage: str, label: str) 
     """Where the shot happens: the artist's place for the story, else a space the image makes."""
     found = [re.search(r"\b(?:at|in|on|inside|under|over|through|between)\s+(?:a|an|the)?\s*[^,.;]+", i)
              for i in images]
-    places = [m.group(0) for m in found if m] + ([place] if place else [])
-    if places and stage in ("establish", "reaction", "payoff"):
-        return places[visit % len(places)][:80]
+    places = list(dict.fromkeys([m.group(0) for m in found if m] + ([place] if place else [])))
     h = handle(images[visit % len(images)])
+    if places and stage in ("establish", "reaction", "payoff"):  # the artist's places, and the image's own ground
+        places += [f"the ground beneath {h}"] if len(places) < 3 else []
+        return places[(visit + ("establish", "reaction", "payoff").index(stage)) % len(places)][:80]
     return {"detail": f"inside {h}", "transformation": f"a space made of {h}"}.get(stage, f"around {h}")
 
 
