@@ -88,7 +88,8 @@ def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     marks = []
     for m in _label_pattern().finditer(text):
         before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n":
+        if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n" or \
+                re.fullmatch(r"(?i)(?:so|well|ok|okay|right|oh|um+|hmm+|honestly|basically)[,.!?]?", before):
             marks.append(m)
     if not marks:
         return [(None, text.strip())]
