@@ -248,7 +248,7 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     if beat.lines:
         lead = _fill(p["lyric_reasons"][v % len(p["lyric_reasons"])], **slots)
         more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
-        echo = _echo(beat.lines[0], slots["key"].removeprefix("the "))
+        echo = _echo(beat.lines[0], slots["key"].removeprefix("the "), v)
         text = f"Carries \"{beat.lines[0]}\"{more}: {lead}{echo}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
@@ -258,15 +258,22 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     return tidy(text)
 
 
-def _echo(line: str, key: str) -> str:
-    """The line's other words, named: ' (mother, folds, twice, held in one picture)' ('' when it has none)."""
+ECHOES = (" ({words}, held in one picture)", " ({words} all in the frame)", ", with {words} in view",
+          " ({words}: the line's other words, made visible)")
+
+
+def _echo(line: str, key: str, v: int = 0) -> str:
+    """The line's other words, named: ' (mother, folds, twice, held in one picture)' ('' when it has none);
+    `v` varies the wording and the order, so a repeated line is not described the same way twice."""
     taken = set(key.split())
     found = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and w not in taken and len(w) > 3
              and "'" not in w]
     found = list(dict.fromkeys(found))[:3]
     if not found:
         return ""
-    return f" ({', '.join(found)}, held in one picture)"
+    k = v % len(found)
+    found = found[k:] + found[:k]
+    return ECHOES[v % len(ECHOES)].replace("{words}", ", ".join(found))
 
 
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
