@@ -71,7 +71,7 @@ def topic_name(topic: str) -> str:
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
     alternation = "|".join(re.escape(lab).replace(r"\ ", r"\s+").replace("'", "['’]?") for lab, _ in labels)
-    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})\s*:\s*")
+    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise)?(?:\s+is\s+this)?(?:\s*:\s*|\s+[—–]\s+)")
 
 
 def _label_topic(label: str) -> str:
@@ -88,7 +88,8 @@ def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     marks = []
     for m in _label_pattern().finditer(text):
         before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n":
+        if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n" or \
+                re.fullmatch(r"(?i)(?:so|well|ok|okay|right|oh|um+|hmm+|honestly|basically)[,.!?]?", before):
             marks.append(m)
     if not marks:
         return [(None, text.strip())]

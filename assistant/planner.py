@@ -23,7 +23,8 @@ MIN_SHOT_BEATS = 2
 FALLBACK_IMAGE = "a shape of light that moves with the music"  # when the artist gave no images at all
 MEANING_SHARE = 0.12  # at most this share of reasons restate what the song is about (no repeated runs)
 SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|calm|still|dream\w*|melanchol\w*|sad\w*"
-                  r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief)")
+                  r"|lullaby|soft\w*|hushed|mournful|lonely|intimate|unhurried|languid|wistful|sombre|somber|grief|bittersweet"
+                  r"|longing|yearning|pensive|reflective|elegiac|serene|peaceful|sleepy|drowsy)")
 FAST = re.compile(r"(?i)\b(fast|loud|frantic|energetic|energy|driving|angry|rage|aggressive|euphori\w*|wild|explosive"
                   r"|punchy|urgent|chaotic|hyper|rave|intense|upbeat|frenetic|rush\w*|furious|restless)\b")
 
@@ -234,6 +235,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
         size = rules.allowed_size(sizes[(band + j) % 3], b.constraints)
+        if faces == "close" and size in rules.CLOSE_SIZES:  # "no faces in close-up": a close shot shows no one
+            text.subject, text.action, text.setting = (rules.faceless(x) for x in (text.subject, text.action, text.setting))
+            if rules.shows_person(f"{text.subject} {text.action} {text.setting}"):
+                size = rules.allowed_size("medium wide", b.constraints)
         move = _MOVES[stage][(band + n) % 3]
         angle = _ANGLES[(n * 3 + band) % len(_ANGLES)]
         prompt = (f"{size} shot, {angle} angle, {move}: {text.subject} {text.action}, {text.setting}. "
@@ -272,10 +277,11 @@ def _setting(images: list[str], place: str, visit: int, stage: str, label: str) 
     """Where the shot happens: the artist's place for the story, else a space the image makes."""
     found = [re.search(r"\b(?:at|in|on|inside|under|over|through|between)\s+(?:a|an|the)?\s*[^,.;]+", i)
              for i in images]
-    places = [m.group(0) for m in found if m] + ([place] if place else [])
-    if places and stage in ("establish", "reaction", "payoff"):
-        return places[visit % len(places)][:80]
+    places = list(dict.fromkeys([m.group(0) for m in found if m] + ([place] if place else [])))
     h = handle(images[visit % len(images)])
+    if places and stage in ("establish", "reaction", "payoff"):  # the artist's places, and the image's own ground
+        places += [f"the ground beneath {h}"] if len(places) < 3 else []
+        return places[(visit + ("establish", "reaction", "payoff").index(stage)) % len(places)][:80]
     return {"detail": f"inside {h}", "transformation": f"a space made of {h}"}.get(stage, f"around {h}")
 
 
@@ -316,7 +322,10 @@ def default_style(brief: Brief) -> StyleBible:
 
 
 def split_list(text: str) -> list[str]:
-    """'a; b; c' or 'a, b and c' → ['a', 'b', 'c'] (a motif list)."""
+    """'a; b; c' or 'a, b and c' → ['a', 'b', 'c'] (a motif list). A short lead-in ("Things I keep seeing:",
+    "Images —") and a closing remark about the list ("Those keep coming back.") are not motifs."""
+    text = re.sub(r"^\s*(?:\w+[ ']?){1,5}\s*(?::|\s[—–])\s+", "", text.strip())
+    text = re.sub(r"(?<=[.!?])\s+(?:those|these|they|that|all of (?:them|those)|it)\b[^;\n]*$", "", text, flags=re.I)
     if ";" in text or "\n" in text:
         parts = re.split(r"[;\n]", text)
     else:

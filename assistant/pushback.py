@@ -65,7 +65,9 @@ def own_material(b: Brief, song: Song) -> list[str]:
 
 def pushback_text(concept: str, cliche: dict, b: Brief, song: Song) -> str:
     material = own_material(b, song)
-    meaning = re.sub(r"(?i)^(it is|it's|the song is|this song is)\s+about\s+", "", b.meaning.strip()).split(".")[0]
+    lead = r"(?i)^(?:(?:honestly|well|so|ok(?:ay)?|hmm+|um+|i mean|basically)[?!,.]*\s+)*"
+    meaning = re.sub(lead + r"(?:it is|it's|the song is|this song is)?\s*about\s+", "", b.meaning.strip())
+    meaning = re.sub(lead, "", meaning).split(".")[0]
     meaning = meaning.strip(" ,;:") if meaning and not is_filler(meaning) else ""
     alts = []
     place = cliche["name"].removeprefix("the ")
@@ -76,6 +78,11 @@ def pushback_text(concept: str, cliche: dict, b: Brief, song: Song) -> str:
                     f"instead of a sequence of ordinary places")
     if meaning:
         alts.append(f"the {place} coming apart on the beat until only {meaning[:80].lower()} is left standing")
+    mood = re.split(r"(?i)\bpalette\b\s*:?", b.feeling or "")[0].strip(" .,;:").lower()
+    light = (b.palette or "").strip(" .").lower()
+    if (mood and not is_filler(mood)) or light:
+        alts.append(f"the {place} only as memory: no real place, every surface in {light or 'its own light'} and "
+                    f"fading as the song goes, so it feels {mood or 'remembered'} rather than filmed")
     if len(alts) < 2:
         key = next((lyric_key(x.text) for x in song.lyrics if lyric_key(x.text)), "")
         if key:

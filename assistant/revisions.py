@@ -79,9 +79,26 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
         for n in numbers:
             shot = project.shots[n - 1]
             size = _step_size(shot.shot_size, direction == "closer", project)
+            blocked = False
+            if size in rules.CLOSE_SIZES and rules.face_rule(project.brief.constraints) == "close":
+                words = {f: rules.faceless(getattr(shot, f)) for f in ("subject", "action", "setting")}
+                if rules.shows_person(" ".join(words.values())):
+                    size, blocked = shot.shot_size if shot.shot_size not in rules.CLOSE_SIZES else "medium", True
+                else:
+                    changes[n].update({f: w for f, w in words.items() if w != getattr(shot, f)})
             prompt = changes[n].get("prompt", shot.prompt)
             changes[n]["shot_size"] = size
             changes[n]["prompt"] = re.sub(rf"^{re.escape(shot.shot_size)} shot", f"{size} shot", prompt)
+            edge = ("extreme close-up", "insert") if direction == "closer" else ("extreme wide",)
+            move = "push in" if direction == "closer" else "pull out"
+            if size == shot.shot_size and (size in edge or blocked):  # no size further: the camera moves, or the lens changes
+                if shot.movement != move:
+                    changes[n]["movement"] = move
+                    changes[n]["prompt"] = changes[n]["prompt"].replace(f", {shot.movement}:", f", {move}:", 1)
+                    size = f"{size} ({move})"
+                else:
+                    changes[n]["lens"] = _next_lens(shot.lens, direction == "closer")
+                    size = f"{size} ({changes[n]['lens']} lens)"
             changes[n]["negative_prompt"] = rules.negative_prompt(project.style.negative_prompt or "watermark, logo",
                                                                   project.brief.constraints, size)
             sizes.append(size)
@@ -96,6 +113,17 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                               {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
         replies.append(say("replaced", what=what, images="; ".join(dict.fromkeys(images)), result="{result}"))
     return [ShotPatch(shot=project.shots[n - 1].id, changes=c) for n, c in changes.items() if c]
+
+
+LENSES = (14, 18, 24, 28, 35, 50, 85, 100, 135, 200)
+
+
+def _next_lens(lens: str, closer: bool) -> str:
+    """The next longer (closer) or wider focal length: '50mm' → '85mm'."""
+    m = re.search(r"(\d+)\s*mm", lens or "")
+    mm = int(m.group(1)) if m else 35
+    longer = [f for f in LENSES if f > mm] if closer else [f for f in LENSES if f < mm][::-1]
+    return f"{(longer or [mm])[0]}mm"
 
 
 def _with_look(prompt: str, looks: list[str], phrases: dict[str, str]) -> str:
@@ -150,30 +178,110 @@ def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
 
 
 def _retime(tools: ProjectTools, numbers: list[int], longer: bool) -> str:
-    """One shot: move its end (or, for the last shot, its start) by a bar. Several: merge or split them."""
+    """One shot: move its end (or, for the last shot, its start) by a bar. Several: each run of consecutive
+    shots stretches or shrinks into a free neighbour; only where no neighbour has room are they merged or split."""
     project = tools.project()
     if len(numbers) == 1:
         return _retime_one(tools, project, numbers[0], longer)
+    runs = _runs(numbers)
+    moved = [r for r in reversed(runs) if _restretch(tools, r, longer)]
+    said = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in reversed(moved))
+    replies = [say("retimed", shots=said, how="longer" if longer else "shorter")] if moved else []
+    rest = [r for r in runs if r not in moved]
+    if rest:  # no neighbour has room: fewer, longer shots (merged) or more, shorter ones (split)
+        replies.append(_merge_or_split(tools, rest, longer))
+    return " ".join(replies)
+
+
+def _merge_or_split(tools: ProjectTools, runs: list[list[int]], longer: bool) -> str:
+    project = tools.project()
     done = []
-    if longer:  # pairs inside each run of consecutive shots become one: fewer, longer shots
-        runs: list[list[int]] = [[numbers[0]]]
-        for n in numbers[1:]:
-            if n == runs[-1][-1] + 1:
-                runs[-1].append(n)
-            else:
-                runs.append([n])
+    if longer:  # pairs inside each run of consecutive shots become one
         for r in reversed(runs):  # from the end, so the numbers still to merge stay valid
             for k in range(len(r) - 2, -1, -2):
                 tools.merge_shots(str(r[k]), str(r[k + 1]))
                 done.append(f"{r[k]}+{r[k + 1]}")
         return say("merged", pairs=", ".join(reversed(done))) if done else say("cannot_longer")
-    for n in sorted(numbers, reverse=True):
+    for n in sorted((n for r in runs for n in r), reverse=True):
         shot = project.shots[n - 1]
         mids = [t for t in project.song.beats if shot.start + 0.4 < t < shot.end - 0.4]
         if mids:
             tools.split_shot(str(n), mids[len(mids) // 2])
             done.append(str(n))
     return say("split", shots=", ".join(reversed(done))) if done else say("cannot_shorter")
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = [[numbers[0]]]
+    for n in numbers[1:]:
+        if n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def _restretch(tools: ProjectTools, run: list[int], longer: bool) -> bool:
+    """Every shot of a run of consecutive shots a beat or a bar longer (shorter), the shot count kept: the
+    run's outer cut moves into (out of) the free neighbour after it, or else the one before it. False when
+    neither neighbour has room; nothing changes then."""
+    project = tools.project()
+    shots, beats = project.shots, project.song.beats
+    if len(beats) < 2:
+        return False
+    beat = float(sorted(b - a for a, b in zip(beats, beats[1:]))[len(beats) // 2 - 1])
+    bars = project.song.bars
+    bar = float(sorted(b - a for a, b in zip(bars, bars[1:]))[(len(bars) - 1) // 2]) if len(bars) > 1 else 4 * beat
+    first, last = shots[run[0] - 1], shots[run[-1] - 1]
+    lengths = [shots[n - 1].end - shots[n - 1].start for n in run]
+    for unit in (bar, beat):
+        steps = [(unit if length >= 2 * unit or longer else beat) for length in lengths]
+        new = [length + s if longer else length - s for length, s in zip(lengths, steps)]
+        if min(new) < max(beat, 0.3):
+            continue
+        d = sum(new) - sum(lengths)
+        after = shots[run[-1]] if run[-1] < len(shots) else None
+        before = shots[run[0] - 2] if run[0] > 1 else None
+        for side, nb in (("after", after), ("before", before)):
+            if nb is None or nb.locked or (nb.end - nb.start) - d < max(beat, 0.5):
+                continue
+            start = first.start if side == "after" else first.start - d
+            cuts = [start]
+            for length in new:
+                cuts.append(_nearest(cuts[-1] + length, beats))
+            if side == "before":
+                cuts[-1] = last.end
+            if any(b - a < 0.3 for a, b in zip(cuts, cuts[1:])):
+                continue
+            if not all((b - a > length + 1e-3) if longer else (b - a < length - 1e-3)
+                       for a, b, length in zip(cuts, cuts[1:], lengths)):
+                continue
+            _move_cuts(tools, project, run, cuts)
+            return True
+    return False
+
+
+def _nearest(t: float, beats: list[float]) -> float:
+    return min(beats, key=lambda b: abs(b - t)) if beats else t
+
+
+def _move_cuts(tools: ProjectTools, project: Project, run: list[int], cuts: list[float]) -> None:
+    """Move the run's cuts to `cuts` (its start, each shot's end) in one revision; cuts that move later are
+    moved from the last one back, earlier ones from the first on, so no shot is ever crossed."""
+    shots = project.shots
+    old = [shots[run[0] - 1].start, *(shots[n - 1].end for n in run)]
+    patches = []
+    for j, (a, b) in enumerate(zip(old, cuts)):
+        if abs(a - b) < 1e-6:
+            continue
+        if j == 0:
+            patches.append((b, ShotPatch(shot=shots[run[0] - 1].id, changes={"start": b})))
+        else:
+            patches.append((b, ShotPatch(shot=shots[run[j - 1] - 1].id, changes={"end": b})))
+    later = cuts[-1] > old[-1] + 1e-6 or cuts[0] > old[0] + 1e-6
+    patches.sort(key=lambda p: p[0], reverse=later)
+    if patches:
+        tools.revise_shots([p for _, p in patches])
 
 
 def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> str:

@@ -20,24 +20,25 @@ _CLOSE = ("close-up", "extreme close-up", "medium close-up", "insert")
 
 
 def _aspect_and_size(text: str, update: dict) -> None:
-    aspect = re.search(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)
-    res = re.search(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text)
-    if not aspect:
-        word = re.search(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)
-        if word:
-            aspect_text = {"vertical": "9:16", "portrait": "9:16", "square": "1:1"}.get(word.group(1).lower(), "16:9")
-            update["aspect"] = aspect_text
-    else:
-        update["aspect"] = f"{aspect.group(1)}:{aspect.group(2)}"
+    """Aspect, resolution and frame rate; when the answer states two ("9:16 for reels but also 16:9, 30 fps or
+    24 fps") the last one stated wins, as the artist's correction (every clause stays in the notes)."""
+    words = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "widescreen": "16:9", "landscape": "16:9"}
+    aspects = [(m.start(), f"{m.group(1)}:{m.group(2)}") for m in re.finditer(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)]
+    aspects += [(m.start(), words[m.group(1).lower()])
+                for m in re.finditer(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)]
+    res = list(re.finditer(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text))
+    if aspects:
+        update["aspect"] = max(aspects)[1]
     if "aspect" in update and not res:
         w, h = (int(x) for x in update["aspect"].split(":"))
         if w and h:  # keep the short side at 720
             update["resolution"] = f"{round(720 * w / h / 2) * 2}x720" if w >= h else f"720x{round(720 * h / w / 2) * 2}"
     if res:
-        update["resolution"] = f"{res.group(1)}x{res.group(2)}"
-    fps = re.search(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames? per second)\b", text, re.I)
-    if fps and 0 < float(fps.group(1)) <= 120:
-        update["fps"] = float(fps.group(1))
+        update["resolution"] = f"{res[-1].group(1)}x{res[-1].group(2)}"
+    rates = [float(m.group(1)) for m in re.finditer(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames? per second)\b", text, re.I)]
+    rates = [r for r in rates if 0 < r <= 120]
+    if rates:
+        update["fps"] = rates[-1]
 
 
 def parse_constraints(text: str, current: Constraints) -> Constraints:
@@ -112,3 +113,17 @@ def face_rule(constraints: Constraints) -> str | None:
         if re.search(r"(?i)\b(faces?|people|persons?|humans?|actors?|bodies|figures?)\b", term):
             return "close" if _head(term) != term else "all"
     return None
+
+
+CLOSE_SIZES = ("close-up", "extreme close-up", "medium close-up", "insert")
+_PERSON = re.compile(r"(?i)\b(faces?|eyes|lips|mouth|cheeks?|person|people|wom[ae]n|m[ae]n|girls?|boys?|child(?:ren)?|kids?|"
+                     r"singer|mother|father|daughter|son|lover|grand\w+|she|he|him|they|them)\b")
+
+
+def faceless(text: str) -> str:
+    """A close shot's words with nobody's face invited in: 'her apron strings' → 'the apron strings'."""
+    return re.sub(r"(?i)\b(her|his|their|my|your)\b(?=\s+\w)", "the", text)
+
+
+def shows_person(text: str) -> bool:
+    return bool(_PERSON.search(text))

@@ -21,16 +21,17 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12}
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+_NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 INTENTS: dict[str, str] = {
     "unlock": r"\bunlock|\bunfreeze|\bfree up\b|\blet me change\b",
     "lock": r"\block|\bfreeze\b|\bkeep (?:it|them|this|that) as (?:it|they) (?:is|are)\b|\bdon'?t touch\b|\bleave .* alone\b",
     "colder": r"\bcold(?:er)?\b|\bcool(?:er)?\b|\bic(?:y|ier)\b|\bfrost\w*|\bchill\w*|\bmore blue\b|\bbluer\b|\bwintr\w*",
     "warmer": r"\bwarm(?:er|th)?\b|\bgolden\b|\bmore amber\b|\bsunn(?:y|ier)\b|\bcosier\b|\bcozier\b|\bhotter\b",
-    "darker": r"\bdark(?:er|ness)?\b|\bdimmer\b|\bmoodier\b|\bshadow\w*|\bless light\b|\bgloom\w*|\bnight-?time\b",
-    "brighter": r"\bbright(?:er|en)?\b|\blighter\b|\bmore light\b|\bsunlit\b|\bairier\b|\bhigh-?key\b",
+    "darker": r"\bdark(?:er|ness|en\w*)?\b|\bdimmer\b|\bmoodier\b|\bshadow\w*|\bless light\b|\bgloom\w*|\bnight-?time\b",
+    "brighter": r"\bbright(?:er|en\w*)?\b|\blift (?:the )?light\b|\blighter\b|\bmore light\b|\bsunlit\b|\bairier\b|\bhigh-?key\b",
     "longer": r"\blonger\b|\bslower\b|\blinger\b|\bhold (?:it|on|that|them)\b|\bstay (?:on|with)\b|\bmore time\b"
-              r"|\bextend\w*|\bstretch\w*|\blet it breathe\b|\bslow (?:it|them|down)\b",
+              r"|\bextend\w*|\bstretch\w*|\bbreathe\b|\bslow (?:it|them|down)\b|\bslow\b[^.!?]*\bdown\b",
     "shorter": r"\bshorter\b|\bquicker\b|\bfaster\b|\btrim\w*|\bcut (?:it|them) down\b|\btighten\b|\bspeed (?:it|them)? ?up\b"
                r"|\bsnappier\b|\bless time\b",
     "closer": r"\bcloser\b|\btighter\b|\bpush in\b|\bzoom in\b|\bmore intimate\b|\bgo in\b|\bclose-?up\b",
@@ -49,9 +50,23 @@ class Target:
     problem: str = ""  # a question or a refusal when the target is unclear or does not exist
 
 
+TOO = {"dark": "brighter", "bright": "darker", "cold": "warmer", "warm": "colder", "long": "shorter", "slow": "shorter",
+       "short": "longer", "fast": "longer", "close": "wider", "tight": "wider", "wide": "closer"}
+OPPOSITE_INTENT = {"brighter": "darker", "darker": "brighter", "warmer": "colder", "colder": "warmer",
+                   "shorter": "longer", "longer": "shorter", "wider": "closer", "closer": "wider"}
+HEDGE = re.compile(r"\b(?:i guess|i suppose|maybe|perhaps|i think|or something|kind of|sort of|probably)\b")
+
+
 def intents(text: str) -> list[str]:
+    """The changes a request asks for; "too dark" asks for the opposite of darker."""
     low = text.lower()
     found = [name for name, pattern in INTENTS.items() if re.search(pattern, low)]
+    for m in re.finditer(r"\btoo (" + "|".join(TOO) + r")\b", low):
+        want = TOO[m.group(1)]
+        if OPPOSITE_INTENT[want] in found and not re.search(INTENTS[OPPOSITE_INTENT[want]], low.replace(m.group(0), " ")):
+            found.remove(OPPOSITE_INTENT[want])
+        if want not in found:
+            found.append(want)
     if "unlock" in found and "lock" in found:
         found.remove("lock")
     return found
@@ -71,7 +86,7 @@ def _number_list(text: str) -> list[int]:
     for m in re.finditer(r"\bshot\s+(" + "|".join(NUMBER_WORDS) + r")\b", low):
         out.append(NUMBER_WORDS[m.group(1)])
     if not out:  # a bare list: "3, 7 and 9", "3-7"
-        m = re.search(r"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–)\s*\d+)(?![\w.:%]|\s*(?:s|sec|seconds|bars?|beats?|bpm)\b)",
+        m = re.search(r"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–|to|through|thru)\s*\d+)(?![\w.:%]|\s*(?:s|sec|seconds|bars?|beats?|bpm)\b)",
                       low)
         if m:
             out += _expand(m.group(1))
@@ -108,9 +123,9 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
         instances = [s for s in project.song.sections if s.label == label]
         which = None
         m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
-            re.search(rf"\b{plural}\s+(\d+)\b", low)
+            re.search(rf"\b{plural}\s+(\d+|{_NUM})\b", low)
         if m:
-            word = m.group(1)
+            word = str(NUMBER_WORDS[m.group(1)]) if m.group(1) in NUMBER_WORDS else m.group(1)
             idx = (len(instances) if word in ("last", "final", "closing") else
                    1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
             if not 1 <= idx <= len(instances):
@@ -145,18 +160,21 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         return Target([total], "the last shot")
     if re.search(r"\b(opening|very first) shot\b", low):
         return Target([1], "the first shot")
-    if re.search(r"\b(this|that|the selected|selected|current|clicked)\s+(shot|card|one|frame|clip)\b|\bthe (?:card|shot) i "
-                 r"(?:clicked|selected|picked)\b|\bit\b", low) and selected_shot:
+    pointed = re.search(r"\b(this|that|the selected|selected|current|clicked)\s+(shot|card|one|frame|clip)\b|\bthe "
+                        r"(?:card|shot) i (?:clicked|selected|picked)\b", low)
+    found = None if pointed else _sections(text, project)
+    if selected_shot and (pointed or (found is None and re.search(r"\bit\b", low))):
         if not 1 <= selected_shot <= total:
             return Target(problem=say("selected_gone", n=selected_shot, total=total))
         return Target([selected_shot], f"shot {selected_shot}")
-    found = _sections(text, project)
     if found is not None:
         shots, name = found
         if not shots:
             return Target(problem=say("not_found", name=name))
         return Target(shots, name)
     if re.search(r"\b(every|all (?:the )?|each|whole (?:video|song|thing)|everything)\s*(shots?)?\b", low):
+        if HEDGE.search(low):  # "everything, I guess": the whole video only when the artist is sure
+            return Target(problem=say("whole_unsure", what=" and ".join(intents(text)) or "changed"))
         return Target(list(range(1, total + 1)), "every shot")
     if re.search(r"\b(this|that)\s+(shot|card|one)\b", low):
         return Target(problem=say("which_one"))

@@ -123,13 +123,21 @@ def handle(image: str) -> str:
     out: list[str] = []
     for i, w in enumerate(words):
         bare = w.strip(",;:").lower()
-        if i and (bare.endswith("ing") or bare in {"made", "that", "which", "who", "where", "with", "from", "into",
-                                                     "between", "under", "over", "in", "on", "at", "as", "and"}):
+        nxt = words[i + 1].strip(",;:").lower() if i + 1 < len(words) else ""
+        adjective = (bare.endswith("ing") and words[i - 1].lower() in DETERMINERS and nxt  # "a melting ice lolly"
+                     and nxt not in STOP and nxt not in FOLLOWERS)
+        if i and ((bare.endswith("ing") and not adjective) or
+                  bare in {"made", "that", "which", "who", "where", "with", "from", "into", "between", "under", "over",
+                           "in", "on", "at", "as", "and", "shaped", "like"}):
             break
         out.append(w.strip(",;:"))
-        if w.endswith(",") or len(out) >= 4:
+        if w.endswith(",") or len(out) >= 5:
             break
-    return definite(" ".join(out) or image)
+    while out and (out[-1].lower() in STOP or out[-1].lower() in FOLLOWERS) and len(out) > 1:
+        out.pop()  # never end a name on "a", "like" or "of"
+    if not any(w.lower() not in STOP for w in out):
+        return definite(image)
+    return definite(" ".join(out))
 
 
 def images_of(note: str) -> tuple[list[str], str]:
@@ -218,6 +226,8 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     p = phrasing()
     h, nxt = handle(beat.image), handle(beat.next_image)
     key = lyric_key(beat.lines[0]) if beat.lines else ""
+    if key and " ".join(re.findall(r"[\w']+", beat.lines[0].lower())) == key:
+        key = key.split()[-1]  # the line is only its key ("Big sky"): name its noun, not the whole line again
     detail = f"the {key}" if key and beat.stage == "detail" else detail_of(beat.image)
     who = beat.who or "the singer"
     slots = dict(handle=h, next=nxt, section=beat.section, who=who, detail=detail,
@@ -238,13 +248,32 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     if beat.lines:
         lead = _fill(p["lyric_reasons"][v % len(p["lyric_reasons"])], **slots)
         more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
-        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}, and {stage}."
+        echo = _echo(beat.lines[0], slots["key"].removeprefix("the "), v)
+        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}{echo}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
         text = f"{lead}; {stage}."
     if beat.stage == "payoff" and beat.meaning and v % 2 == 0:
         text = text[:-1] + f", because the song is about {beat.meaning}."
     return tidy(text)
+
+
+ECHOES = (" ({words}, held in one picture)", " ({words} all in the frame)", ", with {words} in view",
+          " ({words}: the line's other words, made visible)")
+
+
+def _echo(line: str, key: str, v: int = 0) -> str:
+    """The line's other words, named: ' (mother, folds, twice, held in one picture)' ('' when it has none);
+    `v` varies the wording and the order, so a repeated line is not described the same way twice."""
+    taken = set(key.split())
+    found = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and w not in taken and len(w) > 3
+             and "'" not in w]
+    found = list(dict.fromkeys(found))[:3]
+    if not found:
+        return ""
+    k = v % len(found)
+    found = found[k:] + found[:k]
+    return ECHOES[v % len(ECHOES)].replace("{words}", ", ".join(found))
 
 
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
@@ -259,17 +288,38 @@ def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     return tidy(text + ".")
 
 
+RUN = 8  # words: a phrase this long said again in another shot's reason reads as a template
+
+
+def _runs(text: str) -> set[str]:
+    w = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", re.sub(r"'s\b|’s\b", "", text))
+    return {" ".join(w[i:i + RUN]) for i in range(len(w) - RUN + 1)}
+
+
 def _unique(make, used: set[str], tries: int = 12) -> str:
+    """The first wording not said before whose long phrases no other shot uses either; when every
+    wording repeats some phrase, the one whose most repeated phrase is said least often so far."""
     def norm(t: str) -> str:
         return re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()
 
-    first = None
+    said: dict[str, int] = {}
+    for t in used:
+        for r in _runs(t):
+            said[r] = said.get(r, 0) + 1
+    best, best_cost, first = None, None, None
     for k in range(tries):
         text = make(k)
         first = first or text
-        if norm(text) not in used:
-            used.add(norm(text))
-            return text
+        if norm(text) in used:
+            continue
+        cost = max((said.get(r, 0) for r in _runs(norm(text))), default=0)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = text, cost
+        if cost == 0:
+            break
+    if best is not None:
+        used.add(norm(best))
+        return best
     n = len(used)
     text = tidy(f"{first[:-1]}, shot {n + 1} of its kind.")
     used.add(norm(text))
