@@ -185,3 +185,38 @@ def test_selected_shot_without_a_selection_is_a_question(planned):
     project = planned.tools.project()
     assert resolve("make this shot colder", project, None).problem
     assert resolve("make this shot colder", project, 3).shots == [3]
+
+
+@pytest.mark.parametrize("request_, expected", [
+    ("darken the 3rd shot", [3]), ("brighten shot 6", [6]), ("shot 4 is too dark, lift the light", [4]),
+    ("make 3 through 5 colder", [3, 4, 5])])
+def test_more_ways_of_naming_a_look_change_only_those_shots(planned, request_, expected):
+    before = planned.tools.project()
+    replies = talk(planned, request_)
+    assert changed(before, planned.tools.project()) == expected, (request_, replies)
+    restore(planned, before)
+
+
+def test_a_numbered_section_means_that_one_and_a_hedged_everything_asks_first(planned):
+    before = planned.tools.project()
+    choruses = [x for x in before.song.sections if x.label == "chorus"]
+    first = [s.index for s in before.shots if choruses[0].start <= (s.start + s.end) / 2 < choruses[0].end]
+    talk(planned, "can chorus one feel icier?")
+    assert changed(before, planned.tools.project()) == first
+    restore(planned, before)
+    replies = talk(planned, "can everything, I guess, feel icier?")
+    assert changed(before, planned.tools.project()) == [] and "?" in " ".join(map(str, replies))
+    restore(planned, before)
+
+
+def test_shorter_on_a_run_of_shots_keeps_the_count_and_the_beat_grid(planned):
+    before = planned.tools.project()
+    talk(planned, "make shots 2 to 3 shorter")
+    after = planned.tools.project()
+    assert len(after.shots) == len(before.shots)
+    moved = changed(before, after)
+    assert moved and set(moved) <= {2, 3, 4}, moved  # the run and, at most, the neighbour its outer cut moved into
+    assert after.shots[2].end < before.shots[2].end  # the run got shorter
+    beats = before.song.beats
+    assert all(min(abs(s.start - b) for b in beats) < 0.03 for s in after.shots[1:])
+    restore(planned, before)
