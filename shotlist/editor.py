@@ -116,11 +116,7 @@ class ProjectEditor:
 
     def update_brief(self, **fields: Any) -> Edit:
         """Set brief fields (a partial `constraints` keeps the rest of the constraints)."""
-        if not fields:
-            raise ShotcallerError(f"nothing to update: name at least one brief field ({', '.join(Brief.model_fields)})")
-        unknown = sorted(set(fields) - set(Brief.model_fields))
-        if unknown:
-            raise ShotcallerError(f"unknown brief fields {unknown}; known: {', '.join(Brief.model_fields)}")
+        _check_fields(Brief, fields, "brief")
         base = self._base()
         current = base.brief.model_dump()
         if "constraints" in fields:
@@ -135,11 +131,7 @@ class ProjectEditor:
 
     def update_style(self, **fields: Any) -> Edit:
         """Set style-bible fields: look, characters, negative_prompt."""
-        if not fields:
-            raise ShotcallerError(f"nothing to update: name at least one style field ({', '.join(StyleBible.model_fields)})")
-        unknown = sorted(set(fields) - set(StyleBible.model_fields))
-        if unknown:
-            raise ShotcallerError(f"unknown style fields {unknown}; known: {', '.join(StyleBible.model_fields)}")
+        _check_fields(StyleBible, fields, "style")
         base = self._base()
         return self._set(base, "style", validated(StyleBible, base.style.model_dump() | fields, "style"))
 
@@ -383,3 +375,13 @@ class ProjectEditor:
                 s = old.model_copy(update={"index": s.index})
             out.append(s)
         return rebuilt(base, {"shots": [s.model_dump() for s in out]})
+
+
+def _check_fields(model: type, fields: dict[str, Any], what: str) -> None:
+    """At least one field, and only the model's own (the error lists them)."""
+    known = ", ".join(model.model_fields)
+    if not fields:
+        raise ShotcallerError(f"nothing to update: name at least one {what} field ({known})")
+    unknown = sorted(set(fields) - set(model.model_fields))
+    if unknown:
+        raise ShotcallerError(f"unknown {what} fields {unknown}; known: {known}")
