@@ -2,7 +2,7 @@
 per-shot cost of dispatch, against a local render of the same shots measured in the same run.
 
 The work is real and CPU-bound: a tiny random-weight Wan pipeline (built here, saved and loaded with
-`from_pretrained`) denoising 20 equal shots of a planned project at 64x64, 8 steps, single-threaded (Ray
+`from_pretrained`) denoising 20 equal shots of a planned project at 96x96, 24 steps, single-threaded (Ray
 gives each one-CPU worker one thread; the local reference is set to one thread too). Each run starts
 from an empty `renders/`, so every run does the same shots; the configurations run in the order
 A B C C B A and are averaged, so a load that drifts during the run weighs on each alike. Writes benchmarks/ray_results.json and the
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- ray-bench:begin -->", "<!-- ray-bench:end -->"
-STEPS, GEN, SHOTS = 8, 64, 20
+STEPS, GEN, SHOTS = 24, 96, 20  # ~2 s a shot here: closer to a real generation than dispatch
 
 
 def timed_render(make, n_expected: int) -> dict[str, float]:
