@@ -234,20 +234,6 @@ def cmd_render(args: argparse.Namespace) -> None:
     print(result.cut)
 
 
-def cmd_sections(args: argparse.Namespace) -> None:
-    from shotlist import sections as edit
-    from shotlist.editor import ProjectEditor
-
-    store = _store()
-    project = store.load(args.project)
-    if args.action:
-        project = ProjectEditor(store, project.id).sections(args.action, args.ref, label=getattr(args, "label", None),
-                                                            at=getattr(args, "at", None)).project
-    print(edit.describe_sections(project))
-    if args.action:
-        print(f"saved {project.id} (version {project.version})")
-
-
 def cmd_prune(args: argparse.Namespace) -> None:
     from generation.render import Renderer
 
@@ -358,21 +344,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="with --ray: at most this many workers (default: one per GPU, "
                                                "or per CPU for the animatic and GPU-less clusters)")
     p.set_defaults(func=cmd_render)
-
-    p = sub.add_parser("sections", help="list, rename, split or merge a project's song sections (shots follow)")
-    p.add_argument("project", help="project id or folder")
-    acts = p.add_subparsers(dest="action", metavar="ACTION")
-    a = acts.add_parser("rename", help="rename section N, or every section with a label: rename chorus hook")
-    a.add_argument("ref", help="section number or current label")
-    a.add_argument("label")
-    a = acts.add_parser("split", help="split section N at a time in seconds (snapped to a bar line)")
-    a.add_argument("ref", help="section number")
-    a.add_argument("at", type=float)
-    a.add_argument("--label", help="label of the second part (default: the same)")
-    a = acts.add_parser("merge", help="merge section N with the next one")
-    a.add_argument("ref", help="section number")
-    a.add_argument("--label", help="label of the merged section (default: the first's)")
-    p.set_defaults(func=cmd_sections)
 
     p = sub.add_parser("pick", help="choose the take a shot uses in the cut")
     p.add_argument("project")

@@ -107,6 +107,18 @@ def fit_to_model(args: argparse.Namespace) -> list[str]:
     return [*edit.notes, f"version {edit.version}: {len(edit.project.shots)} shots"]
 
 
+def cmd_sections(args: argparse.Namespace) -> None:
+    from shotlist import sections as edit
+
+    project = editor(args).project()
+    if args.action:
+        project = editor(args).sections(args.action, args.ref, label=getattr(args, "label", None),
+                                        at=getattr(args, "at", None)).project
+    print(edit.describe_sections(project))
+    if args.action:
+        print(f"saved {project.id} (version {project.version})")
+
+
 def add_commands(sub: Any) -> None:
     """Register the editing commands on the `shotcaller` sub-parser."""
     p = sub.add_parser("revise", help="change fields of one shot, e.g. revise PROJECT 5 prompt=\"…\" end=42.5")
@@ -137,3 +149,18 @@ def add_commands(sub: Any) -> None:
     p.add_argument("project")
     p.add_argument("title")
     p.set_defaults(func=cmd_rename)
+
+    p = sub.add_parser("sections", help="list, rename, split or merge a project's song sections (shots follow)")
+    p.add_argument("project", help="project id or folder")
+    acts = p.add_subparsers(dest="action", metavar="ACTION")
+    a = acts.add_parser("rename", help="rename section N, or every section with a label: rename chorus hook")
+    a.add_argument("ref", help="section number or current label")
+    a.add_argument("label")
+    a = acts.add_parser("split", help="split section N at a time in seconds (snapped to a bar line)")
+    a.add_argument("ref", help="section number")
+    a.add_argument("at", type=float)
+    a.add_argument("--label", help="label of the second part (default: the same)")
+    a = acts.add_parser("merge", help="merge section N with the next one")
+    a.add_argument("ref", help="section number")
+    a.add_argument("--label", help="label of the merged section (default: the first's)")
+    p.set_defaults(func=cmd_sections)
