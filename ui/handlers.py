@@ -8,13 +8,10 @@ line; a failed action leaves the project as it was.
 
 from __future__ import annotations
 
-import inspect
-import re
 import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
 from typing import Any
-
 
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project, ShotPatch
@@ -22,17 +19,17 @@ from shotlist.store import ProjectStore
 
 from . import views
 from .edits import Outcome, column_of, table_edits
-from .errors import explain, one_line
+from .chat import ChatTurns
+from .errors import one_line
+from .rendering import RenderAndExport
 from .session import Session, Sessions
 from .views import TABLE_COLUMNS
 
 __all__ = ["MAX_UPLOAD_MB", "TABLE_COLUMNS", "Session", "Studio"]
 MAX_UPLOAD_MB = 300
-THIS_SHOT = re.compile(r"\b(this|that|the selected|the clicked)\s+(shot|one|card|frame|image)\b", re.I)
-NAMES_A_SHOT = re.compile(r"^\s*shots?\s+\d+", re.I)
 
 
-class Studio:
+class Studio(ChatTurns, RenderAndExport):
     """Holds what outlives one event: the store, the live sessions, and each session's cancel flag."""
 
     def __init__(self, store: ProjectStore | None = None):
@@ -40,6 +37,8 @@ class Studio:
         self.sessions = Sessions()
         self.cancels: dict[str, threading.Event] = {}
         self._directors: dict[str, tuple[tuple[str | None, str], Any]] = {}
+        self._loaded: dict[str, tuple[tuple[int, int, int], Project]] = {}
+        self._described: dict[str, tuple[float, str]] = {}
 
     # ------------------------------------------------------------------ views of a project
 
@@ -47,7 +46,23 @@ class Studio:
         return self.sessions.get(key)
 
     def project(self, session: Session) -> Project | None:
-        return self.store.load(session.project) if session.project else None
+        return self.load(session.project) if session.project else None
+
+    def load(self, project_id: str) -> Project:
+        """The project as it is on disk, parsed once per write: a save replaces project.json (a new
+        inode and time), so a turn's several looks at a 100-shot project cost one parse, and another
+        tab's or process's save is seen at once. Callers treat the result as read-only."""
+        try:
+            st = (self.store.folder(project_id) / "project.json").stat()
+        except (OSError, ShotcallerError):
+            return self.store.load(project_id)  # its error names what is wrong
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        hit = self._loaded.get(project_id)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        project = self.store.load(project_id)
+        self._loaded[project_id] = (key, project)
+        return project
 
     def folder(self, session: Session) -> Path | None:
         return self.store.folder(session.project) if session.project else None
@@ -83,16 +98,27 @@ class Studio:
         return [views.chat_message(m.role, m.content) for m in conv.messages if m.role in ("user", "assistant")]
 
     def header(self, session: Session, project: Project | None) -> str:
-        from assistant.llm import resolve_provider
-
-        try:
-            provider = resolve_provider(session.llm or None).describe()
-        except ShotcallerError as e:
-            provider = f"not usable ({e})"
+        provider = self.describe_director(session.llm)
         name = f"**{project.title}** (`{project.id}`, version {project.version}, {len(project.shots)} shots)" \
             if project else "no project open"
         w, h, fps = self.output(session, project)
         return f"{name} · director: {provider} · renderer: {session.backend} {w}x{h} {fps:g} fps"
+
+    def describe_director(self, spec: str, ttl_s: float = 30.0) -> str:
+        """Which director a tab talks to, in words. The automatic choice probes Ollama and the hub, so
+        the answer is kept for half a minute: the header is redrawn after every change."""
+        from assistant.llm import resolve_provider
+
+        now = time.monotonic()
+        hit = self._described.get(spec)
+        if hit is not None and now - hit[0] < ttl_s:
+            return hit[1]
+        try:
+            text = resolve_provider(spec or None).describe()
+        except ShotcallerError as e:
+            text = f"not usable ({e})"
+        self._described[spec] = (now, text)
+        return text
 
     def output(self, session: Session, project: Project | None) -> tuple[int, int, float]:
         """The render size and rate: the session's settings, else the project's constraints."""
@@ -154,7 +180,7 @@ class Studio:
         if not project_id:
             return session, Outcome(False, "Choose a project to open.")
         try:
-            project = self.store.load(project_id)
+            project = self.load(project_id)
         except ShotcallerError as e:
             return session, Outcome(False, f"⚠ {e}")
         session.project, session.version, session.selected_shot = project.id, project.version, None
@@ -174,102 +200,6 @@ class Studio:
         project = self.project(session)
         session.version = project.version if project else None
         return project
-
-    # ------------------------------------------------------------------ chat
-
-    def director(self, session: Session):
-        """This tab's director, built once per project and LLM (an LLM agent's graph is not free to
-        build); its conversation is re-read every turn, since another tab may have talked meanwhile."""
-        from assistant.conversation import Conversation
-        from assistant.session import open_director
-
-        key = (session.project, session.llm)
-        if self._directors.get(session.key, (None, None))[0] != key:
-            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None))
-        director = self._directors[session.key][1]
-        director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
-        return director
-
-    def submit(self, session: Session, text: str) -> bool:
-        """Queue a typed message (never dropped). "this shot" means the selected one."""
-        text = (text or "").strip()
-        if not text:
-            return False
-        if session.selected_shot and THIS_SHOT.search(text) and not NAMES_A_SHOT.match(text):
-            text = f"shot {session.selected_shot}: {text}"
-        session.inbox.put(text)
-        return True
-
-    def ready(self, session: Session) -> bool:
-        return bool(session.project) and not session.creating and not session.held
-
-    def drain(self, session: Session) -> Iterator[bool]:
-        """Answer the waiting messages in order. Yields after each streamed piece: True once a turn
-        has changed the project (the views then refresh once), False otherwise."""
-        yield from session.inbox.drain(lambda: self.ready(session), lambda text: self.answer(session, text))
-
-    def answer(self, session: Session, message: str) -> Iterator[bool]:
-        session.chat.append(views.chat_message("user", message))
-        yield False
-        before = self._disk_version(session)
-        chat = session.chat
-        try:
-            director = self.director(session)
-            if message == "/plan":
-                replies = director.plan()
-            else:
-                wants = "selected_shot" in inspect.signature(director.turn).parameters
-                replies = director.turn(message, **({"selected_shot": session.selected_shot} if wants else {}))
-            live: int | None = None  # index of the message being streamed into, if any
-            streamed = False
-            for reply in replies:
-                if reply.final and streamed:  # the agent's whole text: already on screen, piece by piece
-                    if live is not None:
-                        chat[live] = views.chat_message("assistant", chat[live]["content"])
-                    yield False
-                    continue
-                for step in reply.steps:
-                    chat.append(views.chat_message("assistant", step, step=True))
-                    live = None
-                if reply.final and reply.text:
-                    chat.append(views.chat_message("assistant", reply.text))
-                elif reply.text:
-                    streamed = True
-                    if live is None:
-                        chat.append({"role": "assistant", "content": ""})
-                        live = len(chat) - 1
-                    chat[live] = {"role": "assistant", "content": chat[live]["content"] + reply.text}
-                yield False
-        except Exception as e:  # noqa: BLE001 - every failure is one line in the chat; tracebacks go to the log
-            chat.append({"role": "assistant", "content": explain(e, "the director's turn", self.log_folder(session))})
-        after = self._disk_version(session)
-        session.version = after
-        yield after != before
-
-    def chat(self, session: Session, message: str, history: Any = None) -> Iterator[list[dict[str, Any]]]:
-        """Queue `message` and answer everything waiting, yielding the chat as it grows."""
-        self.submit(session, message)
-        yield self.display(session)
-        if not session.project:
-            session.chat.append({"role": "assistant", "content": "Create or open a project first: your message "
-                                 "waits in the queue."})
-            yield self.display(session)
-            session.chat.pop()
-            return
-        for _ in self.drain(session):
-            yield self.display(session)
-
-    def opening(self, session: Session) -> list[dict[str, Any]]:
-        """On a new project the director opens the interview itself."""
-        try:
-            reply = self.director(session).opening()
-        except Exception as e:  # noqa: BLE001
-            session.chat.append({"role": "assistant", "content": explain(e, "the director", self.log_folder(session))})
-            return session.chat
-        if reply:
-            session.chat = self.history(self.project(session))
-        session.version = self._disk_version(session)
-        return session.chat
 
     def _disk_version(self, session: Session) -> int | None:
         try:
@@ -386,49 +316,3 @@ class Studio:
         if not shot:
             return Outcome(False, "Select a shot (table, timeline or storyboard) first.")
         return self.edit(session, "pick a take", lambda e: (e.pick_take(shot, take), f"Shot {shot} uses {take}."))
-
-    # ------------------------------------------------------------------ render and export
-
-    def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
-        from generation.backend import RenderSettings
-        from generation.ray_render import make_renderer
-
-        if not session.project:
-            return None, "No project open."
-        cancel = self.cancels.setdefault(session.key, threading.Event())
-        cancel.clear()
-        w, h, fps = self.output(session, self.project(session))
-        settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
-
-        def renderer(project_id: str, numbers: list[int] | None, backend: str):
-            return make_renderer(self.store, project_id, backend, settings, report=report, cancel=cancel,
-                                 ray=session.ray or None).render(shots=numbers)
-
-        from shotlist.editor import ProjectEditor
-
-        try:
-            result = ProjectEditor(self.store, session.project, renderer=renderer).render(shots, session.backend)
-        except ShotcallerError as e:
-            return None, f"⚠ {e}"
-        finally:
-            session.version = self._disk_version(session)
-        self.storyboard(self.project(session))  # each new clip's thumbnail, made once, now
-        if result.cancelled:
-            return self.latest_cut(self.project(session)), "Render cancelled; render again to resume."
-        failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
-        return str(result.cut), (f"Rendered {len(result.rendered)}, {len(result.cached)} from the cache."
-                                 + (f" Failed: {failed}" if failed else ""))
-
-    def cancel(self, session: Session) -> str:
-        self.cancels.setdefault(session.key, threading.Event()).set()
-        return "Cancelling…"
-
-    def export(self, session: Session, fmt: str) -> tuple[str | None, str]:
-        """Write the export into the project's exports/ folder; any failure is one line, logged."""
-        if not session.project:
-            return None, "No project open."
-        try:
-            out = self.editor(session, stale_ok=True).export(fmt)
-        except Exception as e:  # noqa: BLE001 - a writer's crash is a failed export, not a dead page
-            return None, explain(e, f"export {fmt}", self.log_folder(session))
-        return str(out), f"exported {fmt}: {out}"

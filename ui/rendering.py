@@ -1,0 +1,61 @@
+"""The studio's render and export actions: the cut (or one shot) on the chosen backend, cancelled
+from the page, and every export format written into the project's exports/ folder.
+
+A mixin of `ui.handlers.Studio`: it uses the studio's store, sessions' settings and project views."""
+
+from __future__ import annotations
+
+import threading
+from shotlist.errors import ShotcallerError
+
+from .errors import explain
+from .session import Session
+
+
+class RenderAndExport:
+    """Render and export for a studio tab (`Studio` provides `store`, `cancels`, `project`, `output`,
+    `editor`, `storyboard`, `latest_cut`, `log_folder` and `_disk_version`)."""
+
+    def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
+        from generation.backend import RenderSettings
+        from generation.ray_render import make_renderer
+
+        if not session.project:
+            return None, "No project open."
+        cancel = self.cancels.setdefault(session.key, threading.Event())
+        cancel.clear()
+        w, h, fps = self.output(session, self.project(session))
+        settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
+
+        def renderer(project_id: str, numbers: list[int] | None, backend: str):
+            return make_renderer(self.store, project_id, backend, settings, report=report, cancel=cancel,
+                                 ray=session.ray or None).render(shots=numbers)
+
+        from shotlist.editor import ProjectEditor
+
+        try:
+            result = ProjectEditor(self.store, session.project, renderer=renderer).render(shots, session.backend)
+        except ShotcallerError as e:
+            return None, f"⚠ {e}"
+        finally:
+            session.version = self._disk_version(session)
+        self.storyboard(self.project(session))  # each new clip's thumbnail, made once, now
+        if result.cancelled:
+            return self.latest_cut(self.project(session)), "Render cancelled; render again to resume."
+        failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
+        return str(result.cut), (f"Rendered {len(result.rendered)}, {len(result.cached)} from the cache."
+                                 + (f" Failed: {failed}" if failed else ""))
+
+    def cancel(self, session: Session) -> str:
+        self.cancels.setdefault(session.key, threading.Event()).set()
+        return "Cancelling…"
+
+    def export(self, session: Session, fmt: str) -> tuple[str | None, str]:
+        """Write the export into the project's exports/ folder; any failure is one line, logged."""
+        if not session.project:
+            return None, "No project open."
+        try:
+            out = self.editor(session, stale_ok=True).export(fmt)
+        except Exception as e:  # noqa: BLE001 - a writer's crash is a failed export, not a dead page
+            return None, explain(e, f"export {fmt}", self.log_folder(session))
+        return str(out), f"exported {fmt}: {out}"

@@ -1,0 +1,331 @@
+"""The studio's events: what each click and Enter does, wired onto the components `ui.studio` lays out.
+(No `from __future__ import annotations` here: Gradio reads handler annotations such as `gr.SelectData`.)
+
+Every handler is a `Studio` method call on the tab's server-side session, returns a dict of only the
+components it changes, and is `guarded` (a failure is one status line; its traceback goes to
+`<project>/studio.log`).
+
+Why the outputs are kept few: on every status message of every event (pending, each streamed piece,
+done), Gradio's page takes a snapshot of each component that has ever been an event's output (for
+a layout such as `Tabs`, of everything inside it). A 100-row shot table is paid for on each of them,
+so no event outputs a layout, a chat turn sends its first words before anything else, and the
+project's views are sent once, when a turn changed the project.
+"""
+
+import functools
+import inspect
+from types import SimpleNamespace
+
+from .errors import explain
+from .handlers import Studio
+from .views import shot_at, shot_detail
+
+SHOW_SHOT_LIST = """(signal) => {
+  const tab = [...document.querySelectorAll('#tabs button[role="tab"]')].find(b => b.innerText.trim() === 'Shot list');
+  if (signal && tab) tab.click();
+}"""
+CLEAR_ON_SEND = """(text) => {
+  const box = document.querySelector('#chat-input textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return text;
+}"""
+
+
+class Wiring:
+    """The components (`c`), the studio, and the handlers that join them."""
+
+    def __init__(self, gr, studio: Studio, c: SimpleNamespace):
+        self.gr, self.studio, self.c = gr, studio, c
+        self.view_outputs = [c.header, c.table, c.timeline, c.gallery, c.video, c.detail]
+        # not the chat input (an event's outputs show as busy, and the artist types while we work)
+        self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.plan_signal,
+                           *self.view_outputs]
+        self.chat_outputs = [c.chatbot, c.status, c.plan_signal, *self.view_outputs]
+
+    def me(self, request):
+        return self.studio.session(request.session_hash if request else None)
+
+    def views(self, session, project=None, pictures: bool = True) -> dict:
+        """Header, table and selected shot, plus the picture tab in view; the other picture tabs
+        are filled when they are opened (a 100-image gallery is not sent to a tab nobody sees)."""
+        c, studio = self.c, self.studio
+        project = project if project is not None else studio.reload(session)
+        shown = {c.header: studio.header(session, project), c.table: studio.table(project),
+                 c.detail: shot_detail(project, session.selected_shot)}
+        return shown | (self.tab_view(session, session.tab, project) if pictures else {})
+
+    def tab_view(self, session, tab: str, project=None) -> dict:
+        c, studio = self.c, self.studio
+        if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
+            return {}
+        project = project if project is not None else studio.project(session)
+        if tab == "tab-timeline":
+            return {c.timeline: studio.timeline(project)}
+        if tab == "tab-storyboard":
+            return {c.gallery: studio.storyboard(project)}
+        return {c.video: studio.latest_cut(project)}
+
+    def guarded(self, action: str):
+        """Any failure becomes one status line; the traceback goes to the project's studio.log."""
+        gr, status, studio = self.gr, self.c.status, self.studio
+
+        def wrap(fn):
+            def session_of(args, kwargs):
+                return self.me(next((a for a in [*args, *kwargs.values()] if isinstance(a, gr.Request)), None))
+
+            if inspect.isgeneratorfunction(fn):
+                @functools.wraps(fn)
+                def gen(*args, **kwargs):
+                    try:
+                        yield from fn(*args, **kwargs)
+                    except Exception as e:  # noqa: BLE001
+                        yield {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+                return gen
+
+            @functools.wraps(fn)
+            def call(*args, **kwargs):
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as e:  # noqa: BLE001
+                    return {status: explain(e, action, studio.log_folder(session_of(args, kwargs)))}
+            return call
+        return wrap
+
+    # ---------------------------------------------------------------- projects
+
+    def opened(self, session, msg: str, pictures: bool = True) -> dict:
+        c, studio = self.c, self.studio
+        return {c.status: msg, c.project_pick: self.gr.update(choices=studio.projects(), value=session.project),
+                c.chatbot: studio.display(session), c.last_project: session.project, c.clip: None,
+                **self.views(session, pictures=pictures)}
+
+    def projects(self, demo) -> None:
+        gr, c, studio, guarded, me = self.gr, self.c, self.studio, self.guarded, self.me
+        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.header, c.table, c.detail]
+
+        @guarded("loading the page")
+        def on_load(remembered, request: gr.Request):
+            """A page load is a new tab: a fresh project list, the last project reopened, nothing
+            queued yet, and the Shot list tab in view (so no picture is sent)."""
+            session = me(request)
+            if not session.project and remembered:
+                session, outcome = studio.open(session, remembered)
+                if not outcome.ok:  # the remembered project is gone: open nothing
+                    return {c.status: "", c.project_pick: gr.update(choices=studio.projects(), value=None),
+                            c.last_project: None, **self.views(session, pictures=False)}
+                return self.opened(session, f"Reopened {studio.project(session).title}.", pictures=False)
+            return {c.project_pick: gr.update(choices=studio.projects(), value=session.project),
+                    c.chatbot: studio.display(session), **self.views(session, pictures=False)}
+
+        demo.load(on_load, [c.last_project], load_outputs)
+
+        @guarded("creating the project")
+        def on_create(song_path, lyrics_path, title_text, request: gr.Request):
+            session, outcome = studio.create(me(request), song_path, lyrics_path, title_text)
+            if not outcome.ok:
+                yield {c.status: outcome.message, c.chatbot: studio.display(session)}
+                return
+            yield self.opened(session, outcome.message)
+            yield from self.drain(session)  # what was typed while the song was analysed
+
+        c.new_btn.click(on_create, [c.song, c.lyrics, c.title], self.everything, api_name="create",
+                        show_progress="minimal")
+
+        @guarded("opening the project")
+        def on_pick(pid, evt: gr.SelectData, request: gr.Request):
+            known = {v for _, v in studio.projects()}
+            chosen = evt.value if evt.value in known else pid  # a re-pick of the shown project opens it too
+            session, outcome = studio.open(me(request), chosen)
+            if not outcome.ok:
+                yield {c.status: outcome.message}
+                return
+            yield self.opened(session, outcome.message)
+            yield from self.drain(session)  # what was typed before a project was open
+
+        c.project_pick.select(on_pick, [c.project_pick], self.everything)
+
+        @guarded("deleting the project")
+        def on_delete(request: gr.Request):
+            session, outcome = studio.delete(me(request))
+            return {**self.opened(session, outcome.message), c.last_project: None, c.chatbot: []}
+
+        c.delete_btn.click(on_delete, None, self.everything)
+        c.rename_btn.click(self.acting("renaming", studio.rename), [c.title], [c.status, *self.view_outputs])
+        c.undo_btn.click(self.acting("undo", lambda s: studio.step(s, False), False), None,
+                         [c.status, *self.view_outputs])
+        c.redo_btn.click(self.acting("redo", lambda s: studio.step(s, True), False), None,
+                         [c.status, *self.view_outputs])
+
+        def on_tab(tab: str):
+            @guarded("showing the tab")
+            def show(request: gr.Request):
+                session = me(request)
+                session.tab = tab
+                return self.tab_view(session, tab)
+            return show
+
+        for t, name in ((c.tab_shots, "tab-shots"), (c.tab_timeline, "tab-timeline"),
+                        (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"), (c.tab_export, "tab-export")):
+            t.select(on_tab(name), None, [c.status, c.timeline, c.gallery, c.video], show_progress="hidden")
+
+    def acting(self, action: str, fn, takes_input: bool = True):
+        """A project action with one input (or none): its status line, then the views."""
+        gr, status = self.gr, self.c.status
+        if takes_input:
+            @self.guarded(action)
+            def run(value, request: gr.Request):
+                session = self.me(request)
+                return {status: str(fn(session, value)), **self.views(session)}
+            return run
+
+        @self.guarded(action)
+        def run_bare(request: gr.Request):
+            session = self.me(request)
+            return {status: str(fn(session)), **self.views(session)}
+        return run_bare
+
+    # ---------------------------------------------------------------- chat: queue, then answer in order
+
+    def drain(self, session):
+        """Answer what waits: the chat as it grows (the first words at once), then the views once a
+        turn has changed the project; a first plan brings the Shot list tab into view."""
+        c, studio = self.c, self.studio
+        shots_before = len(studio.project(session).shots) if session.project else 0
+        first = True
+        for changed in studio.drain(session):
+            update = {c.chatbot: studio.display(session)}
+            if first:  # a turn is under way: an earlier "queued" note is out of date
+                update[c.status], first = "", False
+            if changed:
+                project = studio.reload(session)
+                update |= self.views(session, project)
+                if project and project.shots and not shots_before:
+                    update[c.plan_signal] = f"{project.id}:{project.version}"
+                shots_before = len(project.shots) if project else 0
+            yield update
+        if not studio.ready(session) and len(session.inbox):
+            yield {c.status: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+
+    def chat(self) -> None:
+        gr, c, studio = self.gr, self.c, self.studio
+
+        def on_send(text, request: gr.Request):
+            """Queue the message; if this tab is busy (a song being analysed, a turn under way) show
+            it queued, else answer it now (whoever is answering reaches it too, in order)."""
+            session = self.me(request)
+            studio.submit(session, text)
+            if session.creating or session.inbox.answering or not studio.ready(session):
+                note = (f"{len(session.inbox)} message(s) queued: answered in order." if session.project
+                        else "Create or open a project first: your message waits in the queue.")
+                yield {c.chatbot: studio.display(session), c.status: note}
+            yield from self.drain(session)
+
+        # The box is emptied in the browser the moment Enter is pressed: emptied by the server's reply
+        # instead, it would also wipe whatever the artist had typed next in the meantime.
+        c.message.submit(self.guarded("sending the message")(on_send), [c.message], self.chat_outputs,
+                         js=CLEAR_ON_SEND, trigger_mode="multiple", concurrency_limit=None, show_progress="hidden",
+                         api_name="chat")
+        c.plan_signal.change(None, [c.plan_signal], None, js=SHOW_SHOT_LIST)
+
+    # ---------------------------------------------------------------- the shot list and selection
+
+    def shots(self) -> None:
+        gr, c, studio, guarded = self.gr, self.c, self.studio, self.guarded
+        outputs = [c.status, *self.view_outputs]
+        c.apply_btn.click(self.acting("applying the table edits", studio.apply_table), [c.table], outputs)
+        c.section_btn.click(self.acting("editing the sections", studio.sections), [c.section_cmd], outputs)
+        c.lock_btn.click(self.acting("locking", lambda s, n: studio.lock(s, n, True)), [c.lock_numbers], outputs)
+        c.unlock_btn.click(self.acting("unlocking", lambda s, n: studio.lock(s, n, False)), [c.lock_numbers],
+                           outputs)
+
+        @guarded("selecting a shot")
+        def on_table_select(evt: gr.SelectData, request: gr.Request):
+            row = evt.row_value if isinstance(evt.row_value, list) and evt.row_value else None
+            number = int(float(row[0])) if row else int(evt.index[0]) + 1
+            return self.selected(self.me(request), number)
+
+        @guarded("selecting a shot")
+        def on_timeline_select(evt: gr.SelectData, request: gr.Request):
+            session = self.me(request)
+            return self.selected(session, shot_at(studio.project(session), float(evt.index[0])))
+
+        @guarded("selecting a shot")
+        def on_card_select(evt: gr.SelectData, request: gr.Request):
+            return self.selected(self.me(request), int(evt.index) + 1)
+
+        select_outputs = [c.detail, c.clip, c.message, c.status]
+        c.table.select(on_table_select, None, select_outputs)
+        c.timeline.select(on_timeline_select, None, select_outputs)
+        c.gallery.select(on_card_select, None, select_outputs)
+
+    def selected(self, session, number) -> dict:
+        c = self.c
+        text, path = self.studio.select(session, number)
+        if session.selected_shot != number:
+            return {c.detail: text, c.status: f"⚠ there is no shot {number}"}
+        return {c.detail: text, c.clip: path, c.message: f"shot {number}: ",
+                c.status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
+
+    # ---------------------------------------------------------------- settings, render and export
+
+    def settings(self) -> None:
+        gr, c, studio = self.gr, self.c, self.studio
+
+        @self.guarded("applying settings")
+        def on_settings(llm_spec, backend_name, model_id, res, rate, n_takes, ray_address, request: gr.Request):
+            session = self.me(request)
+            try:
+                w, h = (int(v) for v in res.lower().split("x"))
+                if w % 2 or h % 2 or w < 64 or h < 64:
+                    raise ValueError
+            except ValueError:
+                return {c.status: f"⚠ resolution {res!r}: use WIDTHxHEIGHT with even numbers ≥ 64, e.g. 1280x720",
+                        c.header: studio.header(session, studio.project(session))}
+            session.llm, session.backend, session.model = llm_spec.strip(), backend_name, model_id.strip()
+            session.width, session.height, session.fps, session.takes = w, h, float(rate or 24), int(n_takes)
+            session.ray = (ray_address or "").strip()
+            studio.warm_director(session.llm)
+            return {c.status: "Settings applied.", c.header: studio.header(session, studio.project(session))}
+
+        c.save_settings.click(on_settings, [c.llm, c.backend, c.model, c.resolution, c.fps, c.takes, c.ray],
+                              [c.status, c.header], api_name="settings")
+
+    def render_and_export(self) -> None:
+        gr, c, studio, guarded = self.gr, self.c, self.studio, self.guarded
+
+        @guarded("rendering")
+        def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
+            session = self.me(request)
+            cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
+            return {c.status: msg, **self.views(session), c.video: cut}
+
+        c.render_btn.click(on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
+                           concurrency_id="render", api_name="render")
+
+        @guarded("rendering the shot")
+        def on_render_shot(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+            session = self.me(request)
+            if not session.selected_shot:
+                return {c.status: "Select a shot (table, timeline or storyboard) first."}
+            cut, msg = studio.render(session, [session.selected_shot],
+                                     report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
+            return {**self.views(session), c.video: cut, **self.selected(session, session.selected_shot),
+                    c.status: msg}
+
+        c.shot_render.click(on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],
+                            concurrency_limit=1, concurrency_id="render")
+
+        @guarded("cancelling")
+        def on_cancel(request: gr.Request):
+            return {c.status: studio.cancel(self.me(request))}
+
+        c.cancel_btn.click(on_cancel, None, [c.status])
+        c.pick_btn.click(self.acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())),
+                         [c.take], [c.status, *self.view_outputs])
+
+        @guarded("exporting")
+        def on_export(f, request: gr.Request):
+            path, msg = studio.export(self.me(request), f)
+            return {c.exported: path, c.status: msg}
+
+        c.export_btn.click(on_export, [c.fmt], [c.exported, c.status], api_name="export")
