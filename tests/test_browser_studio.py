@@ -6,6 +6,7 @@ One server and one browser for the module; each test works on its own seeded pro
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,8 +29,9 @@ WAIT = 120_000  # ms: generous, the machine may be busy; nothing here asserts on
 EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
 
 
-def seed(home: Path, title: str) -> str:
-    """A project with a plan, written straight into the server's store (as another process would)."""
+def seed(home: Path, title: str, planned: bool = True) -> str:
+    """A project with a brief (and a plan), written straight into the server's store (as another
+    process would)."""
     from assistant.planner import plan_shots
     from shotlist.models import Brief
     from shotlist.song import analyse_song
@@ -40,7 +42,7 @@ def seed(home: Path, title: str) -> str:
                      title=title)
     p = p.model_copy(update={"brief": Brief(meaning="a lover asks for impossible tasks", motifs=["a shirt of fog"],
                                             why_generative="a shirt made of mist")})
-    store.save(p.model_copy(update={"shots": plan_shots(p)}))
+    store.save(p.model_copy(update={"shots": plan_shots(p) if planned else []}))
     return p.id
 
 
@@ -53,8 +55,10 @@ def server(tmp_path_factory):
     shared = ROOT / ".cache" / "test-analysis"
     shared.mkdir(parents=True, exist_ok=True)
     (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
-    ids = {name: seed(home, title) for name, title in
-           (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"))}
+    ids = {"unplanned": seed(home, "Not Planned Yet", planned=False)}
+    ids |= {name: seed(home, title) for name, title in
+           (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"),
+            ("clicks", "Row And Timeline"))}
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -212,6 +216,59 @@ def test_click_a_storyboard_card_and_revise_this_shot(browser, server):
     expect(page.locator("#header")).to_contain_text(f"version {before.version + 1}", timeout=WAIT)
     after = store(server).load(pid)
     assert after.shots[5].prompt != before.shots[5].prompt
+    page.context.close()
+
+
+def test_click_a_table_row_or_the_timeline_and_that_shot_is_selected(browser, server):
+    from ui.timeline import draw_timeline
+
+    pid = server["ids"]["clicks"]
+    project = store(server).load(pid)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    box = page.locator("#chat-input textarea").first
+    # a row of the shot list (its Subject cell): shot 7
+    page.locator('#shot-table [data-row="6"][data-col="8"]').first.click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 7 ·", timeout=WAIT)
+    expect(page.locator("#shot-detail")).to_contain_text(project.shots[6].reason[:50], timeout=WAIT)
+    expect(box).to_have_value("shot 7: ", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text("Shot 7 selected", timeout=WAIT)
+    # the middle of a later shot's block on the timeline picture, wherever the page has drawn it
+    number = min(10, len(project.shots))
+    shot = project.shots[number - 1]
+    width, pad = draw_timeline(project).width, 10
+    fraction = (pad + (width - 2 * pad) * (shot.start + shot.end) / 2 / project.song.duration) / width
+    page.get_by_role("tab", name="Timeline").click()
+    picture = page.locator("#timeline img").first
+    expect(picture).to_be_visible(timeout=WAIT)
+    page.wait_for_function("() => document.querySelector('#timeline img')?.naturalWidth > 0", timeout=WAIT)
+    x, y = page.evaluate("""(f) => {
+        const img = document.querySelector('#timeline img'), r = img.getBoundingClientRect();
+        const scale = Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight);  // object-fit: contain
+        const w = img.naturalWidth * scale, h = img.naturalHeight * scale;
+        return [r.left + (r.width - w) / 2 + f * w, r.top + (r.height - h) / 2 + h * 0.7];
+    }""", fraction)
+    page.mouse.click(x, y)  # y at the shot blocks' band
+    expect(page.locator("#shot-detail")).to_contain_text(f"Shot {number} ·", timeout=WAIT)
+    expect(box).to_have_value(f"shot {number}: ", timeout=WAIT)
+    box.fill("make this shot colder")
+    box.press("Enter")
+    expect(page.locator("#chat")).to_contain_text(f"shot {number}: make this shot colder", timeout=WAIT)
+    page.context.close()
+
+
+def test_a_first_plan_brings_the_shot_list_into_view(browser, server):
+    pid = server["ids"]["unplanned"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    page.get_by_role("tab", name="Timeline").click()
+    expect(page.get_by_role("tab", name="Timeline")).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    box = page.locator("#chat-input textarea").first
+    box.fill("/plan")
+    box.press("Enter")
+    expect(page.locator("#header")).to_contain_text(re.compile(r"version \d+, [1-9]\d* shots"), timeout=WAIT)
+    expect(page.get_by_role("tab", name="Shot list")).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(page.locator('#shot-table [data-row="0"][data-col="0"]').first).to_contain_text("1", timeout=WAIT)
     page.context.close()
 
 
