@@ -55,9 +55,11 @@ import gradio as gr, openai
 client = openai.OpenAI(base_url=sys.argv[2], api_key="bench", max_retries=0)
 with gr.Blocks() as demo:
     header = gr.Markdown("", elem_id="header")
-    if len(sys.argv) > 3:  # the studio's shot table, as its page holds it (the "bare + table" reference)
-        import json
-        gr.Dataframe(value=json.load(open(sys.argv[3])), interactive=True, wrap=True)
+    if len(sys.argv) > 3:  # the studio's shot table, as its page holds it (the "bare + table" reference),
+        import json        # filled by the load event as the studio's is (an event's output, so Gradio tracks it)
+        shots = json.load(open(sys.argv[3]))
+        df = gr.Dataframe(headers=shots["headers"], interactive=True, wrap=True)
+        demo.load(lambda: shots, None, df)
     pick = gr.Dropdown(choices=[("Project A (a)", "a"), ("Project B (b)", "b")], elem_id="project-pick", interactive=True)
     chat = gr.Chatbot(elem_id="chat")
     box = gr.Textbox(elem_id="chat-input")

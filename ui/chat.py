@@ -25,11 +25,11 @@ STREAM_EVERY_S = 0.1
 class ChatTurns:
     """Queue, answer, stream: one tab's conversation with its director."""
 
-    def warm_director(self, spec: str = "") -> threading.Thread:
+    def warm_director(self, spec: str = "", session: Session | None = None) -> threading.Thread:
         """Pay the first-use costs in the background, before anyone waits on them: the automatic
         choice's probes (and huggingface_hub's import), the guided director and its tools, the
-        critic's embedding model (seconds to load; a first revision would wait for it), and
-        LangChain when the director is an LLM."""
+        critic's embedding model (seconds to load; a first revision would wait for it), LangChain
+        when the director is an LLM, and the tab's director itself when a project is open."""
         def warm() -> None:
             try:
                 import assistant.session  # noqa: F401 - the directors, their tools, the project editor
@@ -39,6 +39,8 @@ class ChatTurns:
                 if not described.startswith(("offline", "not usable")):
                     import langchain.agents  # noqa: F401
                     import langchain_openai  # noqa: F401
+                if session is not None and session.project:
+                    self.director(session)  # an LLM agent's graph: built now, not on the first Enter
                 critic.banks()
             except Exception:  # noqa: BLE001 - a turn that needs what failed here says what is wrong
                 pass

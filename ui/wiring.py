@@ -139,6 +139,7 @@ class Wiring:
             if not outcome.ok:
                 yield {c.status: outcome.message}
                 return
+            studio.warm_director(session.llm, session)  # its director ready before the first Enter
             yield self.opened(session, outcome.message)
             yield from self.drain(session)  # what was typed before a project was open
 
@@ -284,7 +285,7 @@ class Wiring:
             session.llm, session.backend, session.model = llm_spec.strip(), backend_name, model_id.strip()
             session.width, session.height, session.fps, session.takes = w, h, float(rate or 24), int(n_takes)
             session.ray = (ray_address or "").strip()
-            studio.warm_director(session.llm)
+            studio.warm_director(session.llm, session)
             return {c.status: "Settings applied.", c.header: studio.header(session, studio.project(session))}
 
         c.save_settings.click(on_settings, [c.llm, c.backend, c.model, c.resolution, c.fps, c.takes, c.ray],
