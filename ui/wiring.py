@@ -14,12 +14,14 @@ project's views are sent once, when a turn changed the project.
 
 import functools
 import inspect
+import time
 from types import SimpleNamespace
 
 from .errors import explain
 from .handlers import Studio
 from .views import shot_at, shot_detail
 
+VIEWS_AFTER_S = 0.05  # the reply is painted before the views of the project it changed arrive
 SHOW_SHOT_LIST = """(signal) => {
   const tab = [...document.querySelectorAll('#tabs button[role="tab"]')].find(b => b.innerText.trim() === 'Shot list');
   if (signal && tab) tab.click();
@@ -198,6 +200,9 @@ class Wiring:
             if first:  # a turn is under way: an earlier "queued" note is out of date
                 update[c.status], first = "", False
             if changed:
+                # the reply went out in the previous message; sent at once, the views would reach the
+                # page in the same network read, and the reply would wait for the table's redraw
+                time.sleep(VIEWS_AFTER_S)
                 project = studio.reload(session)
                 update |= self.views(session, project)
                 if project and project.shots and not shots_before:
