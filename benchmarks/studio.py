@@ -36,17 +36,20 @@ STUDIO_BLOCK = "<!-- studio: python -m benchmarks.studio -->"
 STUDIO_END = "<!-- studio:end -->"
 SHOTS = 100
 FINDINGS = """Where the time goes (profiled in the server with timing logs and cProfile, in the page with
-Chromium's CPU profiler): the studio's own work per event is small (a page load's handler ~0.1 s, an open
-~0.1 s, a guided turn ~0.1-0.3 s, first words of an LLM turn ~0.15 s after Enter, on a loaded machine);
-the rest is the browser. On every status message of every event (pending, each streamed piece, done)
-Gradio 6's page snapshots every component that has ever been an event's output (`get_data` →
-`$state.snapshot`; for a layout such as `Tabs`, everything inside it), so a page holding a 100-row shot
-table pays for it several times per turn, whichever event runs. Hence: no layout among any event's
-outputs, one message before the director's work, streamed text sent at most every 0.1 s (its first words
-at once), views sent once per change, no picture tab filled unseen, and first-use costs (the critic's
-embedding model, LangChain, the automatic director's probes) paid in the background at launch. The
-"bare Gradio + the studio's table" column is the same bare app with the studio's table on its page: the
-floor Gradio itself sets for a page that shows the shot list."""
+Chromium's CPU profiler and trace): the studio's own work per event is small (a page load's handler
+~0.1 s, an open ~0.1 s, a guided turn 10-100 ms, first words of an LLM turn ~0.15 s after Enter, on a
+loaded machine); the rest is the browser. On every status message of every event (pending, each streamed
+piece, done) Gradio 6's page snapshots every component that has ever been an event's output (`get_data`
+→ `$state.snapshot`; for a layout such as `Tabs`, everything inside it). Hence: no layout among any
+event's outputs, one message before the director's work, streamed text sent at most every 0.1 s (its
+first words at once), views sent once per change and just after the reply, no picture tab filled unseen,
+and first-use costs (the critic's embedding model, LangChain, the tab's director, the automatic
+director's probes) paid in the background. The "bare Gradio + the studio's table" column is the bare app
+with the studio's 100-row table on its page, filled by its load event: on its own the table costs a turn
+little, so the rest of the gap is the studio page's other components (two videos, an image, a gallery,
+three file slots, some twenty buttons and boxes, its chat history). These runs were on a shared 2-core
+machine (other jobs' load shown): nearly the same code measured 0.63-0.98 s to open, 0.67-1.45 s a guided turn and +0.64 to
++1.32 s a first token across three runs, so re-measure idle before reading them as targets met or not."""
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
 BARE_APP = """
