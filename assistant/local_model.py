@@ -1,11 +1,19 @@
 """Which local model the director runs, and getting it into the Hugging Face cache.
 
     model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 8 GB
-    folder = fetch(model, say=print)         # states the size, checks the disk, downloads resumably
+    folder = fetch(model, say=print)         # states the size, checks the disk, then downloads
+    progress = DownloadProgress()            # for a front end that draws its own bar:
+    fetch(model, say=progress.say, tqdm_class=progress.bar)   # progress.describe() from any thread
 
 Models come from the hub into the ordinary HF cache (`HF_HOME`), so `hf download MODEL` fetches the
 same files ahead of time. A local folder (`local:/path/to/model`) is used as it is. With
 `HF_HUB_OFFLINE=1` or no network, `LocalModelUnavailable` names the model and how to fetch it.
+
+What "resumable" means with huggingface_hub 2.x: a connection dropped mid-file is resumed by the hub
+client itself (a `Range` request from the last 10 MB chunk it wrote); if the download stops for good
+(the app quits, the network stays down), the files already complete stay in the cache and the next
+attempt fetches only the rest, but a file cut off half-way starts again (the client deletes its
+partial file).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +130,65 @@ def hub_reachable(timeout: float = 1.0, ttl_s: float = 60.0) -> bool:
     return ok
 
 
+class DownloadProgress:
+    """A download's progress for a front end that draws its own bar (the studio): pass `say` and `bar`
+    to `fetch`; `describe()` is one line, safe to call from another thread while the download runs.
+
+    `bar` is a tqdm class that draws nothing: huggingface_hub's bars count into it (its bytes bars
+    have unit "B": the largest count among them is the bytes written so far)."""
+
+    def __init__(self) -> None:
+        self.model = ""
+        self.total = 0  # bytes still to download, from the plan
+        self.note = ""
+        self.finished = False
+        self._bars: list[Any] = []
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        self.note = text
+
+    def plan(self, p: DownloadPlan) -> None:
+        self.model, self.total = p.model, p.missing_bytes
+
+    @property
+    def done(self) -> int:
+        with self._lock:
+            return max((int(b.n) for b in self._bars if getattr(b, "unit", "") == "B"), default=0)
+
+    def describe(self, width: int = 20) -> str:
+        if not self.model:
+            return self.note or "Preparing the local director…"
+        if self.finished:
+            return f"Downloaded the local director model {self.model} ({gb(self.total)})."
+        done = min(self.done, self.total)
+        share = done / self.total if self.total else 0.0
+        filled = int(share * width)
+        return (f"{self.note}\n{'▰' * filled}{'▱' * (width - filled)} {gb(done)} of {gb(self.total)} "
+                f"({share:.0%})")
+
+    @property
+    def bar(self) -> type:
+        import io
+
+        from tqdm import tqdm
+
+        progress = self
+
+        class Bar(tqdm):  # counts like tqdm, writes nowhere
+            progress: DownloadProgress
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.pop("name", None)
+                kwargs.update(disable=False, file=io.StringIO())
+                super().__init__(*args, **kwargs)
+                with progress._lock:
+                    progress._bars.append(self)
+
+        Bar.progress = progress
+        return Bar
+
+
 def _hub() -> Any:
     import huggingface_hub
 
@@ -157,8 +225,11 @@ def plan(model: str, hub: Any = None) -> DownloadPlan:
         with _hub_online(hub):
             files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
     except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
-        if type(e).__name__ in ("RepositoryNotFoundError", "GatedRepoError"):
-            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(e).__name__}); "
+        cause: BaseException | None = e  # a dry run wraps the hub's answer in DryRunError
+        while cause is not None and type(cause).__name__ not in ("RepositoryNotFoundError", "GatedRepoError"):
+            cause = cause.__cause__
+        if cause is not None:
+            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(cause).__name__}); "
                                   "check the name, or use --llm local for the default model") from None
         raise unavailable(model, f"the Hugging Face hub cannot be reached: {type(e).__name__}") from None
     total = sum(f.file_size or 0 for f in files)
@@ -195,8 +266,10 @@ def unavailable(model: str, why: str = "") -> LocalModelUnavailable:
 
 def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None, hub: Any = None,
           folder: Path | None = None) -> Path:
-    """The model's folder, downloading it first if needed: size stated, disk checked, resumable
-    (the hub client continues `.incomplete` files), progress through `tqdm_class`."""
+    """The model's folder, downloading it first if needed: size stated, disk checked, progress
+    through `tqdm_class` (the hub's own bars when None; a `DownloadProgress.bar` also learns the
+    plan's size), resumable as the module docstring says."""
+    progress: DownloadProgress | None = getattr(tqdm_class, "progress", None)
     found = cached_folder(model, hub)
     if found:
         return found
@@ -207,14 +280,19 @@ def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None
     hub = hub or _hub()
     p = plan(model, hub)
     check_disk(p, folder)
+    if progress is not None:
+        progress.plan(p)
     say(f"Downloading the local director model {p.describe()} into {folder or cache_dir()} "
-        "(once; an interrupted download resumes)")
+        "(once; if it stops, the files already fetched are kept)")
     kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
     try:
         with _hub_online(hub):
             path = Path(hub.snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
     except Exception as e:  # noqa: BLE001 - the network went away mid-download: resumable next time
-        raise unavailable(model, f"the download stopped: {type(e).__name__}; it resumes next time") from None
+        raise unavailable(model, f"the download stopped: {type(e).__name__}; the files already fetched are "
+                                 "kept for next time") from None
     if not _complete(path):
         raise ShotcallerError(f"the download of {model} is incomplete at {path}; run `hf download {model}`")
+    if progress is not None:
+        progress.finished = True
     return path

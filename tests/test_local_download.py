@@ -1,0 +1,165 @@
+"""The local director's first download, for real: `huggingface_hub` (our `fetch`) against a Hugging Face
+hub on 127.0.0.1 (tests/fake_hub.py) that serves a tiny saved model, with `HF_ENDPOINT` pointing at it
+and a fresh HF cache. huggingface_hub reads `HF_ENDPOINT` when it is imported, so each download runs in
+a child process started with that environment, as the CLI and the studio would be.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fake_hub import FakeHub
+
+MODEL = "shotcaller-tests/tiny-qwen3"
+BIG = "shotcaller-tests/big"
+MB = 2**20
+
+CHILD = r"""
+import json, sys
+from assistant.local_model import DownloadProgress, fetch
+from shotlist.errors import ShotcallerError
+
+progress, said, seen = DownloadProgress(), [], []
+Bar = progress.bar
+
+class Recording(Bar):  # what a front end would draw, sampled at every update
+    def update(self, n=1):
+        out = super().update(n)
+        seen.append(progress.done)
+        return out
+
+def say(text):
+    said.append(text)
+    progress.say(text)
+
+out = {"said": said}
+try:
+    out["folder"] = str(fetch(sys.argv[1], say=say, tqdm_class=Recording))
+except ShotcallerError as e:
+    out.update(error=str(e), kind=type(e).__name__)
+out.update(seen=seen, total=progress.total, describe=progress.describe())
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory) -> dict[str, Path]:
+    import tiny_llm
+    from safetensors.numpy import save_file
+    import numpy as np
+
+    root = tmp_path_factory.mktemp("hub-repos")
+    tiny = tiny_llm.qwen3(root / "tiny")
+    big = root / "big"  # 24 MB of weights: more than the client's 10 MB write chunk, to see it resume
+    big.mkdir()
+    (big / "config.json").write_text('{"model_type": "qwen3"}')
+    save_file({"w": np.random.default_rng(0).standard_normal(6 * MB, dtype=np.float32)},
+              str(big / "model.safetensors"))
+    return {MODEL: tiny, BIG: big}
+
+
+@pytest.fixture
+def hub(repos):
+    hub = FakeHub(repos).start()
+    yield hub
+    hub.stop()
+
+
+def fetch_in_child(hub_url: str, home: Path, model: str, **env: str) -> dict:
+    child_env = {k: v for k, v in os.environ.items()
+                 if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "SHOTCALLER_LOCAL_MODEL")}
+    child_env.update(HF_ENDPOINT=hub_url, HF_HOME=str(home), **env)
+    out = subprocess.run([sys.executable, "-c", CHILD, model], env=child_env, capture_output=True, text=True,
+                         timeout=180)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def file_gets(hub: FakeHub) -> list[str]:
+    return [p for m, p, _ in hub.requests if m == "GET" and ("/resolve/" in p or "/cdn/" in p)]
+
+
+def same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    return names == sorted(p.name for p in b.iterdir()) and all(
+        filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
+def test_first_use_states_the_size_shows_progress_and_fills_the_hf_cache(hub, repos, tmp_path):
+    r = fetch_in_child(hub.url, tmp_path / "home", MODEL)
+    size = sum(p.stat().st_size for p in repos[MODEL].iterdir())
+    assert "error" not in r, r
+    folder = Path(r["folder"])
+    # the ordinary HF cache layout, so `hf download` / transformers find the same files
+    assert folder.parent.parent == tmp_path / "home" / "hub" / "models--shotcaller-tests--tiny-qwen3"
+    assert same_files(folder, repos[MODEL])
+    # the size is stated once, before any byte is fetched
+    assert len(r["said"]) == 1 and f"{MODEL}: {size / 1e6:.1f} MB in 6 files" in r["said"][0]
+    assert r["total"] == size
+    # progress moves forward, ending at the whole size
+    assert r["seen"] == sorted(r["seen"]) and r["seen"][-1] == size and len(set(r["seen"])) > 2
+    assert "Downloaded the local director model" in r["describe"]
+    assert len(file_gets(hub)) == 6
+    # a second start finds the model in the cache: nothing asked of the hub
+    before = len(hub.requests)
+    again = fetch_in_child(hub.url, tmp_path / "home", MODEL)
+    assert again["folder"] == r["folder"] and again["said"] == [] and len(hub.requests) == before
+
+
+def test_a_connection_dropped_mid_file_resumes_where_it_stopped(hub, repos, tmp_path):
+    size = (repos[BIG] / "model.safetensors").stat().st_size
+    hub.drop["model.safetensors"] = [15 * MB]  # the first GET is cut 15 MB in
+    r = fetch_in_child(hub.url, tmp_path / "home", BIG)
+    assert "error" not in r, r
+    assert same_files(Path(r["folder"]), repos[BIG])
+    # the client asked for the rest from the last 10 MB chunk it had written, not from the start
+    assert hub.gets("model.safetensors") == [None, f"bytes={10 * MB}-"]
+    assert hub.bytes_sent < size + 6 * MB
+    assert r["seen"][-1] == size + (repos[BIG] / "config.json").stat().st_size
+
+
+def test_a_download_that_stops_keeps_the_finished_files_and_says_how_to_fetch(hub, repos, tmp_path):
+    hub.drop["model.safetensors"] = [3 * MB] + [0] * 6  # cut, then every retry fails: the client gives up
+    r = fetch_in_child(hub.url, tmp_path / "home", BIG)
+    assert r["kind"] == "LocalModelUnavailable"
+    assert f"`hf download {BIG}`" in r["error"] and "guided mode meanwhile" in r["error"]
+    assert "the download stopped" in r["error"] and "kept" in r["error"]
+    config_gets = len(hub.gets("config.json"))
+    assert config_gets == 1
+    # next time: only the missing file is fetched
+    again = fetch_in_child(hub.url, tmp_path / "home", BIG)
+    assert "error" not in again and same_files(Path(again["folder"]), repos[BIG])
+    assert len(hub.gets("config.json")) == config_gets
+    assert again["total"] == (repos[BIG] / "model.safetensors").stat().st_size
+
+
+def test_not_enough_disk_space_refuses_before_any_byte(repos, tmp_path):
+    hub = FakeHub(repos, claims={"model.safetensors": 10**15}).start()  # the hub says: 1 PB of weights
+    try:
+        r = fetch_in_child(hub.url, tmp_path / "home", BIG)
+    finally:
+        hub.stop()
+    assert r["kind"] == "ShotcallerError" and "not enough disk space" in r["error"]
+    assert "1050000.0 GB" in r["error"] and "HF_HOME" in r["error"] and str(tmp_path / "home") in r["error"]
+    assert file_gets(hub) == []
+    assert r["said"] == []
+
+
+def test_offline_a_hub_that_is_down_and_an_unknown_model_each_say_what_to_do(hub, repos, tmp_path):
+    offline = fetch_in_child(hub.url, tmp_path / "home", MODEL, HF_HUB_OFFLINE="1")
+    assert offline["kind"] == "LocalModelUnavailable" and "HF_HUB_OFFLINE=1 is set" in offline["error"]
+    assert f"`hf download {MODEL}`" in offline["error"] and not hub.requests
+    unknown = fetch_in_child(hub.url, tmp_path / "home", "org/no-such-model")
+    assert unknown["kind"] == "ShotcallerError" and "has no open model named org/no-such-model" in unknown["error"]
+    url = hub.url
+    hub.stop()  # nothing listens there any more
+    down = fetch_in_child(url, tmp_path / "home", MODEL)
+    assert down["kind"] == "LocalModelUnavailable" and "cannot be reached" in down["error"]
+    assert f"`hf download {MODEL}`" in down["error"] and "guided mode meanwhile" in down["error"]
