@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -58,6 +59,7 @@ class FakeHub:
         self.requests: list[tuple[str, str, str | None]] = []
         self.drop: dict[str, list[int]] = {}  # file name -> byte counts: each next GET is cut there
         self.bytes_sent = 0
+        self.pause_s = 0.0  # after every 64 KB sent: a slow network, so progress can be watched
         self._servers: list[ThreadingHTTPServer] = []
         self.port = self.cdn_port = 0
 
@@ -185,6 +187,8 @@ class _Handler(BaseHTTPRequestHandler):
         if cuts:  # the connection drops mid-file: send part of the body, then close
             body = body[:cuts.pop(0)]
             self.close_connection = True
-        self.wfile.write(body)
-        self.wfile.flush()
-        self.hub.bytes_sent += len(body)
+        for i in range(0, len(body), 2**16):
+            self.wfile.write(body[i:i + 2**16])
+            self.wfile.flush()
+            self.hub.bytes_sent += len(body[i:i + 2**16])
+            time.sleep(self.hub.pause_s)

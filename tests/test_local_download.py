@@ -163,3 +163,55 @@ def test_offline_a_hub_that_is_down_and_an_unknown_model_each_say_what_to_do(hub
     down = fetch_in_child(url, tmp_path / "home", MODEL)
     assert down["kind"] == "LocalModelUnavailable" and "cannot be reached" in down["error"]
     assert f"`hf download {MODEL}`" in down["error"] and "guided mode meanwhile" in down["error"]
+
+
+SCRIPTED = "shotcaller-tests/scripted-qwen3"
+MEANING = "a lover asks for impossible tasks"
+REPLY = "Noted. Why generated video?"
+
+
+def test_the_studio_shows_the_download_then_the_director_answers_from_the_cache(chaos_god, tmp_path, monkeypatch):
+    """The studio in this process: huggingface_hub was imported before HF_ENDPOINT could be set here, so
+    its endpoint and cache constants are set as HF_ENDPOINT / HF_HOME would have set them at import."""
+    import tiny_llm
+    from huggingface_hub import constants
+
+    from assistant.local_server import shared_server
+    from ui.handlers import Session, Studio
+
+    folder = tiny_llm.scripted(tmp_path / "scripted", {"name": "update_brief", "arguments": {"meaning": MEANING}},
+                               REPLY)
+    hub = FakeHub({SCRIPTED: folder}).start()
+    hub.pause_s = 0.05  # about 2 s for the whole model: the bar is drawn while it runs
+    home = tmp_path / "home"
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.setenv("HF_HOME", str(home))  # for the server process, which loads the model from this cache
+    monkeypatch.setenv("SHOTCALLER_HUB_ONLINE", "1")  # as `shotcaller ui` says when the artist did not ask offline
+    monkeypatch.setattr(constants, "ENDPOINT", hub.url)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.url + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(home / "hub"))
+    shared_server().stop()
+    store, pid = chaos_god
+    studio, session = Studio(store), Session()
+    session, _ = studio.open(session, pid)
+    session.llm = f"local:{SCRIPTED}"
+    studio.opening(session)
+    assert f"downloads the local director model {SCRIPTED} once" in session.chat[-1]["content"]
+    assert not hub.requests  # nothing fetched before the artist talks
+    studio.submit(session, "It is about a lover who asks for impossible tasks.")
+    shown: list[str] = []
+    try:
+        for _ in studio.drain(session):
+            shown += [m["content"] for m in session.chat if "local director model" in m["content"]][-1:]
+    finally:
+        hub.stop()
+        shared_server().stop()
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    bars = [s for s in shown if "▱" in s or "▰" in s]
+    assert bars and all(f"{SCRIPTED}: {size / 1e6:.1f} MB in 6 files" in s for s in bars)
+    percents = [int(s.rsplit("(", 1)[1].rstrip("%)")) for s in bars]
+    assert percents == sorted(percents)
+    assert shown[-1] == f"Downloaded the local director model {SCRIPTED} ({size / 1e6:.1f} MB)."
+    # then the real server loaded it from the cache, and the turn went through the agent
+    assert store.load(pid).brief.meaning == MEANING
+    assert [m["content"] for m in session.chat if m["role"] == "assistant"][-1] == REPLY

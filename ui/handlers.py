@@ -177,15 +177,17 @@ class Studio:
 
     # ------------------------------------------------------------------ chat
 
-    def director(self, session: Session):
+    def director(self, session: Session, **progress: Any):
         """This tab's director, built once per project and LLM (an LLM agent's graph is not free to
-        build); its conversation is re-read every turn, since another tab may have talked meanwhile."""
+        build); its conversation is re-read every turn, since another tab may have talked meanwhile.
+        `progress` (say=, tqdm_class=) goes to the local model's first download."""
         from assistant.conversation import Conversation
         from assistant.session import open_director
 
         key = (session.project, session.llm)
         if self._directors.get(session.key, (None, None))[0] != key:
-            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None))
+            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None,
+                                                               **progress))
         director = self._directors[session.key][1]
         director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
         return director
@@ -214,7 +216,7 @@ class Studio:
         before = self._disk_version(session)
         chat = session.chat
         try:
-            director = self.director(session)
+            director = yield from self._director_downloading(session)
             if message == "/plan":
                 replies = director.plan()
             else:
@@ -246,6 +248,37 @@ class Studio:
         session.version = after
         yield after != before
 
+    def _director_downloading(self, session: Session) -> Iterator[bool]:
+        """`director(session)`; when that first downloads the local model, the download runs in a thread
+        while one chat message shows its size and a progress bar, updated twice a second."""
+        from assistant.llm import local_download_needed
+
+        built = self._directors.get(session.key, (None, None))[0] == (session.project, session.llm)
+        if built or not local_download_needed(session.llm or None):
+            return self.director(session)
+        from assistant.local_model import DownloadProgress
+
+        progress, result = DownloadProgress(), {}
+        bar = progress.bar
+
+        def build() -> None:
+            try:
+                result["director"] = self.director(session, say=progress.say, tqdm_class=bar)
+            except Exception as e:  # noqa: BLE001 - raised again in the turn, which shows it as one line
+                result["error"] = e
+
+        worker = threading.Thread(target=build, name="local-model-download", daemon=True)
+        worker.start()
+        session.chat.append(views.chat_message("assistant", progress.describe()))
+        at = len(session.chat) - 1
+        while worker.is_alive():
+            worker.join(0.5)
+            session.chat[at] = views.chat_message("assistant", progress.describe())
+            yield False
+        if "error" in result:
+            raise result["error"]
+        return result["director"]
+
     def chat(self, session: Session, message: str, history: Any = None) -> Iterator[list[dict[str, Any]]]:
         """Queue `message` and answer everything waiting, yielding the chat as it grows."""
         self.submit(session, message)
@@ -260,7 +293,15 @@ class Studio:
             yield self.display(session)
 
     def opening(self, session: Session) -> list[dict[str, Any]]:
-        """On a new project the director opens the interview itself."""
+        """On a new project the director opens the interview itself (unless its local model must be
+        downloaded first: that happens, with its progress shown, on the artist's first message)."""
+        from assistant.llm import local_download_needed
+
+        if model := local_download_needed(session.llm or None):
+            session.chat.append(views.chat_message(
+                "assistant", f"Your first message downloads the local director model {model} once; its size "
+                "and progress show here. Tell me about the song meanwhile."))
+            return session.chat
         try:
             reply = self.director(session).opening()
         except Exception as e:  # noqa: BLE001
