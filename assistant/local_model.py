@@ -224,8 +224,9 @@ def plan(model: str, hub: Any = None) -> DownloadPlan:
     """Ask the hub what a download would fetch (no bytes fetched)."""
     hub = hub or _hub()
     try:
-        with _hub_online(hub):
-            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
+        with _hub_online(hub):  # drawn by no bar: the size line comes first, then the download's bars
+            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True,
+                                          tqdm_class=DownloadProgress().bar)
     except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
         cause: BaseException | None = e  # a dry run wraps the hub's answer in DryRunError
         while cause is not None and type(cause).__name__ not in ("RepositoryNotFoundError", "GatedRepoError"):

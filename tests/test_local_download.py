@@ -19,6 +19,9 @@ from fake_hub import FakeHub
 
 MODEL = "shotcaller-tests/tiny-qwen3"
 BIG = "shotcaller-tests/big"
+SCRIPTED = "shotcaller-tests/scripted-qwen3"  # answers with a tool call, then REPLY
+MEANING = "a lover asks for impossible tasks"
+REPLY = "Noted. Why generated video?"
 MB = 2**20
 
 CHILD = r"""
@@ -57,12 +60,14 @@ def repos(tmp_path_factory) -> dict[str, Path]:
 
     root = tmp_path_factory.mktemp("hub-repos")
     tiny = tiny_llm.qwen3(root / "tiny")
+    scripted = tiny_llm.scripted(root / "scripted", {"name": "update_brief", "arguments": {"meaning": MEANING}},
+                                 REPLY)
     big = root / "big"  # 24 MB of weights: more than the client's 10 MB write chunk, to see it resume
     big.mkdir()
     (big / "config.json").write_text('{"model_type": "qwen3"}')
     save_file({"w": np.random.default_rng(0).standard_normal(6 * MB, dtype=np.float32)},
               str(big / "model.safetensors"))
-    return {MODEL: tiny, BIG: big}
+    return {MODEL: tiny, BIG: big, SCRIPTED: scripted}
 
 
 @pytest.fixture
@@ -165,22 +170,17 @@ def test_offline_a_hub_that_is_down_and_an_unknown_model_each_say_what_to_do(hub
     assert f"`hf download {MODEL}`" in down["error"] and "guided mode meanwhile" in down["error"]
 
 
-SCRIPTED = "shotcaller-tests/scripted-qwen3"
-MEANING = "a lover asks for impossible tasks"
-REPLY = "Noted. Why generated video?"
 
-
-def test_the_studio_shows_the_download_then_the_director_answers_from_the_cache(chaos_god, tmp_path, monkeypatch):
+def test_the_studio_shows_the_download_then_the_director_answers_from_the_cache(chaos_god, repos, tmp_path,
+                                                                                monkeypatch):
     """The studio in this process: huggingface_hub was imported before HF_ENDPOINT could be set here, so
     its endpoint and cache constants are set as HF_ENDPOINT / HF_HOME would have set them at import."""
-    import tiny_llm
     from huggingface_hub import constants
 
     from assistant.local_server import shared_server
     from ui.handlers import Session, Studio
 
-    folder = tiny_llm.scripted(tmp_path / "scripted", {"name": "update_brief", "arguments": {"meaning": MEANING}},
-                               REPLY)
+    folder = repos[SCRIPTED]
     hub = FakeHub({SCRIPTED: folder}).start()
     hub.pause_s = 0.05  # about 2 s for the whole model: the bar is drawn while it runs
     home = tmp_path / "home"
@@ -215,3 +215,21 @@ def test_the_studio_shows_the_download_then_the_director_answers_from_the_cache(
     # then the real server loaded it from the cache, and the turn went through the agent
     assert store.load(pid).brief.meaning == MEANING
     assert [m["content"] for m in session.chat if m["role"] == "assistant"][-1] == REPLY
+
+
+def test_the_cli_states_the_size_and_shows_the_hubs_bars(hub, repos, tmp_path, chaos_god):
+    """`shotcaller chat --llm local:MODEL` on first use: the size line, then huggingface_hub's own bars
+    (forced on with the hub's TQDM_POSITION=-1, since stderr is a pipe here), then the director."""
+    from conftest import SHOTCALLER
+
+    _, pid = chaos_god
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"), TQDM_POSITION="-1")
+    out = subprocess.run([SHOTCALLER, "chat", pid, "--llm", f"local:{SCRIPTED}"], input="/quit\n", env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-3000:]
+    size = sum(p.stat().st_size for p in repos[SCRIPTED].iterdir())
+    said = out.stderr.index(f"Downloading the local director model {SCRIPTED}: {size / 1e6:.1f} MB in 6 files")
+    assert "[dry-run]" not in out.stderr  # the size line is the first thing shown
+    assert "Fetching 6 files: 100%" in out.stderr[said:] and "Reconstruction complete: 100%" in out.stderr[said:]
+    assert f"[local:{SCRIPTED} at http://127.0.0.1:" in out.stdout and REPLY in out.stdout
