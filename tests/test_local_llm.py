@@ -197,7 +197,7 @@ def test_the_download_states_its_size_and_checks_the_disk_first(tmp_path, monkey
     hub = RecordingHub({"config.json": 1_000, "model.safetensors": 3_400_000_000}, tmp_path / "snap")
     folder = fetch("org/model", say=said.append, hub=hub, folder=tmp_path, tqdm_class="BAR")
     assert folder == tmp_path / "snap" and hub.downloads == [("org/model", "BAR")]
-    assert len(said) == 1 and "org/model: 3.4 GB in 2 files" in said[0] and "resumes" in said[0]
+    assert len(said) == 1 and "org/model: 3.4 GB in 2 files" in said[0] and "kept" in said[0]
     huge = RecordingHub({"model.safetensors": 10**16}, tmp_path / "huge")
     with pytest.raises(ShotcallerError, match=r"needs 10500000\.0 GB and .* free"):
         fetch("org/huge", say=said.append, hub=huge, folder=tmp_path)
