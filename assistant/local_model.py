@@ -25,7 +25,7 @@ import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,29 @@ class DownloadProgress:
         return Bar
 
 
+def with_progress(build: Callable[..., Any], every_s: float = 0.5) -> Generator[str, None, Any]:
+    """Run `build(say=…, tqdm_class=…)` (e.g. `open_director`) in a thread; yield a `DownloadProgress`
+    line every `every_s` while it runs and once at the end; return its result (or raise its error).
+    A front end shows each line in place: `result = yield from …` in a streaming handler."""
+    progress, result = DownloadProgress(), {}
+
+    def work() -> None:
+        try:
+            result["value"] = build(say=progress.say, tqdm_class=progress.bar)
+        except Exception as e:  # noqa: BLE001 - raised again in the caller's thread
+            result["error"] = e
+
+    worker = threading.Thread(target=work, name="local-model-download", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        yield progress.describe()
+        worker.join(every_s)
+    yield progress.describe()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def _hub() -> Any:
     import huggingface_hub
 
@@ -283,10 +306,10 @@ def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None
     hub = hub or _hub()
     p = plan(model, hub)
     check_disk(p, folder)
-    if progress is not None:
-        progress.plan(p)
     say(f"Downloading the local director model {p.describe()} into {folder or cache_dir()} "
         "(once; if it stops, the files already fetched are kept)")
+    if progress is not None:  # after `say`: a bar is never drawn without its size line
+        progress.plan(p)
     kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
     try:
         with _hub_online(hub):

@@ -249,35 +249,23 @@ class Studio:
         yield after != before
 
     def _director_downloading(self, session: Session) -> Iterator[bool]:
-        """`director(session)`; when that first downloads the local model, the download runs in a thread
-        while one chat message shows its size and a progress bar, updated twice a second."""
+        """`director(session)`; when that first downloads the local model, one chat message shows the
+        download's size and progress bar meanwhile, updated in place."""
         from assistant.llm import local_download_needed
 
         built = self._directors.get(session.key, (None, None))[0] == (session.project, session.llm)
         if built or not local_download_needed(session.llm or None):
             return self.director(session)
-        from assistant.local_model import DownloadProgress
+        from assistant.local_model import with_progress
 
-        progress, result = DownloadProgress(), {}
-        bar = progress.bar
-
-        def build() -> None:
+        session.chat.append(views.chat_message("assistant", "Preparing the local director…"))
+        at, steps = len(session.chat) - 1, with_progress(lambda **progress: self.director(session, **progress))
+        while True:
             try:
-                result["director"] = self.director(session, say=progress.say, tqdm_class=bar)
-            except Exception as e:  # noqa: BLE001 - raised again in the turn, which shows it as one line
-                result["error"] = e
-
-        worker = threading.Thread(target=build, name="local-model-download", daemon=True)
-        worker.start()
-        session.chat.append(views.chat_message("assistant", progress.describe()))
-        at = len(session.chat) - 1
-        while worker.is_alive():
-            worker.join(0.5)
-            session.chat[at] = views.chat_message("assistant", progress.describe())
+                session.chat[at] = views.chat_message("assistant", next(steps))
+            except StopIteration as done:
+                return done.value
             yield False
-        if "error" in result:
-            raise result["error"]
-        return result["director"]
 
     def chat(self, session: Session, message: str, history: Any = None) -> Iterator[list[dict[str, Any]]]:
         """Queue `message` and answer everything waiting, yielding the chat as it grows."""
