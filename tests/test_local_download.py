@@ -30,19 +30,20 @@ from assistant.local_model import DownloadProgress, fetch
 from shotlist.errors import ShotcallerError
 
 progress, said, seen = DownloadProgress(), [], []
+out = {"said": said}
 Bar = progress.bar
 
 class Recording(Bar):  # what a front end would draw, sampled at every update
     def update(self, n=1):
-        out = super().update(n)
+        shown = super().update(n)
         seen.append(progress.done)
-        return out
+        return shown
 
 def say(text):
     said.append(text)
+    out["bytes_when_said"] = progress.done
     progress.say(text)
 
-out = {"said": said}
 try:
     out["folder"] = str(fetch(sys.argv[1], say=say, tqdm_class=Recording))
 except ShotcallerError as e:
@@ -107,6 +108,7 @@ def test_first_use_states_the_size_shows_progress_and_fills_the_hf_cache(hub, re
     assert same_files(folder, repos[MODEL])
     # the size is stated once, before any byte is fetched
     assert len(r["said"]) == 1 and f"{MODEL}: {size / 1e6:.1f} MB in 6 files" in r["said"][0]
+    assert r["bytes_when_said"] == 0
     assert r["total"] == size
     # progress moves forward, ending at the whole size
     assert r["seen"] == sorted(r["seen"]) and r["seen"][-1] == size and len(set(r["seen"])) > 2
