@@ -144,6 +144,7 @@ class DownloadProgress:
         self.total = 0  # bytes still to download, from the plan
         self.note = ""
         self.finished = False
+        self.failed = False  # then `note` is the error, as one line
         self._bars: list[Any] = []
         self._lock = threading.Lock()
 
@@ -158,11 +159,18 @@ class DownloadProgress:
         with self._lock:
             return max((int(b.n) for b in self._bars if getattr(b, "unit", "") == "B"), default=0)
 
-    def describe(self, width: int = 20) -> str:
+    def describe(self, width: int = 20, ended: bool = False) -> str:
+        """One line (two while downloading: the size statement, then the bar). `ended`: the work is
+        over, so a download that did not finish is said to have stopped."""
+        if self.failed or (ended and not self.model):
+            return self.note if self.failed else "The local director is ready."
         if not self.model:
             return self.note or "Preparing the local director…"
         if self.finished:
             return f"Downloaded the local director model {self.model} ({gb(self.total)})."
+        if ended:
+            return (f"The download of the local director model {self.model} stopped at {gb(self.done)} of "
+                    f"{gb(self.total)}; the files already fetched are kept for next time. Guided mode meanwhile.")
         done = min(self.done, self.total)
         share = done / self.total if self.total else 0.0
         filled = int(share * width)
@@ -208,7 +216,7 @@ def with_progress(build: Callable[..., Any], every_s: float = 0.5) -> Generator[
     while worker.is_alive():
         yield progress.describe()
         worker.join(every_s)
-    yield progress.describe()
+    yield progress.describe(ended=True)
     if "error" in result:
         raise result["error"]
     return result["value"]
@@ -296,6 +304,16 @@ def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None
     through `tqdm_class` (the hub's own bars when None; a `DownloadProgress.bar` also learns the
     plan's size), resumable as the module docstring says."""
     progress: DownloadProgress | None = getattr(tqdm_class, "progress", None)
+    try:
+        return _fetch(model, say, tqdm_class, hub, folder, progress)
+    except ShotcallerError as e:
+        if progress is not None:
+            progress.note, progress.failed = str(e), True
+        raise
+
+
+def _fetch(model: str, say: Callable[[str], None], tqdm_class: Any, hub: Any, folder: Path | None,
+           progress: DownloadProgress | None) -> Path:
     found = cached_folder(model, hub)
     if found:
         return found

@@ -235,3 +235,46 @@ def test_the_cli_states_the_size_and_shows_the_hubs_bars(hub, repos, tmp_path, c
     assert "[dry-run]" not in out.stderr  # the size line is the first thing shown
     assert "Fetching 6 files: 100%" in out.stderr[said:] and "Reconstruction complete: 100%" in out.stderr[said:]
     assert f"[local:{SCRIPTED} at http://127.0.0.1:" in out.stdout and REPLY in out.stdout
+
+
+def test_with_progress_says_when_a_download_stopped_and_passes_the_result_through(monkeypatch):
+    """The studio's driver of a download (what it shows in place, line by line), on a plan whose
+    transfer stops half-way, and on a build that fails."""
+    from assistant.local_model import DownloadPlan, with_progress
+
+    def stops(say, tqdm_class):
+        tqdm_class.progress.plan(DownloadPlan("org/m", 4_000_000_000, 4_000_000_000, 2))
+        say("Downloading the local director model org/m: 4.0 GB in 2 files")
+        with tqdm_class(total=4_000_000_000, unit="B") as bar:
+            bar.update(1_500_000_000)
+        return "guided director"
+
+    steps = with_progress(stops, every_s=0.01)
+    lines = []
+    try:
+        while True:
+            lines.append(next(steps))
+    except StopIteration as done:
+        assert done.value == "guided director"
+    assert lines[-1] == ("The download of the local director model org/m stopped at 1.5 GB of 4.0 GB; the files "
+                         "already fetched are kept for next time. Guided mode meanwhile.")
+
+    def fails(say, tqdm_class):
+        raise ValueError("no such project")
+
+    with pytest.raises(ValueError, match="no such project"):
+        list(with_progress(fails, every_s=0.01))
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("SHOTCALLER_HUB_ONLINE", raising=False)
+
+    def offline(say, tqdm_class):  # as open_director does: fetch fails, guided mode meanwhile
+        from assistant.local_model import LocalModelUnavailable, fetch
+
+        try:
+            fetch("org/absent", say=say, tqdm_class=tqdm_class)
+        except LocalModelUnavailable:
+            return "guided director"
+
+    assert list(with_progress(offline, every_s=0.01))[-1].startswith(
+        "the local director model org/absent is not downloaded and cannot be fetched now (HF_HUB_OFFLINE=1 is set)")
