@@ -125,6 +125,10 @@ class GuidedDirector:
             yield from self._advance()
             return
         asked = pending if pending in INTERVIEW else None
+        if asked and interview.is_greeting(text):  # "hey!", "ok so": nothing to file, the question stands
+            self._user(text, None)
+            yield self._say(say("greeting", question=self.questions[asked]), topic=asked)
+            return
         filing = interview.file_message(text, asked)
         if filing.confirm:
             self._user(text, None)

@@ -26,17 +26,30 @@ MAX_FIELD_CHARS = 2000  # a brief field keeps this much of a very long answer (t
 CUES: dict[str, tuple[str, float]] = {
     "constraints": (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b"
                     r"|\bsquare\b|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bmust not\b|\bno (?:text|logos?|faces"
-                    r"|close-?ups?|brands?|nudity|violence|blood|words)\b", 0.25),
+                    r"|close-?ups?|brands?|nudity|violence|blood|gore|words|people|humans|actors|guns|weapons|kids|children"
+                    r"|smoking|drugs)\b|\b(?:don'?t|do not|never) (?:show|put|use|include|have)\b|\bkeep it (?:pg|clean|safe)"
+                    r"|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b|\bformat\b", 0.25),
     "why_generative": (r"\bcameras?\b|\bfilm(?:ed)?\b|\bshoot\b|\bshot on\b|generat|\bai\b|\bcheap|\bbudget"
                        r"|\bimpossible\b|can'?t be (?:built|shot|filmed)|no (?:crew|location)", 0.12),
-    "feeling": (r"\bpalette\b|\bcolou?rs?\b|\blight\b|\bmood\b|\bfeel|\bmelanchol|\btender|\bsad\b|\bhappy"
-                r"|\bjoy|\bangry|\bdreamy|\blonely|\bnostalg|\beuphori|\bcalm|\bache|\baching|\bwarm\b|\bcold\b", 0.06),
     "meaning": (r"\babout\b|\bmeans?\b|\bmeaning\b", 0.06),
     "story": (r"\bwho\b|\bthen\b|\buntil\b|\bby the end\b|\bfinally\b|\bstarts?\b|\bends?\b|\bfollows?\b", 0.04),
 }
+# words of mood, colour and light: each one found adds FEELING_STEP, up to three
+FEELING_WORDS = (r"\bpalette\b|\bcolou?rs?\b|\blight(?:ing)?\b|\bmood\w*|\bfeel|\bmelanchol|\btender|\bsad\b|\bhappy"
+                 r"|\bjoy|\bangry|\bdreamy|\blonely|\bnostalg|\beuphori|\bcalm|\bache|\baching|\bwarm\b|\bcold\b"
+                 r"|\bdark\b|\bbright\b|\bblue\b|\bgr[ae]y\b|\bgloomy|\beerie|\btense|\bdread|\bsoft\b|\bharsh\b"
+                 r"|\bhazy|\bneon\b|\bnumb\b|\bgiddy|\bbittersweet|\bhypnotic|\bclaustrophobic|\brestless|\bsweaty")
+FEELING_STEP = 0.04
+PROHIBITION = (r"\s*(?:no|never|avoid|without|(?:please\s+|pls\s+)?(?:don'?t|do not))\b"
+               r"(?!\s+(?:camera|one|way|crew|location|budget|idea|clue)\b)")
 # a person doing something, verse by verse: the shape of a story
 STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
                r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
+
+
+# words said before a label or as a whole message that carry nothing: "uhh motifs: …", "ok so"
+INTERJECTION = (r"(?:so|well|ok|okay|right|oh|ah|um+|uh+|e[rh]+m*|hmm+|honestly|basically|and|also|plus|btw|anyway"
+                r"|hey|hi|hello|yo|alright|sure|cool|lol)")
 
 
 @dataclass
@@ -71,7 +84,9 @@ def topic_name(topic: str) -> str:
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
     alternation = "|".join(re.escape(lab).replace(r"\ ", r"\s+").replace("'", "['’]?") for lab, _ in labels)
-    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise)?(?:\s+is\s+this)?(?:\s*:\s*|\s+[—–]\s+)")
+    # "Feeling: x", "feeling - x", "meaning = x", "why gen? x", "story wise x", "Feeling:x", "Images — x"
+    sep = r"(?:\s+is\s+this)?(?:\s*[:=]\s*|\s*\?\s+|\s+[-—–]+\s+|\s*[—–]\s*|\s+(?:is|are|would be|goes)(?:\s*:\s*|\s+)(?!about\b))"
+    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise\b[\s:,-]*|{sep})")
 
 
 def _label_topic(label: str) -> str:
@@ -89,7 +104,7 @@ def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     for m in _label_pattern().finditer(text):
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n" or \
-                re.fullmatch(r"(?i)(?:so|well|ok|okay|right|oh|um+|hmm+|honestly|basically)[,.!?]?", before):
+                re.fullmatch(rf"(?i)(?:{INTERJECTION}[,.!?]?\s*)+", before):
             marks.append(m)
     if not marks:
         return [(None, text.strip())]
@@ -98,7 +113,7 @@ def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     if head:
         parts.append((None, head))
     for m, nxt in zip(marks, [*marks[1:], None]):
-        body = text[m.end() : nxt.start() if nxt else len(text)].strip(" \n;")
+        body = text[m.end() : nxt.start() if nxt else len(text)].strip(" \n;-—–")
         if body:
             parts.append((_label_topic(m.group(1)), body))
     return parts
@@ -153,9 +168,14 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     for topic, (pattern, bonus) in [*CUES.items(), ("story", STORY_SHAPE)]:
         if re.search(pattern, low):
             scores[topic] += bonus
+    if re.match(PROHIBITION, low):
+        scores["constraints"] += 0.15  # an answer that opens by forbidding something
+    moods = len(re.findall(FEELING_WORDS, low))
+    scores["feeling"] += FEELING_STEP * min(3, moods)
     items = [p for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip()]
-    if len(items) >= 2 and all(len(p.split()) <= 7 for p in items) and not re.search(CUES["constraints"][0], low):
-        scores["motifs"] += 0.08  # a short list of things
+    if len(items) >= 2 and all(len(p.split()) <= 7 for p in items) and not re.search(CUES["constraints"][0], low) \
+            and moods < 2:
+        scores["motifs"] += 0.08  # a short list of things (not a list of moods)
     if asked in scores:
         scores[asked] += ASKED_PRIOR
     return scores
@@ -190,6 +210,9 @@ def file_message(text: str, asked: str | None) -> Filing:
             continue
         if len(labelled_parts(text)) > 1 and len(part.split()) <= 2:
             continue  # a greeting or "ok" before the labelled parts
+        if asked and not filing.parts and len(_words(part)) <= 3 and not cued(part):
+            filing.parts.append((asked, part))  # "love", "nostalgic": a word or two answers the question asked
+            continue
         found, confirm = classify(part, asked if len(filing.parts) == 0 else None)
         if confirm and not filing.parts and len(labelled_parts(text)) == 1:
             return Filing(confirm=confirm)
@@ -197,6 +220,19 @@ def file_message(text: str, asked: str | None) -> Filing:
     if not filing.parts:
         filing.filler = True
     return filing
+
+
+def cued(text: str) -> bool:
+    """True when the words themselves say which topic (an aspect ratio, "no logos", "cheaper")."""
+    low = text.lower()
+    return any(re.search(p, low) for topic, (p, _) in CUES.items() if topic in ("constraints", "why_generative"))
+
+
+def is_greeting(text: str) -> bool:
+    """'hey!', 'ok so', 'hi there, ready': a greeting or an acknowledgement, not an answer."""
+    words = _words(text)
+    greet = set(_filler()["greeting"])
+    return bool(words) and len(words) <= 4 and all(w in greet or re.fullmatch(INTERJECTION, w) for w in words)
 
 
 def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:

@@ -20,6 +20,8 @@ from .writer import Beat, write
 MATCH_THRESHOLD = 0.35  # cosine between "the beach shots" and a shot's depiction to count as meant
 SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
 LOOKS = ("colder", "warmer", "darker", "brighter")
+# how a question names each change: "Which shots should I lock?", "… make colder?"
+INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
 
 
@@ -37,7 +39,9 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         matched = _matching(project, text)
         target.shots, target.described = matched, "shots " + ", ".join(map(str, matched))
     if not target.shots:
-        return (say("no_replace_target") if wants == ["replace"] else say("which", what=" and ".join(wants))), []
+        if wants == ["replace"]:
+            return say("no_replace_target"), []
+        return say("which", what=" and ".join(INTENT_WORDS.get(w, w) for w in wants)), []
     try:
         if "lock" in wants or "unlock" in wants:
             result = tools.lock_shots([str(n) for n in target.shots], locked="unlock" not in wants)
@@ -45,7 +49,8 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         free = [n for n in target.shots if not project.shots[n - 1].locked]
         held = [n for n in target.shots if n not in free]
         if not free:
-            return say("all_locked", what=target.described[:1].upper() + target.described[1:] + (" is" if len(held) == 1 else " are")), []
+            return say("all_locked", what=target.described, What=target.described[:1].upper() + target.described[1:],
+                       verb="is" if len(held) == 1 else "are"), []
         replies, steps = [], []
         if held:
             replies.append(say("locked", shots=", ".join(map(str, held))))
@@ -292,15 +297,19 @@ def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> 
     if neighbour.locked:
         return say("neighbour_locked", n=n, m=neighbour.index)
     if not last:
-        options = ([b for b in bars if shot.end < b < neighbour.end - 0.3] if longer
-                   else [b for b in bars if shot.start + 0.3 < b < shot.end])
+        options = []
+        for grid in (bars, project.song.beats):  # a bar if one fits, else a beat
+            options = options or ([b for b in grid if shot.end < b < neighbour.end - 0.3] if longer
+                                  else [b for b in grid if shot.start + 0.3 < b < shot.end])
         if not options:
             return say("no_room", n=n)
         new_end = options[0] if longer else options[-1]
         result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"end": new_end})])
         return say("ends_at", n=n, t=f"{new_end:.2f}", result=result)
-    options = ([b for b in bars if neighbour.start + 0.3 < b < shot.start] if longer
-               else [b for b in bars if shot.start < b < shot.end - 0.3])
+    options = []
+    for grid in (bars, project.song.beats):  # a bar if one fits, else a beat
+        options = options or ([b for b in grid if neighbour.start + 0.3 < b < shot.start] if longer
+                              else [b for b in grid if shot.start < b < shot.end - 0.3])
     if not options:
         return say("last_no_room", m=n - 1)
     new_start = options[-1] if longer else options[0]

@@ -15,7 +15,10 @@ _SIZE_WORDS = {
     r"inserts?(?: shots?)?": ["insert"],
     r"medium(?: shots?)?": ["medium"],
 }
-_NEGATION = r"(?:no|not any|never show|never|don'?t show|do not show|must not show|must not|avoid|without|nothing)"
+_NEGATION = (r"(?:no|not any|never show|never|(?:don'?t|do not|please don'?t) (?:show|put|use|include|want|have)"
+             r"|must not show|must not|avoid|without|nothing|keep out)")
+# said around a rule, not part of it: "no faces pls", "no blood at all", "dont put any people in it"
+_POLITE = re.compile(r"(?i)\s*\b(?:pls|plz|please|thanks|thx|at all|ever|in it|in there|on screen please|whatsoever)\b\s*$")
 _CLOSE = ("close-up", "extreme close-up", "medium close-up", "insert")
 
 
@@ -54,6 +57,8 @@ def parse_constraints(text: str, current: Constraints) -> Constraints:
         if not m:
             continue
         thing = m.group(1).strip(" .")
+        while _POLITE.search(thing):
+            thing = _POLITE.sub("", thing).strip(" .,!")
         sized = False
         for pattern, sizes in _SIZE_WORDS.items():
             if re.fullmatch(rf"(?i)(?:{pattern})", thing):
