@@ -40,8 +40,17 @@ FEELING_WORDS = (r"\bpalette\b|\bcolou?rs?\b|\blight(?:ing)?\b|\bmood\w*|\bfeel|
                  r"|\bdark\b|\bbright\b|\bblue\b|\bgr[ae]y\b|\bgloomy|\beerie|\btense|\bdread|\bsoft\b|\bharsh\b"
                  r"|\bhazy|\bneon\b|\bnumb\b|\bgiddy|\bbittersweet|\bhypnotic|\bclaustrophobic|\brestless|\bsweaty")
 FEELING_STEP = 0.04
-PROHIBITION = (r"\s*(?:no|never|avoid|without|(?:please\s+|pls\s+)?(?:don'?t|do not))\b"
-               r"(?!\s+(?:camera|one|way|crew|location|budget|idea|clue)\b)")
+# a clause that forbids something: "no gore tho", "also no swastikas", "dont put any people in it"
+PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so)[,\s]+)*(?:no\s+(?!one\b|way\b|camera|crew\b|"
+               r"location|budget\b|idea\b|clue\b|matter\b|longer\b|more\b)\w|never (?:show|use|put|have|include)\b"
+               r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
+               r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
+# a clause that sets the format: "it has to be 16:9", "25fps", "vertical for tiktok"
+FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
+          r"|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b")
+# a clause about how it should feel or look: "we wanted the video to feel like an old reel"
+FEELING_CLAUSE = (r"\b(?:to|should|must|would|it'?d|it will|gonna) (?:feel|look)\b|\bfeel(?:s|ing)? like\b"
+                  r"|^\s*(?:the\s+)?(?:vibe|mood|tone|palette|colou?rs?|lighting)\b")
 # a person doing something, verse by verse: the shape of a story
 STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
                r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
@@ -80,6 +89,12 @@ def topic_name(topic: str) -> str:
     return _topics().get(topic, {}).get("name", topic.replace("_", " "))
 
 
+def topic_names(topics: set[str]) -> str:
+    """'the feeling, the story and the constraints', in interview order."""
+    names = [topic_name(t) for t in TOPICS if t in topics] + [topic_name(t) for t in sorted(topics - set(TOPICS))]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 @functools.cache
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
@@ -97,9 +112,29 @@ def _label_topic(label: str) -> str:
     return "meaning"
 
 
+@functools.cache
+def _label_words() -> tuple[str, ...]:
+    return tuple(lab.lower() for spec in _topics().values() for lab in spec["labels"] if " " not in lab and len(lab) >= 4)
+
+
+def _mended_labels(text: str) -> str:
+    """A mistyped label before a colon ("motfis:", "Feelign:", "constriants -") read as the label it misspells."""
+    import difflib
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(2)
+        if word.lower() in _label_words():
+            return m.group(0)
+        close = difflib.get_close_matches(word.lower(), _label_words(), n=1, cutoff=0.8)
+        return m.group(1) + (close[0] if close else word) + m.group(3)
+
+    return re.sub(r"(^|[.!?;\n]\s*)([A-Za-z]{4,})(\s*(?::|\s[-—–]\s))", mend, text)
+
+
 def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     """Split a message at its topic labels: [(topic, text)], a leading unlabelled part as (None, text).
     A label counts at the start of the message or of a sentence, line or clause."""
+    text = _mended_labels(text)
     marks = []
     for m in _label_pattern().finditer(text):
         before = text[: m.start()].rstrip()
@@ -195,6 +230,29 @@ def classify(text: str, asked: str | None = None) -> tuple[str, tuple[str, str] 
     return best, None
 
 
+def split_topics(text: str) -> list[tuple[str | None, str]]:
+    """A run-on answer that also states rules or a look ("it's about X and we want it to feel like Y, no
+    gore tho and it has to be 16:9"): the constraint and feeling clauses come out as their own parts;
+    the rest stays one part (None) to be classified. A message that is all one kind stays whole."""
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\s*;\s*|,\s+|\s+(?:and|but|tho|though)\s+(?=\S)", text) if p.strip()]
+    if len(pieces) < 2:
+        return [(None, text)]
+    kinds = []
+    for p in pieces:
+        low = p.lower()
+        kinds.append("constraints" if re.match(PROHIBITION, low) or re.search(FORMAT, low)
+                     else "feeling" if re.search(FEELING_CLAUSE, low) else None)
+    rest = [p for p, k in zip(pieces, kinds) if k is None]
+    if not rest or len(" ".join(rest).split()) < 4 or all(k is None for k in kinds):
+        return [(None, text)]
+    out: list[tuple[str | None, str]] = [(None, ", ".join(x.strip(" .,") for x in rest))]
+    for kind in ("feeling", "constraints"):
+        said = [p.strip(" .,") for p, k in zip(pieces, kinds) if k == kind]
+        if said:
+            out.append((kind, ", ".join(said)))
+    return out
+
+
 def file_message(text: str, asked: str | None) -> Filing:
     """Which topics a message answers. `asked`: the interview topic of the last question, if any."""
     text = text.strip()
@@ -203,18 +261,22 @@ def file_message(text: str, asked: str | None) -> Filing:
     if is_filler(text):
         return Filing(filler=True)
     filing = Filing()
-    for topic, part in labelled_parts(text):
+    parts = labelled_parts(text)
+    if len(parts) == 1 and parts[0][0] is None:
+        parts = split_topics(text)
+    for topic, part in parts:
         if topic is not None:
             if not is_filler(part):
                 filing.parts.append((topic, part))
             continue
-        if len(labelled_parts(text)) > 1 and len(part.split()) <= 2:
+        if len(parts) > 1 and len(part.split()) <= 2:
             continue  # a greeting or "ok" before the labelled parts
-        if asked and not filing.parts and len(_words(part)) <= 3 and not cued(part):
+        moody = asked != "feeling" and re.search(FEELING_WORDS, part.lower())
+        if asked and not filing.parts and len(_words(part)) <= 3 and not cued(part) and not moody:
             filing.parts.append((asked, part))  # "love", "nostalgic": a word or two answers the question asked
             continue
         found, confirm = classify(part, asked if len(filing.parts) == 0 else None)
-        if confirm and not filing.parts and len(labelled_parts(text)) == 1:
+        if confirm and not filing.parts and len(parts) == 1:
             return Filing(confirm=confirm)
         filing.parts.append((found, part))
     if not filing.parts:

@@ -26,14 +26,17 @@ OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brigh
 
 
 def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
-                  notes: dict[str, str] | None = None) -> tuple[str, list[str]]:
-    """Apply one request; returns the reply and the tool steps taken (none when nothing changed)."""
+                  notes: dict[str, str] | None = None, skip_lock: bool = False) -> tuple[str, list[str]]:
+    """Apply one request; returns the reply and the tool steps taken (none when nothing changed).
+    `skip_lock`: the lock or unlock in it is done by the caller (a change and a lock in one request)."""
     project = tools.project()
-    wants = intents(text)
+    wants = [w for w in intents(text) if not (skip_lock and w in ("lock", "unlock"))]
     target = resolve(text, project, selected_shot)
     if target.problem:
         return target.problem, []
     if not wants:
+        if target.shots and len(target.shots) <= 3 and "?" in text:  # "what do you think of shot 5?"
+            return "\n".join(_about(project, n) for n in target.shots), []
         return say("cannot"), []
     if not target.shots and "replace" in wants:
         matched = _matching(project, text)
@@ -43,9 +46,18 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
             return say("no_replace_target"), []
         return say("which", what=" and ".join(INTENT_WORDS.get(w, w) for w in wants)), []
     try:
-        if "lock" in wants or "unlock" in wants:
+        changes = [w for w in wants if w not in ("lock", "unlock")]
+        if "unlock" in wants or ("lock" in wants and not changes):
             result = tools.lock_shots([str(n) for n in target.shots], locked="unlock" not in wants)
-            return f"{result[:1].upper()}{result[1:]} ({target.described}).", ["lock_shots"]
+            said = f"{result[:1].upper()}{result[1:]} ({target.described})."
+            if not changes:
+                return said, ["lock_shots"]
+            more, steps = apply_request(tools, text, selected_shot, notes, skip_lock=True)
+            return f"{said} {more}", ["lock_shots", *steps]  # "unlock shot 1, then make it darker"
+        if "lock" in wants:  # "make shot 5 darker and lock it": the change first, then the lock
+            more, steps = apply_request(tools, text, selected_shot, notes, skip_lock=True)
+            result = tools.lock_shots([str(n) for n in target.shots], locked=True)
+            return f"{more} {result[:1].upper()}{result[1:]}.", [*steps, "lock_shots"]
         free = [n for n in target.shots if not project.shots[n - 1].locked]
         held = [n for n in target.shots if n not in free]
         if not free:
@@ -53,7 +65,8 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
                        verb="is" if len(held) == 1 else "are"), []
         replies, steps = [], []
         if held:
-            replies.append(say("locked", shots=", ".join(map(str, held))))
+            replies.append(say("locked", shots=", ".join(map(str, held)), s="s" * (len(held) > 1),
+                               verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
         patches = _content_patches(project, free, wants, target.described, notes or {}, replies)
         if patches:
             result = tools.revise_shots(patches)
@@ -118,6 +131,13 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                               {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
         replies.append(say("replaced", what=what, images="; ".join(dict.fromkeys(images)), result="{result}"))
     return [ShotPatch(shot=project.shots[n - 1].id, changes=c) for n, c in changes.items() if c]
+
+
+def _about(project: Project, n: int) -> str:
+    s = project.shots[n - 1]
+    notes = "; ".join(s.critique.notes) or "no notes"
+    return say("about_shot", n=n, start=f"{s.start:.1f}", end=f"{s.end:.1f}", size=s.shot_size,
+               what=f"{s.subject} {s.action}".strip(), reason=s.reason, notes=notes, lock=" (locked)" if s.locked else "")
 
 
 LENSES = (14, 18, 24, 28, 35, 50, 85, 100, 135, 200)

@@ -41,7 +41,9 @@ INTENTS: dict[str, str] = {
     "replace": r"\breplace\b|\bclich[eé]\w*|\bboring\b|\bgeneric\b|\bsomething else\b|\bdifferent (?:image|idea|shot)\b"
                r"|\bchange (?:what|the image)\b|\bswap\b|\bnew idea\b|\bdull\b|\bbland\b|\bre-?do\b|\brewrite\b"
                r"|\bcorny\b|\bcheesy\b|\blame\b|\bnaff\b|\btacky\b|\bcringe\w*|\boverdone\b|\bpredictable\b"
-               r"|\btired\b|\blose (?:the|it|that|this)\b|\bget rid of\b|\bditch\b|\banother (?:idea|image|one)\b",
+               r"|\btired\b|\blose (?:the|it|that|this)\b|\bget rid of\b|\bditch\b|\banother (?:idea|image|one)\b"
+               r"|\b(?:do not|don'?t|dont) (?:like|love|buy)\b|\bhate\b|\bnot (?:feeling|into|working|convinced)\b"
+               r"|\bdoesn'?t work\b|\btoo literal\b|\bon the nose\b",
 }
 REPLAN = re.compile(r"(?i)^\s*/plan\b|\bre-?plan\b|\bplan (?:it |the (?:whole )?(?:song|video) )?(?:again|from scratch)\b"
                     r"|\bstart (?:over|again)\b|\bfrom scratch\b")
@@ -205,6 +207,9 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         named.append((list(range(1, k + 1)) if first else list(range(total - k + 1, total + 1)),
                       f"the {'first' if first else 'last'} {k} shots"))
     rest = _EDGE_RUN.sub(" ", rest)
+    odd = re.search(r"\bshots?\s*#?\s*(\d+\.\d+|-\d+)\b", rest)  # "shot 3.5", "shot -2": no such shot
+    if odd:
+        return Target(problem=say("no_shot", what=odd.group(1), total=total))
     numbers = _number_list(rest)
     if numbers:
         missing = [n for n in numbers if not 1 <= n <= total]

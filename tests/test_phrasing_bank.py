@@ -159,6 +159,44 @@ def test_request_changes_only_what_it_names(planned, item):
     assert ok, f"{item['text']!r}: {why}"
 
 
+@pytest.mark.parametrize("bad", ["", "   ", "ok", "👍", "hazlo más oscuro", "これを暗くして", "what do you think?",
+                                 "make it pop " * 2000, "x" * 20_000, "make shot 0 darker", "shot 3.5 warmer"])
+def test_bad_requests_after_the_plan_get_a_clear_reply_and_change_nothing(planned, bad):
+    before = planned.tools.project()
+    replies = talk(planned, bad)
+    after = planned.tools.project()
+    assert replies and all(r.strip() and "Traceback" not in r for r in replies)
+    assert after.version == before.version and len(replies[-1]) < 600
+    if bad.strip():
+        assert planned.conversation.messages[-2].content == bad.strip()  # kept whole in the conversation
+
+
+def test_a_rule_typed_during_the_section_walk_goes_to_the_brief_not_into_a_shot(tmp_path):
+    d = director_for(tmp_path, build_song(*POP), "Orbit")
+    d.opening()
+    talk(d, "about falling for someone who is always leaving", "a girl rides a glass elevator to the moon",
+         "a glass elevator; satellites; a disco ball moon", "giddy, bright", "no camera can reach the moon", "16:9")
+    asked = d.conversation.messages[-1].topic
+    assert asked.startswith("section:")
+    replies = talk(d, "also no swastikas or real flags obviously")
+    assert d.tools.project().brief.constraints.avoid == ["swastikas", "real flags"]
+    assert d.conversation.messages[-1].topic == asked and "constraints" in replies[-1]  # the section question stands
+    talk(d, "she rides the elevator past satellites that gossip. Feeling: giddy then lonely")
+    assert d.tools.project().brief.feeling.startswith("giddy then lonely")
+    assert d.section_notes()[asked.split(":", 1)[1]] == "she rides the elevator past satellites that gossip"
+    talk(d, "/plan")
+    for shot in d.tools.project().shots:
+        assert "swastika" not in f"{shot.subject} {shot.action} {shot.setting}".lower()
+
+
+def test_undo_in_plain_words_takes_back_the_last_change(planned):
+    before = planned.tools.project()
+    talk(planned, "make shot 3 darker")
+    assert planned.tools.project().shots[2].prompt != before.shots[2].prompt
+    replies = talk(planned, "undo that")
+    assert replies[-1].startswith("Undone") and planned.tools.project().shots[2].prompt == before.shots[2].prompt
+
+
 if __name__ == "__main__":  # the accuracy report: python tests/test_phrasing_bank.py
     import sys
     import tempfile
