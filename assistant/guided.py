@@ -129,7 +129,8 @@ class GuidedDirector:
         asked = pending if pending in INTERVIEW else None
         if asked and interview.is_greeting(text):  # "hey!", "ok so": nothing to file, the question stands
             self._user(text, None)
-            yield self._say(say("greeting", question=self.questions[asked]), topic=asked)
+            hello = re.search(r"(?i)\b(?:hey|hi|hello|hiya|yo|sup|morning|evening|hola)\b", text)
+            yield self._say(say("greeting" if hello else "go_on", question=self.questions[asked]), topic=asked)
             return
         filing = interview.file_message(text, asked)
         if filing.confirm:

@@ -50,7 +50,7 @@ FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bve
           r"|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b")
 # a clause about how it should feel or look: "we wanted the video to feel like an old reel"
 FEELING_CLAUSE = (r"\b(?:to|should|must|would|it'?d|it will|gonna) (?:feel|look)\b|\bfeel(?:s|ing)? like\b"
-                  r"|^\s*(?:the\s+)?(?:vibe|mood|tone|palette|colou?rs?|lighting)\b")
+                  r"|^\s*(?:(?:and|also|but|plus)\s+)?(?:the\s+)?(?:vibe|mood|tone|palette|colou?rs?|lighting|light)\b")
 # a person doing something, verse by verse: the shape of a story
 STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
                r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
@@ -243,11 +243,15 @@ def split_topics(text: str) -> list[tuple[str | None, str]]:
         kinds.append("constraints" if re.match(PROHIBITION, low) or re.search(FORMAT, low)
                      else "feeling" if re.search(FEELING_CLAUSE, low) else None)
     rest = [p for p, k in zip(pieces, kinds) if k is None]
-    if not rest or len(" ".join(rest).split()) < 4 or all(k is None for k in kinds):
+    if all(k is None for k in kinds) or (rest and len(" ".join(rest).split()) < 4) or \
+            (not rest and len(set(kinds)) == 1):
         return [(None, text)]
-    out: list[tuple[str | None, str]] = [(None, ", ".join(x.strip(" .,") for x in rest))]
+    def bare(x: str) -> str:
+        return re.sub(r"(?i)^(?:and|but|also|plus|so)\s+", "", x.strip(" .,"))
+
+    out: list[tuple[str | None, str]] = [(None, ", ".join(bare(x) for x in rest))] if rest else []
     for kind in ("feeling", "constraints"):
-        said = [p.strip(" .,") for p, k in zip(pieces, kinds) if k == kind]
+        said = [bare(p) for p, k in zip(pieces, kinds) if k == kind]
         if said:
             out.append((kind, ", ".join(said)))
     return out
