@@ -194,7 +194,7 @@ class GuidedDirector:
                 current = self.tools.project().brief.constraints
                 steps.append(self.tools.update_brief(constraints=rules.parse_constraints(part, current)))
             elif topic == "feeling":
-                feeling_parts.append(part)
+                feeling_parts.append(interview.bare_feeling(part))
             elif topic == "palette":
                 palette_parts.append(part)
             else:

@@ -41,12 +41,12 @@ FEELING_WORDS = (r"\bpalette\b|\bcolou?rs?\b|\blight(?:ing)?\b|\bmood\w*|\bfeel|
                  r"|\bhazy|\bneon\b|\bnumb\b|\bgiddy|\bbittersweet|\bhypnotic|\bclaustrophobic|\brestless|\bsweaty")
 FEELING_STEP = 0.04
 # a clause that forbids something: "no gore tho", "also no swastikas", "dont put any people in it"
-PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so)[,\s]+)*(?:no\s+(?!one\b|way\b|camera|crew\b|"
+PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls)[,\s]+)*(?:no\s+(?!one\b|way\b|camera|crew\b|"
                r"location|budget\b|idea\b|clue\b|matter\b|longer\b|more\b)\w|never (?:show|use|put|have|include)\b"
                r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
                r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
 # a clause that sets the format: "it has to be 16:9", "25fps", "vertical for tiktok"
-FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
+FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|\d\s*fps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
           r"|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b")
 # a clause about how it should feel or look: "we wanted the video to feel like an old reel"
 FEELING_CLAUSE = (r"\b(?:to|should|must|would|it'?d|it will|gonna) (?:feel|look)\b|\bfeel(?:s|ing)? like\b"
@@ -234,7 +234,8 @@ def split_topics(text: str) -> list[tuple[str | None, str]]:
     """A run-on answer that also states rules or a look ("it's about X and we want it to feel like Y, no
     gore tho and it has to be 16:9"): the constraint and feeling clauses come out as their own parts;
     the rest stays one part (None) to be classified. A message that is all one kind stays whole."""
-    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\s*;\s*|,\s+|\s+(?:and|but|tho|though)\s+(?=\S)", text) if p.strip()]
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\s*;\s*|,\s+|\s+(?:and|but|tho|though)\s+(?=\S)", text)
+              if p.strip() and not is_greeting(p)]
     if len(pieces) < 2:
         return [(None, text)]
     kinds = []
@@ -242,6 +243,9 @@ def split_topics(text: str) -> list[tuple[str | None, str]]:
         low = p.lower()
         kinds.append("constraints" if re.match(PROHIBITION, low) or re.search(FORMAT, low)
                      else "feeling" if re.search(FEELING_CLAUSE, low) else None)
+    for j in range(1, len(pieces)):  # a short aside after a rule explains it: "no clowns, it's been done to death"
+        if kinds[j] is None and kinds[j - 1] and len(pieces[j].split()) < 6:
+            kinds[j] = kinds[j - 1]
     rest = [p for p, k in zip(pieces, kinds) if k is None]
     if all(k is None for k in kinds) or (rest and len(" ".join(rest).split()) < 4) or \
             (not rest and len(set(kinds)) == 1):
@@ -314,6 +318,14 @@ def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:
     if re.search(r"\b(no|nope|other|second|the second|the other)\b", low):
         return options[1]
     return None
+
+
+def bare_feeling(text: str) -> str:
+    """'I'd like it to feel claustrophobic' → 'claustrophobic': the feeling without the wish around it."""
+    out = re.sub(r"(?i)^\s*(?:i'?d like|i want|i'?d love|we want(?:ed)?|we'?d like|it should|it must|it has to|make it|"
+                 r"(?:the video|it) (?:should|needs to|has to))\s+(?:it\s+|the video\s+)?(?:to\s+)?(?:feel|look)\s+"
+                 r"(?:like\s+)?", "", text)
+    return out if len(out.split()) >= 1 else text
 
 
 def clip(text: str) -> str:

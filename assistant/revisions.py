@@ -67,7 +67,9 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         if held:
             replies.append(say("locked", shots=", ".join(map(str, held)), s="s" * (len(held) > 1),
                                verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
-        patches = _content_patches(project, free, wants, target.described, notes or {}, replies)
+        what = target.described if not held else (f"shot {free[0]}" if len(free) == 1 else
+                                                   "shots " + ", ".join(map(str, free)))  # only the shots changed
+        patches = _content_patches(project, free, wants, what, notes or {}, replies)
         if patches:
             result = tools.revise_shots(patches)
             replies = [r.replace("{result}", result) for r in replies]
