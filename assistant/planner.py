@@ -170,8 +170,8 @@ def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple
         if not images:
             if g.label == "chorus" and b.motifs:
                 images = [pool[0], *pool[1:2]]
-            else:
-                rest = pool[1:] or pool
+            else:  # the first motif is kept for the chorus, when the song has one
+                rest = (pool[1:] if any(x.label == "chorus" for x in groups) else pool) or pool
                 images = list(dict.fromkeys([rest[k % len(rest)], rest[(k + 1) % len(rest)]]))
                 k += 1
         out[g.key] = (images, why)
@@ -271,7 +271,8 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
                           lines=lyric_lines, who=who, setting=setting, section_why=section_why,
                           artist_why=artist_why, meaning=say_meaning, prev_line=prev,
-                          piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard), used_r, used_w)
+                          piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
+                          recurs=bool(group and len(group.sections) > 1)), used_r, used_w)
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         heard.update([say_meaning] if say_meaning and say_meaning in text.reason else [])
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]

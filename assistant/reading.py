@@ -37,19 +37,28 @@ def turn_of(line: str, prev: str = "", what: str = "it") -> tuple[str, str] | No
     if not found:
         return None
     word = next((w for w in found if w not in before), found[0])
+    follows = re.search(rf"\b{word}\s+([a-z]+)", line.lower())
+    if word in ("same", "no") and follows and follows.group(1) not in SMALL:
+        what = f"the {follows.group(1)}"  # 'the same shirt': the shirt is what keeps returning
     gloss = turns[word]
     if re.search(r"[^s']s$", what.split()[-1]) and what != "it":  # 'the hands survive', not 'survives'
-        gloss = re.sub(r"\{what\} (\w+)", lambda m: "{what} " + _plural_verb(m.group(1)), gloss, count=1)
+        gloss = re.sub(r"\{what\} (\w+)", lambda m: "{what} " + plural_verb(m.group(1)), gloss, count=1)
     return word, gloss.replace("{what}", what)
 
 
-def _plural_verb(verb: str) -> str:
+def plural_verb(verb: str) -> str:
+    """The verb after a plural subject: 'is' → 'are', 'survives' → 'survive', 'carries' → 'carry';
+    a word that is not a present-tense verb ('at', 'becoming', 'across') stays."""
     irregular = {"is": "are", "has": "have", "was": "were", "does": "do", "goes": "go"}
     if verb in irregular:
         return irregular[verb]
-    if re.search(r"(ss|sh|ch|x)es$", verb):
+    if not re.fullmatch(r"[a-z]+s", verb) or verb.endswith(("ss", "us", "is")) or verb in SMALL:
+        return verb
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(sh|ch|x|z)es$", verb):
         return verb[:-2]
-    return verb[:-1] if verb.endswith("s") else verb
+    return verb[:-1]
 
 
 _DET = r"(?:the|a|an|my|your|our|their|his|her|its|every|each|this|that)"

@@ -24,7 +24,7 @@ def places_in(texts: list[str]) -> list[str]:
     """The places the artist named, in order, once each: 'Her kitchen rearranges…' → 'the kitchen';
     'an old radio in a farmhouse' → 'the farmhouse'; 'a band's rehearsal room' → 'the rehearsal room'."""
     nouns = "|".join(sorted(_spec()["places"], key=len, reverse=True))
-    pattern = re.compile(rf"(?i)\b{_OWNERS}\s+(?:([a-z']+)\s+)?({nouns})\b")
+    pattern = re.compile(rf"(?i)\b{_OWNERS}\s+(?:[a-z]+'s\s+)?(?:([a-z']+)\s+)?({nouns})\b")
     out: dict[str, str] = {}
     for text in texts:
         for m in pattern.finditer(text or ""):
@@ -40,8 +40,15 @@ def setting(place: str, stage: str, handle: str, next_handle: str, v: int) -> st
     """The shot's setting: the place seen as the stage needs, or, with no place, a space the image makes."""
     kind = "place" if place else "made"
     options = _spec()["settings"][kind][stage]
-    text = options[v % len(options)]
-    return (text.replace("{place}", place).replace("{handle}", handle).replace("{next}", next_handle))[:90]
+    filled = [o.replace("{place}", place).replace("{handle}", handle).replace("{next}", next_handle)[:90]
+              for o in options[v % len(options):] + options[:v % len(options)]]
+    # never 'the kitchen, changed by the kitchen': a wording that names one thing twice is skipped
+    return next((f for f in filled if not _twice(f)), filled[0])
+
+
+def _twice(text: str) -> bool:
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3]
+    return len(words) != len(set(words))
 
 
 class Framing:

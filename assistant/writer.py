@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .reading import added, as_clause, metaphor_of, things_in, turn_of
+from .reading import added, as_clause, metaphor_of, plural_verb, things_in, turn_of
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -185,9 +185,14 @@ def lyric_key(line: str) -> str:
 
 
 def detail_of(image: str) -> str:
-    """A part of an image to go close on: its last content word ('growing out of cloth' → 'the cloth')."""
-    words = [w.strip(",.;").lower() for w in image.split() if w.strip(",.;").lower() not in STOP]
-    return f"the {words[-1]}" if words else "the surface"
+    """A part of an image to go close on: its last thing ('growing out of cloth' → 'the cloth'); not a
+    verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
+    text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
+    words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
+    words = [w for w in words if not re.search(r"(ing|ed|self|selves)$", w)]
+    if len(words) > 1 or (words and words[-1] not in handle(image)):
+        return f"the {words[-1]}"
+    return f"the surfaces of {handle(image)}"
 
 
 @dataclass
@@ -217,13 +222,24 @@ class Beat:
     prev_line: str = ""  # the line sung before this shot's, to hear what this one adds
     piece: str = ""  # the artist's answer that speaks to this shot's line (assistant.reading)
     heard: set[str] | None = None  # turn words and answers already used by earlier reasons (never twice)
+    recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
 
 
 def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
+        for slot in ("{" + name + "}", "{" + name.capitalize() + "}"):
+            if plural(value):  # 'her apron strings do not exist', not 'does' (only where the slot is the subject)
+                out = re.sub(r"(^|[;:,]\s+|\band\s+)" + re.escape(slot) + r" (\w+)",
+                             lambda m, s=slot: f"{m.group(1)}{s} {plural_verb(m.group(2))}", out)
         out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
     return out
+
+
+def plural(phrase: str) -> bool:
+    """'her apron strings', 'feathers' → True; 'the staircase of water', 'the glass' → False."""
+    head = re.split(r"\s+(?:of|made|with|in|on|that|which|turning|growing)\s+", phrase.strip())[0].split()
+    return bool(head) and bool(re.search(r"[^su']s$", head[-1].lower())) and head[-1].lower() not in STOP
 
 
 def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
@@ -241,7 +257,7 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     action = _fill(p["actions"][beat.stage][v % len(p["actions"][beat.stage])], **slots)
     # the arc: the image whole, a detail, someone answering it, the image turning, what it became
     subject = {"establish": beat.image, "detail": detail, "reaction": who, "transformation": h,
-               "payoff": beat.next_image if beat.next_image != beat.image else beat.image}[beat.stage]
+               "payoff": beat.image if beat.recurs else beat.next_image}[beat.stage]
     tails = (f"here in the {beat.section}", f"as {detail} comes into view", f"with {nxt} still ahead")
     reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons, tails)
     if beat.heard is not None and beat.lines:

@@ -43,9 +43,6 @@ def test_guided_run_is_scored_on_every_quality_evaluator_and_the_sanity_checks(g
     assert "**Quality**" in text and "**Sanity checks**" in text and text.index("**Quality**") < text.index("**Sanity")
 
 
-@pytest.mark.xfail(strict=True, reason="issue #11: the guided director passes every calibrated evaluator on 9 of 13 "
-                                       "scenarios (lyric relevance of one-word lyrics, visual variety of short or "
-                                       "slow songs miss); remove this mark when it passes them all")
 def test_guided_director_meets_the_quality_thresholds(guided):
     md, data, _ = guided
     assert data["pass_rate"] == 1.0, md
@@ -69,6 +66,7 @@ def test_scenarios_are_validated(tmp_path):
     with pytest.raises(ShotcallerError, match="bad.yaml"):
         load_scenarios(tmp_path)
     assert len(load_scenarios(HERE / "scenarios")) >= 12
+    assert len(load_scenarios(HERE / "heldout")) == 3  # held out: never scored while the writer was tuned
 
 
 def test_judging_against_thresholds():
