@@ -1,6 +1,7 @@
-"""The eval suite in CI. Guided mode runs two scenarios the director was never tuned on (the issue's
-slow ballad with constraints and single-shot revisions; a beach-at-sunset cliché asked for because
-it is cheaper); the scripted LLM runs one through the real agent path. The full suite is
+"""The eval suite in CI. Guided mode runs two scenarios of the suite (the issue's slow ballad with
+constraints and single-shot revisions; a beach-at-sunset cliché asked for because it is cheaper) and
+must pass every calibrated quality evaluator on both; the scripted LLM runs one through the real agent
+path. Held-out scenarios (evals/heldout/) are validated here and scored only by hand. The full suite is
 `shotcaller eval` / `make eval`; its latest reports are in evals/reports/."""
 
 import shutil
