@@ -91,13 +91,16 @@ class RayRenderer(Renderer):
     def __init__(self, store: ProjectStore, project_id: str, backend: str = "animatic",
                  settings: RenderSettings | None = None, report: Report | None = None,
                  cancel: threading.Event | None = None, backend_options: dict | None = None,
-                 address: str = "local", workers: int | None = None):
+                 address: str = "local", workers: int | None = None, in_place: bool = True):
+        """`in_place=False` makes every worker send its clips' bytes back, even one that could write them
+        into the project's folder itself (say, over a network filesystem slower than Ray's transfers)."""
         require_ray()
         super().__init__(store, project_id, backend, settings, report, cancel, backend_options)
         self.address = address
         self.workers = workers
+        self.in_place = in_place
         self.pool = 0  # workers started by the last render
-        self.where: list[str] = []  # "host pid N" of each worker, once it answered
+        self.where: dict[str, bool] = {}  # "host pid N" of each worker that answered → writes in place
 
     def execute(self, planned: list[PlannedTake], result: RenderResult) -> dict[int, Take]:
         made: dict[int, Take] = {}
@@ -184,11 +187,11 @@ class _Dispatch:
                     if ref in pings:
                         w = pings.pop(ref)
                         try:
-                            where, self.shared[w] = ray.get(ref)
+                            where, sees = ray.get(ref)
                         except ray.exceptions.RayActorError:
                             gone[w] = True  # its restarts are used up
                             continue
-                        r.where.append(where)
+                        self.shared[w] = r.where[where] = sees and r.in_place
                         down[w] = False
                         free[w] = DEPTH - sum(1 for k, _, _ in inflight.values() if k == w)
                         continue

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +80,13 @@ def phase(message: str) -> str:
 
 class Throttle:
     """Decides which progress items to send: the first of each phase at once, then at most one every
-    `PROGRESS_EVERY` seconds, so a 50-step shot sends a handful of items rather than fifty."""
+    `every` seconds, so a 50-step shot sends a handful of items rather than fifty."""
 
-    def __init__(self, every: float = PROGRESS_EVERY):
-        self.every, self.phase, self.at = every, None, float("-inf")
+    def __init__(self, every: float = PROGRESS_EVERY, clock: Callable[[], float] = time.monotonic):
+        self.every, self.clock, self.phase, self.at = every, clock, None, float("-inf")
 
     def __call__(self, message: str) -> bool:
-        now, kind = time.monotonic(), phase(message)
+        now, kind = self.clock(), phase(message)
         if kind != self.phase or now - self.at >= self.every:
             self.phase, self.at = kind, now
             return True
