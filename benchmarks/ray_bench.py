@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.ray_cpu import ROLES, CpuSampler
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- ray-bench:begin -->", "<!-- ray-bench:end -->"
 STEPS, GEN, SHOTS = 24, 96, 20  # ~0.9 s a shot on one idle core: long enough that dispatch is not all
@@ -125,6 +127,27 @@ class LocalPair:
         return {str(k): ts for k, ts in times.items()}, t0
 
 
+def overhead(store, pid: str, settings, renderers: dict, shots: int) -> dict[str, float]:
+    """CPU per shot of the driver and the workers for shots with no work (`EmptyShots`: 24 progress steps,
+    a 1 MB clip), locally and on 2 Ray workers: the difference is what Ray costs a shot on top of the
+    work. Ray's own processes (raylet, GCS, …) cost by the second, not by the shot: said apart."""
+    from benchmarks.ray_cpu import EmptyShots
+
+    out = {}
+    for name, make in renderers.items():
+        for f in (store.folder(pid) / "renders").glob("*"):
+            f.unlink()
+        with CpuSampler() as cpu:
+            done, t0 = timed_render(lambda rep, make=make: make(store, pid, EmptyShots.name, settings, report=rep), shots)
+        run = rates(done, t0, time.perf_counter() - t0)
+        start, end = run["window"]
+        c = cpu_per_shot(cpu, run)
+        out[name] = c["driver"] + c["workers"]
+        out[f"{name} ray processes ms/s"] = sum(c[k] for k in ROLES[2:]) * (run["shots"] - 1) / (end - start)
+    out["ray_extra_ms"] = out["ray-2"] - out["local"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ray_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=STEPS, help="denoising steps a shot (heavier shots: more)")
@@ -144,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     import tiny_models
-    from benchmarks.ray_cpu import CpuSampler
+    from benchmarks.ray_cpu import register
     from generation.backend import RenderSettings
     from generation.ray_render import RayRenderer, init_local
     from generation.render import Renderer
@@ -171,6 +194,10 @@ def main(argv: list[str] | None = None) -> None:
             f.unlink()
 
     torch.set_num_threads(1)  # what one Ray worker with one CPU gets
+    register()  # the empty-shots backend, for the dispatch overhead in CPU
+    empty = overhead(store, p.id, settings, {
+        "local": Renderer, "ray-2": lambda *a, **k: RayRenderer(*a, **k, workers=2)}, n)
+    print("empty shots, CPU ms a shot:", json.dumps({k: round(v, 1) for k, v in empty.items()}), flush=True)
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in NAMES}
     order = list(NAMES)
     for name in order + order[::-1]:  # a load that drifts linearly weighs on each configuration alike
@@ -196,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
            "speedup_2_vs_1": runs["ray-2"]["steady_shots_per_hour"] / runs["ray-1"]["steady_shots_per_hour"],
            "ceiling_2_vs_1": runs["local-2"]["steady_shots_per_hour"] / runs["local"]["steady_shots_per_hour"],
            "dispatch_overhead_s": runs["ray-1"]["median_gap_s"] - runs["local"]["median_gap_s"],
-           "local_shot_s": runs["local"]["median_gap_s"]}
+           "local_shot_s": runs["local"]["median_gap_s"], "empty_shots_cpu_ms": empty}
     (ROOT / "benchmarks" / "ray_results.json").write_text(json.dumps(out, indent=2) + "\n")
     write_readme(out)
     print(table(out))
@@ -226,6 +253,11 @@ def table(r: dict) -> str:
     for key, label in NAMES.items():
         c = runs[key]["cpu_ms_per_shot"]
         rows.append(f"| {label} | " + " | ".join(f"{v:.0f}" for v in c.values()) + f" | {sum(c.values()):.0f} |")
+    e = r["empty_shots_cpu_ms"]
+    rows += ["", f"Shots with no work (24 progress steps, a 1 MB clip; `EmptyShots`), CPU per shot of the driver and "
+                 f"the workers: {e['local']:.0f} ms rendered locally, {e['ray-2']:.0f} ms on 2 Ray workers: Ray adds "
+                 f"**{e['ray_extra_ms']:.0f} ms of CPU a shot**; Ray's own processes (raylet, GCS, log monitor, "
+                 f"dashboard head, agents) take {e['ray-2 ray processes ms/s']:.0f} ms of CPU a second while it runs."]
     rows += ["", f"2 workers vs 1 (steady): **{r['speedup_2_vs_1']:.2f}×** (target ≥ 1.8×); two plain processes "
                  f"without Ray on the same machine: {r['ceiling_2_vs_1']:.2f}×. Dispatch overhead per shot: "
                  f"**{r['dispatch_overhead_s'] * 1000:.0f} ms** on a {r['local_shot_s']:.2f} s local shot "

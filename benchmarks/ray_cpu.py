@@ -57,6 +57,8 @@ class CpuSampler:
                     continue
                 self.roles[p.pid] = r
             try:
+                if self.roles[p.pid] == "workers" and p.name() == "ray::IDLE":
+                    continue  # a worker Ray started ahead, not working: not ours until it is
                 t = p.cpu_times()
             except psutil.Error:
                 continue
@@ -102,3 +104,31 @@ class CpuSampler:
 
         out["driver"] = max(0.0, out["driver"] - (own(end) - own(start)))
         return out
+
+
+class EmptyShots:
+    """A backend with no pixels to make: it reports `steps` steps `pace` seconds apart (sleeping, as a
+    worker waiting on a GPU would) and writes `size` bytes as its clip. What a render of it costs in CPU
+    is what it costs to get shots to workers, their progress and clips back, and into the cache."""
+
+    name = "empty-shots"
+
+    def __init__(self, steps: int = 24, pace: float = 0.04, size: int = 1_000_000):
+        self.steps, self.pace, self.size = steps, pace, size
+
+    def key(self, job) -> dict:
+        return {"steps": self.steps, "size": self.size}
+
+    def render(self, job, out, progress) -> None:
+        progress(0.0, f"{self.steps} empty steps")
+        for i in range(self.steps):
+            time.sleep(self.pace)
+            progress((i + 1) / (self.steps + 1), f"step {i + 1}/{self.steps}")
+        out.write_bytes(job.seed.to_bytes(8, "little") * (self.size // 8))
+        progress(1.0, "written")
+
+
+def register() -> None:
+    from generation.backend import register_backend
+
+    register_backend(EmptyShots.name, EmptyShots)
