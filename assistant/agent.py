@@ -27,6 +27,7 @@ from .conversation import Conversation, Message, Reply
 from .llm import Provider
 from .prompts import load_prompt
 from .repair import RepairMiddleware, VisibleText
+from .targets import REPLAN
 from .tools import ProjectTools, ShotPatch
 
 HISTORY_MESSAGES = 40
@@ -116,8 +117,11 @@ def drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
     return [Shot.model_validate(r) for r in rows]
 
 
-def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
-    """The project tools as LangChain tools. Errors go back to the model as text, so it can fix them."""
+def langchain_tools(tools: ProjectTools, force_plan: list[bool], replan_asked: list[bool] | None = None) -> list:
+    """The project tools as LangChain tools. Errors go back to the model as text, so it can fix them.
+    `force_plan[0]`: /plan is running; `replan_asked[0]`: the artist's message this turn asked to re-plan.
+    A whole-list proposal over an existing plan needs one of them: the model's own `replan` is not enough."""
+    replan_asked = replan_asked if replan_asked is not None else [False]
     from langchain_core.tools import StructuredTool
 
     def safe(fn):
@@ -135,10 +139,13 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool]) -> list:
             return (f"error: interview first — the brief has no {' or '.join(missing)}. Ask the artist, record it "
                     "with update_brief, then propose.")
         drafts = [ShotDraft.model_validate(s) if isinstance(s, dict) else s for s in shots]
+        asked = force_plan[0] or replan_asked[0]  # /plan, or "re-plan" in the artist's own words this turn
+        if project.shots and replan and not asked:
+            return ("error: the artist has not asked to re-plan the whole song. Nothing was changed. Use "
+                    "revise_shots for the shots they named; re-plan only when they say so (\"re-plan\", /plan).")
         try:
-            # /plan (force_plan) is the artist asking to re-plan
-            return tools.propose_shot_list(drafts_to_shots(drafts, project.song.duration),
-                                           replan=replan or force_plan[0])
+            return tools.propose_shot_list(drafts_to_shots(drafts, project.song.duration), replan=replan and asked
+                                           or force_plan[0])
         except PlanExists as e:
             return (f"error: {e}. Nothing was changed. Use revise_shots for the shots the artist named; "
                     "set replan=true only if the artist asked to re-plan the whole song.")
@@ -209,6 +216,7 @@ class AgentDirector:
         self.provider = provider.describe()
         self._provider = provider
         self._force_plan = [False]
+        self._replan_asked = [False]
         self.recursion_limit = recursion_limit
         self._build()
 
@@ -216,7 +224,7 @@ class AgentDirector:
         from langchain.agents import create_agent
 
         # built once: the per-turn song/brief context travels as a system message with the turn
-        tools = langchain_tools(self.tools, self._force_plan)
+        tools = langchain_tools(self.tools, self._force_plan, self._replan_asked)
         schemas = {t.name: t.args_schema if isinstance(t.args_schema, type) else None for t in tools}
         required = self._repair.required if hasattr(self, "_repair") else None  # kept across a server restart
         self.provider = self._provider.describe()
@@ -242,7 +250,11 @@ class AgentDirector:
 
     def turn(self, text: str) -> Iterator[Reply]:
         if text.strip():
-            yield from self._run(text.strip())
+            self._replan_asked[0] = bool(REPLAN.search(text))
+            try:
+                yield from self._run(text.strip())
+            finally:
+                self._replan_asked[0] = False
 
     def plan(self) -> Iterator[Reply]:
         self._force_plan[0] = True

@@ -23,6 +23,8 @@ from .tools import ProjectTools
 
 PLAN_NOW = re.compile(r"(?i)^\s*(?:/plan|plan it|just plan|go ahead and plan|make the plan|skip (?:the )?questions"
                       r"|that'?s all|build it|let'?s go)\b")
+UNDO = re.compile(r"(?i)^\s*(?:/undo|undo(?: that| it| the last(?: change| one)?)?|revert(?: that| it)?|scratch that"
+                  r"|take that back|go back(?: one)?|put it back)\s*[.!]*\s*(?:pls|please)?\s*[.!]*$")
 INTERVIEW = set(interview.TOPICS)
 
 
@@ -60,8 +62,9 @@ class GuidedDirector:
         for m in self.conversation.messages:
             if m.role == "user" and m.topic and m.topic.startswith("section:"):
                 key = m.topic.split(":", 1)[1]
-                if not interview.is_filler(m.content) and not interview.is_delegation(m.content):
-                    notes[key] = m.content
+                scene = " ".join(p for t, p in section_parts(m.content) if t is None).strip()
+                if scene and not interview.is_filler(scene) and not interview.is_delegation(scene):
+                    notes[key] = scene  # what we see there; rules and global answers typed here went to the brief
         return notes
 
     def _say(self, text: str, topic: str | None = None, steps: list[str] | None = None) -> Reply:
@@ -121,10 +124,14 @@ class GuidedDirector:
             yield from self._advance(steps)
             return
         if pending and pending.startswith("section:"):
-            self._user(text, pending)
-            yield from self._advance()
+            yield from self._section_answer(text, pending)
             return
         asked = pending if pending in INTERVIEW else None
+        if asked and interview.is_greeting(text):  # "hey!", "ok so": nothing to file, the question stands
+            self._user(text, None)
+            hello = re.search(r"(?i)\b(?:hey|hi|hello|hiya|yo|sup|morning|evening|hola)\b", text)
+            yield self._say(say("greeting" if hello else "go_on", question=self.questions[asked]), topic=asked)
+            return
         filing = interview.file_message(text, asked)
         if filing.confirm:
             self._user(text, None)
@@ -139,11 +146,29 @@ class GuidedDirector:
             return
         self._user(text, ",".join(sorted(filing.topics)))
         steps = self._file(filing)
-        prefix = say("filed", topics=" and ".join(interview.topic_name(t) for t in sorted(filing.topics))) \
+        prefix = say("filed", topics=interview.topic_names(filing.topics)) \
             if (len(filing.topics) > 1 or (asked and filing.topics != {asked})) else ""
         if len(text) > interview.MAX_FIELD_CHARS:
             prefix += " " + say("long", n=interview.MAX_FIELD_CHARS)
         yield from self._advance(steps, prefix=prefix.strip())
+
+    def _section_answer(self, text: str, pending: str) -> Iterator[Reply]:
+        """What we see in a section; a labelled global answer or a rule typed here ("also no flags") goes to
+        the brief instead, never into the section's images, and the section question stands."""
+        parts = section_parts(text)
+        brief = [(t, p) for t, p in parts if t and not interview.is_filler(p)]
+        scene = " ".join(p for t, p in parts if t is None).strip()
+        self._user(text, pending if scene or not brief else None)
+        if not brief:
+            yield from self._advance()
+            return
+        steps = self._file(interview.Filing(parts=brief))
+        names = interview.topic_names({t for t, _ in brief})
+        if scene:
+            yield from self._advance(steps, prefix=say("filed", topics=names))
+            return
+        group = next(g for g in walk.section_groups(self.tools.project().song) if f"section:{g.key}" == pending)
+        yield self._say(f"{say('filed', topics=names)}\n{walk.question(group)}", topic=pending, steps=steps)
 
     def _confirmed(self, text: str, pending: str) -> Iterator[Reply]:
         a, b = pending.split(":", 1)[1].split("|")
@@ -161,13 +186,15 @@ class GuidedDirector:
             part = interview.clip(part)
             if not part:
                 continue
-            if topic == "motifs":
-                steps.append(self.tools.update_brief(motifs=planner.split_list(part)))
+            if topic == "motifs":  # a second list of images adds to the first
+                current = self.tools.project().brief.motifs
+                new = [m for m in planner.split_list(part) if m.lower() not in {c.lower() for c in current}]
+                steps.append(self.tools.update_brief(motifs=[*current, *new]))
             elif topic == "constraints":
                 current = self.tools.project().brief.constraints
                 steps.append(self.tools.update_brief(constraints=rules.parse_constraints(part, current)))
             elif topic == "feeling":
-                feeling_parts.append(part)
+                feeling_parts.append(interview.bare_feeling(part))
             elif topic == "palette":
                 palette_parts.append(part)
             else:
@@ -214,11 +241,17 @@ class GuidedDirector:
         if REPLAN.search(text):
             yield from self.plan()
             return
+        if PLAN_NOW.search(text):
+            yield self._say(say("already_planned"))
+            return
+        if UNDO.search(text):  # "undo that", "scratch that": the last change, as /undo does
+            yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
+            return
         parts = interview.labelled_parts(text)
         if any(topic for topic, _ in parts) and not intents(text):
             filing = interview.Filing(parts=[(t, p) for t, p in parts if t])
             steps = self._file(filing)
-            names = " and ".join(interview.topic_name(t) for t in sorted(filing.topics))
+            names = interview.topic_names(filing.topics)
             yield self._say(say("noted_after_plan", topics=names), steps=steps)
             return
         message, steps = apply_request(self.tools, text, selected_shot, self.section_notes())
@@ -244,6 +277,18 @@ class GuidedDirector:
         text = "\n".join(x for x in [note, summary(project),
                                      say("replan_locked", n=held) if held else "", result] if x)
         yield self._say(text, steps=["propose_shot_list", "critique"])
+
+
+def section_parts(text: str) -> list[tuple[str | None, str]]:
+    """A section answer split into what we see there (None) and labelled or rule parts for the brief."""
+    parts = interview.labelled_parts(text)
+    if any(t for t, _ in parts):  # "images: …" typed here are this section's images
+        return [(None if t == "motifs" else t, p) for t, p in parts]
+    low = text.lower()
+    if re.match(interview.PROHIBITION, low) or re.search(interview.FORMAT, low):
+        split = interview.split_topics(text)
+        return split if len(split) > 1 else [("constraints", text)]
+    return [(None, text)]
 
 
 def summary(project) -> str:

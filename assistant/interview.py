@@ -26,17 +26,39 @@ MAX_FIELD_CHARS = 2000  # a brief field keeps this much of a very long answer (t
 CUES: dict[str, tuple[str, float]] = {
     "constraints": (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b"
                     r"|\bsquare\b|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bmust not\b|\bno (?:text|logos?|faces"
-                    r"|close-?ups?|brands?|nudity|violence|blood|words)\b", 0.25),
+                    r"|close-?ups?|brands?|nudity|violence|blood|gore|words|people|humans|actors|guns|weapons|kids|children"
+                    r"|smoking|drugs)\b|\b(?:don'?t|do not|never) (?:show|put|use|include|have)\b|\bkeep it (?:pg|clean|safe)"
+                    r"|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b|\bformat\b", 0.25),
     "why_generative": (r"\bcameras?\b|\bfilm(?:ed)?\b|\bshoot\b|\bshot on\b|generat|\bai\b|\bcheap|\bbudget"
                        r"|\bimpossible\b|can'?t be (?:built|shot|filmed)|no (?:crew|location)", 0.12),
-    "feeling": (r"\bpalette\b|\bcolou?rs?\b|\blight\b|\bmood\b|\bfeel|\bmelanchol|\btender|\bsad\b|\bhappy"
-                r"|\bjoy|\bangry|\bdreamy|\blonely|\bnostalg|\beuphori|\bcalm|\bache|\baching|\bwarm\b|\bcold\b", 0.06),
     "meaning": (r"\babout\b|\bmeans?\b|\bmeaning\b", 0.06),
     "story": (r"\bwho\b|\bthen\b|\buntil\b|\bby the end\b|\bfinally\b|\bstarts?\b|\bends?\b|\bfollows?\b", 0.04),
 }
+# words of mood, colour and light: each one found adds FEELING_STEP, up to three
+FEELING_WORDS = (r"\bpalette\b|\bcolou?rs?\b|\blight(?:ing)?\b|\bmood\w*|\bfeel|\bmelanchol|\btender|\bsad\b|\bhappy"
+                 r"|\bjoy|\bangry|\bdreamy|\blonely|\bnostalg|\beuphori|\bcalm|\bache|\baching|\bwarm\b|\bcold\b"
+                 r"|\bdark\b|\bbright\b|\bblue\b|\bgr[ae]y\b|\bgloomy|\beerie|\btense|\bdread|\bsoft\b|\bharsh\b"
+                 r"|\bhazy|\bneon\b|\bnumb\b|\bgiddy|\bbittersweet|\bhypnotic|\bclaustrophobic|\brestless|\bsweaty")
+FEELING_STEP = 0.04
+# a clause that forbids something: "no gore tho", "also no swastikas", "dont put any people in it"
+PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls)[,\s]+)*(?:no\s+(?!one\b|way\b|camera|crew\b|"
+               r"location|budget\b|idea\b|clue\b|matter\b|longer\b|more\b)\w|never (?:show|use|put|have|include)\b"
+               r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
+               r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
+# a clause that sets the format: "it has to be 16:9", "25fps", "vertical for tiktok"
+FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|\d\s*fps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
+          r"|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b")
+# a clause about how it should feel or look: "we wanted the video to feel like an old reel"
+FEELING_CLAUSE = (r"\b(?:to|should|must|would|it'?d|it will|gonna) (?:feel|look)\b|\bfeel(?:s|ing)? like\b"
+                  r"|^\s*(?:(?:and|also|but|plus)\s+)?(?:the\s+)?(?:vibe|mood|tone|palette|colou?rs?|lighting|light)\b")
 # a person doing something, verse by verse: the shape of a story
 STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
                r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
+
+
+# words said before a label or as a whole message that carry nothing: "uhh motifs: …", "ok so"
+INTERJECTION = (r"(?:so|well|ok|okay|right|oh|ah|um+|uh+|e[rh]+m*|hmm+|honestly|basically|and|also|plus|btw|anyway"
+                r"|hey|hi|hello|yo|alright|sure|cool|lol)")
 
 
 @dataclass
@@ -67,11 +89,19 @@ def topic_name(topic: str) -> str:
     return _topics().get(topic, {}).get("name", topic.replace("_", " "))
 
 
+def topic_names(topics: set[str]) -> str:
+    """'the feeling, the story and the constraints', in interview order."""
+    names = [topic_name(t) for t in TOPICS if t in topics] + [topic_name(t) for t in sorted(topics - set(TOPICS))]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 @functools.cache
 def _label_pattern() -> re.Pattern[str]:
     labels = sorted({(lab, t) for t, spec in _topics().items() for lab in spec["labels"]}, key=lambda x: -len(x[0]))
     alternation = "|".join(re.escape(lab).replace(r"\ ", r"\s+").replace("'", "['’]?") for lab, _ in labels)
-    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise)?(?:\s+is\s+this)?(?:\s*:\s*|\s+[—–]\s+)")
+    # "Feeling: x", "feeling - x", "meaning = x", "why gen? x", "story wise x", "Feeling:x", "Images — x"
+    sep = r"(?:\s+is\s+this)?(?:\s*[:=]\s*|\s*\?\s+|\s+[-—–]+\s+|\s*[—–]\s*|\s+(?:is|are|would be|goes)(?:\s*:\s*|\s+)(?!about\b))"
+    return re.compile(rf"(?i)\b(?:the\s+|my\s+)?({alternation})(?:[-\s]?wise\b[\s:,-]*|{sep})")
 
 
 def _label_topic(label: str) -> str:
@@ -82,14 +112,34 @@ def _label_topic(label: str) -> str:
     return "meaning"
 
 
+@functools.cache
+def _label_words() -> tuple[str, ...]:
+    return tuple(lab.lower() for spec in _topics().values() for lab in spec["labels"] if " " not in lab and len(lab) >= 4)
+
+
+def _mended_labels(text: str) -> str:
+    """A mistyped label before a colon ("motfis:", "Feelign:", "constriants -") read as the label it misspells."""
+    import difflib
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(2)
+        if word.lower() in _label_words():
+            return m.group(0)
+        close = difflib.get_close_matches(word.lower(), _label_words(), n=1, cutoff=0.8)
+        return m.group(1) + (close[0] if close else word) + m.group(3)
+
+    return re.sub(r"(^|[.!?;\n]\s*)([A-Za-z]{4,})(\s*(?::|\s[-—–]\s))", mend, text)
+
+
 def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     """Split a message at its topic labels: [(topic, text)], a leading unlabelled part as (None, text).
     A label counts at the start of the message or of a sentence, line or clause."""
+    text = _mended_labels(text)
     marks = []
     for m in _label_pattern().finditer(text):
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".;!?\n|" or text[m.start() - 1 : m.start()] == "\n" or \
-                re.fullmatch(r"(?i)(?:so|well|ok|okay|right|oh|um+|hmm+|honestly|basically)[,.!?]?", before):
+                re.fullmatch(rf"(?i)(?:{INTERJECTION}[,.!?]?\s*)+", before):
             marks.append(m)
     if not marks:
         return [(None, text.strip())]
@@ -98,7 +148,7 @@ def labelled_parts(text: str) -> list[tuple[str | None, str]]:
     if head:
         parts.append((None, head))
     for m, nxt in zip(marks, [*marks[1:], None]):
-        body = text[m.end() : nxt.start() if nxt else len(text)].strip(" \n;")
+        body = text[m.end() : nxt.start() if nxt else len(text)].strip(" \n;-—–")
         if body:
             parts.append((_label_topic(m.group(1)), body))
     return parts
@@ -153,9 +203,14 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     for topic, (pattern, bonus) in [*CUES.items(), ("story", STORY_SHAPE)]:
         if re.search(pattern, low):
             scores[topic] += bonus
+    if re.match(PROHIBITION, low):
+        scores["constraints"] += 0.15  # an answer that opens by forbidding something
+    moods = len(re.findall(FEELING_WORDS, low))
+    scores["feeling"] += FEELING_STEP * min(3, moods)
     items = [p for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip()]
-    if len(items) >= 2 and all(len(p.split()) <= 7 for p in items) and not re.search(CUES["constraints"][0], low):
-        scores["motifs"] += 0.08  # a short list of things
+    if len(items) >= 2 and all(len(p.split()) <= 7 for p in items) and not re.search(CUES["constraints"][0], low) \
+            and moods < 2:
+        scores["motifs"] += 0.08  # a short list of things (not a list of moods)
     if asked in scores:
         scores[asked] += ASKED_PRIOR
     return scores
@@ -175,6 +230,37 @@ def classify(text: str, asked: str | None = None) -> tuple[str, tuple[str, str] 
     return best, None
 
 
+def split_topics(text: str) -> list[tuple[str | None, str]]:
+    """A run-on answer that also states rules or a look ("it's about X and we want it to feel like Y, no
+    gore tho and it has to be 16:9"): the constraint and feeling clauses come out as their own parts;
+    the rest stays one part (None) to be classified. A message that is all one kind stays whole."""
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+|\s*;\s*|,\s+|\s+(?:and|but|tho|though)\s+(?=\S)", text)
+              if p.strip() and not is_greeting(p)]
+    if len(pieces) < 2:
+        return [(None, text)]
+    kinds = []
+    for p in pieces:
+        low = p.lower()
+        kinds.append("constraints" if re.match(PROHIBITION, low) or re.search(FORMAT, low)
+                     else "feeling" if re.search(FEELING_CLAUSE, low) else None)
+    for j in range(1, len(pieces)):  # a short aside after a rule explains it: "no clowns, it's been done to death"
+        if kinds[j] is None and kinds[j - 1] and len(pieces[j].split()) < 6:
+            kinds[j] = kinds[j - 1]
+    rest = [p for p, k in zip(pieces, kinds) if k is None]
+    if all(k is None for k in kinds) or (rest and len(" ".join(rest).split()) < 4) or \
+            (not rest and len(set(kinds)) == 1):
+        return [(None, text)]
+    def bare(x: str) -> str:
+        return re.sub(r"(?i)^(?:and|but|also|plus|so)\s+", "", x.strip(" .,"))
+
+    out: list[tuple[str | None, str]] = [(None, ", ".join(bare(x) for x in rest))] if rest else []
+    for kind in ("feeling", "constraints"):
+        said = [bare(p) for p, k in zip(pieces, kinds) if k == kind]
+        if said:
+            out.append((kind, ", ".join(said)))
+    return out
+
+
 def file_message(text: str, asked: str | None) -> Filing:
     """Which topics a message answers. `asked`: the interview topic of the last question, if any."""
     text = text.strip()
@@ -183,20 +269,40 @@ def file_message(text: str, asked: str | None) -> Filing:
     if is_filler(text):
         return Filing(filler=True)
     filing = Filing()
-    for topic, part in labelled_parts(text):
+    parts = labelled_parts(text)
+    if len(parts) == 1 and parts[0][0] is None:
+        parts = split_topics(text)
+    for topic, part in parts:
         if topic is not None:
             if not is_filler(part):
                 filing.parts.append((topic, part))
             continue
-        if len(labelled_parts(text)) > 1 and len(part.split()) <= 2:
+        if len(parts) > 1 and len(part.split()) <= 2:
             continue  # a greeting or "ok" before the labelled parts
+        moody = asked != "feeling" and re.search(FEELING_WORDS, part.lower())
+        if asked and not filing.parts and len(_words(part)) <= 3 and not cued(part) and not moody:
+            filing.parts.append((asked, part))  # "love", "nostalgic": a word or two answers the question asked
+            continue
         found, confirm = classify(part, asked if len(filing.parts) == 0 else None)
-        if confirm and not filing.parts and len(labelled_parts(text)) == 1:
+        if confirm and not filing.parts and len(parts) == 1:
             return Filing(confirm=confirm)
         filing.parts.append((found, part))
     if not filing.parts:
         filing.filler = True
     return filing
+
+
+def cued(text: str) -> bool:
+    """True when the words themselves say which topic (an aspect ratio, "no logos", "cheaper")."""
+    low = text.lower()
+    return any(re.search(p, low) for topic, (p, _) in CUES.items() if topic in ("constraints", "why_generative"))
+
+
+def is_greeting(text: str) -> bool:
+    """'hey!', 'ok so', 'hi there, ready': a greeting or an acknowledgement, not an answer."""
+    words = _words(text)
+    greet = set(_filler()["greeting"])
+    return bool(words) and len(words) <= 4 and all(w in greet or re.fullmatch(INTERJECTION, w) for w in words)
 
 
 def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:
@@ -212,6 +318,14 @@ def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:
     if re.search(r"\b(no|nope|other|second|the second|the other)\b", low):
         return options[1]
     return None
+
+
+def bare_feeling(text: str) -> str:
+    """'I'd like it to feel claustrophobic' → 'claustrophobic': the feeling without the wish around it."""
+    out = re.sub(r"(?i)^\s*(?:i'?d like|i want|i'?d love|we want(?:ed)?|we'?d like|it should|it must|it has to|make it|"
+                 r"(?:the video|it) (?:should|needs to|has to))\s+(?:it\s+|the video\s+)?(?:to\s+)?(?:feel|look)\s+"
+                 r"(?:like\s+)?", "", text)
+    return out if len(out.split()) >= 1 else text
 
 
 def clip(text: str) -> str:

@@ -92,3 +92,17 @@ def _auto_local() -> Provider:
     if cached_folder(model) or hub_reachable():
         return local_provider(model)
     return Provider("offline", note=str(unavailable(model)))
+
+
+def local_download_needed(spec: str | None = None) -> str | None:
+    """The local model that opening a director for `spec` would download first; None when the choice is
+    not a local model or its model is already on disk (a front end then shows no download progress)."""
+    try:
+        provider = resolve_provider(spec)
+    except ShotcallerError:
+        return None  # the director itself says what is wrong with the spec
+    if provider.kind != "local":
+        return None
+    from .local_model import cached_folder
+
+    return None if cached_folder(provider.model) else provider.model

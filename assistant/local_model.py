@@ -1,11 +1,19 @@
 """Which local model the director runs, and getting it into the Hugging Face cache.
 
-    model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 8 GB
-    folder = fetch(model, say=print)         # states the size, checks the disk, downloads resumably
+    model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 10 GiB
+    folder = fetch(model, say=print)         # states the size, checks the disk, then downloads
+    progress = DownloadProgress()            # for a front end that draws its own bar:
+    fetch(model, say=progress.say, tqdm_class=progress.bar)   # progress.describe() from any thread
 
 Models come from the hub into the ordinary HF cache (`HF_HOME`), so `hf download MODEL` fetches the
 same files ahead of time. A local folder (`local:/path/to/model`) is used as it is. With
 `HF_HUB_OFFLINE=1` or no network, `LocalModelUnavailable` names the model and how to fetch it.
+
+What "resumable" means with huggingface_hub 2.x: a connection dropped mid-file is resumed by the hub
+client itself (a `Range` request from the last 10 MB chunk it wrote); if the download stops for good
+(the app quits, the network stays down), the files already complete stay in the cache and the next
+attempt fetches only the rest, but a file cut off half-way starts again (the client deletes its
+partial file).
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +34,9 @@ from shotlist.errors import ShotcallerError
 
 GPU_MODEL = "Qwen/Qwen3-4B-Instruct-2507"  # BFCL-v3 61.9 (maker-reported); ~8 GB in bf16
 CPU_MODEL = "Qwen/Qwen3-1.7B"  # BFCL-v3 ~49-55 (third-party runs); ~4 GB in bf16
-GPU_MIN_GB = 8.0
+# the 4B model's bf16 weights are 7.5 GiB: with the CUDA context and an 8k-token KV cache (~1.1 GiB)
+# they do not fit an 8 GB card, which gets the 1.7B model (on the GPU: the server's device is "auto")
+GPU_MIN_GB = 10.0
 # what `transformers serve` needs of a repository: config, tokenizer, chat template, safetensors weights
 PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
 DISK_MARGIN = 1.05  # the cache needs the files plus a little room
@@ -66,7 +77,7 @@ def gpu_memory_gb() -> float | None:
 
 
 def default_model(gpu_gb: float | None = None) -> str:
-    """`SHOTCALLER_LOCAL_MODEL`, else the 4B model on a GPU with >= 8 GB, else the 1.7B model."""
+    """`SHOTCALLER_LOCAL_MODEL`, else the 4B model on a GPU with >= 10 GiB, else the 1.7B model."""
     if os.environ.get("SHOTCALLER_LOCAL_MODEL"):
         return os.environ["SHOTCALLER_LOCAL_MODEL"]
     memory = gpu_memory_gb() if gpu_gb is None else gpu_gb
@@ -121,6 +132,96 @@ def hub_reachable(timeout: float = 1.0, ttl_s: float = 60.0) -> bool:
     return ok
 
 
+class DownloadProgress:
+    """A download's progress for a front end that draws its own bar (the studio): pass `say` and `bar`
+    to `fetch`; `describe()` is one line, safe to call from another thread while the download runs.
+
+    `bar` is a tqdm class that draws nothing: huggingface_hub's bars count into it (its bytes bars
+    have unit "B": the largest count among them is the bytes written so far)."""
+
+    def __init__(self) -> None:
+        self.model = ""
+        self.total = 0  # bytes still to download, from the plan
+        self.note = ""
+        self.finished = False
+        self.failed = False  # then `note` is the error, as one line
+        self._bars: list[Any] = []
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        self.note = text
+
+    def plan(self, p: DownloadPlan) -> None:
+        self.model, self.total = p.model, p.missing_bytes
+
+    @property
+    def done(self) -> int:
+        with self._lock:
+            return max((int(b.n) for b in self._bars if getattr(b, "unit", "") == "B"), default=0)
+
+    def describe(self, width: int = 20, ended: bool = False) -> str:
+        """One line (two while downloading: the size statement, then the bar). `ended`: the work is
+        over, so a download that did not finish is said to have stopped."""
+        if self.failed or (ended and not self.model):
+            return self.note if self.failed else "The local director is ready."
+        if not self.model:
+            return self.note or "Preparing the local director…"
+        if self.finished:
+            return f"Downloaded the local director model {self.model} ({gb(self.total)})."
+        if ended:
+            return (f"The download of the local director model {self.model} stopped at {gb(self.done)} of "
+                    f"{gb(self.total)}; the files already fetched are kept for next time. Guided mode meanwhile.")
+        done = min(self.done, self.total)
+        share = done / self.total if self.total else 0.0
+        filled = int(share * width)
+        return (f"{self.note}\n{'▰' * filled}{'▱' * (width - filled)} {gb(done)} of {gb(self.total)} "
+                f"({share:.0%})")
+
+    @property
+    def bar(self) -> type:
+        import io
+
+        from tqdm import tqdm
+
+        progress = self
+
+        class Bar(tqdm):  # counts like tqdm, writes nowhere
+            progress: DownloadProgress
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.pop("name", None)
+                kwargs.update(disable=False, file=io.StringIO())
+                super().__init__(*args, **kwargs)
+                with progress._lock:
+                    progress._bars.append(self)
+
+        Bar.progress = progress
+        return Bar
+
+
+def with_progress(build: Callable[..., Any], every_s: float = 0.5) -> Generator[str, None, Any]:
+    """Run `build(say=…, tqdm_class=…)` (e.g. `open_director`) in a thread; yield a `DownloadProgress`
+    line every `every_s` while it runs and once at the end; return its result (or raise its error).
+    A front end shows each line in place: `result = yield from …` in a streaming handler."""
+    progress, result = DownloadProgress(), {}
+
+    def work() -> None:
+        try:
+            result["value"] = build(say=progress.say, tqdm_class=progress.bar)
+        except Exception as e:  # noqa: BLE001 - raised again in the caller's thread
+            result["error"] = e
+
+    worker = threading.Thread(target=work, name="local-model-download", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        yield progress.describe()
+        worker.join(every_s)
+    yield progress.describe(ended=True)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def _hub() -> Any:
     import huggingface_hub
 
@@ -154,11 +255,15 @@ def plan(model: str, hub: Any = None) -> DownloadPlan:
     """Ask the hub what a download would fetch (no bytes fetched)."""
     hub = hub or _hub()
     try:
-        with _hub_online(hub):
-            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True)
+        with _hub_online(hub):  # drawn by no bar: the size line comes first, then the download's bars
+            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True,
+                                          tqdm_class=DownloadProgress().bar)
     except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
-        if type(e).__name__ in ("RepositoryNotFoundError", "GatedRepoError"):
-            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(e).__name__}); "
+        cause: BaseException | None = e  # a dry run wraps the hub's answer in DryRunError
+        while cause is not None and type(cause).__name__ not in ("RepositoryNotFoundError", "GatedRepoError"):
+            cause = cause.__cause__
+        if cause is not None:
+            raise ShotcallerError(f"the Hugging Face hub has no open model named {model} ({type(cause).__name__}); "
                                   "check the name, or use --llm local for the default model") from None
         raise unavailable(model, f"the Hugging Face hub cannot be reached: {type(e).__name__}") from None
     total = sum(f.file_size or 0 for f in files)
@@ -195,8 +300,20 @@ def unavailable(model: str, why: str = "") -> LocalModelUnavailable:
 
 def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None, hub: Any = None,
           folder: Path | None = None) -> Path:
-    """The model's folder, downloading it first if needed: size stated, disk checked, resumable
-    (the hub client continues `.incomplete` files), progress through `tqdm_class`."""
+    """The model's folder, downloading it first if needed: size stated, disk checked, progress
+    through `tqdm_class` (the hub's own bars when None; a `DownloadProgress.bar` also learns the
+    plan's size), resumable as the module docstring says."""
+    progress: DownloadProgress | None = getattr(tqdm_class, "progress", None)
+    try:
+        return _fetch(model, say, tqdm_class, hub, folder, progress)
+    except ShotcallerError as e:
+        if progress is not None:
+            progress.note, progress.failed = str(e), True
+        raise
+
+
+def _fetch(model: str, say: Callable[[str], None], tqdm_class: Any, hub: Any, folder: Path | None,
+           progress: DownloadProgress | None) -> Path:
     found = cached_folder(model, hub)
     if found:
         return found
@@ -208,13 +325,18 @@ def fetch(model: str, say: Callable[[str], None] = print, tqdm_class: Any = None
     p = plan(model, hub)
     check_disk(p, folder)
     say(f"Downloading the local director model {p.describe()} into {folder or cache_dir()} "
-        "(once; an interrupted download resumes)")
+        "(once; if it stops, the files already fetched are kept)")
+    if progress is not None:  # after `say`: a bar is never drawn without its size line
+        progress.plan(p)
     kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
     try:
         with _hub_online(hub):
             path = Path(hub.snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
     except Exception as e:  # noqa: BLE001 - the network went away mid-download: resumable next time
-        raise unavailable(model, f"the download stopped: {type(e).__name__}; it resumes next time") from None
+        raise unavailable(model, f"the download stopped: {type(e).__name__}; the files already fetched are "
+                                 "kept for next time") from None
     if not _complete(path):
         raise ShotcallerError(f"the download of {model} is incomplete at {path}; run `hf download {model}`")
+    if progress is not None:
+        progress.finished = True
     return path

@@ -16,6 +16,8 @@ from shotlist.models import Brief, Project, Shot, StyleBible
 from shotlist.timing import beat_at_or_before, lines_within
 
 from . import rules
+from .reading import closest_pieces
+from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
 from .writer import Beat, handle, images_of, lyric_key, write
 
@@ -28,13 +30,13 @@ SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|cal
 FAST = re.compile(r"(?i)\b(fast|loud|frantic|energetic|energy|driving|angry|rage|aggressive|euphori\w*|wild|explosive"
                   r"|punchy|urgent|chaotic|hyper|rave|intense|upbeat|frenetic|rush\w*|furious|restless)\b")
 
-# (shot sizes, movements) by stage; the energy band picks within them
+# (shot sizes, movements) that suit each stage; the energy band rotates them, Framing picks the least used
 _SIZES = {"establish": ("extreme wide", "wide", "full"), "detail": ("close-up", "insert", "extreme close-up"),
           "reaction": ("medium close-up", "medium", "close-up"), "transformation": ("medium wide", "medium", "wide"),
-          "payoff": ("wide", "extreme wide", "full")}
-_MOVES = {"establish": ("static", "crane down", "tracking"), "detail": ("push in", "static", "tilt up"),
-          "reaction": ("static", "handheld", "orbit"), "transformation": ("orbit", "crane up", "tracking"),
-          "payoff": ("pull out", "crane up", "pan left")}
+          "payoff": ("wide", "extreme wide", "full", "medium wide")}
+_MOVES = {"establish": ("static", "crane down", "tracking", "pan right"), "detail": ("push in", "static", "tilt up", "tilt down"),
+          "reaction": ("static", "handheld", "orbit", "pan right"), "transformation": ("orbit", "crane up", "tracking"),
+          "payoff": ("pull out", "crane up", "pan left", "tilt down")}
 _ANGLES = ("eye level", "low", "high", "overhead", "eye level", "worm's eye", "dutch")
 
 
@@ -92,10 +94,15 @@ def plan_cuts(project: Project, speed: Pace | None = None) -> list[float]:
     return sorted(set(cuts))
 
 
+LEAD_IN = re.compile(r"(?i)^[\w' ]{0,30}\b(like this|as follows|here goes|this)$")  # "I picture it like this."
+
+
 def first_sentence(text: str) -> str:
     text = re.sub(r"^\s*(the story|story|feeling|meaning|why generative|it is about|it's about|about)\s*:?\s*", "",
                   text.strip(), flags=re.I)
-    return re.split(r"(?<=[.!?;:])\s", text)[0].strip(" .;:") if text else ""
+    sentences = [x.strip(" .;:") for x in re.split(r"(?<=[.!?;:])\s", text) if x.strip(" .;:")] if text else []
+    said = [x for x in sentences if not LEAD_IN.match(x)]  # a lead-in says nothing by itself
+    return (said or sentences or [""])[0]
 
 
 def short_meaning(b: Brief) -> str:
@@ -130,25 +137,42 @@ def story_place(story: str) -> str:
     return m.group(0)[:80] if m else ""
 
 
+def image_pool(project: Project) -> list[str]:
+    """Every image the plan may use when the artist left a section to us: the motifs, then the things
+    the song's lines name ('the cambric shirt'), then lines that are an action ('Falling' → 'the
+    singer falling')."""
+    b, song = project.brief, project.song
+    pool = [m for m in b.motifs if not rules.leaks(m, b.constraints)]
+    who = protagonist(b.story) or "a figure"
+    lines = song.lyrics if len(pool) < 3 else []  # few motifs: the song's own lines give more images
+    for line in dict.fromkeys(x.text.strip() for x in lines):
+        key = lyric_key(line)
+        first = (line.split() or [""])[0].lower()
+        if key and len(key) > 3:
+            pool.append(f"the {key}")
+        elif first.endswith("ing") or first in ("never", "always", "still"):
+            pool.append(f"{who} {line.lower().strip(' .,!?')}")
+    pool = [p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)]
+    return pool or [FALLBACK_IMAGE]
+
+
 def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple[list[str], str]]:
-    """Images (and what a camera can't do) for every section group: the artist's words, else the motifs."""
+    """Images (and what a camera can't do) for every section group: the artist's words for it, else
+    images from the pool, each group starting on a different one (a chorus on the first motif)."""
     b = project.brief
-    motifs = [m for m in b.motifs if not rules.leaks(m, b.constraints)] or [FALLBACK_IMAGE]
+    pool = image_pool(project)
     groups = section_groups(project.song)
     out: dict[str, tuple[list[str], str]] = {}
     k = 0
     for g in groups:
         images, why = images_of(notes.get(g.key, "")) if notes.get(g.key) else ([], "")
         images = [i for i in images if not rules.leaks(i, b.constraints)]
-        if not images and not b.motifs:  # no motifs either: the things the section's own lines name
-            keys = [k for k in dict.fromkeys(lyric_key(line) for line in g.lines) if k]
-            images = [f"the {k}, made out of light" for k in keys[:3]]
         if not images:
-            if g.label == "chorus":
-                images = [motifs[0], *motifs[1:2]]
-            else:
-                rest = motifs[1:] or motifs
-                images = [rest[k % len(rest)], rest[(k + 1) % len(rest)]]
+            if g.label == "chorus" and b.motifs:
+                images = [pool[0], *pool[1:2]]
+            else:  # the first motif is kept for the chorus, when the song has one
+                rest = (pool[1:] if any(x.label == "chorus" for x in groups) else pool) or pool
+                images = list(dict.fromkeys([rest[k % len(rest)], rest[(k + 1) % len(rest)]]))
                 k += 1
         out[g.key] = (images, why)
     return out
@@ -189,7 +213,15 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     groups = section_groups(song)
     material = section_material(project, notes or {})
     who = protagonist(b.story)
-    place = story_place(b.story)
+    notes = notes or {}
+    places = places_in([b.story, *b.motifs, b.meaning, *notes.values()])
+    pool = image_pool(project)
+    pieces = [x for t in (b.meaning, b.story, *notes.values())  # clauses: "waiting …, and finding …" are two
+              for x in re.split(r"(?<=[.!?;])\s+|\s+[-—]\s+|,\s+(?:and|but|while|until)\s+", t or "")]
+    heard: set[str] = set()
+    reads = closest_pieces([x.text for x in song.lyrics], pieces)
+    sung = [x.text for x in song.lyrics]
+    framing = Framing()
     look = b.palette or first_sentence(b.feeling)
     meaning = short_meaning(b)
     artist_why = first_sentence(b.why_generative)
@@ -223,23 +255,35 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         middle = stage in ("reaction", "transformation")
         image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
                                                                         else visit % len(images)]
-        nxt = images[(images.index(image) + 1) % len(images)] if len(images) > 1 else _other_motif(b, image)
+        nxt = images[(images.index(image) + 1) % len(images)] if len(images) > 1 else image
+        if nxt == image:  # the image turns into another of the artist's, never into itself
+            nxt = pool[(pool.index(image) + 1) % len(pool)] if image in pool else pool[0]
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
         lyric_lines = lines_within(song, start, end)
-        setting = _setting(images, place, visit, stage, section.label if section else "song")
+        gi = groups.index(group) if group in groups else 0
+        setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
+                                handle(nxt), n)
+        first = song.lyrics.index(next(x for x in song.lyrics if x.text == lyric_lines[0])) if lyric_lines else 0
+        prev = sung[first - 1] if lyric_lines and first else ""
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
+        say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
         text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
                           lines=lyric_lines, who=who, setting=setting, section_why=section_why,
-                          artist_why=artist_why, meaning=say_meaning), used_r, used_w)
+                          artist_why=artist_why, meaning=say_meaning, prev_line=prev,
+                          piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
+                          recurs=bool(group and len(group.sections) > 1)), used_r, used_w)
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
+        heard.update([say_meaning] if say_meaning and say_meaning in text.reason else [])
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
-        size = rules.allowed_size(sizes[(band + j) % 3], b.constraints)
+        options = [sizes[(band + j + i) % len(sizes)] for i in range(len(sizes))]
+        size = framing.pick("size", list(dict.fromkeys(rules.allowed_size(x, b.constraints) for x in options)))
         if faces == "close" and size in rules.CLOSE_SIZES:  # "no faces in close-up": a close shot shows no one
             text.subject, text.action, text.setting = (rules.faceless(x) for x in (text.subject, text.action, text.setting))
             if rules.shows_person(f"{text.subject} {text.action} {text.setting}"):
                 size = rules.allowed_size("medium wide", b.constraints)
-        move = _MOVES[stage][(band + n) % 3]
+        moves = _MOVES[stage]
+        move = framing.pick("move", [moves[(band + n + i) % len(moves)] for i in range(len(moves))])
         angle = _ANGLES[(n * 3 + band) % len(_ANGLES)]
         prompt = (f"{size} shot, {angle} angle, {move}: {text.subject} {text.action}, {text.setting}. "
                   f"{look}".strip(" .") + ".")
@@ -266,23 +310,6 @@ def _name(key: str) -> str:
     n = int(m.group(2))
     word = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")[n - 1] if n <= 8 else f"{n}th"
     return f"{word} {m.group(1)}"
-
-
-def _other_motif(b: Brief, image: str) -> str:
-    others = [m for m in b.motifs if m != image and not rules.leaks(m, b.constraints)]
-    return others[0] if others else image
-
-
-def _setting(images: list[str], place: str, visit: int, stage: str, label: str) -> str:
-    """Where the shot happens: the artist's place for the story, else a space the image makes."""
-    found = [re.search(r"\b(?:at|in|on|inside|under|over|through|between)\s+(?:a|an|the)?\s*[^,.;]+", i)
-             for i in images]
-    places = list(dict.fromkeys([m.group(0) for m in found if m] + ([place] if place else [])))
-    h = handle(images[visit % len(images)])
-    if places and stage in ("establish", "reaction", "payoff"):  # the artist's places, and the image's own ground
-        places += [f"the ground beneath {h}"] if len(places) < 3 else []
-        return places[(visit + ("establish", "reaction", "payoff").index(stage)) % len(places)][:80]
-    return {"detail": f"inside {h}", "transformation": f"a space made of {h}"}.get(stage, f"around {h}")
 
 
 def keep_locked(new: list[Shot], old: list[Shot]) -> list[Shot]:

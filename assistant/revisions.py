@@ -20,36 +20,56 @@ from .writer import Beat, write
 MATCH_THRESHOLD = 0.35  # cosine between "the beach shots" and a shot's depiction to count as meant
 SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
 LOOKS = ("colder", "warmer", "darker", "brighter")
+# how a question names each change: "Which shots should I lock?", "… make colder?"
+INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
 
 
 def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
-                  notes: dict[str, str] | None = None) -> tuple[str, list[str]]:
-    """Apply one request; returns the reply and the tool steps taken (none when nothing changed)."""
+                  notes: dict[str, str] | None = None, skip_lock: bool = False) -> tuple[str, list[str]]:
+    """Apply one request; returns the reply and the tool steps taken (none when nothing changed).
+    `skip_lock`: the lock or unlock in it is done by the caller (a change and a lock in one request)."""
     project = tools.project()
-    wants = intents(text)
+    wants = [w for w in intents(text) if not (skip_lock and w in ("lock", "unlock"))]
     target = resolve(text, project, selected_shot)
     if target.problem:
         return target.problem, []
     if not wants:
+        if target.shots and len(target.shots) <= 3 and "?" in text:  # "what do you think of shot 5?"
+            return "\n".join(_about(project, n) for n in target.shots), []
         return say("cannot"), []
     if not target.shots and "replace" in wants:
         matched = _matching(project, text)
         target.shots, target.described = matched, "shots " + ", ".join(map(str, matched))
     if not target.shots:
-        return (say("no_replace_target") if wants == ["replace"] else say("which", what=" and ".join(wants))), []
+        if wants == ["replace"]:
+            return say("no_replace_target"), []
+        return say("which", what=" and ".join(INTENT_WORDS.get(w, w) for w in wants)), []
     try:
-        if "lock" in wants or "unlock" in wants:
+        changes = [w for w in wants if w not in ("lock", "unlock")]
+        if "unlock" in wants or ("lock" in wants and not changes):
             result = tools.lock_shots([str(n) for n in target.shots], locked="unlock" not in wants)
-            return f"{result[:1].upper()}{result[1:]} ({target.described}).", ["lock_shots"]
+            said = f"{result[:1].upper()}{result[1:]} ({target.described})."
+            if not changes:
+                return said, ["lock_shots"]
+            more, steps = apply_request(tools, text, selected_shot, notes, skip_lock=True)
+            return f"{said} {more}", ["lock_shots", *steps]  # "unlock shot 1, then make it darker"
+        if "lock" in wants:  # "make shot 5 darker and lock it": the change first, then the lock
+            more, steps = apply_request(tools, text, selected_shot, notes, skip_lock=True)
+            result = tools.lock_shots([str(n) for n in target.shots], locked=True)
+            return f"{more} {result[:1].upper()}{result[1:]}.", [*steps, "lock_shots"]
         free = [n for n in target.shots if not project.shots[n - 1].locked]
         held = [n for n in target.shots if n not in free]
         if not free:
-            return say("all_locked", what=target.described[:1].upper() + target.described[1:] + (" is" if len(held) == 1 else " are")), []
+            return say("all_locked", what=target.described, What=target.described[:1].upper() + target.described[1:],
+                       verb="is" if len(held) == 1 else "are"), []
         replies, steps = [], []
         if held:
-            replies.append(say("locked", shots=", ".join(map(str, held))))
-        patches = _content_patches(project, free, wants, target.described, notes or {}, replies)
+            replies.append(say("locked", shots=", ".join(map(str, held)), s="s" * (len(held) > 1),
+                               verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
+        what = target.described if not held else (f"shot {free[0]}" if len(free) == 1 else
+                                                   "shots " + ", ".join(map(str, free)))  # only the shots changed
+        patches = _content_patches(project, free, wants, what, notes or {}, replies)
         if patches:
             result = tools.revise_shots(patches)
             replies = [r.replace("{result}", result) for r in replies]
@@ -113,6 +133,13 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                               {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
         replies.append(say("replaced", what=what, images="; ".join(dict.fromkeys(images)), result="{result}"))
     return [ShotPatch(shot=project.shots[n - 1].id, changes=c) for n, c in changes.items() if c]
+
+
+def _about(project: Project, n: int) -> str:
+    s = project.shots[n - 1]
+    notes = "; ".join(s.critique.notes) or "no notes"
+    return say("about_shot", n=n, start=f"{s.start:.1f}", end=f"{s.end:.1f}", size=s.shot_size,
+               what=f"{s.subject} {s.action}".strip(), reason=s.reason, notes=notes, lock=" (locked)" if s.locked else "")
 
 
 LENSES = (14, 18, 24, 28, 35, 50, 85, 100, 135, 200)
@@ -292,15 +319,19 @@ def _retime_one(tools: ProjectTools, project: Project, n: int, longer: bool) -> 
     if neighbour.locked:
         return say("neighbour_locked", n=n, m=neighbour.index)
     if not last:
-        options = ([b for b in bars if shot.end < b < neighbour.end - 0.3] if longer
-                   else [b for b in bars if shot.start + 0.3 < b < shot.end])
+        options = []
+        for grid in (bars, project.song.beats):  # a bar if one fits, else a beat
+            options = options or ([b for b in grid if shot.end < b < neighbour.end - 0.3] if longer
+                                  else [b for b in grid if shot.start + 0.3 < b < shot.end])
         if not options:
             return say("no_room", n=n)
         new_end = options[0] if longer else options[-1]
         result = tools.revise_shots([ShotPatch(shot=shot.id, changes={"end": new_end})])
         return say("ends_at", n=n, t=f"{new_end:.2f}", result=result)
-    options = ([b for b in bars if neighbour.start + 0.3 < b < shot.start] if longer
-               else [b for b in bars if shot.start < b < shot.end - 0.3])
+    options = []
+    for grid in (bars, project.song.beats):  # a bar if one fits, else a beat
+        options = options or ([b for b in grid if neighbour.start + 0.3 < b < shot.start] if longer
+                              else [b for b in grid if shot.start < b < shot.end - 0.3])
     if not options:
         return say("last_no_room", m=n - 1)
     new_start = options[-1] if longer else options[0]

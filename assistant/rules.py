@@ -15,7 +15,11 @@ _SIZE_WORDS = {
     r"inserts?(?: shots?)?": ["insert"],
     r"medium(?: shots?)?": ["medium"],
 }
-_NEGATION = r"(?:no|not any|never show|never|don'?t show|do not show|must not show|must not|avoid|without|nothing)"
+_NEGATION = (r"(?:no|not any|never show|never|(?:don'?t|do not|please don'?t) (?:show|put|use|include|want|have)"
+             r"|must not show|must not|avoid|without|nothing|keep out)")
+# said around a rule, not part of it: "no faces pls", "no blood at all", "dont put any people in it"
+_POLITE = re.compile(r"(?i)\s*\b(?:pls|plz|please|thanks|thx|at all|ever|in it|in there|whatsoever|tho|though"
+                     r"|obviously|of course|either|lol|ok|okay|thank you)\b[\s.!]*$")
 _CLOSE = ("close-up", "extreme close-up", "medium close-up", "insert")
 
 
@@ -45,8 +49,8 @@ def parse_constraints(text: str, current: Constraints) -> Constraints:
     """The artist's constraint answer as rules on top of `current`."""
     update: dict = {}
     _aspect_and_size(text, update)
-    items = [p.strip(" .!") for p in re.split(r"[,;\n]|\.\s|\band\b(?=\s+(?:no|never|avoid|without)\b)", text)
-             if p.strip(" .!")]
+    items = [p.strip(" .!") for p in re.split(r"[,;\n]|\.\s|\s+(?:and|but|tho|though)\s+(?=(?:no|never|avoid|without|it|must"
+                                             r"|has|keep|make|don'?t|do not|please|pls)\b)", text) if p.strip(" .!")]
     avoid = list(current.avoid)
     banned = list(current.banned_sizes)
     for item in items:
@@ -54,14 +58,17 @@ def parse_constraints(text: str, current: Constraints) -> Constraints:
         if not m:
             continue
         thing = m.group(1).strip(" .")
+        while _POLITE.search(thing):
+            thing = _POLITE.sub("", thing).strip(" .,!")
         sized = False
         for pattern, sizes in _SIZE_WORDS.items():
             if re.fullmatch(rf"(?i)(?:{pattern})", thing):
                 banned += [s for s in sizes if s not in banned]
                 sized = True
                 break
-        if not sized and thing and thing.lower() not in [a.lower() for a in avoid]:
-            avoid.append(thing)
+        for one in ([] if sized else re.split(r"(?i)\s+(?:or|and|nor)\s+(?:any\s+)?", thing)):
+            if one and one.lower() not in [a.lower() for a in avoid]:
+                avoid.append(one)
     update["avoid"] = avoid
     update["banned_sizes"] = [s for s in SHOT_SIZES if s in banned]
     notes = [p for p in items if p.lower() not in [n.lower() for n in current.notes]]

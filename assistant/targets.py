@@ -25,10 +25,12 @@ _NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 INTENTS: dict[str, str] = {
     "unlock": r"\bunlock|\bunfreeze|\bfree up\b|\blet me change\b",
-    "lock": r"\block|\bfreeze\b|\bkeep (?:it|them|this|that) as (?:it|they) (?:is|are)\b|\bdon'?t touch\b|\bleave .* alone\b",
+    "lock": r"\block|\bfreeze\b|\bkeep (?:it|them|this|that) as (?:it|they) (?:is|are)\b|\bleave .* alone\b"
+            r"|\b(?:don'?t|do not|never) (?:touch|change|move|edit|alter)\b(?! (?:anything|any other|the rest|others?)\b)",
     "colder": r"\bcold(?:er)?\b|\bcool(?:er)?\b|\bic(?:y|ier)\b|\bfrost\w*|\bchill\w*|\bmore blue\b|\bbluer\b|\bwintr\w*",
     "warmer": r"\bwarm(?:er|th)?\b|\bgolden\b|\bmore amber\b|\bsunn(?:y|ier)\b|\bcosier\b|\bcozier\b|\bhotter\b",
-    "darker": r"\bdark(?:er|ness|en\w*)?\b|\bdimmer\b|\bmoodier\b|\bshadow\w*|\bless light\b|\bgloom\w*|\bnight-?time\b",
+    "darker": r"\bdark(?:er|ness|en\w*)?\b|\bdimmer\b|\bmood(?:y|ier)\b|\bshadow\w*|\bless light\b|\bgloom\w*"
+              r"|\bnight-?time\b|\bnoir\b|\blow-?key\b",
     "brighter": r"\bbright(?:er|en\w*)?\b|\blift (?:the )?light\b|\blighter\b|\bmore light\b|\bsunlit\b|\bairier\b|\bhigh-?key\b",
     "longer": r"\blonger\b|\bslower\b|\blinger\b|\bhold (?:it|on|that|them)\b|\bstay (?:on|with)\b|\bmore time\b"
               r"|\bextend\w*|\bstretch\w*|\bbreathe\b|\bslow (?:it|them|down)\b|\bslow\b[^.!?]*\bdown\b",
@@ -37,10 +39,18 @@ INTENTS: dict[str, str] = {
     "closer": r"\bcloser\b|\btighter\b|\bpush in\b|\bzoom in\b|\bmore intimate\b|\bgo in\b|\bclose-?up\b",
     "wider": r"\bwider\b|\bpull (?:back|out)\b|\bzoom out\b|\bmore room\b|\bmore space\b|\bwide shot\b|\bfurther away\b",
     "replace": r"\breplace\b|\bclich[eé]\w*|\bboring\b|\bgeneric\b|\bsomething else\b|\bdifferent (?:image|idea|shot)\b"
-               r"|\bchange (?:what|the image)\b|\bswap\b|\bnew idea\b|\bdull\b|\bbland\b|\bredo\b|\brewrite\b",
+               r"|\bchange (?:what|the image)\b|\bswap\b|\bnew idea\b|\bdull\b|\bbland\b|\bre-?do\b|\brewrite\b"
+               r"|\bcorny\b|\bcheesy\b|\blame\b|\bnaff\b|\btacky\b|\bcringe\w*|\boverdone\b|\bpredictable\b"
+               r"|\btired\b|\blose (?:the|it|that|this)\b|\bget rid of\b|\bditch\b|\banother (?:idea|image|one)\b"
+               r"|\b(?:do not|don'?t|dont) (?:like|love|buy)\b|\bhate\b|\bnot (?:feeling|into|working|convinced)\b"
+               r"|\bdoesn'?t work\b|\btoo literal\b|\bon the nose\b",
 }
 REPLAN = re.compile(r"(?i)^\s*/plan\b|\bre-?plan\b|\bplan (?:it |the (?:whole )?(?:song|video) )?(?:again|from scratch)\b"
                     r"|\bstart (?:over|again)\b|\bfrom scratch\b")
+
+
+SECTION_WORDS = ("intro", "verse", "pre-chorus", "prechorus", "chorus", "bridge", "outro", "hook", "breakdown", "solo",
+                 "drop", "refrain", "middle eight", "coda")
 
 
 @dataclass
@@ -51,7 +61,8 @@ class Target:
 
 
 TOO = {"dark": "brighter", "bright": "darker", "cold": "warmer", "warm": "colder", "long": "shorter", "slow": "shorter",
-       "short": "longer", "fast": "longer", "close": "wider", "tight": "wider", "wide": "closer"}
+       "short": "longer", "fast": "longer", "close": "wider", "tight": "wider", "wide": "closer", "icy": "warmer",
+       "blue": "warmer", "moody": "brighter", "gloomy": "brighter", "golden": "colder", "light": "darker"}
 OPPOSITE_INTENT = {"brighter": "darker", "darker": "brighter", "warmer": "colder", "colder": "warmer",
                    "shorter": "longer", "longer": "shorter", "wider": "closer", "closer": "wider"}
 HEDGE = re.compile(r"\b(?:i guess|i suppose|maybe|perhaps|i think|or something|kind of|sort of|probably)\b")
@@ -61,7 +72,7 @@ def intents(text: str) -> list[str]:
     """The changes a request asks for; "too dark" asks for the opposite of darker."""
     low = text.lower()
     found = [name for name, pattern in INTENTS.items() if re.search(pattern, low)]
-    for m in re.finditer(r"\btoo (" + "|".join(TOO) + r")\b", low):
+    for m in re.finditer(r"\b(?:too|less|not so|not as) (" + "|".join(TOO) + r")\b", low):
         want = TOO[m.group(1)]
         if OPPOSITE_INTENT[want] in found and not re.search(INTENTS[OPPOSITE_INTENT[want]], low.replace(m.group(0), " ")):
             found.remove(OPPOSITE_INTENT[want])
@@ -72,10 +83,29 @@ def intents(text: str) -> list[str]:
     return found
 
 
+_SEP = r"(?:-|–|to|through|thru|,|and|&|\+)"
+_NOT_SHOT = r"(?![\w.:%]|\s*(?:s|sec|secs|seconds|bars?|beats?|bpm|fps|mm|x|times|shots)\b)"  # "2 bars", "4 seconds", "50mm"
+# verbs that take a shot number as their object: "make 7 warmer", "don't touch 4", "unlock 4", "re-do 8"
+_VERB_NUMBER = re.compile(r"\b(?:make|touch|lock|unlock|freeze|unfreeze|re-?do|redo|change|fix|swap|replace|leave|keep"
+                          rf"|trim|extend|brighten|darken|lose|ditch|rewrite|move|edit)\s+#?\s*(\d+(?:\s*{_SEP}\s*\d+)*)"
+                          + _NOT_SHOT)
+
+
+def normalise(text: str) -> str:
+    """Lower case, with number words and short section names spelled out as artists abbreviate them:
+    'shots five through eight' → 'shots 5 through 8', 'ch2' → 'chorus 2', 'v1' → 'verse 1'."""
+    low = text.lower().replace("’", "'")
+    low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
+    low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
+    low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
+    low = re.sub(r"\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)
+    return low
+
+
 def _number_list(text: str) -> list[int]:
-    """Numbers named as shots: 'shot 5', 'shots 3-7', 'shots 3, 7 and 9', '#4', '3, 7 and 9'."""
+    """Numbers named as shots: 'shot 5', 'shots 3-7', 'shots 3, 7 and 9', '#4', '3, 7 and 9', 'make 7 warmer'."""
     out: list[int] = []
-    low = text.lower()
+    low = normalise(text)
     for m in re.finditer(r"\b(?:shots?|#|numbers?|cards?)\s*#?\s*(\d+(?:\s*(?:-|–|to|through|thru|,|and|&|\+)\s*\d+)*)",
                          low):
         out += _expand(m.group(1))
@@ -85,9 +115,11 @@ def _number_list(text: str) -> list[int]:
         out.append(ORDINALS[m.group(1)])
     for m in re.finditer(r"\bshot\s+(" + "|".join(NUMBER_WORDS) + r")\b", low):
         out.append(NUMBER_WORDS[m.group(1)])
-    if not out:  # a bare list: "3, 7 and 9", "3-7"
-        m = re.search(r"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–|to|through|thru)\s*\d+)(?![\w.:%]|\s*(?:s|sec|seconds|bars?|beats?|bpm)\b)",
-                      low)
+    for m in _VERB_NUMBER.finditer(low):
+        out += _expand(m.group(1))
+    if not out:  # a bare list: "3, 7 and 9", "3-7", or a message that starts with a number: "7 warmer"
+        m = re.search(rf"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–|to|through|thru)\s*\d+){_NOT_SHOT}", low) \
+            or re.match(rf"\s*(\d+){_NOT_SHOT}", low)
         if m:
             out += _expand(m.group(1))
     seen: list[int] = []
@@ -144,25 +176,59 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
     return None
 
 
+_RELATIVE = re.compile(r"\b(?:the\s+)?(?:one|shot|card|clip)\s+(right\s+|just\s+)?(after|before)\s+(.+?)(?=[,.;!?]|\s+-\s|$)")
+_PENULTIMATE = re.compile(r"\b(?:second|2nd|next)[-\s]to[-\s](?:the\s+)?last\s+(?:shot|one|card)\b|\bpenultimate\b")
+_EDGE_RUN = re.compile(rf"\b(first|last|final|opening|closing)\s+(\d+|{_NUM}|couple(?:\s+of)?)\s+shots\b")
+
+
 def resolve(text: str, project: Project, selected_shot: int | None = None) -> Target:
-    """The shots a request names; `problem` says what is unclear or does not exist."""
-    low = text.lower()
+    """The shots a request names; `problem` says what is unclear or does not exist. Several names in one
+    request are joined ("shot 5 and the last shot"); a relative one is stepped ("the one after shot 3")."""
+    low = normalise(text)
     total = len(project.shots)
-    numbers = _number_list(text)
+    m = _RELATIVE.search(low)
+    if m:
+        inner = resolve(m.group(3), project, selected_shot)
+        if inner.problem or not inner.shots:
+            return inner if inner.problem else Target(problem=say("which_one"))
+        n = inner.shots[-1] + 1 if m.group(2) == "after" else inner.shots[0] - 1
+        if not 1 <= n <= total:
+            return Target(problem=say("no_shot", what=f"{m.group(2)} {inner.described}", total=total))
+        return Target([n], f"shot {n}")
+    named: list[tuple[list[int], str]] = []
+    rest = low
+    if _PENULTIMATE.search(rest):
+        named.append(([total - 1], "the second-to-last shot"))
+        rest = _PENULTIMATE.sub(" ", rest)
+    for m in _EDGE_RUN.finditer(rest):
+        k = int(m.group(2)) if m.group(2).isdigit() else NUMBER_WORDS.get(m.group(2), 2)
+        k = max(1, min(k, total))
+        first = m.group(1) in ("first", "opening")
+        named.append((list(range(1, k + 1)) if first else list(range(total - k + 1, total + 1)),
+                      f"the {'first' if first else 'last'} {k} shots"))
+    rest = _EDGE_RUN.sub(" ", rest)
+    odd = re.search(r"\bshots?\s*#?\s*(\d+\.\d+|-\d+)\b", rest)  # "shot 3.5", "shot -2": no such shot
+    if odd:
+        return Target(problem=say("no_shot", what=odd.group(1), total=total))
+    numbers = _number_list(rest)
     if numbers:
         missing = [n for n in numbers if not 1 <= n <= total]
         if missing:
             what = ", ".join(map(str, missing))
             return Target(problem=say("no_shot", what=what, total=total))
-        name = f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + _ranges(numbers)
-        return Target(numbers, name)
-    if re.search(r"\b(last|final|closing|very last) shot\b", low):
-        return Target([total], "the last shot")
-    if re.search(r"\b(opening|very first) shot\b", low):
-        return Target([1], "the first shot")
+        named.append((numbers, f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + _ranges(numbers)))
+    if re.search(r"\b(last|final|closing|very last) shot\b", rest):
+        named.append(([total], "the last shot"))
+    if re.search(r"\b(opening|very first) shot\b", rest):
+        named.append(([1], "the first shot"))
+    if named:
+        found = _sections(rest, project)
+        if found and found[0]:
+            named.append(found)
+        return _joined(named)
     pointed = re.search(r"\b(this|that|the selected|selected|current|clicked)\s+(shot|card|one|frame|clip)\b|\bthe "
                         r"(?:card|shot) i (?:clicked|selected|picked)\b", low)
-    found = None if pointed else _sections(text, project)
+    found = None if pointed else _sections(low, project)
     if selected_shot and (pointed or (found is None and re.search(r"\bit\b", low))):
         if not 1 <= selected_shot <= total:
             return Target(problem=say("selected_gone", n=selected_shot, total=total))
@@ -178,7 +244,18 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         return Target(list(range(1, total + 1)), "every shot")
     if re.search(r"\b(this|that)\s+(shot|card|one)\b", low):
         return Target(problem=say("which_one"))
+    absent = re.search(rf"\b({'|'.join(SECTION_WORDS)})(?:e?s)?\b", low)
+    if absent:  # a section this song does not have: say which it has rather than guess
+        have = ", ".join(dict.fromkeys(s.label for s in project.song.sections))
+        return Target(problem=say("no_section", name=absent.group(1), sections=have))
     return Target()
+
+
+def _joined(named: list[tuple[list[int], str]]) -> Target:
+    shots = sorted({n for numbers, _ in named for n in numbers})
+    if len(named) == 1:
+        return Target(named[0][0], named[0][1])
+    return Target(shots, " and ".join(name for _, name in named))
 
 
 def _ranges(numbers: list[int]) -> str:

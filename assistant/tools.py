@@ -93,7 +93,8 @@ class ProjectTools:
         """Lock shots (nothing changes them until they are unlocked), or unlock them with locked=false."""
         edit = self.editor.lock(list(shots), locked)
         word = "locked" if locked else "unlocked"
-        return f"{word} {len(edit.changed)} shots; version {edit.version}" if edit.saved else describe(edit, word)
+        n = len(edit.changed)
+        return f"{word} {n} shot{'s' * (n != 1)}; version {edit.version}" if edit.saved else describe(edit, word)
 
     def pick_take(self, shot: str, take: str) -> str:
         """Choose which rendered take of a shot the cut uses (take ids look like t1, t2)."""

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
+from .reading import added, as_clause, metaphor_of, plural_verb, things_in, turn_of
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -23,7 +24,8 @@ remember lives live find found be still always again too only even every maybe
 perhaps really very ever more most much each forgot forget wrote write read burn burns fell fall felt feel ran run
 sang sing sings thought think hold holds held count counts learn sweep kneel beg dance pressed press turned turn
 wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
-carried break broke breaks fade fades faded did does is""".split())
+carried break broke breaks fade fades faded did does is almost stay while instead before after until ends end say
+says calls call moves move melts melt counted count remembers same twice out up down away off""".split())
 PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
             "you": "a figure"}
 DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"}
@@ -183,9 +185,14 @@ def lyric_key(line: str) -> str:
 
 
 def detail_of(image: str) -> str:
-    """A part of an image to go close on: its last content word ('growing out of cloth' → 'the cloth')."""
-    words = [w.strip(",.;").lower() for w in image.split() if w.strip(",.;").lower() not in STOP]
-    return f"the {words[-1]}" if words else "the surface"
+    """A part of an image to go close on: its last thing ('growing out of cloth' → 'the cloth'); not a
+    verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
+    text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
+    words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
+    words = [w for w in words if not re.search(r"(ing|ed|self|selves)$", w)]
+    if len(words) > 1 or (words and words[-1] not in handle(image)):
+        return f"the {words[-1]}"
+    return f"the surfaces of {handle(image)}"
 
 
 @dataclass
@@ -212,13 +219,27 @@ class Beat:
     section_why: str = ""
     artist_why: str = ""
     meaning: str = ""
+    prev_line: str = ""  # the line sung before this shot's, to hear what this one adds
+    piece: str = ""  # the artist's answer that speaks to this shot's line (assistant.reading)
+    heard: set[str] | None = None  # turn words and answers already used by earlier reasons (never twice)
+    recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
 
 
 def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
+        for slot in ("{" + name + "}", "{" + name.capitalize() + "}"):
+            if plural(value):  # 'her apron strings do not exist', not 'does' (only where the slot is the subject)
+                out = re.sub(r"(^|[;:,]\s+|\band\s+)" + re.escape(slot) + r" (\w+)",
+                             lambda m, s=slot: f"{m.group(1)}{s} {plural_verb(m.group(2))}", out)
         out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
     return out
+
+
+def plural(phrase: str) -> bool:
+    """'her apron strings', 'feathers' → True; 'the staircase of water', 'the glass' → False."""
+    head = re.split(r"\s+(?:of|made|with|in|on|that|which|turning|growing)\s+", phrase.strip())[0].split()
+    return bool(head) and bool(re.search(r"[^su']s$", head[-1].lower())) and head[-1].lower() not in STOP
 
 
 def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
@@ -234,10 +255,15 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
                  key=f"the {key}" if key else "this line")
     v = beat.variant
     action = _fill(p["actions"][beat.stage][v % len(p["actions"][beat.stage])], **slots)
+    # the arc: the image whole, a detail, someone answering it, the image turning, what it became
     subject = {"establish": beat.image, "detail": detail, "reaction": who, "transformation": h,
-               "payoff": beat.image}[beat.stage]
-    reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons)
-    why = _unique(lambda k: _why(beat, slots, v + k), used_whys)
+               "payoff": beat.image if beat.recurs else beat.next_image}[beat.stage]
+    tails = (f"here in the {beat.section}", f"as {detail} comes into view", f"with {nxt} still ahead")
+    reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons, tails)
+    if beat.heard is not None and beat.lines:
+        turn = turn_of(beat.lines[0], beat.prev_line, _what(beat.lines[0]))
+        beat.heard.update(x for x in (turn[0] if turn else "", as_clause(beat.piece)) if x and x in reason)
+    why = _unique(lambda k: _why(beat, slots, v + k), used_whys, tails)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
                     why_generative=why)
 
@@ -246,10 +272,8 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     p = phrasing()
     stage = _fill(p["stage_reasons"][beat.stage][v % len(p["stage_reasons"][beat.stage])], **slots)
     if beat.lines:
-        lead = _fill(p["lyric_reasons"][v % len(p["lyric_reasons"])], **slots)
         more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
-        echo = _echo(beat.lines[0], slots["key"].removeprefix("the "), v)
-        text = f"Carries \"{beat.lines[0]}\"{more}: {lead}{echo}, and {stage}."
+        text = f"Carries \"{beat.lines[0]}\"{more}: {read_line(beat, v)}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
         text = f"{lead}; {stage}."
@@ -258,22 +282,45 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     return tidy(text)
 
 
-ECHOES = (" ({words}, held in one picture)", " ({words} all in the frame)", ", with {words} in view",
-          " ({words}: the line's other words, made visible)")
+def _what(line: str) -> str:
+    """What a line is about, as a phrase: its key thing ('the light'), else its one content word."""
+    key = lyric_key(line)
+    if key:
+        return f"the {key}"
+    said = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and "'" not in w and len(w) > 2]
+    return said[0] if len(said) == 1 else "it"
 
 
-def _echo(line: str, key: str, v: int = 0) -> str:
-    """The line's other words, named: ' (mother, folds, twice, held in one picture)' ('' when it has none);
-    `v` varies the wording and the order, so a repeated line is not described the same way twice."""
-    taken = set(key.split())
-    found = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and w not in taken and len(w) > 3
-             and "'" not in w]
-    found = list(dict.fromkeys(found))[:3]
-    if not found:
-        return ""
-    k = v % len(found)
-    found = found[k:] + found[:k]
-    return ECHOES[v % len(ECHOES)].replace("{words}", ", ".join(found))
+def read_line(beat: Beat, v: int) -> str:
+    """What the line means here: the word it turns on, what it adds to the line before, and the
+    artist's own answer that speaks to it (assistant.reading); never a turn or an answer an earlier
+    shot already used, in a wording chosen by `v`."""
+    forms = phrasing()["reading"]
+    heard = {h.lower() for h in beat.heard or ()}
+    line = beat.lines[0]
+    what = _what(line)
+    turn = turn_of(line, beat.prev_line, what)
+    new = added(line, beat.prev_line)
+    parts = []
+    if turn and turn[0] not in heard:
+        parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
+    elif new and len(new) <= 2:
+        parts.append(_pick(forms["added"], v).replace("{added}", " and ".join(new)))
+    elif metaphor_of(line):
+        a, b = metaphor_of(line)
+        parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
+    elif what != "it":
+        things = [t for t in things_in(line) if t.split()[-1] not in what]
+        with_ = _pick(forms["with"], v).replace("{things}", " and ".join(things[:2])) if things else ""
+        parts.append(_pick(forms["plain"], v).replace("{what}", what).replace("{with}", with_))
+    piece = as_clause(beat.piece)
+    if piece and piece.lower() not in heard:
+        parts.append(_pick(forms["piece"], v + 1).replace("{piece}", piece))
+    return "; ".join(parts) or f"it gives {handle(beat.image)} its words"
+
+
+def _pick(options: list[str], v: int) -> str:
+    return options[v % len(options)]
 
 
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
@@ -296,7 +343,7 @@ def _runs(text: str) -> set[str]:
     return {" ".join(w[i:i + RUN]) for i in range(len(w) - RUN + 1)}
 
 
-def _unique(make, used: set[str], tries: int = 12) -> str:
+def _unique(make, used: set[str], tails: tuple[str, ...] = (), tries: int = 12) -> str:
     """The first wording not said before whose long phrases no other shot uses either; when every
     wording repeats some phrase, the one whose most repeated phrase is said least often so far."""
     def norm(t: str) -> str:
@@ -320,7 +367,11 @@ def _unique(make, used: set[str], tries: int = 12) -> str:
     if best is not None:
         used.add(norm(best))
         return best
-    n = len(used)
-    text = tidy(f"{first[:-1]}, shot {n + 1} of its kind.")
+    for tail in tails:  # every wording said before: tell this shot apart by what only it has
+        text = tidy(f"{first[:-1]}, {tail}.")
+        if norm(text) not in used:
+            used.add(norm(text))
+            return text
+    text = tidy(f"{first[:-1]} ({len(used) + 1}).")
     used.add(norm(text))
     return text

@@ -5,39 +5,39 @@
 
 Phases: 1. plan the takes exactly as `Renderer` does (same jobs, same render-cache keys); a take whose
 clip is already in the project's `renders/` is skipped, so a re-run resumes and nothing starts when all
-are done; 2. join the cluster (`address`: "local" starts one on this machine, anything else is passed
-to `ray.init`); 3. start one `RenderWorker` actor per GPU for the diffusers backends, one per CPU for the
-animatic: each builds its backend once, so a pipeline loads once and renders many shots; 4. hand each
-idle worker the next take (the task is named by its cache key); a worker killed mid-shot is restarted
-by Ray and the take goes to the next free worker, at most `MAX_ATTEMPTS` times; 5. each clip comes back
-as bytes and lands in the project's own cache under its key, so local and Ray renders share one cache;
-6. the takes are recorded and the cut assembled locally, as today.
+are done; 2. join the cluster (`address`: "local" starts a lean one on this machine, anything else is
+passed to `ray.init`); 3. start one `RenderWorker` actor per GPU for the diffusers backends, one per CPU
+for the animatic: each builds its backend once, so a pipeline loads once and renders many shots, and
+says whether it sees the project's folder; 4. keep `DEPTH` takes queued on each worker (the next shot is
+already there when one finishes); each take is a streaming task named by its cache key that yields its
+progress and then its result; a worker killed mid-shot is restarted by Ray and the take goes to the next
+free worker, at most `MAX_ATTEMPTS` times; 5. a worker that sees the project writes the clip straight into
+its cache; one elsewhere returns the clip's bytes and the driver writes them; either way local and Ray
+renders share one cache; 6. the takes are recorded and the cut assembled locally, as today.
 
-Progress: workers push (shot, fraction, message) to a small actor that the driver drains into the same
-`report(label, fraction, message)` callback a local render calls; the CLI and the studio pass theirs.
+The driver blocks on the takes' streams (waking only to notice a cancel), so while the workers render it
+costs next to nothing: on a machine whose cores are all workers, that is what lets them scale.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import tempfile
 import threading
 import uuid
 from collections import deque
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Shot, StyleBible, Take
+from shotlist.models import Take
 from shotlist.store import ProjectStore
 
-from .backend import Backend, RenderSettings, ShotJob
-from .render import PlannedTake, Renderer, RenderResult, Report, failed_take, render_clip
+from .backend import RenderSettings
+from .ray_worker import RenderWorker, ShotTask, remove_stage
+from .render import PlannedTake, Renderer, RenderResult, Report, failed_take
 
 MAX_ATTEMPTS = 3  # a take whose worker dies this many times is marked failed
 DEPTH = 2  # takes queued on a worker at once
+CANCEL_POLL = 0.5  # seconds the driver sleeps on the workers' streams before it looks at the cancel flag
 INSTALL_HINT = "--ray needs Ray, which is not installed here: pip install 'shotcaller[ray]'"
 
 
@@ -59,13 +59,20 @@ def connect(address: str = "local") -> bool:
         return False
     try:
         if address == "local":
-            ray.init(address="local", include_dashboard=False, log_to_driver=False)
+            init_local()
         else:
             ray.init(address=address, log_to_driver=False)
     except (ConnectionError, ValueError, RuntimeError) as e:
         raise ShotcallerError(f"cannot join the Ray cluster at {address!r}: {str(e).splitlines()[0][:200]}; "
                               "start one with `ray start --head`, or use --ray local") from None
     return True
+
+
+def init_local(num_cpus: int | None = None) -> None:
+    """Start a Ray cluster on this machine for rendering: without the dashboard's web UI, and with the
+    workers' output kept in their log files rather than streamed here. Ray's other settings stay: turning
+    off metrics, task events or worker prestart made no measurable difference (docs/scale.md)."""
+    require_ray().init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
 
 
 def make_renderer(store: ProjectStore, project_id: str, backend: str = "animatic",
@@ -79,106 +86,22 @@ def make_renderer(store: ProjectStore, project_id: str, backend: str = "animatic
     return Renderer(store, project_id, backend, settings, report, cancel)
 
 
-@dataclass
-class ShotTask:
-    """What a worker needs to render one take: the job without the driver's files and thread objects."""
-
-    key: str
-    label: str
-    attempt: int
-    shot: Shot
-    number: int
-    seed: int
-    frames: int
-    settings: RenderSettings
-    style: StyleBible
-    still: bytes | None  # the keyframe's bytes: the worker may be on another machine
-
-
-class RenderWorker:
-    """A Ray actor: builds one backend (so its pipeline loads once) and renders many takes with it."""
-
-    def __init__(self, backend: Backend, log_name: str):
-        import ray
-
-        self.backend = backend
-        # looked up by name: an actor handle among the constructor's arguments would keep a restart
-        # depending on the object store (ray-project/ray#53727)
-        self.log = ray.get_actor(log_name)
-        self.where = f"{socket.gethostname()} pid {os.getpid()}"
-        self.scratch = Path(tempfile.mkdtemp(prefix="shotcaller-ray-"))
-
-    def ready(self) -> str:
-        return self.where
-
-    def render(self, task: ShotTask) -> tuple[str, dict[str, bytes]]:
-        """Render one take in scratch space; returns where it ran and its files by suffix (.mp4, and .png
-        for a keyframe)."""
-        still = None
-        if task.still is not None:
-            still = self.scratch / f"{task.key}-still.png"
-            still.write_bytes(task.still)
-        job = ShotJob(shot=task.shot, number=task.number, seed=task.seed, frames=task.frames,
-                      settings=task.settings, style=task.style, still=still, cancel=threading.Event())
-        out = self.scratch / f"{task.key}.mp4"
-        progress = _Throttled(self.log, task)
-        progress(0.0, f"rendering on {self.where}")
-        try:
-            render_clip(self.backend, job, out, progress)
-            return self.where, {p.suffix: p.read_bytes() for p in self.scratch.glob(f"{task.key}.*")}
-        finally:
-            progress.flush()
-            for p in self.scratch.glob(f"{task.key}*"):
-                p.unlink(missing_ok=True)
-
-
-class _Throttled:
-    """A backend's progress callback that forwards to the log actor when something changed enough."""
-
-    def __init__(self, log: Any, task: ShotTask):
-        self.log, self.task, self.last, self.sent = log, task, (-1.0, ""), None
-
-    def __call__(self, fraction: float, message: str) -> None:
-        if message != self.last[1] or fraction - self.last[0] >= 0.1:
-            self.last = (fraction, message)
-            self.sent = self.log.push.remote((self.task.key, self.task.attempt, self.task.label, fraction, message))
-
-    def flush(self) -> None:
-        """Wait until the log holds everything sent (calls from one caller run in order), so the driver
-        sees a shot's progress before its result."""
-        if self.sent is not None:
-            import ray
-
-            ray.get(self.sent)
-
-
-class ProgressLog:
-    """A Ray actor the workers push progress to without waiting; the driver drains it."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple] = []
-
-    def push(self, item: tuple) -> None:
-        self.items.append(item)
-
-    def drain(self) -> list[tuple]:
-        items, self.items = self.items, []
-        return items
-
-
 class RayRenderer(Renderer):
     """`Renderer` whose takes run on a Ray cluster; planning, the cache, the takes and the cut are the same."""
 
     def __init__(self, store: ProjectStore, project_id: str, backend: str = "animatic",
                  settings: RenderSettings | None = None, report: Report | None = None,
                  cancel: threading.Event | None = None, backend_options: dict | None = None,
-                 address: str = "local", workers: int | None = None):
+                 address: str = "local", workers: int | None = None, in_place: bool = True):
+        """`in_place=False` makes every worker send its clips' bytes back, even one that could write them
+        into the project's folder itself (say, over a network filesystem slower than Ray's transfers)."""
         require_ray()
         super().__init__(store, project_id, backend, settings, report, cancel, backend_options)
         self.address = address
         self.workers = workers
+        self.in_place = in_place
         self.pool = 0  # workers started by the last render
-        self.where: list[str] = []  # "host pid N" of each worker, once it answered
+        self.where: dict[str, bool] = {}  # "host pid N" of each worker that answered → writes in place
 
     def execute(self, planned: list[PlannedTake], result: RenderResult) -> dict[int, Take]:
         made: dict[int, Take] = {}
@@ -217,25 +140,28 @@ class _Dispatch:
     def __init__(self, ray, renderer: RayRenderer, planned: list[PlannedTake], result: RenderResult):
         self.ray, self.r, self.planned, self.result = ray, renderer, planned, result
         self.made: dict[int, Take] = {}
-        self.finished: set[str] = set()
         self.started: set[tuple[str, int]] = set()  # (key, attempt) a worker has begun
+        # where a worker that shares the project's filesystem stages its clips; the token proves it
+        self.token = uuid.uuid4().hex
+        self.stage = renderer.folder / "renders" / f".ray-{self.token[:12]}"
 
     def run(self, todo: list[int]) -> dict[int, Take]:
         ray, r = self.ray, self.r
         count, options = r.worker_options(ray, len(todo))
         r.pool = count
-        log_name = f"shotcaller-progress-{uuid.uuid4().hex}"
-        self.log = ray.remote(num_cpus=0)(ProgressLog).options(name=log_name).remote()
+        self.stage.mkdir()
+        (self.stage / "token").write_text(self.token)
         worker = ray.remote(max_restarts=MAX_ATTEMPTS, max_task_retries=0, **options)(RenderWorker)
-        actors = [worker.remote(r.backend, log_name) for _ in range(count)]
+        actors = [worker.remote(r.backend, int(options["num_cpus"])) for _ in range(count)]
         # a worker gets work once it answers (at start, and again after Ray restarts it); it then holds up
-        # to DEPTH takes, so the next one is already waiting while a finished clip travels back
-        pings = {a.ready.remote(): w for w, a in enumerate(actors)}
+        # to DEPTH takes, so the next one is already waiting while a finished clip is stored
+        pings = {a.ready.remote(str(self.stage), self.token): w for w, a in enumerate(actors)}
+        self.shared = [False] * count  # whether each worker writes into the project's cache itself
         free = [0] * count
         down = [True] * count
         gone = [False] * count
         queue = deque((i, 1) for i in todo)
-        inflight: dict[Any, tuple[int, int, int]] = {}  # ref → (worker, planned index, attempt)
+        inflight: dict[Any, tuple[int, int, int]] = {}  # a take's stream → (worker, planned index, attempt)
         try:
             while queue or inflight:
                 if r.cancel.is_set():
@@ -251,83 +177,96 @@ class _Dispatch:
                     free[w] -= 1
                     i, attempt = queue.popleft()
                     p = self.planned[i]
-                    ref = actors[w].render.options(name=f"shot {p.number} {p.key}").remote(self._task(p, attempt))
-                    inflight[ref] = (w, i, attempt)
+                    stream = actors[w].render.options(name=f"shot {p.number} {p.key}", num_returns="streaming")
+                    inflight[stream.remote(self._task(p, attempt, self.shared[w]))] = (w, i, attempt)
                 if not inflight and not pings:
                     for i, _ in queue:
                         self.made[i] = failed_take(self.planned[i], "every Ray worker died", self.result, r.report)
                     break
-                ready, _ = ray.wait([*inflight, *pings], num_returns=1, timeout=0.25)
-                self._relay_progress()
+                ready, _ = ray.wait([*inflight, *pings], num_returns=1, timeout=CANCEL_POLL)
                 for ref in ready:
                     if ref in pings:
                         w = pings.pop(ref)
                         try:
-                            r.where.append(ray.get(ref))
+                            where, sees = ray.get(ref)
                         except ray.exceptions.RayActorError:
                             gone[w] = True  # its restarts are used up
                             continue
+                        self.shared[w] = r.where[where] = sees and r.in_place
                         down[w] = False
                         free[w] = DEPTH - sum(1 for k, _, _ in inflight.values() if k == w)
                         continue
-                    w, i, attempt = inflight.pop(ref)
-                    if self._collect(ref, i, attempt, queue):
+                    w, i, attempt = inflight[ref]
+                    outcome = self._next(ref, i, attempt, queue)
+                    if outcome is None:
+                        continue  # a progress item: the take goes on
+                    del inflight[ref]
+                    if outcome:
                         if not down[w]:
                             free[w] += 1
                     elif not down[w] and not gone[w]:  # the worker died: Ray restarts it; ask when it is back
                         down[w], free[w] = True, 0
-                        pings[actors[w].ready.remote()] = w
-            self._relay_progress()
+                        pings[actors[w].ready.remote(str(self.stage), self.token)] = w
         finally:
             for a in actors:
                 ray.kill(a, no_restart=True)
-            ray.kill(self.log, no_restart=True)
+            remove_stage(self.stage)
         return self.made
 
-    def _task(self, p: PlannedTake, attempt: int) -> ShotTask:
+    def _task(self, p: PlannedTake, attempt: int, shared: bool) -> ShotTask:
         j = p.job
+        still = j.still if j.still else None
         return ShotTask(key=p.key, label=p.label, attempt=attempt, shot=j.shot, number=j.number, seed=j.seed,
                         frames=j.frames, settings=j.settings, style=j.style,
-                        still=j.still.read_bytes() if j.still else None)
+                        still=still.read_bytes() if still and not shared else None,
+                        still_path=str(still) if still and shared else None,
+                        stage=str(self.stage) if shared else None)
 
-    def _collect(self, ref, i: int, attempt: int, queue: deque) -> bool:
-        """Store a finished take's files in the project's cache; False when its worker died."""
+    def _next(self, stream, i: int, attempt: int, queue: deque) -> bool | None:
+        """Take the next item of a take's stream: None for progress (relayed), True once the take is
+        finished (stored, or failed by its backend), False when its worker died."""
         ray, p, report = self.ray, self.planned[i], self.r.report
         try:
-            where, files = ray.get(ref)
+            item = ray.get(next(stream))
+        except StopIteration:  # a stream always ends with its result; one that does not ran nowhere
+            item = ("lost",)
         except ray.exceptions.RayActorError as e:
-            if (p.key, attempt) not in self.started:  # it was waiting behind the shot that was lost
-                queue.appendleft((i, attempt))
-                return False
-            if attempt < MAX_ATTEMPTS:
-                report(p.label, 0.0, f"worker lost mid-shot; retrying on another worker "
-                                     f"(attempt {attempt + 1}/{MAX_ATTEMPTS})")
-                queue.appendleft((i, attempt + 1))
-            else:
-                reason = f"its Ray worker died {attempt} times: {str(e).splitlines()[0][:160]}"
-                self.made[i] = failed_take(p, reason, self.result, report)
-            return False
+            return self._lost(p, i, attempt, queue, str(e))
         except ray.exceptions.RayTaskError as e:  # the backend raised: the shot failed, the worker is fine
             self.made[i] = failed_take(p, e.cause if e.cause is not None else str(e), self.result, report)
-            self.finished.add(p.key)
             return True
+        if item[0] == "progress":
+            self.started.add((p.key, attempt))
+            if item[1] < 1.0:  # "done" is said once the clip is stored
+                report(p.label, item[1], item[2])
+            return None
+        if item[0] == "lost":
+            return self._lost(p, i, attempt, queue, "its stream ended without a result")
+        _, where, files = item
         path = self.r.folder / p.take.path
         for suffix, data in files.items():
-            target = path.with_suffix(suffix)
-            tmp = target.with_name(f"{target.stem}.ray-part{suffix}")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-        self.finished.add(p.key)
+            if data is not None:  # bytes from a worker elsewhere; a worker here wrote the file itself
+                target = path.with_suffix(suffix)
+                tmp = target.with_name(f"{target.stem}.ray-part{suffix}")
+                tmp.write_bytes(data)
+                tmp.replace(target)
         self.result.rendered.append(p.key)
         self.made[i] = p.take.model_copy(update={"status": "done"})
         report(p.label, 1.0, f"done on {where}" + (f" (attempt {attempt})" if attempt > 1 else ""))
         return True
 
-    def _relay_progress(self) -> None:
-        for key, attempt, label, fraction, message in self.ray.get(self.log.drain.remote()):
-            self.started.add((key, attempt))
-            if key not in self.finished and fraction < 1.0:  # "done" is said once the clip is stored
-                self.r.report(label, fraction, message)
+    def _lost(self, p: PlannedTake, i: int, attempt: int, queue: deque, error: str) -> bool:
+        """A take whose worker died: requeued (a retry if it had begun), or failed after MAX_ATTEMPTS."""
+        if (p.key, attempt) not in self.started:  # it was waiting behind the shot that was lost
+            queue.appendleft((i, attempt))
+        elif attempt < MAX_ATTEMPTS:
+            self.r.report(p.label, 0.0, f"worker lost mid-shot; retrying on another worker "
+                                        f"(attempt {attempt + 1}/{MAX_ATTEMPTS})")
+            queue.appendleft((i, attempt + 1))
+        else:
+            reason = f"its Ray worker died {attempt} times: {error.splitlines()[0][:160]}"
+            self.made[i] = failed_take(p, reason, self.result, self.r.report)
+        return False
 
     def _cancel(self, inflight: dict) -> None:
         """Stop now: the workers are killed; finished clips stay in the cache, the rest stay pending."""

@@ -233,3 +233,21 @@ def test_render_and_export_tools(project, server):
     assert "rendered 2" in steps and "the cut:" in steps
     takes = [s.takes for s in store.load(pid).shots]
     assert all(t and t[0].status == "done" for t in takes[:2]) and not any(takes[2:])
+
+
+def test_the_model_cannot_replan_unless_the_artist_asked(project, server):
+    """`replan=true` from the model alone is refused over an existing plan; the artist's "re-plan" allows it."""
+    store, pid = project
+    args = plan_arguments(store, pid)
+    server.push(Step.call("update_brief", BRIEF), Step.call("propose_shot_list", args), Step.text("Planned."))
+    d = open_director(store, pid, "openai:scripted")
+    run_turn(d, "Plan it.")
+    before = store.load(pid)
+    fewer = {"shots": args["shots"][:5], "replan": True}
+    server.push(Step.call("propose_shot_list", fewer), Step.text("Done."))
+    replies = run_turn(d, "make shot 3 darker")
+    assert any("has not asked to re-plan" in s for s in replies[-1].steps)
+    assert store.load(pid).version == before.version and len(store.load(pid).shots) == len(before.shots)
+    server.push(Step.call("propose_shot_list", fewer), Step.text("Re-planned."))
+    run_turn(d, "scrap it and re-plan the whole thing with fewer shots")
+    assert len(store.load(pid).shots) == 5

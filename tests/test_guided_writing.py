@@ -158,3 +158,42 @@ def test_pushback_names_the_cliche_and_offers_the_artists_own_material(tmp_path)
     p = d.tools.project()
     assert p.shots and "cheaper" in p.brief.why_generative  # respected after asking once
     assert "happy i guess" not in p.model_dump_json().lower()
+
+
+def test_a_line_is_read_for_what_it_means_not_restated():
+    from assistant.reading import added, metaphor_of, things_in, turn_of
+
+    word, gloss = turn_of("Falling again", "Falling", "falling")
+    assert word == "again" and gloss.startswith("falling comes round a second time")
+    assert turn_of("But her hands remember bread", "", "the hands")[1].startswith("the hands survive")  # agreement
+    assert turn_of("The kitchen moves when no one's looking", "", "the kitchen") is None  # "no one" is not absence
+    assert turn_of("Big sky", "") is None
+    assert metaphor_of("Every window is a mouth") == ("every window", "a mouth")
+    assert metaphor_of("And every mouth is open now") is None  # a state, not one thing becoming another
+    assert metaphor_of("Stay a while, the kettle's on") is None
+    assert things_in("They built the wall out of our names") == ["the wall", "our names"]
+    assert added("Never landing", "Falling again") == ["never", "landing"]
+
+
+def test_the_answer_a_line_gets_is_the_one_that_speaks_to_it():
+    from assistant.reading import closest_pieces
+
+    lines = ["My mother folds the same shirt twice", "The ice lolly melts down your wrist"]
+    pieces = ["losing my mother to dementia while she still smiles", "a summer love that was always going to end",
+              "ok"]  # too short to be an answer
+    got = closest_pieces(lines, pieces)
+    assert got[lines[0]] == pieces[0] and got[lines[1]] == pieces[1]
+    assert closest_pieces(lines, ["ok", "sure"]) == {}
+
+
+def test_places_come_from_the_artists_words_and_framing_never_repeats_back_to_back():
+    from assistant.staging import Framing, places_in, setting
+
+    found = places_in(["Her kitchen rearranges itself every verse", "an old radio in a farmhouse; a band's rehearsal room",
+                       "the kitchen again"])
+    assert found == ["the kitchen", "the farmhouse", "the rehearsal room"]  # each place once, in order
+    assert setting("the kitchen", "detail", "the flour", "the moon", 0) != setting("the kitchen", "reaction", "x", "y", 0)
+    assert "kitchen" not in setting("", "establish", "the feathers", "the fall", 0)  # no place: a space the image makes
+    framing = Framing()
+    picks = [framing.pick("size", ["wide", "full", "extreme wide"]) for _ in range(6)]
+    assert all(a != b for a, b in zip(picks, picks[1:])) and len(set(picks)) == 3

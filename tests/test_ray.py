@@ -1,5 +1,6 @@
 """Rendering on a real local Ray cluster (two CPU workers): the animatic and a tiny saved diffusers
-pipeline, a worker killed mid-shot, one cache shared with local renders, and `--ray` without Ray.
+pipeline, a worker killed mid-shot, one cache shared with local renders (clips written in place by the
+workers or sent back as bytes), and `--ray` without Ray.
 
 The cluster starts once for the module (a few seconds); each test starts its own workers on it."""
 
@@ -41,7 +42,9 @@ def cluster():
     before = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(TESTS.parent), before or ""])
     try:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        from generation.ray_render import init_local
+
+        init_local(num_cpus=2)  # the cluster `--ray local` starts
     finally:
         if before is None:
             os.environ.pop("PYTHONPATH")
@@ -61,6 +64,11 @@ def make_project(folder: Path, bars: int = 4, transitions: str = "cut"):
     p = store.save(p.model_copy(update={"shots": plan_shots(p)}))
     shots = [s.model_copy(update={"transition": transitions}) for s in p.shots]
     return store, store.save(p.model_copy(update={"shots": shots}))
+
+
+def staging_left(store: ProjectStore, pid: str) -> list[Path]:
+    """What a Ray render left in the project's cache besides clips (its staging folder, partial files)."""
+    return [p for p in (store.folder(pid) / "renders").iterdir() if p.name.startswith(".") or ".part" in p.name]
 
 
 def clip_hashes(store: ProjectStore, pid: str) -> dict[str, str]:
@@ -98,6 +106,8 @@ def test_cli_renders_the_animatic_on_ray_then_local_and_ray_share_one_cache(clus
     local = Renderer(store, p.id, "animatic", SMALL).render(assemble_cut=False)
     assert sorted(local.rendered) == sorted(by_ray) and clip_hashes(store, p.id) == by_ray
 
+    assert not staging_left(store, p.id)
+
     from generation.ray_render import RayRenderer
     rerun = RayRenderer(store, p.id, "animatic", SMALL)
     again = rerun.render(assemble_cut=False)  # a re-run: all cached, and no worker is even started
@@ -117,8 +127,10 @@ def test_a_tiny_diffusers_pipeline_on_two_workers_equals_a_local_render(cluster,
     result = r.render(cut=tmp_path / "cut.mp4")
     assert not result.failed and len(result.rendered) == len(p.shots)
     assert r.pool == 2  # one worker per CPU of the cluster
+    assert list(r.where.values()) == [True, True]  # on this machine: each wrote its clips into the cache itself
     done_by = {int(m.rsplit(" ", 1)[1]) for _, f, m in messages if f == 1.0}
     assert done_by and done_by <= {int(w.rsplit(" ", 1)[1]) for w in r.where}  # each shot names its worker
+    assert not staging_left(store, p.id)
     assert any(m.startswith("step 1/2") for _, _, m in messages)  # per-step progress from the workers
     check_cut(tmp_path / "cut.mp4", p.song.duration, 24)
     by_ray = clip_hashes(store, p.id)
@@ -184,8 +196,9 @@ def test_a_worker_killed_mid_shot_has_the_shot_retried_elsewhere_and_the_cut_is_
             killed.append(pids[label])
             os.kill(pids[label], signal.SIGKILL)
 
+    # in_place=False: the clips come back as bytes, as from a worker on a machine without the project
     r = RayRenderer(store, p.id, "stalling", SMALL, report=report,
-                    backend_options={"marker": str(marker), "shot": target})
+                    backend_options={"marker": str(marker), "shot": target}, in_place=False)
     out = tmp_path / "cut.mp4"
     result = r.render(cut=out)
     label = f"shot {target}/{len(p.shots)}"
@@ -194,9 +207,17 @@ def test_a_worker_killed_mid_shot_has_the_shot_retried_elsewhere_and_the_cut_is_
     done = [m for lb, f, m in messages if lb == label and f == 1.0]
     assert len(done) == 1 and done[0].endswith("(attempt 2)") and pids[label] != killed[0]
     assert not result.failed and len(result.rendered) == len(p.shots)
+    assert r.where and not any(r.where.values())  # every clip came back as bytes
+    assert not staging_left(store, p.id)  # nor did the killed worker's half-written clip stay behind
     project = store.load(p.id)
     assert all(s.takes[-1].status == "done" for s in project.shots)
     check_cut(out, p.song.duration, SMALL.fps)
+    by_ray = clip_hashes(store, p.id)  # bytes written by the driver are the clips a local render makes
+    for key in by_ray:
+        (store.folder(p.id) / "renders" / f"{key}.mp4").unlink()
+    Renderer(store, p.id, "stalling", SMALL, backend_options={"marker": str(marker), "shot": target}).render(
+        assemble_cut=False)  # the marker is there: the stalling shot renders normally
+    assert clip_hashes(store, p.id) == by_ray
 
 
 def test_cancel_keeps_finished_clips_and_a_rerun_resumes(cluster, tmp_path):
@@ -215,12 +236,28 @@ def test_cancel_keeps_finished_clips_and_a_rerun_resumes(cluster, tmp_path):
 
     first = RayRenderer(store, p.id, "animatic", SMALL, report=report, cancel=cancel).render()
     assert first.cancelled and first.cut is None and 1 <= len(first.rendered) < len(p.shots)
+    assert not staging_left(store, p.id)  # the workers were killed mid-shot: their partial clips are gone
     project = store.load(p.id)
     assert sum(1 for s in project.shots if s.takes and s.takes[-1].status == "done") == len(first.rendered)
     second = RayRenderer(store, p.id, "animatic", SMALL).render(cut=tmp_path / "cut.mp4")
     assert sorted(second.cached) == sorted(first.rendered)
     assert len(second.rendered) == len(p.shots) - len(first.rendered) and not second.failed
     check_cut(tmp_path / "cut.mp4", p.song.duration, SMALL.fps)
+
+
+def test_progress_sends_each_new_phase_at_once_and_a_phase_at_most_every_half_second():
+    from generation.ray_worker import Throttle
+
+    now = [0.0]
+    throttle = Throttle(every=0.5, clock=lambda: now[0])
+    sent = []
+    for k in range(1, 25):  # 24 steps in 0.96 s, after a first message of another phase
+        if k == 1:
+            sent += [m for m in ["loading the pipeline"] if throttle(m)]
+        now[0] += 0.04
+        sent += [m for m in [f"step {k}/24"] if throttle(m)]
+    sent += [m for m in ["encoding", "conformed 24 frames"] if throttle(m)]
+    assert sent == ["loading the pipeline", "step 1/24", "step 14/24", "encoding", "conformed 24 frames"]
 
 
 def test_without_ray_the_render_says_how_to_get_it(tmp_path, monkeypatch, capsys):

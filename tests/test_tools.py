@@ -63,7 +63,11 @@ def test_a_whole_list_over_a_plan_needs_replan(planned):
     refused = lc["propose_shot_list"].invoke({"shots": drafts})
     assert refused.startswith("error:") and "set replan=true only if the artist asked" in refused
     assert store.load(pid).version == version
-    assert lc["propose_shot_list"].invoke({"shots": drafts, "replan": True}).startswith("shot list saved: 2 shots")
+    # the model's own replan=true is not the artist asking: refused unless the artist's message asked
+    assert "has not asked to re-plan" in lc["propose_shot_list"].invoke({"shots": drafts, "replan": True})
+    assert store.load(pid).version == version
+    asked = {t.name: t for t in langchain_tools(tools, [False], [True])}
+    assert asked["propose_shot_list"].invoke({"shots": drafts, "replan": True}).startswith("shot list saved: 2 shots")
     # /plan is the artist asking: the forced plan goes through without the flag
     forced = by_name(tools, [True])["propose_shot_list"].invoke({"shots": drafts + [{"start": 12.0}]})
     assert forced.startswith("shot list saved: 3 shots")

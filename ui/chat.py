@@ -39,7 +39,9 @@ class ChatTurns:
                 if not described.startswith(("offline", "not usable")):
                     import langchain.agents  # noqa: F401
                     import langchain_openai  # noqa: F401
-                if session is not None and session.project:
+                from assistant.llm import local_download_needed
+
+                if session is not None and session.project and not local_download_needed(spec or None):
                     self.director(session)  # an LLM agent's graph: built now, not on the first Enter
                 critic.banks()
             except Exception:  # noqa: BLE001 - a turn that needs what failed here says what is wrong
@@ -49,15 +51,17 @@ class ChatTurns:
         thread.start()
         return thread
 
-    def director(self, session: Session):
+    def director(self, session: Session, **progress: Any):
         """This tab's director, built once per project and LLM (an LLM agent's graph is not free to
-        build); its conversation is re-read every turn, since another tab may have talked meanwhile."""
+        build); its conversation is re-read every turn, since another tab may have talked meanwhile.
+        `progress` (say=, tqdm_class=) goes to the local model's first download."""
         from assistant.conversation import Conversation
         from assistant.session import open_director
 
         key = (session.project, session.llm)
         if self._directors.get(session.key, (None, None))[0] != key:
-            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None))
+            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None,
+                                                               **progress))
         director = self._directors[session.key][1]
         director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
         return director
@@ -86,7 +90,7 @@ class ChatTurns:
         before = self._disk_version(session)
         chat = session.chat
         try:
-            director = self.director(session)
+            director = yield from self._director_downloading(session)
             if message == "/plan":
                 replies = director.plan()
             else:
@@ -126,6 +130,25 @@ class ChatTurns:
         session.version = after
         yield after != before
 
+    def _director_downloading(self, session: Session) -> Iterator[bool]:
+        """`director(session)`; when that first downloads the local model, one chat message shows the
+        download's size and progress bar meanwhile, updated in place."""
+        from assistant.llm import local_download_needed
+
+        built = self._directors.get(session.key, (None, None))[0] == (session.project, session.llm)
+        if built or not local_download_needed(session.llm or None):
+            return self.director(session)
+        from assistant.local_model import with_progress
+
+        session.chat.append(views.chat_message("assistant", "Preparing the local director…"))
+        at, steps = len(session.chat) - 1, with_progress(lambda **progress: self.director(session, **progress))
+        while True:
+            try:
+                session.chat[at] = views.chat_message("assistant", next(steps))
+            except StopIteration as done:
+                return done.value
+            yield False
+
     def chat(self, session: Session, message: str, history: Any = None) -> Iterator[list[dict[str, Any]]]:
         """Queue `message` and answer everything waiting, yielding the chat as it grows."""
         self.submit(session, message)
@@ -140,7 +163,15 @@ class ChatTurns:
             yield self.display(session)
 
     def opening(self, session: Session) -> list[dict[str, Any]]:
-        """On a new project the director opens the interview itself."""
+        """On a new project the director opens the interview itself (unless its local model must be
+        downloaded first: that happens, with its progress shown, on the artist's first message)."""
+        from assistant.llm import local_download_needed
+
+        if model := local_download_needed(session.llm or None):
+            session.chat.append(views.chat_message(
+                "assistant", f"Your first message downloads the local director model {model} once; its size "
+                "and progress show here. Tell me about the song meanwhile."))
+            return session.chat
         try:
             reply = self.director(session).opening()
         except Exception as e:  # noqa: BLE001

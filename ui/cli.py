@@ -11,6 +11,7 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 
+from .cli_chat import cmd_chat
 from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
 
 
@@ -108,66 +109,6 @@ def cmd_export(args: argparse.Namespace) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, data)
     print(out)
-
-
-def cmd_chat(args: argparse.Namespace) -> None:
-    from assistant.session import open_director
-    from shotlist.table import shot_table
-
-    store = _store()
-    director = open_director(store, args.project, args.llm)
-    interactive = sys.stdin.isatty()
-    print(f"[{director.provider}] chatting about {args.project}; /plan /show /critique /undo /quit")
-
-    streaming = [False]
-
-    def show(reply) -> None:
-        if not reply.final:  # streamed tokens and tool steps as they happen
-            if reply.text:
-                if not streaming[0]:
-                    print("director> ", end="")
-                streaming[0] = True
-                print(reply.text, end="", flush=True)
-            for step in reply.steps:
-                print(f"\n  · {step}", flush=True)
-            return
-        if streaming[0]:
-            streaming[0] = False
-            print("\n", flush=True)
-            return
-        for step in reply.steps:
-            print(f"  · {step.splitlines()[0]}")
-        print(f"director> {reply.text}\n", flush=True)
-
-    opening = director.opening()
-    if opening:
-        show(opening)
-    while True:
-        try:
-            line = input("you> " if interactive else "")
-        except EOFError:
-            break
-        command = line.strip().lower()
-        if not interactive and line.strip():
-            print(f"you> {line.strip()}")
-        try:
-            if command in ("/quit", "/exit"):
-                break
-            if command == "/show":
-                print(shot_table(store.load(args.project)))
-            elif command == "/critique":
-                print(director.tools.critique())
-            elif command == "/undo":
-                print(director.tools.undo())
-            elif command == "/plan":
-                for reply in director.plan():
-                    show(reply)
-            else:
-                for reply in director.turn(line):
-                    show(reply)
-        except ShotcallerError as e:  # the turn failed; the conversation and project are intact
-            print(f"error: {e}", file=sys.stderr)
-    print(f"saved {args.project} (version {store.load(args.project).version})")
 
 
 def _renderer(args: argparse.Namespace, store):
@@ -318,7 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
 
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
-    p.add_argument("project")
+    p.add_argument("project", nargs="?", help="the project (or --song to start one and talk while it is analysed)")
+    p.add_argument("--song", help="start a new project on this song; what you type meanwhile is kept")
+    p.add_argument("--lyrics", help="with --song: LRC or plain-text lyrics")
+    p.add_argument("--title", help="with --song: the project's title")
     p.add_argument("--llm", help="openai:MODEL, ollama:MODEL, local[:MODEL] (a small model run here) or offline "
                    "(default: SHOTCALLER_LLM, then auto)")
     p.set_defaults(func=cmd_chat)
