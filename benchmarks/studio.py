@@ -48,8 +48,8 @@ director's probes) paid in the background. The "bare Gradio + the studio's table
 with the studio's 100-row table on its page, filled by its load event: on its own the table costs a turn
 little, so the rest of the gap is the studio page's other components (two videos, an image, a gallery,
 three file slots, some twenty buttons and boxes, its chat history). These runs were on a shared 2-core
-machine (other jobs' load shown): nearly the same code measured 0.63-0.98 s to open, 0.67-1.45 s a guided turn and +0.64 to
-+1.32 s a first token across three runs, so re-measure idle before reading them as targets met or not."""
+machine (other jobs' load shown): nearly the same code measured 0.63-0.98 s to open, 0.28-1.45 s a
+guided turn and +0.64 to +1.32 s a first token across four runs: re-measure idle before reading them."""
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
 BARE_APP = """
