@@ -131,3 +131,4 @@ def test_lyric_relevance_weighs_lines_not_shots(cases):
     doubled = shotlist_case(load_shotlists()["keeper"], shots=same + [
         s.model_copy(update={"start": s.start + 100, "end": s.end + 100}) for s in same[2:3] * 6])
     assert not passes(LyricRelevance(), doubled)
+    assert abs(LyricRelevance().evaluate(doubled)["lyric_relevance"]) < 0.05  # a per-shot mean gave 0.13
