@@ -141,18 +141,51 @@ def _expand(group: str) -> list[int]:
     return out
 
 
+_LETTER_DET = rf"(?i:each|every|all(?:\s+(?:of\s+)?the)?|both|the|those|these|that|this|other|last|final|opening|closing|{_ORD})"
+_LETTER_NOUN = r"(?i:sections?|parts?)"
+
+
+def letter_mentions(text: str, project: Project) -> str:
+    """Letter labels ("A", "B": the analysis names a repeated part with a letter) as 'section b', so
+    'darken each B', 'every B section', 'the A sections', 'all the Bs' name those sections. Only a capital
+    counts, and "A" (an article) or "I" only with 'section'/'part', a plural, or a determiner before it."""
+    letters = {s.label.upper() for s in project.song.sections if len(s.label) == 1 and s.label.isalpha()}
+    if not letters:
+        return text
+
+    def noun(m: re.Match) -> str:
+        det, letter, plural, word = m.group("det"), m.group("l"), m.group("pl"), m.group("noun")
+        if letter not in letters or (letter in "AI" and not (det or plural or word.lower().endswith("s"))):
+            return m.group(0)
+        return (f"{det} " if det else "") + f"section {letter.lower()}"
+
+    def bare(m: re.Match) -> str:
+        det, letter, plural = m.group("det"), m.group("l"), m.group("pl")
+        if letter not in letters or (letter in "AI" and not (det or plural)):
+            return m.group(0)
+        return (f"{det} " if det else "") + f"section {letter.lower()}"
+
+    head = rf"(?<![\w'’-])(?:(?P<det>{_LETTER_DET})\s+)?(?P<l>[A-Z])(?P<pl>s|'s|’s)?"
+    text = re.sub(head + rf"[\s-]+(?P<noun>{_LETTER_NOUN})\b", noun, text)
+    return re.sub(head + r"(?![\w'’-])", bare, text)
+
+
 def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
-    """Shots in named sections: 'the first chorus', 'every chorus', 'the bridge', 'verse 2', 'the last verse'."""
+    """Shots in named sections: 'the first chorus', 'every chorus', 'the bridge', 'verse 2', 'the last verse',
+    'section B' (letter labels are read in any case here; `letter_mentions` rewrites 'each B' first)."""
     low = text.lower()
-    labels = sorted({s.label for s in project.song.sections} | {s.section for s in project.shots if s.section},
-                    key=len, reverse=True)
+    original = {}
+    for name in [s.label for s in project.song.sections] + [s.section for s in project.shots if s.section]:
+        original.setdefault(name.lower(), name)
+    labels = sorted(original, key=len, reverse=True)
     for label in labels:
         plural = rf"{re.escape(label)}(?:e?s)?"
         if len(label) <= 2:  # a letter label ("a", "b") only as "section a" / "part b"
             plural = rf"(?:section|part)\s+{re.escape(label)}"
         if not re.search(rf"\b{plural}\b", low):
             continue
-        instances = [s for s in project.song.sections if s.label == label]
+        shown = f"section {original[label]}" if len(label) <= 2 else original[label]
+        instances = [s for s in project.song.sections if s.label.lower() == label]
         which = None
         m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
             re.search(rf"\b{plural}\s+(\d+|{_NUM})\b", low)
@@ -163,15 +196,14 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
             if not 1 <= idx <= len(instances):
                 return [], say("too_few_sections", count=len(instances), label=label, n=idx)
             which = [instances[idx - 1]]
-            name = f"the {word} {label}" if not word.isdigit() else f"{label} {word}"
+            name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"
         else:
             which = instances
-            name = f"every {label}" if len(instances) > 1 else f"the {label}"
+            name = f"every {shown}" if len(instances) > 1 else f"the {shown}"
         shots = [n for n, s in enumerate(project.shots, 1)
-                 if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)
-                 or (not which and s.section == label)]
+                 if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)]
         if not which:
-            shots = [n for n, s in enumerate(project.shots, 1) if s.section == label]
+            shots = [n for n, s in enumerate(project.shots, 1) if (s.section or "").lower() == label]
         return shots, name
     return None
 
@@ -184,7 +216,7 @@ _EDGE_RUN = re.compile(rf"\b(first|last|final|opening|closing)\s+(\d+|{_NUM}|cou
 def resolve(text: str, project: Project, selected_shot: int | None = None) -> Target:
     """The shots a request names; `problem` says what is unclear or does not exist. Several names in one
     request are joined ("shot 5 and the last shot"); a relative one is stepped ("the one after shot 3")."""
-    low = normalise(text)
+    low = normalise(letter_mentions(text, project))
     total = len(project.shots)
     m = _RELATIVE.search(low)
     if m:

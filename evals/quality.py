@@ -70,13 +70,25 @@ class WhyGenerativeSpecificity(ReasonSpecificity):
     about = "the same measure on why_generative"
 
 
+SAME_LINE = 0.9  # two lines this close (MiniLM cosine) are one line sung two ways ("orbit me" / "orbit me now")
+
+
 class LyricRelevance(Evaluator):
-    """Does each reason speak to its own line? The quoted lyric is removed, so quoting is not enough."""
+    """Does each reason speak to its own line? The quoted lyric is removed, so quoting is not enough.
+
+    The margin (cosine with its own line − mean cosine with the song's other lines) is divided by the
+    margin the line itself would get (1 − the line's mean cosine with those lines): on a song whose lines
+    share their words ("I wore your coat all winter" / "Your coat wore me") no reason can be much nearer
+    one than the other, and a raw margin would fail even a director's. Shots are averaged per line, then
+    over lines, so a line sung on many shots does not outweigh the rest (one reason on every shot scores
+    about 0 whatever the shot count per line). Lines at ≥ SAME_LINE cosine are not contrasted.
+    """
 
     name = "lyric_relevance"
     kinds = ("templated_reasons", "one_reason", "shuffled_reasons")
-    about = ("mean over shots with a lyric of: MiniLM cosine between the reason (quotes and the lyric removed) "
-             "and its own line, minus its mean cosine with the song's other lines")
+    about = ("mean over lines of the mean over their shots of: (MiniLM cosine of the reason, quotes and lyric "
+             "removed, with its own line − its mean cosine with the song's other lines) / (1 − the own line's "
+             "mean cosine with those lines), i.e. the margin as a share of the margin the line itself gets")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
         sung = [s for s in case.shots if words(s.lyric or "")]
@@ -87,17 +99,26 @@ class LyricRelevance(Evaluator):
             return {self.name: None}
         reasons = embed([strip_quotes(s.reason, s.lyric) or "-" for s in sung])
         line_vecs = embed(lines)
+        between = line_vecs @ line_vecs.T
         index = {x: i for i, x in enumerate(lines)}
-        margins = []
+        per_line: dict[int, list[float]] = {}
+        raw, closest = [], []
         for r, shot in zip(reasons, sung):
             sims = line_vecs @ r
             own = {index[p] for p in parts[id(shot)]}
-            others = [sims[i] for i in range(len(lines)) if i not in own]
-            if others:
-                margins.append(float(max(sims[i] for i in own) - np.mean(others)))
-        if not margins:
+            best = max(own, key=lambda i: sims[i])
+            others = [i for i in range(len(lines)) if i not in own and between[best, i] < SAME_LINE]
+            if not others:
+                continue
+            margin = float(sims[best] - np.mean(sims[others]))
+            room = float(1.0 - np.mean(between[best, others]))
+            per_line.setdefault(best, []).append(margin / room)
+            raw.append(margin)
+            closest.append(margin > 0)
+        if not per_line:
             return {self.name: None}
-        return {self.name: float(np.mean(margins)), "lyric_closest_share": sum(m > 0 for m in margins) / len(margins)}
+        return {self.name: float(np.mean([np.mean(v) for v in per_line.values()])),
+                "lyric_raw_margin": float(np.mean(raw)), "lyric_closest_share": sum(closest) / len(closest)}
 
 
 class Grounding(Evaluator):

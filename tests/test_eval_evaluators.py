@@ -106,3 +106,29 @@ def test_pushback_passes_a_real_one(cases):
     for name in ("grocery-montage-good", "beach-sunset-inline", "hallway-good-prose"):
         assert passes(Pushback(), cases[name]), name
     assert Pushback().evaluate(Case(name="x", generic=False))["pushback"] is None
+
+
+def test_lyric_relevance_on_a_song_of_two_lines_that_share_their_words(cases):
+    """"I wore your coat all winter" / "Your coat wore me": the director's reasons pass, the same reasons
+    moved to the other line fail, and one reason on every shot scores about nothing. The raw margin the
+    evaluator used before (own line − other lines) gave the director's reasons 0.04, under any threshold
+    that also passes the other calibration songs; it is kept as a detail to show the song's shape."""
+    good, swapped, one = cases["borrowed-coat"], cases["borrowed-coat~shuffled"], cases["borrowed-coat~one-reason"]
+    scores = LyricRelevance().evaluate(good)
+    assert passes(LyricRelevance(), good)
+    assert scores["lyric_raw_margin"] < 0.06  # the lines leave little room: the unnormalised margin is small
+    assert not passes(LyricRelevance(), swapped) and LyricRelevance().evaluate(swapped)["lyric_relevance"] < 0
+    assert abs(LyricRelevance().evaluate(one)["lyric_relevance"]) < 0.05
+    for name in ("river-jar", "keeper"):  # lines further apart score on the same scale
+        assert passes(LyricRelevance(), cases[name]) and not passes(LyricRelevance(), cases[f"{name}~shuffled"])
+
+
+def test_lyric_relevance_weighs_lines_not_shots(cases):
+    """One reason pasted on every shot must not win because its line is sung on more shots."""
+    keeper = cases["keeper"]
+    reason = keeper.shots[2].reason  # written for the first sung line
+    same = [s.model_copy(update={"reason": reason}) for s in keeper.shots]
+    doubled = shotlist_case(load_shotlists()["keeper"], shots=same + [
+        s.model_copy(update={"start": s.start + 100, "end": s.end + 100}) for s in same[2:3] * 6])
+    assert not passes(LyricRelevance(), doubled)
+    assert abs(LyricRelevance().evaluate(doubled)["lyric_relevance"]) < 0.05  # a per-shot mean gave 0.13

@@ -159,6 +159,37 @@ def test_request_changes_only_what_it_names(planned, item):
     assert ok, f"{item['text']!r}: {why}"
 
 
+LETTERS = (100.0, [
+    ("intro", 2, 0.3, []),
+    ("A", 4, 0.4, ["Paper boats on the gutter tide"]),
+    ("B", 4, 0.7, ["Fold me up and let me ride"]),
+    ("A", 4, 0.45, ["Every drain a harbour mouth"]),
+    ("B", 4, 0.8, ["Fold me up and float me south"]),
+    ("outro", 2, 0.3, []),
+])
+
+
+@pytest.fixture(scope="module")
+def planned_letters(tmp_path_factory):
+    d = director_for(tmp_path_factory.mktemp("letters"), build_song(*LETTERS), "Gutter")
+    d.opening()
+    talk(d, "leaving home small and on purpose", "a paper boat sails the city's drains to the sea",
+         "paper boats; drains as harbours; rain maps", "hopeful, restless", "a boat the size of a hand cannot carry "
+         "a camera", "16:9", "/plan")
+    assert {s.label for s in d.tools.project().song.sections} >= {"A", "B"}
+    return d
+
+
+@pytest.mark.parametrize("item", BANK["revisions_letters"], ids=_id)
+def test_letter_labelled_sections_are_targets(planned_letters, item):
+    from assistant.targets import intents
+
+    ok, why = revision_ok(planned_letters, item)
+    if ok and set(intents(item["text"])) != set(item["intents"]):
+        ok, why = False, f"intents {intents(item['text'])}, wanted {item['intents']}"
+    assert ok, f"{item['text']!r}: {why}"
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "ok", "👍", "hazlo más oscuro", "これを暗くして", "what do you think?",
                                  "make it pop " * 2000, "x" * 20_000, "make shot 0 darker", "shot 3.5 warmer"])
 def test_bad_requests_after_the_plan_get_a_clear_reply_and_change_nothing(planned, bad):
