@@ -119,3 +119,123 @@ def as_clause(piece: str) -> str:
     if first and first != "I" and not first.isupper() or first in ("A",):
         text = text[0].lower() + text[1:]
     return " ".join(text.split()[:16])
+
+
+# The roles a line gives its people and things: 'I' and 'me' are one role-holder, so are 'your' and 'you'.
+_PERSON = {"i": "i", "me": "i", "my": "i", "mine": "i", "myself": "i", "you": "you", "your": "you", "yours": "you",
+           "he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "we": "we", "us": "we", "our": "we",
+           "they": "they", "them": "they", "their": "they"}
+_AS_OBJECT = {"i": "me", "you": "you", "he": "him", "she": "her", "we": "us", "they": "them"}
+# irregular verbs: form → (base, past participle)
+_IRREGULAR = {"kept": ("keep", "kept"), "wore": ("wear", "worn"), "worn": ("wear", "worn"), "held": ("hold", "held"),
+              "took": ("take", "taken"), "taken": ("take", "taken"), "gave": ("give", "given"),
+              "given": ("give", "given"), "made": ("make", "made"), "left": ("leave", "left"),
+              "found": ("find", "found"), "lost": ("lose", "lost"), "caught": ("catch", "caught"),
+              "brought": ("bring", "brought"), "built": ("build", "built"), "drew": ("draw", "drawn"),
+              "drawn": ("draw", "drawn"), "saw": ("see", "seen"), "seen": ("see", "seen"), "knew": ("know", "known"),
+              "swallowed": ("swallow", "swallowed"), "wrote": ("write", "written"), "sang": ("sing", "sung"),
+              "fed": ("feed", "fed"), "led": ("lead", "led"), "bore": ("bear", "borne"), "chose": ("choose", "chosen"),
+              "broke": ("break", "broken"), "ate": ("eat", "eaten"), "told": ("tell", "told"), "sold": ("sell", "sold"),
+              "taught": ("teach", "taught"), "bought": ("buy", "bought"), "shook": ("shake", "shaken"),
+              "buried": ("bury", "buried"), "carried": ("carry", "carried"), "hid": ("hide", "hidden")}
+
+IRREGULAR_PAST = frozenset(_IRREGULAR)
+
+
+def base_of(word: str) -> str:
+    """'kept' → 'keep', 'carries' → 'carry', 'follows' → 'follow', 'waited' → 'wait' (a rough stem)."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w][0]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith("ied"):
+        return w[:-3] + "y"
+    if len(w) > 4 and re.search(r"(sh|ch|ss|x|z)es$", w):
+        return w[:-2]
+    if len(w) > 4 and w.endswith("ed"):
+        return w[:-2] if not re.search(r"([^aeiou])\1ed$", w) else w[:-3]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _participle(base: str) -> str:
+    for b, pp in _IRREGULAR.values():
+        if b == base:
+            return pp
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ied"
+    return base + ("d" if base.endswith("e") else "ed")
+
+
+def _agent(base: str) -> str:
+    """'keep' → 'keeper', 'carry' → 'carrier', 'wear' → 'wearer', 'hide' → 'hider'."""
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return base[:-1] + "ier"
+    return base + ("r" if base.endswith("e") else "er")
+
+
+def _roles(line: str) -> list[tuple[str, str]]:
+    """(role key, words as sung) for each person and content word, in order: 'Your coat wore me' →
+    [('you', 'Your'), ('coat', 'coat'), ('wear', 'wore'), ('i', 'me')]."""
+    out = []
+    for w in re.findall(r"[A-Za-z']+", line.replace("’", "'")):
+        low = w.lower()
+        if low in _PERSON:
+            out.append((_PERSON[low], w))
+        elif low not in SMALL and "'" not in low and len(low) > 2:
+            out.append((base_of(low), w))
+        elif low in ("kept", "held", "made", "took"):
+            out.append((base_of(low), w))
+    return out
+
+
+def _side(roles: list[tuple[str, str]], pivot: str) -> tuple[list[str], list[str]]:
+    keys = [k for k, _ in roles]
+    i = keys.index(pivot)
+    return keys[:i], keys[i + 1:]
+
+
+def reversal_of(line: str, earlier: str) -> dict[str, str] | None:
+    """A line that turns an earlier one around: the same verb, with what stood before it in the earlier
+    line now after it and the other way round ('I kept the light on' → 'The light kept me'). Returns the
+    verb's base, the earlier subject and object as the new line names them, or None."""
+    now, then = _roles(line), _roles(earlier)
+    if not now or not then:
+        return None
+    shared = [k for k, _ in now if k in {k2 for k2, _ in then}]
+    inflected = {k for k, w in now + then if k != w.lower()}  # 'kept', 'holds': a verb more likely than 'map'
+    for pivot in sorted(shared, key=lambda k: k not in inflected):
+        if pivot in _PERSON.values():
+            continue
+        before_now, after_now = _side(now, pivot)
+        before_then, after_then = _side(then, pivot)
+        was_subject = [k for k in before_then if k in after_now]
+        was_object = [k for k in after_then if k in before_now]
+        if was_subject and was_object:
+            words = dict(now + then)
+            people = set(_PERSON.values())  # 'your map': the map is the one acting, not 'you'
+            subj = next((k for k in was_subject if k not in people), was_subject[0])
+            obj = next((k for k in was_object if k not in people), was_object[0])
+
+            def name(key: str, as_object: bool) -> str:
+                if key in _AS_OBJECT:
+                    return _AS_OBJECT[key] if as_object else ("I" if key == "i" else key)
+                return f"the {key}"
+            return {"verb": pivot, "agent": _agent(pivot), "done": _participle(pivot),
+                    "old_subject": name(subj, False), "old_object": name(obj, True),
+                    "new_subject": name(obj, False), "new_object": name(subj, True), "sung": words.get(pivot, pivot)}
+    return None
+
+
+def changed_word(line: str, earlier: str) -> tuple[str, str] | None:
+    """A line that comes back with one word changed: ('the door', 'the window') → ('door', 'window')."""
+    a = re.findall(r"[a-z']+", earlier.lower().replace("’", "'"))
+    b = re.findall(r"[a-z']+", line.lower().replace("’", "'"))
+    if len(a) != len(b) or len(a) < 3:
+        return None
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(diff) == 1 and base_of(diff[0][0]) != base_of(diff[0][1]):
+        return diff[0]
+    return None

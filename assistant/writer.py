@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .reading import added, as_clause, metaphor_of, plural_verb, things_in, turn_of
+from .reading import IRREGULAR_PAST, added, as_clause, changed_word, metaphor_of, plural_verb, reversal_of, things_in, turn_of
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -175,7 +175,8 @@ def lyric_key(line: str) -> str:
         prev = tok.lower()
     if cur:
         runs.append((cur, after_det, 99))
-    runs = [(r[: -1] if len(r) > 1 and re.search(r"(ing|ed|ly)$", r[-1]) else r, d, p) for r, d, p in runs]
+    runs = [(r[: -1] if len(r) > 1 and (re.search(r"(ing|ed|ly)$", r[-1]) or r[-1] in IRREGULAR_PAST) else r, d, p)
+            for r, d, p in runs]
     good = [x for x in runs if x[1] or len(x[0]) >= 2]
     if not good:
         single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])]
@@ -225,6 +226,24 @@ class Beat:
     recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def section_phrase(name: str) -> str:
+    """How a sentence names a section, with its determiner: 'chorus' → 'the chorus'; an analysis
+    letter label 'B' (or 'B2', "A'") → 'the second section'; no name → 'this part'."""
+    name = " ".join(name.split())
+    m = re.fullmatch(r"([A-Za-z])(?:\d+|'+|’+)?", name)
+    if m:
+        n = ord(m.group(1).upper()) - ord("A")
+        return f"the {ORDINALS[n]} section" if n < len(ORDINALS) else "this part"
+    if not name or not re.search(r"[a-z]{2}", name.lower()):
+        return "this part"
+    if re.match(r"(?i)(the|this|that|a|an)\s", name):
+        return name
+    return f"the {name}"
+
+
 def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
@@ -251,14 +270,14 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
         key = key.split()[-1]  # the line is only its key ("Big sky"): name its noun, not the whole line again
     detail = f"the {key}" if key and beat.stage == "detail" else detail_of(beat.image)
     who = beat.who or "the singer"
-    slots = dict(handle=h, next=nxt, section=beat.section, who=who, detail=detail,
+    slots = dict(handle=h, next=nxt, section=section_phrase(beat.section), who=who, detail=detail,
                  key=f"the {key}" if key else "this line")
     v = beat.variant
     action = _fill(p["actions"][beat.stage][v % len(p["actions"][beat.stage])], **slots)
     # the arc: the image whole, a detail, someone answering it, the image turning, what it became
     subject = {"establish": beat.image, "detail": detail, "reaction": who, "transformation": h,
                "payoff": beat.image if beat.recurs else beat.next_image}[beat.stage]
-    tails = (f"here in the {beat.section}", f"as {detail} comes into view", f"with {nxt} still ahead")
+    tails = (f"here in {section_phrase(beat.section)}", f"as {detail} comes into view", f"with {nxt} still ahead")
     reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons, tails)
     if beat.heard is not None and beat.lines:
         turn = turn_of(beat.lines[0], beat.prev_line, _what(beat.lines[0]))
@@ -302,7 +321,17 @@ def read_line(beat: Beat, v: int) -> str:
     turn = turn_of(line, beat.prev_line, what)
     new = added(line, beat.prev_line)
     parts = []
-    if turn and turn[0] not in heard:
+    turned = reversal_of(line, beat.prev_line) if beat.prev_line else None
+    swapped = changed_word(line, beat.prev_line) if beat.prev_line and not turned else None
+    if turned:
+        names = {k: _role_name(x) for k, x in turned.items()}
+        text = _pick(forms["reversal"], v)
+        for k, x in names.items():
+            text = text.replace("{" + k + "}", x)
+        parts.append(text)
+    elif swapped:
+        parts.append(_pick(forms["changed"], v).replace("{old}", swapped[0]).replace("{new}", swapped[1]))
+    elif turn and turn[0] not in heard:
         parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
     elif new and len(new) <= 2:
         parts.append(_pick(forms["added"], v).replace("{added}", " and ".join(new)))
@@ -317,6 +346,16 @@ def read_line(beat: Beat, v: int) -> str:
     if piece and piece.lower() not in heard:
         parts.append(_pick(forms["piece"], v + 1).replace("{piece}", piece))
     return "; ".join(parts) or f"it gives {handle(beat.image)} its words"
+
+
+_ROLE_NAMES = {"i": "the singer", "me": "the singer", "you": "the one the song speaks to", "he": "he", "him": "he",
+               "she": "she", "her": "she", "we": "the two of them", "us": "the two of them", "they": "they",
+               "them": "they"}
+
+
+def _role_name(name: str) -> str:
+    """A person as a line's roles name them ('I', 'me') said in the third person: 'the singer'."""
+    return _ROLE_NAMES.get(name.lower(), name)
 
 
 def _pick(options: list[str], v: int) -> str:

@@ -197,3 +197,80 @@ def test_places_come_from_the_artists_words_and_framing_never_repeats_back_to_ba
     framing = Framing()
     picks = [framing.pick("size", ["wide", "full", "extreme wide"]) for _ in range(6)]
     assert all(a != b for a, b in zip(picks, picks[1:])) and len(set(picks)) == 3
+
+
+AWKWARD_SECTIONS = ["A", "B2", "C'", "second verse", "chorus", ""]
+AWKWARD_HANDLES = ["the lamp", "her apron strings", "the staircase of water under a drowned moon", "two figures"]
+GLUE = [r"\b(?:the|of|on|in|as) [A-Z]\d*'?(?=[\s,.;:]|$)", r"\b[B-HJ-Z]\d*\b(?!')", r"\{\w+\}", r"\bwhole tells\b",
+        r"\b(?:the|a|an|this) (?:the|a|an|this)\b", r"\bstrings (?:is|does|keeps|carries|holds|fills|has|exists)\b"]
+
+
+def test_every_template_reads_as_english_for_any_filler():
+    import re
+
+    from assistant.writer import _fill, phrasing, section_phrase, tidy
+
+    assert [section_phrase(x) for x in ("A", "b", "B2", "C'", "chorus", "second verse", "")] == [
+        "the first section", "the second section", "the second section", "the third section", "the chorus",
+        "the second verse", "this part"]
+    p = phrasing()
+    templates = [t for group in ("actions", "stage_reasons", "why") for ts in p[group].values() for t in ts]
+    templates += p["fill_reasons"] + ['Carries "Q": ' + t for ts in p["reading"].values() for t in ts]  # as used
+    rendered = 0
+    for t in templates:
+        for section in AWKWARD_SECTIONS:
+            for h in AWKWARD_HANDLES:
+                slots = dict(handle=h, next="the moon", section=section_phrase(section), who="two figures",
+                             detail=h, key="the light")
+                text = tidy(_fill(t, **slots) + ".")
+                for slot, value in READER_SLOTS.items():  # filled by the line reader
+                    text = text.replace("{" + slot + "}", value)
+                for pattern in GLUE:
+                    assert not re.search(pattern, re.sub(r'"[^"]*"', "", text)), f"{pattern!r} in {text!r} (from {t!r})"
+                assert not glue_problems(text), (glue_problems(text), text)
+                rendered += 1
+    assert rendered > 1000
+
+
+READER_SLOTS = dict(piece="the waiting became a home", word="again", gloss="the fall comes round again",
+                    added="stone", what="the light", things="the door", a="the window", b="a mouth", old="door",
+                    new="window", old_subject="the singer", old_object="the light", new_subject="the light",
+                    new_object="the singer", agent="keeper", done="kept") | {"with": ", with the door beside it"}
+TURNED = [  # (earlier line, the line that turns it around, the doer, the new one doing it)
+    ("She built the wall to keep them out", "The wall built her", "builder", "the wall"),
+    ("I fed the fire all night", "And the fire fed me", "feeder", "the fire"),
+    ("You hold the door for everyone", "Now the door holds you", "holder", "the door"),
+    ("We carried the boat down to the water", "The boat carries us", "carrier", "the boat"),
+    ("I drew the map of your street", "Your map drew me", "drawer", "the map"),
+]
+
+
+@pytest.mark.parametrize("earlier, line, agent, new_subject", TURNED)
+def test_a_line_that_turns_an_earlier_one_around_is_read_as_that_turn(earlier, line, agent, new_subject):
+    from assistant.reading import reversal_of
+    from assistant.writer import Beat, write
+
+    turned = reversal_of(line, earlier)
+    assert turned and turned["agent"] == agent and turned["new_subject"] == new_subject
+    piece = "the home becomes the one who waits"
+    for v in range(3):
+        beat = Beat(stage="detail", variant=v, section="B", image="a tide of paper", next_image="a moon", lines=[line],
+                    who="the keeper", setting="", prev_line=earlier, piece=piece)
+        reason = write(beat, set(), set()).reason
+        assert agent in reason and new_subject in reason, reason  # it says who does what now
+        assert "it names" not in reason and piece in reason and not glue_problems(reason), reason
+
+
+def test_lines_that_only_share_words_or_change_one_are_not_a_reversal():
+    from assistant.reading import changed_word, reversal_of
+    from assistant.writer import Beat, write
+
+    assert reversal_of("The river was cold", "I walked to the river") is None
+    assert reversal_of("I kept the letters", "I kept the letters") is None  # a repeat, nothing swapped
+    assert reversal_of("The fire is out", "I fed the fire") is None
+    assert changed_word("Leave the window open", "Leave the door open") == ("door", "window")
+    assert changed_word("Leave the doors open", "Leave the door open") is None  # the same word, plural
+    reason = write(Beat(stage="establish", variant=1, section="A", image="a tide of paper", next_image="a moon",
+                        lines=["Leave the window open"], who="", setting="", prev_line="Leave the door open"),
+                   set(), set()).reason
+    assert "door" in reason and "window" in reason and not glue_problems(reason), reason
