@@ -239,3 +239,31 @@ def changed_word(line: str, earlier: str) -> tuple[str, str] | None:
     if len(diff) == 1 and base_of(diff[0][0]) != base_of(diff[0][1]):
         return diff[0]
     return None
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def section_phrase(name: str) -> str:
+    """How a sentence names a section, with its determiner: 'chorus' → 'the chorus'; an analysis
+    letter label 'B' (or 'B2', "A'") → 'the second section'; no name → 'this part'."""
+    name = " ".join(name.split())
+    m = re.fullmatch(r"([A-Za-z])(?:\d+|'+|’+)?", name)
+    if m:
+        n = ord(m.group(1).upper()) - ord("A")
+        return f"the {ORDINALS[n]} section" if n < len(ORDINALS) else "this part"
+    if not name or not re.search(r"[a-z]{2}", name.lower()):
+        return "this part"
+    if re.match(r"(?i)(the|this|that|a|an)\s", name):
+        return name
+    return f"the {name}"
+
+
+_ROLE_NAMES = {"i": "the singer", "me": "the singer", "you": "the one the song speaks to", "he": "he", "him": "he",
+               "she": "she", "her": "she", "we": "the two of them", "us": "the two of them", "they": "they",
+               "them": "they"}
+
+
+def role_name(name: str) -> str:
+    """A person as a line's roles name them ('I', 'me') said in the third person: 'the singer'."""
+    return _ROLE_NAMES.get(name.lower(), name)

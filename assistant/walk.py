@@ -9,6 +9,7 @@ from shotlist.models import Section, Song
 from shotlist.timing import lines_within
 
 from .prompts import load_prompt
+from .reading import section_phrase
 
 MAX_ASKED = 6  # sections asked about; the rest are written from the motifs
 SAME_BLOCK = 0.5  # share of lines two sections must share to be one repeated block
@@ -77,10 +78,16 @@ def to_ask(groups: list[SectionGroup]) -> list[SectionGroup]:
     return [g for g in groups if g in chosen]
 
 
+def spoken_name(name: str) -> str:
+    """A section's name as 'Now the … ' says it: an analysis label 'B' → 'second section'."""
+    phrase = section_phrase(name)
+    return phrase[4:] if phrase.startswith("the ") else "next part"
+
+
 def question(group: SectionGroup) -> str:
     first = group.sections[0]
     span = f"{_mmss(first.start)}–{_mmss(first.end)}"
     if not group.lines:
-        return load_prompt("guided/section_question_instrumental.md").format(name=group.name, span=span).strip()
+        return load_prompt("guided/section_question_instrumental.md").format(name=spoken_name(group.name), span=span).strip()
     quote = "\n".join(f"  “{line}”" for line in group.lines[:4])
-    return load_prompt("guided/section_question.md").format(name=group.name, span=span, quote=quote).strip()
+    return load_prompt("guided/section_question.md").format(name=spoken_name(group.name), span=span, quote=quote).strip()

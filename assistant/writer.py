@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .reading import IRREGULAR_PAST, added, as_clause, changed_word, metaphor_of, plural_verb, reversal_of, things_in, turn_of
+from .reading import (IRREGULAR_PAST, added, as_clause, changed_word, metaphor_of, plural_verb, reversal_of,
+                      role_name, section_phrase, things_in, turn_of)
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -226,24 +227,6 @@ class Beat:
     recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
 
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-
-
-def section_phrase(name: str) -> str:
-    """How a sentence names a section, with its determiner: 'chorus' → 'the chorus'; an analysis
-    letter label 'B' (or 'B2', "A'") → 'the second section'; no name → 'this part'."""
-    name = " ".join(name.split())
-    m = re.fullmatch(r"([A-Za-z])(?:\d+|'+|’+)?", name)
-    if m:
-        n = ord(m.group(1).upper()) - ord("A")
-        return f"the {ORDINALS[n]} section" if n < len(ORDINALS) else "this part"
-    if not name or not re.search(r"[a-z]{2}", name.lower()):
-        return "this part"
-    if re.match(r"(?i)(the|this|that|a|an)\s", name):
-        return name
-    return f"the {name}"
-
-
 def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
@@ -324,7 +307,7 @@ def read_line(beat: Beat, v: int) -> str:
     turned = reversal_of(line, beat.prev_line) if beat.prev_line else None
     swapped = changed_word(line, beat.prev_line) if beat.prev_line and not turned else None
     if turned:
-        names = {k: _role_name(x) for k, x in turned.items()}
+        names = {k: role_name(x) for k, x in turned.items()}
         text = _pick(forms["reversal"], v)
         for k, x in names.items():
             text = text.replace("{" + k + "}", x)
@@ -346,16 +329,6 @@ def read_line(beat: Beat, v: int) -> str:
     if piece and piece.lower() not in heard:
         parts.append(_pick(forms["piece"], v + 1).replace("{piece}", piece))
     return "; ".join(parts) or f"it gives {handle(beat.image)} its words"
-
-
-_ROLE_NAMES = {"i": "the singer", "me": "the singer", "you": "the one the song speaks to", "he": "he", "him": "he",
-               "she": "she", "her": "she", "we": "the two of them", "us": "the two of them", "they": "they",
-               "them": "they"}
-
-
-def _role_name(name: str) -> str:
-    """A person as a line's roles name them ('I', 'me') said in the third person: 'the singer'."""
-    return _ROLE_NAMES.get(name.lower(), name)
 
 
 def _pick(options: list[str], v: int) -> str:

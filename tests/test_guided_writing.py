@@ -208,7 +208,8 @@ GLUE = [r"\b(?:the|of|on|in|as) [A-Z]\d*'?(?=[\s,.;:]|$)", r"\b[B-HJ-Z]\d*\b(?!'
 def test_every_template_reads_as_english_for_any_filler():
     import re
 
-    from assistant.writer import _fill, phrasing, section_phrase, tidy
+    from assistant.reading import section_phrase
+    from assistant.writer import _fill, phrasing, tidy
 
     assert [section_phrase(x) for x in ("A", "b", "B2", "C'", "chorus", "second verse", "")] == [
         "the first section", "the second section", "the second section", "the third section", "the chorus",
