@@ -164,7 +164,8 @@ class Wiring:
             def show(request: gr.Request):
                 session = me(request)
                 session.tab = tab
-                return self.tab_view(session, tab)
+                # an empty dict would read to Gradio as one value for four outputs: say "no change" instead
+                return self.tab_view(session, tab) or {c.status: gr.skip()}
             return show
 
         for t, name in ((c.tab_shots, "tab-shots"), (c.tab_timeline, "tab-timeline"),
