@@ -1,6 +1,15 @@
-"""Small helpers for building projects in tests."""
+"""Small helpers for tests: projects, a studio process, a scripted OpenAI-compatible server."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from shotlist.models import Project, Shot, Song
 
@@ -16,3 +25,53 @@ def even_shots(duration: float, n: int) -> list[Shot]:
 
 def project_of(duration: float = 10.0, n: int = 4, **kw) -> Project:
     return Project(id="test", title="Test", song=song_of(duration), shots=even_shots(duration, n), version=1, **kw)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def studio_process(env: dict[str, str], wait_s: float) -> Iterator[str]:
+    """`shotcaller ui` in its own process on a free port; yields its URL once it answers HTTP 200,
+    fails the test with the process's last output when it does not start, terminates it after."""
+    import pytest
+
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(port)],
+                            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + wait_s
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"the studio did not start: {proc.stdout.read()[-2000:]}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+@contextmanager
+def scripted_openai(monkeypatch, *, key: str, retries: int, timeout: float) -> Iterator:
+    """A scripted OpenAI-compatible server on 127.0.0.1, with the environment pointing the real client at it."""
+    from evals.scripted_openai import ScriptedOpenAI
+
+    with ScriptedOpenAI() as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
+        monkeypatch.setenv("OPENAI_API_KEY", key)
+        monkeypatch.setenv("SHOTCALLER_LLM_RETRIES", str(retries))
+        monkeypatch.setenv("SHOTCALLER_LLM_TIMEOUT", str(timeout))
+        yield srv

@@ -10,6 +10,7 @@ from assistant.llm import resolve_provider
 from assistant.planner import plan_shots
 from assistant.session import open_director
 from conftest import SHOTCALLER
+from helpers import scripted_openai
 from evals.scripted_openai import ScriptedOpenAI, Step
 from shotlist.errors import ShotcallerError
 from shotlist.models import Brief
@@ -28,11 +29,7 @@ def project(chaos_god):
 
 @pytest.fixture
 def server(monkeypatch):
-    with ScriptedOpenAI() as srv:
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-never-saved")
-        monkeypatch.setenv("SHOTCALLER_LLM_RETRIES", "1")
-        monkeypatch.setenv("SHOTCALLER_LLM_TIMEOUT", "3")
+    with scripted_openai(monkeypatch, key="sk-test-secret-never-saved", retries=1, timeout=3) as srv:
         yield srv
 
 

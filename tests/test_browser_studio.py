@@ -5,19 +5,15 @@ card revised as "this shot", every export format downloaded from the Export tab.
 One server and one browser for the module; each test works on its own seeded project."""
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_DIR, ROOT
+from helpers import studio_process
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -59,26 +55,8 @@ def server(tmp_path_factory):
     ids |= {name: seed(home, title) for name, title in
            (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"),
             ("clicks", "Row And Timeline"))}
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, SHOTCALLER_HOME=str(home), GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"the studio did not start: {proc.stdout.read()[-2000:]}")
-    yield {"url": url, "home": home, "ids": ids}
-    proc.terminate()
-    proc.wait(20)
+    with studio_process({"SHOTCALLER_HOME": str(home)}, wait_s=180) as url:
+        yield {"url": url, "home": home, "ids": ids}
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 
 import pytest
 
-from helpers import even_shots
+from helpers import even_shots, free_port
 from shotlist.editor import ProjectEditor
 from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 pytest.importorskip("mcp", reason="the MCP client ships with the dev extra (pip install -e '.[dev]')")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

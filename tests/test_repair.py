@@ -8,7 +8,8 @@ import pytest
 
 from assistant.repair import VisibleText, calls_in_text, fix_names, lenient_args, strip_thinking
 from assistant.session import open_director
-from evals.scripted_openai import ScriptedOpenAI, Step
+from evals.scripted_openai import Step
+from helpers import scripted_openai
 from shotlist.errors import ShotcallerError
 
 MEANING = "a lover asks for impossible tasks"
@@ -21,11 +22,7 @@ def project(chaos_god):
 
 @pytest.fixture
 def server(monkeypatch):
-    with ScriptedOpenAI() as srv:
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setenv("SHOTCALLER_LLM_RETRIES", "0")
-        monkeypatch.setenv("SHOTCALLER_LLM_TIMEOUT", "5")
+    with scripted_openai(monkeypatch, key="sk-test", retries=0, timeout=5) as srv:
         yield srv
 
 

@@ -1,16 +1,12 @@
 """The studio: handlers without a server, the app over its API, and a real browser end to end."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_DIR
+from helpers import studio_process
 from shotlist.errors import ShotcallerError
 from ui.handlers import Session, Studio
 
@@ -120,34 +116,10 @@ def test_serving_defaults_refuse_public_binds_without_auth():
 # ---------------------------------------------------------------------------- the served app
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def served(tmp_path):
-    import urllib.request
-
-    port = free_port()
-    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("shotcaller")), "ui", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url, timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"the studio did not start: {proc.stdout.read()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+def served():
+    with studio_process({}, wait_s=90) as url:
+        yield url
 
 
 def test_app_api_with_gradio_client(served):
