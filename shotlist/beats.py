@@ -7,7 +7,7 @@
 Phases: 1. features: broadband onset strength; percussive onsets from harmonic/percussive separation
 (HPSS) of the mel spectrogram; the percussive low band (kick); harmonic change (chroma novelty).
 2. tempo by comb search over the onset envelope, octave and third errors settled by how much the
-faster pulse adds (`estimate_tempo`). 3. beats: a constant grid when the song is steady, else
+faster pulse adds (`shotlist.tempo`). 3. beats: a constant grid when the song is steady, else
 librosa's dynamic-programming tracker with a local tempo curve. 4. phase by evidence: the grid
 against its off-beat on percussive onsets, kick energy and harmonic change, not on the comb fit alone
 (`choose_phase`). 5. bar lines: the beat-in-bar position with the most kick, harmonic change and
@@ -20,15 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tempo import LOCAL_WINDOW, local_tempi, peak_at, refine, song_tempo
+
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
 STEADY_SHARE = 0.75  # share of tracked beats that must agree for the grid to replace them
-MAX_BPM = 210.0  # a faster pulse than this is a subdivision, not the beat
-ADDED_SHARE = 0.6  # a k× faster pulse above `PREFERRED_MAX` wins when its added beats carry this share
-ADDED_SHARE_PREFERRED = 0.35  # ... and this share when it lands in the common range (≤ PREFERRED_MAX)
-PREFERRED_MAX = 150.0
-KICK_SHARE = 0.6  # ... and, above PREFERRED_MAX, its added beats must carry this share of the kick too
-LOCAL_WINDOW = 12.0  # seconds of music per local tempo estimate
 TEMPO_CHANGE = 0.04  # relative change of local tempo that counts as a tempo change
 # The onset envelope (mel frames of 2048 samples, hop 256, centred) peaks this long after the attack
 # that causes it; measured on synthetic grids with exact beat times (median +16 ms), subtracted at the end.
@@ -77,142 +73,7 @@ def onset_features(y: np.ndarray, sr: int) -> Features:
     return Features(fps, env[:n], perc_env[:n], kick[:n], chroma, fps / 4, rms[:n], mel_db[:, :n])
 
 
-# ---------------------------------------------------------------------------- tempo
-
-
-def comb_scores(env: np.ndarray, fps: float, bpms: np.ndarray, n_phase: int = 48) -> tuple[np.ndarray, np.ndarray]:
-    """Mean onset strength on a constant beat grid, best over phases, for each tempo; and that phase (s)."""
-    frames = np.arange(len(env))
-    best, best_phase = np.zeros(len(bpms)), np.zeros(len(bpms))
-    for i, bpm in enumerate(bpms):
-        period = 60.0 / bpm * fps
-        k = np.arange(int((len(env) - 1) / period))
-        phases = np.arange(n_phase) / n_phase * period
-        vals = np.interp(phases[:, None] + k[None, :] * period, frames, env).mean(axis=1)
-        j = int(vals.argmax())
-        best[i], best_phase[i] = vals[j], phases[j] / fps
-    return best, best_phase
-
-
-def refine(env: np.ndarray, fps: float, bpm: float) -> tuple[float, float, float]:
-    """Fine comb search around `bpm` (±2 %, then ±0.05 BPM): returns (score, bpm, phase seconds)."""
-    coarse = np.linspace(bpm * 0.98, bpm * 1.02, 41)
-    s, _ = comb_scores(env, fps, coarse)
-    b = coarse[int(s.argmax())]
-    fine = np.linspace(b - 0.05, b + 0.05, 21)
-    s, ph = comb_scores(env, fps, fine, n_phase=96)
-    j = int(s.argmax())
-    return float(s[j]), float(fine[j]), float(ph[j])
-
-
-def added_share(x: np.ndarray, fps: float, bpm: float, phase: float, k: int) -> float:
-    """On the grid (`bpm`, `phase`) split into `k` interleaved classes: the salience of `x` above its
-    mean on the classes other than the strongest, as a share of the strongest's."""
-    grid = np.arange(phase, len(x) / fps, 60.0 / bpm)
-    v, base = peak_at(x, grid, fps), float(x.mean())
-    classes = [float(v[r::k].mean()) for r in range(k)]
-    r = int(np.argmax(classes))
-    rest = float(np.mean([c for j, c in enumerate(classes) if j != r]))
-    return (rest - base) / (classes[r] - base + 1e-9)
-
-
-def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> tuple[float, float]:
-    """Global tempo (BPM) and a salience 0..1, from autocorrelation peaks refined by comb search.
-
-    Trackers' classic errors are octaves (½×, 2×) and thirds (⅓×, ⅔×); a ⅔× reading moves to 1.5×
-    when that grid's mean onset strength is higher although it has more beats. A slow grid scores high because
-    it lands only on the strongest hits; so from the best candidate T we move to k·T (k = 2, 3, then
-    again) while the beats that k·T adds between T's beats carry at least `ADDED_SHARE` of T's
-    salience above the mean (`ADDED_SHARE_PREFERRED` when k·T ≤ `PREFERRED_MAX`), and k·T stays ≤
-    `MAX_BPM`. Above `PREFERRED_MAX` the added beats must also carry the kick (`KICK_SHARE`): fast
-    hats alone make a subdivision, not a faster beat.
-    """
-    import librosa
-    from scipy.signal import find_peaks
-
-    base = float(env.mean())
-    centred = env - base
-    ac = librosa.autocorrelate(centred, max_size=int(4 * fps))
-    lags = np.arange(1, len(ac))
-    bpms = 60.0 * fps / lags
-    peaks, _ = find_peaks(ac[1:])
-    peaks = [k for k in peaks if 40 <= bpms[k] <= 260]
-    peaks = sorted(peaks, key=lambda k: -ac[1:][k])[:5] or [int(np.argmin(abs(bpms - 120)))]
-    candidates = [refine(env, fps, float(bpms[k])) for k in peaks]
-    score, bpm, _ = max(candidates)
-    for _ in range(3):
-        moved = False
-        for k in (2, 3, 1.5):
-            if bpm * k > MAX_BPM:
-                continue
-            k_score, k_bpm, k_phase = refine(env, fps, bpm * k)
-            if k == 1.5:  # the ⅔ error (80 read for 120): grids do not nest; the faster one must score higher
-                if k_score > score:
-                    score, bpm, moved = k_score, k_bpm, True
-                    break
-                continue
-            added = (k * (k_score - base) - (score - base)) / (k - 1)
-            share = ADDED_SHARE_PREFERRED if k_bpm <= PREFERRED_MAX else ADDED_SHARE
-            fast_ok = k_bpm <= PREFERRED_MAX or kick is None or added_share(kick, fps, k_bpm, k_phase, k) >= KICK_SHARE
-            if added >= share * (score - base) and fast_ok:
-                score, bpm, moved = k_score, k_bpm, True
-                break
-        if not moved:
-            break
-    salience = (score - base) / (float(env.std()) * 2 + 1e-9)
-    return bpm, float(np.clip(salience, 0.0, 1.0))
-
-
-CHUNK = 30.0  # seconds: long recordings get a tempo per chunk, so a drifting band does not smear the comb
-
-
-def song_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> float:
-    """`estimate_tempo` over the whole song; past two chunks, also on each `CHUNK` seconds with sound.
-    When most chunks hear a 2× or 3× faster beat than the whole (a live band drifts, and a constant comb
-    over ten minutes smears into the slower level), the faster one wins; a chunk hearing a slower level
-    (a quiet passage) never pulls the tempo down."""
-    whole = estimate_tempo(env, fps, kick)[0]
-    n = int(CHUNK * fps)
-    if len(env) < 2 * n:
-        return whole
-    tempi = []
-    for a in range(0, len(env) - n // 2, n):
-        seg = env[a : a + n]
-        if len(seg) >= n // 2 and seg.mean() >= 0.2 * env.mean():
-            tempi.append(estimate_tempo(seg, fps, None if kick is None else kick[a : a + n])[0])
-    for k in (2, 3):
-        faster = [t for t in tempi if abs(t / (k * whole) - 1) <= 0.05]
-        if k * whole <= MAX_BPM and len(faster) > len(tempi) / 2:
-            return float(np.median(faster))
-    return whole
-
-
-def local_tempi(env: np.ndarray, fps: float, bpm: float) -> tuple[np.ndarray, np.ndarray]:
-    """Best tempo near `bpm` (±30 %, same metrical level) in windows of `LOCAL_WINDOW` seconds, half
-    overlapping: (window centres s, BPM). Windows with no onsets get NaN."""
-    w = int(LOCAL_WINDOW * fps)
-    centres, tempi = [], []
-    bpms = np.linspace(bpm * 0.7, bpm * 1.3, 121)
-    for a in range(0, max(1, len(env) - w // 2), w // 2):
-        seg = env[a : a + w]
-        centres.append((a + len(seg) / 2) / fps)
-        if len(seg) < w // 2 or seg.std() < 1e-3 * (env.std() + 1e-9) or seg.mean() < 0.2 * env.mean():
-            tempi.append(np.nan)
-            continue
-        s, _ = comb_scores(seg - seg.mean(), fps, bpms, n_phase=24)
-        tempi.append(float(bpms[int(s.argmax())]))
-    return np.array(centres), np.array(tempi)
-
-
 # ---------------------------------------------------------------------------- evidence at times
-
-
-def peak_at(x: np.ndarray, times: np.ndarray, fps: float, reach: int = 2) -> np.ndarray:
-    """The largest value of `x` within ±`reach` frames (±23 ms at hop 256) of each time."""
-    idx = np.round(np.asarray(times) * fps).astype(int)
-    padded = np.pad(x, reach, mode="constant")
-    win = np.stack([padded[np.clip(idx + reach + d, 0, len(padded) - 1)] for d in range(-reach, reach + 1)])
-    return win.max(axis=0)
 
 
 def chord_change(feats: Features, times: np.ndarray, width: float) -> np.ndarray:
