@@ -18,6 +18,11 @@ from shotlist.errors import ShotcallerError
 # Every clip is encoded the same way so the concat demuxer can join them without decoding.
 X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p", "-tune", "stillimage"]
 TIMESCALE = "-video_track_timescale"
+# x264's bytes depend on its thread count, and its default count on the machine's cores: one fixed count
+# makes a clip the same wherever it is encoded (here, or a Ray worker on any node). One thread also
+# costs ~11 % less CPU a 720p clip than the default (1.5 threads a core), and an encoder in a one-CPU
+# Ray worker stays on its one CPU.
+ENCODER_THREADS = ["-threads", "1"]
 
 
 def timescale(fps: float) -> str:
@@ -34,7 +39,7 @@ class FrameWriter:
         self.frames = 0
         self._tmp = out.with_name(out.stem + ".part" + out.suffix)
         cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-               "-r", f"{fps}", "-i", "-", *X264, "-r", f"{fps}", TIMESCALE, timescale(fps), "-an", str(self._tmp)]
+               "-r", f"{fps}", "-i", "-", *X264, *ENCODER_THREADS, "-r", f"{fps}", TIMESCALE, timescale(fps), "-an", str(self._tmp)]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def write_i420(self, frame: np.ndarray) -> None:

@@ -267,3 +267,25 @@ def test_without_ray_the_render_says_how_to_get_it(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err.strip()
     assert err == "error: --ray needs Ray, which is not installed here: pip install 'shotcaller[ray]'"
     assert not list((store.folder(p.id) / "renders").glob("*.mp4"))  # nothing was rendered instead
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to compare one CPU against two")
+def test_a_clip_is_the_same_bytes_whatever_cores_its_encoder_sees(tmp_path):
+    """A Ray worker on a node with another number of cores (or a container's CPU limit) must write the
+    bytes a local render writes: x264's output depends on its thread count, which by default follows
+    the cores it sees."""
+    from generation.render import render_clip
+
+    store, p = make_project(tmp_path, bars=1)
+    renderer = Renderer(store, p.id, "animatic", RenderSettings(width=320, height=192, fps=24))
+    job = renderer.plan(store.load(p.id))[0].job
+    everything = os.sched_getaffinity(0)
+    made = []
+    for cpus in ({min(everything)}, everything):
+        os.sched_setaffinity(0, cpus)  # the encoder process started below inherits it
+        try:
+            render_clip(renderer.backend, job, tmp_path / f"{len(cpus)}.mp4", lambda f, m: None)
+        finally:
+            os.sched_setaffinity(0, everything)
+        made.append(hashlib.sha256((tmp_path / f"{len(cpus)}.mp4").read_bytes()).hexdigest())
+    assert made[0] == made[1]
