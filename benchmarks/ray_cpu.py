@@ -1,5 +1,7 @@
-"""Where the CPU goes during a render: every process of this machine's Ray cluster, the driver and the
-render processes, sampled twice a second and read over a time window (interpolated at its ends).
+"""Where the CPU goes during a render: every process of the Ray cluster this process started, the driver
+and the render processes, sampled twice a second and read over a time window (interpolated at its ends).
+Only the driver's own process tree is sampled (a local cluster's raylet, GCS and workers all descend
+from it): another Ray cluster on the same machine, a test suite's say, is not counted.
 
     with CpuSampler(render_pids) as cpu:
         ...                                  # the render
@@ -50,7 +52,8 @@ class CpuSampler:
 
     def sample(self) -> None:
         now: dict[int, float] = {}
-        for p in psutil.process_iter():
+        me = psutil.Process(self.driver)
+        for p in [me, *me.children(recursive=True)]:
             if p.pid not in self.roles:
                 r = role(p, self.driver)
                 if r is None:

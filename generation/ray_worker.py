@@ -1,7 +1,7 @@
 """The worker side of a Ray render: an actor that keeps one backend loaded and renders many takes.
 
-Each take is one streaming task (`num_returns="streaming"`): it yields its progress, throttled, and then
-its result, so the driver learns everything about a shot from that shot's own stream, with no shared
+Each take is one streaming task (`num_returns="streaming"`): it yields its progress (the newest message
+at most every half second: two or three items for a one-second shot) and then its result, so the driver learns everything about a shot from that shot's own stream, with no shared
 progress actor to call and no polling. Where the clip goes depends on where the worker runs:
 
 - a worker that sees the project's folder (the same machine, or a shared filesystem) writes the clip
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import shutil
 import socket
 import sys
@@ -34,7 +33,7 @@ from shotlist.models import Shot, StyleBible
 from .backend import Backend, RenderSettings, ShotJob
 from .render import render_clip
 
-PROGRESS_EVERY = 0.5  # seconds between progress items of one phase (a new phase is sent at once)
+PROGRESS_EVERY = 0.5  # seconds between a take's progress items (the newest is sent; the result at once)
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
@@ -73,27 +72,30 @@ def sees_stage(stage: str, token: str) -> bool:
         return False
 
 
-def phase(message: str) -> str:
-    """A progress message without its numbers: "step 3/24" and "step 4/24" are one phase."""
-    return re.sub(r"\d+", "#", message)
+_DONE = object()  # the render finished: its result follows
 
 
-class Throttle:
-    """Decides which progress items to send: the first of each phase at once, then at most one every
-    `every` seconds, so a 50-step shot sends a handful of items rather than fifty."""
-
-    def __init__(self, every: float = PROGRESS_EVERY, clock: Callable[[], float] = time.monotonic):
-        self.every, self.clock, self.phase, self.at = every, clock, None, float("-inf")
-
-    def __call__(self, message: str) -> bool:
-        now, kind = self.clock(), phase(message)
-        if kind != self.phase or now - self.at >= self.every:
-            self.phase, self.at = kind, now
-            return True
-        return False
-
-
-_DONE = object()
+def newest_every(get: Callable[[float | None], object], every: float = PROGRESS_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> Iterator[tuple]:
+    """The progress items `get` returns, at most one every `every` seconds and always the newest one: the
+    first at once, then each one held until its time and replaced by any newer one meanwhile, so a
+    message the render then stays on (a long decode after the last step) is still sent. Ends at `_DONE`
+    (a progress item still held then is dropped: the result follows at once); raises an exception item.
+    `get(timeout)` blocks up to `timeout` seconds (None: for ever) and raises `queue.Empty`."""
+    due = float("-inf")
+    while True:
+        item = get(None)
+        while (wait := due - clock()) > 0 and item is not _DONE and not isinstance(item, BaseException):
+            try:
+                item = get(wait)
+            except queue.Empty:
+                break
+        if item is _DONE:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+        due = clock() + every
 
 
 class RenderWorker:
@@ -122,14 +124,13 @@ class RenderWorker:
             still.write_bytes(task.still)
         job = ShotJob(shot=task.shot, number=task.number, seed=task.seed, frames=task.frames,
                       settings=task.settings, style=task.style, still=still, cancel=threading.Event())
-        yield ("progress", 0.0, f"rendering on {self.where}")
         # the backend reports progress through a callback from inside its own call: run it in a thread
-        # and stream what it reports from here
+        # and stream what it reports from here, the newest item every PROGRESS_EVERY seconds
         items: queue.SimpleQueue = queue.SimpleQueue()
-        throttle = Throttle()
+        items.put(("progress", 0.0, f"rendering on {self.where}"))
 
         def progress(fraction: float, message: str) -> None:
-            if throttle(message):
+            if fraction < 1.0:  # the end is said by the result
                 items.put(("progress", fraction, message))
 
         def run() -> None:
@@ -141,10 +142,7 @@ class RenderWorker:
 
         threading.Thread(target=run, name=f"render {task.key}", daemon=True).start()
         try:
-            while (item := items.get()) is not _DONE:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
+            yield from newest_every(lambda timeout: items.get(timeout=timeout))
             made = sorted(folder.glob(f"{stem}.*"))
             if task.stage:  # in place: the project's cache, renamed atomically like a local render's clip
                 renders = Path(task.stage).parent

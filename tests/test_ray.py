@@ -245,19 +245,43 @@ def test_cancel_keeps_finished_clips_and_a_rerun_resumes(cluster, tmp_path):
     check_cut(tmp_path / "cut.mp4", p.song.duration, SMALL.fps)
 
 
-def test_progress_sends_each_new_phase_at_once_and_a_phase_at_most_every_half_second():
-    from generation.ray_worker import Throttle
+class ScriptedQueue:
+    """Items arriving at given times on a simulated clock: `get(timeout)` moves the clock to the next
+    arrival, or by `timeout` and raises queue.Empty when nothing arrives before then."""
 
-    now = [0.0]
-    throttle = Throttle(every=0.5, clock=lambda: now[0])
-    sent = []
-    for k in range(1, 25):  # 24 steps in 0.96 s, after a first message of another phase
-        if k == 1:
-            sent += [m for m in ["loading the pipeline"] if throttle(m)]
-        now[0] += 0.04
-        sent += [m for m in [f"step {k}/24"] if throttle(m)]
-    sent += [m for m in ["encoding", "conformed 24 frames"] if throttle(m)]
-    assert sent == ["loading the pipeline", "step 1/24", "step 14/24", "encoding", "conformed 24 frames"]
+    def __init__(self, arrivals: list[tuple[float, object]]):
+        self.arrivals, self.now = list(arrivals), 0.0
+
+    def get(self, timeout: float | None) -> object:
+        import queue
+
+        at, item = self.arrivals[0]
+        if timeout is not None and at > self.now + timeout:
+            self.now += timeout
+            raise queue.Empty
+        self.now = max(self.now, at)
+        return self.arrivals.pop(0)[1]
+
+
+def test_progress_sends_the_newest_item_at_most_every_half_second_and_the_end_at_once():
+    from generation.ray_worker import _DONE, newest_every
+
+    def sent(arrivals: list[tuple[float, object]]) -> list[tuple[float, str]]:
+        q = ScriptedQueue(arrivals)
+        return [(round(q.now, 2), item[2]) for item in newest_every(q.get, every=0.5, clock=lambda: q.now)]
+
+    # a 1-second shot: 24 steps 0.04 s apart, then encoding; three items reach the driver, not 27
+    steps = [(0.04 * k, ("progress", k / 25, f"step {k}/24")) for k in range(1, 25)]
+    shot = [(0.0, ("progress", 0.0, "rendering on w")), (0.01, ("progress", 0.0, "loading")), *steps,
+            (0.97, ("progress", 0.97, "encoding")), (1.02, _DONE)]
+    assert sent(shot) == [(0.0, "rendering on w"), (0.5, "step 12/24"), (1.0, "encoding")]
+    # a message the render then stays on (a long decode right after the last step) is sent when due
+    assert sent([(0.0, ("progress", 0.0, "step 30/30")), (0.1, ("progress", 0.9, "decoding")), (20.0, _DONE)]) == [
+        (0.0, "step 30/30"), (0.5, "decoding")]
+    # the end is not held back, and a backend's error is raised at once
+    with pytest.raises(ValueError, match="bad prompt"):
+        sent([(0.0, ("progress", 0.0, "rendering on w")), (0.1, ("progress", 0.1, "step 1/2")),
+              (0.2, ValueError("bad prompt"))])
 
 
 def test_without_ray_the_render_says_how_to_get_it(tmp_path, monkeypatch, capsys):
