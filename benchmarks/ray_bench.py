@@ -18,8 +18,10 @@ worker start-up (imports, pipeline load) is left out and workers that start a mo
 miscounted; end-to-end shots/hour counts everything. Dispatch overhead per shot: the median gap between
 consecutive shots of one Ray worker minus the same median locally. CPU per shot: the CPU time of every
 process of the cluster, the driver and the workers over the steady window, per shot finished in it
-(`benchmarks/ray_cpu.py`). Writes benchmarks/ray_results.json and the "Rendering on Ray" section of
-benchmarks/README.md (between its markers).
+(`benchmarks/ray_cpu.py`), and how the machine's CPUs spent that window: ours, other users' processes,
+idle, stolen. Each 2-vs-1 ratio is then split into its two factors, cores kept busy and CPU a shot
+(throughput = cores busy / CPU a shot), which says what limits it. Writes benchmarks/ray_results.json
+and the "Rendering on Ray" section of benchmarks/README.md (between its markers).
 """
 
 from __future__ import annotations
@@ -57,8 +59,15 @@ def rates(done: dict[str, list[float]], t0: float, wall: float) -> dict[str, flo
 
 
 def cpu_per_shot(sampler, r: dict) -> dict[str, float]:
+    """CPU ms a shot by role over the steady window; also puts in `r` how the machine's CPUs spent it, in
+    cores: ours (every process here), others (busy with processes not ours), idle, stolen."""
     start, end = r.pop("window")
     cpu = sampler.window(start, end)
+    m = sampler.machine(start, end)
+    ours = sum(cpu.values())
+    r["machine_cores"] = {"ours": ours, "others": max(0.0, m["busy"] - ours), "idle": m["idle"],
+                          "steal": m["steal"]}
+    r["machine_cores"] = {k: v / (end - start) for k, v in r["machine_cores"].items()}
     return {k: v * 1000 / (r["shots"] - 1) for k, v in cpu.items()}  # the first finishes as it opens
 
 
@@ -230,8 +239,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def average(xs: list[dict]) -> dict:
-    out = {k: statistics.mean(x[k] for x in xs) for k in xs[0] if k != "cpu_ms_per_shot"}
-    out["cpu_ms_per_shot"] = {k: statistics.mean(x["cpu_ms_per_shot"][k] for x in xs) for k in xs[0]["cpu_ms_per_shot"]}
+    out = {k: statistics.mean(x[k] for x in xs) for k in xs[0] if not isinstance(xs[0][k], dict)}
+    for part in ("cpu_ms_per_shot", "machine_cores"):
+        out[part] = {k: statistics.mean(x[part][k] for x in xs) for k in xs[0][part]}
     return out
 
 
@@ -247,6 +257,22 @@ def table(r: dict) -> str:
         x = runs[key]
         rows.append(f"| {label} | {x['wall_s']:.1f} | {x['first_done_s']:.1f} | {x['steady_shots_per_hour']:.0f} | "
                     f"{x['end_to_end_shots_per_hour']:.0f} | {x['median_gap_s']:.2f} | {x['loadavg']:.1f} |")
+    rows += ["", "Why 2 workers are not 2x: throughput = cores kept busy / CPU a shot, so each ratio is the product "
+                 "of the two (cores busy = all CPU in the steady window / its length):", ""]
+    for two, one in (("local-2", "local"), ("ray-2", "ray-1")):
+        a, b = runs[two], runs[one]
+        ca, cb = sum(a["cpu_ms_per_shot"].values()), sum(b["cpu_ms_per_shot"].values())
+        busy_a, busy_b = (ca * a["steady_shots_per_hour"] / 3.6e6, cb * b["steady_shots_per_hour"] / 3.6e6)
+        rows.append(f"- {NAMES[two]} vs {NAMES[one]}: {a['steady_shots_per_hour'] / b['steady_shots_per_hour']:.2f}× "
+                    f"= {busy_a:.2f} / {busy_b:.2f} cores busy ({busy_a / busy_b:.2f}×) × {cb:.0f} / {ca:.0f} ms "
+                    f"of CPU a shot ({cb / ca:.2f}×)")
+    rows += ["", "How the machine's CPUs spent each steady window, in cores (ours: every process of the run; "
+                 "others: busy with processes not ours; the rest idle or stolen by the hypervisor):", "",
+             "| run | ours | others | idle | steal |", "|---|---|---|---|---|"]
+    for key, label in NAMES.items():
+        m = runs[key].get("machine_cores")
+        if m:
+            rows.append(f"| {label} | {m['ours']:.2f} | {m['others']:.2f} | {m['idle']:.2f} | {m['steal']:.2f} |")
     rows += ["", "CPU per shot in the steady window (ms; workers include their ffmpeg encoders):", "",
              "| run | " + " | ".join(runs["local"]["cpu_ms_per_shot"]) + " | all |",
              "|---|" + "---|" * (len(runs["local"]["cpu_ms_per_shot"]) + 1)]
@@ -258,6 +284,11 @@ def table(r: dict) -> str:
                  f"the workers: {e['local']:.0f} ms rendered locally, {e['ray-2']:.0f} ms on 2 Ray workers: Ray adds "
                  f"**{e['ray_extra_ms']:.0f} ms of CPU a shot**; Ray's own processes (raylet, GCS, log monitor, "
                  f"dashboard head, agents) take {e['ray-2 ray processes ms/s']:.0f} ms of CPU a second while it runs."]
+    others = statistics.mean(x.get("machine_cores", {}).get("others", 0.0) for x in runs.values())
+    if others > 0.2:  # the figures below assume the machine's cores are the run's
+        rows += ["", f"**Other users' processes took {others:.2f} of the {r['cpus']} CPUs in these windows**: the "
+                     "throughput ratios and the dispatch overhead below are not this machine's; the CPU a shot is "
+                     "the figure to read (re-run on an idle machine)."]
     rows += ["", f"2 workers vs 1 (steady): **{r['speedup_2_vs_1']:.2f}×** (target ≥ 1.8×); two plain processes "
                  f"without Ray on the same machine: {r['ceiling_2_vs_1']:.2f}×. Dispatch overhead per shot: "
                  f"**{r['dispatch_overhead_s'] * 1000:.0f} ms** on a {r['local_shot_s']:.2f} s local shot "

@@ -7,7 +7,9 @@ from it): another Ray cluster on the same machine, a test suite's say, is not co
         ...                                  # the render
     cpu.window(first_done, last_done)        # perf_counter times → {"workers": 9.1, "driver": 0.2, ...} CPU s
 
-A process's CPU includes its reaped children (a worker's ffmpeg encoder counts as the worker's). The
+`cpu.machine(start, end)` says how the machine's CPUs spent the same window (busy with anything, idle,
+stolen by the hypervisor), so what other users of the machine took is the busy time no process here
+accounts for. A process's CPU includes its reaped children (a worker's ffmpeg encoder counts as the worker's). The
 sampler's own thread runs in the driver; its CPU is taken out of the driver's.
 """
 
@@ -21,6 +23,7 @@ import psutil
 
 RAY_PROCESSES = (("raylet", "raylet"), ("gcs_server", "gcs"), ("log_monitor", "log monitor"),
                  ("monitor.py", "other Ray processes"), ("dashboard", "other Ray processes"))
+BUSY, IDLE, STEAL = -1, -2, -3  # the machine's own counters, kept beside the processes'
 ROLES = ("workers", "driver", "raylet", "gcs", "log monitor", "other Ray processes")
 
 
@@ -66,6 +69,10 @@ class CpuSampler:
             except psutil.Error:
                 continue
             now[p.pid] = t.user + t.system + t.children_user + t.children_system
+        m = psutil.cpu_times()  # the whole machine, every CPU: stored under negative keys
+        now[BUSY] = m.user + m.nice + m.system + m.irq + m.softirq
+        now[IDLE] = m.idle + m.iowait
+        now[STEAL] = m.steal
         at = time.perf_counter()
         self.samples.append((at, now))
         self.own.append((at, time.thread_time()))  # called in the sampler's thread: its own CPU
@@ -107,6 +114,11 @@ class CpuSampler:
 
         out["driver"] = max(0.0, out["driver"] - (own(end) - own(start)))
         return out
+
+    def machine(self, start: float, end: float) -> dict[str, float]:
+        """CPU seconds of the whole machine between two times: busy (any process), idle, stolen."""
+        return {name: self._at(end, key) - self._at(start, key)
+                for name, key in (("busy", BUSY), ("idle", IDLE), ("steal", STEAL))}
 
 
 class EmptyShots:
