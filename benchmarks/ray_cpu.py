@@ -9,8 +9,8 @@ from it): another Ray cluster on the same machine, a test suite's say, is not co
 
 `cpu.machine(start, end)` says how the machine's CPUs spent the same window (busy with anything, idle,
 stolen by the hypervisor), so what other users of the machine took is the busy time no process here
-accounts for. A process's CPU includes its reaped children (a worker's ffmpeg encoder counts as the worker's). The
-sampler's own thread runs in the driver; its CPU is taken out of the driver's.
+accounts for. A process's CPU includes its reaped children (a worker's ffmpeg encoder counts as the
+worker's). The sampler's own thread runs in the driver; its CPU is taken out of the driver's.
 """
 
 from __future__ import annotations

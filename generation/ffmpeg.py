@@ -39,7 +39,8 @@ class FrameWriter:
         self.frames = 0
         self._tmp = out.with_name(out.stem + ".part" + out.suffix)
         cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-               "-r", f"{fps}", "-i", "-", *X264, *ENCODER_THREADS, "-r", f"{fps}", TIMESCALE, timescale(fps), "-an", str(self._tmp)]
+               "-r", f"{fps}", "-i", "-", *X264, *ENCODER_THREADS, "-r", f"{fps}", TIMESCALE, timescale(fps), "-an",
+               str(self._tmp)]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def write_i420(self, frame: np.ndarray) -> None:
