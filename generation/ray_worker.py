@@ -1,7 +1,7 @@
 """The worker side of a Ray render: an actor that keeps one backend loaded and renders many takes.
 
 Each take is one streaming task (`num_returns="streaming"`): it yields its progress (the newest message
-at most every half second: two or three items for a one-second shot) and then its result, so the
+at most every half second: two or three for a one-second shot) and then its result, so the
 driver learns everything about a shot from that shot's own stream, with no shared progress actor to
 call and no polling. Where the clip goes depends on where the worker runs:
 
