@@ -63,7 +63,7 @@ main()
 def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
-    # bf16 weights as shipped; float32 doubles the memory but reads a prompt ~4x faster on CPUs without
+    # bf16 weights as shipped; float32 doubles the memory but read a prompt 3-5x faster on a CPU without
     # native bf16 (AVX2 only: benchmarks/README.md)
     dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE", "auto")
     return [sys.executable, "-c", _BOOT, "serve", "--host", HOST, "--port", str(port), "--device", device,
