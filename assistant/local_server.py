@@ -63,16 +63,43 @@ main()
 def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
+    # bf16 weights as shipped; float32 doubles the memory but read a prompt 3-5x faster on a CPU without
+    # native bf16 (AVX2 only: benchmarks/README.md)
+    dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE", "auto")
     return [sys.executable, "-c", _BOOT, "serve", "--host", HOST, "--port", str(port), "--device", device,
-            "--reasoning", reasoning, "--model-timeout", str(model_idle_s), "--log-level", "warning"]
+            "--dtype", dtype, "--reasoning", reasoning, "--model-timeout", str(model_idle_s),
+            "--log-level", "warning"]
+
+
+def cpu_threads(device: str) -> int | None:
+    """Torch threads for a server that computes on the CPU: every core but one. The core left over runs
+    the server's event loop (it turns each token into an SSE chunk), the app that reads the stream and
+    the OS; with every core computing, torch's threads wait for each other at every op whenever one of
+    them loses its core (a model of the CPU default's size on 2 cores: 1 thread 1.46x faster a token
+    than 2, with a third less CPU; benchmarks/README.md). None on a GPU, or when OMP_NUM_THREADS is set."""
+    if os.environ.get("OMP_NUM_THREADS"):
+        return None
+    if device == "auto":
+        from .local_model import gpu_memory_gb
+
+        device = "cuda" if gpu_memory_gb() else "cpu"
+    if not device.startswith("cpu"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores - 1)
 
 
 class LocalServer:
     def __init__(self, log: Path | None = None, device: str | None = None,
-                 idle_stop_s: float | None = None, start_timeout_s: float = START_TIMEOUT_S):
+                 idle_stop_s: float | None = None, start_timeout_s: float = START_TIMEOUT_S,
+                 threads: int | None = None):
         self.log = log
         self.log_path: Path | None = None
         self.device = device or os.environ.get("SHOTCALLER_LOCAL_DEVICE", "auto")
+        env_threads = os.environ.get("SHOTCALLER_LOCAL_THREADS", "")
+        if env_threads and not env_threads.isdigit():
+            raise ShotcallerError(f"SHOTCALLER_LOCAL_THREADS must be a number of threads, not {env_threads!r}")
+        self.threads = threads or int(env_threads or 0) or cpu_threads(self.device)
         self.idle_stop_s = float(os.environ.get("SHOTCALLER_LOCAL_IDLE_S", idle_stop_s or PROCESS_IDLE_S))
         self.start_timeout_s = start_timeout_s
         self.process: subprocess.Popen | None = None
@@ -121,6 +148,8 @@ class LocalServer:
         # the model is fetched (with its size stated and progress shown) before the server starts,
         # so the server itself never needs the network
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_VERBOSITY="warning", PYTHONUNBUFFERED="1")
+        if self.threads:
+            env["OMP_NUM_THREADS"] = str(self.threads)
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(server_command(port, self.device), stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, env=env)

@@ -15,7 +15,7 @@ from assistant.agent import AgentDirector
 from assistant.guided import GuidedDirector
 from assistant.llm import resolve_provider
 from assistant.local_model import CPU_MODEL, GPU_MODEL, DownloadPlan, check_disk, default_model, fetch
-from assistant.local_server import shared_server
+from assistant.local_server import LocalServer, cpu_threads, server_command, shared_server
 from assistant.session import open_director
 from conftest import SHOTCALLER
 from shotlist.errors import ShotcallerError
@@ -130,6 +130,27 @@ def test_the_server_stops_when_idle(tiny_model):
     server.idle_stop_s = 1800.0
 
 
+def test_on_a_cpu_the_server_leaves_one_core_to_its_event_loop(tiny_model, monkeypatch):
+    from assistant.local_model import gpu_memory_gb
+
+    server = shared_server()
+    server.ensure()
+    environ = dict(x.split("=", 1) for x in open(f"/proc/{server.process.pid}/environ").read().split("\0") if "=" in x)
+    cores = len(os.sched_getaffinity(0))
+    if gpu_memory_gb() is None and not os.environ.get("OMP_NUM_THREADS"):  # what the real server got
+        assert environ["OMP_NUM_THREADS"] == str(max(1, cores - 1)) == str(server.threads)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert cpu_threads("cpu") == max(1, cores - 1) and cpu_threads("cuda:0") is None
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the artist's own setting wins
+    assert cpu_threads("cpu") is None
+    monkeypatch.setenv("SHOTCALLER_LOCAL_THREADS", "two")
+    with pytest.raises(ShotcallerError, match="SHOTCALLER_LOCAL_THREADS must be a number of threads, not 'two'"):
+        LocalServer()
+    monkeypatch.setenv("SHOTCALLER_LOCAL_THREADS", "5")
+    monkeypatch.setenv("SHOTCALLER_LOCAL_DTYPE", "float32")
+    assert LocalServer().threads == 5 and "--dtype float32" in " ".join(server_command(8000))
+
+
 def test_the_default_model_follows_the_hardware(monkeypatch):
     monkeypatch.delenv("SHOTCALLER_LOCAL_MODEL", raising=False)
     monkeypatch.delenv("SHOTCALLER_LLM_MAX_TOKENS", raising=False)
@@ -208,7 +229,7 @@ def test_the_download_states_its_size_and_checks_the_disk_first(tmp_path, monkey
 
 CHILD = """
 import sys, time
-from assistant.local_server import shared_server
+from assistant.local_server import LocalServer, cpu_threads, server_command, shared_server
 server = shared_server()
 server.ensure()
 print(server.process.pid, flush=True)

@@ -69,18 +69,30 @@ def tokenizer(vocab_size: int = 3000):
     return fast
 
 
-def qwen3(folder: Path, max_new_tokens: int = 24, seed: int = 0) -> Path:
-    """Build and save the tiny model and its tokenizer in `folder`; return the folder."""
+TINY = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+            head_dim=8)
+# Qwen/Qwen3-1.7B's shape (its config.json): 2.03 B parameters, so a token costs what the CPU default's does
+QWEN3_1_7B = dict(hidden_size=2048, intermediate_size=6144, num_hidden_layers=28, num_attention_heads=16,
+                  num_key_value_heads=8, head_dim=128, vocab_size=151936)
+
+
+def qwen3(folder: Path, max_new_tokens: int = 24, seed: int = 0, shape: dict | None = None,
+          dtype: str = "float32") -> Path:
+    """Build and save the tiny model (or a random one of `shape`, e.g. `QWEN3_1_7B`, in `dtype`) and
+    its tokenizer in `folder`; return the folder. A vocabulary larger than the tokenizer's leaves the
+    extra rows unused (they cost what they cost in the real model)."""
     import torch
     from transformers import GenerationConfig, Qwen3Config, Qwen3ForCausalLM
 
     tok = tokenizer()
     torch.manual_seed(seed)
-    config = Qwen3Config(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, head_dim=8, max_position_embeddings=32768,
-                         eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, bos_token_id=None,
-                         tie_word_embeddings=True)
-    model = Qwen3ForCausalLM(config).eval()
+    dims = {**TINY, "vocab_size": len(tok), **(shape or {})}
+    config = Qwen3Config(**dims, max_position_embeddings=32768, eos_token_id=tok.eos_token_id,
+                         pad_token_id=tok.pad_token_id, bos_token_id=None, tie_word_embeddings=True)
+    if dtype == "float32":  # the tests' model, initialised as it always was
+        model = Qwen3ForCausalLM(config).eval()
+    else:
+        model = Qwen3ForCausalLM._from_config(config, dtype=getattr(torch, dtype)).eval()
     model.generation_config = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=False,
                                                eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     folder = Path(folder)
@@ -97,16 +109,17 @@ def _set_hops(model, tok, hops: list[tuple[int, int]], seed: int) -> None:
 
     g = torch.Generator().manual_seed(seed)
     model.config.tie_word_embeddings = False
+    rows, dtype = model.config.vocab_size, model.model.embed_tokens.weight.dtype
     with torch.no_grad():
-        emb = torch.randn(len(tok), model.config.hidden_size, generator=g)
-        model.model.embed_tokens.weight = torch.nn.Parameter(emb)
-        for layer in model.model.layers:
+        emb = torch.randn(rows, model.config.hidden_size, generator=g)
+        model.model.embed_tokens.weight = torch.nn.Parameter(emb.to(dtype))
+        for layer in model.model.layers:  # zeroed, not removed: their matmuls cost what they cost
             layer.self_attn.o_proj.weight.zero_()
             layer.mlp.down_proj.weight.zero_()
-        unit = emb / emb.norm(dim=-1, keepdim=True) * model.config.hidden_size ** 0.5
-        head = torch.zeros(len(tok), model.config.hidden_size)
+        head = torch.zeros(rows, model.config.hidden_size, dtype=dtype)
         for here, nxt in hops:
-            head[nxt] += unit[here] * 4.0
+            unit = emb[here] / emb[here].norm() * model.config.hidden_size ** 0.5
+            head[nxt] += (unit * 4.0).to(dtype)
         model.lm_head.weight = torch.nn.Parameter(head)
 
 
@@ -141,18 +154,20 @@ def scripted(folder: Path, call: dict, reply: str, seed: int = 0) -> Path:
     return folder
 
 
-def chain(folder: Path, length: int = 64, seed: int = 0) -> tuple[Path, list[int]]:
+def chain(folder: Path, length: int = 64, seed: int = 0, shape: dict | None = None,
+          dtype: str = "float32") -> tuple[Path, list[int]]:
     """The same tiny architecture with weights set so that greedy decoding walks a fixed chain of
     `length` distinct tokens after the generation prompt, then ends: every run generates exactly
     `length` tokens, the same ones through the server and through `generate` (for the benchmark).
     Attention and MLP outputs are zeroed, so the last hidden state is the current token's embedding,
-    and the (untied) LM head maps each chain token's embedding to the next one."""
+    and the (untied) LM head maps each chain token's embedding to the next one. `shape`/`dtype`: as
+    for `qwen3` (the zeroed layers still do all their work)."""
     import torch
     from transformers import AutoTokenizer, Qwen3ForCausalLM
 
-    qwen3(folder, max_new_tokens=length, seed=seed)
+    qwen3(folder, max_new_tokens=length, seed=seed, shape=shape, dtype=dtype)
     tok = AutoTokenizer.from_pretrained(folder)
-    model = Qwen3ForCausalLM.from_pretrained(folder)
+    model = Qwen3ForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
     end = _prompt_end(tok, [{"role": "user", "content": "hi"}])
     specials = set(tok.all_special_ids) | set(tok.convert_tokens_to_ids(ADDED)) | {end}
     words = [i for i in range(len(tok)) if i not in specials and tok.decode([i]).strip().isalpha()]
