@@ -63,12 +63,52 @@ main()
 def server_command(port: int, device: str = "auto", model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     # thinking off by default: on a CPU a small model's reasoning costs minutes per turn
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
-    # bf16 weights as shipped; float32 doubles the memory but read a prompt 3-5x faster on a CPU without
-    # native bf16 (AVX2 only: benchmarks/README.md)
-    dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE", "auto")
+    dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE") or cpu_dtype(device)
     return [sys.executable, "-c", _BOOT, "serve", "--host", HOST, "--port", str(port), "--device", device,
             "--dtype", dtype, "--reasoning", reasoning, "--model-timeout", str(model_idle_s),
             "--log-level", "warning"]
+
+
+FLOAT32_MIN_FREE_GB = 16.0  # the CPU default's float32 weights (8.2 GB), its cache, the app and the OS
+
+
+def _on_cpu(device: str) -> bool:
+    if device == "auto":
+        from .local_model import gpu_memory_gb
+
+        return not gpu_memory_gb()
+    return device.startswith("cpu")
+
+
+def cpu_flags(path: str = "/proc/cpuinfo") -> set[str]:
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError:
+        return set()
+    line = next((x for x in text.splitlines() if x.startswith(("flags", "Features"))), "")
+    return set(line.partition(":")[2].split())
+
+
+def free_memory_gb(path: str = "/proc/meminfo") -> float:
+    try:
+        line = next(x for x in Path(path).read_text().splitlines() if x.startswith("MemAvailable:"))
+    except (OSError, StopIteration):
+        return 0.0
+    return int(line.split()[1]) / 1024**2
+
+
+def cpu_dtype(device: str, flags: set[str] | None = None, free_gb: float | None = None) -> str:
+    """The weights' dtype for the server: as shipped (`auto`, bf16 for the defaults) on a GPU or on a CPU
+    with native bf16 (AVX512-BF16 or AMX); float32 on a CPU without it when the memory allows, since
+    there bf16 is emulated and reads a prompt 3-5x slower (benchmarks/README.md: 1.1-1.4 against 4-6
+    prompt tokens/s on the CPU default), at twice the weights' memory."""
+    if not _on_cpu(device):
+        return "auto"
+    flags = cpu_flags() if flags is None else flags
+    if flags & {"avx512_bf16", "amx_bf16", "bf16"}:  # x86 AVX512-BF16 / AMX; "bf16" on Arm (Features)
+        return "auto"
+    free_gb = free_memory_gb() if free_gb is None else free_gb
+    return "float32" if free_gb >= FLOAT32_MIN_FREE_GB else "auto"
 
 
 def cpu_threads(device: str) -> int | None:
@@ -77,13 +117,7 @@ def cpu_threads(device: str) -> int | None:
     the OS; with every core computing, torch's threads wait for each other at every op whenever one of
     them loses its core (a model of the CPU default's size on 2 cores: 1 thread 1.46x faster a token
     than 2, with a third less CPU; benchmarks/README.md). None on a GPU, or when OMP_NUM_THREADS is set."""
-    if os.environ.get("OMP_NUM_THREADS"):
-        return None
-    if device == "auto":
-        from .local_model import gpu_memory_gb
-
-        device = "cuda" if gpu_memory_gb() else "cpu"
-    if not device.startswith("cpu"):
+    if os.environ.get("OMP_NUM_THREADS") or not _on_cpu(device):
         return None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, cores - 1)

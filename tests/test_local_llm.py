@@ -15,7 +15,15 @@ from assistant.agent import AgentDirector
 from assistant.guided import GuidedDirector
 from assistant.llm import resolve_provider
 from assistant.local_model import CPU_MODEL, GPU_MODEL, DownloadPlan, check_disk, default_model, fetch
-from assistant.local_server import LocalServer, cpu_threads, server_command, shared_server
+from assistant.local_server import (
+    LocalServer,
+    cpu_dtype,
+    cpu_flags,
+    cpu_threads,
+    free_memory_gb,
+    server_command,
+    shared_server,
+)
 from assistant.session import open_director
 from conftest import SHOTCALLER
 from shotlist.errors import ShotcallerError
@@ -149,6 +157,21 @@ def test_on_a_cpu_the_server_leaves_one_core_to_its_event_loop(tiny_model, monke
     monkeypatch.setenv("SHOTCALLER_LOCAL_THREADS", "5")
     monkeypatch.setenv("SHOTCALLER_LOCAL_DTYPE", "float32")
     assert LocalServer().threads == 5 and "--dtype float32" in " ".join(server_command(8000))
+
+
+def test_weights_dtype_follows_the_cpu(tmp_path, monkeypatch):
+    cpuinfo, meminfo = tmp_path / "cpuinfo", tmp_path / "meminfo"
+    cpuinfo.write_text("processor : 0\nflags : fpu sse2 avx2 fma\n")
+    meminfo.write_text("MemTotal: 25000000 kB\nMemAvailable: 20000000 kB\n")
+    flags, free = cpu_flags(str(cpuinfo)), free_memory_gb(str(meminfo))
+    assert "avx2" in flags and 19 < free < 20
+    assert cpu_dtype("cpu", flags, free) == "float32"  # emulated bf16: float32 reads prompts 3-5x faster
+    assert cpu_dtype("cpu", flags | {"avx512_bf16"}, free) == "auto"  # native bf16: the weights as shipped
+    assert cpu_dtype("cpu", flags, 8.0) == "auto"  # no room for float32 weights
+    assert cpu_dtype("cuda:0", flags, free) == "auto"
+    assert cpu_flags(str(tmp_path / "none")) == set() and free_memory_gb(str(tmp_path / "none")) == 0.0
+    monkeypatch.delenv("SHOTCALLER_LOCAL_DTYPE", raising=False)
+    assert f"--dtype {cpu_dtype('cpu')}" in " ".join(server_command(8000, device="cpu"))
 
 
 def test_the_default_model_follows_the_hardware(monkeypatch):
