@@ -151,6 +151,31 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     page.context.close()
 
 
+def test_a_burst_of_messages_sent_ms_apart_after_an_upload_all_show_at_once(browser, server, tmp_path):
+    """Messages sent a few ms apart run as concurrent events, and the page reads each one's text
+    some ms after its Enter: the page must end up showing every message, each exactly once, as soon
+    as the last event is done (not when some later event happens to redraw the chat)."""
+    from shotlist.synth import write_click_song
+
+    wav = tmp_path / "burst.wav"
+    write_click_song(wav, bpm=80.0 + (time.time_ns() % 2000) / 100)
+    page = new_page(browser, server)
+    page.locator("#song-upload input[type=file]").set_input_files(str(wav))
+    expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
+    box = page.locator("#chat-input textarea").first
+    sent: list[str] = []
+    for burst in range(4):
+        for i in range(3):
+            sent.append(f"burst {burst} message {i}: the coat is made of rain")
+            box.fill(sent[-1])
+            box.press("Enter")  # no wait: the next one follows within a few ms
+        # every event of the burst is done once the status counts every message sent so far
+        expect(page.locator("#status")).to_contain_text(f"{len(sent)} message(s) wait", timeout=WAIT)
+        shown = page.locator("#chat").inner_text()
+        assert [m for m in sent if shown.count(m) != 1] == [], shown
+    page.context.close()
+
+
 # ---------------------------------------------------------------------------- two tabs
 
 

@@ -114,7 +114,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring = Wiring(gr, studio, c)
         wiring.projects(demo)
         wiring.settings()
-        wiring.chat()
+        wiring.chat(demo)
         wiring.shots()
         wiring.render_and_export()
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
