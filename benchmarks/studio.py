@@ -194,21 +194,28 @@ def open_project(browser, url: str, option: str, expect: str) -> float:
     return seconds
 
 
-BOT_ROWS = "document.querySelectorAll('#chat .bot-row').length"
+BOT_ROWS = "document.querySelectorAll('#chat .bot-row')"
 
 
-def chat_turn(page, text: str, box: str) -> float:
-    """Enter → the first words of the reply on screen (a new bot row after the user's message)."""
+def chat_turn(page, text: str, box: str, first_words: str, servers: list[subprocess.Popen]) -> float:
+    """Enter → `first_words` of the reply on screen, in a bot row after the user's message: what the
+    person sees (an empty placeholder row, or the echo of their own message, does not count). The turn then
+    runs to its end and every server goes quiet before anything else is timed: a turn still
+    streaming in one app would otherwise be counted in the next app's time."""
     entry = page.locator(f"#{box} textarea").first
     entry.fill(text)
-    before = page.evaluate(BOT_ROWS)
-    seconds = timed(page, lambda: entry.press("Enter"), f"{BOT_ROWS} > {before}")
-    page.wait_for_function(f"() => !{text_of('chat')}.includes('queued')", timeout=120_000)
-    page.wait_for_timeout(500)  # let the turn finish before the next one
+    before = page.evaluate(f"{BOT_ROWS}.length")
+    shown = (f"{BOT_ROWS}.length > {before} && [...{BOT_ROWS}].slice({before})"
+             f".some(row => row.innerText.trim() && row.innerText.includes({json.dumps(first_words)}))")
+    seconds = timed(page, lambda: entry.press("Enter"), shown)
+    for server in servers:
+        settle(server, quiet_s=0.5)
+    page.wait_for_timeout(300)  # the page's last redraw
     return seconds
 
 
-def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: str) -> dict:
+def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: str,
+            servers: list[subprocess.Popen]) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {k: [] for k in ("load_studio", "load_bare", "open_studio", "open_bare",
@@ -239,18 +246,19 @@ def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: s
         table.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
         for n in range(REPEATS):
             verb = "lock" if n % 2 == 0 else "unlock"
-            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input"))
-            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input"))
-            out["turn_table"].append(chat_turn(table, f"lock shot {n + 3}", "chat-input"))
+            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input", "", servers))
+            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input", "ok:", servers))
+            out["turn_table"].append(chat_turn(table, f"lock shot {n + 3}", "chat-input", "ok:", servers))
         # the LLM director: first streamed words in the chat
         studio.click("#settings button.label-wrap")
         studio.locator("#llm textarea, #llm input").first.fill("openai:scripted")
         studio.click("#apply-settings")
         studio.wait_for_function(f"() => {text_of('status')}.includes('Settings applied')", timeout=120_000)
+        first = " ".join(REPLY.split()[:2])
         for n in range(REPEATS):
-            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input"))
-            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input"))
-            out["token_table"].append(chat_turn(table, f"what about shot {n + 5}?", "llm-input"))
+            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input", first, servers))
+            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input", first, servers))
+            out["token_table"].append(chat_turn(table, f"what about shot {n + 5}?", "llm-input", first, servers))
         ctx.close()
         browser.close()
     out["llm_first_chunk"] = llm_first_chunk(llm_url)
@@ -292,7 +300,8 @@ def run() -> dict:
         bare_table = serve([sys.executable, "-c", BARE_APP, str(pt), llm.url, str(shown)], pt, env)
         settle(studio)
         try:
-            r = measure(f"http://127.0.0.1:{ps}/", f"http://127.0.0.1:{pb}/", f"http://127.0.0.1:{pt}/", pid, llm.url)
+            r = measure(f"http://127.0.0.1:{ps}/", f"http://127.0.0.1:{pb}/", f"http://127.0.0.1:{pt}/", pid, llm.url,
+                        [studio, bare, bare_table])
         finally:
             for proc in (studio, bare, bare_table):
                 proc.terminate()

@@ -83,11 +83,16 @@ class Wiring:
         if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
             return {}
         project = project if project is not None else studio.project(session)
+        # shown once their tab is first opened (see `ui.studio`: their code is not loaded before)
         if tab == "tab-timeline":
-            return {c.timeline: studio.timeline(project)}
+            return {c.timeline: self.gr.update(value=studio.timeline(project), visible=True)}
         if tab == "tab-storyboard":
-            return {c.gallery: studio.storyboard(project)}
-        return {c.video: studio.latest_cut(project)}
+            return {c.gallery: self.gr.update(value=studio.storyboard(project), visible=True)}
+        return {c.video: self.playing(studio.latest_cut(project))}
+
+    def playing(self, path: str | None):
+        """A Video's update: shown with its file, hidden without one (see `ui.studio`)."""
+        return self.gr.update(value=path, visible=path is not None)
 
     def guarded(self, action: str):
         """Any failure becomes one status line; the traceback goes to the project's studio.log."""
@@ -120,7 +125,7 @@ class Wiring:
     def opened(self, session, msg: str, pictures: bool = True) -> dict:
         c, studio = self.c, self.studio
         return {c.status: msg, c.project_pick: self.gr.update(choices=studio.projects(), value=session.project),
-                c.chatbot: studio.display(session), c.last_project: session.project, c.clip: None,
+                c.chatbot: studio.display(session), c.last_project: session.project, c.clip: self.playing(None),
                 **self.views(session, pictures=pictures)}
 
     def projects(self, demo) -> None:
@@ -320,7 +325,7 @@ class Wiring:
         text, path = self.studio.select(session, number)
         if session.selected_shot != number:
             return {c.detail: text, c.status: f"⚠ there is no shot {number}"}
-        return {c.detail: text, c.clip: path, c.message: f"shot {number}: ",
+        return {c.detail: text, c.clip: self.playing(path), c.message: f"shot {number}: ",
                 c.status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
 
     # ---------------------------------------------------------------- settings, render and export
@@ -354,7 +359,7 @@ class Wiring:
         def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
             session = self.me(request)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {c.status: msg, **self.views(session), c.video: cut}
+            return {c.status: msg, **self.views(session), c.video: self.playing(cut)}
 
         self.on(c.render_btn.click, on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
                            concurrency_id="render", api_name="render")
@@ -366,7 +371,7 @@ class Wiring:
                 return {c.status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
                                      report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {**self.views(session), c.video: cut, **self.selected(session, session.selected_shot),
+            return {**self.views(session), c.video: self.playing(cut), **self.selected(session, session.selected_shot),
                     c.status: msg}
 
         self.on(c.shot_render.click, on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],
