@@ -108,19 +108,26 @@ def serve(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{cmd[-3:]} did not start")
 
 
-def settle(proc: subprocess.Popen, quiet_s: float = 1.0, limit_s: float = 180) -> None:
-    """Wait until the server's own warm-up (the critic's model, the director's imports, started in
-    the background at launch) is done: its CPU time stops growing for `quiet_s`."""
-    def cpu() -> int:
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+def cpu_ticks(proc: subprocess.Popen) -> int:
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
 
-    deadline, last, still = time.time() + limit_s, -1, 0.0
-    while time.time() < deadline and still < quiet_s:
-        now = cpu()
-        still = still + 0.25 if now == last else 0.0
-        last = now
-        time.sleep(0.25)
+
+def quiet(servers: list[subprocess.Popen], window_s: float = 0.3, share: float = 0.15, limit_s: float = 30) -> None:
+    """Wait until no server uses more than `share` of a CPU over `window_s` (an idle Gradio server
+    still wakes its queue loop some 20 times a second: its CPU time never quite stops growing)."""
+    hz, deadline = os.sysconf("SC_CLK_TCK"), time.time() + limit_s
+    while time.time() < deadline:
+        start = [cpu_ticks(p) for p in servers]
+        time.sleep(window_s)
+        if all((cpu_ticks(p) - t) / hz <= share * window_s for p, t in zip(servers, start)):
+            return
+
+
+def settle(proc: subprocess.Popen) -> None:
+    """Wait until the server's own warm-up (the critic's model, the director's imports, started in
+    the background at launch) is done."""
+    quiet([proc], window_s=1.0, share=0.1, limit_s=180)
 
 
 def rendered_project(home: Path) -> str:
@@ -208,8 +215,7 @@ def chat_turn(page, text: str, box: str, first_words: str, servers: list[subproc
     shown = (f"{BOT_ROWS}.length > {before} && [...{BOT_ROWS}].slice({before})"
              f".some(row => row.innerText.trim() && row.innerText.includes({json.dumps(first_words)}))")
     seconds = timed(page, lambda: entry.press("Enter"), shown)
-    for server in servers:
-        settle(server, quiet_s=0.5)
+    quiet(servers)
     page.wait_for_timeout(300)  # the page's last redraw
     return seconds
 
@@ -254,6 +260,10 @@ def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: s
         studio.locator("#llm textarea, #llm input").first.fill("openai:scripted")
         studio.click("#apply-settings")
         studio.wait_for_function(f"() => {text_of('status')}.includes('Settings applied')", timeout=120_000)
+        # the new director is built in the background as the settings apply, so that it is ready by the
+        # time a person has typed a question; a benchmark types at once, so it waits for that, as it
+        # waits for the launch's own warm-up (a turn that comes sooner waits for the build)
+        quiet(servers, window_s=1.0, share=0.1, limit_s=180)
         first = " ".join(REPLY.split()[:2])
         for n in range(REPEATS):
             out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input", first, servers))
