@@ -35,21 +35,28 @@ REPEATS = 3
 STUDIO_BLOCK = "<!-- studio: python -m benchmarks.studio -->"
 STUDIO_END = "<!-- studio:end -->"
 SHOTS = 100
-FINDINGS = """Where the time goes (profiled in the server with timing logs and cProfile, in the page with
-Chromium's CPU profiler and trace): the studio's own work per event is small (a page load's handler
-~0.1 s, an open ~0.1 s, a guided turn 10-100 ms, first words of an LLM turn ~0.15 s after Enter, on a
-loaded machine); the rest is the browser. On every status message of every event (pending, each streamed
-piece, done) Gradio 6's page snapshots every component that has ever been an event's output (`get_data`
-→ `$state.snapshot`; for a layout such as `Tabs`, everything inside it). Hence: no layout among any
-event's outputs, one message before the director's work, streamed text sent at most every 0.1 s (its
-first words at once), views sent once per change and just after the reply, no picture tab filled unseen,
-and first-use costs (the critic's embedding model, LangChain, the tab's director, the automatic
-director's probes) paid in the background. The "bare Gradio + the studio's table" column is the bare app
-with the studio's 100-row table on its page, filled by its load event: on its own the table costs a turn
-little, so the rest of the gap is the studio page's other components (two videos, an image, a gallery,
-three file slots, some twenty buttons and boxes, its chat history). These runs were on a shared 2-core
-machine (other jobs' load shown): nearly the same code measured 0.63-0.98 s to open, 0.28-1.45 s a
-guided turn and +0.64 to +1.32 s a first token across four runs: re-measure idle before reading them."""
+FINDINGS = """Where the time goes (profiled with Chromium's CPU profiler, `Performance.getMetrics`, and a
+timeline of each request and server message as the page sees them; Gradio 6.31's built frontend read):
+1. On every status message of every event (pending, each streamed piece, done) Gradio's page walks every
+   component that any event has shown progress on (its `show_progress_on`, else its outputs), snapshots
+   it (`get_data` → `$state.snapshot`) and writes the value back, so it redraws it: the 100-row table,
+   the gallery, the videos, on each piece of a chat reply. Every studio event now shows its progress on
+   the status line only: the page's script time per LLM turn roughly halved (same run, loaded machine).
+2. Before its load event runs, the page loads the code of every visible component, even one in a tab
+   not yet opened; the Gallery imports the video player and hls.js. The two videos, the gallery and the
+   timeline image are hidden until they have something to show: 58 → 46 scripts, 491 → 301 kB; same
+   run, load average ~8: page load 2.2-2.7 s (before: 2.6-3.4 s; bare Gradio 1.4-1.8 s).
+3. Part of the bare app's +0.41 s was the benchmark: the previous app's turn was still streaming when
+   the next one was timed, and any new bot row counted as the first token. Each turn now runs to its
+   end and every server goes quiet (by CPU share: an idle Gradio server never quite stops) before the
+   next is timed, and the first token is the reply's first words on screen, in both apps.
+4. A first LLM turn just after "Apply settings" built a second director beside the one being warmed
+   (1.5 s to the first words); it now waits for that one, and the benchmark, which types at once,
+   waits for that warm-up as it waits for the launch's.
+What still separates a first token from bare Gradio's, per turn: Enter → request sent ~70 ms (bare
+~25 ms) in the page, and ~150-250 ms on the server from the echo of the message to the first words,
+of which the director's own first text is 25-90 ms measured alone (LangChain, in assistant/).
+Timings on a shared 2-core machine (load shown) move by ±50 %: re-measure idle before reading them."""
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
 BARE_APP = """
