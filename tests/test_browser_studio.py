@@ -129,9 +129,8 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     for answer in ANSWERS[:2]:  # typed before the project exists: they wait, visibly
         box.fill(answer)
         box.press("Enter")
-        # a person's pace: the next message is typed once this one shows as queued. Sent within a few
-        # ms of each other right after an upload, the page has shown one of them late (the server had
-        # queued both); that burst is not what this test is about (see the closing note)
+        # a person's pace: the next message is typed once this one shows as queued (a burst sent a few
+        # ms apart is the next test's)
         expect(page.locator("#chat")).to_contain_text(answer[:60], timeout=WAIT)
     expect(page.locator("#chat")).to_contain_text("queued", timeout=WAIT)
     expect(page.locator("#status")).to_contain_text("wait", timeout=WAIT)
