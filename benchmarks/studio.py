@@ -35,21 +35,28 @@ REPEATS = 3
 STUDIO_BLOCK = "<!-- studio: python -m benchmarks.studio -->"
 STUDIO_END = "<!-- studio:end -->"
 SHOTS = 100
-FINDINGS = """Where the time goes (profiled in the server with timing logs and cProfile, in the page with
-Chromium's CPU profiler and trace): the studio's own work per event is small (a page load's handler
-~0.1 s, an open ~0.1 s, a guided turn 10-100 ms, first words of an LLM turn ~0.15 s after Enter, on a
-loaded machine); the rest is the browser. On every status message of every event (pending, each streamed
-piece, done) Gradio 6's page snapshots every component that has ever been an event's output (`get_data`
-→ `$state.snapshot`; for a layout such as `Tabs`, everything inside it). Hence: no layout among any
-event's outputs, one message before the director's work, streamed text sent at most every 0.1 s (its
-first words at once), views sent once per change and just after the reply, no picture tab filled unseen,
-and first-use costs (the critic's embedding model, LangChain, the tab's director, the automatic
-director's probes) paid in the background. The "bare Gradio + the studio's table" column is the bare app
-with the studio's 100-row table on its page, filled by its load event: on its own the table costs a turn
-little, so the rest of the gap is the studio page's other components (two videos, an image, a gallery,
-three file slots, some twenty buttons and boxes, its chat history). These runs were on a shared 2-core
-machine (other jobs' load shown): nearly the same code measured 0.63-0.98 s to open, 0.28-1.45 s a
-guided turn and +0.64 to +1.32 s a first token across four runs: re-measure idle before reading them."""
+FINDINGS = """Where the time goes (profiled with Chromium's CPU profiler, `Performance.getMetrics`, and a
+timeline of each request and server message as the page sees them; Gradio 6.31's built frontend read):
+1. On every status message of every event (pending, each streamed piece, done) Gradio's page walks every
+   component that any event has shown progress on (its `show_progress_on`, else its outputs), snapshots
+   it (`get_data` → `$state.snapshot`) and writes the value back, so it redraws it: the 100-row table,
+   the gallery, the videos, on each piece of a chat reply. Every studio event now shows its progress on
+   the status line only: the page's script time per LLM turn roughly halved (same run, loaded machine).
+2. Before its load event runs, the page loads the code of every visible component, even one in a tab
+   not yet opened; the Gallery imports the video player and hls.js. The two videos, the gallery and the
+   timeline image are hidden until they have something to show: 58 → 46 scripts, 491 → 301 kB; same
+   run, load average ~8: page load 2.2-2.7 s (before: 2.6-3.4 s; bare Gradio 1.4-1.8 s).
+3. Part of the bare app's +0.41 s was the benchmark: the previous app's turn was still streaming when
+   the next one was timed, and any new bot row counted as the first token. Each turn now runs to its
+   end and every server goes quiet (by CPU share: an idle Gradio server never quite stops) before the
+   next is timed, and the first token is the reply's first words on screen, in both apps.
+4. A first LLM turn just after "Apply settings" built a second director beside the one being warmed
+   (1.5 s to the first words); it now waits for that one, and the benchmark, which types at once,
+   waits for that warm-up as it waits for the launch's.
+What still separates a first token from bare Gradio's, per turn: Enter → request sent ~70 ms (bare
+~25 ms) in the page, and ~150-250 ms on the server from the echo of the message to the first words,
+of which the director's own first text is 25-90 ms measured alone (LangChain, in assistant/).
+Timings on a shared 2-core machine (load shown) move by ±50 %: re-measure idle before reading them."""
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
 BARE_APP = """
@@ -108,19 +115,26 @@ def serve(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{cmd[-3:]} did not start")
 
 
-def settle(proc: subprocess.Popen, quiet_s: float = 1.0, limit_s: float = 180) -> None:
-    """Wait until the server's own warm-up (the critic's model, the director's imports, started in
-    the background at launch) is done: its CPU time stops growing for `quiet_s`."""
-    def cpu() -> int:
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+def cpu_ticks(proc: subprocess.Popen) -> int:
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
 
-    deadline, last, still = time.time() + limit_s, -1, 0.0
-    while time.time() < deadline and still < quiet_s:
-        now = cpu()
-        still = still + 0.25 if now == last else 0.0
-        last = now
-        time.sleep(0.25)
+
+def quiet(servers: list[subprocess.Popen], window_s: float = 0.3, share: float = 0.15, limit_s: float = 30) -> None:
+    """Wait until no server uses more than `share` of a CPU over `window_s` (an idle Gradio server
+    still wakes its queue loop some 20 times a second: its CPU time never quite stops growing)."""
+    hz, deadline = os.sysconf("SC_CLK_TCK"), time.time() + limit_s
+    while time.time() < deadline:
+        start = [cpu_ticks(p) for p in servers]
+        time.sleep(window_s)
+        if all((cpu_ticks(p) - t) / hz <= share * window_s for p, t in zip(servers, start)):
+            return
+
+
+def settle(proc: subprocess.Popen) -> None:
+    """Wait until the server's own warm-up (the critic's model, the director's imports, started in
+    the background at launch) is done."""
+    quiet([proc], window_s=1.0, share=0.1, limit_s=180)
 
 
 def rendered_project(home: Path) -> str:
@@ -194,21 +208,27 @@ def open_project(browser, url: str, option: str, expect: str) -> float:
     return seconds
 
 
-BOT_ROWS = "document.querySelectorAll('#chat .bot-row').length"
+BOT_ROWS = "document.querySelectorAll('#chat .bot-row')"
 
 
-def chat_turn(page, text: str, box: str) -> float:
-    """Enter → the first words of the reply on screen (a new bot row after the user's message)."""
+def chat_turn(page, text: str, box: str, first_words: str, servers: list[subprocess.Popen]) -> float:
+    """Enter → `first_words` of the reply on screen, in a bot row after the user's message: what the
+    person sees (an empty placeholder row, or the echo of their own message, does not count). The turn then
+    runs to its end and every server goes quiet before anything else is timed: a turn still
+    streaming in one app would otherwise be counted in the next app's time."""
     entry = page.locator(f"#{box} textarea").first
     entry.fill(text)
-    before = page.evaluate(BOT_ROWS)
-    seconds = timed(page, lambda: entry.press("Enter"), f"{BOT_ROWS} > {before}")
-    page.wait_for_function(f"() => !{text_of('chat')}.includes('queued')", timeout=120_000)
-    page.wait_for_timeout(500)  # let the turn finish before the next one
+    before = page.evaluate(f"{BOT_ROWS}.length")
+    shown = (f"{BOT_ROWS}.length > {before} && [...{BOT_ROWS}].slice({before})"
+             f".some(row => row.innerText.trim() && row.innerText.includes({json.dumps(first_words)}))")
+    seconds = timed(page, lambda: entry.press("Enter"), shown)
+    quiet(servers)
+    page.wait_for_timeout(300)  # the page's last redraw
     return seconds
 
 
-def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: str) -> dict:
+def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: str,
+            servers: list[subprocess.Popen]) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {k: [] for k in ("load_studio", "load_bare", "open_studio", "open_bare",
@@ -239,18 +259,23 @@ def measure(url_studio: str, url_bare: str, url_table: str, pid: str, llm_url: s
         table.wait_for_function(f"() => {text_of('header')}.includes('director:')", timeout=120_000)
         for n in range(REPEATS):
             verb = "lock" if n % 2 == 0 else "unlock"
-            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input"))
-            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input"))
-            out["turn_table"].append(chat_turn(table, f"lock shot {n + 3}", "chat-input"))
+            out["turn_studio"].append(chat_turn(studio, f"{verb} shot {n + 3}", "chat-input", "", servers))
+            out["turn_bare"].append(chat_turn(bare, f"lock shot {n + 3}", "chat-input", "ok:", servers))
+            out["turn_table"].append(chat_turn(table, f"lock shot {n + 3}", "chat-input", "ok:", servers))
         # the LLM director: first streamed words in the chat
         studio.click("#settings button.label-wrap")
         studio.locator("#llm textarea, #llm input").first.fill("openai:scripted")
         studio.click("#apply-settings")
         studio.wait_for_function(f"() => {text_of('status')}.includes('Settings applied')", timeout=120_000)
+        # the new director is built in the background as the settings apply, so that it is ready by the
+        # time a person has typed a question; a benchmark types at once, so it waits for that, as it
+        # waits for the launch's own warm-up (a turn that comes sooner waits for the build)
+        quiet(servers, window_s=1.0, share=0.1, limit_s=180)
+        first = " ".join(REPLY.split()[:2])
         for n in range(REPEATS):
-            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input"))
-            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input"))
-            out["token_table"].append(chat_turn(table, f"what about shot {n + 5}?", "llm-input"))
+            out["token_studio"].append(chat_turn(studio, f"what about shot {n + 5}?", "chat-input", first, servers))
+            out["token_bare"].append(chat_turn(bare, f"what about shot {n + 5}?", "llm-input", first, servers))
+            out["token_table"].append(chat_turn(table, f"what about shot {n + 5}?", "llm-input", first, servers))
         ctx.close()
         browser.close()
     out["llm_first_chunk"] = llm_first_chunk(llm_url)
@@ -292,7 +317,8 @@ def run() -> dict:
         bare_table = serve([sys.executable, "-c", BARE_APP, str(pt), llm.url, str(shown)], pt, env)
         settle(studio)
         try:
-            r = measure(f"http://127.0.0.1:{ps}/", f"http://127.0.0.1:{pb}/", f"http://127.0.0.1:{pt}/", pid, llm.url)
+            r = measure(f"http://127.0.0.1:{ps}/", f"http://127.0.0.1:{pb}/", f"http://127.0.0.1:{pt}/", pid, llm.url,
+                        [studio, bare, bare_table])
         finally:
             for proc in (studio, bare, bare_table):
                 proc.terminate()

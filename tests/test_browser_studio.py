@@ -129,9 +129,8 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     for answer in ANSWERS[:2]:  # typed before the project exists: they wait, visibly
         box.fill(answer)
         box.press("Enter")
-        # a person's pace: the next message is typed once this one shows as queued. Sent within a few
-        # ms of each other right after an upload, the page has shown one of them late (the server had
-        # queued both); that burst is not what this test is about (see the closing note)
+        # a person's pace: the next message is typed once this one shows as queued (a burst sent a few
+        # ms apart is the next test's)
         expect(page.locator("#chat")).to_contain_text(answer[:60], timeout=WAIT)
     expect(page.locator("#chat")).to_contain_text("queued", timeout=WAIT)
     expect(page.locator("#status")).to_contain_text("wait", timeout=WAIT)
@@ -148,6 +147,31 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     texts = page.locator("#chat .message").all_inner_texts()
     positions = [next(i for i, t in enumerate(texts) if a[:40] in t) for a in ANSWERS[:3]]
     assert positions == sorted(positions)  # in the order typed, each after the question it answers
+    page.context.close()
+
+
+def test_a_burst_of_messages_sent_ms_apart_after_an_upload_all_show_at_once(browser, server, tmp_path):
+    """Messages sent a few ms apart run as concurrent events, and the page reads each one's text
+    some ms after its Enter: the page must end up showing every message, each exactly once, as soon
+    as the last event is done (not when some later event happens to redraw the chat)."""
+    from shotlist.synth import write_click_song
+
+    wav = tmp_path / "burst.wav"
+    write_click_song(wav, bpm=80.0 + (time.time_ns() % 2000) / 100)
+    page = new_page(browser, server)
+    page.locator("#song-upload input[type=file]").set_input_files(str(wav))
+    expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
+    box = page.locator("#chat-input textarea").first
+    sent: list[str] = []
+    for burst in range(4):
+        for i in range(3):
+            sent.append(f"burst {burst} message {i}: the coat is made of rain")
+            box.fill(sent[-1])
+            box.press("Enter")  # no wait: the next one follows within a few ms
+        # every event of the burst is done once the status counts every message sent so far
+        expect(page.locator("#status")).to_contain_text(f"{len(sent)} message(s) wait", timeout=WAIT)
+        shown = page.locator("#chat").inner_text()
+        assert [m for m in sent if shown.count(m) != 1] == [], shown
     page.context.close()
 
 

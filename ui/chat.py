@@ -1,7 +1,7 @@
 """The studio's chat: messages queued per tab and answered in order by the tab's director, the
 reply streamed into the chat as the artist reads it.
 
-A mixin of `ui.handlers.Studio` (which provides `store`, `_directors`, `project`, `history`,
+A mixin of `ui.handlers.Studio` (which provides `store`, `_directors`, `_building`, `project`, `history`,
 `display`, `describe_director`, `log_folder` and `_disk_version`)."""
 
 from __future__ import annotations
@@ -59,9 +59,12 @@ class ChatTurns:
         from assistant.session import open_director
 
         key = (session.project, session.llm)
-        if self._directors.get(session.key, (None, None))[0] != key:
-            self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None,
-                                                               **progress))
+        # a turn that comes while `warm_director` builds this one waits for it, rather than building
+        # a second one beside it (twice the work, on the same GIL)
+        with self._building.setdefault(session.key, threading.Lock()):
+            if self._directors.get(session.key, (None, None))[0] != key:
+                self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None,
+                                                                   **progress))
         director = self._directors[session.key][1]
         director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
         return director

@@ -37,6 +37,7 @@ class Studio(ChatTurns, RenderAndExport):
         self.sessions = Sessions()
         self.cancels: dict[str, threading.Event] = {}
         self._directors: dict[str, tuple[tuple[str | None, str], Any]] = {}
+        self._building: dict[str, threading.Lock] = {}  # per tab: a turn waits for the warm-up's director
         self._loaded: dict[str, tuple[tuple[int, int, int], Project]] = {}
         self._described: dict[str, tuple[float, str]] = {}
 

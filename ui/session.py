@@ -91,6 +91,9 @@ class Session:
     held: bool = False  # the project they were typed for failed to create: they wait for the next one
     chat: list[dict[str, Any]] = field(default_factory=list)  # the chat as shown in this tab
     inbox: Inbox = field(default_factory=Inbox)
+    # held while one of this tab's chat events hands the page an update: the page gets them in the
+    # order they were made (see `ui.wiring.Wiring.in_order`)
+    showing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def settings(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("llm", "backend", "model", "width", "height", "fps", "takes", "ray")}

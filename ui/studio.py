@@ -75,7 +75,10 @@ def build(studio: Studio | None = None, mcp: bool = False):
                                      show_label=False, elem_id="chat-input")
                 with gr.Accordion("Selected shot", open=True, elem_id="selected"):
                     c.detail = gr.Markdown(shot_detail(None, None), elem_id="shot-detail")
-                    c.clip = gr.Video(label="Its clip", elem_id="shot-clip", autoplay=True, height=200)
+                    # Hidden until there is something to play. The page loads the code of every
+                    # visible component, even in a tab not yet opened, before its load event runs:
+                    # a Video (or a Gallery) brings a player and hls.js (150 kB)
+                    c.clip = gr.Video(label="Its clip", elem_id="shot-clip", autoplay=True, height=200, visible=False)
             with gr.Column(scale=3):
                 with gr.Tabs(elem_id="tabs") as c.tabs:
                     with gr.Tab("Shot list", id="tab-shots") as c.tab_shots:
@@ -91,16 +94,17 @@ def build(studio: Studio | None = None, mcp: bool = False):
                             c.section_btn = gr.Button("Apply to sections", elem_id="apply-sections")
                     with gr.Tab("Timeline", id="tab-timeline") as c.tab_timeline:
                         c.timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
-                                            elem_id="timeline")
+                                            elem_id="timeline", visible=False)  # until its tab is opened
                     with gr.Tab("Storyboard", id="tab-storyboard") as c.tab_storyboard:
                         c.gallery = gr.Gallery(label="One frame per shot (click to talk about it)", columns=4,
-                                             elem_id="storyboard", allow_preview=False)
+                                             elem_id="storyboard", allow_preview=False,
+                                             visible=False)  # until its tab is opened: a Gallery loads the video player
                         with gr.Row():
                             c.shot_render = gr.Button("Render selected shot", elem_id="render-shot")
                             c.take = gr.Textbox(label="Take", placeholder="t2", elem_id="take")
                             c.pick_btn = gr.Button("Use this take", elem_id="pick")
                     with gr.Tab("Video", id="tab-video") as c.tab_video:
-                        c.video = gr.Video(label="The cut", elem_id="cut")
+                        c.video = gr.Video(label="The cut", elem_id="cut", visible=False)  # until there is a cut
                         with gr.Row():
                             c.render_btn = gr.Button("Render the cut", variant="primary", elem_id="render")
                             c.cancel_btn = gr.Button("Cancel", elem_id="cancel")
@@ -114,7 +118,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring = Wiring(gr, studio, c)
         wiring.projects(demo)
         wiring.settings()
-        wiring.chat()
+        wiring.chat(demo)
         wiring.shots()
         wiring.render_and_export()
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/

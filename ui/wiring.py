@@ -5,16 +5,21 @@ Every handler is a `Studio` method call on the tab's server-side session, return
 components it changes, and is `guarded` (a failure is one status line; its traceback goes to
 `<project>/studio.log`).
 
-Why the outputs are kept few: on every status message of every event (pending, each streamed piece,
-done), Gradio's page takes a snapshot of each component that has ever been an event's output (for
-a layout such as `Tabs`, of everything inside it). A 100-row shot table is paid for on each of them,
-so no event outputs a layout, a chat turn sends its first words before anything else, and the
-project's views are sent once, when a turn changed the project.
+Why every event shows its progress on the status line only (`Wiring.on`): on every status message
+of every event (pending, each streamed piece, done), Gradio 6's page takes a snapshot of each
+component any event has shown progress on (its `progress_targets`: `show_progress_on`, else its
+outputs; a layout, everything inside it), writes it back, and so redraws it — a 100-row table, a
+100-card gallery and two videos on every streamed piece of a chat reply. (A snapshot taken before
+another event's update and written back after it also undid that update: a burst of messages
+showed one of them late.) With the status line as the only progress target, a status message
+costs one small Markdown. No event outputs a layout either, a chat turn sends its first words
+before anything else, and the project's views are sent once, when a turn changed the project.
 """
 
 import functools
 import inspect
 import time
+from itertools import chain
 from types import SimpleNamespace
 
 from .errors import explain
@@ -26,11 +31,24 @@ SHOW_SHOT_LIST = """(signal) => {
   const tab = [...document.querySelectorAll('#tabs button[role="tab"]')].find(b => b.innerText.trim() === 'Shot list');
   if (signal && tab) tab.click();
 }"""
-CLEAR_ON_SEND = """(text) => {
-  const box = document.querySelector('#chat-input textarea');
-  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
-  return text;
+# What the box held when Enter was pressed, kept at that moment: Gradio reads an event's input value
+# later (after awaiting every input's state), when a quick typist may already have typed the next
+# message, or the previous message's clearing may have emptied the box.
+RECORD_ENTER = """() => {
+  if (window.__shotcallerSent) return;
+  window.__shotcallerSent = [];
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target.closest && e.target.closest('#chat-input'))
+      window.__shotcallerSent.push(e.target.value);
+  }, true);
 }"""
+CLEAR_ON_SEND = """(text) => {
+  const sent = (window.__shotcallerSent && window.__shotcallerSent.length) ? window.__shotcallerSent.shift() : text;
+  const box = document.querySelector('#chat-input textarea');
+  if (box && box.value === sent) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return sent;
+}"""
+SHOWING_WAIT_S = 10.0  # an update is handed over in milliseconds; this only bounds a stuck one
 
 
 class Wiring:
@@ -43,6 +61,10 @@ class Wiring:
         self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.plan_signal,
                            *self.view_outputs]
         self.chat_outputs = [c.chatbot, c.status, c.plan_signal, *self.view_outputs]
+
+    def on(self, event, fn, inputs, outputs, **options):
+        """`event(fn, inputs, outputs)`, its progress shown on the status line (see the module's note)."""
+        return event(fn, inputs, outputs, **({"show_progress_on": self.c.status} | options))
 
     def me(self, request):
         return self.studio.session(request.session_hash if request else None)
@@ -61,11 +83,16 @@ class Wiring:
         if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
             return {}
         project = project if project is not None else studio.project(session)
+        # shown once their tab is first opened (see `ui.studio`: their code is not loaded before)
         if tab == "tab-timeline":
-            return {c.timeline: studio.timeline(project)}
+            return {c.timeline: self.gr.update(value=studio.timeline(project), visible=True)}
         if tab == "tab-storyboard":
-            return {c.gallery: studio.storyboard(project)}
-        return {c.video: studio.latest_cut(project)}
+            return {c.gallery: self.gr.update(value=studio.storyboard(project), visible=True)}
+        return {c.video: self.playing(studio.latest_cut(project))}
+
+    def playing(self, path: str | None):
+        """A Video's update: shown with its file, hidden without one (see `ui.studio`)."""
+        return self.gr.update(value=path, visible=path is not None)
 
     def guarded(self, action: str):
         """Any failure becomes one status line; the traceback goes to the project's studio.log."""
@@ -98,7 +125,7 @@ class Wiring:
     def opened(self, session, msg: str, pictures: bool = True) -> dict:
         c, studio = self.c, self.studio
         return {c.status: msg, c.project_pick: self.gr.update(choices=studio.projects(), value=session.project),
-                c.chatbot: studio.display(session), c.last_project: session.project, c.clip: None,
+                c.chatbot: studio.display(session), c.last_project: session.project, c.clip: self.playing(None),
                 **self.views(session, pictures=pictures)}
 
     def projects(self, demo) -> None:
@@ -119,7 +146,7 @@ class Wiring:
             return {c.project_pick: gr.update(choices=studio.projects(), value=session.project),
                     c.chatbot: studio.display(session), **self.views(session, pictures=False)}
 
-        demo.load(on_load, [c.last_project], load_outputs)
+        self.on(demo.load, on_load, [c.last_project], load_outputs)
 
         @guarded("creating the project")
         def on_create(song_path, lyrics_path, title_text, request: gr.Request):
@@ -127,10 +154,10 @@ class Wiring:
             if not outcome.ok:
                 yield {c.status: outcome.message, c.chatbot: studio.display(session)}
                 return
-            yield self.opened(session, outcome.message)
-            yield from self.drain(session)  # what was typed while the song was analysed
+            # then what was typed while the song was analysed
+            yield from self.in_order(session, chain([self.opened(session, outcome.message)], self.drain(session)))
 
-        c.new_btn.click(on_create, [c.song, c.lyrics, c.title], self.everything, api_name="create",
+        self.on(c.new_btn.click, on_create, [c.song, c.lyrics, c.title], self.everything, api_name="create",
                         show_progress="minimal")
 
         @guarded("opening the project")
@@ -142,21 +169,21 @@ class Wiring:
                 yield {c.status: outcome.message}
                 return
             studio.warm_director(session.llm, session)  # its director ready before the first Enter
-            yield self.opened(session, outcome.message)
-            yield from self.drain(session)  # what was typed before a project was open
+            # then what was typed before a project was open
+            yield from self.in_order(session, chain([self.opened(session, outcome.message)], self.drain(session)))
 
-        c.project_pick.select(on_pick, [c.project_pick], self.everything)
+        self.on(c.project_pick.select, on_pick, [c.project_pick], self.everything)
 
         @guarded("deleting the project")
         def on_delete(request: gr.Request):
             session, outcome = studio.delete(me(request))
             return {**self.opened(session, outcome.message), c.last_project: None, c.chatbot: []}
 
-        c.delete_btn.click(on_delete, None, self.everything)
-        c.rename_btn.click(self.acting("renaming", studio.rename), [c.title], [c.status, *self.view_outputs])
-        c.undo_btn.click(self.acting("undo", lambda s: studio.step(s, False), False), None,
+        self.on(c.delete_btn.click, on_delete, None, self.everything)
+        self.on(c.rename_btn.click, self.acting("renaming", studio.rename), [c.title], [c.status, *self.view_outputs])
+        self.on(c.undo_btn.click, self.acting("undo", lambda s: studio.step(s, False), False), None,
                          [c.status, *self.view_outputs])
-        c.redo_btn.click(self.acting("redo", lambda s: studio.step(s, True), False), None,
+        self.on(c.redo_btn.click, self.acting("redo", lambda s: studio.step(s, True), False), None,
                          [c.status, *self.view_outputs])
 
         def on_tab(tab: str):
@@ -170,7 +197,7 @@ class Wiring:
 
         for t, name in ((c.tab_shots, "tab-shots"), (c.tab_timeline, "tab-timeline"),
                         (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"), (c.tab_export, "tab-export")):
-            t.select(on_tab(name), None, [c.status, c.timeline, c.gallery, c.video], show_progress="hidden")
+            self.on(t.select, on_tab(name), None, [c.status, c.timeline, c.gallery, c.video], show_progress="hidden")
 
     def acting(self, action: str, fn, takes_input: bool = True):
         """A project action with one input (or none): its status line, then the views."""
@@ -211,25 +238,53 @@ class Wiring:
                 shots_before = len(project.shots) if project else 0
             yield update
         if not studio.ready(session) and len(session.inbox):
-            yield {c.status: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+            yield {c.status: lambda: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
 
-    def chat(self) -> None:
+    def in_order(self, session, updates):
+        """Hand the page a tab's chat updates in the order they were made. Two messages sent a few
+        ms apart run as two events at once: one could make its chat (without the other message)
+        first and reach the page last, and the page then showed the message late. Each update is
+        made (the chat read afresh, any callable value called) under the tab's `showing` lock, held
+        until Gradio asks for the next one — which it does once it has sent this one. Gradio repeats
+        an event's last update when it completes, so that one never carries the chat."""
+        c, studio = self.c, self.studio
+        shows_chat = False
+        for update in updates:
+            held = session.showing.acquire(timeout=SHOWING_WAIT_S)
+            try:
+                update = {k: v() if callable(v) else v for k, v in update.items()}
+                if c.chatbot in update:
+                    update[c.chatbot] = studio.display(session)
+                shows_chat = c.chatbot in update
+                yield update
+            finally:
+                if held:
+                    session.showing.release()
+        if shows_chat:
+            yield {c.status: self.gr.skip()}
+
+    def chat(self, demo) -> None:
         gr, c, studio = self.gr, self.c, self.studio
 
-        def on_send(text, request: gr.Request):
+        def sending(session, text):
             """Queue the message; if this tab is busy (a song being analysed, a turn under way) show
             it queued, else answer it now (whoever is answering reaches it too, in order)."""
-            session = self.me(request)
             studio.submit(session, text)
             if session.creating or session.inbox.answering or not studio.ready(session):
-                note = (f"{len(session.inbox)} message(s) queued: answered in order." if session.project
-                        else "Create or open a project first: your message waits in the queue.")
-                yield {c.chatbot: studio.display(session), c.status: note}
+                def note():
+                    return (f"{len(session.inbox)} message(s) queued: answered in order." if session.project
+                            else "Create or open a project first: your message waits in the queue.")
+                yield {c.chatbot: None, c.status: note}
             yield from self.drain(session)
+
+        def on_send(text, request: gr.Request):
+            session = self.me(request)
+            yield from self.in_order(session, sending(session, text))
 
         # The box is emptied in the browser the moment Enter is pressed: emptied by the server's reply
         # instead, it would also wipe whatever the artist had typed next in the meantime.
-        c.message.submit(self.guarded("sending the message")(on_send), [c.message], self.chat_outputs,
+        self.on(demo.load, None, None, None, js=RECORD_ENTER)
+        self.on(c.message.submit, self.guarded("sending the message")(on_send), [c.message], self.chat_outputs,
                          js=CLEAR_ON_SEND, trigger_mode="multiple", concurrency_limit=None, show_progress="hidden",
                          api_name="chat")
         c.plan_signal.change(None, [c.plan_signal], None, js=SHOW_SHOT_LIST)
@@ -239,10 +294,10 @@ class Wiring:
     def shots(self) -> None:
         gr, c, studio, guarded = self.gr, self.c, self.studio, self.guarded
         outputs = [c.status, *self.view_outputs]
-        c.apply_btn.click(self.acting("applying the table edits", studio.apply_table), [c.table], outputs)
-        c.section_btn.click(self.acting("editing the sections", studio.sections), [c.section_cmd], outputs)
-        c.lock_btn.click(self.acting("locking", lambda s, n: studio.lock(s, n, True)), [c.lock_numbers], outputs)
-        c.unlock_btn.click(self.acting("unlocking", lambda s, n: studio.lock(s, n, False)), [c.lock_numbers],
+        self.on(c.apply_btn.click, self.acting("applying the table edits", studio.apply_table), [c.table], outputs)
+        self.on(c.section_btn.click, self.acting("editing the sections", studio.sections), [c.section_cmd], outputs)
+        self.on(c.lock_btn.click, self.acting("locking", lambda s, n: studio.lock(s, n, True)), [c.lock_numbers], outputs)
+        self.on(c.unlock_btn.click, self.acting("unlocking", lambda s, n: studio.lock(s, n, False)), [c.lock_numbers],
                            outputs)
 
         @guarded("selecting a shot")
@@ -261,16 +316,16 @@ class Wiring:
             return self.selected(self.me(request), int(evt.index) + 1)
 
         select_outputs = [c.detail, c.clip, c.message, c.status]
-        c.table.select(on_table_select, None, select_outputs)
-        c.timeline.select(on_timeline_select, None, select_outputs)
-        c.gallery.select(on_card_select, None, select_outputs)
+        self.on(c.table.select, on_table_select, None, select_outputs)
+        self.on(c.timeline.select, on_timeline_select, None, select_outputs)
+        self.on(c.gallery.select, on_card_select, None, select_outputs)
 
     def selected(self, session, number) -> dict:
         c = self.c
         text, path = self.studio.select(session, number)
         if session.selected_shot != number:
             return {c.detail: text, c.status: f"⚠ there is no shot {number}"}
-        return {c.detail: text, c.clip: path, c.message: f"shot {number}: ",
+        return {c.detail: text, c.clip: self.playing(path), c.message: f"shot {number}: ",
                 c.status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
 
     # ---------------------------------------------------------------- settings, render and export
@@ -294,7 +349,7 @@ class Wiring:
             studio.warm_director(session.llm, session)
             return {c.status: "Settings applied.", c.header: studio.header(session, studio.project(session))}
 
-        c.save_settings.click(on_settings, [c.llm, c.backend, c.model, c.resolution, c.fps, c.takes, c.ray],
+        self.on(c.save_settings.click, on_settings, [c.llm, c.backend, c.model, c.resolution, c.fps, c.takes, c.ray],
                               [c.status, c.header], api_name="settings")
 
     def render_and_export(self) -> None:
@@ -304,9 +359,9 @@ class Wiring:
         def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
             session = self.me(request)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {c.status: msg, **self.views(session), c.video: cut}
+            return {c.status: msg, **self.views(session), c.video: self.playing(cut)}
 
-        c.render_btn.click(on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
+        self.on(c.render_btn.click, on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
                            concurrency_id="render", api_name="render")
 
         @guarded("rendering the shot")
@@ -316,18 +371,18 @@ class Wiring:
                 return {c.status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
                                      report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {**self.views(session), c.video: cut, **self.selected(session, session.selected_shot),
+            return {**self.views(session), c.video: self.playing(cut), **self.selected(session, session.selected_shot),
                     c.status: msg}
 
-        c.shot_render.click(on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],
+        self.on(c.shot_render.click, on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],
                             concurrency_limit=1, concurrency_id="render")
 
         @guarded("cancelling")
         def on_cancel(request: gr.Request):
             return {c.status: studio.cancel(self.me(request))}
 
-        c.cancel_btn.click(on_cancel, None, [c.status])
-        c.pick_btn.click(self.acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())),
+        self.on(c.cancel_btn.click, on_cancel, None, [c.status])
+        self.on(c.pick_btn.click, self.acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())),
                          [c.take], [c.status, *self.view_outputs])
 
         @guarded("exporting")
@@ -335,4 +390,4 @@ class Wiring:
             path, msg = studio.export(self.me(request), f)
             return {c.exported: path, c.status: msg}
 
-        c.export_btn.click(on_export, [c.fmt], [c.exported, c.status], api_name="export")
+        self.on(c.export_btn.click, on_export, [c.fmt], [c.exported, c.status], api_name="export")
