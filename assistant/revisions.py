@@ -9,7 +9,7 @@ from shotlist.errors import ShotcallerError
 from shotlist.models import Project
 
 from . import critic, rules
-from .planner import FALLBACK_IMAGE, protagonist, section_material, story_place
+from .planner import FALLBACK_IMAGE, _name, neighbours, protagonist, section_material, story_place
 from .prompts import load_yaml
 from .replies import say
 from .targets import intents, resolve
@@ -194,9 +194,11 @@ def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
     used_r, used_w = {norm(s.reason) for s in others}, {norm(s.why_generative) for s in others}
     stage = "detail" if shot.shot_size in ("close-up", "extreme close-up", "insert") else "establish"
     lines = [x.strip() for x in (shot.lyric or "").split(" / ") if x.strip()]
-    text = write(Beat(stage=stage, variant=n + 3, section=group.key if group else shot.section, image=image,
+    prev, after = neighbours(project.song, shot.start, shot.end)
+    text = write(Beat(stage=stage, variant=n + 3, section=_name(group.key) if group else shot.section, image=image,
                       next_image=nxt, lines=lines, who=protagonist(b.story), setting=story_place(b.story) or shot.setting,
-                      section_why=material.get(group.key, ([], ""))[1] if group else ""), used_r, used_w)
+                      section_why=material.get(group.key, ([], ""))[1] if group else "", prev_line=prev,
+                      next_line=after), used_r, used_w)
     look = b.palette or ""
     prompt = (f"{shot.shot_size} shot, {shot.angle} angle, {shot.movement}: {text.subject} {text.action}, "
               f"{text.setting}. {look}".strip(" .") + ".")
