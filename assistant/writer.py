@@ -96,8 +96,8 @@ def as_phrase(clause: str) -> str:
         bare = w.lower().strip(",;:")
         nxt = tokens[i + 1].lower().strip(",;:") if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower() if i else ""
-        if bare.endswith("ing") and i:
-            converted = True  # the clause already reads as a phrase
+        if (bare.endswith("ing") or bare in ("who", "that", "which", "whose")) and i:
+            converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
         if i and not converted and prev not in DETERMINERS:
             if bare in ("is", "are", "was", "were"):
                 out.append("as")
@@ -333,9 +333,7 @@ def read_line(beat: Beat, v: int) -> str:
     elif turn and turn[0] not in heard:
         parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
     elif new and len(new) <= 2:
-        together = " ".join(new)  # 'Big sky' after 'Tiny song': 'big sky', not 'big and sky'
-        said = together if re.search(rf"(?i)\b{re.escape(together)}\b", line) else " and ".join(new)
-        parts.append(_pick(forms["added"], v).replace("{added}", said))
+        parts.append(_pick(forms["added"], v).replace("{added}", " and ".join(new)))
     elif metaphor_of(line):
         a, b = metaphor_of(line)
         parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
@@ -379,8 +377,9 @@ def is_clause(text: str) -> bool:
     if as_phrase(text) != text or re.search(r"\b(is|are|was|were|has|have|had|can|will|would)\b", text):
         return True
     words = text.lower().split()
-    return any(re.fullmatch(r"[a-z]{3,}[^su's]s", w) and words[i - 1] not in DETERMINERS | {"of"}
-               and (i + 1 == len(words) or words[i + 1] in FOLLOWERS | {"and"}) for i, w in enumerate(words[1:4], 1))
+    before = DETERMINERS | {"of", "who", "that", "which", "whose", "and", "two", "three", "many", "some"}
+    return any(re.fullmatch(r"[a-z]{3,}[^su's]s", w) and words[i - 1] not in before and not words[i - 1].endswith(",")
+               and (i + 1 < len(words) or words[i - 1] in PRONOUNS) for i, w in enumerate(words[1:5], 1))
 
 
 def _pick(options: list[str], v: int) -> str:

@@ -346,3 +346,21 @@ def test_a_chorus_sung_twice_hears_its_own_neighbours():
     assert neighbours(song, second - 0.01, second + 3) == ("You never latched it back", "the gate runs after you")
     assert neighbours(song, 0.0, 0.5)[0] == ""  # the first line has nothing before it
     assert neighbours(song, song.duration - 0.5, song.duration) == ("", "")  # no line sung in the shot
+
+
+@pytest.mark.parametrize("text, clause", [
+    ("the house forgets them", True), ("a diver swims so deep her lungs turn to glass", True),
+    ("two sisters sell the river to a stranger", True), ("the snow answers", False),  # ends on its verb: unsure, a phrase
+    ("waiting for a letter that never comes", False), ("a coat made of rain", False),
+    ("an old man who keeps pigeons on the roof", False), ("red threads, empty chairs", False),
+    ("mirrors and broken clocks", False), ("a glass of stars", False), ("she sings", True),
+])
+def test_an_answer_is_quoted_as_a_clause_or_a_phrase(text, clause):
+    from assistant.writer import Beat, is_clause, write
+
+    assert is_clause(text) is clause
+    for v in range(4):  # whichever wording: 'it is about a diver swims …' must never be written
+        reason = write(Beat(stage="establish", variant=v, section="verse", image="a well", next_image="a moon",
+                            lines=["Down in the well"], who="", setting="", piece=text), set(), set()).reason
+        wrong = r"(?:about|it is|carries)" if clause else r"(?:where|here)"  # 'it is about a diver swims', 'where a coat'
+        assert text in reason and not re.search(rf"{wrong} {re.escape(text)}", reason), reason
