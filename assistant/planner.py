@@ -16,7 +16,7 @@ from shotlist.models import Brief, Project, Shot, Song, StyleBible
 from shotlist.timing import LINE_SLACK, beat_at_or_before, lines_within
 
 from . import rules
-from .reading import closest_pieces
+from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
 from .writer import Beat, handle, images_of, lyric_key, write
@@ -188,7 +188,9 @@ def treatment(project: Project, notes: dict[str, str] | None = None) -> str:
         images = material[g.key][0] if g else [FALLBACK_IMAGE]
         words = lines_within(song, s.start, s.end)
         sung = f' — "{words[0]}"' if words else ""
-        lines.append(f"  {s.label} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): {images[0]}{sung}")
+        said = section_phrase(s.label)  # 'A' is 'the first section' to the artist
+        lines.append(f"  {said[:1].upper() + said[1:]} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): "
+                     f"{images[0]}{sung}")
     return "\n".join(lines)
 
 

@@ -352,12 +352,21 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 
 def section_phrase(name: str) -> str:
     """How a sentence names a section, with its determiner: 'chorus' → 'the chorus'; an analysis
-    letter label 'B' (or 'B2', "A'") → 'the second section'; no name → 'this part'."""
+    letter label 'B' (or 'B2', "A'") → 'the second section'; a letter section sung again ('A 2', as the
+    planner keys it, or 'second A') → 'the return of the first section'; no name → 'this part'."""
     name = " ".join(name.split())
     m = re.fullmatch(r"([A-Za-z])(?:\d+|'+|’+)?", name)
     if m:
         n = ord(m.group(1).upper()) - ord("A")
         return f"the {ORDINALS[n]} section" if n < len(ORDINALS) else "this part"
+    again = re.fullmatch(r"([A-Z]) (\d+)", name) or re.fullmatch(rf"({'|'.join(ORDINALS)}) ([A-Z])", name)
+    if again:
+        letter, k = (again.group(1), int(again.group(2))) if again.group(1).isupper() and len(again.group(1)) == 1 \
+            else (again.group(2), ORDINALS.index(again.group(1)) + 1)
+        first = section_phrase(letter)
+        if k == 1:
+            return first
+        return f"the return of {first}" if k == 2 else f"the {ORDINALS[min(k - 2, 9)]} return of {first}"
     if not name or not re.search(r"[a-z]{2}", name.lower()):
         return "this part"
     if re.match(r"(?i)(the|this|that|a|an)\s", name):

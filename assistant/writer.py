@@ -280,7 +280,7 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
         text = f"Carries \"{beat.lines[0]}\"{more}: {read_line(beat, v)}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
-        text = f"{lead}; {stage}."
+        text = f"{lead}; {stage if stage.startswith('I ') else stage[:1].lower() + stage[1:]}."
     if beat.stage == "payoff" and beat.meaning and v % 2 == 0:
         text = text[:-1] + f", because the song is about {beat.meaning}."
     return tidy(text)

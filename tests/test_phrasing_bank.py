@@ -190,6 +190,33 @@ def test_letter_labelled_sections_are_targets(planned_letters, item):
     assert ok, f"{item['text']!r}: {why}"
 
 
+@pytest.mark.parametrize("item", BANK["revisions_spanish"], ids=_id)
+def test_spanish_requests_change_only_what_they_name(planned, item):
+    from assistant.spanish import as_english
+    from assistant.targets import intents
+
+    ok, why = revision_ok(planned, item)
+    if ok and set(intents(as_english(item["text"]))) != set(item["intents"]):
+        ok, why = False, f"intents {intents(as_english(item['text']))}, wanted {item['intents']}"
+    assert ok, f"{item['text']!r}: {why}"
+    assert planned.conversation.messages[-2].content == item["text"]  # the chat keeps it as typed
+
+
+def test_letter_sections_are_spoken_as_the_director_names_them(planned_letters):
+    d = planned_letters
+    project = d.tools.project()
+    said = [m.content for m in d.conversation.messages if m.role == "assistant"]
+    said += talk(d, "the chorus darker")  # the reply lists the sections this song has
+    written = [f"{s.reason} {s.why_generative} {s.action} {s.setting}" for s in project.shots]
+    letter = re.compile(r"(?<![\w'’\"“])(?:the |of |in |first |second |last )[AB]\b(?![\w'’])|\b[AB] \d+\b|\(\w*[AB],")
+    for text in said + written:
+        unquoted = re.sub(r'"[^"]*"|“[^”]*”', "", text)
+        assert not letter.search(unquoted), unquoted[:300]
+    assert "the first section" in said[-1] and "the second section" in said[-1]
+    assert any("the return of the first section" in w for w in written)
+    assert any("The first section (" in s for s in said)  # the treatment
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "ok", "👍", "hazlo más oscuro", "これを暗くして", "what do you think?",
                                  "make it pop " * 2000, "x" * 20_000, "make shot 0 darker", "shot 3.5 warmer"])
 def test_bad_requests_after_the_plan_get_a_clear_reply_and_change_nothing(planned, bad):
