@@ -369,6 +369,9 @@ def section_phrase(name: str) -> str:
         return f"the return of {first}" if k == 2 else f"the {ORDINALS[min(k - 2, 9)]} return of {first}"
     if not name or not re.search(r"[a-z]{2}", name.lower()):
         return "this part"
+    numbered = re.fullmatch(r"([a-z][a-z ]*[a-z]) (\d+)", name)  # 'verse 2' → 'the second verse'
+    if numbered and 1 <= int(numbered.group(2)) <= len(ORDINALS):
+        return f"the {ORDINALS[int(numbered.group(2)) - 1]} {numbered.group(1)}"
     if re.match(r"(?i)(the|this|that|a|an)\s", name):
         return name
     return f"the {name}"

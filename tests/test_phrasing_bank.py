@@ -247,6 +247,24 @@ def test_a_rule_typed_during_the_section_walk_goes_to_the_brief_not_into_a_shot(
         assert "swastika" not in f"{shot.subject} {shot.action} {shot.setting}".lower()
 
 
+@pytest.mark.parametrize("text, gone", [("the satellites are a cliché, replace shot 4", "satellite"),
+                                        ("that disco ball moon feels so corny, swap shot 4", "disco")])
+def test_a_replacement_never_brings_back_what_was_called_a_cliche(planned, text, gone):
+    from assistant.walk import spoken_name
+
+    before = planned.tools.project()
+    talk(planned, text)
+    after = planned.tools.project()
+    try:
+        changed = [a.index for a, b in zip(before.shots, after.shots) if a.model_dump(include=set(CONTENT)) !=
+                   b.model_dump(include=set(CONTENT))]
+        assert changed == [4]
+        assert gone not in f"{after.shots[3].subject} {after.shots[3].action}".lower(), after.shots[3].subject
+    finally:
+        planned.tools.store.save(before.model_copy(update={"version": planned.tools.store.load(before.id).version}))
+    assert spoken_name("verse 1") == "first verse"  # "Now the first verse", never "Now the verse 1"
+
+
 def test_undo_in_plain_words_takes_back_the_last_change(planned):
     before = planned.tools.project()
     talk(planned, "make shot 3 darker")
