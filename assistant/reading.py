@@ -287,7 +287,7 @@ _OWN_PERSON = {"you": "someone else", "he": "him", "she": "her", "we": "the two 
 _PREPOSITIONS = ("for", "to", "with", "without", "from", "at", "in", "on", "under", "over", "by", "beside", "behind",
                  "across", "through", "into", "near", "past", "until", "after", "before")
 _QUANTIFIERS = ("all", "every", "each")  # 'all winter', 'every night': a time the line alone gives
-_OWN_DET = {"my": "the singer's", "our": "their", "your": "their", "the": "the", "a": "a", "an": "an", "his": "his",
+_OWN_DET = {"my": "the singer's", "our": "their", "your": "someone else's", "the": "the", "a": "a", "an": "an", "his": "his",
             "her": "her", "their": "their", "its": "its"}
 
 

@@ -241,6 +241,9 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
             idx = (len(instances) if word in ("last", "final", "closing") else
                    1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
             if not 1 <= idx <= len(instances):
+                if len(label) <= 2:  # 'the song has the first section only once, not 2 times'
+                    times = {1: "only once", 2: "twice"}.get(len(instances), f"{len(instances)} times")
+                    return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx)
                 return [], say("too_few_sections", count=len(instances), label=label, n=idx)
             which = [instances[idx - 1]]
             name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"

@@ -321,7 +321,7 @@ def read_line(beat: Beat, v: int) -> str:
                                                            "what": answer[2] or _bare_what(plain_what)}))
     elif setup:  # what only this line has first (the next line will have the rest), then what it sets up
         later = set(re.findall(r"[a-z']+", beat.next_line.lower()))
-        own = [t for t in things_in(line) if t.split()[-1] not in later]
+        own = [t for t in things_in(line) if t.split()[-1] not in later and t.split()[-1] not in setup.get("own", "")]
         if turn and turn[0] not in heard and turn[0] not in later:
             parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
         elif own and setup["kind"] != "contrast":

@@ -213,6 +213,8 @@ def test_letter_sections_are_spoken_as_the_director_names_them(planned_letters):
         unquoted = re.sub(r'"[^"]*"|“[^”]*”', "", text)
         assert not letter.search(unquoted), unquoted[:300]
     assert "the first section" in said[-1] and "the second section" in said[-1]
+    too_many = talk(d, "the third A darker")[-1]  # A comes twice: a clear reply in the same words, nothing changed
+    assert "the first section twice" in too_many, too_many
     assert any("the return of the first section" in w for w in written)
     assert any("The first section (" in s for s in said)  # the treatment
 
