@@ -324,6 +324,9 @@ def read_line(beat: Beat, v: int) -> str:
         own = [t for t in things_in(line) if t.split()[-1] not in later and t.split()[-1] not in setup.get("own", "")]
         if turn and turn[0] not in heard and turn[0] not in later:
             parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
+        elif metaphor_of(line):  # 'Every window is a mouth': what the line itself makes happen
+            a, b = metaphor_of(line)
+            parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
         elif own and setup["kind"] != "contrast":
             parts.append(_pick(forms["plain"], v).replace("{what}", own[0]).replace("{with}", ""))
         setup["what"] = setup.get("what") or _bare_what(plain_what)

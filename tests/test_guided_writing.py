@@ -364,3 +364,13 @@ def test_an_answer_is_quoted_as_a_clause_or_a_phrase(text, clause):
                             lines=["Down in the well"], who="", setting="", piece=text), set(), set()).reason
         wrong = r"(?:about|it is|carries)" if clause else r"(?:where|here)"  # 'it is about a diver swims', 'where a coat'
         assert text in reason and not re.search(rf"{wrong} {re.escape(text)}", reason), reason
+
+
+def test_a_line_that_sets_up_the_next_keeps_its_own_reading():
+    from assistant.writer import Beat, write
+
+    for v in range(3):  # the next line picks up its word: what the line itself does is still said first
+        reason = write(Beat(stage="payoff", variant=v, section="chorus", image="a house", next_image="a moon",
+                            lines=["Every door is a throat"], who="", setting="",
+                            next_line="And every throat is singing"), set(), set()).reason
+        assert "every door" in reason and "a throat" in reason and not glue_problems(reason), reason
