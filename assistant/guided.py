@@ -13,9 +13,10 @@ import re
 import statistics
 from collections.abc import Iterator
 
-from . import interview, planner, pushback, rules, walk
+from . import interview, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
 from .prompts import load_yaml
+from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
 from .targets import REPLAN, intents
@@ -247,14 +248,15 @@ class GuidedDirector:
         if UNDO.search(text):  # "undo that", "scratch that": the last change, as /undo does
             yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
             return
+        said = spanish.as_english(text)  # 'haz el plano 5 más frío' → 'make shot 5 colder' (the chat keeps it as typed)
         parts = interview.labelled_parts(text)
-        if any(topic for topic, _ in parts) and not intents(text):
+        if any(topic for topic, _ in parts) and not intents(said):
             filing = interview.Filing(parts=[(t, p) for t, p in parts if t])
             steps = self._file(filing)
             names = interview.topic_names(filing.topics)
             yield self._say(say("noted_after_plan", topics=names), steps=steps)
             return
-        message, steps = apply_request(self.tools, text, selected_shot, self.section_notes())
+        message, steps = apply_request(self.tools, said, selected_shot, self.section_notes())
         yield self._say(message, steps=steps)
 
     def plan(self, steps: list[str] | None = None, note: str = "") -> Iterator[Reply]:
@@ -299,7 +301,7 @@ def summary(project) -> str:
     by_section: dict[str, int] = {}
     for s in shots:
         by_section[s.section or "song"] = by_section.get(s.section or "song", 0) + 1
-    parts = ", ".join(f"{k} {v}" for k, v in by_section.items())
+    parts = ", ".join(f"{v} in {section_phrase(k) if k != 'song' else 'the song'}" for k, v in by_section.items())
     lines = [say("planned", n=len(shots), median=f"{statistics.median(lengths):.1f}", pace=speed.word, parts=parts)]
     for s in shots[:3]:
         lines.append(f"  {s.index}. {s.start:.1f}s {s.shot_size}: {s.subject} {s.action} — {s.reason}")

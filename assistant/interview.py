@@ -52,8 +52,24 @@ FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|\d\s*fps\b|frames? per second|\bas
 FEELING_CLAUSE = (r"\b(?:to|should|must|would|it'?d|it will|gonna) (?:feel|look)\b|\bfeel(?:s|ing)? like\b"
                   r"|^\s*(?:(?:and|also|but|plus)\s+)?(?:the\s+)?(?:vibe|mood|tone|palette|colou?rs?|lighting|light)\b")
 # a person doing something, verse by verse: the shape of a story
-STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b|\b(?:each|every|first|second|next) verse\b"
+STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\b|has\b|does\b)\w+s\b"
+               r"|^\s*(?:a|an|the|one)\s+(?:\w+\s+)?\w+\s+whose\s+\w+(?:\s+\w+)?\s+\w+s\b|\b(?:each|every|first|second|next) verse\b"
                r"|\blast chorus\b|\bby the (?:last|end|final)\b|\bin the end\b", 0.08)
+
+
+# a sentence that only announces what follows: "I picture it like this.", "Here goes:", "Ok so, picture this:"
+LEAD_IN = re.compile(r"(?i)^\s*(?:[\w',]+\s+){0,6}?(?:like this|as follows|here goes|picture this|imagine this)\s*[.:!]+\s+(?=\S)")
+
+
+def is_lead_in(text: str) -> bool:
+    """'I picture it like this.' sent on its own: the answer is still to come."""
+    return bool(LEAD_IN.match(text.strip() + " ¶")) and not LEAD_IN.sub("", text.strip() + " ¶", count=1).strip(" ¶")
+
+
+def strip_lead_in(text: str) -> str:
+    """The answer without a sentence that only announces it: 'I picture it like this. A fox …' → 'A fox …'."""
+    out = LEAD_IN.sub("", text, count=1)
+    return out if out.strip() else text
 
 
 # words said before a label or as a whole message that carry nothing: "uhh motifs: …", "ok so"
@@ -266,13 +282,14 @@ def file_message(text: str, asked: str | None) -> Filing:
     text = text.strip()
     if is_delegation(text):
         return Filing(delegated=True, filler=True)
-    if is_filler(text):
+    if is_filler(text) or is_lead_in(text):
         return Filing(filler=True)
     filing = Filing()
     parts = labelled_parts(text)
     if len(parts) == 1 and parts[0][0] is None:
         parts = split_topics(text)
     for topic, part in parts:
+        part = strip_lead_in(part)
         if topic is not None:
             if not is_filler(part):
                 filing.parts.append((topic, part))

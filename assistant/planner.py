@@ -12,11 +12,11 @@ import random
 import re
 from dataclasses import dataclass
 
-from shotlist.models import Brief, Project, Shot, StyleBible
-from shotlist.timing import beat_at_or_before, lines_within
+from shotlist.models import Brief, Project, Shot, Song, StyleBible
+from shotlist.timing import LINE_SLACK, beat_at_or_before, lines_within
 
 from . import rules
-from .reading import closest_pieces
+from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
 from .writer import Beat, handle, images_of, lyric_key, write
@@ -188,7 +188,9 @@ def treatment(project: Project, notes: dict[str, str] | None = None) -> str:
         images = material[g.key][0] if g else [FALLBACK_IMAGE]
         words = lines_within(song, s.start, s.end)
         sung = f' — "{words[0]}"' if words else ""
-        lines.append(f"  {s.label} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): {images[0]}{sung}")
+        said = section_phrase(s.label)  # 'A' is 'the first section' to the artist
+        lines.append(f"  {said[:1].upper() + said[1:]} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): "
+                     f"{images[0]}{sung}")
     return "\n".join(lines)
 
 
@@ -220,7 +222,6 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
               for x in re.split(r"(?<=[.!?;])\s+|\s+[-—]\s+|,\s+(?:and|but|while|until)\s+", t or "")]
     heard: set[str] = set()
     reads = closest_pieces([x.text for x in song.lyrics], pieces)
-    sung = [x.text for x in song.lyrics]
     framing = Framing()
     look = b.palette or first_sentence(b.feeling)
     meaning = short_meaning(b)
@@ -264,13 +265,12 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         gi = groups.index(group) if group in groups else 0
         setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
                                 handle(nxt), n)
-        first = song.lyrics.index(next(x for x in song.lyrics if x.text == lyric_lines[0])) if lyric_lines else 0
-        prev = sung[first - 1] if lyric_lines and first else ""
+        prev, after = neighbours(song, start, end)
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
         text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
                           lines=lyric_lines, who=who, setting=setting, section_why=section_why,
-                          artist_why=artist_why, meaning=say_meaning, prev_line=prev,
+                          artist_why=artist_why, meaning=say_meaning, prev_line=prev, next_line=after,
                           piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
                           recurs=bool(group and len(group.sections) > 1)), used_r, used_w)
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
@@ -300,6 +300,18 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     if shots and shots[-1].section == "outro":
         shots[-1] = shots[-1].model_copy(update={"transition": "fade to black"})
     return shots
+
+
+def neighbours(song: Song, start: float, end: float) -> tuple[str, str]:
+    """The line sung before the first line of the shot [start, end) and the line sung after it (each ''
+    when there is none): what the first line adds to the one before, and sets up for the one after.
+    Found by time, so a chorus sung twice hears its own neighbours each time."""
+    timed = sorted((x for x in song.lyrics if x.time is not None), key=lambda x: x.time or 0.0)
+    inside = [i for i, x in enumerate(timed) if start - LINE_SLACK <= x.time < end - LINE_SLACK]
+    if not inside:
+        return "", ""
+    i = inside[0]
+    return (timed[i - 1].text if i else ""), (timed[i + 1].text if i + 1 < len(timed) else "")
 
 
 def _name(key: str) -> str:

@@ -83,6 +83,31 @@ def metaphor_of(line: str) -> tuple[str, str] | None:
     return a.strip(), b.strip()
 
 
+def _opposites() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, b in load_yaml("guided/writing.yaml")["opposites"]:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
+def contrast_of(line: str, other: str) -> tuple[str, str, str] | None:
+    """A word of this line whose opposite the other line sings, when the other line does not sing the word
+    itself, with the thing it is said of when it comes right before one: 'Cold hands on the glass' /
+    'Warm heart' → ('cold', 'warm', 'the hands'); 'Falling at night' / 'Rising by day' → ('night', 'day', '')."""
+    mine = re.findall(r"[a-z']+", line.lower().replace("’", "'"))
+    theirs = set(re.findall(r"[a-z']+", other.lower().replace("’", "'")))
+    opposite = _opposites()
+    for i, w in enumerate(mine):
+        found = [o for o in opposite.get(w, ()) if o in theirs and w not in theirs and o not in mine]
+        if found:
+            after = mine[i + 1] if i + 1 < len(mine) else ""
+            said_of = f"the {after}" if after and after not in SMALL and after not in opposite and len(after) > 2 else ""
+            person = next((p for p in reversed(mine[max(0, i - 3):i]) if p in _PERSON), "")
+            return w, found[0], said_of or (role_name(person) if person else "")  # 'we were young': of them
+    return None
+
+
 def added(line: str, prev: str) -> list[str]:
     """The words this line brings that the line before it did not have."""
     if not prev:
@@ -115,6 +140,7 @@ def as_clause(piece: str) -> str:
     """An answer as a clause to follow 'for you': lower-cased start, no closing full stop, short."""
     text = piece.strip(" .;:,")
     text = re.sub(r"(?i)^(it is|it's|this is|the song is|it)\s+(about\s+)?", "", text)
+    text = re.sub(r"(?i)^(?:this|like this|as follows)\s*[:.]\s*", "", text)  # 'about this: A tiny song …'
     first = text.split(" ")[0] if text else ""
     if first and first != "I" and not first.isupper() or first in ("A",):
         text = text[0].lower() + text[1:]
@@ -169,8 +195,19 @@ def _participle(base: str) -> str:
     return base + ("d" if base.endswith("e") else "ed")
 
 
+# verbs whose doer has a plain English name ('keeper'); any other verb's doer is 'one counting', since
+# 'counter', 'drawer' or 'singer' (which is what the song calls its 'I') name something else
+_AGENT_NOUNS = frozenset("""keep carry wear paint build hold lead teach write follow hunt guard watch own rule
+sell buy find lose dream swallow bury burn feed fight heal love hate haunt kill save steal break bear""".split())
+
+
 def _agent(base: str) -> str:
-    """'keep' → 'keeper', 'carry' → 'carrier', 'wear' → 'wearer', 'hide' → 'hider'."""
+    """'keep' → 'keeper', 'carry' → 'carrier', 'wear' → 'wearer'; 'count' → 'one counting'."""
+    if base not in _AGENT_NOUNS:
+        stem = base[:-1] if base.endswith("e") and not base.endswith(("ee", "ye")) else base
+        if re.search(r"[^aeiou][aeiou][bdgmnpt]$", base) and len(base) <= 4:
+            stem = base + base[-1]  # 'swim' → 'swimming'
+        return f"one {stem}ing"
     if base.endswith("y") and base[-2:-1] not in "aeiou":
         return base[:-1] + "ier"
     return base + ("r" if base.endswith("e") else "er")
@@ -199,7 +236,7 @@ def _side(roles: list[tuple[str, str]], pivot: str) -> tuple[list[str], list[str
 
 def reversal_of(line: str, earlier: str) -> dict[str, str] | None:
     """A line that turns an earlier one around: the same verb, with what stood before it in the earlier
-    line now after it and the other way round ('I kept the light on' → 'The light kept me'). Returns the
+    line now after it and the other way round ('I fed the fire all night' → 'The fire fed me'). Returns the
     verb's base, the earlier subject and object as the new line names them, or None."""
     now, then = _roles(line), _roles(earlier)
     if not now or not then:
@@ -218,15 +255,18 @@ def reversal_of(line: str, earlier: str) -> dict[str, str] | None:
             people = set(_PERSON.values())  # 'your map': the map is the one acting, not 'you'
             subj = next((k for k in was_subject if k not in people), was_subject[0])
             obj = next((k for k in was_object if k not in people), was_object[0])
-
-            def name(key: str, as_object: bool) -> str:
-                if key in _AS_OBJECT:
-                    return _AS_OBJECT[key] if as_object else ("I" if key == "i" else key)
-                return f"the {key}"
             return {"verb": pivot, "agent": _agent(pivot), "done": _participle(pivot),
-                    "old_subject": name(subj, False), "old_object": name(obj, True),
-                    "new_subject": name(obj, False), "new_object": name(subj, True), "sung": words.get(pivot, pivot)}
+                    "old_subject": _named(subj, False, words), "old_object": _named(obj, True, words),
+                    "new_subject": _named(obj, False, words), "new_object": _named(subj, True, words),
+                    "sung": words.get(pivot, pivot)}
     return None
+
+
+def _named(key: str, as_object: bool, sung: dict[str, str]) -> str:
+    """A role as a sentence names it: 'i' → 'I' or 'me'; a thing as sung ('the days', not 'the day')."""
+    if key in _AS_OBJECT:
+        return _AS_OBJECT[key] if as_object else ("I" if key == "i" else key)
+    return f"the {sung.get(key, key).lower()}"
 
 
 def changed_word(line: str, earlier: str) -> tuple[str, str] | None:
@@ -241,19 +281,97 @@ def changed_word(line: str, earlier: str) -> tuple[str, str] | None:
     return None
 
 
+# A person a line names only as the one something is done for ('on for you'), said as a reason would.
+_OWN_PERSON = {"you": "someone else", "he": "him", "she": "her", "we": "the two of them", "they": "them",
+               "i": "the singer"}
+_PREPOSITIONS = ("for", "to", "with", "without", "from", "at", "in", "on", "under", "over", "by", "beside", "behind",
+                 "across", "through", "into", "near", "past", "until", "after", "before")
+_QUANTIFIERS = ("all", "every", "each")  # 'all winter', 'every night': a time the line alone gives
+_OWN_DET = {"my": "the singer's", "our": "their", "your": "someone else's", "the": "the", "a": "a", "an": "an", "his": "his",
+            "her": "her", "their": "their", "its": "its"}
+
+
+def own_part(line: str, other: str, skip: set[str] = frozenset()) -> str:
+    """What only this line has, as the phrase that carries it: 'I kept the lamp lit for you' against
+    'The lamp kept me' → 'for someone else'; 'We danced all winter in my kitchen' against 'Winter danced us'
+    → 'in the singer's kitchen'; '' when the
+    other line has every person and thing this one names (role keys in `skip` are not counted)."""
+    theirs = {k for k, _ in _roles(other)} | set(skip)
+    tokens = re.findall(r"[A-Za-z']+", line.replace("’", "'"))
+    for i, w in enumerate(tokens):
+        low_w = w.lower()
+        if low_w not in _PREPOSITIONS + _QUANTIFIERS or i + 1 >= len(tokens):
+            continue
+        rest = [x.lower() for x in tokens[i + 1:i + 3]]
+        det = rest[0] in _OWN_DET and low_w not in _QUANTIFIERS
+        noun = rest[1] if det and len(rest) > 1 else rest[0]
+        key = _PERSON.get(noun) or (base_of(noun) if noun not in SMALL and len(noun) > 2 else "")
+        if not key or key in theirs:
+            continue
+        if noun in _PERSON and not det and low_w not in _QUANTIFIERS:
+            return f"{low_w} {_OWN_PERSON.get(key, noun)}"
+        if det:
+            return f"{low_w} {_OWN_DET[rest[0]]} {noun}"
+        if low_w in _QUANTIFIERS:
+            return f"{low_w} {noun}"  # a bare noun after 'to' or 'in' is a verb or an idiom ('to sleep', 'in love')
+    return ""
+
+
+def setup_of(line: str, nxt: str) -> dict[str, str] | None:
+    """What a line sets up that the next one answers, read from the next line:
+    - 'reversal': the next line turns this one around ('I fed the fire with my letters' → 'The fire fed
+      on me'): {doer} is the one doing it here, {agent} what that makes them, {own} what only this line has;
+    - 'changed': the next line comes back with one word changed: {old} is the word that will go;
+    - 'echo': the next line comes back to most of this one's words: {own} what only this line has.
+    None when the next line neither turns, changes nor repeats this one."""
+    if not nxt or not line or re.findall(r"[a-z']+", nxt.lower()) == re.findall(r"[a-z']+", line.lower()):
+        return None
+    turned = reversal_of(nxt, line)
+    if turned:
+        keys = {k for k, _ in _roles(line) if k in {k2 for k2, _ in _roles(nxt)}}
+        doer = turned["old_subject"]
+        return {"kind": "reversal", "doer": role_name(doer), "agent": turned["agent"],
+                "own": own_part(line, nxt, keys)}
+    swapped = changed_word(nxt, line)
+    if swapped and swapped[0] not in _PERSON:  # 'behind you' → 'behind me': whom it is for, said as an echo
+        return {"kind": "changed", "old": swapped[0], "new": swapped[1]}
+    mine, theirs = _words(line), set(_words(nxt))
+    shared = [w for w in dict.fromkeys(mine) if w in theirs and len(w) > 2]
+    contrast = contrast_of(line, nxt)
+    if contrast:
+        return {"kind": "contrast", "mine": contrast[0], "what": contrast[2]}
+    if len(shared) >= 2 and len(shared) * 2 >= len(set(mine)):
+        alone = [w for w in dict.fromkeys(mine) if w not in theirs and len(w) > 2 and "'" not in w]
+        own = own_part(line, nxt) or (" and ".join(alone[:2]) if alone else "")
+        return {"kind": "echo", "own": own} if own else None
+    return None
+
+
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def section_phrase(name: str) -> str:
     """How a sentence names a section, with its determiner: 'chorus' → 'the chorus'; an analysis
-    letter label 'B' (or 'B2', "A'") → 'the second section'; no name → 'this part'."""
+    letter label 'B' (or 'B2', "A'") → 'the second section'; a letter section sung again ('A 2', as the
+    planner keys it, or 'second A') → 'the return of the first section'; no name → 'this part'."""
     name = " ".join(name.split())
     m = re.fullmatch(r"([A-Za-z])(?:\d+|'+|’+)?", name)
     if m:
         n = ord(m.group(1).upper()) - ord("A")
         return f"the {ORDINALS[n]} section" if n < len(ORDINALS) else "this part"
+    again = re.fullmatch(r"([A-Z]) (\d+)", name) or re.fullmatch(rf"({'|'.join(ORDINALS)}) ([A-Z])", name)
+    if again:
+        letter, k = (again.group(1), int(again.group(2))) if again.group(1).isupper() and len(again.group(1)) == 1 \
+            else (again.group(2), ORDINALS.index(again.group(1)) + 1)
+        first = section_phrase(letter)
+        if k == 1:
+            return first
+        return f"the return of {first}" if k == 2 else f"the {ORDINALS[min(k - 2, 9)]} return of {first}"
     if not name or not re.search(r"[a-z]{2}", name.lower()):
         return "this part"
+    numbered = re.fullmatch(r"([a-z][a-z ]*[a-z]) (\d+)", name)  # 'verse 2' → 'the second verse'
+    if numbered and 1 <= int(numbered.group(2)) <= len(ORDINALS):
+        return f"the {ORDINALS[int(numbered.group(2)) - 1]} {numbered.group(1)}"
     if re.match(r"(?i)(the|this|that|a|an)\s", name):
         return name
     return f"the {name}"

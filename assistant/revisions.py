@@ -9,7 +9,7 @@ from shotlist.errors import ShotcallerError
 from shotlist.models import Project
 
 from . import critic, rules
-from .planner import FALLBACK_IMAGE, protagonist, section_material, story_place
+from .planner import FALLBACK_IMAGE, _name, neighbours, protagonist, section_material, story_place
 from .prompts import load_yaml
 from .replies import say
 from .targets import intents, resolve
@@ -69,7 +69,7 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
                                verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
         what = target.described if not held else (f"shot {free[0]}" if len(free) == 1 else
                                                    "shots " + ", ".join(map(str, free)))  # only the shots changed
-        patches = _content_patches(project, free, wants, what, notes or {}, replies)
+        patches = _content_patches(project, free, wants, what, notes or {}, replies, avoid=dismissed(text))
         if patches:
             result = tools.revise_shots(patches)
             replies = [r.replace("{result}", result) for r in replies]
@@ -83,8 +83,25 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return say("failed", error=e), []
 
 
+_DISMISSED = re.compile(r"(?i)\b(?:the\s+|those\s+|these\s+|that\s+|this\s+)?([a-z][\w\s'-]{1,40}?)\s+(?:is|are|feels?|looks?"
+                        r"|seems?)\s+(?:a\s+|so\s+|too\s+|kind\s+of\s+|pretty\s+|really\s+)*(?:clich[eé]\w*|boring"
+                        r"|corny|cheesy|generic|overdone|tired|stale)")
+
+
+def dismissed(text: str) -> set[str]:
+    """The words of what a request calls a cliché ('the birds are a cliché, replace shot 4' → {'bird'}): a
+    replacement must not bring it back. Shot and section words are not things."""
+    m = _DISMISSED.search(text)
+    if not m:
+        return set()
+    words = re.findall(r"[a-z]+", m.group(1).lower())
+    skip = {"shot", "shots", "it", "this", "that", "one", "card", "chorus", "verse", "bridge", "intro", "outro", "section",
+            "the", "a", "an", "all", "whole", "thing", "idea", "image", "my", "your", "and"}
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in skip and not w.isdigit()}
+
+
 def _content_patches(project: Project, numbers: list[int], wants: list[str], what: str, notes: dict[str, str],
-                     replies: list[str]) -> list[ShotPatch]:
+                     replies: list[str], avoid: set[str] | None = None) -> list[ShotPatch]:
     changes: dict[int, dict] = {n: {} for n in numbers}
     looks = [w for w in wants if w in LOOKS]
     if looks:
@@ -127,7 +144,7 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
     if "replace" in wants:
         images = []
         for n in numbers:
-            rewritten = _rewrite(project, n, notes)
+            rewritten = _rewrite(project, n, notes, avoid or set())
             images.append(rewritten["subject"])
             changes[n].update({k: v for k, v in rewritten.items() if k != "prompt"} |
                               {"prompt": _restyle(rewritten["prompt"], changes[n].get("prompt", ""))})
@@ -176,8 +193,9 @@ def _step_size(size: str, closer: bool, project: Project) -> str:
     return order[max(0, min(len(order) - 1, i))]
 
 
-def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
-    """New content for shot n from the artist's material: another image of its section, or a motif."""
+def _rewrite(project: Project, n: int, notes: dict[str, str], avoid: set[str] = frozenset()) -> dict:
+    """New content for shot n from the artist's material: another image of its section, or a motif; never
+    one naming what the artist just called a cliché (`avoid`: its words)."""
     shot = project.shots[n - 1]
     b = project.brief
     groups = section_groups(project.song)
@@ -186,6 +204,7 @@ def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
     material = section_material(project, notes)
     images = list(material.get(group.key, ([], ""))[0]) if group else []
     pool = [*images, *[m for m in b.motifs if not rules.leaks(m, b.constraints)]]
+    pool = [i for i in pool if not any(re.search(rf"\b{re.escape(w)}", i.lower()) for w in avoid)] or pool
     fresh = [i for i in dict.fromkeys(pool) if i.lower() not in f"{shot.subject} {shot.action}".lower()]
     image = (fresh or pool or [FALLBACK_IMAGE])[n % max(1, len(fresh or pool))]
     nxt = next((i for i in pool if i != image), image)
@@ -194,9 +213,11 @@ def _rewrite(project: Project, n: int, notes: dict[str, str]) -> dict:
     used_r, used_w = {norm(s.reason) for s in others}, {norm(s.why_generative) for s in others}
     stage = "detail" if shot.shot_size in ("close-up", "extreme close-up", "insert") else "establish"
     lines = [x.strip() for x in (shot.lyric or "").split(" / ") if x.strip()]
-    text = write(Beat(stage=stage, variant=n + 3, section=group.key if group else shot.section, image=image,
+    prev, after = neighbours(project.song, shot.start, shot.end)
+    text = write(Beat(stage=stage, variant=n + 3, section=_name(group.key) if group else shot.section, image=image,
                       next_image=nxt, lines=lines, who=protagonist(b.story), setting=story_place(b.story) or shot.setting,
-                      section_why=material.get(group.key, ([], ""))[1] if group else ""), used_r, used_w)
+                      section_why=material.get(group.key, ([], ""))[1] if group else "", prev_line=prev,
+                      next_line=after), used_r, used_w)
     look = b.palette or ""
     prompt = (f"{shot.shot_size} shot, {shot.angle} angle, {shot.movement}: {text.subject} {text.action}, "
               f"{text.setting}. {look}".strip(" .") + ".")

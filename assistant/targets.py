@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from shotlist.models import Project
 
+from .reading import section_phrase
 from .replies import say
 
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
@@ -163,11 +164,57 @@ def letter_mentions(text: str, project: Project) -> str:
         det, letter, plural = m.group("det"), m.group("l"), m.group("pl")
         if letter not in letters or (letter in "AI" and not (det or plural)):
             return m.group(0)
+        if not det and not plural and not _about_a_section(m.string[:m.start()], m.string[m.end():]):
+            return m.group(0)  # 'plan B', 'a B movie', 'vitamin B': a letter that names something else
         return (f"{det} " if det else "") + f"section {letter.lower()}"
 
     head = rf"(?<![\w'’-])(?:(?P<det>{_LETTER_DET})\s+)?(?P<l>[A-Z])(?P<pl>s|'s|’s)?"
     text = re.sub(head + rf"[\s-]+(?P<noun>{_LETTER_NOUN})\b", noun, text)
-    return re.sub(head + r"(?![\w'’-])", bare, text)
+    text = re.sub(head + r"(?![\w'’-])", bare, text)
+    return _spoken_letters(text, project, letters)
+
+
+_SPOKEN_ORD = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_COMES_BACK = re.compile(r"(?i)\b(?:the\s+)?(?:(?:section|part)\s+that\s+(?:comes\s+back|returns|repeats|keeps\s+coming"
+                         r"\s+back)|recurring\s+(?:section|part)|repeated\s+(?:section|part))\b")
+
+
+def _spoken_letters(text: str, project: Project, letters: set[str]) -> str:
+    """The names the director gives letter sections, read back: 'the second section' → 'section b' (as
+    reading.section_phrase says 'B'), 'the section that comes back' → the letter sung most often."""
+    def ordinal(m: re.Match) -> str:
+        letter = chr(ord("A") + _SPOKEN_ORD.index(m.group(2).lower()))
+        return f"{m.group(1) or ''}section {letter.lower()}" if letter in letters else m.group(0)
+
+    def comes_back(m: re.Match) -> str:  # 'the return of the first section' → 'the second section a'
+        k = 2 if not m.group(1) else _SPOKEN_ORD.index(m.group(1).lower()) + 2
+        letter = chr(ord("A") + _SPOKEN_ORD.index(m.group(2).lower()))
+        return f"the {_SPOKEN_ORD[k - 1]} section {letter.lower()}" if letter in letters and k <= 8 else m.group(0)
+
+    names = "|".join(_SPOKEN_ORD)
+    text = re.sub(rf"(?i)\bthe\s+(?:({names})\s+)?return\s+of\s+the\s+({names})\s+(?:section|part)\b", comes_back, text)
+    text = re.sub(rf"(?i)\b(every |each |all |both )?(?:the\s+)?({'|'.join(_SPOKEN_ORD)})\s+(?:section|part)s?\b"
+                  r"(?!\s+[a-z]\b)", ordinal, text)
+    counts = {x: sum(s.label.upper() == x for s in project.song.sections) for x in letters}
+    top = sorted(counts.items(), key=lambda kv: -kv[1])
+    if top and top[0][1] > 1 and (len(top) == 1 or top[1][1] < top[0][1]):
+        text = _COMES_BACK.sub(f"every section {top[0][0].lower()}", text)
+    return text
+
+
+# words a bare letter follows when it names something else ('plan B', 'vitamin C', 'a B movie')
+_LETTER_TAKERS = re.compile(r"(?i)\b(?:plan|vitamin|type|option|grade|class|size|level|model|category|cup|blood|side"
+                            r"|track|exhibit|part|a|an|the letter|key|chord|note|in the key of)\s*$")
+# what may follow a letter that names a section: the end, a verb, a comparative, 'and', a politeness
+_SECTION_FOLLOWS = re.compile(r"(?i)^\s*(?:$|[,.;:!?)—–-]|(?:is|was|should|needs?|feels?|looks?|could|can|has|gets?|must"
+                              r"|will|to|and|or|too|a bit|a little|more|less|much|way|please|pls|plz|so|isn'?t|doesn'?t"
+                              r"|\w+er)\b)")
+
+
+def _about_a_section(before: str, after: str) -> bool:
+    """A bare capital letter ('make B colder', 'B is too dark') is about a section, unless a word before it
+    makes it part of a name ('plan B') or a word after it makes it a kind of thing ('a B movie')."""
+    return not _LETTER_TAKERS.search(before) and bool(_SECTION_FOLLOWS.match(after))
 
 
 def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
@@ -194,12 +241,19 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
             idx = (len(instances) if word in ("last", "final", "closing") else
                    1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
             if not 1 <= idx <= len(instances):
+                if len(label) <= 2:  # 'the song has the first section only once, not 2 times'
+                    times = {1: "only once", 2: "twice"}.get(len(instances), f"{len(instances)} times")
+                    return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx)
                 return [], say("too_few_sections", count=len(instances), label=label, n=idx)
             which = [instances[idx - 1]]
             name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"
+            if len(label) <= 2:  # as the director names letter sections: 'the return of the first section'
+                name = section_phrase(f"{label.upper()} {idx}")
         else:
             which = instances
             name = f"every {shown}" if len(instances) > 1 else f"the {shown}"
+            if len(label) <= 2:
+                name = section_phrase(label.upper()) + (" (each time)" if len(instances) > 1 else "")
         shots = [n for n, s in enumerate(project.shots, 1)
                  if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)]
         if not which:
@@ -278,7 +332,7 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         return Target(problem=say("which_one"))
     absent = re.search(rf"\b({'|'.join(SECTION_WORDS)})(?:e?s)?\b", low)
     if absent:  # a section this song does not have: say which it has rather than guess
-        have = ", ".join(dict.fromkeys(s.label for s in project.song.sections))
+        have = ", ".join(dict.fromkeys(section_phrase(s.label) for s in project.song.sections))  # not 'A, B'
         return Target(problem=say("no_section", name=absent.group(1), sections=have))
     return Target()
 

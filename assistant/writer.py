@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .reading import (IRREGULAR_PAST, added, as_clause, changed_word, metaphor_of, plural_verb, reversal_of,
-                      role_name, section_phrase, things_in, turn_of)
+from .reading import (IRREGULAR_PAST, added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb,
+                      reversal_of, role_name, section_phrase, setup_of, things_in, turn_of)
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -96,8 +96,8 @@ def as_phrase(clause: str) -> str:
         bare = w.lower().strip(",;:")
         nxt = tokens[i + 1].lower().strip(",;:") if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower() if i else ""
-        if bare.endswith("ing") and i:
-            converted = True  # the clause already reads as a phrase
+        if (bare.endswith("ing") or bare in ("who", "that", "which", "whose")) and i:
+            converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
         if i and not converted and prev not in DETERMINERS:
             if bare in ("is", "are", "was", "were"):
                 out.append("as")
@@ -222,6 +222,7 @@ class Beat:
     artist_why: str = ""
     meaning: str = ""
     prev_line: str = ""  # the line sung before this shot's, to hear what this one adds
+    next_line: str = ""  # the line sung after this shot's first, to hear what this one sets up for it
     piece: str = ""  # the artist's answer that speaks to this shot's line (assistant.reading)
     heard: set[str] | None = None  # turn words and answers already used by earlier reasons (never twice)
     recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
@@ -275,10 +276,11 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
     stage = _fill(p["stage_reasons"][beat.stage][v % len(p["stage_reasons"][beat.stage])], **slots)
     if beat.lines:
         more = f" and then “{beat.lines[1]}”" if len(beat.lines) > 1 and v >= 3 else ""
+        stage = stage if stage.startswith("I ") else stage[:1].lower() + stage[1:]  # 'and the verse begins …'
         text = f"Carries \"{beat.lines[0]}\"{more}: {read_line(beat, v)}, and {stage}."
     else:
         lead = _fill(p["fill_reasons"][v % len(p["fill_reasons"])], **slots)
-        text = f"{lead}; {stage}."
+        text = f"{lead}; {stage if stage.startswith('I ') else stage[:1].lower() + stage[1:]}."
     if beat.stage == "payoff" and beat.meaning and v % 2 == 0:
         text = text[:-1] + f", because the song is about {beat.meaning}."
     return tidy(text)
@@ -306,14 +308,31 @@ def read_line(beat: Beat, v: int) -> str:
     parts = []
     turned = reversal_of(line, beat.prev_line) if beat.prev_line else None
     swapped = changed_word(line, beat.prev_line) if beat.prev_line and not turned else None
+    answer = contrast_of(line, beat.prev_line) if beat.prev_line and not (turned or swapped) else None
+    setup = setup_of(line, beat.next_line) if beat.next_line and not (turned or swapped or answer) else None
+    plain_what = " ".join(w for w in what.split() if w not in {answer[0] if answer else "", (setup or {}).get("mine")})
     if turned:
-        names = {k: role_name(x) for k, x in turned.items()}
-        text = _pick(forms["reversal"], v)
-        for k, x in names.items():
-            text = text.replace("{" + k + "}", x)
-        parts.append(text)
+        parts.append(_agreed(_pick(forms["reversal"], v), {k: role_name(x) for k, x in turned.items()}))
     elif swapped:
-        parts.append(_pick(forms["changed"], v).replace("{old}", swapped[0]).replace("{new}", swapped[1]))
+        old, new = (role_name(x) for x in swapped)  # 'you' → 'me': the one the song speaks to → the singer
+        parts.append(_pick(forms["changed"], v).replace("{old}", old).replace("{new}", new))
+    elif answer:
+        parts.append(_agreed(_pick(forms["contrast"], v), {"mine": answer[0],
+                                                           "what": answer[2] or _bare_what(plain_what)}))
+    elif setup:  # what only this line has first (the next line will have the rest), then what it sets up
+        later = set(re.findall(r"[a-z']+", beat.next_line.lower()))
+        own = [t for t in things_in(line) if t.split()[-1] not in later and t.split()[-1] not in setup.get("own", "")]
+        if turn and turn[0] not in heard and turn[0] not in later:
+            parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
+        elif metaphor_of(line):  # 'Every window is a mouth': what the line itself makes happen
+            a, b = metaphor_of(line)
+            parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
+        elif own and setup["kind"] != "contrast":
+            parts.append(_pick(forms["plain"], v).replace("{what}", own[0]).replace("{with}", ""))
+        setup["what"] = setup.get("what") or _bare_what(plain_what)
+        kind = setup.pop("kind")
+        setup["own_aside"] = f", {setup['own']}" if setup.get("own") else ""
+        parts.append(_agreed(_pick(forms[f"setup_{kind}"], v), setup))
     elif turn and turn[0] not in heard:
         parts.append(_pick(forms["turn"], v).replace("{word}", turn[0]).replace("{gloss}", turn[1]))
     elif new and len(new) <= 2:
@@ -327,8 +346,43 @@ def read_line(beat: Beat, v: int) -> str:
         parts.append(_pick(forms["plain"], v).replace("{what}", what).replace("{with}", with_))
     piece = as_clause(beat.piece)
     if piece and piece.lower() not in heard:
-        parts.append(_pick(forms["piece"], v + 1).replace("{piece}", piece))
+        kind = "piece" if is_clause(piece) else "piece_phrase"
+        parts.append(_pick(forms[kind], v + 1).replace("{piece}", piece))
     return "; ".join(parts) or f"it gives {handle(beat.image)} its words"
+
+
+PLURAL_PEOPLE = {"they", "we", "the two of them", "them", "us"}
+
+
+def _bare_what(what: str) -> str:
+    """'the song' stays; 'the' alone (its word was the contrast itself) or 'it' → 'everything'."""
+    return what if what not in ("", "the", "it") else "everything"
+
+
+def _agreed(template: str, slots: dict[str, str]) -> str:
+    """A reading template filled, with the verb after a plural slot agreeing ('the two of them do')."""
+    for k, x in slots.items():
+        if x in PLURAL_PEOPLE or plural(x):
+            template = re.sub(r"\{" + k + r"\}((?:, [^,{}]+,)?) (\w+)",  # 'the two of them, once the feeder, become'
+                              lambda m, k=k: "{" + k + "}" + m.group(1) + " " + plural_verb(m.group(2)), template)
+        template = template.replace("{" + k + "}", x)
+    return template
+
+
+def is_clause(text: str) -> bool:
+    """'the house forgets them', 'a man walks a road' → True; 'waiting for someone', 'a coat of rain' → False:
+    a clause has a verb of its own after its subject (as_phrase turns that verb into a phrase)."""
+    first = text.split()[0].lower() if text.split() else ""
+    if first.endswith("ing") or first in ("to", "about", "for", "how", "what", "when", "where", "why"):
+        return False
+    if first in ("i", "we", "you", "he", "she", "they"):
+        return True
+    if as_phrase(text) != text or re.search(r"\b(is|are|was|were|has|have|had|can|will|would)\b", text):
+        return True
+    words = text.lower().split()
+    before = DETERMINERS | {"of", "who", "that", "which", "whose", "and", "two", "three", "many", "some"}
+    return any(re.fullmatch(r"[a-z]{3,}[^su's]s", w) and words[i - 1] not in before and not words[i - 1].endswith(",")
+               and (i + 1 < len(words) or words[i - 1] in PRONOUNS) for i, w in enumerate(words[1:5], 1))
 
 
 def _pick(options: list[str], v: int) -> str:

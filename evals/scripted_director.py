@@ -62,7 +62,8 @@ def scripted_server(store: ProjectStore, project_id: str, scenario: dict[str, An
         if state["pushed_back"]:
             return propose(project, scripted)
         label = LABEL.match(text)
-        topic = LABEL_TOPIC[label.group(1).lower()] if label else (state["asked"][-1] if state["asked"] else "meaning")
+        asked = state["asked"][-1] if state["asked"] else "meaning"
+        topic = LABEL_TOPIC[label.group(1).lower()] if label else (obvious_topic(text, asked) or asked)
         state["filed"].add(topic)
         return Step.call("update_brief", brief_patch(topic, text[label.end():] if label else text))
 
@@ -80,6 +81,19 @@ def scripted_server(store: ProjectStore, project_id: str, scenario: dict[str, An
         return propose(project, scripted)
 
     return ScriptedOpenAI(script)
+
+
+# what even a literal-minded model sees at a glance: an aspect ratio is a rule, "a camera can't" a reason
+OBVIOUS = {"constraints": r"\b\d{1,2}\s*:\s*\d{1,2}\b|\b\d+\s*fps\b", "why_generative": r"\bcamera|\bfilm(?:ed)?\b|\bshoot\b",
+           "feeling": r"\bpalette\b|\bmood\b"}
+
+
+def obvious_topic(text: str, asked: str) -> str | None:
+    """The topic an unlabelled answer is plainly about when it is not the one asked (its question is then
+    asked again, as a model would), else None: the answer is filed under the question asked."""
+    low = text.lower()
+    plain = [t for t, pattern in OBVIOUS.items() if re.search(pattern, low)]
+    return plain[0] if plain and asked not in plain else None
 
 
 def brief_patch(topic: str, text: str) -> dict:
@@ -159,6 +173,14 @@ def revise(project: Project, request: str) -> Step:
             nxt_end = project.shots[i + 1].end if i + 1 < len(project.shots) else None
             end = (next((b for b in bars if s.end < b < nxt_end - 0.3), None) if nxt_end and not re.search(
                 r"shorter|trim", low) else next((b for b in reversed(bars) if s.start + 0.3 < b < s.end), None))
+            if nxt_end is None and i > 0:  # the last shot ends with the song: its start moves instead
+                longer = not re.search(r"shorter|trim", low)
+                start = (next((b for b in reversed(bars) if project.shots[i - 1].start + 0.3 < b < s.start), None)
+                         if longer else next((b for b in bars if s.start < b < s.end - 0.3), None))
+                if start is None:
+                    return Step.text(f"Shot {wanted[0]} can't move by a bar without swallowing its neighbour.")
+                patches.append({"shot": s.id, "changes": {"start": start}})
+                continue
             if end is None or nxt_end is None:
                 return Step.text(f"Shot {wanted[0]} can't move by a bar without swallowing its neighbour.")
             patches.append({"shot": s.id, "changes": {"end": end}})

@@ -75,3 +75,16 @@ def test_judging_against_thresholds():
     assert judge({"pacing": 0.6}, {"coverage": 1.0, "revision_tokens": 0.1}, th) == []
     assert judge({"pacing": 0.4, "pushback": None}, {"coverage": 0.5, "revision_tokens": 0.3}, th) == [
         "pacing 0.40 < 0.5", "coverage 0.50 < 1.0", "revision_tokens 0.30 > 0.15"]
+
+
+def test_the_scripted_path_is_gated_on_the_path_checks_only():
+    from evals.runner import PATH_QUALITY
+
+    th = {"quality": {"pacing": {"min": 0.5}, "revision_locality": {"min": 0.667}},
+          "sanity": {"min": {"coverage": 1.0}, "max": {"revision_tokens": 0.15}}}
+    scores = {"pacing": 0.0, "revision_locality": 1.0}
+    assert judge(scores, {"coverage": 1.0}, th, gated=PATH_QUALITY) == []  # the script's own pacing: not gated
+    assert judge(scores, {"coverage": 1.0}, th) == ["pacing 0.00 < 0.5"]
+    assert judge({"revision_locality": 0.0}, {"coverage": 1.0, "revision_tokens": 0.2}, th, gated=PATH_QUALITY) == [
+        "revision_locality 0.00 < 0.667", "revision_tokens 0.20 > 0.15"]
+

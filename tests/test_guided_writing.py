@@ -2,6 +2,7 @@
 artist's words, reasons and why-generative sentences that are each the shot's own, pacing from tempo
 and feeling, and pushback with substance."""
 
+import re
 import statistics
 
 import pytest
@@ -236,13 +237,14 @@ def test_every_template_reads_as_english_for_any_filler():
 READER_SLOTS = dict(piece="the waiting became a home", word="again", gloss="the fall comes round again",
                     added="stone", what="the light", things="the door", a="the window", b="a mouth", old="door",
                     new="window", old_subject="the singer", old_object="the light", new_subject="the light",
-                    new_object="the singer", agent="keeper", done="kept") | {"with": ", with the door beside it"}
+                    new_object="the singer", agent="keeper", done="kept", doer="the singer", own="for someone else",
+                    own_aside=", for someone else", mine="cold") | {"with": ", with the door beside it"}
 TURNED = [  # (earlier line, the line that turns it around, the doer, the new one doing it)
     ("She built the wall to keep them out", "The wall built her", "builder", "the wall"),
     ("I fed the fire all night", "And the fire fed me", "feeder", "the fire"),
     ("You hold the door for everyone", "Now the door holds you", "holder", "the door"),
     ("We carried the boat down to the water", "The boat carries us", "carrier", "the boat"),
-    ("I drew the map of your street", "Your map drew me", "drawer", "the map"),
+    ("I drew the map of your street", "Your map drew me", "one drawing", "the map"),  # a drawer is furniture
 ]
 
 
@@ -275,3 +277,100 @@ def test_lines_that_only_share_words_or_change_one_are_not_a_reversal():
                         lines=["Leave the window open"], who="", setting="", prev_line="Leave the door open"),
                    set(), set()).reason
     assert "door" in reason and "window" in reason and not glue_problems(reason), reason
+
+
+# Lines invented for these tests: each first line is answered by the next one (turned around, one word
+# changed, or echoed); (first line, next line, what the first sets up, a word its reading must keep)
+SET_UP = [
+    ("I sang the harbour to sleep every night", "The harbour sang me home", "reversal", "every night"),
+    ("We fed the fire with our letters", "The fire fed on us", "reversal", "with their letters"),
+    ("You counted the days until the summer came", "The days counted you", "reversal", "until the summer"),
+    ("Close the garden gate behind you", "Close the garden gate behind me", "echo", "behind someone else"),
+    ("Leave the kitchen door open", "Leave the kitchen window open", "changed", "door"),
+]
+
+
+@pytest.mark.parametrize("line, nxt, kind, own", SET_UP)
+def test_a_line_is_read_for_what_the_next_line_answers(line, nxt, kind, own):
+    from assistant.reading import reversal_of, setup_of
+    from assistant.writer import Beat, write
+
+    got = setup_of(line, nxt)
+    assert got and got["kind"] == kind, got
+    reasons = set()
+    for v in range(3):
+        beat = Beat(stage="detail", variant=v, section="A", image="a tide of paper", next_image="a moon", lines=[line],
+                    who="", setting="", next_line=nxt)
+        reason = write(beat, set(), set()).reason
+        reasons.add(reason)
+        assert "next line" in reason or "echo" in reason, reason  # it says what the line sets up
+        assert own in reason and not glue_problems(reason) and "{" not in reason, reason
+        if kind == "reversal":  # this line's doer is still the doer: the next line's new one is not named as it
+            assert got["doer"] in reason and "becomes" not in reason, reason
+            new = re.escape(reversal_of(nxt, line)["new_subject"])
+            assert not re.search(rf"\bnow {new}|{new} (?:is|becomes|takes)\b", reason), reason
+    assert len(reasons) == 3  # each variant its own wording
+
+
+def test_what_only_a_line_has_is_said_as_a_reason_would_say_it():
+    from assistant.reading import own_part, setup_of
+
+    assert own_part("I kept the lamp lit for you", "The lamp kept me") == "for someone else"
+    assert own_part("I sang the harbour to sleep", "The harbour sang me home") == ""  # 'to sleep' is no place
+    assert own_part("She fell in love at the fair", "The fair fell on her") == ""  # 'in love' an idiom; the fair shared
+    assert own_part("We danced all winter in my kitchen", "Winter danced us") == "in the singer's kitchen"
+    assert setup_of("Big sky", "Falling again") is None  # the next line answers nothing here
+    assert setup_of("Come home, come home", "Come home, come home") is None  # a repeat sets nothing up
+    assert setup_of("We carried the boat", "The boat carries us")["doer"] == "the two of them"
+
+
+def test_a_plural_doer_gets_a_plural_verb():
+    from assistant.writer import Beat, write
+
+    for v in range(3):
+        for line, prev, nxt in (("We fed the fire with our letters", "", "The fire fed on us"),
+                                ("The fire fed on us", "We fed the fire with our letters", "")):
+            reason = write(Beat(stage="establish", variant=v, section="verse", image="a stove", next_image="a bird",
+                                lines=[line], who="", setting="", prev_line=prev, next_line=nxt), set(), set()).reason
+            assert not re.search(r"the two of them(?:, [^,]+,)? (?:does|is|was|acts|becomes)\b", reason), reason
+
+
+def test_a_chorus_sung_twice_hears_its_own_neighbours():
+    from assistant.planner import neighbours
+
+    song = build_song(100.0, [("verse", 4, 0.4, ["I left the gate unlatched"]),
+                              ("chorus", 4, 0.8, ["Run home", "the gate runs after you"]),
+                              ("verse", 4, 0.4, ["You never latched it back"]),
+                              ("chorus", 4, 0.8, ["Run home", "the gate runs after you"])])
+    second = [x.time for x in song.lyrics if x.text == "Run home"][1]
+    assert neighbours(song, second - 0.01, second + 3) == ("You never latched it back", "the gate runs after you")
+    assert neighbours(song, 0.0, 0.5)[0] == ""  # the first line has nothing before it
+    assert neighbours(song, song.duration - 0.5, song.duration) == ("", "")  # no line sung in the shot
+
+
+@pytest.mark.parametrize("text, clause", [
+    ("the house forgets them", True), ("a diver swims so deep her lungs turn to glass", True),
+    ("two sisters sell the river to a stranger", True), ("the snow answers", False),  # ends on its verb: unsure, a phrase
+    ("waiting for a letter that never comes", False), ("a coat made of rain", False),
+    ("an old man who keeps pigeons on the roof", False), ("red threads, empty chairs", False),
+    ("mirrors and broken clocks", False), ("a glass of stars", False), ("she sings", True),
+])
+def test_an_answer_is_quoted_as_a_clause_or_a_phrase(text, clause):
+    from assistant.writer import Beat, is_clause, write
+
+    assert is_clause(text) is clause
+    for v in range(4):  # whichever wording: 'it is about a diver swims …' must never be written
+        reason = write(Beat(stage="establish", variant=v, section="verse", image="a well", next_image="a moon",
+                            lines=["Down in the well"], who="", setting="", piece=text), set(), set()).reason
+        wrong = r"(?:about|it is|carries)" if clause else r"(?:where|here)"  # 'it is about a diver swims', 'where a coat'
+        assert text in reason and not re.search(rf"{wrong} {re.escape(text)}", reason), reason
+
+
+def test_a_line_that_sets_up_the_next_keeps_its_own_reading():
+    from assistant.writer import Beat, write
+
+    for v in range(3):  # the next line picks up its word: what the line itself does is still said first
+        reason = write(Beat(stage="payoff", variant=v, section="chorus", image="a house", next_image="a moon",
+                            lines=["Every door is a throat"], who="", setting="",
+                            next_line="And every throat is singing"), set(), set()).reason
+        assert "every door" in reason and "a throat" in reason and not glue_problems(reason), reason

@@ -190,6 +190,35 @@ def test_letter_labelled_sections_are_targets(planned_letters, item):
     assert ok, f"{item['text']!r}: {why}"
 
 
+@pytest.mark.parametrize("item", BANK["revisions_spanish"], ids=_id)
+def test_spanish_requests_change_only_what_they_name(planned, item):
+    from assistant.spanish import as_english
+    from assistant.targets import intents
+
+    ok, why = revision_ok(planned, item)
+    if ok and set(intents(as_english(item["text"]))) != set(item["intents"]):
+        ok, why = False, f"intents {intents(as_english(item['text']))}, wanted {item['intents']}"
+    assert ok, f"{item['text']!r}: {why}"
+    assert planned.conversation.messages[-2].content == item["text"]  # the chat keeps it as typed
+
+
+def test_letter_sections_are_spoken_as_the_director_names_them(planned_letters):
+    d = planned_letters
+    project = d.tools.project()
+    said = [m.content for m in d.conversation.messages if m.role == "assistant"]
+    said += talk(d, "the chorus darker")  # the reply lists the sections this song has
+    written = [f"{s.reason} {s.why_generative} {s.action} {s.setting}" for s in project.shots]
+    letter = re.compile(r"(?<![\w'’\"“])(?:the |of |in |first |second |last )[AB]\b(?![\w'’])|\b[AB] \d+\b|\(\w*[AB],")
+    for text in said + written:
+        unquoted = re.sub(r'"[^"]*"|“[^”]*”', "", text)
+        assert not letter.search(unquoted), unquoted[:300]
+    assert "the first section" in said[-1] and "the second section" in said[-1]
+    too_many = talk(d, "the third A darker")[-1]  # A comes twice: a clear reply in the same words, nothing changed
+    assert "the first section twice" in too_many, too_many
+    assert any("the return of the first section" in w for w in written)
+    assert any("The first section (" in s for s in said)  # the treatment
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "ok", "👍", "hazlo más oscuro", "これを暗くして", "what do you think?",
                                  "make it pop " * 2000, "x" * 20_000, "make shot 0 darker", "shot 3.5 warmer"])
 def test_bad_requests_after_the_plan_get_a_clear_reply_and_change_nothing(planned, bad):
@@ -218,6 +247,24 @@ def test_a_rule_typed_during_the_section_walk_goes_to_the_brief_not_into_a_shot(
     talk(d, "/plan")
     for shot in d.tools.project().shots:
         assert "swastika" not in f"{shot.subject} {shot.action} {shot.setting}".lower()
+
+
+@pytest.mark.parametrize("text, gone", [("the satellites are a cliché, replace shot 4", "satellite"),
+                                        ("that disco ball moon feels so corny, swap shot 4", "disco")])
+def test_a_replacement_never_brings_back_what_was_called_a_cliche(planned, text, gone):
+    from assistant.walk import spoken_name
+
+    before = planned.tools.project()
+    talk(planned, text)
+    after = planned.tools.project()
+    try:
+        changed = [a.index for a, b in zip(before.shots, after.shots) if a.model_dump(include=set(CONTENT)) !=
+                   b.model_dump(include=set(CONTENT))]
+        assert changed == [4]
+        assert gone not in f"{after.shots[3].subject} {after.shots[3].action}".lower(), after.shots[3].subject
+    finally:
+        planned.tools.store.save(before.model_copy(update={"version": planned.tools.store.load(before.id).version}))
+    assert spoken_name("verse 1") == "first verse"  # "Now the first verse", never "Now the verse 1"
 
 
 def test_undo_in_plain_words_takes_back_the_last_change(planned):
