@@ -26,7 +26,7 @@ from shotlist.models import Brief, Character, Project, Shot, ShotList
 from .conversation import Conversation, Message, Reply
 from .llm import Provider
 from .prompts import load_prompt
-from .repair import RepairMiddleware, VisibleText
+from .repair import AgentMiddleware, RepairMiddleware, VisibleText
 from .targets import REPLAN
 from .tools import ProjectTools, ShotPatch
 
@@ -208,6 +208,22 @@ def context_text(project: Project) -> str:
         lyrics=lyrics, brief=brief, version=project.version, shots=shots)
 
 
+class PlanOffer(AgentMiddleware):  # type: ignore[misc,valid-type]
+    """Over an existing plan, a turn that did not ask to re-plan is not offered `propose_shot_list`:
+    the tool would refuse anyway (see `langchain_tools`), and its schema is the largest one the model
+    reads on every call of a revision turn. A model that calls it regardless still gets the refusal."""
+
+    def __init__(self, offered: list[bool]):
+        super().__init__()
+        self.offered = offered  # set by the agent at the start of each turn
+
+    def wrap_model_call(self, request: Any, handler: Any) -> Any:
+        if self.offered[0]:
+            return handler(request)
+        return handler(request.override(tools=[t for t in request.tools
+                                               if getattr(t, "name", None) != "propose_shot_list"]))
+
+
 class AgentDirector:
     def __init__(self, tools: ProjectTools, conversation: Conversation, provider: Provider,
                  recursion_limit: int = RECURSION_LIMIT):
@@ -217,6 +233,7 @@ class AgentDirector:
         self._provider = provider
         self._force_plan = [False]
         self._replan_asked = [False]
+        self._plan_offered = [True]
         self.recursion_limit = recursion_limit
         self._build()
 
@@ -231,7 +248,8 @@ class AgentDirector:
         self._repair = RepairMiddleware(schemas, provider=self.provider)
         self._repair.required = required
         self._agent = create_agent(build_chat_model(self._provider), tools=tools,
-                                   system_prompt=load_prompt("director.md"), middleware=[self._repair])
+                                   system_prompt=load_prompt("director.md"),
+                                   middleware=[PlanOffer(self._plan_offered), self._repair])
 
     def _history(self) -> list:
         from langchain_core.messages import AIMessage, HumanMessage
@@ -286,7 +304,9 @@ class AgentDirector:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         agent = self._agent
-        messages = [SystemMessage(context_text(self.tools.project())), *self._history(), HumanMessage(text)]
+        project = self.tools.project()
+        self._plan_offered[0] = not project.shots or self._force_plan[0] or self._replan_asked[0]
+        messages = [SystemMessage(context_text(project)), *self._history(), HumanMessage(text)]
         parts: list[str] = []
         steps: list[str] = []
         finished = False

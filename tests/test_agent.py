@@ -242,9 +242,15 @@ def test_the_model_cannot_replan_unless_the_artist_asked(project, server):
     before = store.load(pid)
     fewer = {"shots": args["shots"][:5], "replan": True}
     server.push(Step.call("propose_shot_list", fewer), Step.text("Done."))
+    offered = lambda: [{t["function"]["name"] for t in r.get("tools", [])} for r in server.requests]  # noqa: E731
+    seen = len(server.requests)
     replies = run_turn(d, "make shot 3 darker")
+    # not offered over a plan the artist did not ask to redo (its schema is the largest); called anyway: refused
+    assert all("propose_shot_list" not in names and "revise_shots" in names for names in offered()[seen:])
     assert any("has not asked to re-plan" in s for s in replies[-1].steps)
     assert store.load(pid).version == before.version and len(store.load(pid).shots) == len(before.shots)
     server.push(Step.call("propose_shot_list", fewer), Step.text("Re-planned."))
+    seen = len(server.requests)
     run_turn(d, "scrap it and re-plan the whole thing with fewer shots")
+    assert "propose_shot_list" in offered()[seen]
     assert len(store.load(pid).shots) == 5
