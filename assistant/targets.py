@@ -217,49 +217,77 @@ def _about_a_section(before: str, after: str) -> bool:
     return not _LETTER_TAKERS.search(before) and bool(_SECTION_FOLLOWS.match(after))
 
 
+# what may join two section names in one request: 'the bridge and the outro', 'verse 1, chorus 2'
+_SECTION_JOIN = re.compile(r"(?i)^\s*(?:,\s*)?(?:,|and|&|\+|plus|as well as)\s*(?:the|every|each|both|all(?: the)?)?\s*$")
+
+
 def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
     """Shots in named sections: 'the first chorus', 'every chorus', 'the bridge', 'verse 2', 'the last verse',
-    'section B' (letter labels are read in any case here; `letter_mentions` rewrites 'each B' first)."""
+    'section B' (letter labels are read in any case here; `letter_mentions` rewrites 'each B' first). The
+    first name in the text counts, with the names joined to it ('the bridge and the outro'); a section
+    named only in passing ('make the verse like the chorus') is not a target."""
     low = text.lower()
     original = {}
     for name in [s.label for s in project.song.sections] + [s.section for s in project.shots if s.section]:
         original.setdefault(name.lower(), name)
-    labels = sorted(original, key=len, reverse=True)
-    for label in labels:
+    mentions: list[tuple[int, int, list[int], str]] = []  # (start, end, shots, name) as found in the text
+    for label in sorted(original, key=len, reverse=True):  # 'pre-chorus' before 'chorus'
         plural = rf"{re.escape(label)}(?:e?s)?"
         if len(label) <= 2:  # a letter label ("a", "b") only as "section a" / "part b"
             plural = rf"(?:section|part)\s+{re.escape(label)}"
-        if not re.search(rf"\b{plural}\b", low):
+        bare = re.search(rf"\b{plural}\b", low)
+        if not bare:
             continue
-        shown = f"section {original[label]}" if len(label) <= 2 else original[label]
         instances = [s for s in project.song.sections if s.label.lower() == label]
-        which = None
-        m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
-            re.search(rf"\b{plural}\s+(\d+|{_NUM})\b", low)
-        if m:
-            word = str(NUMBER_WORDS[m.group(1)]) if m.group(1) in NUMBER_WORDS else m.group(1)
-            idx = (len(instances) if word in ("last", "final", "closing") else
-                   1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
-            if not 1 <= idx <= len(instances):
-                if len(label) <= 2:  # 'the song has the first section only once, not 2 times'
-                    times = {1: "only once", 2: "twice"}.get(len(instances), f"{len(instances)} times")
-                    return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx)
-                return [], say("too_few_sections", count=len(instances), label=label, n=idx)
-            which = [instances[idx - 1]]
-            name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"
-            if len(label) <= 2:  # as the director names letter sections: 'the return of the first section'
-                name = section_phrase(f"{label.upper()} {idx}")
-        else:
-            which = instances
-            name = f"every {shown}" if len(instances) > 1 else f"the {shown}"
-            if len(label) <= 2:
-                name = section_phrase(label.upper()) + (" (each time)" if len(instances) > 1 else "")
-        shots = [n for n, s in enumerate(project.shots, 1)
-                 if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)]
-        if not which:
-            shots = [n for n, s in enumerate(project.shots, 1) if (s.section or "").lower() == label]
-        return shots, name
-    return None
+        shots, name, problem = _one_section(low, label, plural, original[label], instances, project)
+        if problem:
+            return [], name
+        m = re.search(rf"\b(?:{_ORD}|last|final|opening|closing)\s+{plural}\b|\b{plural}\s+(?:\d+|{_NUM})\b", low)
+        span = m.span() if m else bare.span()
+        mentions.append((*span, shots, name))
+        low = low[:span[0]] + " " * (span[1] - span[0]) + low[span[1]:]  # 'chorus' inside 'pre-chorus' is used
+    if not mentions:
+        return None
+    mentions.sort()
+    kept = [mentions[0]]
+    for m in mentions[1:]:
+        if _SECTION_JOIN.match(text[kept[-1][1]:m[0]]):
+            kept.append(m)
+    if len(kept) == 1:
+        return kept[0][2], kept[0][3]
+    return sorted({n for m in kept for n in m[2]}), " and ".join(m[3] for m in kept)
+
+
+def _one_section(low: str, label: str, plural: str, shown_label: str, instances: list,
+                 project: Project) -> tuple[list[int], str, bool]:
+    """The shots of one named section, its name as the reply says it, and whether that name is a problem
+    (a fourth chorus in a song with three: no shots, the reply instead of the name)."""
+    shown = f"section {shown_label}" if len(label) <= 2 else shown_label
+    m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
+        re.search(rf"\b{plural}\s+(\d+|{_NUM})\b", low)
+    if m:
+        word = str(NUMBER_WORDS[m.group(1)]) if m.group(1) in NUMBER_WORDS else m.group(1)
+        idx = (len(instances) if word in ("last", "final", "closing") else
+               1 if word == "opening" else int(word) if word.isdigit() else ORDINALS[word])
+        if not 1 <= idx <= len(instances):
+            if len(label) <= 2:  # 'the song has the first section only once, not 2 times'
+                times = {1: "only once", 2: "twice"}.get(len(instances), f"{len(instances)} times")
+                return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx), True
+            return [], say("too_few_sections", count=len(instances), label=label, n=idx), True
+        which = [instances[idx - 1]]
+        name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"
+        if len(label) <= 2:  # as the director names letter sections: 'the return of the first section'
+            name = section_phrase(f"{label.upper()} {idx}")
+    else:
+        which = instances
+        name = f"every {shown}" if len(instances) > 1 else f"the {shown}"
+        if len(label) <= 2:
+            name = section_phrase(label.upper()) + (" (each time)" if len(instances) > 1 else "")
+    shots = [n for n, s in enumerate(project.shots, 1)
+             if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)]
+    if not which:
+        shots = [n for n, s in enumerate(project.shots, 1) if (s.section or "").lower() == label]
+    return shots, name, False
 
 
 _RELATIVE = re.compile(r"\b(?:the\s+)?(?:one|shot|card|clip)\s+(right\s+|just\s+)?(after|before)\s+(.+?)(?=[,.;!?]|\s+-\s|$)")

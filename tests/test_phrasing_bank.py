@@ -202,6 +202,25 @@ def test_spanish_requests_change_only_what_they_name(planned, item):
     assert planned.conversation.messages[-2].content == item["text"]  # the chat keeps it as typed
 
 
+def test_sections_joined_in_one_request_are_all_targets_and_one_named_in_passing_is_not(planned_letters):
+    from assistant.targets import resolve
+
+    project = planned_letters.tools.project()
+
+    def shots_in(label: str) -> set[int]:
+        spans = [(x.start, x.end) for x in project.song.sections if x.label == label]
+        return {n for n, s in enumerate(project.shots, 1) if any(a <= (s.start + s.end) / 2 < b for a, b in spans)}
+
+    assert shots_in("B") and shots_in("outro") and shots_in("intro")
+    for text in ("B and the outro warmer", "the outro and B warmer", "make the intro, the outro darker",
+                 "the intro & the outro, darker"):
+        want = shots_in("B") | shots_in("outro") if "B" in text else shots_in("intro") | shots_in("outro")
+        assert set(resolve(text, project).shots) == want, text
+    assert set(resolve("make the outro feel like the intro", project).shots) == shots_in("outro")
+    assert set(resolve("the intro darker, as dark as B", project).shots) == shots_in("intro")
+    assert resolve("the intro and the third A darker", project).problem  # one name that does not exist: asked
+
+
 def test_letter_sections_are_spoken_as_the_director_names_them(planned_letters):
     d = planned_letters
     project = d.tools.project()
