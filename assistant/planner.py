@@ -19,7 +19,8 @@ from . import rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
-from .writer import Beat, handle, images_of, lyric_key, write
+from .phrases import handle, images_of, lyric_key
+from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
 FALLBACK_IMAGE = "a shape of light that moves with the music"  # when the artist gave no images at all

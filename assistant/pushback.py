@@ -11,7 +11,7 @@ from shotlist.models import Brief, Song
 from . import critic
 from .interview import is_filler
 from .prompts import load_prompt, load_yaml
-from .writer import handle, lyric_key
+from .phrases import handle, lyric_key
 
 CHEAP = re.compile(r"(?i)\b(cheap\w*|budget|cost\w*|money|afford\w*|save|saves|saving|less expensive|no crew|quick\w*|easier"
                    r"|cool|trendy|everyone uses)\b")

@@ -13,188 +13,13 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .reading import (IRREGULAR_PAST, added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb,
-                      reversal_of, role_name, section_phrase, setup_of, things_in, turn_of)
-
-STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
-been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
-there here then than when while if will would shall should can could may might must do does did done not no
-never ever all any some one once who whom which what where why how oh ah la na yeah just like let tell make
-made going go gone get got come came say said take took give gave keep kept know knew see saw want need
-remember lives live find found be still always again too only even every maybe
-perhaps really very ever more most much each forgot forget wrote write read burn burns fell fall felt feel ran run
-sang sing sings thought think hold holds held count counts learn sweep kneel beg dance pressed press turned turn
-wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
-carried break broke breaks fade fades faded did does is almost stay while instead before after until ends end say
-says calls call moves move melts melt counted count remembers same twice out up down away off""".split())
-PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
-            "you": "a figure"}
-DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"}
-FOLLOWERS = DETERMINERS | {"up", "down", "into", "out", "over", "through", "like", "away", "apart", "back", "in", "on",
-                           "off", "to", "across", "around", "him", "her", "them", "me", "us", "itself", "open", "slowly"}
-WHY_WORDS = re.compile(r"(?i)\b(camera|film|filmed|shoot|shot on|can'?t|cannot|could never|impossible|generat|no crew|no set)")
-LEADS = re.compile(r"(?i)^(?:i see|we see|you see|i picture|i imagine|there is|there's|there are|maybe|probably|"
-                   r"it's|it is|just|like|show|shows|showing)\s+")
-
+from .phrases import STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
+from .reading import (added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb, reversal_of, role_name,
+                      section_phrase, setup_of, things_in, turn_of)
 
 @functools.cache
 def phrasing() -> dict:
     return load_yaml("guided/writing.yaml")
-
-
-def tidy(text: str) -> str:
-    """No doubled words, no ', is' glue, single spaces, a capital at each sentence start."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", text, flags=re.I)
-    text = re.sub(r"\s+([,.;:])", r"\1", text)
-    text = re.sub(r",\s*(is|are|was|were)\b", r" \1", text)
-    text = re.sub(r"([,;:])\1+", r"\1", text)
-    text = re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
-    return text
-
-
-def clean(text: str) -> str:
-    """A phrase (subject, action, setting): tidy, but no capital added at its start."""
-    out = tidy(text)
-    return text.strip()[:1] + out[1:] if out else out
-
-
-def cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def definite(phrase: str) -> str:
-    """'a shirt of fog' → 'the shirt of fog'; a phrase with its own determiner or none stays."""
-    return re.sub(r"(?i)^(a|an)\s+", "the ", phrase.strip())
-
-
-def _ing(verb: str) -> str:
-    """'becomes' → 'becoming', 'draws' → 'drawing', 'flies' → 'flying', 'washes' → 'washing'."""
-    v = verb.lower()
-    if re.search(r"(sh|ch|ss|x|z)es$", v):
-        base = v[:-2]
-    elif v.endswith("ies"):
-        base = v[:-3] + "y"
-    else:
-        base = v[:-1]
-    if base.endswith("e") and not base.endswith("ee"):
-        base = base[:-1]
-    return base + "ing"
-
-
-def as_phrase(clause: str) -> str:
-    """A sentence about an image as a noun phrase: 'The kettle steam draws his face' → 'the kettle steam
-    drawing his face'; 'the moths are ships' → 'the moths as ships'. A noun phrase stays as it is."""
-    text = clause.strip(" .,;:")
-    if len(text) > 1 and text[0].isupper() and text[1:2].islower() and text.split()[0] != "I":
-        text = text[0].lower() + text[1:]
-    tokens = text.split()
-    if tokens and tokens[0].lower() in PRONOUNS:
-        tokens = [*PRONOUNS[tokens[0].lower()].split(), *tokens[1:]]
-    out, converted = [], False
-    for i, w in enumerate(tokens):
-        bare = w.lower().strip(",;:")
-        nxt = tokens[i + 1].lower().strip(",;:") if i + 1 < len(tokens) else ""
-        prev = tokens[i - 1].lower() if i else ""
-        if (bare.endswith("ing") or bare in ("who", "that", "which", "whose")) and i:
-            converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
-        if i and not converted and prev not in DETERMINERS:
-            if bare in ("is", "are", "was", "were"):
-                out.append("as")
-                converted = True
-                continue
-            if (len(bare) > 3 and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
-                    and bare not in STOP):
-                out.append(_ing(bare) + w[len(bare):])
-                converted = True
-                continue
-            plural_subject = prev.endswith("s") and not prev.endswith("ss") and i <= 3
-            if plural_subject and nxt in FOLLOWERS and bare.isalpha() and not bare.endswith("s") and len(bare) > 2 \
-                    and bare not in STOP - {"burn", "hold", "turn", "fall", "fly", "break", "fade", "sing", "run"}:
-                out.append(_ing(bare + "s") + w[len(bare):])  # "statues tear their crowns" → "statues tearing …"
-                converted = True
-                continue
-        if bare == "and" and converted:
-            converted = False  # the next clause may have its own verb
-        out.append(w)
-    return " ".join(out)
-
-
-def handle(image: str) -> str:
-    """A short name for an image: 'a seamless shirt made of mist' → 'the seamless shirt'."""
-    words = as_phrase(image).split()
-    out: list[str] = []
-    for i, w in enumerate(words):
-        bare = w.strip(",;:").lower()
-        nxt = words[i + 1].strip(",;:").lower() if i + 1 < len(words) else ""
-        adjective = (bare.endswith("ing") and words[i - 1].lower() in DETERMINERS and nxt  # "a melting ice lolly"
-                     and nxt not in STOP and nxt not in FOLLOWERS)
-        if i and ((bare.endswith("ing") and not adjective) or
-                  bare in {"made", "that", "which", "who", "where", "with", "from", "into", "between", "under", "over",
-                           "in", "on", "at", "as", "and", "shaped", "like"}):
-            break
-        out.append(w.strip(",;:"))
-        if w.endswith(",") or len(out) >= 5:
-            break
-    while out and (out[-1].lower() in STOP or out[-1].lower() in FOLLOWERS) and len(out) > 1:
-        out.pop()  # never end a name on "a", "like" or "of"
-    if not any(w.lower() not in STOP for w in out):
-        return definite(image)
-    return definite(" ".join(out))
-
-
-def images_of(note: str) -> tuple[list[str], str]:
-    """The artist's answer about a section: (images, what it does that a camera can't)."""
-    pieces = [p.strip(" .,-—") for p in re.split(r"[.;\n!?]+|\s+[-—]\s+|\bthen\b", note) if p.strip(" .,-—")]
-    images, why = [], ""
-    for p in pieces:
-        if WHY_WORDS.search(p) and not why:
-            why = p
-            continue
-        p = LEADS.sub("", p).strip()
-        if len(p.split()) >= 2:
-            images.append(as_phrase(p[:160]))
-    return images, why
-
-
-def lyric_key(line: str) -> str:
-    """The thing a lyric line names: 'Tell her to make me a cambric shirt' → 'cambric shirt'.
-    Runs of content words after a determiner win (they are nouns); '' when the line names nothing."""
-    runs: list[tuple[list[str], bool, int]] = []
-    cur: list[str] = []
-    after_det = False
-    prev = ""
-    for pos, tok in enumerate(re.findall(r"[\w']+|[^\w\s]", line)):
-        word = re.match(r"[\w']+$", tok) and tok.lower() not in STOP and "'" not in tok
-        if word:
-            if not cur:
-                after_det = prev in DETERMINERS
-            cur.append(tok.lower())
-        elif cur:
-            runs.append((cur, after_det, pos))
-            cur = []
-        prev = tok.lower()
-    if cur:
-        runs.append((cur, after_det, 99))
-    runs = [(r[: -1] if len(r) > 1 and (re.search(r"(ing|ed|ly)$", r[-1]) or r[-1] in IRREGULAR_PAST) else r, d, p)
-            for r, d, p in runs]
-    good = [x for x in runs if x[1] or len(x[0]) >= 2]
-    if not good:
-        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])]
-        return max(single, key=len) if single else ""
-    best = max(good, key=lambda x: (x[1], len(x[0]) >= 2, x[2]))
-    return " ".join(best[0])
-
-
-def detail_of(image: str) -> str:
-    """A part of an image to go close on: its last thing ('growing out of cloth' → 'the cloth'); not a
-    verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
-    text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
-    words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
-    words = [w for w in words if not re.search(r"(ing|ed|self|selves)$", w)]
-    if len(words) > 1 or (words and words[-1] not in handle(image)):
-        return f"the {words[-1]}"
-    return f"the surfaces of {handle(image)}"
 
 
 @dataclass
@@ -237,12 +62,6 @@ def _fill(template: str, **slots: str) -> str:
                              lambda m, s=slot: f"{m.group(1)}{s} {plural_verb(m.group(2))}", out)
         out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
     return out
-
-
-def plural(phrase: str) -> bool:
-    """'her apron strings', 'feathers' → True; 'the staircase of water', 'the glass' → False."""
-    head = re.split(r"\s+(?:of|made|with|in|on|that|which|turning|growing)\s+", phrase.strip())[0].split()
-    return bool(head) and bool(re.search(r"[^su']s$", head[-1].lower())) and head[-1].lower() not in STOP
 
 
 def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
@@ -367,22 +186,6 @@ def _agreed(template: str, slots: dict[str, str]) -> str:
                               lambda m, k=k: "{" + k + "}" + m.group(1) + " " + plural_verb(m.group(2)), template)
         template = template.replace("{" + k + "}", x)
     return template
-
-
-def is_clause(text: str) -> bool:
-    """'the house forgets them', 'a man walks a road' → True; 'waiting for someone', 'a coat of rain' → False:
-    a clause has a verb of its own after its subject (as_phrase turns that verb into a phrase)."""
-    first = text.split()[0].lower() if text.split() else ""
-    if first.endswith("ing") or first in ("to", "about", "for", "how", "what", "when", "where", "why"):
-        return False
-    if first in ("i", "we", "you", "he", "she", "they"):
-        return True
-    if as_phrase(text) != text or re.search(r"\b(is|are|was|were|has|have|had|can|will|would)\b", text):
-        return True
-    words = text.lower().split()
-    before = DETERMINERS | {"of", "who", "that", "which", "whose", "and", "two", "three", "many", "some"}
-    return any(re.fullmatch(r"[a-z]{3,}[^su's]s", w) and words[i - 1] not in before and not words[i - 1].endswith(",")
-               and (i + 1 < len(words) or words[i - 1] in PRONOUNS) for i, w in enumerate(words[1:5], 1))
 
 
 def _pick(options: list[str], v: int) -> str:

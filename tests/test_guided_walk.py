@@ -3,7 +3,7 @@ of questions; target words resolve against the song's own sections. No model nee
 
 from assistant import walk
 from assistant.targets import resolve
-from assistant.writer import as_phrase, handle, lyric_key, tidy
+from assistant.phrases import as_phrase, handle, lyric_key, tidy
 from helpers import project_of
 from songbook import BALLAD, build_song
 

@@ -210,7 +210,8 @@ def test_every_template_reads_as_english_for_any_filler():
     import re
 
     from assistant.reading import section_phrase
-    from assistant.writer import _fill, phrasing, tidy
+    from assistant.phrases import tidy
+    from assistant.writer import _fill, phrasing
 
     assert [section_phrase(x) for x in ("A", "b", "B2", "C'", "chorus", "second verse", "")] == [
         "the first section", "the second section", "the second section", "the third section", "the chorus",
@@ -356,7 +357,8 @@ def test_a_chorus_sung_twice_hears_its_own_neighbours():
     ("mirrors and broken clocks", False), ("a glass of stars", False), ("she sings", True),
 ])
 def test_an_answer_is_quoted_as_a_clause_or_a_phrase(text, clause):
-    from assistant.writer import Beat, is_clause, write
+    from assistant.phrases import is_clause
+    from assistant.writer import Beat, write
 
     assert is_clause(text) is clause
     for v in range(4):  # whichever wording: 'it is about a diver swims …' must never be written
