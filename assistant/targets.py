@@ -239,11 +239,10 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
         if not bare:
             continue
         instances = [s for s in project.song.sections if s.label.lower() == label]
-        shots, name, problem = _one_section(low, label, plural, original[label], instances, project)
+        shots, name, problem, said = _one_section(low, label, plural, original[label], instances, project)
         if problem:
             return [], name
-        m = re.search(rf"\b(?:{_ORD}|last|final|opening|closing)\s+{plural}\b|\b{plural}\s+(?:\d+|{_NUM})\b", low)
-        span = m.span() if m else bare.span()
+        span = said or bare.span()
         mentions.append((*span, shots, name))
         low = low[:span[0]] + " " * (span[1] - span[0]) + low[span[1]:]  # 'chorus' inside 'pre-chorus' is used
     if not mentions:
@@ -259,9 +258,10 @@ def _sections(text: str, project: Project) -> tuple[list[int], str] | None:
 
 
 def _one_section(low: str, label: str, plural: str, shown_label: str, instances: list,
-                 project: Project) -> tuple[list[int], str, bool]:
-    """The shots of one named section, its name as the reply says it, and whether that name is a problem
-    (a fourth chorus in a song with three: no shots, the reply instead of the name)."""
+                 project: Project) -> tuple[list[int], str, bool, tuple[int, int] | None]:
+    """The shots of one named section, its name as the reply says it, whether that name is a problem
+    (a fourth chorus in a song with three: no shots, the reply instead of the name), and where an
+    ordinal or number named the instance ('the first chorus', 'verse 2') in `low`."""
     shown = f"section {shown_label}" if len(label) <= 2 else shown_label
     m = re.search(rf"\b({_ORD}|last|final|opening|closing)\s+{plural}\b", low) or \
         re.search(rf"\b{plural}\s+(\d+|{_NUM})\b", low)
@@ -272,8 +272,8 @@ def _one_section(low: str, label: str, plural: str, shown_label: str, instances:
         if not 1 <= idx <= len(instances):
             if len(label) <= 2:  # 'the song has the first section only once, not 2 times'
                 times = {1: "only once", 2: "twice"}.get(len(instances), f"{len(instances)} times")
-                return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx), True
-            return [], say("too_few_sections", count=len(instances), label=label, n=idx), True
+                return [], say("too_few_letter", name=section_phrase(label.upper()), times=times, n=idx), True, None
+            return [], say("too_few_sections", count=len(instances), label=label, n=idx), True, None
         which = [instances[idx - 1]]
         name = f"the {word} {shown}" if not word.isdigit() else f"{shown} {word}"
         if len(label) <= 2:  # as the director names letter sections: 'the return of the first section'
@@ -287,7 +287,7 @@ def _one_section(low: str, label: str, plural: str, shown_label: str, instances:
              if any(sec.start - 1e-3 <= (s.start + s.end) / 2 < sec.end + 1e-3 for sec in which)]
     if not which:
         shots = [n for n, s in enumerate(project.shots, 1) if (s.section or "").lower() == label]
-    return shots, name, False
+    return shots, name, False, m.span() if m else None
 
 
 _RELATIVE = re.compile(r"\b(?:the\s+)?(?:one|shot|card|clip)\s+(right\s+|just\s+)?(after|before)\s+(.+?)(?=[,.;!?]|\s+-\s|$)")
