@@ -216,6 +216,9 @@ def chat_turn(page, text: str, box: str, first_words: str, servers: list[subproc
     person sees (an empty placeholder row, or the echo of their own message, does not count). The turn then
     runs to its end and every server goes quiet before anything else is timed: a turn still
     streaming in one app would otherwise be counted in the next app's time."""
+    # the tab a person types in is the one in front: the three apps' pages share one browser, and a
+    # page behind the last one opened waited ~50 ms for its first animation frame after Enter
+    page.bring_to_front()
     entry = page.locator(f"#{box} textarea").first
     entry.fill(text)
     before = page.evaluate(f"{BOT_ROWS}.length")

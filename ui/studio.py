@@ -114,6 +114,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         c.exported = gr.File(label="Download", elem_id="export-file")
 
         c.plan_signal = gr.Textbox(visible=False, elem_id="plan-signal")  # a first plan: show the Shot list
+        c.views_signal = gr.Textbox(visible=False, elem_id="views-signal")  # a chat turn changed the project
 
         wiring = Wiring(gr, studio, c)
         wiring.projects(demo)

@@ -14,6 +14,13 @@ another event's update and written back after it also undid that update: a burst
 showed one of them late.) With the status line as the only progress target, a status message
 costs one small Markdown. No event outputs a layout either, a chat turn sends its first words
 before anything else, and the project's views are sent once, when a turn changed the project.
+
+Why a chat turn's event has three outputs (the chat, the status line, `views_signal`), and the views
+follow by their own event: on every update of every event, Gradio 6 rebuilds each output the update
+leaves out (a "skip" is handled as a property update: the component constructed anew, its config and
+API schema recomputed), about 1.5 ms of CPU each. With the six views among its outputs, each streamed
+piece of a reply cost 12-25 ms on the server before it was sent. A turn that changed the project sets
+`views_signal` instead, and its change event sends the views once.
 """
 
 import functools
@@ -26,7 +33,6 @@ from .errors import explain
 from .handlers import Studio
 from .views import shot_at, shot_detail
 
-VIEWS_AFTER_S = 0.05  # the reply is painted before the views of the project it changed arrive
 SHOW_SHOT_LIST = """(signal) => {
   const tab = [...document.querySelectorAll('#tabs button[role="tab"]')].find(b => b.innerText.trim() === 'Shot list');
   if (signal && tab) tab.click();
@@ -58,9 +64,9 @@ class Wiring:
         self.gr, self.studio, self.c = gr, studio, c
         self.view_outputs = [c.header, c.table, c.timeline, c.gallery, c.video, c.detail]
         # not the chat input (an event's outputs show as busy, and the artist types while we work)
-        self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.plan_signal,
+        self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.views_signal,
                            *self.view_outputs]
-        self.chat_outputs = [c.chatbot, c.status, c.plan_signal, *self.view_outputs]
+        self.chat_outputs = [c.chatbot, c.status, c.views_signal]  # few: see the module's note
 
     def on(self, event, fn, inputs, outputs, **options):
         """`event(fn, inputs, outputs)`, its progress shown on the status line (see the module's note)."""
@@ -218,8 +224,8 @@ class Wiring:
     # ---------------------------------------------------------------- chat: queue, then answer in order
 
     def drain(self, session):
-        """Answer what waits: the chat as it grows (the first words at once), then the views once a
-        turn has changed the project; a first plan brings the Shot list tab into view."""
+        """Answer what waits: the chat as it grows (the first words at once); a turn that changed the
+        project sets `views_signal`, whose own event sends the views (see `refresh`)."""
         c, studio = self.c, self.studio
         shots_before = len(studio.project(session).shots) if session.project else 0
         first = True
@@ -228,17 +234,32 @@ class Wiring:
             if first:  # a turn is under way: an earlier "queued" note is out of date
                 update[c.status], first = "", False
             if changed:
-                # the reply went out in the previous message; sent at once, the views would reach the
-                # page in the same network read, and the reply would wait for the table's redraw
-                time.sleep(VIEWS_AFTER_S)
-                project = studio.reload(session)
-                update |= self.views(session, project)
-                if project and project.shots and not shots_before:
-                    update[c.plan_signal] = f"{project.id}:{project.version}"
+                project = studio.project(session)
+                planned = bool(project and project.shots and not shots_before)  # a first plan
+                update[c.views_signal] = f"{session.project}:{time.monotonic_ns()}:{'plan' if planned else ''}"
                 shots_before = len(project.shots) if project else 0
             yield update
         if not studio.ready(session) and len(session.inbox):
             yield {c.status: lambda: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+
+    def refresh(self) -> None:
+        """The views of a project a chat turn changed, sent once per change; a first plan brings the
+        Shot list tab into view."""
+        gr, c, studio = self.gr, self.c, self.studio
+
+        @self.guarded("showing the project")
+        def on_views(signal, request: gr.Request):
+            session = self.me(request)
+            if not signal or not session.project or not signal.startswith(f"{session.project}:"):
+                return {c.status: gr.skip()}  # the tab has opened another project meanwhile
+            project = studio.reload(session)
+            update = self.views(session, project)
+            if signal.endswith(":plan") and project and project.shots:
+                update[c.plan_signal] = f"{project.id}:{project.version}"
+            return update
+
+        self.on(c.views_signal.change, on_views, [c.views_signal], [c.status, c.plan_signal, *self.view_outputs],
+                show_progress="hidden")
 
     def in_order(self, session, updates):
         """Hand the page a tab's chat updates in the order they were made. Two messages sent a few
@@ -288,6 +309,7 @@ class Wiring:
                          js=CLEAR_ON_SEND, trigger_mode="multiple", concurrency_limit=None, show_progress="hidden",
                          api_name="chat")
         c.plan_signal.change(None, [c.plan_signal], None, js=SHOW_SHOT_LIST)
+        self.refresh()
 
     # ---------------------------------------------------------------- the shot list and selection
 

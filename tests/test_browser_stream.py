@@ -1,0 +1,120 @@
+"""An LLM director's turn in a real browser: Debian Chromium against a real `shotcaller ui` process whose
+director is the scripted OpenAI server (the real `openai` client and LangChain agent in between).
+
+The reply streams into the chat where it stays: after the turn the chat holds the message once and the
+reply once (no duplicate, no lost bubble), and so does a reload; a turn that changes the project
+refreshes the table by its own event; a message sent while the director is still answering is queued
+and answered after, nothing lost."""
+
+import pytest
+
+from conftest import FIXTURE_DIR, ROOT
+from helpers import studio_process
+from ui.views import TABLE_COLUMNS
+
+from test_browser_studio import CHROMIUM, CHROMIUM_ARGS, WAIT, choose_project, new_page, seed
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+
+@pytest.fixture(scope="module")
+def llm():
+    from evals.scripted_openai import ScriptedOpenAI
+
+    with ScriptedOpenAI() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, llm):
+    from pathlib import Path
+
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    home = tmp_path_factory.mktemp("stream-home")
+    (home / "cache").mkdir()
+    shared = ROOT / ".cache" / "test-analysis"
+    shared.mkdir(parents=True, exist_ok=True)
+    (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
+    assert (FIXTURE_DIR / "song.ogg").is_file()
+    ids = {name: seed(home, title) for name, title in (("stream", "Streamed Reply"), ("busy", "Typed While Busy"))}
+    env = {"SHOTCALLER_HOME": str(home), "OPENAI_BASE_URL": llm.url, "OPENAI_API_KEY": "sk-test",
+           "SHOTCALLER_LLM": "openai:scripted", "SHOTCALLER_LLM_RETRIES": "0"}
+    with studio_process(env, wait_s=180) as url:
+        yield {"url": url, "home": home, "ids": ids}
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def rows(page, kind: str = "") -> list[str]:
+    """The chat's messages as shown, in order: the user's (`user`), the director's (`bot`), or both."""
+    selector = f"#chat .{kind}-row" if kind else "#chat .user-row, #chat .bot-row"
+    return [t.strip() for t in page.locator(selector).all_inner_texts()]
+
+
+def send(page, text: str) -> None:
+    box = page.locator("#chat-input textarea").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_streamed_reply_shows_once_refreshes_the_table_and_survives_a_reload(browser, server, llm):
+    from evals.scripted_openai import Step
+
+    reply = "A colder shot three: " + " ".join(f"frost{i}" for i in range(60)) + " and the fog stays."
+    llm.push(Step.text(reply))
+    page = new_page(browser, server)
+    choose_project(page, server["ids"]["stream"])
+    expect(page.locator("#header")).to_contain_text("director: openai", timeout=WAIT)
+    send(page, "what would you change about shot 3?")
+    expect(page.locator("#chat")).to_contain_text("and the fog stays.", timeout=WAIT)
+    assert rows(page, "user") == ["what would you change about shot 3?"]
+    assert len(rows(page, "bot")) == 1 and rows(page, "bot")[0].count("frost59") == 1, rows(page, "bot")
+
+    # a turn that changes the project: the reply in the chat, then the table by its own event
+    llm.push(Step.call("revise_shots", {"patches": [{"shot": "3", "changes": {"prompt": "cold blue fog at dawn"}}]}),
+             Step.text("Shot 3 is colder now."))
+    send(page, "make shot 3 colder")
+    expect(page.locator("#chat")).to_contain_text("Shot 3 is colder now.", timeout=WAIT)
+    prompt = f'#shot-table [data-row="2"][data-col="{TABLE_COLUMNS.index("Prompt")}"]'
+    expect(page.locator(prompt).first).to_contain_text("cold blue fog at dawn", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text("version", timeout=WAIT)
+    assert rows(page, "user") == ["what would you change about shot 3?", "make shot 3 colder"]
+    said = [t for t in rows(page, "bot") if "Shot 3 is colder now." in t]
+    assert len(said) == 1, rows(page, "bot")
+
+    # the chat as the project keeps it: the same messages after a reload
+    shown = rows(page)
+    page.reload()
+    expect(page.locator("#header")).to_contain_text(server["ids"]["stream"], timeout=WAIT)
+    expect(page.locator("#chat")).to_contain_text("Shot 3 is colder now.", timeout=WAIT)
+    assert rows(page, "user") == ["what would you change about shot 3?", "make shot 3 colder"]
+    assert [t for t in rows(page) if "frost59" in t] == [t for t in shown if "frost59" in t]
+    page.context.close()
+
+
+def test_a_message_sent_while_the_director_answers_is_queued_and_answered_after(browser, server, llm):
+    from evals.scripted_openai import Step
+
+    llm.push(Step(content="First answer: the shirt of fog opens the song.", delay=2.0),
+             Step.text("Second answer: the herbs close it."))
+    page = new_page(browser, server)
+    choose_project(page, server["ids"]["busy"])
+    send(page, "how does it open?")
+    expect(page.locator("#chat")).to_contain_text("how does it open?", timeout=WAIT)
+    send(page, "and how does it close?")  # the director is still waiting on its first answer
+    expect(page.locator("#chat")).to_contain_text("Second answer: the herbs close it.", timeout=WAIT)
+    expect(page.locator("#chat")).not_to_contain_text("queued", timeout=WAIT)
+    texts = rows(page)
+    order = ["how does it open?", "First answer", "and how does it close?", "Second answer"]
+    at = [next(i for i, t in enumerate(texts) if key in t) for key in order]
+    assert at == sorted(at), texts
+    assert all(sum(key in t for t in texts) == 1 for key in order), texts
+    page.context.close()
