@@ -11,7 +11,8 @@ Chromium and every time taken inside the page (`performance.now()`, polled on an
    chat, next to the server's own time to first chunk measured by a raw `openai` client.
 The reference app has one of each: a Markdown filled on load, a Dropdown whose select fills a
 Markdown, a Textbox whose submit adds a reply to a Chatbot, and one that streams the same scripted
-server into a Chatbot. Targets: ≤ 2 s, ≤ 1.5 s, ≤ 1 s, ≤ 300 ms beyond the LLM.
+server into a Chatbot. A turn is typed in the page brought to front, as a person types in the tab they
+look at. Targets: ≤ 2 s, ≤ 1.5 s, ≤ 1 s, ≤ 300 ms beyond the LLM.
 """
 
 from __future__ import annotations
@@ -53,9 +54,23 @@ timeline of each request and server message as the page sees them; Gradio 6.31's
 4. A first LLM turn just after "Apply settings" built a second director beside the one being warmed
    (1.5 s to the first words); it now waits for that one, and the benchmark, which types at once,
    waits for that warm-up as it waits for the launch's.
-What still separates a first token from bare Gradio's, per turn: Enter → request sent ~70 ms (bare
-~25 ms) in the page, and ~150-250 ms on the server from the echo of the message to the first words,
-of which the director's own first text is 25-90 ms measured alone (LangChain, in assistant/).
+5. Each timed page is brought to front before its Enter. The three apps' pages share one browser and
+   only the last page opened (the "bare + table" one) was in front: in a page behind it, the timer
+   Gradio's Enter handler sets (0 ms) fired ~50 ms late (Chromium trace: nothing ran meanwhile), so the
+   "~70 ms page-side" of the studio (and of bare Gradio) was this; in front, Enter → request is
+   10-20 ms in every app. A person types in the tab in front of them.
+6. On every update of every event, Gradio 6 rebuilds each output the update leaves out (a skip is a
+   property update: the component built anew, its config and API schema recomputed). The chat event
+   had nine outputs (the chat, status, plan signal and the six views): 13 ms of CPU per streamed piece
+   (2.2 ms now), 15-25 ms wall on a loaded machine, three times before the first two words. Its
+   outputs are now the chat, the status line and a signal; a turn that changed the project sets the
+   signal, whose own event sends the views once.
+`python -m benchmarks.studio_probe` prints one turn's timeline (page: keydown, requests, each piece of
+the stream, the words in the DOM; servers: request arrival, each write, the studio's and Gradio's
+steps, the scripted LLM's request). Loaded machine (load ~5), 8 turns each, keydown → first words in
+the DOM: before 6, studio 287 ms against bare 158; after, 134 against 135. What is left beyond bare
+Gradio is the director's own preparation before its request (~20 ms: the project read twice, 3 ms
+each, then LangChain's agent until the request goes out, in assistant/).
 Timings on a shared 2-core machine (load shown) move by ±50 %: re-measure idle before reading them."""
 REPLY = "Here is what I would change about that shot, and why it serves the line. " * 3
 
