@@ -1,14 +1,16 @@
 """Where the first streamed token's time goes: one LLM turn in the studio and one in bare Gradio, each
 step timestamped on one clock (epoch ms) in the page and on the servers.
 
-    python -m benchmarks.studio_probe [--turns 3] [--shots 100]
+    python -m benchmarks.studio_probe [--turns 3] [--shots 100] [--quiet] [--profile MS] [--trace PATH]
+    PROBE_BEHIND=1 python -m benchmarks.studio_probe   # each page left where it is, not brought to front
 
 Page (Chromium, an init script): Enter's keydown, every fetch (the queue/join request, the queue/data
 stream) and each piece of the stream as it arrives, long tasks, and the first DOM mutation that shows
 the reply's first words in the chat. Servers (a launcher that wraps the ASGI app and the studio's
 steps): the request's arrival, each SSE write, and in the studio the handler's steps (the echo, the
 director's first text, the first update handed to Gradio). The scripted LLM logs its requests.
-Prints one timeline per turn, relative to the keydown.
+Prints one timeline per turn, relative to the keydown; `--profile` adds the page's sampled JavaScript,
+`--trace` writes a Chromium trace of each studio turn (timers, frames, requests).
 """
 
 from __future__ import annotations
