@@ -100,21 +100,27 @@ def test_a_streamed_reply_shows_once_refreshes_the_table_and_survives_a_reload(b
     page.context.close()
 
 
-def test_a_message_sent_while_the_director_answers_is_queued_and_answered_after(browser, server, llm):
+def test_messages_sent_while_the_director_answers_are_queued_and_answered_after(browser, server, llm):
+    """One message sent while the director waits on the LLM, one while its reply streams in."""
     from evals.scripted_openai import Step
 
-    llm.push(Step(content="First answer: the shirt of fog opens the song.", delay=2.0),
-             Step.text("Second answer: the herbs close it."))
+    long_reply = "First answer: the shirt of fog opens the song. " + " ".join(f"mist{i}" for i in range(600))
+    llm.push(Step(content=long_reply + " end of the first.", delay=1.5),
+             Step.text("Second answer: the herbs close it."), Step.text("Third answer: the sea wind between."))
     page = new_page(browser, server)
     choose_project(page, server["ids"]["busy"])
     send(page, "how does it open?")
     expect(page.locator("#chat")).to_contain_text("how does it open?", timeout=WAIT)
     send(page, "and how does it close?")  # the director is still waiting on its first answer
-    expect(page.locator("#chat")).to_contain_text("Second answer: the herbs close it.", timeout=WAIT)
+    expect(page.locator("#chat")).to_contain_text("First answer", timeout=WAIT)
+    send(page, "and between?")  # its first answer is streaming in (or just done)
+    expect(page.locator("#chat")).to_contain_text("Third answer: the sea wind between.", timeout=WAIT)
     expect(page.locator("#chat")).not_to_contain_text("queued", timeout=WAIT)
     texts = rows(page)
-    order = ["how does it open?", "First answer", "and how does it close?", "Second answer"]
+    order = ["how does it open?", "end of the first.", "and how does it close?", "Second answer", "and between?",
+             "Third answer"]
     at = [next(i for i, t in enumerate(texts) if key in t) for key in order]
     assert at == sorted(at), texts
     assert all(sum(key in t for t in texts) == 1 for key in order), texts
+    assert len(texts) == 6, texts  # three messages, three replies: nothing doubled, nothing lost
     page.context.close()
