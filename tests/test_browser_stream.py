@@ -8,7 +8,7 @@ and answered after, nothing lost."""
 
 import pytest
 
-from conftest import FIXTURE_DIR, ROOT
+from conftest import ROOT
 from helpers import studio_process
 from ui.views import TABLE_COLUMNS
 
@@ -37,7 +37,6 @@ def server(tmp_path_factory, llm):
     shared = ROOT / ".cache" / "test-analysis"
     shared.mkdir(parents=True, exist_ok=True)
     (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
-    assert (FIXTURE_DIR / "song.ogg").is_file()
     ids = {name: seed(home, title) for name, title in (("stream", "Streamed Reply"), ("busy", "Typed While Busy"))}
     env = {"SHOTCALLER_HOME": str(home), "OPENAI_BASE_URL": llm.url, "OPENAI_API_KEY": "sk-test",
            "SHOTCALLER_LLM": "openai:scripted", "SHOTCALLER_LLM_RETRIES": "0"}
