@@ -52,7 +52,9 @@ def whole_turns(director) -> bool:
 
 
 def served_requests(server: LocalServer) -> int:
-    return server.log_path.read_text(errors="replace").count("done request: POST /v1/chat/completions")
+    """Completions llama-server finished (it logs each one's timings)."""
+    return sum("print_timing" in line and "total time =" in line
+               for line in server.log_path.read_text(errors="replace").splitlines())
 
 
 @needs_llama_cpp
