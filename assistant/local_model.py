@@ -60,7 +60,7 @@ class DownloadPlan:
     files: int
 
     def describe(self) -> str:
-        return (f"{self.model}: {gb(self.total_bytes)} in {self.files} files"
+        return (f"{self.model}: {gb(self.total_bytes)} in {self.files} file{'s' if self.files != 1 else ''}"
                 + (f", {gb(self.missing_bytes)} still to download" if self.missing_bytes else ", already cached"))
 
 

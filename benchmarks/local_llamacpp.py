@@ -7,8 +7,11 @@ llama.cpp's own direct generation (`llama-bench`) on the same GGUF file, same th
    the same number of prompt tokens plus one generated token;
 3. tokens/s: a streamed request of N greedy tokens against `llama-bench -pg P,N` (prefill P tokens, then
    generate N: the same work as the request, with no HTTP, no chat template, no SSE); target <= 1.2x.
-`llama-bench` runs once per served request (`-r 1`), interleaved, so both see the same load. CPU time:
-the llama-server process (all its threads, from /proc) and the client parsing the stream.
+`llama-bench` runs once per served request (`-r 1`), interleaved, so both see the same load. Requests
+ask for no prompt cache (`cache_prompt: false`), so each reads its whole prompt, as llama-bench does.
+The same request is also read raw (http.client, bytes only, no JSON), to tell the server's own cost
+from the openai client's parse of one SSE chunk per token. CPU time: the llama-server process (all its
+threads, from /proc) and the client.
 """
 
 from __future__ import annotations
@@ -42,13 +45,32 @@ def stream(client, tokens: int, messages: list[dict]) -> dict:
     start, cpu = time.perf_counter(), time.process_time()
     first, usage = None, None
     for chunk in client.chat.completions.create(model="local", messages=messages, stream=True, max_tokens=tokens,
-                                                temperature=0.0, stream_options={"include_usage": True}):
+                                                temperature=0.0, stream_options={"include_usage": True},
+                                                extra_body={"cache_prompt": False}):
         if first is None and chunk.choices and chunk.choices[0].delta.content:
             first = time.perf_counter() - start
         usage = chunk.usage or usage
     total = time.perf_counter() - start
     return {"first": first if first is not None else total, "total": total, "client_cpu": time.process_time() - cpu,
             "tokens": usage.completion_tokens if usage else 0, "prompt": usage.prompt_tokens if usage else 0}
+
+
+def raw_stream(url: str, tokens: int, messages: list[dict]) -> float:
+    """Seconds for the same streamed request read as bytes (no SSE or JSON parsing on the client)."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    body = json.dumps({"model": "local", "messages": messages, "stream": True, "max_tokens": tokens,
+                       "temperature": 0.0, "cache_prompt": False})
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection(u.hostname, u.port)
+    conn.request("POST", u.path.rstrip("/") + "/chat/completions", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    while response.read1(65536):
+        pass
+    conn.close()
+    return time.perf_counter() - start
 
 
 def direct(gguf: Path, prompt: int, tokens: int, threads: int) -> dict:
@@ -77,11 +99,12 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
             client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=1800)
             first_request = stream(client, tokens, messages)
             pid = _server_pid(server.process.pid)
-            served, refs = [], []
+            served, refs, raws = [], [], []
             for _ in range(reps):  # interleaved, so both sides see the same machine load
                 before = _cpu_s(pid)
                 s = stream(client, tokens, messages)
                 served.append({**s, "server_cpu": _cpu_s(pid) - before})
+                raws.append(raw_stream(url, tokens, messages))
                 refs.append(direct(gguf, s["prompt"], tokens, threads))
         finally:
             server.stop()
@@ -89,7 +112,7 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
     ref_first = med(r["prefill"] + r["generate"] / tokens for r in refs)
     ref_total = med(r["both"] for r in refs)
     total, first = med(s["total"] for s in served), med(s["first"] for s in served)
-    spt = {"server": total / max(n, 1), "direct": ref_total / tokens}
+    spt = {"server": total / max(n, 1), "direct": ref_total / tokens, "raw": med(raws) / max(n, 1)}
     dpt = {"server": (total - first) / max(n - 1, 1), "direct": med(r["generate"] for r in refs) / tokens}
     return {"file": gguf.name, "threads": threads, "reps": reps, "prompt_tokens": prompt,
             "tokens": {"server": n, "direct": tokens}, "cold_start_to_health_s": cold,
@@ -119,6 +142,8 @@ def rows(r: dict, label: str) -> list[str]:
         f"({1 / spt['direct']:.1f} tokens/s) | 1.00 | |",
         f"| time per token through llama-server (streamed SSE) | {ms(spt['server'])} ({1 / spt['server']:.1f} "
         f"tokens/s) | **{ov['vs_direct']:.2f}** | ≤ 1.2× |",
+        f"| time per token, the same stream read as raw bytes (no client parse) | {ms(spt['raw'])} | "
+        f"{spt['raw'] / spt['direct']:.2f} | |",
         f"| decode only (after the first token): server / `llama-bench` tg | {ms(dpt['server'])} / "
         f"{ms(dpt['direct'])} | {ov['decode_vs_direct']:.2f} | |",
         f"| fixed cost the server adds per token (wall) | {ov['fixed_ms_per_token']:.3f} ms | | |",

@@ -312,9 +312,13 @@ def table(r: dict) -> str:
         else:
             lines += _rows(real, "extra row, not the target: random Qwen3-1.7B-sized model (bf16, transformers "
                                  "serve's cost per token), short prompt")
-    lines.append(f"\nServer loop: {r['uvicorn_loop']}. Load average {r['load_average']['before']:.1f} before, "
-                 f"{r['load_average']['after']:.1f} after, on {r['cpus']} CPUs; medians of interleaved runs. "
-                 "The target is judged on the tiny model against the first reference (the issue's direct `generate`).")
+    if "tokens" in r and "llama_cpp" in r:  # the issue's own reference, across runtimes, same model, same run
+        served, direct = r["llama_cpp"]["seconds_per_token"]["server"], r["seconds_per_token"]["direct"]
+        lines.append(f"| llama-server (streamed) against transformers' direct `generate`, same tiny model | "
+                     f"{served * 1000:.2f} / {direct * 1000:.2f} ms a token | {served / direct:.2f} | |")
+    lines.append(f"\ntransformers serve's loop: {r.get('uvicorn_loop')}. Load average {r['load_average']['before']:.1f} "
+                 f"before, {r['load_average']['after']:.1f} after, on {r['cpus']} CPUs; medians of interleaved runs. "
+                 "Each server is judged against its own runtime's direct generation on the same model.")
     return "\n".join(lines)
 
 

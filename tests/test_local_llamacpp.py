@@ -226,7 +226,7 @@ def test_the_cli_downloads_a_gguf_file_and_serves_it(ggufs, tmp_path, chaos_god)
         hub.stop()
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-3000:]
     size = ggufs["scripted"].stat().st_size
-    assert f"Downloading the local director model {model}: {size / 1e6:.1f} MB in 1 files" in out.stderr
+    assert f"Downloading the local director model {model}: {size / 1e6:.1f} MB in 1 file," in out.stderr
     fetched = [p for m, p, _ in hub.requests if m == "GET" and ("/resolve/" in p or "/cdn/" in p)]
     assert len(fetched) == 1 and "tiny.f32.gguf" in fetched[0]
     cached = list((tmp_path / "home" / "hub" / "models--shotcaller-tests--tiny-GGUF").rglob("tiny.f32.gguf"))
