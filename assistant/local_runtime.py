@@ -90,7 +90,8 @@ while True:
 """
 
 
-def server_command(port: int, model_file: Path, threads: int | None, host: str = "127.0.0.1") -> list[str]:
+def server_command(port: int, model_file: Path, threads: int | None, host: str = "127.0.0.1",
+                   model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     """llama-server on one GGUF file, OpenAI-compatible (`/v1/chat/completions`, tool calls parsed from
     the model's chat template with `--jinja`), one conversation slot, thinking off unless
     SHOTCALLER_LOCAL_REASONING says otherwise (on a CPU a small model's reasoning costs minutes a turn)."""
@@ -103,7 +104,7 @@ def server_command(port: int, model_file: Path, threads: int | None, host: str =
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
     cmd = [sys.executable, "-c", _WATCH, str(exe), "-m", str(model_file), "--host", host, "--port", str(port),
            "--jinja", "--parallel", "1", "--ctx-size", context, "--reasoning", reasoning,
-           "--sleep-idle-seconds", str(MODEL_IDLE_S), "--no-webui"]
+           "--sleep-idle-seconds", str(model_idle_s), "--no-webui"]
     return cmd + (["--threads", str(threads)] if threads else [])
 
 

@@ -139,6 +139,7 @@ class LocalServer:
         self.threads = threads or int(env_threads or 0) or cpu_threads(self.device)
         self.idle_stop_s = float(os.environ.get("SHOTCALLER_LOCAL_IDLE_S", idle_stop_s or PROCESS_IDLE_S))
         self.start_timeout_s = start_timeout_s
+        self.model_idle_s = MODEL_IDLE_S  # the server unloads its model after this (and reloads it on demand)
         self.process: subprocess.Popen | None = None
         self.gguf: Path | None = None  # the GGUF file llama-server serves; None: transformers serve
         self.port: int | None = None
@@ -198,9 +199,9 @@ class LocalServer:
         if self.gguf:
             from .local_runtime import server_command as llama_command
 
-            command = llama_command(port, self.gguf, self.threads, HOST)
+            command = llama_command(port, self.gguf, self.threads, HOST, self.model_idle_s)
         else:
-            command = server_command(port, self.device)
+            command = server_command(port, self.device, self.model_idle_s)
             if self.threads:
                 env["OMP_NUM_THREADS"] = str(self.threads)
         with open(log_path, "ab") as log:

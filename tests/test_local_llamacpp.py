@@ -5,6 +5,7 @@ real agent; the GGUF download from a hub on 127.0.0.1; the default model on a CP
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -95,9 +96,20 @@ def test_a_whole_interview_on_llama_server_loses_no_turn(chaos_god, ggufs):
 def test_a_tool_call_goes_through_llama_servers_parser_and_the_agent(chaos_god, ggufs):
     """The model writes `<tool_call>{…}</tool_call>`; llama-server parses it with the chat template's
     format (`--jinja`) into a streamed OpenAI tool call; the agent runs the tool and streams the answer."""
+    import openai
+
     store, pid = chaos_god
     director = open_director(store, pid, f"local:{ggufs['scripted']}")
     assert shared_server().gguf == ggufs["scripted"]  # the server now serves this file instead
+    # the server itself turns the model's text into a streamed OpenAI tool call (no repair on our side)
+    client = openai.OpenAI(base_url=shared_server().base_url, api_key="local", max_retries=0, timeout=60)
+    tool = {"type": "function", "function": {"name": "update_brief", "parameters": {
+        "type": "object", "properties": {"meaning": {"type": "string"}}}}}
+    deltas = [c.choices[0].delta for c in client.chat.completions.create(
+        model="local", messages=[{"role": "user", "content": "hi"}], tools=[tool], stream=True) if c.choices]
+    calls = [t for d in deltas for t in d.tool_calls or []]
+    assert calls and calls[0].function.name == "update_brief" and not "".join(d.content or "" for d in deltas)
+    assert json.loads("".join(t.function.arguments or "" for t in calls)) == {"meaning": MEANING}
     replies = list(director.turn("It is about a lover who asks for impossible tasks."))
     assert store.load(pid).brief.meaning == MEANING
     assert replies[-1].text == REPLY and any(s.startswith("update_brief: brief updated") for s in replies[-1].steps)
@@ -118,6 +130,37 @@ def test_a_crashed_llama_server_is_restarted_once_and_the_turn_retried(chaos_god
     replies = list(director.turn("It is about a lover who asks for impossible tasks."))
     assert replies[-1].text == REPLY and store.load(pid).brief.meaning == MEANING
     assert server.starts == starts + 1 and server.healthy() and server.process.pid != dead.pid
+
+
+@needs_llama_cpp
+def test_an_idle_llama_server_unloads_its_model_and_reloads_it_for_the_next_turn(tmp_path, ggufs):
+    import urllib.request
+
+    import openai
+
+    server = LocalServer(log=tmp_path / "server.log")
+    server.model_idle_s = 1
+    try:
+        url = server.ensure(ggufs["scripted"])
+
+        def sleeping() -> bool:
+            with urllib.request.urlopen(url.removesuffix("/v1") + "/props", timeout=5) as r:
+                return json.load(r)["is_sleeping"]
+
+        deadline = time.monotonic() + 30
+        while not sleeping() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert sleeping() and server.healthy()  # unloaded, still answering /health: no restart needed
+        client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=60)
+        tool = {"type": "function", "function": {"name": "update_brief", "description": "Record the brief.",
+                                                 "parameters": {"type": "object", "properties": {
+                                                     "meaning": {"type": "string"}}}}}
+        answer = client.chat.completions.create(model="local", messages=[{"role": "user", "content": "hi"}],
+                                                tools=[tool])
+        assert answer.choices[0].message.tool_calls, answer.model_dump()  # reloaded on demand
+        assert server.starts == 1
+    finally:
+        server.stop()
 
 
 @needs_llama_cpp

@@ -129,15 +129,16 @@ def _prompt_end(tok, messages: list[dict]) -> int:
 
 def scripted(folder: Path, call: dict, reply: str, seed: int = 0) -> Path:
     """A tiny Qwen3 that answers every artist message with one tool call (`<tool_call>` + `call` as
-    JSON + `</tool_call>`) and every tool result with `reply`: real output for the real server's tool
-    call parser and the real agent. The call's JSON is one added token; the reply is added tokens too."""
+    JSON + `</tool_call>`, on lines of their own as Qwen models write it) and every tool result with
+    `reply`: real output for the real server's tool call parser and the real agent. The call's JSON,
+    with the newlines around it, is one added token; the reply is added tokens too."""
     import json
 
     from transformers import AutoTokenizer, Qwen3ForCausalLM
 
     qwen3(folder, max_new_tokens=32, seed=seed)
     tok = AutoTokenizer.from_pretrained(folder)
-    body, words = json.dumps(call), reply.split(" ")
+    body, words = "\n" + json.dumps(call) + "\n", reply.split(" ")
     pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
     tok.add_tokens([body, *pieces])
     model = Qwen3ForCausalLM.from_pretrained(folder)
