@@ -249,7 +249,7 @@ def bench_real(tokens: int, reps: int, threads: list[int], runtime: str = "both"
         import tiny_llm
         from benchmarks import local_llamacpp
 
-        gguf = folder.with_suffix(".q8_0.gguf")  # the default's quantisation (Qwen3-1.7B-Q8_0.gguf), once
+        gguf = folder.with_name(folder.name + ".q8_0.gguf")  # the default's quantisation, once
         if not gguf.is_file():
             print(f"converting it to {gguf.name} (once; a minute)", flush=True)
             tiny_llm.gguf(folder, gguf, "q8_0")

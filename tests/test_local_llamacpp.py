@@ -44,6 +44,7 @@ def ggufs(tmp_path_factory):
         mp.setenv("SHOTCALLER_LLM_MAX_TOKENS", "12")  # garbage, but short garbage
         yield {"garbage": tiny_llm.gguf(tiny), "scripted": tiny_llm.gguf(scripted)}
     shared_server().stop()
+    shared_server().gguf = None  # the next user of the shared server gets transformers serve by default
 
 
 def whole_turns(director) -> bool:

@@ -203,7 +203,7 @@ def gguf(folder: Path, out: Path | None = None, outtype: str = "f32", source: Pa
     source = source or source_dir()
     if source is None:
         raise RuntimeError("llama.cpp is not built here: python -m assistant.local_runtime build")
-    out = out or Path(folder).with_suffix(f".{outtype}.gguf")
+    out = out or Path(folder).with_name(f"{Path(folder).name}.{outtype}.gguf")
     done = subprocess.run([sys.executable, "-c", _CONVERT, str(source), str(folder), "--outfile", str(out),
                            "--outtype", outtype], capture_output=True, text=True)
     if done.returncode or not out.is_file():
