@@ -101,6 +101,8 @@ def server_command(port: int, model_file: Path, threads: int | None, host: str =
                               "built here: run `python -m assistant.local_runtime build` (`make install` does), "
                               "or choose a transformers model with --llm local:ORG/MODEL")
     context = os.environ.get("SHOTCALLER_LOCAL_CONTEXT", str(CONTEXT))
+    if not context.isdigit():
+        raise ShotcallerError(f"SHOTCALLER_LOCAL_CONTEXT must be a number of tokens, not {context!r}")
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
     cmd = [sys.executable, "-c", _WATCH, str(exe), "-m", str(model_file), "--host", host, "--port", str(port),
            "--jinja", "--parallel", "1", "--ctx-size", context, "--reasoning", reasoning,

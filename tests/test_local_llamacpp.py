@@ -236,9 +236,14 @@ def test_a_cpu_gets_the_gguf_model_when_llama_cpp_is_built(monkeypatch):
 
 
 def test_without_llama_cpp_a_gguf_model_says_how_to_build_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("SHOTCALLER_LLAMA_CPP_DIR", str(tmp_path / "none"))
     from assistant.local_runtime import server_command
 
+    if server_binary() is not None:
+        monkeypatch.setenv("SHOTCALLER_LOCAL_CONTEXT", "lots")
+        with pytest.raises(ShotcallerError, match="SHOTCALLER_LOCAL_CONTEXT must be a number of tokens, not 'lots'"):
+            server_command(8000, tmp_path / "m.gguf", 1)
+        monkeypatch.delenv("SHOTCALLER_LOCAL_CONTEXT")
+    monkeypatch.setenv("SHOTCALLER_LLAMA_CPP_DIR", str(tmp_path / "none"))
     with pytest.raises(ShotcallerError, match=r"m.gguf is a GGUF model, .*not built here: run "
                                               r"`python -m assistant.local_runtime build`"):
         server_command(8000, tmp_path / "m.gguf", 1)
