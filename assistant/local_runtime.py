@@ -137,7 +137,7 @@ def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Pa
         say(f"building llama.cpp {VERSION} (llama-server, llama-bench) with {jobs} jobs: several minutes, once")
         _run(["cmake", "-S", str(src), "-B", str(build_dir), *CMAKE_FLAGS], build_dir.with_suffix(".log"))
         _run(["cmake", "--build", str(build_dir), "--config", "Release", "-j", str(jobs), "--target", *TARGETS],
-             build_dir.with_suffix(".log"))
+             build_dir.with_suffix(".log"), say)
         bin_dir = root / "bin"
         bin_dir.mkdir(exist_ok=True)
         for t in TARGETS:
@@ -172,9 +172,18 @@ def _unpack(sdist: Path, work: Path) -> Path:
     return work / prefix.rstrip("/")
 
 
-def _run(cmd: list[str], log: Path) -> None:
-    with open(log, "ab") as out:
-        done = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
+def _run(cmd: list[str], log: Path, say: Callable[[str], None] | None = None) -> None:
+    """Run a build step into `log`; with `say`, tell every tenth of CMake's progress ("[ 40%] …")."""
+    shown = 0
+    with open(log, "a") as out, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                                 text=True, errors="replace") as proc:
+        for line in proc.stdout or []:
+            out.write(line)
+            percent = line[1:4].strip() if line.startswith("[") and line[4:6] == "%]" else ""
+            if say and percent.isdigit() and int(percent) >= shown + 10:
+                shown = int(percent) // 10 * 10
+                say(f"  llama.cpp build {shown}%")
+    done = proc
     if done.returncode:
         tail = log.read_text(errors="replace").strip().splitlines()[-3:]
         kept = log.parent.parent / log.name

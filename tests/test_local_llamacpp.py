@@ -281,3 +281,37 @@ def test_the_cli_downloads_a_gguf_file_and_serves_it(ggufs, tmp_path, chaos_god)
     cached = list((tmp_path / "home" / "hub" / "models--shotcaller-tests--tiny-GGUF").rglob("tiny.f32.gguf"))
     assert len(cached) == 1 and cached[0].read_bytes() == ggufs["scripted"].read_bytes()
     assert f"[local:{model} at http://127.0.0.1:" in out.stdout and REPLY in out.stdout
+
+
+def test_the_build_is_skipped_once_done_and_unpacks_only_the_vendored_source(tmp_path, monkeypatch):
+    import tarfile
+
+    from assistant import local_runtime
+
+    monkeypatch.setenv("SHOTCALLER_LLAMA_CPP_DIR", str(tmp_path / "rt"))
+    sdist = tmp_path / "llama_cpp_python-0.3.36.tar.gz"
+    tree = tmp_path / "tree" / "llama_cpp_python-0.3.36"
+    (tree / "vendor" / "llama.cpp").mkdir(parents=True)
+    (tree / "vendor" / "llama.cpp" / "convert_hf_to_gguf.py").write_text("# converter")
+    (tree / "llama_cpp" / "__init__.py").parent.mkdir()
+    (tree / "llama_cpp" / "__init__.py").write_text("# bindings, not needed")
+    with tarfile.open(sdist, "w:gz") as tar:
+        tar.add(tree, arcname=tree.name)
+    src = local_runtime._unpack(sdist, tmp_path / "work")
+    assert (src / "convert_hf_to_gguf.py").read_text() == "# converter"
+    assert not (tmp_path / "work" / tree.name / "llama_cpp").exists()
+    # no compiler: one line saying what to install, before anything is downloaded
+    monkeypatch.setattr(local_runtime.shutil, "which", lambda name: None)
+    with pytest.raises(ShotcallerError, match="building llama.cpp needs cmake and c\\+\\+: install them"):
+        local_runtime.build(say=lambda s: None, sdist=sdist)
+    # built already: nothing to do, whatever the tools
+    for name in local_runtime.TARGETS:
+        exe = tmp_path / "rt" / "bin" / name
+        exe.parent.mkdir(parents=True, exist_ok=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    (tmp_path / "rt" / "src").mkdir()
+    (tmp_path / "rt" / "src" / "convert_hf_to_gguf.py").write_text("")
+    said: list[str] = []
+    assert local_runtime.build(say=said.append) == tmp_path / "rt"
+    assert said == [f"llama.cpp {local_runtime.VERSION} already built in {tmp_path / 'rt'}"]
