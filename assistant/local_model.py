@@ -289,7 +289,7 @@ def _complete(folder: Path, model: str) -> Path | None:
         file = folder / hub_files(model)[1][0]
         return file if file.is_file() and file.stat().st_size > 0 else None
     if not (folder / "config.json").is_file():
-        return False
+        return None
     index = folder / "model.safetensors.index.json"
     if index.is_file():
         shards = set(json.loads(index.read_text()).get("weight_map", {}).values())
