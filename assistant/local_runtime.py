@@ -8,7 +8,8 @@ sdist on PyPI vendors it (`vendor/llama.cpp`). `build()` downloads that sdist wi
 vendored source and builds `llama-server` and `llama-bench` (the benchmark's direct reference) with
 CMake for this CPU, into a cache folder outside the repository keyed by the version:
 `~/.cache/shotcaller/llama.cpp-<version>/` (`SHOTCALLER_LLAMA_CPP_DIR` moves it). The source stays
-there too: its `convert_hf_to_gguf.py` turns the tests' tiny model into a GGUF file.
+there too, only its GGUF converter (`convert_hf_to_gguf.py` and what it imports), which turns the
+tests' tiny model into a GGUF file.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from shotlist.errors import ShotcallerError
 SDIST = "llama-cpp-python"
 VERSION = "0.3.36"  # its vendored llama.cpp: ggml 0.25.3, commit 0c1e570
 TARGETS = ("llama-server", "llama-bench")
+KEPT_SOURCE = ("convert_hf_to_gguf.py", "conversion", "gguf-py", "LICENSE")  # the GGUF converter, its licence
 # a CPU build for this machine, nothing fetched at build time (no prebuilt web UI, no HTTPS client),
 # static binaries that can be copied out of the build tree
 CMAKE_FLAGS = ["-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF", "-DLLAMA_BUILD_TESTS=OFF",
@@ -146,7 +148,9 @@ def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Pa
                 raise ShotcallerError(f"the llama.cpp build made no {t}; see {build_dir.with_suffix('.log')}")
             shutil.copy2(built, bin_dir / t)
         shutil.rmtree(root / "src", ignore_errors=True)
-        shutil.move(str(src), root / "src")
+        (root / "src").mkdir()
+        for kept in KEPT_SOURCE:
+            shutil.move(str(src / kept), root / "src" / kept)
     say(f"built llama.cpp {VERSION} into {root} in {time.monotonic() - start:.0f} s")
     return root
 
