@@ -74,9 +74,13 @@ def direct_runner(folder: Path, threads: int, messages: list[dict]):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from assistant.local_server import cpu_dtype
+
     torch.set_num_threads(threads)  # as the server (OMP_NUM_THREADS): the same compute on both sides
+    dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE") or cpu_dtype("cpu")  # and the weights in the server's dtype
     tok = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForCausalLM.from_pretrained(folder).eval()
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype if dtype == "auto" else getattr(torch, dtype))
+    model.eval()
     inputs = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
 
     def run(n: int) -> tuple[float, int, float]:
