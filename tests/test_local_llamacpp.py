@@ -315,3 +315,14 @@ def test_the_build_is_skipped_once_done_and_unpacks_only_the_vendored_source(tmp
     said: list[str] = []
     assert local_runtime.build(say=said.append) == tmp_path / "rt"
     assert said == [f"llama.cpp {local_runtime.VERSION} already built in {tmp_path / 'rt'}"]
+
+
+def test_offline_a_gguf_model_gives_guided_mode_and_the_command_for_that_one_file(chaos_god, monkeypatch):
+    from assistant.guided import GuidedDirector
+
+    store, pid = chaos_god
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("SHOTCALLER_HUB_ONLINE", raising=False)
+    director = open_director(store, pid, f"local:{REPO}/absent.Q8_0.gguf")
+    assert isinstance(director, GuidedDirector)
+    assert f"`hf download {REPO} absent.Q8_0.gguf`" in director.provider and "HF_HUB_OFFLINE=1" in director.provider
