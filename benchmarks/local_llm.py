@@ -314,8 +314,8 @@ def table(r: dict) -> str:
             lines += local_llamacpp.rows(real["llama_cpp"], "extra row, not the target: llama-server on the "
                                          "random Qwen3-1.7B-sized model in Q8_0 (the CPU default's format)")
         else:
-            lines += _rows(real, "extra row, not the target: random Qwen3-1.7B-sized model (bf16, transformers "
-                                 "serve's cost per token), short prompt")
+            lines += _rows(real, "extra row, not the target: transformers serve on a random Qwen3-1.7B-sized model "
+                                 "(in the dtype it uses on this CPU), short prompt")
     if "tokens" in r and "llama_cpp" in r:  # the issue's own reference, across runtimes, same model, same run
         served, direct = r["llama_cpp"]["seconds_per_token"]["server"], r["seconds_per_token"]["direct"]
         lines.append(f"| llama-server (streamed) against transformers' direct `generate`, same tiny model | "
