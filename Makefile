@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench eval lint clean install install-dev system-deps songs
+.PHONY: run test bench eval lint clean install install-dev system-deps songs llama-cpp build-deps
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -27,8 +27,26 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e '.[dev,ray]'
 	touch $@
 
+# the local director's runtime on a CPU: llama.cpp's llama-server, built once from the source vendored in the
+# llama-cpp-python sdist into ~/.cache/shotcaller/llama.cpp-<version>/ (minutes; skipped when built). Without
+# it the local director runs on transformers serve; the tests need it.
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev system-deps
+	@$(MAKE) --no-print-directory llama-cpp || echo "llama.cpp was not built (see above): the local director uses transformers serve"
+install-dev: $(VENV)/.installed-dev system-deps llama-cpp
+
+llama-cpp: $(VENV)/.installed build-deps
+	$(PY) -m assistant.local_runtime build
+
+# cmake and a C++ compiler for llama.cpp, only when missing
+build-deps:
+	@missing=""; \
+	command -v cmake >/dev/null || missing="$$missing cmake"; \
+	command -v c++ >/dev/null || missing="$$missing g++"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # Debian's chromium (browser tests), ffmpeg (ffprobe for checking videos) and libxml2-utils (xmllint, which
 # validates the FCPXML exports against the DTD), only when missing.

@@ -1,7 +1,7 @@
 """LLM providers: `openai:MODEL`, `ollama:MODEL`, `local[:MODEL]`, `offline`; from `--llm` or `SHOTCALLER_LLM`.
 
 Default when nothing is set: OpenAI if `OPENAI_API_KEY` is present, else Ollama if it answers on
-localhost within a short timeout, else `local` (a small model served by `transformers serve`, see
+localhost within a short timeout, else `local` (a small model served by llama.cpp or `transformers serve`, see
 assistant/local_model.py) when its model is cached or the hub can be reached, else `offline` (guided
 mode) with a note saying how to fetch the model. The key is never logged or saved:
 `Provider.describe()` shows the endpoint and model only.

@@ -1,12 +1,15 @@
 """Which local model the director runs, and getting it into the Hugging Face cache.
 
-    model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 10 GiB
+    model = default_model()                  # by hardware: a 4B instruct model on a GPU with >= 10 GiB,
+                                             # a GGUF file for llama.cpp's server on a CPU
     folder = fetch(model, say=print)         # states the size, checks the disk, then downloads
     progress = DownloadProgress()            # for a front end that draws its own bar:
     fetch(model, say=progress.say, tqdm_class=progress.bar)   # progress.describe() from any thread
 
 Models come from the hub into the ordinary HF cache (`HF_HOME`), so `hf download MODEL` fetches the
-same files ahead of time. A local folder (`local:/path/to/model`) is used as it is. With
+same files ahead of time. A local folder (`local:/path/to/model`) is used as it is. A model name ending
+in `.gguf` is one file for llama.cpp's server: `ORG/REPO/FILE.gguf` on the hub (`hf download ORG/REPO
+FILE.gguf`), or a local file; `fetch` then returns the file. With
 `HF_HUB_OFFLINE=1` or no network, `LocalModelUnavailable` names the model and how to fetch it.
 
 What "resumable" means with huggingface_hub 2.x: a connection dropped mid-file is resumed by the hub
@@ -34,6 +37,9 @@ from shotlist.errors import ShotcallerError
 
 GPU_MODEL = "Qwen/Qwen3-4B-Instruct-2507"  # BFCL-v3 61.9 (maker-reported); ~8 GB in bf16
 CPU_MODEL = "Qwen/Qwen3-1.7B"  # BFCL-v3 ~49-55 (third-party runs); ~4 GB in bf16
+# the same model quantised to 8 bits by Qwen for llama.cpp (1.83 GB): the default on a CPU when llama.cpp's
+# server is built (assistant/local_runtime.py); a token costs a fraction of the bf16 weights' on a CPU
+CPU_GGUF = "Qwen/Qwen3-1.7B-GGUF/Qwen3-1.7B-Q8_0.gguf"
 # the 4B model's bf16 weights are 7.5 GiB: with the CUDA context and an 8k-token KV cache (~1.1 GiB)
 # they do not fit an 8 GB card, which gets the 1.7B model (on the GPU: the server's device is "auto")
 GPU_MIN_GB = 10.0
@@ -54,7 +60,7 @@ class DownloadPlan:
     files: int
 
     def describe(self) -> str:
-        return (f"{self.model}: {gb(self.total_bytes)} in {self.files} files"
+        return (f"{self.model}: {gb(self.total_bytes)} in {self.files} file{'s' if self.files != 1 else ''}"
                 + (f", {gb(self.missing_bytes)} still to download" if self.missing_bytes else ", already cached"))
 
 
@@ -76,12 +82,41 @@ def gpu_memory_gb() -> float | None:
         return None
 
 
-def default_model(gpu_gb: float | None = None) -> str:
-    """`SHOTCALLER_LOCAL_MODEL`, else the 4B model on a GPU with >= 10 GiB, else the 1.7B model."""
+def default_model(gpu_gb: float | None = None, llama_cpp: bool | None = None) -> str:
+    """`SHOTCALLER_LOCAL_MODEL`, else the 4B model on a GPU with >= 10 GiB (transformers serve), the 1.7B
+    model on a smaller GPU, and on a machine without an NVIDIA GPU the 1.7B model's 8-bit GGUF for
+    llama.cpp's server when it is built (`SHOTCALLER_LOCAL_RUNTIME=transformers` keeps transformers serve)."""
     if os.environ.get("SHOTCALLER_LOCAL_MODEL"):
         return os.environ["SHOTCALLER_LOCAL_MODEL"]
     memory = gpu_memory_gb() if gpu_gb is None else gpu_gb
-    return GPU_MODEL if memory and memory >= GPU_MIN_GB else CPU_MODEL
+    if memory:
+        return GPU_MODEL if memory >= GPU_MIN_GB else CPU_MODEL
+    if llama_cpp is None:
+        from .local_runtime import server_binary
+
+        llama_cpp = os.environ.get("SHOTCALLER_LOCAL_RUNTIME", "") != "transformers" and server_binary() is not None
+    return CPU_GGUF if llama_cpp else CPU_MODEL
+
+
+def is_gguf(model: str) -> bool:
+    """One GGUF file (llama.cpp's server), not a transformers model folder or repository."""
+    return model.lower().endswith(".gguf")
+
+
+def hub_files(model: str) -> tuple[str, list[str]]:
+    """(repository, file patterns) a model is fetched as: `ORG/REPO/FILE.gguf` is that one file."""
+    if is_gguf(model):
+        org, repo, *rest = model.split("/") + ["", ""]
+        if not (org and repo and rest[0]):
+            raise ShotcallerError(f"a GGUF model on the hub is named ORG/REPO/FILE.gguf, not {model!r} "
+                                  "(a local file: give its full path)")
+        return f"{org}/{repo}", ["/".join(x for x in rest if x)]
+    return model, PATTERNS
+
+
+def fetch_command(model: str) -> str:
+    repo, files = hub_files(model)
+    return f"hf download {repo} {files[0]}" if is_gguf(model) else f"hf download {model}"
 
 
 def hub_offline() -> bool:
@@ -228,35 +263,47 @@ def _hub() -> Any:
     return huggingface_hub
 
 
+def _local(model: str) -> bool:
+    return Path(model).is_absolute() or model.startswith(".") or Path(model).exists()
+
+
 def cached_folder(model: str, hub: Any = None) -> Path | None:
-    """The model's folder when it is complete on disk (a local folder, or a full snapshot in the cache)."""
-    if Path(model).is_dir():
-        return Path(model) if (Path(model) / "config.json").is_file() else None
+    """The model's folder when it is complete on disk (a local folder, or a full snapshot in the cache);
+    for a GGUF model, its file."""
+    if _local(model):
+        path = Path(model)
+        return path if (path.is_file() if is_gguf(model) else (path / "config.json").is_file()) else None
     try:
-        folder = Path((hub or _hub()).snapshot_download(model, allow_patterns=PATTERNS, local_files_only=True))
+        repo, patterns = hub_files(model)
+        folder = Path((hub or _hub()).snapshot_download(repo, allow_patterns=patterns, local_files_only=True))
     except Exception:  # noqa: BLE001 - not cached (LocalEntryNotFoundError) or a broken cache entry
         return None
-    return folder if _complete(folder) else None
+    return _complete(folder, model)
 
 
-def _complete(folder: Path) -> bool:
+def _complete(folder: Path, model: str) -> Path | None:
+    """What `fetch` returns (the folder, or the GGUF file in it) when it is all there."""
     import json
 
+    if is_gguf(model):
+        file = folder / hub_files(model)[1][0]
+        return file if file.is_file() and file.stat().st_size > 0 else None
     if not (folder / "config.json").is_file():
-        return False
+        return None
     index = folder / "model.safetensors.index.json"
     if index.is_file():
         shards = set(json.loads(index.read_text()).get("weight_map", {}).values())
-        return bool(shards) and all((folder / s).is_file() for s in shards)
-    return any(folder.glob("*.safetensors"))
+        return folder if shards and all((folder / s).is_file() for s in shards) else None
+    return folder if any(folder.glob("*.safetensors")) else None
 
 
 def plan(model: str, hub: Any = None) -> DownloadPlan:
     """Ask the hub what a download would fetch (no bytes fetched)."""
     hub = hub or _hub()
+    repo, patterns = hub_files(model)
     try:
         with _hub_online(hub):  # drawn by no bar: the size line comes first, then the download's bars
-            files = hub.snapshot_download(model, allow_patterns=PATTERNS, dry_run=True,
+            files = hub.snapshot_download(repo, allow_patterns=patterns, dry_run=True,
                                           tqdm_class=DownloadProgress().bar)
     except Exception as e:  # noqa: BLE001 - offline, no network, unknown repository, gated model
         cause: BaseException | None = e  # a dry run wraps the hub's answer in DryRunError
@@ -294,7 +341,7 @@ def unavailable(model: str, why: str = "") -> LocalModelUnavailable:
     reason = "HF_HUB_OFFLINE=1 is set" if hub_offline() else (why or "the Hugging Face hub cannot be reached")
     return LocalModelUnavailable(
         f"the local director model {model} is not downloaded and cannot be fetched now ({reason}); fetch it "
-        f"once with `hf download {model}` on a connected machine (without HF_HUB_OFFLINE=1), then choose "
+        f"once with `{fetch_command(model)}` on a connected machine (without HF_HUB_OFFLINE=1), then choose "
         "--llm local again; guided mode meanwhile")
 
 
@@ -317,8 +364,9 @@ def _fetch(model: str, say: Callable[[str], None], tqdm_class: Any, hub: Any, fo
     found = cached_folder(model, hub)
     if found:
         return found
-    if Path(model).is_absolute() or model.startswith("."):
-        raise ShotcallerError(f"no model folder at {model} (it needs config.json and safetensors weights)")
+    if _local(model):
+        raise ShotcallerError(f"no GGUF file at {model}" if is_gguf(model) else
+                              f"no model folder at {model} (it needs config.json and safetensors weights)")
     if hub_offline():
         raise unavailable(model)
     hub = hub or _hub()
@@ -329,14 +377,16 @@ def _fetch(model: str, say: Callable[[str], None], tqdm_class: Any, hub: Any, fo
     if progress is not None:  # after `say`: a bar is never drawn without its size line
         progress.plan(p)
     kwargs = {"tqdm_class": tqdm_class} if tqdm_class is not None else {}
+    repo, patterns = hub_files(model)
     try:
         with _hub_online(hub):
-            path = Path(hub.snapshot_download(model, allow_patterns=PATTERNS, **kwargs))
+            folder = Path(hub.snapshot_download(repo, allow_patterns=patterns, **kwargs))
     except Exception as e:  # noqa: BLE001 - the network went away mid-download: resumable next time
         raise unavailable(model, f"the download stopped: {type(e).__name__}; the files already fetched are "
                                  "kept for next time") from None
-    if not _complete(path):
-        raise ShotcallerError(f"the download of {model} is incomplete at {path}; run `hf download {model}`")
+    path = _complete(folder, model)
+    if path is None:
+        raise ShotcallerError(f"the download of {model} is incomplete at {folder}; run `{fetch_command(model)}`")
     if progress is not None:
         progress.finished = True
     return path

@@ -1,11 +1,14 @@
-"""One `transformers serve` process for the whole app: the local director's OpenAI-compatible server.
+"""One local LLM server process for the whole app: the local director's OpenAI-compatible server.
 
     server = shared_server()                 # process-wide: every studio session talks to the same one
-    base_url = server.ensure()               # started on 127.0.0.1 at a free port, health-checked
+    base_url = server.ensure()               # transformers serve, on 127.0.0.1 at a free port, health-checked
     ChatOpenAI(base_url=base_url, model="/path/or/org/model", ...)
+    base_url = server.ensure(gguf_file)      # llama.cpp's llama-server on that GGUF file instead
 
-The server is the one that ships with transformers (`transformers serve`, FastAPI + uvicorn); we only
-start it, check `/health`, and stop it. It unloads an idle model by itself (`--model-timeout`); the
+The server is an existing one: the one that ships with transformers (`transformers serve`, FastAPI +
+uvicorn; it loads the model each request names), or llama.cpp's `llama-server` (C++, one GGUF file,
+built by assistant/local_runtime.py), the default on a CPU. We only start it, check `/health`, and stop
+it. It unloads an idle model by itself (`--model-timeout` / `--sleep-idle-seconds`); the
 process itself stops after `SHOTCALLER_LOCAL_IDLE_S` seconds without a request, and with the app
 (atexit). A server that died is restarted by `restart()`, once per failed turn (the agent retries).
 """
@@ -136,7 +139,9 @@ class LocalServer:
         self.threads = threads or int(env_threads or 0) or cpu_threads(self.device)
         self.idle_stop_s = float(os.environ.get("SHOTCALLER_LOCAL_IDLE_S", idle_stop_s or PROCESS_IDLE_S))
         self.start_timeout_s = start_timeout_s
+        self.model_idle_s = MODEL_IDLE_S  # the server unloads its model after this (and reloads it on demand)
         self.process: subprocess.Popen | None = None
+        self.gguf: Path | None = None  # the GGUF file llama-server serves; None: transformers serve
         self.port: int | None = None
         self.starts = 0
         self.last_used = time.monotonic()
@@ -156,10 +161,19 @@ class LocalServer:
         except OSError:
             return False
 
-    def ensure(self) -> str:
-        """The base URL of a healthy server, starting one if none is running."""
+    @property
+    def runtime(self) -> str:
+        return "llama.cpp llama-server" if self.gguf else "transformers serve"
+
+    def ensure(self, gguf: Path | None | str = "same") -> str:
+        """The base URL of a healthy server, starting one if none is running. `gguf`: serve that GGUF file
+        with llama-server (None: transformers serve), replacing a server that runs something else;
+        by default, whatever it ran last."""
         with self._lock:
             self.last_used = time.monotonic()
+            if gguf != "same" and gguf != self.gguf:
+                self.stop()
+                self.gguf = Path(gguf) if gguf else None
             if not self.healthy():
                 self._start(self.port if self.port and port_free(self.port) else free_port())
             return self.base_url
@@ -182,10 +196,16 @@ class LocalServer:
         # the model is fetched (with its size stated and progress shown) before the server starts,
         # so the server itself never needs the network
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_VERBOSITY="warning", PYTHONUNBUFFERED="1")
-        if self.threads:
-            env["OMP_NUM_THREADS"] = str(self.threads)
+        if self.gguf:
+            from .local_runtime import server_command as llama_command
+
+            command = llama_command(port, self.gguf, self.threads, HOST, self.model_idle_s)
+        else:
+            command = server_command(port, self.device, self.model_idle_s)
+            if self.threads:
+                env["OMP_NUM_THREADS"] = str(self.threads)
         with open(log_path, "ab") as log:
-            self.process = subprocess.Popen(server_command(port, self.device), stdout=log, stderr=subprocess.STDOUT,
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, env=env)
         self.port, self.starts = port, self.starts + 1
         deadline = time.monotonic() + self.start_timeout_s
@@ -193,14 +213,15 @@ class LocalServer:
             if self.process.poll() is not None:
                 tail = _last_line(log_path)
                 self.process = None
-                raise ShotcallerError(f"the local LLM server (transformers serve) exited at start: {tail}; "
+                raise ShotcallerError(f"the local LLM server ({self.runtime}) exited at start: {tail}; "
                                       f"see {log_path}, or use --llm offline")
             if self.healthy(timeout=1.0):
                 self._watch()
                 return
             time.sleep(0.2)
         self.stop()
-        raise ShotcallerError(f"the local LLM server did not answer /health within {self.start_timeout_s:.0f} s; "
+        raise ShotcallerError(f"the local LLM server ({self.runtime}) did not answer /health within "
+                              f"{self.start_timeout_s:.0f} s; "
                               f"see {log_path}, or use --llm offline")
 
     def stop(self) -> None:

@@ -22,13 +22,13 @@ def _say(text: str) -> None:
 
 def start_local(provider: Provider, say: Callable[[str], None] = _say, tqdm_class: Any = None) -> Provider:
     """Fetch the local model if needed (size stated, disk checked, progress shown), start or reuse the
-    shared `transformers serve` process, and point the provider at it. Raises `LocalModelUnavailable`
-    when the model is not cached and cannot be fetched now."""
-    from .local_model import fetch
+    shared server process (llama-server for a GGUF model, else `transformers serve`), and point the
+    provider at it. Raises `LocalModelUnavailable` when the model is not cached and cannot be fetched now."""
+    from .local_model import fetch, is_gguf
     from .local_server import shared_server
 
-    fetch(provider.model, say=say, tqdm_class=tqdm_class)
-    return dataclasses.replace(provider, base_url=shared_server().ensure())
+    path = fetch(provider.model, say=say, tqdm_class=tqdm_class)
+    return dataclasses.replace(provider, base_url=shared_server().ensure(path if is_gguf(provider.model) else None))
 
 
 def local_renderer(store: ProjectStore) -> Renderer:

@@ -1,7 +1,9 @@
 """The local director's server overhead: `transformers serve` against a direct `generate` call on the
-same model, in the same run.
+same model, and llama.cpp's `llama-server` against llama.cpp's direct generation (`llama-bench`) on the
+same model converted to GGUF (benchmarks/local_llamacpp.py), in the same run.
 
     python -m benchmarks.local_llm [--tokens 64] [--reps 5] [--out benchmarks/local_llm.json]
+    python -m benchmarks.local_llm --runtime llama.cpp          # only the llama.cpp rows
     python -m benchmarks.local_llm --real-size [--real-threads 1,2]   # + a model of the CPU default's size
     python -m benchmarks.local_llm --reps 3 --py-spy /tmp/serve.txt --out /tmp/x.json  # where the server's time goes
 
@@ -72,9 +74,13 @@ def direct_runner(folder: Path, threads: int, messages: list[dict]):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from assistant.local_server import cpu_dtype
+
     torch.set_num_threads(threads)  # as the server (OMP_NUM_THREADS): the same compute on both sides
+    dtype = os.environ.get("SHOTCALLER_LOCAL_DTYPE") or cpu_dtype("cpu")  # and the weights in the server's dtype
     tok = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForCausalLM.from_pretrained(folder).eval()
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype if dtype == "auto" else getattr(torch, dtype))
+    model.eval()
     inputs = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
 
     def run(n: int) -> tuple[float, int, float]:
@@ -203,13 +209,26 @@ def measure(folder: Path, tokens: int, reps: int, messages: list[dict], threads:
     return r
 
 
-def bench(tokens: int = 64, reps: int = 5, profile: str = "") -> dict:
+def bench(tokens: int = 64, reps: int = 5, profile: str = "", runtime: str = "both") -> dict:
+    """The tiny chain model through each runtime: transformers serve on its folder, llama-server on the
+    same weights converted to an f32 GGUF file (same tokens out), with the same number of threads."""
     sys.path.insert(0, str(ROOT / "tests"))
     import tiny_llm
 
+    from assistant.local_runtime import server_binary
+    from assistant.local_server import cpu_threads
+
+    threads = cpu_threads("cpu") or int(os.environ.get("OMP_NUM_THREADS", "1"))
+    r: dict = {}
     with tempfile.TemporaryDirectory() as d:
         folder, _ = tiny_llm.chain(Path(d) / "tiny-qwen3", length=tokens)
-        return measure(folder, tokens, reps, MESSAGES, profile=profile)
+        if runtime in ("both", "transformers"):
+            r = measure(folder, tokens, reps, MESSAGES, threads=threads, profile=profile)
+        if runtime in ("both", "llama.cpp") and server_binary():
+            from benchmarks import local_llamacpp
+
+            r["llama_cpp"] = local_llamacpp.measure(tiny_llm.gguf(folder), tokens, reps, MESSAGES, threads)
+    return r
 
 
 def real_size_model(tokens: int) -> Path:
@@ -224,9 +243,25 @@ def real_size_model(tokens: int) -> Path:
     return folder
 
 
-def bench_real(tokens: int, reps: int, threads: list[int]) -> list[dict]:
+def bench_real(tokens: int, reps: int, threads: list[int], runtime: str = "both") -> list[dict]:
     folder = real_size_model(tokens)
-    return [measure(folder, tokens, reps, SHORT, threads=t, streamed_ref=False) for t in threads]
+    out = [measure(folder, tokens, reps, SHORT, threads=t, streamed_ref=False) for t in threads
+           if runtime in ("both", "transformers")]
+    from assistant.local_runtime import server_binary
+
+    if runtime in ("both", "llama.cpp") and server_binary():
+        import tiny_llm
+        from benchmarks import local_llamacpp
+
+        gguf = folder.with_name(folder.name + ".q8_0.gguf")  # the default's quantisation, once
+        if not gguf.is_file():
+            print(f"converting it to {gguf.name} (once; a minute)", flush=True)
+            tiny_llm.gguf(folder, gguf, "q8_0")
+        from assistant.local_server import cpu_threads
+
+        for t in threads:
+            out.append({"llama_cpp": local_llamacpp.measure(gguf, tokens, reps, SHORT, t or cpu_threads("cpu") or 1)})
+    return out
 
 
 def _rows(r: dict, label: str) -> list[str]:
@@ -267,14 +302,27 @@ def _rows(r: dict, label: str) -> list[str]:
 
 
 def table(r: dict) -> str:
-    lines = ["| local director (CPU) | value | × `generate` | target |", "|---|---|---|---|"]
-    lines += _rows(r, "tiny Qwen3 (the issue's benchmark)")
+    from benchmarks import local_llamacpp
+
+    lines = ["| local director (CPU) | value | × direct | target |", "|---|---|---|---|"]
+    if "tokens" in r:
+        lines += _rows(r, "transformers serve, tiny Qwen3 (the issue's benchmark)")
+    if "llama_cpp" in r:
+        lines += local_llamacpp.rows(r["llama_cpp"], "llama.cpp llama-server, the same tiny Qwen3 as GGUF")
     for real in r.get("real_size", []):
-        lines += _rows(real, "extra row, not the target: random Qwen3-1.7B-sized model (bf16, the CPU default's "
-                             "cost per token), short prompt")
-    lines.append(f"\nServer loop: {r['uvicorn_loop']}. Load average {r['load_average']['before']:.1f} before, "
-                 f"{r['load_average']['after']:.1f} after, on {r['cpus']} CPUs; medians of interleaved runs. "
-                 "The target is judged on the tiny model against the first reference (the issue's direct `generate`).")
+        if "llama_cpp" in real:
+            lines += local_llamacpp.rows(real["llama_cpp"], "extra row, not the target: llama-server on the "
+                                         "random Qwen3-1.7B-sized model in Q8_0 (the CPU default's format)")
+        else:
+            lines += _rows(real, "extra row, not the target: transformers serve on a random Qwen3-1.7B-sized model "
+                                 "(in the dtype it uses on this CPU), short prompt")
+    if "tokens" in r and "llama_cpp" in r:  # the issue's own reference, across runtimes, same model, same run
+        served, direct = r["llama_cpp"]["seconds_per_token"]["server"], r["seconds_per_token"]["direct"]
+        lines.append(f"| llama-server (streamed) against transformers' direct `generate`, same tiny model | "
+                     f"{served * 1000:.2f} / {direct * 1000:.2f} ms a token | {served / direct:.2f} | |")
+    lines.append(f"\ntransformers serve's loop: {r.get('uvicorn_loop')}. Load average {r['load_average']['before']:.1f} "
+                 f"before, {r['load_average']['after']:.1f} after, on {r['cpus']} CPUs; medians of interleaved runs. "
+                 "Each server is judged against its own runtime's direct generation on the same model.")
     return "\n".join(lines)
 
 
@@ -290,15 +338,16 @@ def main() -> None:
     p.add_argument("--real-threads", default="", help="torch threads to try, e.g. 1,2 (default: the server's policy)")
     p.add_argument("--py-spy", default="", metavar="FILE",
                    help="profile the tiny model's server into FILE (collapsed stacks); skews that run's timings")
+    p.add_argument("--runtime", choices=["both", "transformers", "llama.cpp"], default="both")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "local_llm.json"))
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     load_before = os.getloadavg()[0]
     print(f"load average {load_before:.1f} on {os.cpu_count()} CPUs", flush=True)
-    r = bench(args.tokens, args.reps, args.py_spy)
+    r = bench(args.tokens, args.reps, args.py_spy, args.runtime)
     if args.real_size:
         threads = [int(t) for t in args.real_threads.split(",") if t] or [0]
-        r["real_size"] = bench_real(args.real_tokens, args.real_reps, threads)
+        r["real_size"] = bench_real(args.real_tokens, args.real_reps, threads, args.runtime)
     r.update(load_average={"before": load_before, "after": os.getloadavg()[0]}, cpus=os.cpu_count(),
              uvicorn_loop="uvloop + httptools" if importlib.util.find_spec("uvloop")
              and importlib.util.find_spec("httptools") else "asyncio + h11")

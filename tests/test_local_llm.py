@@ -179,7 +179,7 @@ def test_the_default_model_follows_the_hardware(monkeypatch):
     monkeypatch.delenv("SHOTCALLER_LLM_MAX_TOKENS", raising=False)
     assert default_model(gpu_gb=24.0) == GPU_MODEL and default_model(gpu_gb=10.0) == GPU_MODEL
     # an 8 GB card cannot hold the 4B model's 7.5 GiB of weights plus context and cache
-    assert default_model(gpu_gb=7.99) == CPU_MODEL and default_model(gpu_gb=0.0) == CPU_MODEL
+    assert default_model(gpu_gb=7.99) == CPU_MODEL and default_model(gpu_gb=0.0, llama_cpp=False) == CPU_MODEL
     monkeypatch.setenv("SHOTCALLER_LOCAL_MODEL", "org/other")
     assert default_model(gpu_gb=24.0) == "org/other" and resolve_provider("local").model == "org/other"
     assert resolve_provider("local:org/x").model == "org/x" and resolve_provider("local").max_tokens == 1024

@@ -129,15 +129,16 @@ def _prompt_end(tok, messages: list[dict]) -> int:
 
 def scripted(folder: Path, call: dict, reply: str, seed: int = 0) -> Path:
     """A tiny Qwen3 that answers every artist message with one tool call (`<tool_call>` + `call` as
-    JSON + `</tool_call>`) and every tool result with `reply`: real output for the real server's tool
-    call parser and the real agent. The call's JSON is one added token; the reply is added tokens too."""
+    JSON + `</tool_call>`, on lines of their own as Qwen models write it) and every tool result with
+    `reply`: real output for the real server's tool call parser and the real agent. The call's JSON,
+    with the newlines around it, is one added token; the reply is added tokens too."""
     import json
 
     from transformers import AutoTokenizer, Qwen3ForCausalLM
 
     qwen3(folder, max_new_tokens=32, seed=seed)
     tok = AutoTokenizer.from_pretrained(folder)
-    body, words = json.dumps(call), reply.split(" ")
+    body, words = "\n" + json.dumps(call) + "\n", reply.split(" ")
     pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
     tok.add_tokens([body, *pieces])
     model = Qwen3ForCausalLM.from_pretrained(folder)
@@ -176,3 +177,35 @@ def chain(folder: Path, length: int = 64, seed: int = 0, shape: dict | None = No
     _set_hops(model, tok, list(zip([end, *path], [*path, tok.eos_token_id])), seed)
     model.save_pretrained(folder)
     return folder, path
+
+
+# llama.cpp's converter, run in a child with its own gguf-py. Our tiny byte-level BPE tokenizer is not one
+# the converter knows by the hash of its output on a test string, so it is named what it is: GPT-2's
+# byte-level pre-tokenizer, which is what `tokenizer()` trains with (`pre_tokenizers.ByteLevel`).
+_CONVERT = """import sys
+src = sys.argv.pop(1)
+sys.path[:0] = [src, src + "/gguf-py"]
+import convert_hf_to_gguf
+from conversion import base
+base.TextModel.get_vocab_base_pre = lambda self, tokenizer: "gpt-2"
+convert_hf_to_gguf.main()
+"""
+
+
+def gguf(folder: Path, out: Path | None = None, outtype: str = "f32", source: Path | None = None) -> Path:
+    """The saved model in `folder` as one GGUF file (`outtype`: f32, f16, bf16 or q8_0), written by the
+    vendored llama.cpp's own `convert_hf_to_gguf.py` (assistant/local_runtime.py keeps its source)."""
+    import subprocess
+    import sys
+
+    from assistant.local_runtime import source_dir
+
+    source = source or source_dir()
+    if source is None:
+        raise RuntimeError("llama.cpp is not built here: python -m assistant.local_runtime build")
+    out = out or Path(folder).with_name(f"{Path(folder).name}.{outtype}.gguf")
+    done = subprocess.run([sys.executable, "-c", _CONVERT, str(source), str(folder), "--outfile", str(out),
+                           "--outtype", outtype], capture_output=True, text=True)
+    if done.returncode or not out.is_file():
+        raise RuntimeError(f"convert_hf_to_gguf failed: {done.stderr[-2000:]}")
+    return out
