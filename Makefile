@@ -29,9 +29,9 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 # the local director's runtime on a CPU: llama.cpp's llama-server, built once from the source vendored in the
 # llama-cpp-python sdist into ~/.cache/shotcaller/llama.cpp-<version>/ (minutes; skipped when built). Without
-# it the local director runs on transformers serve; the tests need it.
+# it the local director runs on transformers serve. The tests need it (built in front); `make run` starts the
+# studio at once and builds it in the background, at low priority (log: .cache/llama-cpp-build.log).
 install: $(VENV)/.installed
-	@$(MAKE) --no-print-directory llama-cpp || echo "llama.cpp was not built (see above): the local director uses transformers serve"
 install-dev: $(VENV)/.installed-dev system-deps llama-cpp
 
 llama-cpp: $(VENV)/.installed build-deps
@@ -78,6 +78,10 @@ songs:
 # the CLI keeps diffusers offline itself; unsetting HF_HUB_OFFLINE here lets the local director's
 # model download on first use (`--llm local`, or automatic with no key and no server)
 run: install
+	@if $(PY) -c "import sys, assistant.local_runtime as r; sys.exit(bool(r.server_binary() or r.missing_tools()))"; then \
+	  mkdir -p .cache; echo "building llama.cpp (the local director's CPU runtime) in the background: .cache/llama-cpp-build.log"; \
+	  nohup nice -n 19 $(PY) -m assistant.local_runtime build > .cache/llama-cpp-build.log 2>&1 & \
+	fi
 	env -u HF_HUB_OFFLINE -u TRANSFORMERS_OFFLINE $(VENV)/bin/shotcaller ui
 
 test: install-dev songs

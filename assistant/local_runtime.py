@@ -1,6 +1,6 @@
 """llama.cpp's `llama-server`: the local director's runtime on a machine without a CUDA GPU.
 
-    python -m assistant.local_runtime build     # once (minutes): `make install` runs it; re-runs skip it
+    python -m assistant.local_runtime build     # once (minutes): `make test` runs it, `make run` in the background; re-runs skip it
     server_binary()                             # the built llama-server, or None
 
 llama.cpp's source comes from the registry Shotcaller already installs from: the `llama-cpp-python`
@@ -14,6 +14,7 @@ tests' tiny model into a GGUF file.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -100,7 +101,7 @@ def server_command(port: int, model_file: Path, threads: int | None, host: str =
     exe = server_binary()
     if exe is None:
         raise ShotcallerError(f"{Path(model_file).name} is a GGUF model, served by llama.cpp's server, which is not "
-                              "built here: run `python -m assistant.local_runtime build` (`make install` does), "
+                              "built here: run `python -m assistant.local_runtime build` (`make test` does; `make run` starts it in the background), "
                               "or choose a transformers model with --llm local:ORG/MODEL")
     context = os.environ.get("SHOTCALLER_LOCAL_CONTEXT", str(CONTEXT))
     if not context.isdigit():
@@ -117,15 +118,34 @@ def missing_tools() -> list[str]:
 
 
 def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Path | None = None) -> Path:
-    """Build llama-server once into `runtime_dir()`; return the folder. Skips when already built."""
+    """Build llama-server once into `runtime_dir()`; return the folder. Skips when already built; a second
+    build started meanwhile (`make run` builds in the background, `make test` in front) waits for the first."""
     root = runtime_dir()
-    if all(binary(t) for t in TARGETS) and source_dir():
+    if _built():
         say(f"llama.cpp {VERSION} already built in {root}")
         return root
     if missing_tools():
         raise ShotcallerError(f"building llama.cpp needs {' and '.join(missing_tools())}: install them "
                               "(Debian: apt-get install cmake g++), or use --llm openai/ollama/offline")
     root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another llama.cpp build is running in {root}: waiting for it")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if _built():
+            say(f"llama.cpp {VERSION} already built in {root}")
+            return root
+        _build(root, say, jobs, sdist)
+    return root
+
+
+def _built() -> bool:
+    return all(binary(t) for t in TARGETS) and source_dir() is not None
+
+
+def _build(root: Path, say: Callable[[str], None], jobs: int | None, sdist: Path | None) -> None:
     jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     start = time.monotonic()
     with tempfile.TemporaryDirectory(dir=root) as tmp:
@@ -140,19 +160,19 @@ def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Pa
         _run(["cmake", "-S", str(src), "-B", str(build_dir), *CMAKE_FLAGS], build_dir.with_suffix(".log"))
         _run(["cmake", "--build", str(build_dir), "--config", "Release", "-j", str(jobs), "--target", *TARGETS],
              build_dir.with_suffix(".log"), say)
-        bin_dir = root / "bin"
-        bin_dir.mkdir(exist_ok=True)
         for t in TARGETS:
-            built = build_dir / "bin" / t
-            if not built.is_file():
+            if not (build_dir / "bin" / t).is_file():
                 raise ShotcallerError(f"the llama.cpp build made no {t}; see {build_dir.with_suffix('.log')}")
-            shutil.copy2(built, bin_dir / t)
         shutil.rmtree(root / "src", ignore_errors=True)
         (root / "src").mkdir()
         for kept in KEPT_SOURCE:
             shutil.move(str(src / kept), root / "src" / kept)
+        bin_dir = root / "bin"
+        bin_dir.mkdir(exist_ok=True)
+        for t in TARGETS:  # last, each whole or absent: a studio looking meanwhile never sees half a binary
+            shutil.copy2(build_dir / "bin" / t, work / t)
+            os.replace(work / t, bin_dir / t)
     say(f"built llama.cpp {VERSION} into {root} in {time.monotonic() - start:.0f} s")
-    return root
 
 
 def _download(work: Path, say: Callable[[str], None]) -> Path:

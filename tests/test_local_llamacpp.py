@@ -317,6 +317,38 @@ def test_the_build_is_skipped_once_done_and_unpacks_only_the_vendored_source(tmp
     assert said == [f"llama.cpp {local_runtime.VERSION} already built in {tmp_path / 'rt'}"]
 
 
+def test_a_second_build_waits_for_the_first_and_then_finds_it_done(tmp_path, monkeypatch):
+    """`make run` builds in the background; a `make test` started meanwhile must not build beside it."""
+    import fcntl
+    import threading
+
+    from assistant import local_runtime
+
+    root = tmp_path / "rt"
+    monkeypatch.setenv("SHOTCALLER_LLAMA_CPP_DIR", str(root))
+    monkeypatch.setattr(local_runtime, "_build", lambda *a: pytest.fail("built a second time"))
+    root.mkdir()
+    said: list[str] = []
+    with open(root / ".build.lock", "w") as first:  # the first build holds the lock
+        fcntl.flock(first, fcntl.LOCK_EX)
+        second = threading.Thread(target=local_runtime.build, kwargs={"say": said.append})
+        second.start()
+        for _ in range(200):  # at most 10 s for it to say it waits
+            if said:
+                break
+            second.join(0.05)
+        assert said == [f"another llama.cpp build is running in {root}: waiting for it"] and second.is_alive()
+        for name in local_runtime.TARGETS:  # the first build finishes
+            exe = root / "bin" / name
+            exe.parent.mkdir(exist_ok=True)
+            exe.write_text("#!/bin/sh\n")
+            exe.chmod(0o755)
+        (root / "src").mkdir()
+        (root / "src" / "convert_hf_to_gguf.py").write_text("")
+    second.join(10)
+    assert not second.is_alive() and said[-1] == f"llama.cpp {local_runtime.VERSION} already built in {root}"
+
+
 def test_offline_a_gguf_model_gives_guided_mode_and_the_command_for_that_one_file(chaos_god, monkeypatch):
     from assistant.guided import GuidedDirector
 
