@@ -1,6 +1,6 @@
 """The local director on llama.cpp's server: tiny random-weight Qwen3 models saved with `save_pretrained`,
 turned into GGUF files by llama.cpp's own converter, served by the real `llama-server` (built from the
-vendored source by `python -m assistant.local_runtime build`, which `make install` runs), driven by the
+vendored source by `python -m assistant.local_runtime build`, which `make test` runs), driven by the
 real agent; the GGUF download from a hub on 127.0.0.1; the default model on a CPU."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ REPLY = "Noted. Why generated video?"
 REPO = "shotcaller-tests/tiny-GGUF"
 
 needs_llama_cpp = pytest.mark.skipif(server_binary() is None, reason="llama.cpp is not built here: run "
-                                     "`python -m assistant.local_runtime build` (make install-dev does)")
+                                     "`python -m assistant.local_runtime build` (make test does)")
 
 
 @pytest.fixture(scope="module")
