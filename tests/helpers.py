@@ -75,3 +75,63 @@ def scripted_openai(monkeypatch, *, key: str, retries: int, timeout: float) -> I
         monkeypatch.setenv("SHOTCALLER_LLM_RETRIES", str(retries))
         monkeypatch.setenv("SHOTCALLER_LLM_TIMEOUT", str(timeout))
         yield srv
+
+
+def whole_turns(director) -> bool:
+    """The conversation is whole turns: every user message has its answer (an opening may come first)."""
+    roles = [m.role for m in director.conversation.messages]
+    return roles == ["user", "assistant"] * (len(roles) // 2) or roles == ["assistant"] + ["user", "assistant"] * (
+        len(roles) // 2)
+
+
+def interview(director) -> list[str]:
+    """An opening, two answers and a plan through a director on a garbage-writing model: each turn either
+    answers (a reply, no raw tool-call text) or fails with one clear line and records nothing; the
+    conversation stays whole turns. Returns "reply" or "error" per turn."""
+    from shotlist.errors import ShotcallerError
+
+    outcomes = []
+    turns = [director.opening, lambda: director.turn("It is about a lover who asks for impossible tasks."),
+             lambda: director.turn("A tailor stitches a shirt out of fog."), director.plan]
+    for run in turns:
+        before = len(director.conversation.messages)
+        try:
+            result = run()
+            if hasattr(result, "__next__"):
+                assert list(result)[-1].final
+            outcomes.append("reply")
+            assert len(director.conversation.messages) > before
+            assert "<tool_call>" not in director.conversation.messages[-1].content
+        except ShotcallerError as e:  # garbage in, one clear line out, nothing half-recorded
+            assert "nothing was lost" in str(e) and "Traceback" not in str(e)
+            assert len(director.conversation.messages) == before
+            outcomes.append("error")
+        assert whole_turns(director), [m.role for m in director.conversation.messages]
+    return outcomes
+
+
+def studio_home(tmp_path_factory, name: str) -> Path:
+    """A SHOTCALLER_HOME for a studio under test, sharing the suite's song-analysis cache (analysis is
+    deterministic; the cache spares each studio the first beat tracking)."""
+    home = tmp_path_factory.mktemp(name)
+    (home / "cache").mkdir()
+    shared = Path(__file__).resolve().parents[1] / ".cache" / "test-analysis"
+    shared.mkdir(parents=True, exist_ok=True)
+    (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
+    return home
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's (make system-deps); Playwright downloads no browser here
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -8,11 +8,10 @@ and answered after, nothing lost."""
 
 import pytest
 
-from conftest import ROOT
-from helpers import studio_process
+from helpers import CHROMIUM, chromium, studio_home, studio_process
 from ui.views import TABLE_COLUMNS
 
-from test_browser_studio import CHROMIUM, CHROMIUM_ARGS, WAIT, choose_project, new_page, seed
+from test_browser_studio import WAIT, choose_project, new_page, seed
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -32,11 +31,7 @@ def server(tmp_path_factory, llm):
 
     if not Path(CHROMIUM).is_file():
         pytest.skip("Debian chromium is not installed (make system-deps)")
-    home = tmp_path_factory.mktemp("stream-home")
-    (home / "cache").mkdir()
-    shared = ROOT / ".cache" / "test-analysis"
-    shared.mkdir(parents=True, exist_ok=True)
-    (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
+    home = studio_home(tmp_path_factory, "stream-home")
     ids = {name: seed(home, title) for name, title in (("stream", "Streamed Reply"), ("busy", "Typed While Busy"))}
     env = {"SHOTCALLER_HOME": str(home), "OPENAI_BASE_URL": llm.url, "OPENAI_API_KEY": "sk-test",
            "SHOTCALLER_LLM": "openai:scripted", "SHOTCALLER_LLM_RETRIES": "0"}
@@ -46,10 +41,8 @@ def server(tmp_path_factory, llm):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def rows(page, kind: str = "") -> list[str]:

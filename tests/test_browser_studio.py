@@ -12,14 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_DIR, ROOT
-from helpers import studio_process
+from conftest import FIXTURE_DIR
+from helpers import CHROMIUM, chromium, studio_home, studio_process
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
 WAIT = 120_000  # ms: generous, the machine may be busy; nothing here asserts on speed
 EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
@@ -46,11 +43,7 @@ def seed(home: Path, title: str, planned: bool = True) -> str:
 def server(tmp_path_factory):
     if not Path(CHROMIUM).is_file():
         pytest.skip("Debian chromium is not installed (make system-deps)")
-    home = tmp_path_factory.mktemp("studio-home")
-    (home / "cache").mkdir()
-    shared = ROOT / ".cache" / "test-analysis"
-    shared.mkdir(parents=True, exist_ok=True)
-    (home / "cache" / "analysis").symlink_to(shared, target_is_directory=True)
+    home = studio_home(tmp_path_factory, "studio-home")
     ids = {"unplanned": seed(home, "Not Planned Yet", planned=False)}
     ids |= {name: seed(home, title) for name, title in
            (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"),
@@ -61,10 +54,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def store(server):

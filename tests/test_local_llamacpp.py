@@ -21,6 +21,7 @@ from assistant.local_model import CPU_GGUF, CPU_MODEL, GPU_MODEL, default_model,
 from assistant.local_runtime import server_binary
 from assistant.local_server import LocalServer, shared_server
 from assistant.session import open_director
+from helpers import interview
 from shotlist.errors import ShotcallerError
 
 MEANING = "a lover asks for impossible tasks"
@@ -47,12 +48,6 @@ def ggufs(tmp_path_factory):
     shared_server().gguf = None  # the next user of the shared server gets transformers serve by default
 
 
-def whole_turns(director) -> bool:
-    roles = [m.role for m in director.conversation.messages]
-    return roles == ["user", "assistant"] * (len(roles) // 2) or roles == ["assistant"] + ["user", "assistant"] * (
-        len(roles) // 2)
-
-
 def served_requests(server: LocalServer) -> int:
     """Completions llama-server finished (it logs each one's timings)."""
     return sum("print_timing" in line and "total time =" in line
@@ -68,23 +63,7 @@ def test_a_whole_interview_on_llama_server_loses_no_turn(chaos_god, ggufs):
     assert isinstance(director, AgentDirector) and server.healthy() and server.gguf == ggufs["garbage"]
     assert server.runtime == "llama.cpp llama-server" and server.base_url.startswith("http://127.0.0.1:")
     before_requests = served_requests(server)
-    outcomes = []
-    turns = [director.opening, lambda: director.turn("It is about a lover who asks for impossible tasks."),
-             lambda: director.turn("A tailor stitches a shirt out of fog."), director.plan]
-    for run in turns:
-        before = len(director.conversation.messages)
-        try:
-            result = run()
-            if hasattr(result, "__next__"):
-                assert list(result)[-1].final
-            outcomes.append("reply")
-            assert len(director.conversation.messages) > before
-            assert "<tool_call>" not in director.conversation.messages[-1].content
-        except ShotcallerError as e:  # garbage in, one clear line out, nothing half-recorded
-            assert "nothing was lost" in str(e) and "Traceback" not in str(e)
-            assert len(director.conversation.messages) == before
-            outcomes.append("error")
-        assert whole_turns(director), [m.role for m in director.conversation.messages]
+    outcomes = interview(director)
     assert len(outcomes) == 4 and store.load(pid).version >= 1
     assert served_requests(server) - before_requests >= 4  # every turn reached the model
     # a second director (another studio session) shares the same server process

@@ -26,6 +26,7 @@ from assistant.local_server import (
 )
 from assistant.session import open_director
 from conftest import SHOTCALLER
+from helpers import interview
 from shotlist.errors import ShotcallerError
 
 ABSENT = "shotcaller-tests/no-such-model"  # never in any cache
@@ -58,13 +59,6 @@ def scripted_model(tmp_path_factory, tiny_model):
                              {"name": "update_brief", "arguments": {"meaning": MEANING}}, REPLY)
 
 
-def whole_turns(director) -> bool:
-    """Every turn is in the record whole (the artist's words and the reply) or not at all."""
-    roles = [m.role for m in director.conversation.messages]
-    return roles == ["user", "assistant"] * (len(roles) // 2) or roles == ["assistant"] + ["user", "assistant"] * (
-        len(roles) // 2)
-
-
 def test_a_whole_interview_on_the_real_server_loses_no_turn(project, tiny_model):
     store, pid = project
     director = open_director(store, pid, f"local:{tiny_model}")
@@ -72,23 +66,7 @@ def test_a_whole_interview_on_the_real_server_loses_no_turn(project, tiny_model)
     assert isinstance(director, AgentDirector) and server.healthy()
     assert director.provider == f"local:{tiny_model} at {server.base_url}" and server.base_url.startswith(
         "http://127.0.0.1:")
-    outcomes = []
-    turns = [director.opening, lambda: director.turn("It is about a lover who asks for impossible tasks."),
-             lambda: director.turn("A tailor stitches a shirt out of fog."), director.plan]
-    for run in turns:
-        before = len(director.conversation.messages)
-        try:
-            result = run()
-            if hasattr(result, "__next__"):
-                assert list(result)[-1].final
-            outcomes.append("reply")
-            assert len(director.conversation.messages) > before
-            assert "<tool_call>" not in director.conversation.messages[-1].content
-        except ShotcallerError as e:  # garbage in, one clear line out, nothing half-recorded
-            assert "nothing was lost" in str(e) and "Traceback" not in str(e)
-            assert len(director.conversation.messages) == before
-            outcomes.append("error")
-        assert whole_turns(director), [m.role for m in director.conversation.messages]
+    outcomes = interview(director)
     assert len(outcomes) == 4 and store.load(pid).version >= 1  # the project is intact either way
     answered = server.log_path.read_text().count('"POST /v1/chat/completions HTTP/1.1" 200')
     assert answered >= 4  # every turn reached the model, corrections included
