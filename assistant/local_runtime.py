@@ -124,8 +124,9 @@ def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Pa
     if _built():
         say(f"llama.cpp {VERSION} already built in {root}")
         return root
-    if missing_tools():
-        raise ShotcallerError(f"building llama.cpp needs {' and '.join(missing_tools())}: install them "
+    missing = missing_tools()
+    if missing:
+        raise ShotcallerError(f"building llama.cpp needs {' and '.join(missing)}: install them "
                               "(Debian: apt-get install cmake g++), or use --llm openai/ollama/offline")
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "w") as lock:
@@ -207,8 +208,7 @@ def _run(cmd: list[str], log: Path, say: Callable[[str], None] | None = None) ->
             if say and percent.isdigit() and int(percent) >= shown + 10:
                 shown = int(percent) // 10 * 10
                 say(f"  llama.cpp build {shown}%")
-    done = proc
-    if done.returncode:
+    if proc.returncode:
         tail = log.read_text(errors="replace").strip().splitlines()[-3:]
         kept = log.parent.parent / log.name
         shutil.copy2(log, kept)

@@ -17,28 +17,26 @@ threads, from /proc) and the client.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 med = statistics.median
 
 
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _cpu_s(server: psutil.Process) -> float:
+    times = server.cpu_times()
+    return times.user + times.system
 
 
-def _server_pid(wrapper: int) -> int:
-    """llama-server's own pid: the child of the wrapper that LocalServer starts."""
-    for task in Path(f"/proc/{wrapper}/task").iterdir():
-        kids = (task / "children").read_text().split()
-        if kids:
-            return int(kids[0])
-    return wrapper
+def _server(wrapper: int) -> psutil.Process:
+    """llama-server's own process: the child of the wrapper that LocalServer starts."""
+    kids = psutil.Process(wrapper).children()
+    return kids[0] if kids else psutil.Process(wrapper)
 
 
 def stream(client, tokens: int, messages: list[dict]) -> dict:
@@ -98,12 +96,12 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
         try:
             client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=1800)
             first_request = stream(client, tokens, messages)
-            pid = _server_pid(server.process.pid)
+            proc = _server(server.process.pid)
             served, refs, raws = [], [], []
             for _ in range(reps):  # interleaved, so both sides see the same machine load
-                before = _cpu_s(pid)
+                before = _cpu_s(proc)
                 s = stream(client, tokens, messages)
-                served.append({**s, "server_cpu": _cpu_s(pid) - before})
+                served.append({**s, "server_cpu": _cpu_s(proc) - before})
                 raws.append(raw_stream(url, tokens, messages))
                 refs.append(direct(gguf, s["prompt"], tokens, threads))
         finally:
