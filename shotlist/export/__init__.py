@@ -2,6 +2,8 @@
 
 A format is any object with a `name`, a file `suffix`, and `write(project, folder) -> bytes`;
 importers have `read(data: bytes, project) -> Project`. Built-ins register exactly as a plugin would.
+A format that takes keyword options (`start_tc` for the NLE timelines) names them in `options`;
+`export()` passes only those and says which formats take an option that does not apply.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Format:
     write: Callable[[Project, Path], bytes]
     read: Callable[[bytes, Project], Project] | None = None
     description: str = ""
+    options: frozenset[str] = frozenset()
 
 
 _FORMATS: dict[str, Format] = {}
@@ -37,6 +40,16 @@ def get_format(name: str) -> Format:
         return _FORMATS[name.lower()]
     except KeyError:
         raise ShotcallerError(f"export format {name!r} is not supported; available: {', '.join(formats())}") from None
+
+
+def export(name: str, project: Project, folder: Path, **options: object) -> bytes:
+    """`project` written in format `name`; options left at None are not passed."""
+    fmt = get_format(name)
+    given = {k: v for k, v in options.items() if v is not None}
+    for option in sorted(set(given) - fmt.options):
+        takers = ", ".join(n for n in formats() if option in _FORMATS[n].options)
+        raise ShotcallerError(f"--{option.replace('_', '-')} does not apply to {fmt.name}; it applies to: {takers}")
+    return fmt.write(project, folder, **given)
 
 
 def formats() -> list[str]:
@@ -56,6 +69,7 @@ def _load_builtins() -> None:
         fcp7_format,
         fcpxml_format,
         json_format,
+        mlt_format,
         otio_format,
         pdf_format,
         text_formats,

@@ -5,23 +5,30 @@ title and `* FROM CLIP` comments at any length and passes non-ASCII through. Her
 - `FCM: DROP FRAME` with `;` timecodes at 29.97 and 59.94 fps, `FCM: NON-DROP FRAME` otherwise;
 - the title at most 70 characters, every line at most 80, everything in 7-bit ASCII (names are
   transliterated: "Café — été" → "Cafe - ete"; what has no ASCII form, like emoji, is dropped);
-- reels are `AX` (auxiliary source, the CMX convention for file-based media), with the shot's name in
-  `* FROM CLIP NAME:` and its file in `* SOURCE FILE:`, which is what NLEs relink by.
+- reels are `AX` (auxiliary source, the CMX convention for file-based media, as Premiere and Resolve
+  write it), with the media file's name in `* FROM CLIP NAME:` and its path in `* SOURCE FILE:`: what
+  NLEs relink by. Source timecode runs from 00:00:00:00, the start of each file (rendered clips carry no
+  timecode track); record timecode from `start_tc`, 01:00:00:00 by default.
+- after them, `* COMMENT:` lines carry the shot: its number and name, reason, why generative, lyric, and
+  for a shot with no rendered clip, that a placeholder stands in; long text wraps onto more lines.
 """
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
 from ..models import Project
 from . import Format, register
-from .media import is_drop_frame, smpte_timecode
-from .timeline import cuts
+from .media import DEFAULT_START_TC, is_drop_frame, smpte_timecode, timecode_frames
+from .timeline import Cut, cuts, shot_note
 
 TITLE_CHARS = 70
 LINE_CHARS = 80
+COMMENT = "* COMMENT: "
+COMMENT_LINES = 6  # per field: a long reason is cut with "..." rather than filling the list
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u2026"): "..."}
 # letters that Unicode does not decompose into an ASCII base letter
@@ -41,20 +48,36 @@ def _line(text: str) -> str:
     return text[:LINE_CHARS].rstrip()
 
 
-def write_edl(project: Project, folder: Path) -> bytes:
+def comments(cut: Cut) -> list[str]:
+    """The shot's `* COMMENT:` lines: 7-bit ASCII, each at most 80 columns."""
+    fields = [f"SHOT {cut.number:02d} {ascii_text(cut.name[3:])}".rstrip()]
+    fields += [ascii_text(line) for line in shot_note(cut).splitlines()]
+    out = []
+    for field in fields:
+        wrapped = textwrap.wrap(field, LINE_CHARS - len(COMMENT), break_on_hyphens=False)
+        if len(wrapped) > COMMENT_LINES:
+            wrapped = wrapped[:COMMENT_LINES - 1] + [textwrap.shorten(" ".join(wrapped[COMMENT_LINES - 1:]),
+                                                                      LINE_CHARS - len(COMMENT), placeholder="...")]
+        out += [COMMENT + line for line in wrapped]
+    return out
+
+
+def write_edl(project: Project, folder: Path, *, start_tc: str = DEFAULT_START_TC) -> bytes:
     """The EDL of `project`; `* SOURCE FILE:` paths are relative to `folder` (short, and what relinks)."""
     fps = project.brief.constraints.fps
+    start = timecode_frames(start_tc, fps)
     title = ascii_text(project.title)[:TITLE_CHARS].rstrip() or "Untitled"
     lines = [f"TITLE: {title}", f"FCM: {'DROP FRAME' if is_drop_frame(fps) else 'NON-DROP FRAME'}", ""]
     digits = max(3, len(str(len(project.shots))))  # CMX 3600 numbers 999 events; longer lists widen the field
     for cut in cuts(project, folder, relative=True):
         src_in, src_out = smpte_timecode(0, fps), smpte_timecode(cut.frames, fps)
-        rec_in, rec_out = smpte_timecode(cut.first, fps), smpte_timecode(cut.first + cut.frames, fps)
+        rec_in, rec_out = smpte_timecode(start + cut.first, fps), smpte_timecode(start + cut.first + cut.frames, fps)
         lines.append(f"{cut.number:0{digits}d}  {'AX':<8} {'V':<4}  {'C':<4} {'':>3} "
                      f"{src_in} {src_out} {rec_in} {rec_out}")
-        lines.append(_line(f"* FROM CLIP NAME: {ascii_text(cut.name) or f'{cut.number:02d}'}"))
+        lines.append(_line(f"* FROM CLIP NAME: {ascii_text(cut.file_name) or f'{cut.number:02d}'}"))
         lines.append(_line(f"* SOURCE FILE: {ascii_text(unquote(cut.url))}"))
+        lines += comments(cut)
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-register(Format("edl", ".edl", write_edl, None, "CMX 3600 EDL (video track)"))
+register(Format("edl", ".edl", write_edl, None, "CMX 3600 EDL (video track)", frozenset({"start_tc"})))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 from fractions import Fraction
 from pathlib import Path
 
+from ..errors import ShotcallerError
 from ..models import Project, Shot, Take
 
 NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 47.952: 48000 / 1001,
@@ -45,6 +47,32 @@ def smpte_timecode(frame: int, fps: float) -> str:
     minutes, ss = divmod(seconds, 60)
     hh, mm = divmod(minutes, 60)
     return f"{hh:02d}:{mm:02d}:{ss:02d}{';' if is_drop_frame(fps) else ':'}{ff:02d}"
+
+
+DEFAULT_START_TC = "01:00:00:00"  # where NLE timelines conventionally start (and what Resolve relinks best)
+_TIMECODE = re.compile(r"(\d{2}):(\d{2}):(\d{2})[:;.](\d{2})")
+
+
+def timecode_frames(timecode: str, fps: float) -> int:
+    """SMPTE timecode → frame number, the inverse of `smpte_timecode` (drop-frame at 29.97 and 59.94,
+    whichever separator is written)."""
+    nominal = round(exact_rate(fps))
+    found = _TIMECODE.fullmatch(timecode.strip())
+    if not found:
+        raise ShotcallerError(f"start timecode {timecode!r} is not HH:MM:SS:FF: write it like {DEFAULT_START_TC}")
+    hh, mm, ss, ff = map(int, found.groups())
+    if hh > 23 or mm > 59 or ss > 59 or ff >= nominal:
+        raise ShotcallerError(f"start timecode {timecode!r} is out of range at {fps:g} fps: hours run to 23, minutes and "
+                              f"seconds to 59, frames to {nominal - 1}")
+    frames = ((hh * 60 + mm) * 60 + ss) * nominal + ff
+    if is_drop_frame(fps):
+        drop = nominal // 15
+        if ff < drop and ss == 0 and mm % 10:
+            raise ShotcallerError(f"start timecode {timecode!r} does not exist in drop-frame timecode at {fps:g} fps "
+                                  f"(frames 00 to {drop - 1:02d} are skipped at the start of that minute)")
+        minutes = hh * 60 + mm
+        frames -= drop * (minutes - minutes // 10)
+    return frames
 
 
 def picked_take(shot: Shot, skip_backends: tuple[str, ...] = ()) -> Take | None:

@@ -5,8 +5,11 @@ FCPXML, FCP7 XML, OTIO) cuts on the same frames as `shotlist.timing.frame_spans`
 
 Video track: a clip per shot, named "07 subject", pointing at the rendered clip, or — when the shot is
 not rendered yet — at an offline placeholder named after the shot (NLEs relink it later; OTIO itself
-gets a MissingReference). Audio track: the song. Markers on the stack: sections and lyric lines. Every
-shot's fields ride along in `clip.metadata["shotcaller"]`, so an .otio file round-trips exactly.
+gets a MissingReference). Audio track: the song. Markers: sections on the stack, each timed lyric line on
+the clip it falls in. Every shot's fields ride along in `clip.metadata["shotcaller"]`, so an .otio file
+round-trips exactly; `shot_note()` is the same reason, why-generative and lyric as text, for the
+formats that carry a note or comment per clip. The timeline starts at `start` frames (01:00:00:00 by
+default, what NLE timelines start at); clips keep their own source time from 0.
 
 References are absolute `file://` URLs by default; `relative=True` writes them as relative URL paths
 from the export folder (the `--with-media` package), so the folder opens wherever it is moved.
@@ -18,7 +21,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..models import Project, Shot
 from ..timing import frame_spans
@@ -46,6 +49,41 @@ class Cut:
     frames: int
     url: str  # the rendered clip, or an offline placeholder named after the shot
     offline: bool
+
+    @property
+    def file_name(self) -> str:
+        """The media file's name, what NLEs match when they relink a clip."""
+        return Path(unquote(self.url)).name
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A point on the timeline an editor should see: a section start or a timed lyric line."""
+
+    frame: int
+    text: str
+    kind: str  # "section" or "lyric"
+
+
+def marks(project: Project) -> list[Mark]:
+    """Section starts and timed lyric lines on the frame grid, in time order (sections first at a tie)."""
+    rate = exact_rate(project.brief.constraints.fps)
+    found = [Mark(round(s.start * rate), xml_text(s.label), "section") for s in project.song.sections]
+    found += [Mark(round(line.time * rate), xml_text(line.text), "lyric")
+              for line in project.song.lyrics if line.time is not None]
+    return sorted(found, key=lambda m: (m.frame, m.kind != "section"))
+
+
+def shot_note(cut: Cut) -> str:
+    """The reason the shot is there, as lines of text: reason, why generative, lyric, and — for a shot
+    with no rendered clip — what stands in for it."""
+    shot = cut.shot
+    lines = [f"Reason: {shot.reason}" if shot.reason else "",
+             f"Why generative: {shot.why_generative}" if shot.why_generative else "",
+             f"Lyric: {shot.lyric}" if shot.lyric else ""]
+    if cut.offline:
+        lines.append(f"Offline: no rendered clip yet; a placeholder stands in ({unquote(cut.url)})")
+    return xml_text("\n".join(" ".join(line.split()) for line in lines if line))
 
 
 def media_url(path: Path, folder: Path, relative: bool) -> str:
@@ -79,7 +117,7 @@ def total_frames(project: Project) -> int:
 
 
 def build_timeline(project: Project, folder: Path, placeholders: bool = False, audio: bool = True,
-                   markers: bool = True, relative: bool = False):
+                   markers: bool = True, relative: bool = False, start: int = 0):
     import opentimelineio as otio
     from opentimelineio.opentime import RationalTime, TimeRange
 
@@ -88,9 +126,10 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
     def span(frames: int, start: int = 0) -> TimeRange:
         return TimeRange(RationalTime(start, rate), RationalTime(frames, rate))
 
-    timeline = otio.schema.Timeline(name=xml_text(project.title), global_start_time=RationalTime(0, rate))
+    timeline = otio.schema.Timeline(name=xml_text(project.title), global_start_time=RationalTime(start, rate))
     timeline.metadata[META] = {"project": project.id, "version": project.version, "fps": project.brief.constraints.fps}
     video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
+    lyrics = [m for m in marks(project) if m.kind == "lyric"] if markers else []
     for cut in cuts(project, folder, relative):
         if cut.offline and not placeholders:
             ref = otio.schema.MissingReference(name=cut.name, available_range=span(cut.frames))
@@ -98,6 +137,10 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
             ref = otio.schema.ExternalReference(target_url=cut.url, available_range=span(cut.frames))
         item = otio.schema.Clip(name=cut.name, media_reference=ref, source_range=span(cut.frames))
         item.metadata[META] = cut.shot.model_dump(mode="json")
+        for mark in [m for m in lyrics if cut.first <= m.frame < cut.first + cut.frames]:
+            item.markers.append(otio.schema.Marker(name=mark.text, marked_range=span(1, mark.frame - cut.first),
+                                                   color=otio.schema.MarkerColor.YELLOW, metadata={META: {"kind": "lyric"}}))
+            lyrics.remove(mark)
         video.append(item)
     timeline.tracks.append(video)
     total = total_frames(project)
@@ -113,11 +156,10 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
             timeline.tracks.markers.append(otio.schema.Marker(
                 name=xml_text(s.label), marked_range=span(max(1, round(s.end * rate) - first), first),
                 color=otio.schema.MarkerColor.BLUE, metadata={META: {"kind": "section", "energy": s.energy}}))
-        for line in project.song.lyrics:
-            if line.time is not None:
-                timeline.tracks.markers.append(otio.schema.Marker(
-                    name=xml_text(line.text), marked_range=span(1, round(line.time * rate)),
-                    color=otio.schema.MarkerColor.YELLOW, metadata={META: {"kind": "lyric"}}))
+        for mark in lyrics:  # lines no clip covers
+            timeline.tracks.markers.append(otio.schema.Marker(name=mark.text, marked_range=span(1, mark.frame),
+                                                              color=otio.schema.MarkerColor.YELLOW,
+                                                              metadata={META: {"kind": "lyric"}}))
     return timeline
 
 
