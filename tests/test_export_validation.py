@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import song_of
-from nle_readers import edl_cuts, fcp7_cuts, fcpxml_cuts, has_doctype, otio_cuts, xmllint_dtd_errors
+from nle_readers import edl_comments, edl_cuts, fcp7_cuts, fcpxml_cuts, has_doctype, otio_cuts, xmllint_dtd_errors
 from shotlist.export import get_format
 from shotlist.export.media import exact_rate
 from shotlist.models import Brief, Constraints, LyricLine, Project, Section, Shot
@@ -110,8 +110,11 @@ def test_edl_reads_in_pycmx_with_the_right_frame_code_mode(fps):
     assert [s.drop for s in fcm] == [drop]
     edits = [e.edits[0] for e in edl.events]
     assert all(";" in e.record_in for e in edits) == drop and all(e.clip_name and e.source_file for e in edits)
-    assert edits[0].clip_name == "01 the song's central image" and edits[2].clip_name == "03"  # emoji only: dropped
-    assert edits[5].clip_name == "06 Cafe - ete, Strasse"
+    assert all(e.clip_name == e.source_file.rsplit("/", 1)[-1] for e in edits)  # the file's name: what relinks
+    shots = [edl_comments(e)[0] for e in edl.events]
+    assert shots[0] == "SHOT 01 the song's central image" and shots[2] == "SHOT 03"  # emoji only: dropped
+    assert shots[5] == "SHOT 06 Cafe - ete, Strasse" and edl_comments(list(edl.events)[0])[1:3] == [
+        "Reason: r", "Why generative: w"]
     assert cuts == frame_spans(p.shots, exact_rate(fps))
 
 

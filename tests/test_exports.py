@@ -101,19 +101,24 @@ def test_nle_exports_read_back_with_otio(fps):
     clips = list(back.find_clips())
     assert [c.source_range.duration.to_frames() for c in clips] == [f for _, f in expected]
     assert [c.range_in_parent().start_time.to_frames() for c in clips] == [s for s, _ in expected]
-    assert (";" in edl) == (fps == 29.97)  # drop-frame timecode at 29.97 only
+    events = [line for line in edl.splitlines() if line[:3].isdigit()]
+    assert all((";" in e) == (fps == 29.97) for e in events)  # drop-frame timecode at 29.97 only
     fcp7 = otio.adapters.read_from_string(export("fcp7xml", p).decode(), "fcp_xml")
     video = [t for t in fcp7.tracks if t.kind == "Video"][0]
     assert [c.source_range.duration.to_frames() for c in video.find_clips()] == [f for _, f in expected]
     assert {m.name for m in fcp7.tracks.markers} >= {"intro", "chorus"}
     assert abs(fcp7.duration().to_seconds() - p.song.duration) <= 0.5 / rate
+    one_hour = otio.opentime.from_timecode("01:00:00;00" if fps == 29.97 else "01:00:00:00", rate)
+    assert fcp7.global_start_time.to_frames() == one_hour.to_frames()  # the sequence starts at 01:00:00:00
     # FCPXML: OTIO's reader rounds NTSC rates down, so read the rational times from the XML itself
     root = ET.fromstring(export("fcpxml", p))
     frame = Fraction(root.find("resources/format").get("frameDuration").rstrip("s"))
+    start = Fraction(root.find(".//sequence").get("tcStart").rstrip("s"))
+    assert start == one_hour.to_frames() * frame
     clips = root.findall(".//spine/asset-clip")
     assert len(clips) == 3
     for (first, frames), clip in zip(expected, clips):
-        assert Fraction(clip.get("offset").rstrip("s")) == first * frame
+        assert Fraction(clip.get("offset").rstrip("s")) - start == first * frame
         assert Fraction(clip.get("duration").rstrip("s")) == frames * frame
     assert {m.get("value") for m in root.iter("marker")} >= {"intro", "chorus", "Parsley, sage, rosemary and thyme"}
     assert abs(float(Fraction(root.find(".//sequence").get("duration").rstrip("s"))) - p.song.duration) <= 0.5 / rate

@@ -80,25 +80,26 @@ def cmd_delete(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from shotlist.export import get_format
+    from shotlist.export import export, get_format
 
     store = _store()
     project = store.load(args.project)
     if args.with_media:
+        from shotlist.export.media import DEFAULT_START_TC
         from shotlist.export.package import offline_shots, write_media_package
 
         if args.out == "-":
             raise ShotcallerError("--with-media writes a folder: give --out a folder, not -")
         folder = store.folder(project.id)
         out = Path(args.out) if args.out else folder / "exports" / f"{project.id}-with-media"
-        print(write_media_package(project, folder, out))
+        print(write_media_package(project, folder, out, args.start_tc or DEFAULT_START_TC))
         if offline := offline_shots(project, folder):
             many = len(offline) > 1
             print(f"{len(offline)} shot{'s have' if many else ' has'} no render yet and {'are' if many else 'is'} "
                   f"offline in the package: {', '.join(map(str, offline))}")
         return
     fmt = get_format(args.format)
-    data = fmt.write(project, store.folder(project.id))
+    data = export(fmt.name, project, store.folder(project.id), start_tc=args.start_tc)
     if args.out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -246,8 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", default="json")
     p.add_argument("--out", "-o", help="file to write, or - for stdout (default: the project's exports/)")
     p.add_argument("--with-media", action="store_true",
-                   help="write a folder: EDL, FCPXML, FCP7 XML and OTIO with the chosen clips and the song, "
+                   help="write a folder: EDL, FCPXML, FCP7 XML, OTIO and MLT with the chosen clips and the song, "
                         "all referenced relatively (--out names the folder)")
+    p.add_argument("--start-tc", metavar="HH:MM:SS:FF",
+                   help="timecode of the timeline's first frame in edl, fcpxml, fcp7xml and otio (default 01:00:00:00)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a shot list into a project (a new version)")

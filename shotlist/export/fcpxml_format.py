@@ -13,7 +13,9 @@ Here every time is an exact frame count × the format's frameDuration (1001/2400
 the same `cuts()` as the EDL, FCP7 XML and OTIO exports. Structure: resources (one format, an asset per
 clip and one for the song), then library › event › project › sequence › spine of asset-clips, one per
 shot; the song is connected to the first clip on lane -1; sections and lyric lines are markers on the
-clip they fall in. Valid against Apple's FCPXML 1.10 DTD (checked in tests/test_export_validation.py).
+clip they fall in, and each clip's `<note>` holds the shot's reason, why generative and lyric (and, for a
+shot with no rendered clip, that an offline placeholder stands in). The sequence starts at `start_tc`
+(01:00:00:00 by default): `tcStart` and the spine's offsets count from it; clips keep source time 0. Valid against Apple's FCPXML 1.10 DTD (checked in tests/test_export_validation.py).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from pathlib import Path
 
 from ..models import Project
 from . import Format, register
-from .media import is_drop_frame, rate_fraction, song_file
-from .timeline import cuts, song_url, total_frames, xml_text
+from .media import DEFAULT_START_TC, is_drop_frame, rate_fraction, song_file, timecode_frames
+from .timeline import cuts, marks, shot_note, song_url, total_frames, xml_text
 
 VERSION = "1.10"
 _RATE_CODES = {Fraction(24000, 1001): "2398", Fraction(30000, 1001): "2997", Fraction(48000, 1001): "4795",
@@ -40,8 +42,9 @@ def format_name(width: int, height: int, rate: Fraction) -> str:
     return f"FFVideoFormat{size}p{code}"
 
 
-def write_fcpxml(project: Project, folder: Path, *, relative: bool = False) -> bytes:
+def write_fcpxml(project: Project, folder: Path, *, relative: bool = False, start_tc: str = DEFAULT_START_TC) -> bytes:
     fps = project.brief.constraints.fps
+    start = timecode_frames(start_tc, fps)
     rate = rate_fraction(fps)
     width, height = project.brief.constraints.size
     tc_format = "DF" if is_drop_frame(fps) else "NDF"
@@ -70,29 +73,25 @@ def write_fcpxml(project: Project, folder: Path, *, relative: bool = False) -> b
 
     event = ET.SubElement(ET.SubElement(root, "library"), "event", name="Shotcaller")
     proj = ET.SubElement(event, "project", name=xml_text(project.title) or "Untitled")
-    sequence = ET.SubElement(proj, "sequence", format="r1", duration=t(total), tcStart="0s", tcFormat=tc_format,
+    sequence = ET.SubElement(proj, "sequence", format="r1", duration=t(total), tcStart=t(start), tcFormat=tc_format,
                              audioLayout="stereo", audioRate="48k")
     spine = ET.SubElement(sequence, "spine")
-    markers = _markers(project, rate)
+    markers = marks(project)
     for n, cut in enumerate(timeline, start=2):
-        clip = ET.SubElement(spine, "asset-clip", ref=f"r{n}", offset=t(cut.first), name=cut.name, start="0s",
-                             duration=t(cut.frames), format="r1", tcFormat=tc_format)
+        clip = ET.SubElement(spine, "asset-clip", ref=f"r{n}", offset=t(start + cut.first), name=cut.name,
+                             start="0s", duration=t(cut.frames), format="r1", tcFormat=tc_format)
+        if note := shot_note(cut):
+            ET.SubElement(clip, "note").text = note
         if n == 2:
             ET.SubElement(clip, "asset-clip", ref=song_id, lane="-1", offset="0s", name=song_name, start="0s",
                           duration=t(total))
-        for frame, value in markers:
-            if cut.first <= frame < cut.first + cut.frames:
-                ET.SubElement(clip, "marker", start=t(frame - cut.first), duration=t(1), value=value)
+        for mark in markers:
+            if cut.first <= mark.frame < cut.first + cut.frames:
+                ET.SubElement(clip, "marker", start=t(mark.frame - cut.first), duration=t(1), value=mark.text)
     ET.indent(root, space="    ")
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n\n{body}\n'.encode()
 
 
-def _markers(project: Project, rate: Fraction) -> list[tuple[int, str]]:
-    """(frame, text) of every section start and timed lyric line, in time order."""
-    found = [(round(s.start * rate), xml_text(s.label)) for s in project.song.sections]
-    found += [(round(line.time * rate), xml_text(line.text)) for line in project.song.lyrics if line.time is not None]
-    return sorted(found, key=lambda m: m[0])
-
-
-register(Format("fcpxml", ".fcpxml", write_fcpxml, None, "Final Cut Pro X / DaVinci Resolve XML"))
+register(Format("fcpxml", ".fcpxml", write_fcpxml, None, "Final Cut Pro X / DaVinci Resolve XML",
+                frozenset({"start_tc"})))

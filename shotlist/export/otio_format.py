@@ -1,4 +1,8 @@
-"""`otio`: the OpenTimelineIO JSON timeline; imports back exactly (shots from clip metadata)."""
+"""`otio`: the OpenTimelineIO JSON timeline; imports back exactly (shots from clip metadata).
+
+The timeline's `global_start_time` is `start_tc` (01:00:00:00 by default, as in the EDL and XML); each
+clip's metadata holds the shot's fields, reason and why generative included, and its lyric lines are
+markers on it."""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ from pathlib import Path
 from ..errors import ShotcallerError
 from ..models import Project, Shot
 from . import Format, register
+from .media import DEFAULT_START_TC, timecode_frames
 from .timeline import META, build_timeline, video_clips
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-def write(project: Project, folder: Path, *, relative: bool = False) -> bytes:
+def write(project: Project, folder: Path, *, relative: bool = False, start_tc: str = DEFAULT_START_TC) -> bytes:
     import opentimelineio as otio
 
-    return otio.adapters.write_to_string(build_timeline(project, folder, relative=relative), "otio_json").encode()
+    start = timecode_frames(start_tc, project.brief.constraints.fps)
+    timeline = build_timeline(project, folder, relative=relative, start=start)
+    return otio.adapters.write_to_string(timeline, "otio_json").encode()
 
 
 def read(data: bytes, project: Project) -> Project:
@@ -49,4 +56,4 @@ def read(data: bytes, project: Project) -> Project:
     return Project.model_validate(project.model_dump(by_alias=True) | {"shots": [s.model_dump() for s in shots]})
 
 
-register(Format("otio", ".otio", write, read, "OpenTimelineIO timeline"))
+register(Format("otio", ".otio", write, read, "OpenTimelineIO timeline", frozenset({"start_tc"})))

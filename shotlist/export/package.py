@@ -5,14 +5,14 @@
 writes
 
     my-video/
-        <id>.edl  <id>.fcpxml  <id>.xml (FCP7)  <id>.otio
+        <id>.edl  <id>.fcpxml  <id>.xml (FCP7)  <id>.otio  <id>.mlt (Shotcut / melt)
         renders/<key>.mp4 …   the chosen clip of every rendered shot (the picked take, else the latest)
         media/song.<ext>      the song
 
 The clips and the song keep the paths they have inside the project folder, so the package is laid out
 like the project and every shot's fields (takes included) ride along in the .otio unchanged: importing
-it back into the project restores exactly what was exported. Every reference in the four timelines is a
-relative URL path (`renders/3f…e1.mp4`), resolved from the folder the timeline sits in, so the folder
+it back into the project restores exactly what was exported. Every reference in the five timelines is a
+relative path (`renders/3f…e1.mp4`), resolved from the folder the timeline sits in, so the folder
 can be zipped, moved or copied to another machine as a whole. Shots with no render yet stay offline
 (placeholders under `renders/offline/` in the EDL and XML, missing references in the .otio).
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import ShotcallerError
 from ..models import Project
 from ..store import write_atomic
-from .media import clip_path, song_file
+from .media import DEFAULT_START_TC, clip_path, song_file, timecode_frames
 
 MARKER = ".shotcaller-package"  # names a folder this function wrote, so a re-export may replace it
 COPIED = ("renders", "media")
@@ -36,10 +36,12 @@ def offline_shots(project: Project, project_folder: Path) -> list[int]:
     return [n for n, shot in enumerate(project.shots, start=1) if clip_path(project_folder, shot) is None]
 
 
-def write_media_package(project: Project, project_folder: Path, out_dir: Path) -> Path:
-    """Copy the chosen clips and the song into `out_dir` and write the EDL, FCPXML, FCP7 XML and OTIO
-    timelines beside them with relative references. Returns `out_dir`."""
+def write_media_package(project: Project, project_folder: Path, out_dir: Path,
+                        start_tc: str = DEFAULT_START_TC) -> Path:
+    """Copy the chosen clips and the song into `out_dir` and write the EDL, FCPXML, FCP7 XML, OTIO and
+    MLT timelines beside them with relative references. Returns `out_dir`."""
     project_folder, out_dir = Path(project_folder), Path(out_dir).expanduser()
+    timecode_frames(start_tc, project.brief.constraints.fps)  # a bad start timecode fails before any copy
     if not project.shots:
         raise ShotcallerError(f"{project.id} has no shots yet: plan the video before exporting it")
     if len(offline_shots(project, project_folder)) == len(project.shots):
@@ -68,7 +70,7 @@ def write_media_package(project: Project, project_folder: Path, out_dir: Path) -
     (out_dir / song_path).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(song, out_dir / song_path)
     packaged = project.model_copy(update={"shots": shots, "song": project.song.model_copy(update={"path": song_path})})
-    for suffix, data in _timelines(packaged, out_dir).items():
+    for suffix, data in _timelines(packaged, out_dir, start_tc).items():
         write_atomic(out_dir / f"{project.id}{suffix}", data)
     return out_dir
 
@@ -95,13 +97,15 @@ def _inside(shot, clip: Path, folder: Path):
     return shot.model_copy(update={"takes": takes})
 
 
-def _timelines(project: Project, folder: Path) -> dict[str, bytes]:
+def _timelines(project: Project, folder: Path, start_tc: str) -> dict[str, bytes]:
     from .edl_format import write_edl
     from .fcp7_format import write_fcp7
     from .fcpxml_format import write_fcpxml
+    from .mlt_format import write_mlt
     from .otio_format import write as write_otio
 
-    return {".edl": write_edl(project, folder),  # the EDL's paths are always relative to `folder`
-            ".fcpxml": write_fcpxml(project, folder, relative=True),
-            ".xml": write_fcp7(project, folder, relative=True),
-            ".otio": write_otio(project, folder, relative=True)}
+    return {".edl": write_edl(project, folder, start_tc=start_tc),  # the EDL's paths are always relative
+            ".fcpxml": write_fcpxml(project, folder, relative=True, start_tc=start_tc),
+            ".xml": write_fcp7(project, folder, relative=True, start_tc=start_tc),
+            ".otio": write_otio(project, folder, relative=True, start_tc=start_tc),
+            ".mlt": write_mlt(project, folder, relative=True)}

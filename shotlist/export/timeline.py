@@ -82,7 +82,7 @@ def shot_note(cut: Cut) -> str:
              f"Why generative: {shot.why_generative}" if shot.why_generative else "",
              f"Lyric: {shot.lyric}" if shot.lyric else ""]
     if cut.offline:
-        lines.append(f"Offline: no rendered clip yet; a placeholder stands in ({unquote(cut.url)})")
+        lines.append(f"Offline: not rendered yet, placeholder {cut.file_name} stands in")
     return xml_text("\n".join(" ".join(line.split()) for line in lines if line))
 
 
