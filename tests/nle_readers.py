@@ -94,6 +94,30 @@ def fcp7_cuts(data: bytes) -> tuple[list[tuple[int, int]], dict]:
     return cuts, rate
 
 
+def mlt_cuts(data: bytes) -> tuple[list[tuple[int, int]], int, Fraction]:
+    """Cuts of the MLT project's video track (the tractor's track whose playlist is marked
+    `shotcut:video`; entries' out is inclusive), the tractor's length in frames and the profile's rate."""
+    root = ET.fromstring(data)
+    assert root.tag == "mlt"
+    profile = root.find("profile")
+    rate = Fraction(int(profile.get("frame_rate_num")), int(profile.get("frame_rate_den")))
+    playlists = {p.get("id"): p for p in root.iter("playlist")}
+    (tractor,) = [t for t in root.iter("tractor") if t.findtext("property[@name='shotcut']") == "1"]
+    (video,) = [playlists[t.get("producer")] for t in tractor.iter("track")
+                if playlists[t.get("producer")].findtext("property[@name='shotcut:video']") == "1"]
+    ids = {p.get("id") for p in root.iter("producer")}
+    cuts, at = [], 0
+    for entry in video:
+        if entry.tag == "entry":
+            assert entry.get("producer") in ids, f"entry of a producer {entry.get('producer')!r} that is not there"
+            frames = int(entry.get("out")) - int(entry.get("in")) + 1
+            cuts.append((at, frames))
+            at += frames
+        elif entry.tag == "blank":
+            at += int(entry.get("length"))
+    return cuts, int(tractor.get("out")) - int(tractor.get("in", "0")) + 1, rate
+
+
 def otio_cuts(data: bytes) -> list[tuple[int, int]]:
     import opentimelineio as otio
 

@@ -155,11 +155,13 @@ def test_cli_export_with_media(rendered, tmp_path):
 
     _, project, _, _ = rendered
     out = tmp_path / "for the editor"
-    proc = run("export", project.id, "--with-media", "--out", out)
+    proc = run("export", project.id, "--with-media", "--out", out, "--start-tc", "10:00:00:00")
     assert proc.stdout.splitlines()[0] == str(out)
     assert "1 shot has no render yet and is offline in the package: 4" in proc.stdout
     assert sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")) == sorted(
-        f"{project.id}{s}" for s in (".edl", ".fcpxml", ".otio", ".xml"))
+        f"{project.id}{s}" for s in (".edl", ".fcpxml", ".mlt", ".otio", ".xml"))
+    cuts, _ = edl_cuts((out / f"{project.id}.edl").read_text("ascii"), exact_rate(FPS), start="10:00:00:00")
+    assert cuts == frame_spans(project.shots, exact_rate(FPS))
     copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.parent != out)
     assert copied == ["media/song.wav", "renders/0t1aaaaaaaaaaaaaaaaaaaa.mp4", "renders/1t2aaaaaaaaaaaaaaaaaaaa.mp4",
                       "renders/2t1aaaaaaaaaaaaaaaaaaaa.mp4"]  # the chosen takes only, and the song

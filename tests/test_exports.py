@@ -124,6 +124,29 @@ def test_nle_exports_read_back_with_otio(fps):
     assert abs(float(Fraction(root.find(".//sequence").get("duration").rstrip("s"))) - p.song.duration) <= 0.5 / rate
 
 
+def test_cli_start_timecode(fixture_song, tmp_path):
+    from test_cli import run
+
+    pid = run("new", "--song", fixture_song, "--title", "TC").stdout.split()[-1]
+    doc = json.loads(run("export", pid, "--out", "-").stdout)
+    doc["shots"] = [{"start": 0, "end": 90.0, "subject": "a", "reason": "r", "why_generative": "w"},
+                    {"start": 90.0, "end": doc["song"]["duration"], "subject": "b", "reason": "r", "why_generative": "w"}]
+    (tmp_path / "p.json").write_text(json.dumps(doc))
+    run("import", pid, tmp_path / "p.json")
+    default = run("export", pid, "--format", "edl", "--out", "-").stdout.splitlines()
+    assert default[3].split()[-2:] == ["01:00:00:00", "01:01:30:00"]
+    moved = run("export", pid, "--format", "edl", "--out", "-", "--start-tc", "00:59:58:12").stdout.splitlines()
+    assert moved[3].split()[-2:] == ["00:59:58:12", "01:01:28:12"]
+    fcpxml = ET.fromstring(run("export", pid, "--format", "fcpxml", "--out", "-", "--start-tc", "00:00:00:00").stdout)
+    assert fcpxml.find(".//sequence").get("tcStart") == "0s" and fcpxml.find(".//spine/asset-clip").get("offset") == "0s"
+    for args, message in [(("--format", "pdf", "--start-tc", "01:00:00:00"),
+                           "--start-tc does not apply to pdf; it applies to: edl, fcp7xml, fcpxml, otio"),
+                          (("--format", "edl", "--start-tc", "1:00"), "'1:00' is not HH:MM:SS:FF"),
+                          (("--format", "edl", "--start-tc", "01:00:00:24"), "frames to 23")]:
+        err = run("export", pid, *args, "--out", "-", check=False)
+        assert err.returncode == 2 and message in err.stderr, err.stderr
+
+
 def test_srt_and_markdown():
     srt = export("srt").decode()
     assert srt.startswith("1\n00:00:04,000 --> 00:00:08,000\nAre you going")

@@ -83,7 +83,7 @@ def shot_note(cut: Cut) -> str:
              f"Lyric: {shot.lyric}" if shot.lyric else ""]
     if cut.offline:
         lines.append(f"Offline: not rendered yet, placeholder {cut.file_name} stands in")
-    return xml_text("\n".join(" ".join(line.split()) for line in lines if line))
+    return "\n".join(" ".join(xml_text(line).split()) for line in lines if line)
 
 
 def media_url(path: Path, folder: Path, relative: bool) -> str:
