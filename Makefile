@@ -48,13 +48,15 @@ build-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Debian's chromium (browser tests), ffmpeg (ffprobe for checking videos) and libxml2-utils (xmllint, which
-# validates the FCPXML exports against the DTD), only when missing.
+# Debian's chromium (browser tests), ffmpeg (ffprobe for checking videos), libxml2-utils (xmllint, which
+# validates the FCPXML exports against the DTD) and melt (the MLT engine under Kdenlive and Shotcut, which
+# renders the MLT export in the tests), only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v ffprobe >/dev/null || missing="$$missing ffmpeg"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	command -v melt >/dev/null || missing="$$missing melt"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
