@@ -129,6 +129,12 @@ def test_the_package_opens_from_a_moved_copy(rendered, tmp_path):
     assert [local(moved, f).read_bytes() for f in files[:3]] == [wanted[1], wanted[2], wanted[3]]
     assert files[3] == "renders/offline/04-s0000003.mp4"  # an offline placeholder the NLE asks to relink
     assert cuts == expected
+    # relinking by name (Premiere, Resolve): each clip name finds exactly its file in the moved folder,
+    # whose source timecode starts at the file's first frame
+    for edit, want in zip([e.edits[0] for e in edl.events][:3], [wanted[1], wanted[2], wanted[3]]):
+        (found,) = moved.rglob(edit.clip_name)
+        assert found.read_bytes() == want and edit.source_in == "00:00:00:00"
+    assert [e.edits[0].record_in for e in edl.events][0] == "01:00:00:00"
 
     # the copied clips are real videos
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type,width", "-of", "json",
