@@ -65,7 +65,7 @@ def test_golden_files(fmt):
 
 
 def test_every_format_is_registered_and_unknown_ones_list_them():
-    assert set(formats()) >= {"json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"}
+    assert set(formats()) >= {"json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "mlt", "pdf", "srt", "md"}
     with pytest.raises(ShotcallerError, match="available: .*fcpxml"):
         get_format("docx")
 
@@ -225,7 +225,7 @@ def test_cli_import_of_csv_and_otio_and_export_of_all(fixture_song, fixture_lrc,
                     {"start": 90.0, "end": dur, "subject": "b", "reason": "r", "why_generative": "w"}]
     (tmp_path / "p.json").write_text(json.dumps(doc))
     run("import", pid, tmp_path / "p.json")
-    for fmt in ("json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"):
+    for fmt in ("json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "mlt", "pdf", "srt", "md"):
         out = tmp_path / f"x.{fmt}"
         run("export", pid, "--format", fmt, "--out", out)
         assert out.stat().st_size > 0, fmt
