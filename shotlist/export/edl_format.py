@@ -50,7 +50,8 @@ def _line(text: str) -> str:
 
 def comments(cut: Cut) -> list[str]:
     """The shot's `* COMMENT:` lines: 7-bit ASCII, each at most 80 columns."""
-    fields = [f"SHOT {cut.number:02d} {ascii_text(cut.name[3:])}".rstrip()]
+    name = cut.name.partition(" ")[2]  # the clip name without its number
+    fields = [f"SHOT {cut.number:02d} {ascii_text(name)}".rstrip()]
     fields += [ascii_text(line) for line in shot_note(cut).splitlines()]
     out = []
     for field in fields:

@@ -130,6 +130,7 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
     timeline.metadata[META] = {"project": project.id, "version": project.version, "fps": project.brief.constraints.fps}
     video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
     lyrics = [m for m in marks(project) if m.kind == "lyric"] if markers else []
+    placed: set[int] = set()  # indexes of the lyric lines on a clip
     for cut in cuts(project, folder, relative):
         if cut.offline and not placeholders:
             ref = otio.schema.MissingReference(name=cut.name, available_range=span(cut.frames))
@@ -137,10 +138,12 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
             ref = otio.schema.ExternalReference(target_url=cut.url, available_range=span(cut.frames))
         item = otio.schema.Clip(name=cut.name, media_reference=ref, source_range=span(cut.frames))
         item.metadata[META] = cut.shot.model_dump(mode="json")
-        for mark in [m for m in lyrics if cut.first <= m.frame < cut.first + cut.frames]:
-            item.markers.append(otio.schema.Marker(name=mark.text, marked_range=span(1, mark.frame - cut.first),
-                                                   color=otio.schema.MarkerColor.YELLOW, metadata={META: {"kind": "lyric"}}))
-            lyrics.remove(mark)
+        for n, mark in enumerate(lyrics):
+            if cut.first <= mark.frame < cut.first + cut.frames:
+                item.markers.append(otio.schema.Marker(name=mark.text, marked_range=span(1, mark.frame - cut.first),
+                                                       color=otio.schema.MarkerColor.YELLOW,
+                                                       metadata={META: {"kind": "lyric"}}))
+                placed.add(n)
         video.append(item)
     timeline.tracks.append(video)
     total = total_frames(project)
@@ -156,7 +159,7 @@ def build_timeline(project: Project, folder: Path, placeholders: bool = False, a
             timeline.tracks.markers.append(otio.schema.Marker(
                 name=xml_text(s.label), marked_range=span(max(1, round(s.end * rate) - first), first),
                 color=otio.schema.MarkerColor.BLUE, metadata={META: {"kind": "section", "energy": s.energy}}))
-        for mark in lyrics:  # lines no clip covers
+        for mark in (m for n, m in enumerate(lyrics) if n not in placed):  # lines no clip covers
             timeline.tracks.markers.append(otio.schema.Marker(name=mark.text, marked_range=span(1, mark.frame),
                                                               color=otio.schema.MarkerColor.YELLOW,
                                                               metadata={META: {"kind": "lyric"}}))
