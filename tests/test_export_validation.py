@@ -87,6 +87,23 @@ def test_fcpxml_is_valid_against_the_dtd_and_exact_at_every_rate(fps):
     assert cuts["fcpxml"] == cuts["edl"] == cuts["fcp7xml"] == cuts["otio"] == cuts["mlt"] == cuts["project"]
 
 
+@pytest.mark.parametrize("fps", [24.0, 25.0, 30.0])
+def test_fcpxml_reads_back_in_otios_fcpx_reader(fps):
+    """OTIO's own fcpx_xml reader (only at whole rates: it computes NTSC times at 23.98) finds every clip
+    on the plan's frames from 01:00:00:00, with its section and lyric markers."""
+    import opentimelineio as otio
+
+    p = project_with(NASTY[:4], fps, [3.0, 6.5, 9.0], 12.0)
+    found = otio.adapters.read_from_string(write("fcpxml", p).decode(), "fcpx_xml")
+    (timeline,) = found.find_children(descended_from_type=otio.schema.Timeline) if not isinstance(
+        found, otio.schema.Timeline) else [found]
+    clips = list(timeline.video_tracks()[0].find_clips())
+    hour = 3600 * round(fps)
+    assert [(c.range_in_parent().start_time.to_frames() - hour, c.duration().to_frames()) for c in clips] == \
+        frame_spans(p.shots, fps)
+    assert [m.name for c in clips for m in c.markers] == [NASTY[0], NASTY[3], "chorus"]  # sections, lyric at 4 s
+
+
 def test_the_dtd_check_rejects_what_final_cut_rejects():
     good = write("fcpxml", project_with(["a"], 24.0, [2.0], 4.0))
     assert xmllint_dtd_errors(good) == ""
