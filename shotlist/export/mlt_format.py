@@ -22,6 +22,9 @@ The document, in Shotcut's layout (`shotcut:*` properties name what its UI shows
 - markers (`shotcut:markers`) at every section start and timed lyric line.
 References are absolute paths, or with `relative=True` (the `--with-media` package) paths relative to
 the project file, which MLT resolves from the folder the file is opened in, so the folder may move.
+Kdenlive keeps more state in its own .kdenlive documents; it adds this file to a project as a clip.
+Rendering with melt by hand: melt 7.12's avformat consumer runs at its default 25 fps whatever the
+file's profile says, so give it `frame_rate_num=… frame_rate_den=…` from the profile (as the tests do).
 """
 
 from __future__ import annotations
