@@ -55,7 +55,7 @@ def export(fmt: str, project: Project | None = None, folder: Path = FOLDER) -> b
     return get_format(fmt).write(project or small_project(), folder)
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "srt", "md"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "mlt", "srt", "md"])
 def test_golden_files(fmt):
     data = export(fmt)
     golden = BASELINES / f"small.{fmt}"

@@ -30,6 +30,7 @@ file's profile says, so give it `frame_rate_num=… frame_rate_den=…` from the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from math import gcd
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -73,7 +74,7 @@ def write_mlt(project: Project, folder: Path, *, relative: bool = False) -> byte
                       producer="main")
     ET.SubElement(root, "profile", description=f"{width}x{height} {float(rate):.3f} fps", width=str(width),
                   height=str(height), progressive="1", sample_aspect_num="1", sample_aspect_den="1",
-                  display_aspect_num=str(width), display_aspect_den=str(height),
+                  display_aspect_num=str(width // gcd(width, height)), display_aspect_den=str(height // gcd(width, height)),
                   frame_rate_num=str(rate.numerator), frame_rate_den=str(rate.denominator), colorspace="709")
 
     def producer(pid: str, resource: str, frames: int, service: str | None = None) -> ET.Element:
