@@ -36,9 +36,9 @@ def comb_scores(env: np.ndarray, fps: float, bpms: np.ndarray, n_phase: int = 48
     return best, best_phase
 
 
-def refine(env: np.ndarray, fps: float, bpm: float) -> tuple[float, float, float]:
-    """Fine comb search around `bpm` (±2 %, then ±0.05 BPM): returns (score, bpm, phase seconds)."""
-    coarse = np.linspace(bpm * 0.98, bpm * 1.02, 41)
+def refine(env: np.ndarray, fps: float, bpm: float, span: float = 0.02) -> tuple[float, float, float]:
+    """Fine comb search around `bpm` (±`span`, then ±0.05 BPM): returns (score, bpm, phase seconds)."""
+    coarse = np.linspace(bpm * (1 - span), bpm * (1 + span), 41)
     s, _ = comb_scores(env, fps, coarse)
     b = coarse[int(s.argmax())]
     fine = np.linspace(b - 0.05, b + 0.05, 21)
