@@ -60,6 +60,9 @@ def fetch_package(package: str, subdir: Path, pattern: str, cache: Path | None =
     debs = sorted(cache.glob(f"{package}_*.deb"))
     if not debs:
         proc = subprocess.run(["apt-get", "download", package], cwd=cache, capture_output=True, text=True)
+        if proc.returncode != 0 and os.geteuid() == 0:  # a fresh machine has no package lists yet
+            subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
+            proc = subprocess.run(["apt-get", "download", package], cwd=cache, capture_output=True, text=True)
         debs = sorted(cache.glob(f"{package}_*.deb"))
         if not debs:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
