@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tempo import LOCAL_WINDOW, local_tempi, peak_at, refine, song_tempo
+from .tempo import LOCAL_WINDOW, fit_share, local_tempi, peak_at, refine, song_tempo
 
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
 STEADY_SHARE = 0.75  # share of tracked beats that must agree for the grid to replace them
+CONSTANT = 0.9  # ... unless this share of windows fits the song's tempo (`fit_share`): a click, a sequencer
 TEMPO_CHANGE = 0.04  # relative change of local tempo that counts as a tempo change
 # The onset envelope (mel frames of 2048 samples, hop 256, centred) peaks this long after the note it
 # comes from: median +16 ms on synthetic clicks, +36 ms on rendered instruments and charted recordings
@@ -287,7 +288,8 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     bpm = stated or song_tempo(feats.perc, fps, feats.kick)  # percussive onsets: steady noise (a crowd) drops out
     centres, tempi = local_tempi(feats.perc, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
-    steady = stated is not None or len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
+    constant_tempo = stated is not None or fit_share(feats.perc, fps, bpm) >= CONSTANT
+    steady = constant_tempo or len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
     notes: list[str] = [f"tempo {stated:g} BPM as the artist stated"] if stated else []
     if steady:
         _, bpm, phase = refine(feats.env, fps, bpm, STATED_SPAN if stated else 0.02)
@@ -296,7 +298,8 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
         tracked = frames / fps
         grid = np.arange(phase, duration, 60.0 / bpm)
         near = np.abs(tracked[:, None] - grid[None, :]).min(axis=1) if len(tracked) else np.zeros(0)
-        beats = grid if len(tracked) < 4 or float((near <= STEADY_TOLERANCE).mean()) >= STEADY_SHARE else tracked
+        agree = len(tracked) < 4 or float((near <= STEADY_TOLERANCE).mean()) >= STEADY_SHARE
+        beats = grid if agree or constant_tempo else tracked
     else:
         curve = _local_bpm_curve(centres, tempi, len(feats.env), fps, bpm)
         _, frames = librosa.beat.beat_track(onset_envelope=feats.env, sr=fps * HOP, hop_length=HOP,

@@ -144,3 +144,24 @@ def local_tempi(env: np.ndarray, fps: float, bpm: float) -> tuple[np.ndarray, np
         s, _ = comb_scores(seg - seg.mean(), fps, bpms, n_phase=24)
         tempi.append(float(bpms[int(s.argmax())]))
     return np.array(centres), np.array(tempi)
+
+
+FIT_RATIO = 0.9  # a window fits the song's tempo when a grid at it scores this share of the window's best
+
+
+def fit_share(env: np.ndarray, fps: float, bpm: float) -> float:
+    """Share of `LOCAL_WINDOW` windows with sound where a constant grid at `bpm` scores at least
+    `FIT_RATIO` of the best grid within ±30 %. A sequenced or click-tracked song: ≈ 1 even where
+    its local peak is a related tempo (a ¾ or ⅘ figure); a tempo change or a drifting band: much less."""
+    w = int(LOCAL_WINDOW * fps)
+    bpms = np.linspace(bpm * 0.7, bpm * 1.3, 121)
+    fits = []
+    for a in range(0, max(1, len(env) - w // 2), w // 2):
+        seg = env[a : a + w]
+        if len(seg) < w // 2 or seg.mean() < 0.2 * env.mean():
+            continue
+        x = seg - seg.mean()
+        best, _ = comb_scores(x, fps, bpms, n_phase=24)
+        here, _ = comb_scores(x, fps, np.array([bpm]), n_phase=48)
+        fits.append(here[0] >= FIT_RATIO * best.max())
+    return float(np.mean(fits)) if fits else 0.0
