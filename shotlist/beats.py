@@ -124,6 +124,7 @@ def choose_phase(feats: Features, beats: np.ndarray) -> tuple[np.ndarray, float,
 
 SLOTS = 6  # places per beat a steady grid's phase may take: the beat, straight 8ths (3), triplet 8ths (2, 4)
 METERS = (4, 3)
+MOVES = {1: "a sixth of", 2: "a third of", 3: "half", 4: "two thirds of", 5: "five sixths of"}
 
 
 def bar_profile(feats: Features, times: np.ndarray, n: int, period: float) -> np.ndarray:
@@ -163,8 +164,9 @@ def downbeat_phase(feats: Features, bpm: float, phase: float, duration: float) -
     _, meter, top, profile = best
     r = top % SLOTS
     margin = float(profile[top] - profile[(np.arange(len(profile)) % SLOTS) != r].max())
-    moved = f"moved {r}/{SLOTS} of a beat" if r else "kept"
-    return phase + r * slot, margin, f"phase {moved}: the most accented place in a {meter}-beat bar is on the beat"
+    why = f"the most accented place in a {meter}-beat bar is on the beat"
+    note = f"moved {MOVES[r]} a beat: {why}" if r else f"phase kept: {why}"
+    return phase + r * slot, margin, note
 
 
 BAR_WEIGHTS = {"chord changes": 2.0, "kick": 1.0, "all onsets": 1.0, "percussive onsets": 0.5}

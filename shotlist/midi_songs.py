@@ -224,8 +224,12 @@ def build(cache: Path | None = None, log=print) -> tuple[Path | None, str]:
     return out, "built"
 
 
-def midi_songs(cache: Path | None = None) -> tuple[list[TruthSong], str]:
-    """The rendered songs with their truth, built first if needed; ([], why) when they cannot be."""
+def midi_songs(cache: Path | None = None, build_missing: bool = True) -> tuple[list[TruthSong], str]:
+    """The rendered songs with their truth, built first if needed (and `build_missing`); ([], why)
+    when they cannot be."""
+    built = (cache or songs_cache()) / f"midi-v{RENDER_VERSION}"
+    if not build_missing and not (built / "index.json").is_file():
+        return [], f"not built in {built}: run `make songs`"
     folder, why = build(cache)
     if folder is None:
         return [], why
