@@ -113,3 +113,13 @@ def test_cli_regrid_and_analyze_with_a_stated_tempo(click_wav, capsys):
     assert "tempo 60.0 BPM" in capsys.readouterr().out
     assert main(["analyze", str(path), "--bpm", "900"]) == 2
     assert "outside 30-300" in capsys.readouterr().err
+
+
+def test_the_guided_chat_says_when_the_grid_is_uncertain_and_how_to_fix_it(tmp_path):
+    from songbook import POP, build_song, director_for
+
+    sure = build_song(*POP).model_copy(update={"confidence": 0.9})
+    assert "uncertain" not in director_for(tmp_path / "a", sure).opening().text
+    unsure = sure.model_copy(update={"confidence": 0.3, "analysis_notes": ["weak periodic onsets (0.40)"]})
+    text = director_for(tmp_path / "b", unsure).opening().text
+    assert "beat grid is uncertain (confidence 0.30: weak periodic onsets" in text and "the tempo is 95" in text
