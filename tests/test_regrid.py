@@ -123,3 +123,20 @@ def test_the_guided_chat_says_when_the_grid_is_uncertain_and_how_to_fix_it(tmp_p
     unsure = sure.model_copy(update={"confidence": 0.3, "analysis_notes": ["weak periodic onsets (0.40)"]})
     text = director_for(tmp_path / "b", unsure).opening().text
     assert "beat grid is uncertain (confidence 0.30: weak periodic onsets" in text and "the tempo is 95" in text
+
+
+def test_the_studio_tempo_row_regrids_and_shows_the_tempo(planned):
+    from ui.handlers import Session, Studio
+    from ui.studio import build
+    from ui.tempo_panel import regrid, tempo_line
+
+    store, pid, _ = planned
+    studio = Studio(store)
+    session, _ = studio.open(Session(), pid)
+    assert tempo_line(studio.project(session)).startswith("**Tempo 120 BPM**")
+    out = regrid(studio, session, op="halve")
+    assert out.ok and out.message.startswith("The tempo halved: 60 BPM;"), out.message
+    assert tempo_line(studio.project(session)).startswith("**Tempo 60 BPM**") and on_grid(studio.project(session))
+    bad = regrid(studio, session, bpm=900)
+    assert not bad.ok and "outside 30-300" in bad.message
+    assert build(studio) is not None  # the row and its events wire into the real layout

@@ -1,8 +1,7 @@
 """The studio's tempo row: the tempo and how sure the analysis is, with the artist's corrections
 (a stated tempo, double, halve, shift half a beat) through `ProjectEditor.regrid`. Kept apart from the
-layout (`ui.studio` calls `tempo_row` and `wire_tempo`, two lines)."""
-
-from __future__ import annotations
+layout (`ui.studio` calls `tempo_row` and `wire_tempo`, two lines).
+(No `from __future__ import annotations` here: Gradio reads the handler's `gr.Request` annotation.)"""
 
 from types import SimpleNamespace
 
