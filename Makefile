@@ -63,19 +63,21 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The beat benchmark's real songs: Debian's fretsonfire-songs-muldjord, unpacked into an ignored cache
-# (tests skip those songs cleanly where the package cannot be had).
-SONGS_CACHE ?= .cache/songs
-songs:
-	@if ls $(SONGS_CACHE)/root/usr/share/games/fretsonfire/data/songs/muldjord/*/notes.mid >/dev/null 2>&1; then \
-	  echo "benchmark songs already in $(SONGS_CACHE)"; \
-	else \
-	  mkdir -p $(SONGS_CACHE) && cd $(SONGS_CACHE) && \
-	  { ls fretsonfire-songs-muldjord_*.deb >/dev/null 2>&1 || apt-get download fretsonfire-songs-muldjord || \
-	    { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq && apt-get download fretsonfire-songs-muldjord; } || \
-	    echo "fretsonfire-songs-muldjord unavailable: the beat tests will skip the real songs"; } && \
-	  { ! ls fretsonfire-songs-muldjord_*.deb >/dev/null 2>&1 || dpkg -x $$(ls fretsonfire-songs-muldjord_*.deb | tail -1) root; }; \
+# The beat benchmark's songs, built once into ~/.cache/shotcaller/songs (a fresh clone on this machine reuses
+# it): the four muldjord recordings and the songs rendered from the MIDI files of openttd-openmsx and
+# planetblupi-music-midi (shotlist/midi_songs.py). fluidsynth and its General MIDI soundfont are installed
+# with apt when missing; where packages cannot be had the benchmark and the beat tests skip those songs.
+songs: $(VENV)/.installed
+	@missing=""; \
+	command -v fluidsynth >/dev/null || missing="$$missing fluidsynth"; \
+	[ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing="$$missing fluid-soundfont-gm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; } || \
+	    echo "could not install$$missing: the rendered benchmark songs will be skipped"; \
 	fi
+	nice -n 10 $(PY) -m shotlist.midi_songs build
 
 # the CLI keeps diffusers offline itself; unsetting HF_HUB_OFFLINE here lets the local director's
 # model download on first use (`--llm local`, or automatic with no key and no server)

@@ -85,7 +85,8 @@ class GuidedDirector:
         song = project.song
         intro = say("intro", title=project.title, minutes=f"{song.duration / 60:.1f}", bpm=f"{song.tempo:.0f}",
                     sections=len(song.sections), lines=len(song.lyrics))
-        return self._say(f"{intro}\n{self.questions['meaning']}", topic="meaning")
+        unsure = song.confidence_note()  # a grid we are not sure of is said, with the fix, before any plan
+        return self._say(f"{intro}\n{unsure + chr(10) if unsure else ''}{self.questions['meaning']}", topic="meaning")
 
     def turn(self, text: str, selected_shot: int | None = None) -> Iterator[Reply]:
         """One message from the artist. `selected_shot`: the shot selected in the studio ("this shot")."""

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tempo import LOCAL_WINDOW, local_tempi, peak_at, refine, song_tempo
+from .tempo import LOCAL_WINDOW, fit_share, local_tempi, peak_at, refine, song_tempo
 
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
 STEADY_SHARE = 0.75  # share of tracked beats that must agree for the grid to replace them
+CONSTANT = 0.9  # ... unless this share of windows fits the song's tempo (`fit_share`): a click, a sequencer
 TEMPO_CHANGE = 0.04  # relative change of local tempo that counts as a tempo change
-# The onset envelope (mel frames of 2048 samples, hop 256, centred) peaks this long after the attack
-# that causes it; measured on synthetic grids with exact beat times (median +16 ms), subtracted at the end.
-ONSET_LATENCY = 0.016
+# The onset envelope (mel frames of 2048 samples, hop 256, centred) peaks this long after the note it
+# comes from: median +16 ms on synthetic clicks, +36 ms on rendered instruments and charted recordings
+# (dev songs of the beat benchmark); subtracted at the end.
+ONSET_LATENCY = 0.03
 
 
 @dataclass
@@ -118,6 +120,53 @@ def choose_phase(feats: Features, beats: np.ndarray) -> tuple[np.ndarray, float,
         return beats, margin, f"phase kept ({detail})"
     shifted = np.append(offbeats, beats[-1] + gaps[-1] / 2)
     return shifted, -margin, f"moved half a beat: the off-beat grid carries the evidence ({detail})"
+
+
+SLOTS = 6  # places per beat a steady grid's phase may take: the beat, straight 8ths (3), triplet 8ths (2, 4)
+METERS = (4, 3)
+MOVES = {1: "a sixth of", 2: "a third of", 3: "half", 4: "two thirds of", 5: "five sixths of"}
+
+
+def bar_profile(feats: Features, times: np.ndarray, n: int, period: float) -> np.ndarray:
+    """Each kind of accent (chord change, kick, all and percussive onsets) folded onto `n` places,
+    z-scored over the places and summed with the weights that place bar lines (`BAR_WEIGHTS`)."""
+    bars = len(times) // n
+    t = times[: bars * n]
+    series = {"chord changes": chord_change(feats, t, period), "kick": peak_at(feats.kick, t, feats.fps, reach=1),
+              "all onsets": peak_at(feats.env, t, feats.fps, reach=1),
+              "percussive onsets": peak_at(feats.perc, t, feats.fps, reach=1)}
+    total = np.zeros(n)
+    for name, x in series.items():
+        prof = x.reshape(bars, n).mean(axis=0)
+        total += BAR_WEIGHTS[name] * (prof - prof.mean()) / (prof.std() + 1e-9)
+    return total / sum(BAR_WEIGHTS.values())
+
+
+def downbeat_phase(feats: Features, bpm: float, phase: float, duration: float) -> tuple[float, float, str]:
+    """The phase of a steady grid from the bar's accent pattern (`bar_profile`) over one bar of
+    `SLOTS` places per beat, for 4 and 3 beats a bar: the most accented place is the downbeat, so the
+    beats fall on its places. Syncopated parts (a tresillo, pushed chords, a swung off-beat) can
+    outweigh the beats on average, but rarely the downbeat. Returns (phase s, margin: the downbeat's
+    lead over the strongest place off its beats, in z units, a note)."""
+    period = 60.0 / bpm
+    slot = period / SLOTS
+    times = phase + np.arange(int((duration - phase) / slot)) * slot
+    best: tuple[float, int, int, np.ndarray] | None = None
+    for meter in METERS:
+        n = SLOTS * meter
+        if len(times) // n < 4:
+            continue
+        profile = bar_profile(feats, times, n, period)
+        if best is None or profile.max() > best[0]:
+            best = (float(profile.max()), meter, int(profile.argmax()), profile)
+    if best is None:
+        return phase, 0.0, "too few bars to read the accent pattern"
+    _, meter, top, profile = best
+    r = top % SLOTS
+    margin = float(profile[top] - profile[(np.arange(len(profile)) % SLOTS) != r].max())
+    why = f"the most accented place in a {meter}-beat bar is on the beat"
+    note = f"moved {MOVES[r]} a beat: {why}" if r else f"phase kept: {why}"
+    return phase + r * slot, margin, note
 
 
 BAR_WEIGHTS = {"chord changes": 2.0, "kick": 1.0, "all onsets": 1.0, "percussive onsets": 0.5}
@@ -228,36 +277,50 @@ def grid_confidence(feats: Features, beats: np.ndarray, periodic: float, phase_m
     return round(float(conf), 3), notes
 
 
-def track(feats: Features, duration: float) -> Grid:
-    """The beat grid of a song from its features (see the module docstring for the phases)."""
+STATED_SPAN = 0.005  # a tempo the artist states is searched within ±0.5 % (their rounding)
+
+
+def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
+    """The beat grid of a song from its features (see the module docstring for the phases). `bpm`:
+    the tempo the artist states; the grid stays within `STATED_SPAN` of it and is taken as steady."""
     import librosa
 
     fps = feats.fps
-    bpm = song_tempo(feats.perc, fps, feats.kick)  # percussive onsets: steady noise (a crowd) drops out
+    stated = bpm
+    bpm = stated or song_tempo(feats.perc, fps, feats.kick)  # percussive onsets: steady noise (a crowd) drops out
     centres, tempi = local_tempi(feats.perc, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
-    steady = len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
-    notes: list[str] = []
+    constant_tempo = stated is not None or fit_share(feats.perc, fps, bpm) >= CONSTANT
+    steady = constant_tempo or len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
+    notes: list[str] = [f"tempo {stated:g} BPM as the artist stated"] if stated else []
     if steady:
-        _, bpm, phase = refine(feats.env, fps, bpm)
+        _, bpm, phase = refine(feats.env, fps, bpm, STATED_SPAN if stated else 0.02)
         _, frames = librosa.beat.beat_track(onset_envelope=feats.env, sr=fps * HOP, hop_length=HOP,
                                             bpm=bpm, tightness=400, trim=False)
         tracked = frames / fps
         grid = np.arange(phase, duration, 60.0 / bpm)
         near = np.abs(tracked[:, None] - grid[None, :]).min(axis=1) if len(tracked) else np.zeros(0)
-        beats = grid if len(tracked) < 4 or float((near <= STEADY_TOLERANCE).mean()) >= STEADY_SHARE else tracked
+        agree = len(tracked) < 4 or float((near <= STEADY_TOLERANCE).mean()) >= STEADY_SHARE
+        beats = grid if agree or constant_tempo else tracked
     else:
         curve = _local_bpm_curve(centres, tempi, len(feats.env), fps, bpm)
         _, frames = librosa.beat.beat_track(onset_envelope=feats.env, sr=fps * HOP, hop_length=HOP,
                                             bpm=curve, tightness=200, trim=False)
         beats = frames / fps
         notes.append(f"tempo varies ({np.nanmin(valid):.0f}-{np.nanmax(valid):.0f} BPM): beats follow it")
-    beats, margin, phase_note = choose_phase(feats, beats)
+    constant = steady and beats is grid
+    if constant:
+        phase, bar_margin, phase_note = downbeat_phase(feats, bpm, phase, duration)
+        beats = np.arange(phase % (60.0 / bpm), duration, 60.0 / bpm)
+        _, margin, _ = choose_phase(feats, beats)  # evidence for the phase, for the confidence
+        margin = max(margin, min(bar_margin, 1.0) * 0.1)
+    else:
+        beats, margin, phase_note = choose_phase(feats, beats)
     notes.append(phase_note)
     beats = _drop_silent(beats[(beats >= 0) & (beats < duration)], feats)
-    bars, _ = find_bars(feats, beats, switch_cost=np.inf if steady else BAR_SWITCH_COST)
+    bars, _ = find_bars(feats, beats, switch_cost=np.inf if constant else BAR_SWITCH_COST)
     beats, bars = np.maximum(beats - ONSET_LATENCY, 0.0), np.maximum(bars - ONSET_LATENCY, 0.0)
-    if len(beats) >= 8:
-        bpm = float(60.0 / np.median(np.diff(beats)))
+    if not steady and len(beats) >= 9:  # over 8-beat spans: a frame's rounding is 8× smaller
+        bpm = float(60.0 * 8 / np.median(beats[8:] - beats[:-8]))
     conf, why = grid_confidence(feats, beats, periodicity(feats.env, fps, bpm), margin, steady, duration)
     return Grid(bpm, beats, bars, conf, steady, margin, notes + why)

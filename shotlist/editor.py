@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .regrid import GridChange
 from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
@@ -280,6 +281,22 @@ class ProjectEditor:
         merged = a.model_copy(update={"end": b.end, "lyric": None})
         after = self._timeline(base, [*base.shots[:i], merged, *base.shots[j + 1:]])
         return self._commit(base, after, changed=[a.id], removed=[s.id for s in base.shots[i + 1:j + 1]])
+
+    def regrid(self, change: GridChange) -> Edit:
+        """Correct the beat grid (a stated tempo, double, halve, shift half a beat) and move every cut to
+        the nearest beat of the new grid, each shot's content kept: one version (`shotlist.regrid`)."""
+        from .regrid import move_cuts, regridded_song
+
+        base = self._base()
+        audio = Path(base.song.path)
+        song = regridded_song(base.song, change, audio if audio.is_absolute() else self.folder() / audio)
+        regridded = rebuilt(base, {"song": song.model_dump()})
+        shots, notes = move_cuts(base.shots, song) if base.shots else ([], [])
+        after = self._timeline(regridded, shots) if shots else regridded
+        old = {s.id: (s.start, s.end) for s in base.shots}
+        moved = [s.id for s in after.shots if old.get(s.id) != (s.start, s.end)]
+        return self._commit(base, after, changed=moved, fields=["song.beats"],
+                            notes=[f"{change.describe()}: {song.tempo:g} BPM", *notes])
 
     def lock(self, shots: list[str | int], locked: bool = True) -> Edit:
         """Lock shots against every change (or unlock them)."""

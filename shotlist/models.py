@@ -95,7 +95,8 @@ class Song(_Model):
             return None
         why = "; ".join(n for n in self.analysis_notes if n.startswith(("weak", "tempo varies", "fewer", "short")))
         return (f"The beat grid is uncertain (confidence {self.confidence:.2f}{': ' + why if why else ''}); "
-                "cuts may not land on the beat — check a few in the timeline, or give the tempo.")
+                "cuts may not land on the beat — check a few in the timeline, or give the tempo "
+                "(\"the tempo is 95\", `shotcaller regrid PROJECT --bpm 95`, or the studio's tempo row).")
 
     def section_at(self, t: float) -> Section | None:
         for s in self.sections:

@@ -22,7 +22,7 @@ from .models import LyricLine, Song
 from .paths import cache_dir
 from .structure import find_sections, label_sections
 
-ANALYSIS_VERSION = 10  # bump when the analysis changes, so cached results are recomputed
+ANALYSIS_VERSION = 13  # bump when the analysis changes, so cached results are recomputed
 SR = 22050
 
 
@@ -34,15 +34,18 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def analyse_song(path: str | Path, lyrics: str | Path | None = None, use_cache: bool = True) -> Song:
-    """Analyse an audio file (cached by content hash), then attach lyrics from LRC or plain text."""
+def analyse_song(path: str | Path, lyrics: str | Path | None = None, use_cache: bool = True,
+                 bpm: float | None = None) -> Song:
+    """Analyse an audio file (cached by content hash), then attach lyrics from LRC or plain text.
+    `bpm`: the tempo the artist states; the grid keeps it and finds the phase and bars by evidence."""
     p = check_audio_file(path)
     lines: list[LyricLine] = []
     tags: dict[str, str] = {}
     if lyrics:
         lines, tags = read_lyrics(lyrics)  # read first: a bad LRC fails before the slow part
     sha = file_sha256(p)
-    cached = cache_dir("analysis") / f"{sha}-v{ANALYSIS_VERSION}.json"
+    stated = f"-bpm{bpm:g}" if bpm else ""
+    cached = cache_dir("analysis") / f"{sha}-v{ANALYSIS_VERSION}{stated}.json"
     song: Song | None = None
     if use_cache and cached.is_file():
         try:
@@ -50,7 +53,7 @@ def analyse_song(path: str | Path, lyrics: str | Path | None = None, use_cache: 
         except ValueError:
             song = None
     if song is None:
-        song = _analyse(p, sha)
+        song = _analyse(p, sha, bpm)
         from .store import write_atomic
 
         write_atomic(cached, song.model_dump_json().encode())
@@ -69,7 +72,7 @@ def analyse_song(path: str | Path, lyrics: str | Path | None = None, use_cache: 
                                    "title": tags.get("ti") or song.title, "analysis_notes": notes})
 
 
-def _analyse(p: Path, sha: str) -> Song:
+def _analyse(p: Path, sha: str, bpm: float | None = None) -> Song:
     from .beats import onset_features, track
 
     audio = load_audio(p, SR)
@@ -77,7 +80,7 @@ def _analyse(p: Path, sha: str) -> Song:
     check_analysable(p.name, y, audio.duration)
     feats = onset_features(y, SR)
     fps = feats.fps
-    grid = track(feats, audio.duration)
+    grid = track(feats, audio.duration, bpm=bpm)
     beats, bars = grid.beats, grid.bars
     rms = feats.rms
     energy_hop = 0.25

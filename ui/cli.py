@@ -13,6 +13,7 @@ from shotlist.errors import ShotcallerError
 
 from .cli_chat import cmd_chat
 from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
+from .cli_grid import add_grid_commands
 
 
 def _store():
@@ -30,7 +31,11 @@ def _analyse_with(lyrics: str | None):
 def cmd_analyze(args: argparse.Namespace) -> None:
     from shotlist.song import analyse_song
 
-    song = analyse_song(args.song, lyrics=args.lyrics)
+    if args.bpm is not None:
+        from shotlist.regrid import GridChange
+
+        GridChange(bpm=args.bpm)  # refuses a tempo no musician would count, with the reason
+    song = analyse_song(args.song, lyrics=args.lyrics, bpm=args.bpm)
     if args.json:
         print(song.model_dump_json(indent=2))
         return
@@ -218,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("song")
     p.add_argument("--lyrics", help="LRC or plain-text lyrics")
     p.add_argument("--json", action="store_true", help="print the Song as JSON")
+    p.add_argument("--bpm", type=float, help="the tempo you know (e.g. 95): the grid keeps it, phase and bars by evidence")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("new", help="create a project from a song; prints its id last")
@@ -260,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     add_commands(sub)
+    add_grid_commands(sub)
 
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
     p.add_argument("project", nargs="?", help="the project (or --song to start one and talk while it is analysed)")

@@ -174,8 +174,9 @@ class Studio(ChatTurns, RenderAndExport):
             return session, Outcome(False, f"⚠ {e}{kept}")
         finally:
             session.creating = False
+        unsure = project.song.confidence_note()
         return session, Outcome(True, f"Created {project.title}: {len(project.song.sections)} sections, "
-                                      f"{project.song.tempo:.0f} BPM.")
+                                      f"{project.song.tempo:.0f} BPM." + (f" ⚠ {unsure}" if unsure else ""))
 
     def open(self, session: Session, project_id: str | None) -> tuple[Session, Outcome]:
         if not project_id:

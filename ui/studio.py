@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from shotlist.errors import ShotcallerError
 
 from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
+from .tempo_panel import tempo_row, wire_tempo
 from .views import shot_detail
 from .wiring import Wiring
 
@@ -92,6 +93,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                             c.section_cmd = gr.Textbox(label="Sections", placeholder="rename 3 hook · split 3 95.5 · merge 4",
                                                      elem_id="section-command")
                             c.section_btn = gr.Button("Apply to sections", elem_id="apply-sections")
+                        tempo_row(gr, c)
                     with gr.Tab("Timeline", id="tab-timeline") as c.tab_timeline:
                         c.timeline = gr.Image(label="Song and shots (click a shot)", type="filepath", interactive=False,
                                             elem_id="timeline", visible=False)  # until its tab is opened
@@ -122,6 +124,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.chat(demo)
         wiring.shots()
         wiring.render_and_export()
+        wire_tempo(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools
 
