@@ -267,7 +267,7 @@ class ProjectEditor:
             changed.append(shots[i].id)
             changed.extend(move_neighbours(shots, i, "start" in changes, "end" in changes))
         after = self._timeline(base, shots)
-        numbers = ", ".join(str(base.shots.index(current(shots, base, p.shot)) + 1) for p in patches)
+        numbers = ", ".join(str(base.shots.index(base.shot(p.shot)) + 1) for p in patches)
         return self._commit(base, after, changed=changed, label=f"revise {numbers}")
 
     def rearrange(self, label: str, change: Callable[[Project], Arrangement]) -> Edit:

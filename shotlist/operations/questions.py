@@ -69,15 +69,12 @@ class ChangesSince(Operation):
         old = store.load_version(pid, since)
         before = {s.id: s for s in old.shots}
         added = [s.index for s in now.shots if s.id not in before]
-        changed = [s.index for s in now.shots if s.id in before and content(s) | {"start": 0, "end": 0, "lyric": 0}
-                   != content(before[s.id]) | {"start": 0, "end": 0, "lyric": 0}]
-        moved = [s.index for s in now.shots if s.id in before and (s.start, s.end) != (before[s.id].start,
-                                                                                    before[s.id].end)]
+        changed = [s.index for s in now.shots if s.id in before and content(s) != content(before[s.id])]
         gone = len([i for i in before if i not in {s.id for s in now.shots}])
         names = [label for v, label in store.history(pid) if since < v <= now.version and label]
         parts = [f"{len(added)} added ({', '.join(map(str, added))})" if added else "",
                  f"{len(changed)} changed ({', '.join(map(str, changed))})" if changed else "",
-                 f"{len(moved)} retimed" if moved else "", f"{gone} removed" if gone else ""]
+                 f"{gone} removed" if gone else ""]
         said = ", ".join(p for p in parts if p) or "nothing"
         line = f"since {what}: {said}" + (f" — {'; '.join(names)}" if names else "")
         return Result(self.name, line, None, sorted(set(added + changed)))
