@@ -110,7 +110,7 @@ def test_errors_come_back_as_one_line(served):
 
     async def calls(s):
         return (await s.call_tool("show_shots", {"project": "no-such-project"}),
-                await s.call_tool("lock_shots", {"project": pid, "shots": "99"}),
+                await s.call_tool("lock_shots", {"project": pid, "shots": ["99"]}),
                 await s.call_tool("export", {"project": pid, "format": "docx"}))
 
     for result, message in zip(session(url, calls), ("no project 'no-such-project'", "no shot '99'",

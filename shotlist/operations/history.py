@@ -10,8 +10,8 @@ from .table import Operation, Result, operation
 
 
 def _back_line(edit, word: str, names: list[str]) -> str:
-    what = f" ({'; '.join(names)})" if names else ""
-    return f"{word}{what}: version {edit.version}, {len(edit.project.shots)} shots"
+    what = f"; {word} {'; '.join(names)}" if names else ""
+    return f"{'back' if word == 'undid' else 'forward'} to version {edit.version} ({len(edit.project.shots)} shots){what}"
 
 
 @operation("undo")
@@ -22,14 +22,12 @@ class Undo(Operation):
 
     def apply(self, editor: ProjectEditor) -> Result:
         history = dict(editor.store.history(editor.project_id))
-        now = editor.project().version
         names, edit = [], None
         for _ in range(self.steps):
             names.append(history.get(editor.project().version, ""))
             edit = editor.undo()
         assert edit is not None
-        return Result(self.name, _back_line(edit, "undid", [n for n in names if n]), edit,
-                      edit.numbers(), [f"redo brings back version {now}"])
+        return Result(self.name, _back_line(edit, "undid", [n for n in names if n]), edit, edit.numbers())
 
 
 @operation("redo")

@@ -233,7 +233,7 @@ class MergeShots(Operation):
         project = editor.project()
         a, b = arrange.number(project, self.first), arrange.number(project, self.last)
         edit = editor.merge(str(min(a, b)), str(max(a, b)))
-        return Result(self.name, saved_line(edit, f"merged shots {min(a, b)}–{max(a, b)}; "
+        return Result(self.name, saved_line(edit, f"merged shots {min(a, b)}-{max(a, b)}; "
                                                   f"{len(edit.project.shots)} shots"), edit, edit.numbers())
 
 
@@ -263,19 +263,32 @@ class LockShots(Operation):
     def apply(self, editor: ProjectEditor) -> Result:
         edit = editor.lock(list(self.shots), self.locked)
         word = "locked" if self.locked else "unlocked"
-        return Result(self.name, saved_line(edit, f"{word} {_plural(edit.numbers())}" if edit.saved else word),
-                      edit, edit.numbers())
+        n = len(edit.changed)
+        return Result(self.name, saved_line(edit, f"{word} {n} shot{'s' * (n != 1)}"), edit, edit.numbers())
 
 
 @operation("revise_shots")
 class ReviseShots(Operation):
-    """Change fields of named shots only; every other shot keeps its id, seed, takes and content. Locked shots
+    """Change named shots only; every other shot keeps its id, seed, takes and content. Locked shots
     are refused; moving a cut moves the neighbour's matching cut."""
 
     patches: list[ShotPatch] = Field(min_length=1, description="One patch per shot to change.")
 
     def apply(self, editor: ProjectEditor) -> Result:
         edit = editor.revise(list(self.patches))
-        return Result(self.name, saved_line(edit, f"revised {_plural(edit.numbers())}"), edit, edit.numbers(),
+        return Result(self.name, saved_line(edit, f"revised shots {', '.join(map(str, edit.numbers()))}"), edit, edit.numbers(),
                       edit.notes)
 
+
+
+@operation("pick_take")
+class PickTake(Operation):
+    """Choose which rendered take of a shot the cut uses (take ids look like t1, t2)."""
+
+    shot: ShotRef
+    take: str = Field(max_length=40, description="Take id, e.g. t2 (renders add them).")
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        n = arrange.number(editor.project(), self.shot)
+        edit = editor.pick_take(str(n), self.take)
+        return Result(self.name, saved_line(edit, f"shot {n} uses take {self.take}"), edit, [n])

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..editor import Edit, ProjectEditor, Renderer, Review
 from ..errors import ShotcallerError, one_line
@@ -35,7 +35,12 @@ def _has_words(text: str) -> str:
     return text
 
 
-ShotRef = Annotated[str, Field(description="Shot number (1-based), id, or 'last'.", max_length=40)]
+def _as_text(v: object) -> object:
+    return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+ShotRef = Annotated[str, BeforeValidator(_as_text),
+                    Field(description="Shot number (1-based), id, or 'last'.", max_length=40)]
 Words = Annotated[str, Field(min_length=1, max_length=MAX_WORDS,
                              description="The artist's own words, as they said them."), AfterValidator(_has_words)]
 Part = Annotated[str, Field(max_length=60, description=(
