@@ -15,37 +15,12 @@ from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerat
 from shotlist.operations.rules import SetRule
 from shotlist.operations.shots import (DeleteShots, InsertShot, LockShots, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
-from shotlist.store import ProjectStore
-from shotlist.timing import lines_within
-from songbook import BALLAD, build_song
-
-ANGLES = ["eye level", "dutch", "low", "high"]
-SIZES = ["wide", "close-up", "medium", "extreme close-up"]
-
-
-def planned_shots(song) -> list[Shot]:
-    """Two bars a shot, each reason quoting the line its slot carries (as the planner writes them)."""
-    bars = song.bars[::2]
-    shots = []
-    for k, start in enumerate(bars):
-        end = bars[k + 1] if k + 1 < len(bars) else song.duration
-        lines = lines_within(song, start, end)
-        reason = f'Carries "{lines[0]}": the house answers it.' if lines else "Between the lines."
-        shots.append(Shot(start=start, end=end, shot_size=SIZES[k % 4], angle=ANGLES[k % 4],
-                          subject=f"picture {k + 1}", action="waits", setting="the porch",
-                          prompt=f"{SIZES[k % 4]} shot, {ANGLES[k % 4]} angle, static: picture {k + 1}",
-                          reason=reason, why_generative=f"why {k + 1}"))
-    return shots
-
+from planned import planned_project
 
 @pytest.fixture
 def ops(tmp_path):
-    store = ProjectStore(tmp_path / "projects")
-    song = build_song(*BALLAD)
-    (tmp_path / "song.wav").write_bytes(b"RIFF")
-    project = store.create(tmp_path / "song.wav", lambda _p: song, title="Porch Light")
-    ProjectEditor(store, project.id).propose(planned_shots(song))
-    return Operations(store), store, project.id
+    store, pid = planned_project(tmp_path)
+    return Operations(store), store, pid
 
 
 def whole(project) -> None:
