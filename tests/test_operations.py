@@ -263,3 +263,16 @@ def test_the_table_names_every_operation_once_with_a_description():
     for name, cls in OPERATIONS.items():
         assert cls.name == name and len(cls.description()) > 20
     assert isinstance(parse("swap_shots", {"first": 1, "second": "4"} | {"first": "1"}), SwapShots)
+
+
+def test_repeat_brings_a_picture_back_as_a_new_shot(ops):
+    run, store, pid = ops
+    before = store.load(pid).shots
+    result = run.run(pid, parse("repeat_shot", {"shot": 3, "after": "9"}))
+    after = store.load(pid)
+    whole(after)
+    new = after.shots[9]
+    assert len(after.shots) == len(before) + 1 and result.shots == [10]
+    assert new.id not in {s.id for s in before} and (new.subject, new.angle) == (before[2].subject, before[2].angle)
+    assert not new.lyric or f'"{new.lyric.split(" / ")[0]}"' in new.reason
+    assert store.history(pid)[-1][1] == "repeat 3 after 9"

@@ -292,3 +292,28 @@ class PickTake(Operation):
         n = arrange.number(editor.project(), self.shot)
         edit = editor.pick_take(str(n), self.take)
         return Result(self.name, saved_line(edit, f"shot {n} uses take {self.take}"), edit, [n])
+
+
+@operation("repeat_shot")
+class RepeatShot(Operation):
+    """Show a shot's picture again as a new shot after another one (a callback: "bring back shot 3 after
+    shot 20"); the copy takes its time from its neighbours on the beat grid and carries its own lyric."""
+
+    shot: ShotRef
+    after: ShotRef
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        said: list[int] = []
+
+        def change(p: Project) -> Arrangement:
+            n, to = arrange.number(p, self.shot), arrange.number(p, self.after)
+            said.append(n)
+            picture = {f: getattr(p.shots[n - 1], f) for f in arrange.PICTURE if f not in ("id", "takes", "picked_take")}
+
+            def fill(slot: Shot) -> Shot:  # the picture in the new slot, its reason made to agree with the slot's lyric
+                lyric = " / ".join(lines_within(p.song, slot.start, slot.end)) or None
+                return arrange.agree(slot.model_copy(update=picture | {"lyric": lyric}))[0]
+            return arrange.insert_at_cut(p, p.shots[to - 1].end, fill)
+        edit = editor.rearrange(f"repeat {self.shot} after {self.after}", change)
+        new = next(k for k, s in enumerate(edit.project.shots, 1) if s.id == edit.changed[0]) if edit.saved else 0
+        return Result(self.name, saved_line(edit, f"shot {said[0]}'s picture comes back as shot {new}"), edit, [new])
