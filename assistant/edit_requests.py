@@ -355,3 +355,30 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         re.search(rf"^({_section(project)})(?:\s+shots)?\b", low) or re.search(rf"\b({_section(project)})\s+shots\b", low)
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=_part(m.group(1)) if m else None))
+
+
+# ------------------------------------------------------------------ when nothing maps
+
+def not_understood(text: str, project: Project, selected: int | None = None) -> str:
+    """One reply for a request that maps to no operation: the words quoted, and the operations closest to
+    them (MiniLM over the phrasings in prompts/guided/operations.yaml) said for the shots it names."""
+    from .critic import embed
+    from .prompts import load_yaml
+
+    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
+    n = target.shots[0] if target.shots and not target.problem else (selected or 1)
+    total = len(project.shots)
+    where = target.described if target.shots and not target.problem else "a shot"
+    options = load_yaml("guided/operations.yaml")
+    names = list(options)
+    phrasings = [(name, p) for name in names for p in options[name]["like"]]
+    scores = embed([text]) @ embed([p for _, p in phrasings]).T
+    best: dict[str, float] = {}
+    for (name, _), score in zip(phrasings, scores[0]):
+        best[name] = max(best.get(name, -1.0), float(score))
+    ranked = sorted(names, key=lambda k: -best[k])[:3]
+    fill = {"t": where if where != "a shot" else f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
+    offers = "; ".join(options[k]["say"].format(**fill) for k in ranked)
+    quoted = " ".join(text.split())
+    quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
+    return f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do for {where}: {offers}."

@@ -69,7 +69,9 @@ class ProjectTools:
         """Propose the whole shot list: cuts snapped to beats, timing filled from the song, the critic run.
         Over an existing plan only when the artist asked to re-plan (`replan`); otherwise revise shots."""
         edit = self.editor.propose(shots, replan=replan)
-        return f"shot list saved: {len(edit.project.shots)} shots, version {edit.version}\n" + critic.summary(edit.project)
+        kept = "".join(f"; {n}" for n in edit.notes if n.startswith("kept"))
+        return (f"shot list saved: {len(edit.project.shots)} shots, version {edit.version}{kept}\n"
+                + critic.summary(edit.project))
 
     def run(self, op: Operation) -> Result:
         """Apply one operation of the table (shotlist.operations) through this project's editor."""

@@ -34,6 +34,6 @@ def picture(words: str, slot: Shot, project: Project) -> dict:
     reason = (f"The artist's own picture for \"{line}\": {text}." if line else
               f"The artist's own picture for this moment of the {slot.section or 'song'}: {text}.")
     cue = IMPOSSIBLE.search(text)
-    why = f"{cue.group(0)}: no camera can film {text}" if cue else ""
+    why = f"a camera cannot film {text} ({cue.group(0)})" if cue else ""
     return {"subject": subject[:200], "action": action[:300], "setting": setting, "prompt": prompt, "reason": reason,
             "why_generative": why, "origin": "artist"}

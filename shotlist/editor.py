@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .plan_rules import follow
 from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
@@ -239,8 +240,9 @@ class ProjectEditor:
                 notes.append("kept locked shots " + ", ".join(locked) + " as they were")
             if written:
                 notes.append("kept shots " + ", ".join(written) + " in your own words")
-        after = self._timeline(base, new)
         kept = {s.id for s in kept_shots}
+        new = [s if s.id in kept else follow(base, s) for s in new]  # the artist's standing rules reach new shots
+        after = self._timeline(base, new)
         return self._commit(before, after, changed=[s.id for s in after.shots if s.id not in kept],
                             removed=[s.id for s in base.shots if s.id not in {x.id for x in after.shots}],
                             fields=[f for f in ("brief", "style") if getattr(base, f) != getattr(before, f)],

@@ -78,6 +78,22 @@ def standing(project: Project) -> list[tuple[Rule, str]]:
     return out
 
 
+def follow(project: Project, shot: Shot) -> Shot:
+    """A new picture made to follow the standing rules of `project` that cover it."""
+    from .operations.parts import sections_named  # the operations package imports the editor, which imports us
+
+    for rule, part in standing(project):
+        if part:
+            try:
+                sections = sections_named(project, part)[0]
+            except ShotcallerError:
+                continue
+            if not any(sec.start - 1e-3 <= (shot.start + shot.end) / 2 < sec.end + 1e-3 for sec in sections):
+                continue
+        shot = shot.model_copy(update=shape(rule, shot))
+    return shot
+
+
 def _prompt_with(prompt: str, old: str, new: str) -> str:
     return re.sub(rf"\b{re.escape(old)}\b", new, prompt, count=1) if old else prompt
 

@@ -127,7 +127,7 @@ def test_the_artists_words_become_fields_and_a_replan_keeps_them(ops):
     run.run(pid, WriteShots(shots=["last"], words="him sitting at the table underwater, still pouring tea"))
     last = store.load(pid).shots[-1]
     assert (last.subject, last.setting) == ("him", "at the table underwater")
-    assert last.action.startswith("sitting") and "underwater" in last.why_generative and last.origin == "artist"
+    assert last.action.startswith("sitting") and "(underwater)" in last.why_generative and last.origin == "artist"
     song = store.load(pid).song
     edit = ProjectEditor(store, pid).propose([Shot(start=0, end=song.duration / 2), Shot(start=song.duration / 2,
                                                                                          end=song.duration)],

@@ -24,7 +24,7 @@ class SetRule(Operation):
         said: list[str] = []
 
         def change(p: Project) -> Arrangement:
-            numbers, name = shots_in(p, self.part) if self.part else (list(range(1, len(p.shots) + 1)), "every shot")
+            numbers, name = shots_in(p, self.part) if self.part else (list(range(1, len(p.shots) + 1)), "the whole plan")
             said.append(name)
             shots = list(p.shots)
             changed = []
@@ -54,6 +54,10 @@ class SetRule(Operation):
                                update={"brief": p.brief.model_dump() | {"constraints": constraints}})
         edit = editor.rearrange(f"rule: {self.rule}", change)
         n = len(edit.changed)
-        return Result(self.name, saved_line(edit, f"rule kept in the brief: {self.rule} — {n} shot{'s' * (n != 1)} "
-                                                  f"changed in {said[0] if said else 'the plan'}"),
+        if rule.kind == "aspect":
+            c = edit.project.brief.constraints
+            done = f"the video is now {c.aspect} ({c.resolution})"
+        else:
+            done = f"{n} shot{'s' * (n != 1)} changed in {said[0] if said else 'the plan'}"
+        return Result(self.name, saved_line(edit, f"rule kept in the brief: {self.rule} — {done}"),
                       edit, edit.numbers(), edit.notes)

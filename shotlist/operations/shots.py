@@ -10,7 +10,7 @@ from ..artist_words import picture
 from ..editor import Arrangement, ProjectEditor
 from ..errors import ShotcallerError
 from ..models import Project, Shot, ShotPatch
-from ..plan_rules import shape, standing
+from ..plan_rules import follow
 from ..timing import lines_within
 from .parts import sections_named, shots_in
 from .table import Operation, Part, Result, ShotRef, Words, operation, saved_line
@@ -26,25 +26,11 @@ def _plural(numbers: list[int]) -> str:
     return f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + ", ".join(map(str, numbers))
 
 
-def _ruled(project: Project, shot: Shot) -> Shot:
-    """A new picture made to follow the standing rules that cover it."""
-    for rule, part in standing(project):
-        if part:
-            try:
-                if not any(sec.label == shot.section or (sec.start <= shot.start < sec.end)
-                           for sec in sections_named(project, part)[0]):
-                    continue
-            except ShotcallerError:
-                continue
-        shot = shot.model_copy(update=shape(rule, shot))
-    return shot
-
-
 def _pictured(project: Project, slot: Shot, words: str) -> Shot:
     lyric = " / ".join(lines_within(project.song, slot.start, slot.end)) or slot.lyric
     section = project.song.section_at((slot.start + slot.end) / 2)
     slot = slot.model_copy(update={"lyric": lyric, "section": section.label if section else slot.section})
-    return _ruled(project, slot.model_copy(update=picture(words, slot, project)))
+    return follow(project, slot.model_copy(update=picture(words, slot, project)))
 
 
 def _write(project: Project, numbers: list[int], words: str) -> Arrangement:
