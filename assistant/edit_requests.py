@@ -366,9 +366,10 @@ def not_understood(text: str, project: Project, selected: int | None = None) -> 
     from .prompts import load_yaml
 
     target = resolve(french.as_english(spanish.as_english(text)), project, selected)
-    n = target.shots[0] if target.shots and not target.problem else (selected or 1)
+    named = bool(target.shots) and not target.problem
     total = len(project.shots)
-    where = target.described if target.shots and not target.problem else "a shot"
+    n = target.shots[0] if named else (selected or max(1, total // 2))
+    where = target.described if named else ""
     options = load_yaml("guided/operations.yaml")
     names = list(options)
     phrasings = [(name, p) for name in names for p in options[name]["like"]]
@@ -377,8 +378,9 @@ def not_understood(text: str, project: Project, selected: int | None = None) -> 
     for (name, _), score in zip(phrasings, scores[0]):
         best[name] = max(best.get(name, -1.0), float(score))
     ranked = sorted(names, key=lambda k: -best[k])[:3]
-    fill = {"t": where if where != "a shot" else f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
+    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
     offers = "; ".join(options[k]["say"].format(**fill) for k in ranked)
     quoted = " ".join(text.split())
     quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
-    return f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do for {where}: {offers}."
+    return (f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do"
+            f"{' for ' + where if where else ''}: {offers}.")
