@@ -10,19 +10,18 @@ slot carries none.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from .editor import Arrangement
 from .errors import LockedShot, ShotcallerError
 from .models import Project, Shot, new_shot_id
+from .shot_ops import agree
 
 Fill = Callable[[Shot], Shot]  # an empty slot on the song -> the shot that fills it
 
 # what moves with a picture from slot to slot (the slot keeps start, end, section and lyric)
 PICTURE = ("id", "shot_size", "angle", "movement", "lens", "subject", "action", "setting", "prompt", "negative_prompt",
            "reason", "why_generative", "transition", "seed", "origin", "takes", "picked_take", "critique")
-QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")
 INSERT_BEATS = 2  # an inserted shot takes up to this many beats from each neighbour (one bar in 4/4)
 
 
@@ -49,25 +48,6 @@ def _refuse_locked(project: Project, numbers: list[int], doing: str) -> None:
         which = ", ".join(map(str, held))
         raise LockedShot(f"shot{'s' * (len(held) > 1)} {which} {'are' if len(held) > 1 else 'is'} locked: "
                          f"unlock {'them' if len(held) > 1 else 'it'} before you {doing}")
-
-
-def agree(shot: Shot) -> tuple[Shot, str]:
-    """The shot with a reason that agrees with the lyric it carries, and a note when it had to change."""
-    quotes = QUOTED.findall(shot.reason or "")
-    sung = (shot.lyric or "").lower()
-    stale = [q for q in quotes if q.strip(" .,…").lower() not in sung]
-    if not stale:
-        return shot, ""
-    line = (shot.lyric or "").split(" / ")[0].strip()
-    if line:
-        reason = shot.reason
-        for q in stale:
-            reason = reason.replace(q, line)
-        return (shot.model_copy(update={"reason": reason}),
-                f"shot {shot.index}: its reason now quotes \"{line}\", the line it carries")
-    notes = [*shot.critique.notes, f"the reason quotes \"{stale[0]}\", which this slot does not carry: rewrite it"]
-    return (shot.model_copy(update={"critique": shot.critique.model_copy(update={"notes": notes})}),
-            f"shot {shot.index}: its reason quotes \"{stale[0]}\", no longer sung here (flagged)")
 
 
 def _into_slot(slot: Shot, picture: Shot) -> Shot:

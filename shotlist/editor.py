@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
 from .plan_rules import follow
-from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
+from .shot_ops import (agreeing, around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
@@ -280,6 +280,8 @@ class ProjectEditor:
             raise ShotcallerError(f"{base.title} has no plan yet: plan it first ('plan it', /plan)")
         done = change(base)
         after = self._timeline(base, done.shots)
+        after, agreed = agreeing(after, done.changed)  # a neighbour that gave or took time may carry other lines
+        done.notes = list(dict.fromkeys([*done.notes, *agreed]))
         if done.update:
             after = rebuilt(after, done.update)
         if after.shots == base.shots and not done.update:
@@ -300,8 +302,9 @@ class ProjectEditor:
         first = target.model_copy(update={"end": cut, "lyric": None})
         second = target.model_copy(update={"id": new_shot_id(), "start": cut, "lyric": None, "takes": [],
                                            "picked_take": None})
-        after = self._timeline(base, [*base.shots[:i], first, second, *base.shots[i + 1:]])
-        return self._commit(base, after, changed=[first.id, second.id], label=f"split {i + 1}")
+        after, notes = agreeing(self._timeline(base, [*base.shots[:i], first, second, *base.shots[i + 1:]]),
+                                 [first.id, second.id])
+        return self._commit(base, after, changed=[first.id, second.id], notes=notes, label=f"split {i + 1}")
 
     def merge(self, first: str | int, last: str | int) -> Edit:
         """Merge shots first..last into the first one."""

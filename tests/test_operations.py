@@ -16,6 +16,7 @@ from shotlist.operations.rules import SetRule
 from shotlist.operations.shots import (DeleteShots, InsertShot, LockShots, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from planned import planned_project
+from shotlist.shot_ops import QUOTED
 
 @pytest.fixture
 def ops(tmp_path):
@@ -29,6 +30,9 @@ def whole(project) -> None:
     assert all(a.end == pytest.approx(b.start, abs=1e-4) for a, b in zip(shots, shots[1:]))
     assert all(min(abs(s.start - b) for b in song.beats) < 1e-3 for s in shots[1:])
     assert [s.index for s in shots] == list(range(1, len(shots) + 1))
+    for s in shots:  # each reason agrees with the lyric its shot carries, or says it does not
+        stale = [q for q in QUOTED.findall(s.reason) if q.lower() not in (s.lyric or "").lower()]
+        assert not stale or "rewrite it" in " ".join(s.critique.notes), (s.index, s.reason, s.lyric)
 
 
 EVERY_CHANGE = [
