@@ -39,6 +39,7 @@ VOCAB = ("swap", "switch", "delete", "remove", "insert", "merge", "split", "move
          "verse", "bridge", "intro", "outro", "shot", "shots", "before", "after", "weakest", "dreamlike", "vertical",
          "literal", "slower", "faster", "angles", "combine", "and", "the", "last", "first", "between")
 TYPOS = {"adn": "and", "teh": "the", "nad": "and", "sht": "shot", "shto": "shot"}
+FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
                    r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
 
@@ -170,9 +171,8 @@ def _history(low: str, project: Project, selected: int | None) -> Reading | None
         word = _CHANGE_WORDS.get(m.group(1), m.group(1).rstrip("s").replace("-", ""))
         word = {"swap": "swap", "delet": "delete", "remov": "delete"}.get(word, word)
         return Reading(op=GoBackBefore(change=word))
-    if re.search(r"\bredo\b", low) and not re.search(r"\bre-?do (?:shot|the|it|this|that \w+)", low.replace("redo that",
-                                                                                                          "")):
-        return Reading(op=Redo())
+    if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo))?(?: please| pls)?[.!]*", low):
+        return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
     if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b", low):
         k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
         steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
@@ -316,8 +316,8 @@ def _write_shots(low: str, project: Project, selected: int | None) -> Reading | 
         if not m:
             continue
         words = _words(m.group(2))
-        if not words or _looks_only(words) or re.fullmatch(r"(?:something|anything) (?:else|different)", words):
-            return None
+        if not words or _looks_only(words) or FROM_MATERIAL.match(words):
+            return None  # a look change, or "something else": assistant.revisions writes it from the material
         numbers = _many(m.group(1), project, selected)
         return Reading(op=WriteShots(shots=[str(n) for n in numbers], words=words))
     return None
