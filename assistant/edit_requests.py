@@ -198,10 +198,13 @@ def _question(low: str, project: Project, selected: int | None) -> Reading | Non
 
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?[:,]?\s*", low)
-    if not verb:
-        return None
+    if not verb or re.search(r"\b(?:swap|switch)\s+(?:\w+\s+){0,3}?out\b", low):
+        return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
     if not m:
+        rest = low[:verb.start()] + " " + low[verb.end():]
+        if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
+            return None
         if re.search(r"\b(?:swap|switch|exchange)\b", low):
             return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
         return None
