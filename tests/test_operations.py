@@ -8,7 +8,7 @@ import pytest
 
 from shotlist.editor import ProjectEditor
 from shotlist.errors import ShotcallerError
-from shotlist.models import Critique, Shot
+from shotlist.models import Critique, Shot, Take
 from shotlist.operations import OPERATIONS, Operations, parse
 from shotlist.operations.history import GoBackBefore, Undo
 from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
@@ -280,3 +280,16 @@ def test_repeat_brings_a_picture_back_as_a_new_shot(ops):
     assert new.id not in {s.id for s in before} and (new.subject, new.angle) == (before[2].subject, before[2].angle)
     assert not new.lyric or f'"{new.lyric.split(" / ")[0]}"' in new.reason
     assert store.history(pid)[-1][1] == "repeat 3 after 9"
+
+
+def test_changes_since_the_last_render_start_at_the_save_that_added_takes(ops):
+    run, store, pid = ops
+    run.run(pid, DeleteShots(shots=["9"]))
+    project = store.load(pid)
+    rendered = project.shots[1].model_copy(update={"takes": [Take(id="t1", seed=1, backend="animatic",
+                                                                   status="done")]})
+    store.save(project.model_copy(update={"shots": [project.shots[0], rendered, *project.shots[2:]]}))  # a render
+    run.run(pid, SwapShots(first="3", second="4"))
+    line = run.run(pid, ChangesSince()).line
+    assert line.startswith(f"since the last render (version {project.version + 1}): 2 changed (3, 4)")
+    assert "swap 3 ↔ 4" in line and "delete 9" not in line
