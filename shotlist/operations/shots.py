@@ -57,12 +57,8 @@ class WriteShots(Operation):
     words: Words
 
     def apply(self, editor: ProjectEditor) -> Result:
-        numbers: list[int] = []
-
-        def change(p: Project) -> Arrangement:
-            numbers.extend(_numbers(p, self.shots))
-            return _write(p, numbers, self.words)
-        edit = editor.rearrange(f"shot {', '.join(self.shots)} in your words", change)
+        numbers = _numbers(editor.project(), self.shots)  # named in the history by number ('last' → 28)
+        edit = editor.rearrange(f"{_plural(numbers)} in your words", lambda p: _write(p, numbers, self.words))
         return Result(self.name, saved_line(edit, f"{_plural(numbers)} now show{'s' * (len(numbers) == 1)}: "
                                                   f"{self.words}"), edit, numbers, edit.notes)
 
@@ -86,7 +82,10 @@ class WriteSection(Operation):
                 raise ShotcallerError(f"{name} has no shot that is not locked: unlock one first")
             said.append(name)
             numbers.extend(free)
-            return _write(p, free, self.words)
+            done = _write(p, free, self.words)
+            held = [n for n in found if n not in free]
+            done.notes += [f"left locked {_plural(held)} as {'it is' if len(held) == 1 else 'they are'}"] if held else []
+            return done
         edit = editor.rearrange(f"{self.section} in your words", change)
         return Result(self.name, saved_line(edit, f"{said[0]} ({_plural(numbers)}) now shows: {self.words}"),
                       edit, numbers, edit.notes)
