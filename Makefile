@@ -97,6 +97,7 @@ bench: install-dev
 eval: install-dev
 	$(VENV)/bin/shotcaller eval --llm offline
 	$(VENV)/bin/shotcaller eval --llm scripted
+	$(VENV)/bin/python -m evals.requests_eval
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

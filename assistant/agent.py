@@ -22,13 +22,14 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from shotlist.errors import PlanExists, ShotcallerError
 from shotlist.lyrics import fmt_time
 from shotlist.models import Brief, Character, Project, Shot, ShotList
+from shotlist.operations import OPERATIONS, Operation
 
 from .conversation import Conversation, Message, Reply
 from .llm import Provider
 from .prompts import load_prompt
 from .repair import AgentMiddleware, RepairMiddleware, VisibleText
 from .targets import REPLAN
-from .tools import ProjectTools, ShotPatch
+from .tools import ProjectTools
 
 HISTORY_MESSAGES = 40
 RECURSION_LIMIT = 24
@@ -64,10 +65,6 @@ class ProposeArgs(BaseModel):
         "without it is refused: change what the artist named with revise_shots instead."))
 
 
-class ReviseArgs(BaseModel):
-    patches: list[ShotPatch] = Field(description="One patch per shot to change; only these shots change.")
-
-
 class StyleUpdate(BaseModel):
     look: str | None = Field(default=None, description="Global look: medium, film stock, lighting, texture.")
     characters: list[Character] | None = Field(default=None, description="Recurring characters.")
@@ -76,35 +73,6 @@ class StyleUpdate(BaseModel):
 
 class ShowArgs(BaseModel):
     shots: list[str] = Field(default_factory=list, description="Shot numbers or ids; empty for all.")
-
-
-class RenderArgs(BaseModel):
-    shots: str = Field(default="", description="Shot numbers like '1,4-6', or a section name like 'chorus'; empty for all.")
-    backend: str = Field(default="animatic", description="animatic, diffusers-video or diffusers-stills.")
-
-
-class ExportArgs(BaseModel):
-    format: str = Field(description="json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.")
-
-
-class SplitArgs(BaseModel):
-    shot: str = Field(description="Shot id or number.")
-    at: float = Field(description="Time in seconds to cut at (snapped to a beat).")
-
-
-class MergeArgs(BaseModel):
-    first: str = Field(description="First shot (id or number).")
-    last: str = Field(description="Last shot (id or number); everything between is merged.")
-
-
-class LockArgs(BaseModel):
-    shots: list[str] = Field(description="Shot ids or numbers.")
-    locked: bool = Field(default=True, description="True to lock, false to unlock.")
-
-
-class PickArgs(BaseModel):
-    shot: str = Field(description="Shot id or number.")
-    take: str = Field(description="Take id, e.g. t2 (show_shots lists none: renders add them).")
 
 
 def drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
@@ -156,32 +124,28 @@ def langchain_tools(tools: ProjectTools, force_plan: list[bool], replan_asked: l
     def update_style(**fields: Any) -> str:
         return tools.update_style(**sent(fields))
 
-    def revise_shots(patches: list) -> str:
-        return tools.revise_shots([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
-
     # the descriptions the model reads are the tools' own docstrings
     specs = [
         (update_brief, tools.update_brief, BriefUpdate),
         (update_style, tools.update_style, StyleUpdate),
         (propose_shot_list, tools.propose_shot_list, ProposeArgs),
-        (revise_shots, tools.revise_shots, ReviseArgs),
-        (tools.split_shot, tools.split_shot, SplitArgs),
-        (tools.merge_shots, tools.merge_shots, MergeArgs),
-        (tools.lock_shots, tools.lock_shots, LockArgs),
-        (tools.pick_take, tools.pick_take, PickArgs),
         (tools.show_shots, tools.show_shots, ShowArgs),
         (tools.critique, tools.critique, None),
-        (tools.render, tools.render, RenderArgs),
-        (tools.export, tools.export, ExportArgs),
-        (tools.undo, tools.undo, None),
-        (tools.redo, tools.redo, None),
     ]
     out = []
     for fn, method, schema in specs:
         kwargs = {"args_schema": schema} if schema else {}
         description = " ".join((method.__doc__ or method.__name__).split())
         out.append(StructuredTool.from_function(safe(fn), name=method.__name__, description=description, **kwargs))
-    return out
+    return out + [StructuredTool.from_function(safe(_runner(tools, cls)), name=name, description=cls.description(),
+                                               args_schema=cls) for name, cls in OPERATIONS.items()]
+
+
+def _runner(tools: ProjectTools, cls: type[Operation]):
+    """A tool body for one operation of the table: its typed result, worded in its own line and notes."""
+    def run(**kwargs: Any) -> str:
+        return tools.run(cls.model_validate(kwargs)).text()
+    return run
 
 
 def build_chat_model(provider: Provider):

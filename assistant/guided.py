@@ -13,9 +13,12 @@ import re
 import statistics
 from collections.abc import Iterator
 
+from shotlist.errors import ShotcallerError
+
 from . import interview, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
 from .prompts import load_yaml
+from .edit_requests import not_understood, read_request
 from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
@@ -249,6 +252,18 @@ class GuidedDirector:
         if UNDO.search(text):  # "undo that", "scratch that": the last change, as /undo does
             yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
             return
+        reading = read_request(text, self.tools.project(), selected_shot)
+        if reading.ask:
+            yield self._say(reading.ask)
+            return
+        if reading.op is not None:  # one typed operation: one version, its typed result worded once
+            try:
+                result = self.tools.run(reading.op)
+            except ShotcallerError as e:
+                yield self._say(say("failed", error=e))
+                return
+            yield self._say(result.text(), steps=[reading.op.name])
+            return
         said = spanish.as_english(text)  # 'haz el plano 5 más frío' → 'make shot 5 colder' (the chat keeps it as typed)
         parts = interview.labelled_parts(text)
         if any(topic for topic, _ in parts) and not intents(said):
@@ -258,6 +273,8 @@ class GuidedDirector:
             yield self._say(say("noted_after_plan", topics=names), steps=steps)
             return
         message, steps = apply_request(self.tools, said, selected_shot, self.section_notes())
+        if not steps and message == say("cannot"):  # nothing mapped: quote it and offer the closest operations
+            message = not_understood(text, self.tools.project(), selected_shot)
         yield self._say(message, steps=steps)
 
     def plan(self, steps: list[str] | None = None, note: str = "") -> Iterator[Reply]:

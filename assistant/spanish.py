@@ -14,7 +14,8 @@ import re
 import unicodedata
 
 # a request in Spanish says one of these; English text never does
-MARKERS = re.compile(r"(?i)\b(?:m[aá]s|menos|plano|planos|toma|tomas|escena|estribillo|puente|estrofa|verso|haz|hazlo"
+MARKERS = re.compile(r"(?i)\b(?:deshaz\w*|deshacer|intercambia\w*|borra\w*|elimina\w*|mueve\w*|a[nñ]ade\w*|agrega\w*"
+                     r"|fusiona\w*|m[aá]s|menos|plano|planos|toma|tomas|escena|estribillo|puente|estrofa|verso|haz|hazlo"
                      r"|hazla|ponlo|ponla|pon|cambia|reemplaza|quita|bloquea|desbloquea|oscur\w*|fr[ií]o|c[aá]lido"
                      r"|brillante|lento|cerca|amplio|[uú]ltim[oa]|primer[oa]?|segund[oa])\b")
 ORDINALS = {"primer": "first", "primero": "first", "primera": "first", "segundo": "second", "segunda": "second",
@@ -27,6 +28,9 @@ SECTIONS = {"estribillos": "chorus", "estribillo": "chorus", "coros": "chorus", 
             "intro": "intro", "outro": "outro", "cierre": "outro"}
 # (Spanish, English) in the order they are tried: phrases first
 PHRASES = (
+    (r"intercambia\w*", "swap"), (r"\b(?:borra|elimina|quita)\w*", "delete"), (r"\bdeshaz\w*|\bdeshacer\b", "undo"),
+    (r"\bmueve\w*", "move"), (r"\b(?:a[nñ]ade|agrega)\w*", "add"), (r"\b(?:fusiona|une|junta)\w*", "merge"),
+    (r"\bantes del?\b", "before"), (r"\bdespu[eé]s del?\b", "after"), (r"\beso\b", "that"),
     (r"mas fri[oa]s?|mas helad[oa]s?", "colder"), (r"mas calid[oa]s?|mas calor", "warmer"),
     (r"mas oscur[oa]s?|oscurece\w*", "darker"), (r"mas brillantes?|mas clar[oa]s?|mas luz|ilumina\w*", "brighter"),
     (r"mas lent[oa]s?", "slower"), (r"mas larg[oa]s?|alarga\w*", "longer"),

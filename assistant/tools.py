@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from shotlist.editor import Edit, ProjectEditor, Renderer, Review
-from shotlist.errors import ShotcallerError
 from shotlist.models import Project, Shot, ShotPatch
+from shotlist.operations import Operation, Result
+from shotlist.operations.history import Redo, Undo
+from shotlist.operations.output import Export, Render
+from shotlist.operations.shots import LockShots, MergeShots, PickTake, ReviseShots, SplitShot
 from shotlist.store import ProjectStore
 
 from . import critic
@@ -66,40 +69,35 @@ class ProjectTools:
         """Propose the whole shot list: cuts snapped to beats, timing filled from the song, the critic run.
         Over an existing plan only when the artist asked to re-plan (`replan`); otherwise revise shots."""
         edit = self.editor.propose(shots, replan=replan)
-        return f"shot list saved: {len(edit.project.shots)} shots, version {edit.version}\n" + critic.summary(edit.project)
+        kept = "".join(f"; {n}" for n in edit.notes if n.startswith("kept"))
+        return (f"shot list saved: {len(edit.project.shots)} shots, version {edit.version}{kept}\n"
+                + critic.summary(edit.project))
+
+    def run(self, op: Operation) -> Result:
+        """Apply one operation of the table (shotlist.operations) through this project's editor."""
+        return op.apply(self.editor)
 
     def revise_shots(self, patches: list[ShotPatch]) -> str:
         """Change named shots only; every other shot keeps its id, seed, takes and content. Locked shots
         are refused; moving a cut moves the neighbour's matching cut."""
-        edit = self.editor.revise([ShotPatch.model_validate(p) if isinstance(p, dict) else p for p in patches])
-        return f"revised shots {', '.join(map(str, edit.numbers()))}; version {edit.version}"
+        return self.run(ReviseShots(patches=[ShotPatch.model_validate(p) if isinstance(p, dict) else p
+                                             for p in patches])).line
 
     def split_shot(self, shot: str, at: float) -> str:
         """Split a shot in two at a time in seconds (snapped to the nearest beat)."""
-        edit = self.editor.split(shot, at)
-        n = edit.numbers()[0]
-        return (f"split shot {n} at {edit.project.shots[n - 1].end:.2f}s; {len(edit.project.shots)} shots, "
-                f"version {edit.version}")
+        return self.run(SplitShot(shot=shot, at=at)).line
 
     def merge_shots(self, first: str, last: str) -> str:
         """Merge shots first..last into the first one."""
-        before = len(self.project().shots)
-        edit = self.editor.merge(first, last)
-        n = edit.numbers()[0]
-        return (f"merged shots {n}-{n + before - len(edit.project.shots)}; {len(edit.project.shots)} shots, "
-                f"version {edit.version}")
+        return self.run(MergeShots(first=first, last=last)).line
 
     def lock_shots(self, shots: list[str], locked: bool = True) -> str:
         """Lock shots (nothing changes them until they are unlocked), or unlock them with locked=false."""
-        edit = self.editor.lock(list(shots), locked)
-        word = "locked" if locked else "unlocked"
-        n = len(edit.changed)
-        return f"{word} {n} shot{'s' * (n != 1)}; version {edit.version}" if edit.saved else describe(edit, word)
+        return self.run(LockShots(shots=list(shots), locked=locked)).line
 
     def pick_take(self, shot: str, take: str) -> str:
         """Choose which rendered take of a shot the cut uses (take ids look like t1, t2)."""
-        edit = self.editor.pick_take(shot, take)
-        return f"shot {shot} uses take {take}; version {edit.version}" if edit.saved else describe(edit, "pick")
+        return self.run(PickTake(shot=shot, take=take)).line
 
     def show_shots(self, shots: list[str] | None = None) -> str:
         """Read shots by number or id (all when none are named), as compact JSON."""
@@ -115,15 +113,11 @@ class ProjectTools:
 
     def render(self, shots: str = "", backend: str = "animatic") -> str:
         """Render shots ("1,4-6", or a section name like "chorus"; all when empty) and cut them on the song."""
-        numbers = self._numbers(shots)
-        result = self.editor.render(numbers, backend)
-        failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
-        return (f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
-                + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}")
+        return self.run(Render(shots=shots, backend=backend)).line
 
     def export(self, format: str) -> str:
         """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
-        return f"exported {format.lower()}: {self.export_file(format)}"
+        return self.run(Export(format=format)).line
 
     def export_file(self, format: str) -> Path:
         """Write the export into the project's exports/ folder and return its path."""
@@ -131,37 +125,14 @@ class ProjectTools:
 
     def undo(self) -> str:
         """Undo the last change to the project."""
-        edit = self.editor.undo()
-        return f"back to version {edit.version} ({len(edit.project.shots)} shots)"
+        return self.run(Undo()).line
 
     def redo(self) -> str:
         """Redo the change the last undo took back."""
-        edit = self.editor.redo()
-        return f"forward to version {edit.version} ({len(edit.project.shots)} shots)"
+        return self.run(Redo()).line
 
     def registry(self) -> dict[str, Callable[..., str]]:
         """Tools by name."""
         return {name: getattr(self, name) for name in (
             "update_brief", "update_style", "propose_shot_list", "revise_shots", "split_shot",
             "merge_shots", "lock_shots", "pick_take", "show_shots", "critique", "render", "export", "undo", "redo")}
-
-    # ------------------------------------------------------------------ helpers
-
-    def _numbers(self, shots: str) -> list[int] | None:
-        """'' → all; a section label → its shots; '1,4-6' → those numbers."""
-        text = (shots or "").strip().lower()
-        if not text:
-            return None
-        project = self.project()
-        if text in {s.section for s in project.shots}:
-            return [n for n, s in enumerate(project.shots, 1) if s.section == text]
-        count, out = len(project.shots), []
-        for part in text.replace(" ", "").split(","):
-            lo, _, hi = part.partition("-")
-            if not (lo.isdigit() and (not hi or hi.isdigit())):
-                raise ShotcallerError(f"shots {shots!r}: {part!r} is not a number, a range like 4-6 or a section")
-            a, b = int(lo), int(hi or lo)
-            if not 1 <= a <= b <= count:
-                raise ShotcallerError(f"shots {shots!r}: {part} is outside 1-{count}")
-            out.extend(range(a, b + 1))
-        return sorted(set(out))

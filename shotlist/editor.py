@@ -24,8 +24,9 @@ from typing import Any, Protocol
 
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .plan_rules import follow
 from .regrid import GridChange
-from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
+from .shot_ops import (agreeing, around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
@@ -45,6 +46,17 @@ class RenderOutcome(Protocol):
 
 # renderer(project_id, shot numbers or None for all, backend name) -> outcome; built by the front end
 Renderer = Callable[[str, "list[int] | None", str], RenderOutcome]
+
+
+@dataclass
+class Arrangement:
+    """What a `rearrange` step returns: the new shots (conformed by the editor) and what it did."""
+
+    shots: list[Shot]
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    update: dict[str, Any] = field(default_factory=dict)  # other project fields to set, e.g. {"brief": {...}}
 
 
 @dataclass(frozen=True)
@@ -97,12 +109,13 @@ class ProjectEditor:
     # ------------------------------------------------------------------ the one save path
 
     def _commit(self, before: Project, after: Project, changed: Iterable[str] = (), removed: Iterable[str] = (),
-                fields: Iterable[str] = (), notes: Iterable[str] = (), force_review: bool = False) -> Edit:
+                fields: Iterable[str] = (), notes: Iterable[str] = (), force_review: bool = False,
+                label: str = "") -> Edit:
         check_locks(before, after)
         if self.review is not None and after.shots and (force_review or reviewed_part(before) != reviewed_part(after)):
             after = self.review(after)
         try:
-            saved = self.store.save(after)
+            saved = self.store.save(after, label=label)
         except VersionConflict as e:
             raise VersionConflict(f"{before.title} changed while this edit was being made: reloaded it "
                                   "(nothing was overwritten); make the change again", e.project) from None
@@ -145,7 +158,7 @@ class ProjectEditor:
         base = self._base()
         if title == base.title:
             return self._unchanged(base, "the title is already that")
-        return self._commit(base, base.model_copy(update={"title": title}), fields=["title"])
+        return self._commit(base, base.model_copy(update={"title": title}), fields=["title"], label="rename")
 
     def sections(self, action: str, ref: int | str, label: str | None = None, at: float | None = None) -> Edit:
         """Rename, split or merge the song's sections (shotlist.sections); each shot's section follows."""
@@ -163,7 +176,7 @@ class ProjectEditor:
         else:
             raise ShotcallerError(f"unknown section action {action!r}: rename, split or merge")
         changed = [s.id for s, t in zip(base.shots, after.shots) if s.section != t.section]
-        return self._commit(base, after, changed=changed, fields=["sections"])
+        return self._commit(base, after, changed=changed, fields=["sections"], label=f"{action} section {ref}")
 
     def _set(self, base: Project, part: str, value: Brief | StyleBible) -> Edit:
         old, new = getattr(base, part).model_dump(), value.model_dump()
@@ -171,7 +184,7 @@ class ProjectEditor:
         if not names:
             return self._unchanged(base, f"the {part} already says that")
         after = rebuilt(base, {part: new})
-        return self._commit(base, after, fields=names)
+        return self._commit(base, after, fields=names, label=f"{part}: " + ", ".join(n.split(".", 1)[1] for n in names))
 
     # ------------------------------------------------------------------ whole lists
 
@@ -198,8 +211,7 @@ class ProjectEditor:
         if not read.shots:
             raise ShotcallerError(f"the {fmt.name} file holds no shots")
         base_with_intent = base.model_copy(update={"brief": read.brief, "style": read.style})
-        edit = self._replace(base_with_intent, read.shots, before=base)
-        return edit
+        return self._replace(base_with_intent, read.shots, before=base)
 
     def fit(self, max_seconds: float, model: str = "the video model") -> Edit:
         """Split shots longer than one generation of the model, on the bar grid; locked shots stay."""
@@ -214,21 +226,28 @@ class ProjectEditor:
         old = {s.id for s in base.shots}
         after = self._timeline(base, fitted)
         changed = [s.id for s in after.shots if s.id not in old or differs(s, base, s.id)]
-        return self._commit(base, after, changed=changed, notes=notes)
+        return self._commit(base, after, changed=changed, notes=notes, label=f"fit to {model}")
 
     def _replace(self, base: Project, shots: list[Shot], before: Project | None = None) -> Edit:
         before = before or base
-        locked = [s for s in base.shots if s.locked]
+        # a re-plan keeps the locked shots and the ones the artist wrote in their own words, in their slots
+        kept_shots = [s for s in base.shots if s.locked or s.origin == "artist"]
         new, notes = conform(shots, base.song)
-        if locked:
-            new = around_locked(new, locked)
-            notes.append("kept locked shots " + ", ".join(str(s.index) for s in locked) + " as they were")
+        if kept_shots:
+            new = around_locked(new, kept_shots)
+            locked = [str(s.index) for s in kept_shots if s.locked]
+            written = [str(s.index) for s in kept_shots if not s.locked]
+            if locked:
+                notes.append("kept locked shots " + ", ".join(locked) + " as they were")
+            if written:
+                notes.append("kept shots " + ", ".join(written) + " in your own words")
+        kept = {s.id for s in kept_shots}
+        new = [s if s.id in kept else follow(base, s) for s in new]  # the artist's standing rules reach new shots
         after = self._timeline(base, new)
-        kept = {s.id for s in locked}
         return self._commit(before, after, changed=[s.id for s in after.shots if s.id not in kept],
                             removed=[s.id for s in base.shots if s.id not in {x.id for x in after.shots}],
                             fields=[f for f in ("brief", "style") if getattr(base, f) != getattr(before, f)],
-                            notes=notes)
+                            notes=notes, label="re-plan" if base.shots else "plan")
 
     # ------------------------------------------------------------------ shots
 
@@ -251,7 +270,25 @@ class ProjectEditor:
             changed.append(shots[i].id)
             changed.extend(move_neighbours(shots, i, "start" in changes, "end" in changes))
         after = self._timeline(base, shots)
-        return self._commit(base, after, changed=changed)
+        numbers = ", ".join(str(base.shots.index(base.shot(p.shot)) + 1) for p in patches)
+        return self._commit(base, after, changed=changed, label=f"revise {numbers}")
+
+    def rearrange(self, label: str, change: Callable[[Project], Arrangement]) -> Edit:
+        """One operation on the list's order or timing (insert, delete, move, swap, rules): `change` reads the
+        project and returns the new shots; the list is conformed to the song and saved as one version."""
+        base = self._base()
+        if not base.shots:
+            raise ShotcallerError(f"{base.title} has no plan yet: plan it first ('plan it', /plan)")
+        done = change(base)
+        after = self._timeline(base, done.shots)
+        after, agreed = agreeing(after, done.changed)  # a neighbour that gave or took time may carry other lines
+        done.notes = list(dict.fromkeys([*done.notes, *agreed]))
+        if done.update:
+            after = rebuilt(after, done.update)
+        if after.shots == base.shots and not done.update:
+            return self._unchanged(base, "; ".join(done.notes) or "nothing to change")
+        return self._commit(base, after, changed=done.changed, removed=done.removed, notes=done.notes, label=label,
+                            fields=list(done.update))
 
     def split(self, shot: str | int, at: float) -> Edit:
         """Cut one shot in two at `at` seconds, snapped to the nearest beat."""
@@ -266,8 +303,9 @@ class ProjectEditor:
         first = target.model_copy(update={"end": cut, "lyric": None})
         second = target.model_copy(update={"id": new_shot_id(), "start": cut, "lyric": None, "takes": [],
                                            "picked_take": None})
-        after = self._timeline(base, [*base.shots[:i], first, second, *base.shots[i + 1:]])
-        return self._commit(base, after, changed=[first.id, second.id])
+        after, notes = agreeing(self._timeline(base, [*base.shots[:i], first, second, *base.shots[i + 1:]]),
+                                 [first.id, second.id])
+        return self._commit(base, after, changed=[first.id, second.id], notes=notes, label=f"split {i + 1}")
 
     def merge(self, first: str | int, last: str | int) -> Edit:
         """Merge shots first..last into the first one."""
@@ -280,7 +318,8 @@ class ProjectEditor:
             refuse_locked(s, base.shots)
         merged = a.model_copy(update={"end": b.end, "lyric": None})
         after = self._timeline(base, [*base.shots[:i], merged, *base.shots[j + 1:]])
-        return self._commit(base, after, changed=[a.id], removed=[s.id for s in base.shots[i + 1:j + 1]])
+        return self._commit(base, after, changed=[a.id], removed=[s.id for s in base.shots[i + 1:j + 1]],
+                            label=f"merge {i + 1}–{j + 1}")
 
     def regrid(self, change: GridChange) -> Edit:
         """Correct the beat grid (a stated tempo, double, halve, shift half a beat) and move every cut to
@@ -296,7 +335,7 @@ class ProjectEditor:
         old = {s.id: (s.start, s.end) for s in base.shots}
         moved = [s.id for s in after.shots if old.get(s.id) != (s.start, s.end)]
         return self._commit(base, after, changed=moved, fields=["song.beats"],
-                            notes=[f"{change.describe()}: {song.tempo:g} BPM", *notes])
+                            notes=[f"{change.describe()}: {song.tempo:g} BPM", *notes], label=change.describe())
 
     def lock(self, shots: list[str | int], locked: bool = True) -> Edit:
         """Lock shots against every change (or unlock them)."""
@@ -310,7 +349,9 @@ class ProjectEditor:
             return self._unchanged(base, f"already {word}")
         after = base.model_copy(update={"shots": [s.model_copy(update={"locked": locked}) if s.id in todo else s
                                                   for s in base.shots]})
-        return self._commit(base, after, changed=[i for i in ids if i in todo], notes=[word])
+        numbers = ", ".join(str(n) for n, s in enumerate(base.shots, 1) if s.id in todo)
+        return self._commit(base, after, changed=[i for i in ids if i in todo], notes=[word],
+                            label=f"{'lock' if locked else 'unlock'} {numbers}")
 
     def pick_take(self, shot: str | int, take: str) -> Edit:
         """Choose the take a shot uses in the cut (allowed on a locked shot: it changes no content)."""
@@ -323,7 +364,7 @@ class ProjectEditor:
             return self._unchanged(base, f"shot {base.shots.index(target) + 1} already uses {take}")
         after = base.model_copy(update={"shots": [s.model_copy(update={"picked_take": take}) if s.id == target.id
                                                   else s for s in base.shots]})
-        return self._commit(base, after, changed=[target.id])
+        return self._commit(base, after, changed=[target.id], label=f"pick {take} for {base.shots.index(target) + 1}")
 
     def critique(self) -> Edit:
         """Run the review (the critic) on the current list and save its findings."""
@@ -332,7 +373,7 @@ class ProjectEditor:
         base = self._base()
         if not base.shots:
             return self._unchanged(base, "no shots yet")
-        return self._commit(base, base, notes=["critic run"], force_review=True)
+        return self._commit(base, base, notes=["critic run"], force_review=True, label="critic")
 
     # ------------------------------------------------------------------ history
 

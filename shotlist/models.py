@@ -219,6 +219,8 @@ class Shot(_Model):
     transition: Transition = Field(default="cut", description="How this shot goes into the next one.")
     seed: int = Field(default_factory=lambda: secrets.randbelow(2**31), description="Generation seed.")
     locked: bool = Field(default=False, description="Locked shots are not changed by revisions.")
+    origin: Literal["planned", "artist"] = Field(
+        default="planned", description="'artist' when the picture is in the artist's own words: a re-plan keeps it.")
     takes: list[Take] = Field(default_factory=list)
     picked_take: str | None = Field(default=None, description="Id of the take chosen for the cut.")
     critique: Critique = Field(default_factory=Critique)

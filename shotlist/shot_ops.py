@@ -3,6 +3,7 @@ guarantee, moving a neighbour's cut, fitting a proposal around locked shots, val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from .models import Project, Shot, new_shot_id
 
 # Fields a locked shot may still change: its position, its renders and the critic's notes.
 LOCK_FREE = {"index", "critique", "takes", "picked_take", "locked"}
+QUOTED = re.compile(r"[\"“]([^\"”]{3,})[\"”]")  # a line quoted in a reason
 MIN_PIECE = 0.25  # seconds: a proposed shot clipped by a locked one to less than this joins its neighbour
 
 
@@ -144,3 +146,32 @@ def expand(refs: Iterable[str | int]) -> list[str]:
             elif part:
                 out.append(part)
     return out
+
+
+def agree(shot: Shot) -> tuple[Shot, str]:
+    """The shot with a reason that agrees with the lyric it carries, and a note when it had to change."""
+    quotes = QUOTED.findall(shot.reason or "")
+    sung = (shot.lyric or "").lower()
+    stale = [q for q in quotes if q.strip(" .,…").lower() not in sung]
+    if not stale:
+        return shot, ""
+    line = (shot.lyric or "").split(" / ")[0].strip()
+    if line:
+        reason = shot.reason
+        for q in stale:
+            reason = reason.replace(q, line)
+        return (shot.model_copy(update={"reason": reason}),
+                f"shot {shot.index}: its reason now quotes \"{line}\", the line it carries")
+    notes = [*shot.critique.notes, f"the reason quotes \"{stale[0]}\", which this slot does not carry: rewrite it"]
+    return (shot.model_copy(update={"critique": shot.critique.model_copy(update={"notes": notes})}),
+            f"shot {shot.index}: its reason quotes \"{stale[0]}\", no longer sung here (flagged)")
+
+
+def agreeing(project: Project, ids: Iterable[str]) -> tuple[Project, list[str]]:
+    """The shots `ids` with reasons that agree with the lyric each now carries (rewritten or flagged)."""
+    touched = set(ids)
+    agreed = [agree(s) if s.id in touched else (s, "") for s in project.shots]
+    notes = [n for _, n in agreed if n]
+    if notes:
+        project = rebuilt(project, {"shots": [s.model_dump() for s, _ in agreed]})
+    return project, notes

@@ -31,6 +31,7 @@ from .models import Project, Song
 from .paths import check_slug, home, slugify
 
 VERSION_FILE = "{:06d}.json"
+LABEL_FILE = "{:06d}.label"
 LOCK_TIMEOUT = 10.0
 
 
@@ -211,8 +212,9 @@ class ProjectStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def save(self, project: Project) -> Project:
-        """Record `project` as a new version (its `version` must be the one on disk) and return it."""
+    def save(self, project: Project, label: str = "") -> Project:
+        """Record `project` as a new version (its `version` must be the one on disk) and return it.
+        `label` names the change in the history ("swap 3 ↔ 4"); `history()` reads it back."""
         folder = self.folder(project.id)
         with self.lock(folder):
             on_disk = _read_version_number(folder / "project.json")
@@ -222,16 +224,27 @@ class ProjectStore:
                     "reload it and apply the change again", _fresh(folder / "project.json"))
             current = on_disk if on_disk is not None else max(self.versions(folder), default=0)
             # A save after undo starts a new branch: the versions that redo would have reached go.
-            for p in (folder / "versions").glob("[0-9]*.json"):
-                if int(p.stem) > current:
+            for p in (folder / "versions").glob("[0-9]*.*"):
+                if p.suffix in (".json", ".label") and int(p.stem) > current:
                     p.unlink()
             for stale in folder.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)
             saved = Project.model_validate(project.model_dump(by_alias=True) | {"version": current + 1})
             data = saved.to_json().encode()
             write_atomic(folder / "versions" / VERSION_FILE.format(saved.version), data)
+            if label:
+                write_atomic(folder / "versions" / LABEL_FILE.format(saved.version), label.encode())
             write_atomic(folder / "project.json", data)
         return saved
+
+    def history(self, ref: str | Path) -> list[tuple[int, str]]:
+        """(version, what changed) for every version, oldest first; '' where no name was recorded."""
+        folder = self.folder(ref)
+        out = []
+        for v in self.versions(folder):
+            label = folder / "versions" / LABEL_FILE.format(v)
+            out.append((v, label.read_text() if label.is_file() else ""))
+        return out
 
     def recover(self, ref: str | Path) -> Project:
         """Point project.json back at the newest version file that reads."""

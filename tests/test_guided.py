@@ -99,7 +99,7 @@ def test_one_shot_revision_changes_only_that_shot(planned_home):
     colder = export(pid)
     for a, b in zip(before["shots"], colder["shots"]):
         assert ("cold blue light" in b["prompt"]) == (a["section"] == "chorus")
-    assert "In guided mode I can" in chat(pid, ["turn it into a rock opera", "/quit"])
+    assert "didn't understand “turn it into a rock opera”" in chat(pid, ["turn it into a rock opera", "/quit"])
 
 
 def test_generic_concept_gets_pushback_then_is_respected(fixture_song):

@@ -69,6 +69,9 @@ def test_the_tools_are_listed_with_the_domain_schemas(served):
     assert "close-up" in changes["shot_size"]["enum"] and "takes" not in changes and "id" not in changes
     replan = listed["propose_shot_list"].inputSchema["properties"]["replan"]
     assert replan["type"] == "boolean" and "asked to re-plan" in replan["description"]
+    insert = listed["insert_shot"]  # generated from the operations table: its fields are the tool's parameters
+    assert {"project", "words", "before", "after", "before_section", "after_section", "at"} <= \
+        set(insert.inputSchema["properties"]) and insert.description.startswith("Add a shot of the artist's picture")
     assert set(listed) == set(names)  # the app's own events are not offered as tools…
 
 
@@ -110,7 +113,7 @@ def test_errors_come_back_as_one_line(served):
 
     async def calls(s):
         return (await s.call_tool("show_shots", {"project": "no-such-project"}),
-                await s.call_tool("lock_shots", {"project": pid, "shots": "99"}),
+                await s.call_tool("lock_shots", {"project": pid, "shots": ["99"]}),
                 await s.call_tool("export", {"project": pid, "format": "docx"}))
 
     for result, message in zip(session(url, calls), ("no project 'no-such-project'", "no shot '99'",

@@ -138,7 +138,7 @@ def test_locked_shots_never_change(planned):
 @pytest.mark.parametrize("request_,says", [
     ("make it colder", "Which shots"), ("colder please", "Which shots"), ("can this one be darker?", "Which shot"),
     ("make shot 500 colder", "no shot 500"), ("shots 2, 999 warmer", "no shot 999"),
-    ("turn it into a rock opera", "In guided mode"), ("", "nothing changed"), ("make the fourth chorus wider", "not 4"),
+    ("turn it into a rock opera", "didn't understand “turn it into a rock opera”"), ("", "nothing changed"), ("make the fourth chorus wider", "not 4"),
 ])
 def test_unclear_or_impossible_requests_change_nothing(planned, request_, says):
     before = planned.tools.project()

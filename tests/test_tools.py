@@ -14,6 +14,7 @@ from evals.scripted_openai import ScriptedOpenAI, Step
 from helpers import even_shots
 from shotlist.errors import PlanExists, ShotcallerError
 from shotlist.models import Brief, Shot, ShotPatch
+from shotlist.operations import OPERATIONS
 from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
@@ -84,8 +85,9 @@ def test_the_tool_schemas_are_the_domain_models(planned):
     propose = lc["propose_shot_list"].tool_call_schema.model_json_schema()
     assert propose["properties"]["replan"]["type"] == "boolean"
     assert "only when the artist asked to re-plan" in propose["properties"]["replan"]["description"]
-    for name, tool in lc.items():  # the description the model reads is the tool's docstring
-        assert tool.description == " ".join(getattr(tools, name).__doc__.split()), name
+    for name, tool in lc.items():  # the description the model reads: the operation's (table) or the tool's docstring
+        doc = OPERATIONS[name].description() if name in OPERATIONS else " ".join(getattr(tools, name).__doc__.split())
+        assert tool.description == doc, name
     with pytest.raises(ValueError, match="changes.takes\n  Extra inputs are not permitted"):
         lc["revise_shots"].invoke({"patches": [{"shot": "1", "changes": {"takes": []}}]})
 

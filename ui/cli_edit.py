@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from shotlist.errors import ShotcallerError
 
@@ -119,8 +120,61 @@ def cmd_sections(args: argparse.Namespace) -> None:
         print(f"saved {project.id} (version {project.version})")
 
 
+def _cli_type(annotation: Any) -> tuple[Any, bool] | None:
+    """(argparse type, takes a list) for a field of an operation; None when it is not typed on a command line."""
+    def bare(t: Any) -> Any:
+        return get_args(t)[0] if get_origin(t) is Annotated else t
+
+    annotation = bare(annotation)
+    args = [bare(a) for a in get_args(annotation) if a is not type(None)] \
+        if get_origin(annotation) in (Union, UnionType) else [annotation]
+    kind = args[0] if len(args) == 1 else None
+    if get_origin(kind) is list:
+        inner = bare(get_args(kind)[0])
+        return (inner, True) if inner in (str, int, float) else None
+    return (kind, False) if kind in (str, int, float, bool) else None
+
+
+def cmd_operation(args: argparse.Namespace) -> None:
+    from shotlist.operations import Operations
+    from shotlist.store import ProjectStore
+
+    from assistant.critic import apply as critic_apply
+
+    values = {k: v for k, v in vars(args).items() if k in args.op_fields and v is not None}
+    result = Operations(ProjectStore(), review=critic_apply).call(args.project, args.op_name, **values)
+    print(result.text())
+
+
+def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
+    """One subcommand per operation of the table (`swap-shots PROJECT --first 3 --second 4`), its help the
+    operation's description and its options the operation's fields; names the CLI already has are left out."""
+    from shotlist.operations import OPERATIONS
+
+    added = []
+    for name, cls in OPERATIONS.items():
+        command = name.replace("_", "-")
+        types = {f: _cli_type(info.annotation) for f, info in cls.model_fields.items()}
+        if command in taken or name in taken or None in types.values():
+            continue
+        p = sub.add_parser(command, help=cls.description())
+        p.add_argument("project")
+        for field, info in cls.model_fields.items():
+            kind, many = types[field]  # type: ignore[misc]
+            flag = f"--{field.replace('_', '-')}"
+            if kind is bool:
+                p.add_argument(flag, dest=field, action=argparse.BooleanOptionalAction, default=None,
+                               help=info.description)
+            else:
+                p.add_argument(flag, dest=field, type=kind, nargs="+" if many else None,
+                               required=info.is_required(), help=info.description)
+        p.set_defaults(func=cmd_operation, op_name=name, op_fields=set(cls.model_fields))
+        added.append(command)
+    return added
+
+
 def add_commands(sub: Any) -> None:
-    """Register the editing commands on the `shotcaller` sub-parser."""
+    """Register the editing commands on the `shotcaller` sub-parser, then one per operation of the table."""
     p = sub.add_parser("revise", help="change fields of one shot, e.g. revise PROJECT 5 prompt=\"…\" end=42.5")
     p.add_argument("project")
     p.add_argument("shot", help="shot number or id")
@@ -164,3 +218,7 @@ def add_commands(sub: Any) -> None:
     a.add_argument("ref", help="section number")
     a.add_argument("--label", help="label of the merged section (default: the first's)")
     p.set_defaults(func=cmd_sections)
+
+    # the hand-kept commands above (and render, export, pick, undo in ui/cli.py) keep their shorter forms
+    add_operation_commands(sub, set(sub.choices) | {"lock_shots", "merge_shots", "split_shot", "revise_shots",
+                                                    "pick_take", "render", "export", "undo", "redo"})

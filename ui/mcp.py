@@ -14,6 +14,7 @@ type hints, so the argument types below are generated from the domain models.
 """
 
 import functools
+import inspect
 import types
 import typing
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from pydantic import BaseModel, ValidationError
 from assistant.agent import DRAFT_FIELDS, ShotDraft, drafts_to_shots
 from assistant.tools import ProjectTools
 from shotlist.errors import ShotcallerError, one_line
-from shotlist.models import Brief, Shot, ShotChanges, StyleBible
+from shotlist.models import Brief, Shot, StyleBible
+from shotlist.operations import OPERATIONS, Operation, parse
 from shotlist.store import ProjectStore
 
 
@@ -52,12 +54,6 @@ def typed_dict(model: type[BaseModel], fields: tuple[str, ...] | None = None, na
 BriefFields = typed_dict(Brief)
 StyleFields = typed_dict(StyleBible)
 ShotFields = typed_dict(Shot, DRAFT_FIELDS, "ShotDraft")
-ChangeFields = typed_dict(ShotChanges, name="ShotChanges")
-
-
-class ShotPatchFields(TypedDict):
-    shot: str
-    changes: ChangeFields  # type: ignore[valid-type]
 
 
 def _store_of(studio_or_store: Any) -> ProjectStore:
@@ -132,57 +128,6 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
         drafts = [ShotDraft.model_validate(dict(s)) for s in shots or []]
         return t.propose_shot_list(drafts_to_shots(drafts, t.project().song.duration), replan=replan)
 
-    def revise_shots(project: str, patches: list[ShotPatchFields]) -> str:
-        """Change named shots only; every other shot stays as it is. Locked shots are refused.
-
-        Args:
-            project: Project id.
-            patches: One patch per shot: {"shot": number or id, "changes": {field: new value}}.
-        """
-        from shotlist.models import ShotPatch
-
-        return tools(project).revise_shots([ShotPatch.model_validate(dict(p)) for p in patches or []])
-
-    def split_shot(project: str, shot: str, at: float) -> str:
-        """Split a shot in two at a time in seconds (snapped to the nearest beat).
-
-        Args:
-            project: Project id.
-            shot: Shot number or id.
-            at: Time in seconds, inside the shot.
-        """
-        return tools(project).split_shot(shot, at)
-
-    def merge_shots(project: str, first: str, last: str) -> str:
-        """Merge a run of shots into the first one.
-
-        Args:
-            project: Project id.
-            first: First shot (number or id).
-            last: Last shot (number or id); everything between is merged.
-        """
-        return tools(project).merge_shots(first, last)
-
-    def lock_shots(project: str, shots: str, locked: bool = True) -> str:
-        """Lock shots so nothing changes them, or unlock them.
-
-        Args:
-            project: Project id.
-            shots: Shot numbers, ids or ranges, e.g. "3, 5-7".
-            locked: True to lock, false to unlock.
-        """
-        return tools(project).lock_shots([s for s in shots.split(",") if s.strip()], locked)
-
-    def pick_take(project: str, shot: str, take: str) -> str:
-        """Choose which rendered take of a shot the cut uses.
-
-        Args:
-            project: Project id.
-            shot: Shot number or id.
-            take: Take id, e.g. t2.
-        """
-        return tools(project).pick_take(shot, take)
-
     def critique(project: str) -> str:
         """Run the critic on the project's shot list and return its findings.
 
@@ -191,34 +136,35 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
         """
         return tools(project).critique()
 
-    def export(project: str, format: str) -> str:
-        """Export the shot list into the project's exports/ folder; returns the file's path.
+    hand_kept = (list_projects, show_shots, update_brief, update_style, propose_shot_list, critique)
+    return [guarded(f) for f in hand_kept] + [guarded(op_tool(store, name, cls)) for name, cls in OPERATIONS.items()]
 
-        Args:
-            project: Project id.
-            format: json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.
-        """
-        return tools(project).export(format)
 
-    def undo(project: str) -> str:
-        """Undo the last change to the project.
+def op_tool(store: ProjectStore, name: str, cls: type[Operation]) -> Callable[..., str]:
+    """One operation of the table as a plain function Gradio can serve: the project id first, then the
+    operation's fields as typed parameters; the description and the parameter notes come from the table."""
+    params = [inspect.Parameter("project", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)]
+    notes = ["    project: Project id (see list_projects)."]
+    for field, info in cls.model_fields.items():
+        default = inspect.Parameter.empty if info.is_required() else info.get_default(call_default_factory=True)
+        params.append(inspect.Parameter(field, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default,
+                                        annotation=_typed(info.annotation)))
+        notes.append(f"    {field}: {info.description or field.replace('_', ' ')}")
+    signature = inspect.Signature(params, return_annotation=str)
 
-        Args:
-            project: Project id.
-        """
-        return tools(project).undo()
+    def run(*args: Any, **kwargs: Any) -> str:
+        bound = signature.bind(*args, **kwargs)
+        values = dict(bound.arguments)
+        project = values.pop("project")
+        store.load(project)  # a clear error for an unknown or corrupt project
+        op = parse(name, {k: dict(v) if isinstance(v, dict) else v for k, v in values.items()})
+        return ProjectTools(store, project).run(op).text()
 
-    def redo(project: str) -> str:
-        """Redo the change the last undo took back.
-
-        Args:
-            project: Project id.
-        """
-        return tools(project).redo()
-
-    return [guarded(f) for f in (list_projects, show_shots, update_brief, update_style, propose_shot_list,
-                                 revise_shots, split_shot, merge_shots, lock_shots, pick_take, critique, export,
-                                 undo, redo)]
+    run.__name__ = run.__qualname__ = name
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": str}
+    run.__doc__ = f"{cls.description()}\n\nArgs:\n" + "\n".join(notes)
+    return run
 
 
 def add_mcp_tools(studio_or_store: Any, only: bool = True) -> list[str]:

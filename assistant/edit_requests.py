@@ -1,0 +1,389 @@
+"""What an artist types after the plan, read as one typed operation of `shotlist.operations`.
+
+    reading = read_request("swap shots 3 and 4", project)
+    reading.op          # SwapShots(first='3', second='4')
+    read_request("move shot 4", project).ask      # 'Move shot 4 before or after which shot? …'
+
+Targets are read by `assistant.targets` (numbers, ranges, ordinals, "the last shot", "this shot", section
+names); Spanish and French are read as English first (`spanish`, `french`); a request that matches nothing
+is tried once more with its typos corrected. A request that names a change but not enough to make it
+safely gets a question (`ask`), never a guess. Look, size, timing, replace and lock requests are left to
+`assistant.revisions` (`legacy`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from shotlist.errors import ShotcallerError
+from shotlist.models import Project
+from shotlist.operations import Operation
+from shotlist.operations.history import GoBackBefore, Redo, Undo
+from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
+from shotlist.operations.rules import SetRule
+from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
+                                       WriteSection, WriteShots)
+from shotlist.plan_rules import parse_rule
+
+from . import french, spanish
+from .targets import NUMBER_WORDS, intents, normalise, resolve
+
+MAX_REQUEST = 2000  # characters: more is a paste, not a request
+_ORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|\d+th"
+REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
+       r"\s+(?:shot|one|card)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|the (?:next|previous) one)")
+REFS = (rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:-|–|to|through|thru|,|and|&)\s*(?:shots?\s*)?#?\d+)*")
+VOCAB = ("swap", "switch", "delete", "remove", "insert", "merge", "split", "move", "undo", "redo", "replace", "chorus",
+         "verse", "bridge", "intro", "outro", "shot", "shots", "before", "after", "weakest", "dreamlike", "vertical",
+         "literal", "slower", "faster", "angles", "combine", "and", "the", "last", "first", "between")
+TYPOS = {"adn": "and", "teh": "the", "nad": "and", "sht": "shot", "shto": "shot"}
+FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
+LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
+                   r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
+
+
+@dataclass
+class Reading:
+    op: Operation | None = None
+    ask: str = ""  # a question or a refusal: nothing changes
+    legacy: bool = False  # a look/size/timing/replace/lock request: assistant.revisions applies it
+
+
+def read_request(text: str, project: Project, selected: int | None = None) -> Reading:
+    """The operation `text` asks for, a question when it is unclear, or an empty Reading when it names none."""
+    if len(text) > MAX_REQUEST:
+        return Reading(ask=f"That's {len(text):,} characters: too long to read as one change. Nothing changed; "
+                           "say the change in a sentence or two (\"shot 7: …\", \"swap 3 and 4\").")
+    if not re.search(r"[^\W\d_]", text):
+        return Reading(ask="I can't read a change in that (no words). Nothing changed; try \"swap 3 and 4\", "
+                           "\"delete shot 10\" or \"shot 7: a kettle boiling over\".")
+    english = french.as_english(spanish.as_english(text))
+    found = _read(english, project, selected)
+    if found.op or found.legacy:
+        return found
+    fixed = fix_typos(english)  # only when the words as typed map to nothing sure
+    again = _read(fixed, project, selected) if fixed != english else found
+    return again if again.op or again.legacy else found
+
+
+def fix_typos(text: str) -> str:
+    """Words close to the ones requests turn on ('swpa' → 'swap', 'chrous' → 'chorus'); others kept."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in TYPOS:
+            return TYPOS[low]
+        if len(low) < 4 or low in VOCAB:
+            return word
+        close = difflib.get_close_matches(low, VOCAB, n=1, cutoff=0.75)
+        return close[0] if close else word
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
+def _read(text: str, project: Project, selected: int | None) -> Reading:
+    low = normalise(LEADS.sub("", text)).strip()
+    low = re.sub(r"\s+", " ", low)
+    for reader in (_history, _question, _swap, _move, _merge, _split, _delete, _insert, _write_shots, _write_section,
+                   _rule):
+        try:
+            found = reader(low, project, selected)
+        except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
+            return Reading(ask=f"{str(e)[:1].upper()}{str(e)[1:]}. Nothing changed.")
+        if found is not None:
+            return found
+    if intents(low):
+        return Reading(legacy=True)
+    return Reading()
+
+
+# ------------------------------------------------------------------ targets
+
+def _one(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
+    """The one shot `phrase` names; 'the next one' steps from `after`."""
+    phrase = phrase.strip()
+    rel = re.match(r"(?:the\s+)?(next|previous) one", phrase)
+    if rel and after:
+        return after + (1 if rel.group(1) == "next" else -1)
+    if re.fullmatch(r"#?\d+", phrase):
+        phrase = f"shot {phrase.lstrip('#')}"
+    target = resolve(phrase, project, selected)
+    if target.problem:
+        raise ShotcallerError(target.problem.rstrip("."))
+    if len(target.shots) != 1:
+        raise ShotcallerError(f"which one shot do you mean by {phrase!r}")
+    return target.shots[0]
+
+
+def _many(phrase: str, project: Project, selected: int | None) -> list[int]:
+    phrase = phrase.strip()
+    if re.fullmatch(r"#?\d+(?:\s*(?:-|–|to|through|thru|,|and|&)\s*#?\d+)*", phrase):
+        phrase = f"shots {phrase}"
+    target = resolve(phrase, project, selected)
+    if target.problem:
+        raise ShotcallerError(target.problem.rstrip("."))
+    if not target.shots:
+        raise ShotcallerError(f"which shots do you mean by {phrase!r}")
+    return target.shots
+
+
+def _section(project: Project) -> str:
+    """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
+    labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
+    names = "|".join(re.escape(x) for x in labels) or "(?!)"
+    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?)\s+)?(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
+            rf"(?:e?s)?(?:\s+\d)?")
+
+
+SECTION_NAMES = ("verse", "chorus", "bridge", "intro", "outro", "pre-chorus", "hook", "refrain", "breakdown", "solo")
+
+
+def _part(phrase: str) -> str:
+    """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
+    words = re.sub(r"\b(?:the|every|each|all)\b", " ", phrase).split()
+    singular = {f"{n}es": n for n in SECTION_NAMES} | {f"{n}s": n for n in SECTION_NAMES}
+    return " ".join(singular.get(w, w) for w in words)
+
+
+def _words(text: str) -> str:
+    """The picture in a request: leading 'a (new) shot of', colons and politeness off."""
+    text = re.sub(r"^\s*[:,\-–—]?\s*(?:(?:a|an|one)\s+(?:new\s+)?(?:shot|image|picture)\s+(?:of|with|where|showing)\s+"
+                  r"|(?:a|an)\s+new\s+shot\s*[:,]?\s*|we\s+(?:see|should see)\s+|i\s+want\s+|show(?:ing)?\s+)?", "", text)
+    return text.strip(" .!?,:;")
+
+
+def _looks_only(words: str) -> bool:
+    """'a bit darker', 'colder please': a look/size/timing change, not a picture."""
+    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5
+
+
+# ------------------------------------------------------------------ readers (each: a Reading or None)
+
+_CHANGE_WORDS = {"deleted": "delete", "removed": "delete", "swapped": "swap", "moved": "move", "added": "insert",
+                 "inserted": "insert", "merged": "merge", "split": "split", "rules": "rule", "locked": "lock"}
+
+
+def _history(low: str, project: Project, selected: int | None) -> Reading | None:
+    m = re.search(r"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?(swap\w*|delet\w*|remov\w*|mov\w*|add\w*|insert\w*"
+                  r"|merg\w*|split|rule\w*|lock\w*|re-?plan)\b", low)
+    if m:
+        word = _CHANGE_WORDS.get(m.group(1), m.group(1).rstrip("s").replace("-", ""))
+        word = {"swap": "swap", "delet": "delete", "remov": "delete"}.get(word, word)
+        return Reading(op=GoBackBefore(change=word))
+    if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo))?(?: please| pls)?[.!]*", low):
+        return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
+    if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b", low):
+        k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
+        steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
+        return Reading(op=Undo(steps=steps))
+    return None
+
+
+def _question(low: str, project: Project, selected: int | None) -> Reading | None:
+    if re.search(r"\b(?:weakest|worst)\b", low):
+        k = re.search(r"\b(\d+|two|three|four|five) (?:weakest|worst)\b", low)
+        count = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
+        return Reading(op=WeakestShots(count=min(count, 10)))
+    if re.search(r"\bwhy\b", low) and re.search(r"\b(?:generat\w*|ai|film(?:ed)?|camera|shoot)\b", low):
+        m = re.search(REF, low)
+        if not m:
+            return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
+        return Reading(op=WhyGenerative(shot=str(_one(m.group(0), project, selected))))
+    if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
+        v = re.search(r"\bversion (\d+)\b", low)
+        return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
+    return None
+
+
+def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
+    verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?[:,]?\s*", low)
+    if not verb or re.search(r"\b(?:swap|switch)\s+(?:\w+\s+){0,3}?out\b", low):
+        return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
+    m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
+    if not m:
+        rest = low[:verb.start()] + " " + low[verb.end():]
+        if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
+            return None
+        if re.search(r"\b(?:swap|switch|exchange)\b", low):
+            return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
+        return None
+    a = _one(m.group(1), project, selected)
+    b = _one(m.group(2), project, selected, after=a)
+    return Reading(op=SwapShots(first=str(a), second=str(b)))
+
+
+def _move(low: str, project: Project, selected: int | None) -> Reading | None:
+    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
+                   rf"(before|after|first|last|at the (?:end|start|beginning))\s*({REF})?", low)
+         or re.search(rf"({REF})\s+should\s+(?:go|come|be|move)\s+(before|after)\s+({REF})", low))
+    if not m:
+        if re.search(rf"\bmove\s+{REF}", low):
+            return Reading(ask="Move it before or after which shot? Say \"move shot 4 before shot 3\". Nothing changed.")
+        return None
+    shot = _one(m.group(1), project, selected)
+    side, to = m.group(2), m.group(3)
+    if side in ("first", "at the start", "at the beginning"):
+        return Reading(op=MoveShot(shot=str(shot), before="1"))
+    if side in ("last", "at the end"):
+        return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
+    if not to:
+        return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
+    other = str(_one(to, project, selected))
+    return Reading(op=MoveShot(shot=str(shot), before=other) if side == "before" else
+                   MoveShot(shot=str(shot), after=other))
+
+
+def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
+    m = re.search(r"\b(?:merge|combine|join)\s+(?:shots?\s+)?#?(\d+)\s*(?:-|–|to|through|thru|and|&|with|,)\s*(?:shots?\s+)?"
+                  r"#?(\d+)", low) or re.search(r"\bmake\s+(?:shots?\s+)?(\d+)\s+and\s+(\d+)\s+(?:into\s+)?one\b", low)
+    if m:
+        a, b = _one(m.group(1), project, selected), _one(m.group(2), project, selected)
+        return Reading(op=MergeShots(first=str(min(a, b)), last=str(max(a, b))))
+    m = re.search(r"\b(?:merge|combine|join)\s+the\s+(last|first)\s+(two|three|\d)\s+shots\b", low)
+    if m:
+        k = int(m.group(2)) if m.group(2).isdigit() else NUMBER_WORDS[m.group(2)]
+        total = len(project.shots)
+        a, b = (1, k) if m.group(1) == "first" else (total - k + 1, total)
+        return Reading(op=MergeShots(first=str(a), last=str(b)))
+    if re.search(r"\b(?:merge|combine)\b", low):
+        return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.")
+    return None
+
+
+def _split(low: str, project: Project, selected: int | None) -> Reading | None:
+    m = re.search(rf"\b(?:split|break)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
+                  low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
+    if not m:
+        return None
+    shot = _one(m.group(1), project, selected)
+    at = int(m.group(2)) * 60 + int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(2) else None
+    return Reading(op=SplitShot(shot=str(shot), at=at))
+
+
+_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase)"
+
+
+def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
+    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})\s*(?:completely|entirely|altogether|please|pls|for good)?\s*[.!]*$",
+                  low)
+    if m:
+        return Reading(op=DeleteShots(shots=[str(n) for n in _many(m.group(1), project, selected)]))
+    if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
+        return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
+    return None
+
+
+def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
+    verb = re.search(r"\b(?:add|insert|put in|new shot)\b", low)
+    if not verb or re.search(r"\badd (?:more|some|a bit|a little)\b", low):
+        return None
+    section = _section(project)
+    where = (re.search(rf"\b(before|after)\s+(?:the\s+)?({section})\b", low)
+             or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
+             or re.search(rf"\b(before|after)\s+({REF})", low)
+             or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
+    rest = low[verb.end():]
+    if where:
+        rest = (low[verb.end():where.start()] + " " + low[where.end():]) if where.start() > verb.end() \
+            else low[where.end():]
+    words = _words(re.sub(r"\s+", " ", rest))
+    if not where:
+        if words:
+            return Reading(ask=f"Where should the shot of {words} go? Say \"before shot 12\", \"after the bridge\" or "
+                               "\"at 1:30\". Nothing changed.")
+        return Reading(ask="What should the new shot show, and where? Say \"add a shot of the empty chair before the "
+                           "last chorus\". Nothing changed.")
+    if not words or words in ("a shot", "shot", "one"):
+        return Reading(ask="What should the new shot show? Nothing changed.")
+    side, target = where.group(1), where.group(2)
+    if side == "at":
+        return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
+    if re.fullmatch(section, target):
+        part = _part(target)
+        if side in ("start", "beginning"):
+            side = "before"
+        if side == "end":
+            side = "after"
+        return Reading(op=InsertShot(words=words, **{f"{side}_section": part}))
+    return Reading(op=InsertShot(words=words, **{side: str(_one(target, project, selected))}))
+
+
+def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
+    patterns = (rf"^({REFS})\s*:\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
+                rf"^(?:the\s+)?({REFS})\s+should\s+(?:be|show|become)\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
+                rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\bin\s+({REFS})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
+                rf"\bfor\s+({REFS})\s*,?\s*(?:i want|we see|show)\s+(.+)$")
+    for pattern in patterns:
+        m = re.search(pattern, low)
+        if not m:
+            continue
+        words = _words(m.group(2))
+        if not words or _looks_only(words) or FROM_MATERIAL.match(words):
+            return None  # a look change, or "something else": assistant.revisions writes it from the material
+        numbers = _many(m.group(1), project, selected)
+        return Reading(op=WriteShots(shots=[str(n) for n in numbers], words=words))
+    return None
+
+
+def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
+    section = _section(project)
+    patterns = (rf"^({section})\s*:\s*(.+)$", rf"^in\s+({section})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
+                rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$")
+    for pattern in patterns:
+        m = re.search(pattern, low)
+        if not m:
+            continue
+        words = _words(m.group(2))
+        if not words or _looks_only(words) or _is_rule(words):
+            return None
+        return Reading(op=WriteSection(section=_part(m.group(1)), words=words))
+    return None
+
+
+def _is_rule(text: str) -> bool:
+    try:
+        parse_rule(text)
+        return True
+    except ShotcallerError:
+        return False
+
+
+def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
+    if re.search(rf"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b|{REF}\s+(?:longer|shorter|slower|faster)", low):
+        return None  # a change to named shots, not a rule over the plan
+    if not _is_rule(low):
+        return None
+    m = re.search(rf"\b(?:in|during|for|across)\s+({_section(project)})\b", low) or \
+        re.search(rf"^({_section(project)})(?:\s+shots)?\b", low) or re.search(rf"\b({_section(project)})\s+shots\b", low)
+    words = re.sub(r"[\s.!?]+$", "", low)
+    return Reading(op=SetRule(rule=words[:200], part=_part(m.group(1)) if m else None))
+
+
+# ------------------------------------------------------------------ when nothing maps
+
+def not_understood(text: str, project: Project, selected: int | None = None) -> str:
+    """One reply for a request that maps to no operation: the words quoted, and the operations closest to
+    them (MiniLM over the phrasings in prompts/guided/operations.yaml) said for the shots it names."""
+    from .critic import embed
+    from .prompts import load_yaml
+
+    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
+    named = bool(target.shots) and not target.problem
+    total = len(project.shots)
+    n = target.shots[0] if named else (selected or max(1, total // 2))
+    where = target.described if named else ""
+    options = load_yaml("guided/operations.yaml")
+    names = list(options)
+    phrasings = [(name, p) for name in names for p in options[name]["like"]]
+    scores = embed([text]) @ embed([p for _, p in phrasings]).T
+    best: dict[str, float] = {}
+    for (name, _), score in zip(phrasings, scores[0]):
+        best[name] = max(best.get(name, -1.0), float(score))
+    ranked = sorted(names, key=lambda k: -best[k])[:3]
+    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
+    offers = "; ".join(options[k]["say"].format(**fill) for k in ranked)
+    quoted = " ".join(text.split())
+    quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
+    return (f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do"
+            f"{' for ' + where if where else ''}: {offers}.")

@@ -1,0 +1,59 @@
+"""Operations that make files from the plan: render shots with the injected renderer, export a format."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from ..editor import ProjectEditor
+from ..errors import ShotcallerError
+from ..models import Project
+from .parts import shots_in
+from .table import Operation, Result, operation
+
+
+def shot_numbers(project: Project, text: str) -> list[int] | None:
+    """'' → None (all); a section ('chorus', 'last chorus') → its shots; '1,4-6' → those numbers."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    if re.search(r"[a-z]", text):
+        return shots_in(project, text)[0]
+    count, out = len(project.shots), []
+    for part in text.replace(" ", "").split(","):
+        lo, _, hi = part.partition("-")
+        if not (lo.isdigit() and (not hi or hi.isdigit())):
+            raise ShotcallerError(f"shots {text!r}: {part!r} is not a number, a range like 4-6 or a section")
+        a, b = int(lo), int(hi or lo)
+        if not 1 <= a <= b <= count:
+            raise ShotcallerError(f"shots {text!r}: {part} is outside 1-{count}")
+        out.extend(range(a, b + 1))
+    return sorted(set(out))
+
+
+@operation("render")
+class Render(Operation):
+    """Render shots ("1,4-6", or a section name like "chorus"; all when empty) and cut them on the song."""
+
+    asks = True  # it writes takes through the renderer, not an edit of the plan
+    shots: str = Field(default="", max_length=200, description="Shot numbers like '1,4-6', a section, or empty for all.")
+    backend: str = Field(default="animatic", max_length=60, description="animatic, diffusers-video or diffusers-stills.")
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        numbers = shot_numbers(editor.project(), self.shots)
+        result = editor.render(numbers, self.backend)
+        failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
+        return Result(self.name, f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
+                      + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}", None, numbers or [])
+
+
+@operation("export")
+class Export(Operation):
+    """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
+
+    asks = True
+    format: str = Field(max_length=20, description="json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.")
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        return Result(self.name, f"exported {self.format.lower()}: {editor.export(self.format)}")
