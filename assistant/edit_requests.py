@@ -23,6 +23,7 @@ from shotlist.operations import Operation
 from shotlist.operations.history import GoBackBefore, Redo, Undo
 from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
 from shotlist.operations.rules import SetRule
+from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
@@ -85,7 +86,7 @@ def fix_typos(text: str) -> str:
 def _read(text: str, project: Project, selected: int | None) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    for reader in (_history, _question, _swap, _move, _merge, _split, _delete, _insert, _write_shots, _write_section,
+    for reader in (_history, _question, _tempo, _swap, _move, _merge, _split, _delete, _insert, _write_shots, _write_section,
                    _rule):
         try:
             found = reader(low, project, selected)
@@ -193,6 +194,32 @@ def _question(low: str, project: Project, selected: int | None) -> Reading | Non
     if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
         v = re.search(r"\bversion (\d+)\b", low)
         return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
+    return None
+
+
+_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|speed|time signature)\b"
+
+
+def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
+    """The beat grid as the artist counts it: "the tempo is 95", "double it", "the cuts are on the off-beat"."""
+    if re.search(r"\b(?:shots?\s*#?\d|#\d)", low):
+        return None  # "make shot 5 twice as long": a change to a shot, not to the grid
+    if re.search(r"\boff-?\s?beats?\b", low) or re.search(r"\b(?:shift|move|nudge)\w*\b.*\bhalf(?: a)? beat\b", low):
+        return Reading(op=SetTempo(change="shift_half"))
+    bpm = (re.search(r"\b(\d{2,4}(?:\.\d+)?)\s*(?:bpm|beats per minute)\b", low)
+           or re.search(r"\b(?:tempo|song|track)\b[^\d]{0,24}?\b(\d{2,4}(?:\.\d+)?)\b(?!\s*(?:s|sec|seconds|%))", low))
+    if bpm:
+        try:
+            return Reading(op=SetTempo(bpm=float(bpm.group(1))))
+        except ValueError:
+            return Reading(ask=f"A tempo of {bpm.group(1)} BPM is outside 30-300: say the beats per minute you count "
+                               "(e.g. \"the tempo is 95\"). Nothing changed.")
+    if not re.search(_TEMPO_WORDS, low):
+        return None
+    if re.search(r"\b(?:double|twice)\b", low):
+        return Reading(op=SetTempo(change="double"))
+    if re.search(r"\b(?:halve|half(?:-|\s)time|half the (?:tempo|speed))\b", low):
+        return Reading(op=SetTempo(change="halve"))
     return None
 
 

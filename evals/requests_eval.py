@@ -66,6 +66,8 @@ class Outcome:
 def _norm(v: object) -> object:
     if isinstance(v, list):
         return [str(x) for x in v]
+    if isinstance(v, float):
+        return f"{v:g}"  # a tempo: 95.0 is the 95 the bank says
     return str(v) if isinstance(v, int) else v
 
 

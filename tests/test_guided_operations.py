@@ -99,3 +99,19 @@ def test_a_replan_keeps_the_artists_shots_and_says_so(d):
     rules = [n for n in d.tools.project().brief.constraints.notes if n.startswith("rule: ")]
     assert "rule: no dutch angles anywhere" in rules
     assert not [s for s in d.tools.project().shots if s.angle == "dutch"]
+
+
+def test_the_tempo_in_words_regrids_the_plan_and_keeps_every_picture(d):
+    before = d.tools.project()
+    reply, saved = say(d, "you've got the beat at half speed, double it")
+    after = d.tools.project()
+    assert saved == 1 and "tempo doubled" in reply
+    assert after.song.tempo == pytest.approx(2 * before.song.tempo, rel=0.005)
+    assert [(s.id, s.subject, s.reason) for s in after.shots] == [(s.id, s.subject, s.reason) for s in before.shots]
+    beats = after.song.beats
+    assert all(min(abs(b - s.start) for b in beats) < 1e-3 for s in after.shots[1:])
+    reply, saved = say(d, "the tempo is 900")
+    assert saved == 0 and "outside 30-300" in reply
+    say(d, "undo that")  # one undo step takes the whole correction back
+    assert d.tools.project().song.tempo == pytest.approx(before.song.tempo)
+    assert [s.start for s in d.tools.project().shots] == [s.start for s in before.shots]
