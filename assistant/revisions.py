@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from shotlist.errors import ShotcallerError
+from shotlist.look import stepped
 from shotlist.models import Project
 
 from . import critic, rules
@@ -23,6 +24,9 @@ LOOKS = ("colder", "warmer", "darker", "brighter")
 # how a question names each change: "Which shots should I lock?", "… make colder?"
 INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
+# the look value each word moves, and which way: the animatic grades the card by these values
+LOOK_STEPS = {"colder": ("warmth", -1), "warmer": ("warmth", 1), "darker": ("brightness", -1),
+              "brighter": ("brightness", 1)}
 
 
 def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
@@ -107,7 +111,11 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
     if looks:
         phrases = load_yaml("guided/looks.yaml")
         for n in numbers:
-            changes[n]["prompt"] = _with_look(project.shots[n - 1].prompt, looks, phrases)
+            shot = project.shots[n - 1]
+            changes[n]["prompt"] = _with_look(shot.prompt, looks, phrases)
+            for w in looks:
+                name, direction = LOOK_STEPS[w]
+                changes[n][name] = stepped(changes[n].get(name, getattr(shot, name)), direction)
         replies.append(say("look_done", what=what, look=" and ".join(looks),
                            phrase="; ".join(phrases[w] for w in looks), result="{result}"))
     direction = next((w for w in wants if w in ("closer", "wider")), None)

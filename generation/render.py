@@ -3,8 +3,10 @@
     result = Renderer(store, "chaos-god", "animatic", RenderSettings(640, 360, 24)).render()
     result.cut   # Path of the MP4 on the song
 
-The cache key of a clip is a hash of everything that changes its pixels: backend and its version,
-model, the shot's picture fields, seed, frame count, size, fps and the style bible. Clips live in the
+The cache key of a clip is a hash of everything that changes its pixels for the chosen backend: its
+name and `key` (version, model, style bible, …), the shot fields it `reads` (the card's fields and look
+for the animatic; prompt, negative prompt and seed for diffusers), seed, frame count, size and fps.
+A field no backend reads (the reason) can be reworded without a render. Clips live in the
 project's `renders/` as `<key>.mp4`, so a revision re-renders only the shots whose key changed, and a
 crashed or cancelled run resumes by running again (finished clips are cache hits). Shots render one
 at a time (a GPU holds one model); a failing shot is marked failed with its reason and the others go
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project, Shot, Take
+from shotlist.models import Project, Shot, Take, fields_tagged
 from shotlist.export.media import clip_path
 from shotlist.store import ProjectStore
 from shotlist.timing import frame_spans
@@ -29,19 +31,22 @@ from shotlist.timing import frame_spans
 from .assemble import assemble
 from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend
 
-PICTURE_FIELDS = ("section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action", "setting",
-                  "prompt", "negative_prompt", "reason", "transition")
 TAKE_SEED_STEP = 1_000_003
 
 Report = Callable[[str, float, str], None]  # (shot label, fraction, message)
 
 
+def reads(backend: Backend) -> tuple[str, ...]:
+    """The shot fields `backend` declares it reads; a plugin that declares none is taken to read every
+    field a revision can set (a needless re-render is better than a stale clip)."""
+    return tuple(getattr(backend, "reads", None) or fields_tagged(Shot, "editable"))
+
+
 def clip_key(backend: Backend, job: ShotJob) -> str:
     s = job.settings
-    doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(PICTURE_FIELDS)),
-           "number": job.number, "start": job.shot.start, "seed": job.seed, "frames": job.frames,
-           "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps,
-           "style": job.style.model_dump()}
+    doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(reads(backend))),
+           "number": job.number, "seed": job.seed, "frames": job.frames,
+           "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
