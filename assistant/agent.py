@@ -54,7 +54,7 @@ def sent(args: dict[str, Any]) -> dict[str, Any]:
 
 ShotDraft = _partial(Shot, DRAFT_FIELDS, "ShotDraft", required=("start",))
 ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
-BriefUpdate = _partial(Brief, tuple(Brief.model_fields), "BriefUpdate")
+BriefUpdate = _partial(Brief, tuple(f for f in Brief.model_fields if f != "said"), "BriefUpdate")  # `said` is filed, not set
 
 
 class ProposeArgs(BaseModel):

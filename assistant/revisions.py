@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 from shotlist.errors import ShotcallerError
-from shotlist.look import stepped
+from shotlist.look import LIGHT, stepped
 from shotlist.models import Project
 
 from . import critic, rules
 from .planner import FALLBACK_IMAGE, _name, neighbours, protagonist, section_material, story_place
-from .prompts import load_yaml
 from .replies import say
 from .targets import intents, resolve
 from .tools import ProjectTools, ShotPatch
@@ -109,7 +108,7 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
     changes: dict[int, dict] = {n: {} for n in numbers}
     looks = [w for w in wants if w in LOOKS]
     if looks:
-        phrases = load_yaml("guided/looks.yaml")
+        phrases = LIGHT
         for n in numbers:
             shot = project.shots[n - 1]
             changes[n]["prompt"] = _with_look(shot.prompt, looks, phrases)

@@ -57,7 +57,7 @@ def build_prompt(job: ShotJob) -> tuple[str, str]:
     parts = [shot.prompt or ", ".join(x for x in (shot.subject, shot.action, shot.setting) if x)]
     text = parts[0].lower()
     parts += [f"{c.name}: {c.description}" for c in style.characters if c.name.lower() in text]
-    if style.look:
+    if style.look and style.look.strip(" .").lower() not in text:  # a prompt built from the fields has it
         parts.append(style.look)
     negative = ", ".join(x for x in (shot.negative_prompt, style.negative_prompt) if x)
     return ". ".join(p.strip(" .") for p in parts if p), negative

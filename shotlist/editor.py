@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
+from .prompting import follow_fields
 from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
@@ -114,11 +115,18 @@ class ProjectEditor:
 
     # ------------------------------------------------------------------ brief, style, title
 
-    def update_brief(self, **fields: Any) -> Edit:
-        """Set brief fields (a partial `constraints` keeps the rest of the constraints)."""
+    def update_brief(self, said: str | None = None, **fields: Any) -> Edit:
+        """Set brief fields (a partial `constraints` keeps the rest of the constraints). `said`: the artist's
+        words the fields were filed from, kept verbatim beside each of them (`Brief.said`)."""
         _check_fields(Brief, fields, "brief")
         base = self._base()
         current = base.brief.model_dump()
+        if said and said.strip():
+            words = {k: list(v) for k, v in current["said"].items()}
+            for name in fields:
+                if said not in words.setdefault(name, []):
+                    words[name].append(said)
+            fields = fields | {"said": words}
         if "constraints" in fields:
             given = fields["constraints"]
             if isinstance(given, Constraints):
@@ -128,6 +136,13 @@ class ProjectEditor:
             fields = fields | {"constraints": current["constraints"] | given}
         brief = validated(Brief, current | fields, "brief")
         return self._set(base, "brief", brief)
+
+    def move_answer(self, said: str, source: str, target: str) -> Edit:
+        """Refile an answer the interview filed under the wrong brief field: its text and words move together."""
+        from .brief_view import moved
+
+        base = self._base()
+        return self._set(base, "brief", moved(base.brief, said, source, target))
 
     def update_style(self, **fields: Any) -> Edit:
         """Set style-bible fields: look, characters, negative_prompt."""
@@ -167,6 +182,7 @@ class ProjectEditor:
     def _set(self, base: Project, part: str, value: Brief | StyleBible) -> Edit:
         old, new = getattr(base, part).model_dump(), value.model_dump()
         names = [f"{part}.{k}" for k in new if new[k] != old.get(k)]
+        names = [n for n in names if n != "brief.said"] or names  # the words kept beside a field are not news
         if not names:
             return self._unchanged(base, f"the {part} already says that")
         after = rebuilt(base, {part: new})
@@ -239,6 +255,7 @@ class ProjectEditor:
         base = self._base()
         shots = list(base.shots)
         changed: list[str] = []
+        notes: list[str] = []
         for patch in patches:
             target = current(shots, base, patch.shot)
             refuse_locked(target, shots)
@@ -247,10 +264,12 @@ class ProjectEditor:
             retimed = {"start", "end"} & set(changes) and "lyric" not in changes
             shots[i] = validated(Shot, target.model_dump() | ({"lyric": None} if retimed else {}) | changes,
                                   f"shot {i + 1}")
+            shots[i], said = follow_fields(shots[i], changes, base.style, i + 1)  # the prompt follows the fields
+            notes += said
             changed.append(shots[i].id)
             changed.extend(move_neighbours(shots, i, "start" in changes, "end" in changes))
         after = self._timeline(base, shots)
-        return self._commit(base, after, changed=changed)
+        return self._commit(base, after, changed=changed, notes=notes)
 
     def split(self, shot: str | int, at: float) -> Edit:
         """Cut one shot in two at `at` seconds, snapped to the nearest beat."""

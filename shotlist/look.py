@@ -21,6 +21,9 @@ PALETTE: dict[str, tuple[int, int, int]] = {
     "white": (235, 235, 235), "black": (25, 25, 25), "ivory": (235, 225, 200),
 }
 ALIASES = {"gray": "grey", "golden": "gold", "scarlet": "red", "turquoise": "teal", "lilac": "violet"}
+# The light each look word puts in a prompt ("make shot 5 colder"); opposites replace each other.
+LIGHT = {"colder": "cold blue light, pale frosted highlights", "warmer": "warm amber light, late sun glow",
+         "darker": "deep shadows, low-key light", "brighter": "bright high-key light, open sky"}
 STEP = 0.5  # how far one "colder", "darker" … moves a look value (values run -1..1)
 TINT = 0.4  # how much of a pixel's colour the palette replaces
 
@@ -71,20 +74,14 @@ def grade(img: Image.Image, warmth: float = 0.0, brightness: float = 0.0, contra
 
 
 def describe(warmth: float, brightness: float, contrast: float, palette: list[str]) -> list[str]:
-    """The look in words for a prompt: 'cold blue light', 'low-key light', 'teal palette' …"""
+    """The look in words for a prompt's `Light:` part, in the order revisions write them."""
     words = []
-    if warmth <= -STEP:
-        words.append("cold blue light, pale frosted highlights")
-    elif warmth >= STEP:
-        words.append("warm amber light, late sun glow")
-    if brightness <= -STEP:
-        words.append("deep shadows, low-key light")
-    elif brightness >= STEP:
-        words.append("bright high-key light, open sky")
-    if contrast >= STEP:
-        words.append("hard contrast")
-    elif contrast <= -STEP:
-        words.append("soft flat contrast")
+    if warmth:
+        words.append(LIGHT["colder" if warmth < 0 else "warmer"])
+    if brightness:
+        words.append(LIGHT["darker" if brightness < 0 else "brighter"])
+    if contrast:
+        words.append("hard contrast" if contrast > 0 else "soft flat contrast")
     if palette:
         words.append(f"{' and '.join(palette)} palette")
     return words

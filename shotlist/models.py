@@ -147,6 +147,9 @@ class Brief(_Model):
         default="", description="Why this song needs generated video: what no camera could shoot."
     )
     constraints: Constraints = Field(default_factory=Constraints)
+    said: dict[str, list[str]] = Field(
+        default_factory=dict, description="The artist's words each field was filed from, verbatim, by field name "
+        "(set when an answer is filed; shown beside the field so a misfiled answer is seen).")
 
 
 class Character(_Model):
@@ -250,6 +253,8 @@ class Shot(_Model):
                         **tags("card", "generation", "editable"))
     prompt_by_artist: bool = Field(default=False, description="True when the artist wrote the prompt themselves: "
                                    "it is kept as written when other fields change.", **tags("editable"))
+    prompt_drift: list[str] = Field(default_factory=list, description="Fields changed since the artist wrote the "
+                                    "prompt that it no longer says (set by the editor); empty when it follows them.")
     negative_prompt: str = Field(default="", description="What this shot must not show.",
                                  **tags("generation", "editable"))
     reason: str = Field(default="", description="Why this shot serves the song: tie it to the lyric or intent.",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 
+from .cli_brief import add_brief_command
 from .cli_chat import cmd_chat
 from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
 
@@ -257,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     add_commands(sub)
+    add_brief_command(sub)
 
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
     p.add_argument("project", nargs="?", help="the project (or --song to start one and talk while it is analysed)")
