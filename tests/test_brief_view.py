@@ -68,3 +68,31 @@ def test_moving_words_that_were_not_filed_there_is_refused(director, capsys):
     assert main(["brief", before.id, "--move", WHY, "--from", "why_generative", "--to", "mood"]) == 2
     assert "no field 'mood'" in capsys.readouterr().err
     assert director.tools.project().version == before.version
+
+
+def test_the_studio_brief_tab_edits_and_moves_through_the_tab_editor(director, isolated_home):
+    """The Brief tab's handlers on a studio session: the table shows the words, a save and a move are one
+    version each, and a stale tab's edit is refused (nothing overwritten)."""
+    from ui.brief_panel import SEP, BriefPanel
+    from ui.handlers import Studio
+    from ui.session import Session
+
+    project = director.tools.project()
+    studio = Studio(director.tools.store)
+    session, _ = studio.open(Session(), project.id)
+    panel = BriefPanel(studio)
+    view = panel.view(session)
+    assert "| **Meaning** |" in view and "“Waiting for someone who isn't coming back.”" in view
+    assert f"why_generative{SEP}{WHY}" in [v for _, v in panel.answers(session)]
+    assert panel.value(session, "feeling") == "Tender, slow."
+    out = panel.save(session, "meaning", "a house kept ready is a question nobody answers")
+    assert out.ok and f"version {project.version + 1}" in out.message
+    out = panel.move(session, f"why_generative{SEP}{WHY}", "story")
+    assert out.ok and director.tools.project().version == project.version + 2
+    assert "story" in director.tools.project().brief.said and WHY in director.tools.project().brief.story
+    stale = Session()
+    stale, _ = studio.open(stale, project.id)
+    director.tools.update_brief(feeling="tender")  # another window edits meanwhile
+    out = panel.save(stale, "palette", "teal and amber")
+    assert not out.ok and "changed in another window" in out.message
+    assert director.tools.project().brief.palette == ""
