@@ -39,6 +39,7 @@ class RenderOutcome(Protocol):
     rendered: list[str]
     cached: list[str]
     failed: dict[int, str]
+    why: dict[int, str]  # shot number rendered now → what changed since its last take ("colder")
     cut: Path | None
     cancelled: bool
 

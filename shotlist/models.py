@@ -183,6 +183,8 @@ class Take(_Model):
     status: Literal["pending", "done", "failed"] = "pending"
     error: str | None = None
     cache_key: str | None = None
+    reads: dict[str, Any] = Field(default_factory=dict, description="The shot's fields the backend read for this "
+                                  "take (and its frame count): what a later render compares to say why it re-rendered.")
 
 
 CHOICE_FIELDS = ("shot_size", "angle", "movement", "transition")

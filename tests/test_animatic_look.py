@@ -171,3 +171,41 @@ def test_the_cache_key_is_what_the_backend_reads(director):
         assert keyed[name]["prompt"] != base[name]
     assert keyed["animatic"]["look"] != base["animatic"]
     assert keyed["diffusers-video"]["look"] == base["diffusers-video"]
+
+
+def test_after_a_render_the_status_says_why_and_the_storyboard_and_pdf_show_the_new_frame(director):
+    """Studio render (the Renderer the studio uses), then the storyboard thumbnail, the timeline and the
+    PDF's frame of the revised shot are the new picture; the status names the shot and the change."""
+    from shotlist.export.media import frame_image, thumbnail
+    from ui.handlers import Studio
+    from ui.session import Session
+
+    project = director.tools.project()
+    studio = Studio(director.tools.store)
+    session, _ = studio.open(Session(), project.id)
+    session.width, session.height, session.fps = SMALL.width, SMALL.height, SMALL.fps  # small frames, quick
+    folder = studio.store.folder(project.id)
+    import soundfile
+
+    # the songbook's song has no audio: a silent one of its length, so the studio can cut on it
+    soundfile.write(studio.store.song_path(project), np.zeros(int(project.song.duration * 8000)), 8000,
+                    format="WAV")
+    r = renderer(director)
+    r.render(assemble_cut=False)  # every shot has a clip
+    n = N
+    old_thumb = thumbnail(folder, studio.project(session).shots[n - 1], n)
+    old_pdf = np.asarray(frame_image(folder, studio.project(session).shots[n - 1], n), dtype=np.float32)
+    talk(director, f"make shot {n} darker and colder")
+    result = r.render(assemble_cut=False)
+    assert result.why == {n: "colder, darker"} and result.reasons() == f"{n}: colder, darker"
+    shot = studio.project(session).shots[n - 1]
+    new_thumb = thumbnail(folder, shot, n)
+    assert new_thumb != old_thumb
+    new_pdf = np.asarray(frame_image(folder, shot, n), dtype=np.float32)
+    assert luma(new_pdf).mean() < 0.85 * luma(old_pdf).mean()
+    assert [p.name for p in map(lambda s: thumbnail(folder, s[1], s[0]), enumerate(studio.project(session).shots, 1))
+            ].count(new_thumb.name) == 1
+    talk(director, f"make shot {n} wider")
+    session.version = studio.project(session).version
+    cut, status = studio.render(session, [n])
+    assert f"Rendered 1 ({n}: wider)" in status and cut, status

@@ -167,7 +167,8 @@ def cmd_render(args: argparse.Namespace) -> None:
         result = renderer.render(shots=shots, takes=args.takes, cut=Path(args.out) if args.out else None)
     finally:
         bar.done()
-    print(f"{len(result.rendered)} rendered, {len(result.cached)} from the cache, {len(result.failed)} failed",
+    why = f" ({result.reasons()})" if result.why else ""
+    print(f"{len(result.rendered)} rendered{why}, {len(result.cached)} from the cache, {len(result.failed)} failed",
           file=sys.stderr)
     for n, reason in result.failed.items():
         print(f"shot {n} failed: {reason}", file=sys.stderr)
