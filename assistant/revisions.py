@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from shotlist.errors import ShotcallerError
-from shotlist.look import LIGHT, stepped
+from shotlist.look import LIGHT, PALETTE, palette_word, stepped
 from shotlist.models import Project
 
 from . import critic, rules
@@ -34,9 +34,15 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
     `skip_lock`: the lock or unlock in it is done by the caller (a change and a lock in one request)."""
     project = tools.project()
     wants = [w for w in intents(text) if not (skip_lock and w in ("lock", "unlock"))]
+    colours = palette_words(text)
+    wants += ["palette"] if colours else []
     target = resolve(text, project, selected_shot)
     if target.problem:
         return target.problem, []
+    unknown = None if wants else unknown_look(text)
+    if unknown and target.shots:  # "make shot 3 more cinematic": a look the animatic cannot show
+        return say("unknown_look", word=unknown, colours=", ".join(c for c in ("amber", "teal", "blue", "red", "gold", "green", "violet", "sepia")
+                                                                      if c in PALETTE)), []
     if not wants:
         if target.shots and len(target.shots) <= 3 and "?" in text:  # "what do you think of shot 5?"
             return "\n".join(_about(project, n) for n in target.shots), []
@@ -72,7 +78,8 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
                                verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
         what = target.described if not held else (f"shot {free[0]}" if len(free) == 1 else
                                                    "shots " + ", ".join(map(str, free)))  # only the shots changed
-        patches = _content_patches(project, free, wants, what, notes or {}, replies, avoid=dismissed(text))
+        patches = _content_patches(project, free, wants, what, notes or {}, replies, avoid=dismissed(text),
+                                   colours=colours)
         if patches:
             result = tools.revise_shots(patches)
             replies = [r.replace("{result}", result) for r in replies]
@@ -84,6 +91,34 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return " ".join(r.replace("{result}", "").strip() for r in replies), steps
     except ShotcallerError as e:
         return say("failed", error=e), []
+
+
+_LOOK_NOUNS = {"palette", "light", "tones", "tone", "tint", "grade", "look"}
+_AFTER_COLOUR = {"", "and", "or", "palette", "light", "tones", "tone", "tint", "grade", "look", "please", "with",
+                 "too", "instead", "now", "shot", "shots"}
+
+
+def palette_words(text: str) -> list[str]:
+    """The colours a request asks the picture to lean to: 'make shot 3 teal and gold' → [teal, gold]. A colour
+    naming a thing ('the red car shot') is not one: it follows no article and comes before no noun."""
+    words = re.findall(r"[a-z]+", text.lower())
+    found = []
+    for i, w in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        named_thing = i and words[i - 1] in ("the", "a", "an", "that", "this", "those") and after not in _LOOK_NOUNS
+        if named_thing or after not in _AFTER_COLOUR:
+            continue
+        try:
+            found.append(palette_word(w))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(found))
+
+
+def unknown_look(text: str) -> str | None:
+    """A look word the grader cannot show, in a request with nothing else it can do: 'more cinematic' → 'cinematic'."""
+    m = re.search(r"\b(?:more|less|look|feel|feels|looks)\s+(?:more\s+|less\s+)?([a-z][a-z-]{2,})\b", text.lower())
+    return m.group(1) if m and m.group(1) not in ("like", "at", "the", "and", "than") else None
 
 
 _DISMISSED = re.compile(r"(?i)\b(?:the\s+|those\s+|these\s+|that\s+|this\s+)?([a-z][\w\s'-]{1,40}?)\s+(?:is|are|feels?|looks?"
@@ -104,7 +139,8 @@ def dismissed(text: str) -> set[str]:
 
 
 def _content_patches(project: Project, numbers: list[int], wants: list[str], what: str, notes: dict[str, str],
-                     replies: list[str], avoid: set[str] | None = None) -> list[ShotPatch]:
+                     replies: list[str], avoid: set[str] | None = None, colours: list[str] | None = None
+                     ) -> list[ShotPatch]:
     changes: dict[int, dict] = {n: {} for n in numbers}
     looks = [w for w in wants if w in LOOKS]
     if looks:
@@ -117,6 +153,10 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                 changes[n][name] = stepped(changes[n].get(name, getattr(shot, name)), direction)
         replies.append(say("look_done", what=what, look=" and ".join(looks),
                            phrase="; ".join(phrases[w] for w in looks), result="{result}"))
+    if colours:
+        for n in numbers:
+            changes[n]["palette"] = colours
+        replies.append(say("palette_done", what=what, palette=" and ".join(colours), result="{result}"))
     direction = next((w for w in wants if w in ("closer", "wider")), None)
     if direction:
         sizes = []

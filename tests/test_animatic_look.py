@@ -209,3 +209,19 @@ def test_after_a_render_the_status_says_why_and_the_storyboard_and_pdf_show_the_
     session.version = studio.project(session).version
     cut, status = studio.render(session, [n])
     assert f"Rendered 1 ({n}: wider)" in status and cut, status
+
+
+def test_a_colour_request_tints_the_named_shot_and_an_unknown_look_gets_a_clear_line(director):
+    old, old_keys = frames(director, N), keys(director)
+    before = director.tools.project()
+    reply = " ".join(talk(director, f"make shot {N} more cinematic"))
+    assert "can't show “cinematic”" in reply and "teal" in reply and "darker" in reply
+    assert "Nothing changed" in reply and director.tools.project().version == before.version
+    reply = " ".join(talk(director, f"give shot {N} a teal palette"))
+    assert "teal palette" in reply and director.tools.project().shots[N - 1].palette == ["teal"]
+    new = frames(director, N)
+    green_blue = lambda f: (f[..., 1].mean() + f[..., 2].mean()) / (2 * f[..., 0].mean())  # noqa: E731
+    assert green_blue(new) > 1.1 * green_blue(old)
+    unchanged_besides(director, old_keys, N)
+    talk(director, "make the red car shot darker")  # a colour naming a thing is not a palette
+    assert all(s.palette in ([], ["teal"]) for s in director.tools.project().shots)
