@@ -56,6 +56,7 @@ def follow_fields(shot: Shot, changes: dict, style: StyleBible, number: int) -> 
     """`shot` (already patched with `changes`) with its prompt following the rule, and the notes for the artist:
     - a prompt emptied by hand is rebuilt from the fields (and no longer counts as the artist's);
     - a prompt set on its own is the artist's (kept as written from now on);
+    - a prompt set together with the fields it describes (a revision writing both) is kept as given;
     - a change to a field the prompt is built from rebuilds a built prompt, and keeps an artist's one,
       noting what it no longer says."""
     sources = [f for f in changes if f in SOURCES]
@@ -67,7 +68,7 @@ def follow_fields(shot: Shot, changes: dict, style: StyleBible, number: int) -> 
     if "prompt" in changes and not sources:
         flag = changes.get("prompt_by_artist", True)
         return shot.model_copy(update={"prompt_by_artist": flag, "prompt_drift": []}), []
-    if not sources:
+    if not sources or "prompt" in changes:  # a prompt given with its fields (a revision writing both) is kept
         return shot, []
     if not shot.prompt_by_artist:
         return shot.model_copy(update={"prompt": prompt_from_fields(shot, style), "prompt_drift": []}), []
