@@ -119,7 +119,8 @@ class ProjectTools:
         result = self.editor.render(numbers, backend)
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
         why = "; ".join(f"{n}: {w}" for n, w in sorted(result.why.items()))
-        return (f"rendered {len(result.rendered)}{f' ({why})' if why else ''}, {len(result.cached)} unchanged from the cache"
+        return (f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
+                + (f" (re-rendered {why})" if why else "")
                 + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}")
 
     def export(self, format: str) -> str:

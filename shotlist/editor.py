@@ -31,6 +31,7 @@ from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
 
 Review = Callable[[Project], Project]
+SAID_CHARS = 1000  # the artist's words kept beside a brief field (a longer answer stays whole in the chat)
 
 
 class RenderOutcome(Protocol):
@@ -123,6 +124,7 @@ class ProjectEditor:
         base = self._base()
         current = base.brief.model_dump()
         if said and said.strip():
+            said = said.strip() if len(said.strip()) <= SAID_CHARS else said.strip()[:SAID_CHARS].rstrip() + "…"
             words = {k: list(v) for k, v in current["said"].items()}
             for name in fields:
                 if said not in words.setdefault(name, []):
