@@ -167,9 +167,10 @@ def cmd_render(args: argparse.Namespace) -> None:
         result = renderer.render(shots=shots, takes=args.takes, cut=Path(args.out) if args.out else None)
     finally:
         bar.done()
-    why = f" ({result.reasons()})" if result.why else ""
-    print(f"{len(result.rendered)} rendered{why}, {len(result.cached)} from the cache, {len(result.failed)} failed",
+    print(f"{len(result.rendered)} rendered, {len(result.cached)} from the cache, {len(result.failed)} failed",
           file=sys.stderr)
+    if result.why:
+        print(f"rendered now: {result.reasons()}", file=sys.stderr)  # which shots, and what changed in each
     for n, reason in result.failed.items():
         print(f"shot {n} failed: {reason}", file=sys.stderr)
     if result.cancelled:
