@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
-from .prompting import follow_fields
+from .prompting import follow_fields, restyled
 from .shot_ops import (around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
@@ -148,10 +148,17 @@ class ProjectEditor:
         return self._set(base, "brief", moved(base.brief, said, source, target))
 
     def update_style(self, **fields: Any) -> Edit:
-        """Set style-bible fields: look, characters, negative_prompt."""
+        """Set style-bible fields: look, characters, negative_prompt. A new look rebuilds the prompts built
+        from the fields (not the artist's own, not a locked shot's), in the same version."""
         _check_fields(StyleBible, fields, "style")
         base = self._base()
-        return self._set(base, "style", validated(StyleBible, base.style.model_dump() | fields, "style"))
+        style = validated(StyleBible, base.style.model_dump() | fields, "style")
+        shots = restyled(base.shots, style) if style.look != base.style.look else base.shots
+        if shots == base.shots:
+            return self._set(base, "style", style)
+        after = rebuilt(base, {"style": style.model_dump(), "shots": [s.model_dump() for s in shots]})
+        return self._commit(base, after, changed=[s.id for s, old in zip(shots, base.shots) if s != old],
+                            fields=["style.look"])
 
     def rename(self, title: str) -> Edit:
         title = " ".join((title or "").split())

@@ -79,3 +79,10 @@ def follow_fields(shot: Shot, changes: dict, style: StyleBible, number: int) -> 
         return shot, []
     return shot, [f"shot {number}: kept the prompt you wrote; it no longer says its {', '.join(gone)} "
                   "(empty the prompt to rebuild it from the fields)"]
+
+
+def restyled(shots: list[Shot], style: StyleBible) -> list[Shot]:
+    """The shots with their built prompts rebuilt for a new style bible; an artist's prompt and a locked
+    shot stay as they are."""
+    return [s if s.prompt_by_artist or s.locked else s.model_copy(update={"prompt": prompt_from_fields(s, style)})
+            for s in shots]

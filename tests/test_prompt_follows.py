@@ -75,3 +75,15 @@ def test_a_prompt_emptied_by_hand_is_rebuilt_with_a_line(director):
     shot = edit.project.shots[N - 1]
     assert shot.prompt == prompt_from_fields(shot, edit.project.style) and not shot.prompt_by_artist
     assert len(edit.notes) == 1 and "empty prompt" in edit.notes[0] and "rebuilt" in edit.notes[0]
+
+
+def test_a_new_style_look_rebuilds_the_built_prompts_only(director):
+    revise(director, prompt="my own words, kept")
+    talk(director, "lock shot 2")
+    before = director.tools.project()
+    edit = director.tools.editor.update_style(look="grainy 16mm, sodium streetlight")
+    after = edit.project
+    assert after.version == before.version + 1
+    assert after.shots[N - 1].prompt == "my own words, kept" and after.shots[1] == before.shots[1]
+    rebuilt = [s for n, s in enumerate(after.shots, 1) if n not in (2, N)]
+    assert rebuilt and all("grainy 16mm, sodium streetlight" in s.prompt for s in rebuilt)
