@@ -41,8 +41,7 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return target.problem, []
     unknown = None if wants else unknown_look(text)
     if unknown and target.shots:  # "make shot 3 more cinematic": a look the animatic cannot show
-        return say("unknown_look", word=unknown, colours=", ".join(c for c in ("amber", "teal", "blue", "red", "gold", "green", "violet", "sepia")
-                                                                      if c in PALETTE)), []
+        return say("unknown_look", word=unknown, colours=", ".join(SHOWN_COLOURS)), []
     if not wants:
         if target.shots and len(target.shots) <= 3 and "?" in text:  # "what do you think of shot 5?"
             return "\n".join(_about(project, n) for n in target.shots), []
@@ -93,6 +92,7 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return say("failed", error=e), []
 
 
+SHOWN_COLOURS = tuple(c for c in ("amber", "teal", "blue", "red", "gold", "green", "violet", "sepia") if c in PALETTE)
 _LOOK_NOUNS = {"palette", "light", "tones", "tone", "tint", "grade", "look"}
 _AFTER_COLOUR = {"", "and", "or", "palette", "light", "tones", "tone", "tint", "grade", "look", "please", "with",
                  "too", "instead", "now", "shot", "shots"}
