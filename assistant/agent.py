@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from shotlist.errors import PlanExists, ShotcallerError
 from shotlist.lyrics import fmt_time
-from shotlist.models import Brief, Character, Project, Shot, ShotList
+from shotlist.models import BRIEF_SETTABLE, Brief, Character, Project, Shot, ShotList
 
 from .conversation import Conversation, Message, Reply
 from .llm import Provider
@@ -54,7 +54,7 @@ def sent(args: dict[str, Any]) -> dict[str, Any]:
 
 ShotDraft = _partial(Shot, DRAFT_FIELDS, "ShotDraft", required=("start",))
 ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
-BriefUpdate = _partial(Brief, tuple(f for f in Brief.model_fields if f != "said"), "BriefUpdate")  # `said` is filed, not set
+BriefUpdate = _partial(Brief, BRIEF_SETTABLE, "BriefUpdate")
 
 
 class ProposeArgs(BaseModel):

@@ -152,6 +152,10 @@ class Brief(_Model):
         "(set when an answer is filed; shown beside the field so a misfiled answer is seen).")
 
 
+# What an agent or an MCP client may set in the brief: the artist's words beside each field are filed, not set.
+BRIEF_SETTABLE = tuple(f for f in Brief.model_fields if f != "said")
+
+
 class Character(_Model):
     name: str = Field(description="Name used in prompts.")
     description: str = Field(description="Look of the character, repeated in every prompt they appear in.")
