@@ -22,6 +22,7 @@ SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium c
 LOOKS = ("colder", "warmer", "darker", "brighter")
 # how a question names each change: "Which shots should I lock?", "… make colder?"
 INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
+INTENT_WORDS |= {"more contrast": "give more contrast", "less contrast": "give less contrast", "palette": "tint"}
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
 # the look value each word moves, and which way: the animatic grades the card by these values
 LOOK_STEPS = {"colder": ("warmth", -1), "warmer": ("warmth", 1), "darker": ("brightness", -1),
@@ -36,6 +37,7 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
     wants = [w for w in intents(text) if not (skip_lock and w in ("lock", "unlock"))]
     colours = palette_words(text)
     wants += ["palette"] if colours else []
+    wants += contrast_wants(text)
     target = resolve(text, project, selected_shot)
     if target.problem:
         return target.problem, []
@@ -90,6 +92,19 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return " ".join(r.replace("{result}", "").strip() for r in replies), steps
     except ShotcallerError as e:
         return say("failed", error=e), []
+
+
+CONTRAST_STEPS = {"more contrast": 1, "less contrast": -1}
+_CONTRAST = re.compile(r"\b(?:(more|higher|harder|punchier|stronger)|(less|lower|softer|flatter|gentler))\s+contrast\b"
+                       r"|\bcontrast\s+(?:(up)|(down))\b")
+
+
+def contrast_wants(text: str) -> list[str]:
+    """'more contrast', 'harder contrast', 'contrast up' → ['more contrast']; 'flatter contrast' → ['less contrast']."""
+    m = _CONTRAST.search(text.lower())
+    if not m:
+        return []
+    return ["more contrast" if (m.group(1) or m.group(3)) else "less contrast"]
 
 
 SHOWN_COLOURS = tuple(c for c in ("amber", "teal", "blue", "red", "gold", "green", "violet", "sepia") if c in PALETTE)
@@ -153,6 +168,11 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
                 changes[n][name] = stepped(changes[n].get(name, getattr(shot, name)), direction)
         replies.append(say("look_done", what=what, look=" and ".join(looks),
                            phrase="; ".join(phrases[w] for w in looks), result="{result}"))
+    contrast = next((w for w in wants if w in CONTRAST_STEPS), None)
+    if contrast:
+        for n in numbers:
+            changes[n]["contrast"] = stepped(project.shots[n - 1].contrast, CONTRAST_STEPS[contrast])
+        replies.append(say("contrast_done", what=what, how=contrast.replace("-", " "), result="{result}"))
     if colours:
         for n in numbers:
             changes[n]["palette"] = colours

@@ -225,3 +225,14 @@ def test_a_colour_request_tints_the_named_shot_and_an_unknown_look_gets_a_clear_
     unchanged_besides(director, old_keys, N)
     talk(director, "make the red car shot darker")  # a colour naming a thing is not a palette
     assert all(s.palette in ([], ["teal"]) for s in director.tools.project().shots)
+
+
+def test_more_contrast_spreads_the_tones(director):
+    old, old_keys = frames(director, N), keys(director)
+    reply = revise(director, f"more contrast on shot {N}")
+    new = frames(director, N)
+    assert "more contrast" in reply and director.tools.project().shots[N - 1].contrast > 0
+    h, w = old.shape[1:3]
+    picture = lambda f: luma(f[int(h * 0.12):int(h * 0.62), int(w * 0.6):int(w * 0.95)])  # noqa: E731 (no text there)
+    assert picture(new[0]).std() > 1.15 * picture(old[0]).std(), (picture(new[0]).std(), picture(old[0]).std())
+    unchanged_besides(director, old_keys, N)
