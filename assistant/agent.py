@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from shotlist.errors import PlanExists, ShotcallerError
 from shotlist.lyrics import fmt_time
-from shotlist.models import Brief, Character, Project, Shot, ShotList
+from shotlist.models import BRIEF_SETTABLE, Brief, Character, Project, Shot, ShotList
 from shotlist.operations import OPERATIONS, Operation
 
 from .conversation import Conversation, Message, Reply
@@ -55,7 +55,7 @@ def sent(args: dict[str, Any]) -> dict[str, Any]:
 
 ShotDraft = _partial(Shot, DRAFT_FIELDS, "ShotDraft", required=("start",))
 ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
-BriefUpdate = _partial(Brief, tuple(Brief.model_fields), "BriefUpdate")
+BriefUpdate = _partial(Brief, BRIEF_SETTABLE, "BriefUpdate")
 
 
 class ProposeArgs(BaseModel):

@@ -125,7 +125,7 @@ class GuidedDirector:
         if pending == "cheap":
             keep = pushback.KEEP_IT.search(text) or interview.is_filler(text)
             self._user(text, "cheap")
-            steps = [] if keep else [self.tools.update_brief(why_generative=interview.clip(text))]
+            steps = [] if keep else [self.tools.update_brief(why_generative=interview.clip(text), said=text)]
             yield from self._advance(steps)
             return
         if pending and pending.startswith("section:"):
@@ -186,31 +186,33 @@ class GuidedDirector:
     def _file(self, filing: interview.Filing) -> list[str]:
         """Write the filed parts into the brief; constraints become rules."""
         steps = []
-        feeling_parts, palette_parts = [], []
-        for topic, part in filing.parts:
-            part = interview.clip(part)
+        feeling_parts, palette_parts, felt = [], [], []
+        for topic, said in filing.parts:  # `said`: the artist's words, kept verbatim beside the field
+            part = interview.clip(said)
             if not part:
                 continue
             if topic == "motifs":  # a second list of images adds to the first
                 current = self.tools.project().brief.motifs
                 new = [m for m in planner.split_list(part) if m.lower() not in {c.lower() for c in current}]
-                steps.append(self.tools.update_brief(motifs=[*current, *new]))
+                steps.append(self.tools.update_brief(motifs=[*current, *new], said=said))
             elif topic == "constraints":
                 current = self.tools.project().brief.constraints
-                steps.append(self.tools.update_brief(constraints=rules.parse_constraints(part, current)))
+                steps.append(self.tools.update_brief(constraints=rules.parse_constraints(part, current), said=said))
             elif topic == "feeling":
                 feeling_parts.append(interview.bare_feeling(part))
+                felt.append(said)
             elif topic == "palette":
                 palette_parts.append(part)
+                felt.append(said)
             else:
-                steps.append(self.tools.update_brief(**{topic: part}))
+                steps.append(self.tools.update_brief(**{topic: part}, said=said))
         if feeling_parts or palette_parts:
             fields = {}
             if feeling_parts:
                 fields["feeling"] = " ".join(feeling_parts)
             if palette_parts:
                 fields["palette"] = " ".join(palette_parts).strip(" .")
-            steps.append(self.tools.update_brief(**fields))
+            steps.append(self.tools.update_brief(**fields, said=" / ".join(dict.fromkeys(felt))))
         return steps
 
     def _advance(self, steps: list[str] | None = None, prefix: str = "") -> Iterator[Reply]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from shotlist.errors import ShotcallerError
+from shotlist.look import LIGHT, PALETTE, palette_word, stepped
 from shotlist.models import Project
 
 from . import critic, rules
 from .planner import FALLBACK_IMAGE, _name, neighbours, protagonist, section_material, story_place
-from .prompts import load_yaml
 from .replies import say
 from .targets import intents, resolve
 from .tools import ProjectTools, ShotPatch
@@ -22,7 +22,11 @@ SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium c
 LOOKS = ("colder", "warmer", "darker", "brighter")
 # how a question names each change: "Which shots should I lock?", "… make colder?"
 INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
+INTENT_WORDS |= {"more contrast": "give more contrast", "less contrast": "give less contrast", "palette": "tint"}
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
+# the look value each word moves, and which way: the animatic grades the card by these values
+LOOK_STEPS = {"colder": ("warmth", -1), "warmer": ("warmth", 1), "darker": ("brightness", -1),
+              "brighter": ("brightness", 1)}
 
 
 def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = None,
@@ -31,9 +35,15 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
     `skip_lock`: the lock or unlock in it is done by the caller (a change and a lock in one request)."""
     project = tools.project()
     wants = [w for w in intents(text) if not (skip_lock and w in ("lock", "unlock"))]
+    colours = palette_words(text)
+    wants += ["palette"] if colours else []
+    wants += contrast_wants(text)
     target = resolve(text, project, selected_shot)
     if target.problem:
         return target.problem, []
+    unknown = None if wants else unknown_look(text)
+    if unknown and target.shots:  # "make shot 3 more cinematic": a look the animatic cannot show
+        return say("unknown_look", word=unknown, colours=", ".join(SHOWN_COLOURS)), []
     if not wants:
         if target.shots and len(target.shots) <= 3 and "?" in text:  # "what do you think of shot 5?"
             return "\n".join(_about(project, n) for n in target.shots), []
@@ -69,7 +79,8 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
                                verb="are" if len(held) > 1 else "is", it="them" if len(held) > 1 else "it"))
         what = target.described if not held else (f"shot {free[0]}" if len(free) == 1 else
                                                    "shots " + ", ".join(map(str, free)))  # only the shots changed
-        patches = _content_patches(project, free, wants, what, notes or {}, replies, avoid=dismissed(text))
+        patches = _content_patches(project, free, wants, what, notes or {}, replies, avoid=dismissed(text),
+                                   colours=colours)
         if patches:
             result = tools.revise_shots(patches)
             replies = [r.replace("{result}", result) for r in replies]
@@ -81,6 +92,48 @@ def apply_request(tools: ProjectTools, text: str, selected_shot: int | None = No
         return " ".join(r.replace("{result}", "").strip() for r in replies), steps
     except ShotcallerError as e:
         return say("failed", error=e), []
+
+
+CONTRAST_STEPS = {"more contrast": 1, "less contrast": -1}
+_CONTRAST = re.compile(r"\b(?:(more|higher|harder|punchier|stronger)|(less|lower|softer|flatter|gentler))\s+contrast\b"
+                       r"|\bcontrast\s+(?:(up)|(down))\b")
+
+
+def contrast_wants(text: str) -> list[str]:
+    """'more contrast', 'harder contrast', 'contrast up' → ['more contrast']; 'flatter contrast' → ['less contrast']."""
+    m = _CONTRAST.search(text.lower())
+    if not m:
+        return []
+    return ["more contrast" if (m.group(1) or m.group(3)) else "less contrast"]
+
+
+SHOWN_COLOURS = tuple(c for c in ("amber", "teal", "blue", "red", "gold", "green", "violet", "sepia") if c in PALETTE)
+_LOOK_NOUNS = {"palette", "light", "tones", "tone", "tint", "grade", "look"}
+_AFTER_COLOUR = {"", "and", "or", "palette", "light", "tones", "tone", "tint", "grade", "look", "please", "with",
+                 "too", "instead", "now", "shot", "shots"}
+
+
+def palette_words(text: str) -> list[str]:
+    """The colours a request asks the picture to lean to: 'make shot 3 teal and gold' → [teal, gold]. A colour
+    naming a thing ('the red car shot') is not one: it follows no article and comes before no noun."""
+    words = re.findall(r"[a-z]+", text.lower())
+    found = []
+    for i, w in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        named_thing = i and words[i - 1] in ("the", "a", "an", "that", "this", "those") and after not in _LOOK_NOUNS
+        if named_thing or after not in _AFTER_COLOUR:
+            continue
+        try:
+            found.append(palette_word(w))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(found))
+
+
+def unknown_look(text: str) -> str | None:
+    """A look word the grader cannot show, in a request with nothing else it can do: 'more cinematic' → 'cinematic'."""
+    m = re.search(r"\b(?:more|less|look|feel|feels|looks)\s+(?:more\s+|less\s+)?([a-z][a-z-]{2,})\b", text.lower())
+    return m.group(1) if m and m.group(1) not in ("like", "at", "the", "and", "than") else None
 
 
 _DISMISSED = re.compile(r"(?i)\b(?:the\s+|those\s+|these\s+|that\s+|this\s+)?([a-z][\w\s'-]{1,40}?)\s+(?:is|are|feels?|looks?"
@@ -101,15 +154,29 @@ def dismissed(text: str) -> set[str]:
 
 
 def _content_patches(project: Project, numbers: list[int], wants: list[str], what: str, notes: dict[str, str],
-                     replies: list[str], avoid: set[str] | None = None) -> list[ShotPatch]:
+                     replies: list[str], avoid: set[str] | None = None, colours: list[str] | None = None
+                     ) -> list[ShotPatch]:
     changes: dict[int, dict] = {n: {} for n in numbers}
     looks = [w for w in wants if w in LOOKS]
     if looks:
-        phrases = load_yaml("guided/looks.yaml")
+        phrases = LIGHT
         for n in numbers:
-            changes[n]["prompt"] = _with_look(project.shots[n - 1].prompt, looks, phrases)
+            shot = project.shots[n - 1]
+            changes[n]["prompt"] = _with_look(shot.prompt, looks, phrases)
+            for w in looks:
+                name, direction = LOOK_STEPS[w]
+                changes[n][name] = stepped(changes[n].get(name, getattr(shot, name)), direction)
         replies.append(say("look_done", what=what, look=" and ".join(looks),
                            phrase="; ".join(phrases[w] for w in looks), result="{result}"))
+    contrast = next((w for w in wants if w in CONTRAST_STEPS), None)
+    if contrast:
+        for n in numbers:
+            changes[n]["contrast"] = stepped(project.shots[n - 1].contrast, CONTRAST_STEPS[contrast])
+        replies.append(say("contrast_done", what=what, how=contrast.replace("-", " "), result="{result}"))
+    if colours:
+        for n in numbers:
+            changes[n]["palette"] = colours
+        replies.append(say("palette_done", what=what, palette=" and ".join(colours), result="{result}"))
     direction = next((w for w in wants if w in ("closer", "wider")), None)
     if direction:
         sizes = []

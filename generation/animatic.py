@@ -19,14 +19,16 @@ import numpy as np
 
 from .backend import Cancelled, Progress, ShotJob, file_key, register_backend
 from shotlist.cards import draw_card, font
+from shotlist.models import Shot, fields_tagged
 from .ffmpeg import FrameWriter
 from .moves import MARGIN, window
 
-VERSION = 3  # bump when the look changes: part of the cache key
+VERSION = 4  # bump when the card's design changes: part of the cache key
 
 
 class AnimaticBackend:
     name = "animatic"
+    reads = fields_tagged(Shot, "card")  # what the card draws and grades by: never the reason
 
     def __init__(self, **options: Any):
         self.options = options

@@ -54,9 +54,12 @@ class ShotJob:
 
 class Backend(Protocol):
     name: str
+    # The shot's fields this backend's pixels depend on: with `key`, the render-cache key. A field left
+    # out (a reason, a why-generative) can be reworded without re-rendering.
+    reads: tuple[str, ...]
 
     def key(self, job: ShotJob) -> dict[str, Any]:
-        """Everything besides the shot's own fields that changes the pixels (model, version, …)."""
+        """Everything besides the shot's own fields that changes the pixels (model, version, style, …)."""
 
     def render(self, job: ShotJob, out: Path, progress: Progress) -> None:
         """Write the clip to `out` (an .mp4), or raise."""

@@ -57,7 +57,7 @@ def build_prompt(job: ShotJob) -> tuple[str, str]:
     parts = [shot.prompt or ", ".join(x for x in (shot.subject, shot.action, shot.setting) if x)]
     text = parts[0].lower()
     parts += [f"{c.name}: {c.description}" for c in style.characters if c.name.lower() in text]
-    if style.look:
+    if style.look and style.look.strip(" .").lower() not in text:  # a prompt built from the fields has it
         parts.append(style.look)
     negative = ", ".join(x for x in (shot.negative_prompt, style.negative_prompt) if x)
     return ". ".join(p.strip(" .") for p in parts if p), negative
@@ -147,8 +147,13 @@ def _step_callback(job: ShotJob, progress: Progress, done: float, share: float, 
     return callback
 
 
+# what build_prompt reads of a shot (subject, action and setting stand in for an empty prompt)
+PROMPT_READS = ("prompt", "negative_prompt", "seed", "subject", "action", "setting")
+
+
 class DiffusersVideoBackend:
     name = "diffusers-video"
+    reads = PROMPT_READS
 
     def __init__(self, **options: Any):
         self.options = options
@@ -161,7 +166,8 @@ class DiffusersVideoBackend:
         p = self.preset(job.settings)
         return {"pipeline": PIPELINE_VERSION, "model": p.model_id, "adapter": p.adapter_id,
                 "gen": generation_size(job.settings, (p.width, p.height), p.divisor),
-                "still": file_key(job.still) if p.i2v_pipeline else None, "options": job.settings.options}
+                "still": file_key(job.still) if p.i2v_pipeline else None, "options": job.settings.options,
+                "style": job.style.model_dump()}
 
     def plan(self, job: ShotJob) -> tuple[int, list[int]]:
         """How many generations (chained when the shot outlasts the model) and their frame counts."""
@@ -236,6 +242,7 @@ class DiffusersStillsBackend:
     image-to-video start from."""
 
     name = "diffusers-stills"
+    reads = (*PROMPT_READS, "movement", "start")  # the keyframe is moved like the animatic, its timecode burnt in
 
     def __init__(self, **options: Any):
         self.options = options
@@ -247,7 +254,7 @@ class DiffusersStillsBackend:
     def key(self, job: ShotJob) -> dict[str, Any]:
         p = self.preset(job.settings)
         return {"pipeline": PIPELINE_VERSION, "model": p.model_id, "options": job.settings.options,
-                "gen": generation_size(job.settings, (p.width, p.height), p.divisor)}
+                "gen": generation_size(job.settings, (p.width, p.height), p.divisor), "style": job.style.model_dump()}
 
     def keyframe(self, job: ShotJob, progress: Progress):
         import torch

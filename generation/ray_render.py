@@ -251,6 +251,7 @@ class _Dispatch:
                 tmp.write_bytes(data)
                 tmp.replace(target)
         self.result.rendered.append(p.key)
+        self.result.why[p.number] = p.why
         self.made[i] = p.take.model_copy(update={"status": "done"})
         report(p.label, 1.0, f"done on {where}" + (f" (attempt {attempt})" if attempt > 1 else ""))
         return True

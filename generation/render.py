@@ -3,8 +3,10 @@
     result = Renderer(store, "chaos-god", "animatic", RenderSettings(640, 360, 24)).render()
     result.cut   # Path of the MP4 on the song
 
-The cache key of a clip is a hash of everything that changes its pixels: backend and its version,
-model, the shot's picture fields, seed, frame count, size, fps and the style bible. Clips live in the
+The cache key of a clip is a hash of everything that changes its pixels for the chosen backend: its
+name and `key` (version, model, style bible, …), the shot fields it `reads` (the card's fields and look
+for the animatic; prompt, negative prompt and seed for diffusers), seed, frame count, size and fps.
+A field no backend reads (the reason) can be reworded without a render. Clips live in the
 project's `renders/` as `<key>.mp4`, so a revision re-renders only the shots whose key changed, and a
 crashed or cancelled run resumes by running again (finished clips are cache hits). Shots render one
 at a time (a GPU holds one model); a failing shot is marked failed with its reason and the others go
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project, Shot, Take
+from shotlist.models import Project, Shot, Take, fields_tagged
 from shotlist.export.media import clip_path
 from shotlist.store import ProjectStore
 from shotlist.timing import frame_spans
@@ -29,20 +31,58 @@ from shotlist.timing import frame_spans
 from .assemble import assemble
 from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend
 
-PICTURE_FIELDS = ("section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action", "setting",
-                  "prompt", "negative_prompt", "reason", "transition")
 TAKE_SEED_STEP = 1_000_003
 
 Report = Callable[[str, float, str], None]  # (shot label, fraction, message)
 
 
+def reads(backend: Backend) -> tuple[str, ...]:
+    """The shot fields `backend` declares it reads; a plugin that declares none is taken to read every
+    field a revision can set (a needless re-render is better than a stale clip)."""
+    return tuple(getattr(backend, "reads", None) or fields_tagged(Shot, "editable"))
+
+
 def clip_key(backend: Backend, job: ShotJob) -> str:
     s = job.settings
-    doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(PICTURE_FIELDS)),
-           "number": job.number, "start": job.shot.start, "seed": job.seed, "frames": job.frames,
-           "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps,
-           "style": job.style.model_dump()}
+    doc = {"backend": backend.name, **backend.key(job), "shot": job.shot.model_dump(include=set(reads(backend))),
+           "number": job.number, "seed": job.seed, "frames": job.frames,
+           "size": [int(s.width), int(s.height)], "fps": float(s.fps), "model": s.model, "steps": s.steps}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
+              "extreme close-up", "insert")
+# a look value that moved, in the words of the request that moves it that way
+LOOK_WORDS = {"warmth": ("colder", "warmer"), "brightness": ("darker", "brighter"), "contrast": ("softer", "harder")}
+
+
+def why_rendered(before: dict, after: dict) -> list[str]:
+    """What changed between what a backend read for the last take and what it reads now, in plain words:
+    'colder', 'darker', 'wider', 'longer', or the field's name ('subject', 'prompt')."""
+    words = []
+    for name in after:
+        old, new = before.get(name), after[name]
+        if old == new:
+            continue
+        if name in LOOK_WORDS and isinstance(old, (int, float)) and isinstance(new, (int, float)):
+            words.append(LOOK_WORDS[name][new > old])
+        elif name == "shot_size" and old in SIZE_ORDER and new in SIZE_ORDER:
+            words.append("closer" if SIZE_ORDER.index(new) > SIZE_ORDER.index(old) else "wider")
+        elif name == "frames" and isinstance(old, int):
+            words.append("longer" if new > old else "shorter")
+        elif name not in ("start", "end"):  # a moved cut shows as longer or shorter
+            words.append(name.replace("_", " "))
+    if len(words) > 1 and "prompt" in words:  # a prompt built from the fields moves with them: name the cause
+        words.remove("prompt")
+    return list(dict.fromkeys(words))
+
+
+def _why(shot: Shot, backend: str, now: dict) -> str:
+    """Why shot needs a new clip: the changes since its last take on this backend, or 'new'."""
+    last = next((t for t in reversed(shot.takes) if t.backend == backend and t.status == "done"), None)
+    if last is None or not last.reads:
+        return "new"
+    return ", ".join(why_rendered(last.reads, now)) or "new settings"
 
 
 @dataclass
@@ -52,6 +92,7 @@ class PlannedTake:
     job: ShotJob
     key: str  # the render-cache key; the clip is renders/<key>.mp4
     take: Take  # the take record to save once the clip exists (status pending)
+    why: str = "new"  # what changed since the shot's last take ("colder, darker"), for the status line
 
     @property
     def number(self) -> int:
@@ -97,8 +138,13 @@ class RenderResult:
     rendered: list[str] = field(default_factory=list)  # keys rendered now
     cached: list[str] = field(default_factory=list)  # keys found in the cache
     failed: dict[int, str] = field(default_factory=dict)  # shot number → reason
+    why: dict[int, str] = field(default_factory=dict)  # shot number rendered now → what changed ("colder")
     cut: Path | None = None
     cancelled: bool = False
+
+    def reasons(self) -> str:
+        """The shots rendered now and why: '3: colder, darker; 7: subject'."""
+        return "; ".join(f"{n}: {why}" for n, why in sorted(self.why.items()))
 
 
 class Renderer:
@@ -141,9 +187,11 @@ class Renderer:
             for t in range(takes):
                 job = self._job(project, n, shot.seed + t * TAKE_SEED_STEP, spans[n - 1][1])
                 key = clip_key(self.backend, job)
+                read = shot.model_dump(include=set(reads(self.backend))) | {"frames": job.frames}
                 take = Take(id=f"t{t + 1}", seed=job.seed, backend=self.backend.name, model=self.settings.model,
-                            path=f"renders/{key}.mp4", cache_key=key)
-                planned.append(PlannedTake(shot.id, f"shot {n}/{len(project.shots)}", job, key, take))
+                            path=f"renders/{key}.mp4", cache_key=key, reads=read)
+                planned.append(PlannedTake(shot.id, f"shot {n}/{len(project.shots)}", job, key, take,
+                                           _why(shot, self.backend.name, read)))
         return planned
 
     def render(self, shots: list[int] | None = None, takes: int | None = None, cut: Path | None = None,
@@ -187,6 +235,7 @@ class Renderer:
         except Exception as e:  # noqa: BLE001 - one shot's failure must not stop the others
             return failed_take(p, e, result, self.report)
         result.rendered.append(p.key)
+        result.why[p.number] = p.why
         return p.take.model_copy(update={"status": "done"})
 
     def _record_takes(self, new_takes: dict[str, list[Take]]) -> Project:

@@ -1,8 +1,11 @@
 """Storyboard cards: one designed frame per shot (the animatic's picture and the PDF's fallback frame).
 
-Layout: section colour field with a framing guide sized by the shot size; shot number, section and
-time range on top; subject and action large; the lyric in quotes; a short reason; camera line at
-the bottom. A still (a keyframe from `diffusers-stills`) replaces the colour field when there is one.
+Layout: section colour field with a framing guide (a figure scaled by the shot size, a horizon and a tilt
+set by the angle) on the right; shot number, section and time range on top; subject and action large
+on the left; the lyric in quotes; the setting; camera line at the bottom. A still (a keyframe from
+`diffusers-stills`) replaces the colour field when there is one. The picture is then graded by the
+shot's look (`look.grade`: palette, warmth, brightness, contrast), so a look revision changes the card.
+Only the fields tagged `card` on `Shot` are read here: they are the animatic's render-cache key.
 Every text block has a box: its text is wrapped by measured width and its font shrinks until the
 block fits (`card_layout`), so no glyph ever leaves the frame, whatever the length of the text.
 """
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .look import grade
 from .models import Shot
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
@@ -26,6 +30,12 @@ SECTION_COLOURS = {
 # how much of the frame height a figure fills at each shot size: the framing guide
 SIZE_FILL = {"extreme wide": 0.12, "wide": 0.25, "full": 0.55, "medium wide": 0.7, "medium": 0.9,
              "medium close-up": 1.2, "close-up": 1.6, "extreme close-up": 2.6, "insert": 2.0}
+# the angle as the framing guide shows it: (horizon height as a share of the frame or None, figure scale)
+ANGLE_VIEW = {"eye level": (0.5, 1.0), "low": (0.72, 1.15), "worm's eye": (0.88, 1.3), "high": (0.3, 0.85),
+              "overhead": (None, 0.7), "dutch": (0.5, 1.0), "pov": (0.5, 1.0), "over the shoulder": (0.5, 1.0)}
+DUTCH_DEGREES = 12
+FIGURE_X = 0.74  # the figure's centre, as a share of the width; the title keeps left of TEXT_RIGHT
+TEXT_RIGHT = 0.56
 MIN_FONT_PX = 7
 ELLIPSIS = "…"
 
@@ -162,9 +172,9 @@ def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = Tr
         placements.append(Placement(rlines[0], (rbox.right - width_of(rlines[0], rfont), rbox.top), rfont,
                                     (230, 230, 230), rbox))
     lower = int(h - 250 * u)
-    if title:
+    if title:  # left of the framing guide, which fills the right of the card
         text = ", ".join(x for x in (shot.subject, shot.action) if x) or shot.prompt
-        placements += _block(text, Box(pad, int(110 * u), w - pad, lower - int(12 * u)), int(44 * u),
+        placements += _block(text, Box(pad, int(110 * u), int(w * TEXT_RIGHT), lower - int(12 * u)), int(44 * u),
                              (255, 255, 255), bold=True)
     camera_top = h - int(58 * u)
     band = Box(pad, lower + int(14 * u), w - pad, camera_top - int(8 * u))
@@ -174,7 +184,7 @@ def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = Tr
         placements += lyric
         used = (lyric[-1].xy[1] + line_height(lyric[-1].font) + int(6 * u)) if lyric else band.top
         band = Box(band.left, int(used), band.right, band.bottom)
-    placements += _block(shot.reason, band, int(22 * u), (210, 210, 210))
+    placements += _block(shot.setting, band, int(22 * u), (210, 210, 210))
     camera = f"{shot.shot_size} · {shot.angle} · {shot.movement} · {shot.lens}".upper()
     cbox = Box(pad, camera_top, w - pad, h - int(8 * u))
     cfont, clines = fit(camera, Box(cbox.left, cbox.top, cbox.right, cbox.top + line_height(font(int(24 * u), mono=True))),
@@ -199,7 +209,8 @@ def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None
         img = Image.new("RGB", (w, h), base)
         grad = Image.linear_gradient("L").resize((w, h)).point(lambda v: int(v * 0.55))
         img.paste((8, 8, 14), mask=grad)
-        _framing_guide(ImageDraw.Draw(img), shot, w, h, base)
+        _framing_guide(img, shot, base)
+    img = grade(img, shot.warmth, shot.brightness, shot.contrast, shot.palette)
     draw = ImageDraw.Draw(img, "RGBA")
     draw.rectangle((0, 0, w, int(70 * u)), fill=(0, 0, 0, 140))
     draw.rectangle((0, int(h - 250 * u), w, h), fill=(0, 0, 0, 150))
@@ -208,12 +219,43 @@ def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None
     return img
 
 
-def _framing_guide(draw: ImageDraw.ImageDraw, shot: Shot, w: int, h: int, base: tuple[int, int, int]) -> None:
-    """A figure silhouette whose size reads as the shot size (wide: small figure; close-up: a head)."""
-    fill = SIZE_FILL.get(shot.shot_size, 0.9)
-    fh = h * 0.62 * fill
-    cx, floor = w * 0.72, h * 0.78 + (fh * 0.35 if fill > 1 else 0)
+def figure_box(shot: Shot, size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """Where the framing guide's figure stands (left, top, right, bottom), before a dutch tilt: its height
+    reads as the shot size (wide: small; close-up: a head past the frame), scaled by the angle."""
+    w, h = size
+    horizon, scale = ANGLE_VIEW.get(shot.angle, (0.5, 1.0))
+    fh = h * 0.5 * SIZE_FILL.get(shot.shot_size, 0.9) * scale
+    floor = h * 0.64 + (fh * 0.35 if fh > h * 0.5 else 0)
+    cx = w * FIGURE_X
+    return cx - fh * 0.2, floor - fh, cx + fh * 0.2, floor
+
+
+def _framing_guide(img: Image.Image, shot: Shot, base: tuple[int, int, int]) -> None:
+    """A horizon and a figure silhouette: size and angle made visible (a dutch angle tilts them)."""
+    w, h = img.size
+    layer = img.copy()
+    draw = ImageDraw.Draw(layer)
     tone = tuple(min(255, c + 45) for c in base)
+    horizon, _ = ANGLE_VIEW.get(shot.angle, (0.5, 1.0))
+    if horizon is not None:
+        y = int(h * horizon)
+        draw.rectangle((0, y, w, h), fill=tuple(max(0, c - 18) for c in base))
+        draw.line((0, y, w, y), fill=tuple(min(255, c + 25) for c in base), width=max(1, h // 240))
+    left, top, right, floor = figure_box(shot, (w, h))
+    fh = floor - top
     head = fh * 0.14
-    draw.ellipse((cx - head, floor - fh, cx + head, floor - fh + 2 * head), fill=tone)
-    draw.rounded_rectangle((cx - fh * 0.2, floor - fh + 2.1 * head, cx + fh * 0.2, floor), radius=int(head), fill=tone)
+    cx = (left + right) / 2
+    if shot.angle == "overhead":  # from above: a head and shoulders seen as rings
+        draw.ellipse((cx - fh * 0.2, floor - fh * 0.6, cx + fh * 0.2, floor - fh * 0.2), fill=tone)
+        draw.ellipse((cx - head, floor - fh * 0.4 - head, cx + head, floor - fh * 0.4 + head),
+                     fill=tuple(min(255, c + 30) for c in tone))
+    else:
+        draw.ellipse((cx - head, top, cx + head, top + 2 * head), fill=tone)
+        draw.rounded_rectangle((left, top + 2.1 * head, right, floor), radius=int(head), fill=tone)
+    if shot.angle in ("over the shoulder", "pov"):  # the foreground shoulder the camera looks past
+        draw.ellipse((-w * 0.12, h * 0.45, w * 0.3, h * 1.3), fill=(10, 10, 14))
+    if shot.angle == "dutch":  # tilted, grown a little so no corner of the frame is left empty
+        big = layer.resize((int(w * 1.3), int(h * 1.3)), Image.BICUBIC).rotate(DUTCH_DEGREES, resample=Image.BICUBIC)
+        left, top = (big.width - w) // 2, (big.height - h) // 2
+        layer = big.crop((left, top, left + w, top + h))
+    img.paste(layer)

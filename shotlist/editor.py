@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from .errors import LockedShot, PlanExists, ShotcallerError, VersionConflict
 from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, new_shot_id
 from .plan_rules import follow
+from .prompting import follow_fields, restyled
 from .regrid import GridChange
 from .shot_ops import (agreeing, around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
@@ -32,6 +33,7 @@ from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
 
 Review = Callable[[Project], Project]
+SAID_CHARS = 1000  # the artist's words kept beside a brief field (a longer answer stays whole in the chat)
 
 
 class RenderOutcome(Protocol):
@@ -40,6 +42,7 @@ class RenderOutcome(Protocol):
     rendered: list[str]
     cached: list[str]
     failed: dict[int, str]
+    why: dict[int, str]  # shot number rendered now → what changed since its last take ("colder")
     cut: Path | None
     cancelled: bool
 
@@ -128,11 +131,19 @@ class ProjectEditor:
 
     # ------------------------------------------------------------------ brief, style, title
 
-    def update_brief(self, **fields: Any) -> Edit:
-        """Set brief fields (a partial `constraints` keeps the rest of the constraints)."""
+    def update_brief(self, said: str | None = None, **fields: Any) -> Edit:
+        """Set brief fields (a partial `constraints` keeps the rest of the constraints). `said`: the artist's
+        words the fields were filed from, kept verbatim beside each of them (`Brief.said`)."""
         _check_fields(Brief, fields, "brief")
         base = self._base()
         current = base.brief.model_dump()
+        if said and said.strip():
+            said = said.strip() if len(said.strip()) <= SAID_CHARS else said.strip()[:SAID_CHARS].rstrip() + "…"
+            words = {k: list(v) for k, v in current["said"].items()}
+            for name in fields:
+                if said not in words.setdefault(name, []):
+                    words[name].append(said)
+            fields = fields | {"said": words}
         if "constraints" in fields:
             given = fields["constraints"]
             if isinstance(given, Constraints):
@@ -143,11 +154,25 @@ class ProjectEditor:
         brief = validated(Brief, current | fields, "brief")
         return self._set(base, "brief", brief)
 
+    def move_answer(self, said: str, source: str, target: str) -> Edit:
+        """Refile an answer the interview filed under the wrong brief field: its text and words move together."""
+        from .brief_view import moved
+
+        base = self._base()
+        return self._set(base, "brief", moved(base.brief, said, source, target))
+
     def update_style(self, **fields: Any) -> Edit:
-        """Set style-bible fields: look, characters, negative_prompt."""
+        """Set style-bible fields: look, characters, negative_prompt. A new look rebuilds the prompts built
+        from the fields (not the artist's own, not a locked shot's), in the same version."""
         _check_fields(StyleBible, fields, "style")
         base = self._base()
-        return self._set(base, "style", validated(StyleBible, base.style.model_dump() | fields, "style"))
+        style = validated(StyleBible, base.style.model_dump() | fields, "style")
+        shots = restyled(base.shots, style) if style.look != base.style.look else base.shots
+        if shots == base.shots:
+            return self._set(base, "style", style)
+        after = rebuilt(base, {"style": style.model_dump(), "shots": [s.model_dump() for s in shots]})
+        return self._commit(base, after, changed=[s.id for s, old in zip(shots, base.shots) if s != old],
+                            fields=["style.look"])
 
     def rename(self, title: str) -> Edit:
         title = " ".join((title or "").split())
@@ -181,6 +206,7 @@ class ProjectEditor:
     def _set(self, base: Project, part: str, value: Brief | StyleBible) -> Edit:
         old, new = getattr(base, part).model_dump(), value.model_dump()
         names = [f"{part}.{k}" for k in new if new[k] != old.get(k)]
+        names = [n for n in names if n != "brief.said"] or names  # the words kept beside a field are not news
         if not names:
             return self._unchanged(base, f"the {part} already says that")
         after = rebuilt(base, {part: new})
@@ -259,6 +285,7 @@ class ProjectEditor:
         base = self._base()
         shots = list(base.shots)
         changed: list[str] = []
+        notes: list[str] = []
         for patch in patches:
             target = current(shots, base, patch.shot)
             refuse_locked(target, shots)
@@ -267,11 +294,13 @@ class ProjectEditor:
             retimed = {"start", "end"} & set(changes) and "lyric" not in changes
             shots[i] = validated(Shot, target.model_dump() | ({"lyric": None} if retimed else {}) | changes,
                                   f"shot {i + 1}")
+            shots[i], said = follow_fields(shots[i], changes, base.style, i + 1)  # the prompt follows the fields
+            notes += said
             changed.append(shots[i].id)
             changed.extend(move_neighbours(shots, i, "start" in changes, "end" in changes))
         after = self._timeline(base, shots)
         numbers = ", ".join(str(base.shots.index(base.shot(p.shot)) + 1) for p in patches)
-        return self._commit(base, after, changed=changed, label=f"revise {numbers}")
+        return self._commit(base, after, changed=changed, notes=notes, label=f"revise {numbers}")
 
     def rearrange(self, label: str, change: Callable[[Project], Arrangement]) -> Edit:
         """One operation on the list's order or timing (insert, delete, move, swap, rules): `change` reads the

@@ -6,6 +6,7 @@ The JSON form of `Project` is the public contract `shotcaller.project/1`.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic.fields import FieldInfo
 
 from .errors import TimelineError
+from .look import palette_word
 
 SCHEMA_ID = "shotcaller.project/1"
 LOW_CONFIDENCE = 0.5  # a beat grid less sure than this is flagged to the artist
@@ -146,6 +148,13 @@ class Brief(_Model):
         default="", description="Why this song needs generated video: what no camera could shoot."
     )
     constraints: Constraints = Field(default_factory=Constraints)
+    said: dict[str, list[str]] = Field(
+        default_factory=dict, description="The artist's words each field was filed from, verbatim, by field name "
+        "(set when an answer is filed; shown beside the field so a misfiled answer is seen).")
+
+
+# What an agent or an MCP client may set in the brief: the artist's words beside each field are filed, not set.
+BRIEF_SETTABLE = tuple(f for f in Brief.model_fields if f != "said")
 
 
 class Character(_Model):
@@ -179,6 +188,8 @@ class Take(_Model):
     status: Literal["pending", "done", "failed"] = "pending"
     error: str | None = None
     cache_key: str | None = None
+    reads: dict[str, Any] = Field(default_factory=dict, description="The shot's fields the backend read for this "
+                                  "take (and its frame count): what a later render compares to say why it re-rendered.")
 
 
 CHOICE_FIELDS = ("shot_size", "angle", "movement", "transition")
@@ -196,34 +207,85 @@ def normalise_choice(v: object, info) -> object:
     return v
 
 
+def tags(*names: str) -> dict[str, Any]:
+    """Field metadata: what a field is for. `card` the animatic card draws it, `prompt` the prompt is built
+    from it, `look` it grades the picture, `generation` a video model reads it, `editable` a revision may set it."""
+    return {"json_schema_extra": {"tags": list(names)}}
+
+
+def fields_tagged(model: type[BaseModel], tag: str) -> tuple[str, ...]:
+    """The names of `model`'s fields carrying `tag`, in declaration order."""
+    out = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if tag in (extra.get("tags") or ()):
+            out.append(name)
+    return tuple(out)
+
+
+_SHOWN = ("card", "editable")  # on the animatic's card and open to revisions
+_DRAWN = ("card", "prompt", "editable")  # on the card and in the prompt built from the shot
+_GRADED = ("card", "prompt", "look", "editable")  # a look value: grades the card, worded in the prompt
+
+
 class Shot(_Model):
     id: str = Field(default_factory=new_shot_id, description="Stable id; keep it when revising a shot.")
     index: int = Field(default=0, description="1-based position in the shot list (filled in by the tool).")
-    start: float = Field(ge=0, description="Start time on the song, seconds.")
-    end: float = Field(gt=0, description="End time on the song, seconds.")
-    section: str = Field(default="", description="Label of the song section the shot sits in.")
-    lyric: str | None = Field(default=None, description="The lyric line(s) this shot carries, or null.")
-    shot_size: ShotSize = "medium"
-    angle: Angle = "eye level"
-    movement: Movement = "static"
-    lens: str = Field(default="35mm", description="Focal length or lens character, e.g. 24mm, anamorphic.")
-    subject: str = Field(default="", description="Who or what the shot is of.")
-    action: str = Field(default="", description="What happens in the shot.")
-    setting: str = Field(default="", description="Where it happens.")
-    prompt: str = Field(default="", description="Text prompt for the video model, concrete and visual.")
-    negative_prompt: str = Field(default="", description="What this shot must not show.")
-    reason: str = Field(default="", description="Why this shot serves the song: tie it to the lyric or intent.")
+    start: float = Field(ge=0, description="Start time on the song, seconds.", **tags(*_SHOWN))
+    end: float = Field(gt=0, description="End time on the song, seconds.", **tags(*_SHOWN))
+    section: str = Field(default="", description="Label of the song section the shot sits in.", **tags(*_SHOWN))
+    lyric: str | None = Field(default=None, description="The lyric line(s) this shot carries, or null.",
+                              **tags(*_SHOWN))
+    shot_size: ShotSize = Field(default="medium", description="How much of the subject the frame holds.",
+                                **tags(*_DRAWN))
+    angle: Angle = Field(default="eye level", description="Where the camera looks from.", **tags(*_DRAWN))
+    movement: Movement = Field(default="static", description="How the camera moves during the shot.",
+                               **tags(*_DRAWN))
+    lens: str = Field(default="35mm", description="Focal length or lens character, e.g. 24mm, anamorphic.",
+                      **tags(*_SHOWN))
+    subject: str = Field(default="", description="Who or what the shot is of.", **tags(*_DRAWN))
+    action: str = Field(default="", description="What happens in the shot.", **tags(*_DRAWN))
+    setting: str = Field(default="", description="Where it happens.", **tags(*_DRAWN))
+    warmth: float = Field(default=0.0, ge=-1, le=1, description="Colour temperature of the light: -1 cold blue, "
+                          "0 neutral, 1 warm amber.", **tags(*_GRADED))
+    brightness: float = Field(default=0.0, ge=-1, le=1, description="-1 dark low-key light, 0 as lit, 1 bright "
+                              "high-key light.", **tags(*_GRADED))
+    contrast: float = Field(default=0.0, ge=-1, le=1, description="-1 soft flat contrast, 0 normal, 1 hard contrast.",
+                            **tags(*_GRADED))
+    palette: list[str] = Field(default_factory=list, description="Colour words the picture leans to, e.g. "
+                               "[\"teal\", \"amber\"]; only colours the grader knows (red, amber, teal, blue, …).",
+                               **tags(*_GRADED))
+    prompt: str = Field(default="", description="Text prompt for the video model, concrete and visual. Built from "
+                        "the shot's fields unless the artist wrote it (prompt_by_artist).",
+                        **tags("card", "generation", "editable"))
+    prompt_by_artist: bool = Field(default=False, description="True when the artist wrote the prompt themselves: "
+                                   "it is kept as written when other fields change.", **tags("editable"))
+    prompt_drift: list[str] = Field(default_factory=list, description="Fields changed since the artist wrote the "
+                                    "prompt that it no longer says (set by the editor); empty when it follows them.")
+    negative_prompt: str = Field(default="", description="What this shot must not show.",
+                                 **tags("generation", "editable"))
+    reason: str = Field(default="", description="Why this shot serves the song: tie it to the lyric or intent.",
+                        **tags("editable"))
     why_generative: str = Field(
-        default="", description="Why this shot needs generated video rather than a camera."
+        default="", description="Why this shot needs generated video rather than a camera.", **tags("editable")
     )
-    transition: Transition = Field(default="cut", description="How this shot goes into the next one.")
-    seed: int = Field(default_factory=lambda: secrets.randbelow(2**31), description="Generation seed.")
+    transition: Transition = Field(default="cut", description="How this shot goes into the next one.",
+                                   **tags("editable"))
+    seed: int = Field(default_factory=lambda: secrets.randbelow(2**31), description="Generation seed.",
+                      **tags("generation", "editable"))
     locked: bool = Field(default=False, description="Locked shots are not changed by revisions.")
     origin: Literal["planned", "artist"] = Field(
         default="planned", description="'artist' when the picture is in the artist's own words: a re-plan keeps it.")
     takes: list[Take] = Field(default_factory=list)
     picked_take: str | None = Field(default=None, description="Id of the take chosen for the cut.")
     critique: Critique = Field(default_factory=Critique)
+
+    @field_validator("palette", mode="before")
+    @classmethod
+    def _palette(cls, v: object) -> object:
+        if isinstance(v, str):  # "teal and amber", "teal, amber"
+            v = [w for w in re.split(r",|\band\b|/", v) if w.strip()]
+        return list(dict.fromkeys(palette_word(w) for w in v)) if isinstance(v, list) else v
 
     @field_validator(*CHOICE_FIELDS, mode="before")
     @classmethod
@@ -235,9 +297,9 @@ class Shot(_Model):
         return self.end - self.start
 
 
-# What a revision may not set: identity and position belong to the list, takes to the renderer, the
-# lock and the picked take to their own operations, the critique to the critic.
-NOT_EDITABLE = frozenset({"id", "index", "takes", "picked_take", "locked", "critique"})
+# What a revision may not set (the fields not tagged `editable`): identity and position belong to the list,
+# takes to the renderer, the lock and the picked take to their own operations, the critique to the critic.
+NOT_EDITABLE = frozenset(set(Shot.model_fields) - set(fields_tagged(Shot, "editable")))
 
 
 def _optional(info: FieldInfo) -> FieldInfo:
@@ -250,7 +312,8 @@ ShotChanges: type[BaseModel] = create_model(  # generated from Shot, so the two 
     __config__=ConfigDict(extra="forbid"),
     __doc__="The fields of one shot to change; a field left out stays as it is.",
     __validators__={"_normalise": field_validator(*CHOICE_FIELDS, mode="before")(
-        classmethod(lambda cls, v, info: normalise_choice(v, info)))},
+        classmethod(lambda cls, v, info: normalise_choice(v, info))),
+        "_palette": field_validator("palette", mode="before")(classmethod(lambda cls, v: Shot._palette(v)))},
     **{name: (f.annotation, _optional(f)) for name, f in Shot.model_fields.items() if name not in NOT_EDITABLE},
 )
 

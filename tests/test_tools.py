@@ -79,7 +79,8 @@ def test_the_tool_schemas_are_the_domain_models(planned):
     lc = by_name(tools)
     revise = lc["revise_shots"].tool_call_schema.model_json_schema()
     changes = revise["$defs"]["ShotChanges"]["properties"]
-    assert set(changes) == set(Shot.model_fields) - {"id", "index", "takes", "picked_take", "locked", "critique"}
+    assert set(changes) == set(Shot.model_fields) - {"id", "index", "takes", "picked_take", "locked", "critique",
+                                                     "prompt_drift"}  # the editor sets the drift flag
     assert changes["movement"]["enum"][1] == "push in"
     assert changes["reason"]["description"] == Shot.model_fields["reason"].description
     propose = lc["propose_shot_list"].tool_call_schema.model_json_schema()
@@ -122,14 +123,14 @@ def test_the_agent_cannot_replan_after_a_revision_request(planned, monkeypatch):
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         monkeypatch.setenv("SHOTCALLER_LLM_RETRIES", "1")
         server.push(Step.call("propose_shot_list", {"shots": [{"start": 0, "subject": "all new"}]}),
-                    Step.call("revise_shots", {"patches": [{"shot": 3, "changes": {"palette": "dark"}}]}),
+                    Step.call("revise_shots", {"patches": [{"shot": 3, "changes": {"mood": "dark"}}]}),
                     Step.call("revise_shots", {"patches": [{"shot": 3, "changes": {"prompt": "darker, lit by one bulb"}}]}),
                     Step.text("Shot 3 is darker."))
         director = open_director(store, pid, "openai:scripted")
         replies = list(director.turn("make shot 3 darker"))
         read = [m["content"] for m in server.requests[-1]["messages"] if m["role"] == "tool"]
     assert "Nothing was changed" in read[0] and "set replan=true only if the artist asked" in read[0]
-    assert "palette" in read[1] and "Extra inputs are not permitted" in read[1]
+    assert "mood" in read[1] and "Extra inputs are not permitted" in read[1]
     assert read[2].startswith("revised shots 3;") and replies[-1].text == "Shot 3 is darker."
     after = store.load(pid)
     assert [s.id for s in after.shots] == [s.id for s in before.shots]

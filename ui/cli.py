@@ -11,6 +11,7 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 
+from .cli_brief import add_brief_command
 from .cli_chat import cmd_chat
 from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
 from .cli_grid import add_grid_commands
@@ -174,6 +175,8 @@ def cmd_render(args: argparse.Namespace) -> None:
         bar.done()
     print(f"{len(result.rendered)} rendered, {len(result.cached)} from the cache, {len(result.failed)} failed",
           file=sys.stderr)
+    if result.why:
+        print(f"rendered now: {result.reasons()}", file=sys.stderr)  # which shots, and what changed in each
     for n, reason in result.failed.items():
         print(f"shot {n} failed: {reason}", file=sys.stderr)
     if result.cancelled:
@@ -267,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
     add_grid_commands(sub)
+    add_brief_command(sub)
 
     p = sub.add_parser("chat", help="talk with the director about a project (reads stdin when piped)")
     p.add_argument("project", nargs="?", help="the project (or --song to start one and talk while it is analysed)")

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from assistant.agent import DRAFT_FIELDS, ShotDraft, drafts_to_shots
 from assistant.tools import ProjectTools
 from shotlist.errors import ShotcallerError, one_line
-from shotlist.models import Brief, Shot, StyleBible
+from shotlist.models import BRIEF_SETTABLE, Brief, Shot, StyleBible
 from shotlist.operations import OPERATIONS, Operation, parse
 from shotlist.store import ProjectStore
 
@@ -51,7 +51,7 @@ def typed_dict(model: type[BaseModel], fields: tuple[str, ...] | None = None, na
     return TypedDict(name or f"{model.__name__}Fields", spec, total=False)  # type: ignore[operator]
 
 
-BriefFields = typed_dict(Brief)
+BriefFields = typed_dict(Brief, BRIEF_SETTABLE)
 StyleFields = typed_dict(StyleBible)
 ShotFields = typed_dict(Shot, DRAFT_FIELDS, "ShotDraft")
 

@@ -43,7 +43,8 @@ class RenderAndExport:
         if result.cancelled:
             return self.latest_cut(self.project(session)), "Render cancelled; render again to resume."
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
-        return str(result.cut), (f"Rendered {len(result.rendered)}, {len(result.cached)} from the cache."
+        why = f" ({result.reasons()})" if result.why else ""
+        return str(result.cut), (f"Rendered {len(result.rendered)}{why}, {len(result.cached)} from the cache."
                                  + (f" Failed: {failed}" if failed else ""))
 
     def cancel(self, session: Session) -> str:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from shotlist.errors import ShotcallerError
 
+from . import brief_panel
 from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
 from .tempo_panel import tempo_row, wire_tempo
 from .views import shot_detail
@@ -114,6 +115,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         c.fmt = gr.Dropdown(EXPORT_FORMATS, value="json", label="Format", elem_id="export-format")
                         c.export_btn = gr.Button("Export", elem_id="export")
                         c.exported = gr.File(label="Download", elem_id="export-file")
+                    brief_panel.build(gr, c)
 
         c.plan_signal = gr.Textbox(visible=False, elem_id="plan-signal")  # a first plan: show the Shot list
         c.views_signal = gr.Textbox(visible=False, elem_id="views-signal")  # a chat turn changed the project
@@ -125,6 +127,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.shots()
         wiring.render_and_export()
         wire_tempo(wiring)
+        brief_panel.wire(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import ShotcallerError
-from ..models import Project, Shot, Take
+from ..models import Project, Shot, Take, fields_tagged
 
 NTSC = {23.976: 24000 / 1001, 23.98: 24000 / 1001, 29.97: 30000 / 1001, 47.952: 48000 / 1001,
         59.94: 60000 / 1001, 119.88: 120000 / 1001}
@@ -113,7 +113,7 @@ def timecode(seconds: float, rate: float) -> str:
 FRAME_SIZE = (480, 270)
 
 
-THUMB_VERSION = 2  # bump when the card layout or the thumbnail size changes: old files are not reused
+THUMB_VERSION = 3  # bump when the card layout or the thumbnail size changes: old files are not reused
 
 
 def _clip_frame(clip: Path, at: float):
@@ -158,8 +158,7 @@ def thumbnail_key(folder: Path, shot: Shot, number: int) -> str:
         ident = (take.cache_key if take is not None and take.cache_key else "") + f":{st.st_size}:{st.st_mtime_ns}"
         h.update(f"{'still' if still else 'clip'}:{source.name}:{ident}:{shot.duration:.3f}".encode())
     else:
-        shown = shot.model_dump(include={"section", "start", "end", "subject", "action", "prompt", "lyric", "reason",
-                                         "shot_size", "angle", "movement", "lens"})
+        shown = shot.model_dump(include=set(fields_tagged(Shot, "card")))  # what the card draws and grades by
         h.update(f"card:{number}:".encode() + json.dumps(shown, sort_keys=True).encode())
     return h.hexdigest()[:24]
 

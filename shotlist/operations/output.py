@@ -44,16 +44,18 @@ class Render(Operation):
         numbers = shot_numbers(editor.project(), self.shots)
         result = editor.render(numbers, self.backend)
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
+        why = "; ".join(f"{n}: {w}" for n, w in sorted(result.why.items()))
         return Result(self.name, f"rendered {len(result.rendered)}, {len(result.cached)} unchanged from the cache"
+                      + (f" (re-rendered {why})" if why else "")
                       + (f", failed {failed}" if failed else "") + f"; the cut: {result.cut}", None, numbers or [])
 
 
 @operation("export")
 class Export(Operation):
-    """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt, md) into the project's exports/."""
+    """Export the shot list (json, csv, otio, edl, fcpxml, fcp7xml, mlt, pdf, srt, md) into the project's exports/."""
 
     asks = True
-    format: str = Field(max_length=20, description="json, csv, otio, edl, fcpxml, fcp7xml, pdf, srt or md.")
+    format: str = Field(max_length=20, description="json, csv, otio, edl, fcpxml, fcp7xml, mlt, pdf, srt or md.")
 
     def apply(self, editor: ProjectEditor) -> Result:
         return Result(self.name, f"exported {self.format.lower()}: {editor.export(self.format)}")
