@@ -275,7 +275,8 @@ class Shot(_Model):
                       **tags("generation", "editable"))
     locked: bool = Field(default=False, description="Locked shots are not changed by revisions.")
     origin: Literal["planned", "artist"] = Field(
-        default="planned", description="'artist' when the picture is in the artist's own words: a re-plan keeps it.")
+        default="planned", description="'artist' when the picture is in the artist's own words: a re-plan keeps it.",
+        **tags("editable"))
     takes: list[Take] = Field(default_factory=list)
     picked_take: str | None = Field(default=None, description="Id of the take chosen for the cut.")
     critique: Critique = Field(default_factory=Critique)

@@ -16,7 +16,8 @@ from shotlist.store import ProjectStore
 from ui.cli import build_parser, main
 from ui.mcp import make_tools
 
-CLI_KEPT = {"lock_shots", "merge_shots", "split_shot", "revise_shots", "pick_take", "render", "export", "undo", "redo"}
+CLI_KEPT = {"lock_shots", "merge_shots", "split_shot", "revise_shots", "pick_take", "render", "export", "undo", "redo",
+            "set_tempo"}  # set_tempo is `shotcaller regrid --bpm N|--double|--halve|--shift-half`
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """`shotcaller regrid`: the artist corrects a project's beat grid (a stated tempo, double, halve, shift
-half a beat); every cut moves to the new grid and each shot keeps its content (`ProjectEditor.regrid`)."""
+half a beat); every cut moves to the new grid and each shot keeps its content (the table's `set_tempo` operation)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,30 @@ import argparse
 from shotlist.errors import ShotcallerError
 
 
-def grid_change(args: argparse.Namespace):
-    from shotlist.regrid import GridChange
+def set_tempo(args: argparse.Namespace):
+    """The table's `set_tempo` operation from the flags (one of --bpm, --double, --halve, --shift-half)."""
+    from shotlist.operations.tempo import SetTempo
 
     ops = [op for op in ("double", "halve", "shift_half") if getattr(args, op, False)]
     if args.bpm is None and len(ops) != 1 or args.bpm is not None and ops:
         raise ShotcallerError("give one of --bpm N, --double, --halve or --shift-half")
-    return GridChange(bpm=args.bpm) if args.bpm is not None else GridChange(op=ops[0])
+    try:
+        return SetTempo(bpm=args.bpm) if args.bpm is not None else SetTempo(change=ops[0])
+    except ValueError as e:
+        raise ShotcallerError(f"--bpm {args.bpm:g}: give the beats per minute a musician would count, 30-300") from e
 
 
 def cmd_regrid(args: argparse.Namespace) -> None:
-    from .cli_edit import editor, saved_line
+    from shotlist.operations import Operations
+    from shotlist.store import ProjectStore
 
-    edit = editor(args).regrid(grid_change(args))
-    for note in edit.notes:
-        print(note)
-    song = edit.project.song
-    if song.confidence_note():
+    from assistant.critic import apply as critic_apply
+
+    result = Operations(ProjectStore(), review=critic_apply).run(args.project, set_tempo(args))
+    print(result.text())
+    song = result.edit.project.song if result.edit else None
+    if song is not None and song.confidence_note():
         print(song.confidence_note())
-    print(saved_line(edit, f"tempo {song.tempo:g} BPM, cuts moved on"))
 
 
 def add_grid_commands(sub) -> None:
