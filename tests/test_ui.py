@@ -48,7 +48,7 @@ def test_guided_interview_through_the_handlers(studio_with_plan):
     assert table["headers"][0] == "#" and len(table["data"]) == len(project.shots)
     from PIL import Image
 
-    assert Image.open(studio.timeline(project)).size == (1600, 360)
+    assert Image.open(studio.timeline(project)).size == (1600, 300)
     board = studio.storyboard(project)
     assert len(board) == len(project.shots) and all(Path(p).is_file() for p, _ in board)
     assert studio.storyboard(project) == board  # cached files: the same pictures, not made again
@@ -68,7 +68,7 @@ def test_table_edits_go_through_the_validated_tools(studio_with_plan):
     assert studio.apply_table(session, table).message.startswith("⚠")
     assert studio.project(session).version == after.version
     assert "Locked shots 1, 2" in studio.lock(session, "1, 2", True).message
-    assert "🔒 locked" in studio.table(studio.project(session))["data"][0][-1]
+    assert "■ locked" in studio.table(studio.project(session))["data"][0][-1]
     table = studio.table(studio.project(session))
     table["data"][0][10] = "try to change a locked shot"
     assert "locked" in studio.apply_table(session, table).message
