@@ -27,6 +27,9 @@ CLEAR_ON_SEND = """(text) => {
 # change of the hidden `timeline-data` (see `ui.views.timeline_data`); the storyboard's cells take the
 # project's aspect from it.
 TIMELINE = """(data) => {
+  const before = window.__shotcallerTimeline;
+  if (data && data.project && (!before || before.project !== data.project))  // a project opened: the dialog's done
+    document.querySelector('#new-dialog')?.classList.remove('shown');
   window.__shotcallerTimeline = data;
   const board = document.querySelector('#storyboard');
   if (board && data && data.aspect) board.style.setProperty('--frame-aspect', String(data.aspect));

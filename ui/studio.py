@@ -42,6 +42,8 @@ CSS = """
 #versions {max-height: 320px; overflow-y: auto}
 """
 LAST_PROJECT_KEY = "shotcaller-last-project"
+COLUMN_WIDTHS = ["40px", "62px", "62px", "78px", "150px", "100px", "90px", "90px", "150px", "150px", "180px", "180px",
+                 "180px", "90px"]  # one per TABLE_COLUMNS
 
 
 def build(studio: Studio | None = None, mcp: bool = False):
@@ -87,8 +89,10 @@ def build(studio: Studio | None = None, mcp: bool = False):
                                                height=430, object_fit="contain",
                                                visible=False)  # until its tab is opened: a Gallery loads the video player
                     with gr.Tab("Shot list", id="tab-shots") as c.tab_shots:
+                        # one line a row, narrow columns, the shot number pinned while the rest scrolls sideways;
+                        # a cell's whole text is in the selected shot's panel (and in the cell while editing)
                         c.table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=True, wrap=False, elem_id="shot-table",
-                                               max_height=430)
+                                               max_height=430, pinned_columns=1, column_widths=COLUMN_WIDTHS)
                         with gr.Row():
                             c.apply_btn = gr.Button("Apply edits", size="sm", elem_id="apply-edits")
                             c.lock_numbers = gr.Textbox(show_label=False, placeholder="shots to lock: 3, 7",

@@ -99,7 +99,7 @@ def timeline_data(project: Project | None, selected: int | None) -> dict[str, An
     span, the selected shot, the picture's margins and the frame aspect for the storyboard."""
     if not project:
         return {}
-    return {"duration": project.song.duration, "shots": [[s.start, s.end] for s in project.shots],
+    return {"project": project.id, "duration": project.song.duration, "shots": [[s.start, s.end] for s in project.shots],
             "selected": selected, "pad": TIMELINE_PAD / TIMELINE_SIZE[0], "band": TIMELINE_SHOT_BAND,
             "aspect": aspect(project)}
 

@@ -67,12 +67,16 @@ class Wiring:
                  c.detail: shot_detail(project, session.selected_shot),
                  c.timeline: self.gr.update(value=studio.timeline(project), visible=project is not None),
                  c.timeline_data: timeline_data(project, session.selected_shot)}
-        return shown | (self.tab_view(session, session.tab, project) if pictures else {})
+        # the picture tab in view (the History and Shot list tabs are filled when they are opened)
+        in_view = session.tab in ("tab-storyboard", "tab-video") and pictures
+        return shown | (self.tab_view(session, session.tab, project) if in_view else {})
 
     def tab_view(self, session, tab: str, project=None) -> dict:
         c, studio = self.c, self.studio
-        if tab not in ("tab-storyboard", "tab-video", "tab-history"):
+        if tab not in ("tab-storyboard", "tab-video", "tab-history", "tab-shots"):
             return {}
+        if tab == "tab-shots":  # a Dataframe filled while its tab was hidden shows no rows: fill it in view
+            return {c.table: studio.table(project if project is not None else studio.project(session))}
         if tab == "tab-history":
             return {c.versions: self.gr.update(choices=studio.versions(session), value=None),
                     c.version_diff: studio.version_diff(session, None)}
@@ -201,7 +205,7 @@ class Wiring:
 
         for t, name in ((c.tab_shots, "tab-shots"), (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"),
                         (c.tab_history, "tab-history"), (c.tab_export, "tab-export")):
-            self.on(t.select, on_tab(name), None, [c.status, c.gallery, c.video, c.versions, c.version_diff],
+            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.versions, c.version_diff],
                     show_progress="hidden")
 
     def acting(self, action: str, fn, takes_input: bool = True):
