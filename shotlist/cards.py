@@ -187,9 +187,10 @@ def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = Tr
 
 
 def unit(size: tuple[int, int]) -> float:
-    """The layout unit: everything scales with the frame's shorter side (its height on a landscape
-    card, as before; its width on a portrait one, so a 9:16 card's words are sized for its width)."""
-    return min(size) / 720
+    """The layout unit: everything scales with the frame height on a landscape card, and with its width
+    on a portrait one (a 9:16 card's words are sized for its width, not cut at its edges)."""
+    w, h = size
+    return min(h / 720, w / 500)
 
 
 def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None = None) -> Image.Image:
