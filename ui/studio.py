@@ -163,6 +163,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.chat(demo)
         wiring.shots()
         wiring.render_and_export()
+        wiring.playback()
         wiring.history()
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools

@@ -27,20 +27,20 @@ import functools
 import inspect
 import time
 from itertools import chain
-from pathlib import Path
 from types import SimpleNamespace
 
 from .errors import explain
 from .handlers import Studio
-from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, PLAY_FROM, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
+from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
 from .views import shot_at, shot_detail, timeline_data
+from .wiring_history import PlayAndHistory
 
 CREATE_POLL_S = 0.5  # how often the status line tells how far the song's analysis has come
 
 SHOWING_WAIT_S = 10.0  # an update is handed over in milliseconds; this only bounds a stuck one
 
 
-class Wiring:
+class Wiring(PlayAndHistory):
     """The components (`c`), the studio, and the handlers that join them."""
 
     def __init__(self, gr, studio: Studio, c: SimpleNamespace):
@@ -421,41 +421,3 @@ class Wiring:
             return {c.exported: path, c.status: msg}
 
         self.on(c.export_btn.click, on_export, [c.fmt], [c.exported, c.status], api_name="export")
-
-        @guarded("playing")
-        def on_play(data, request: gr.Request):
-            session = self.me(request)
-            project = studio.project(session)
-            cut = studio.latest_cut(project)
-            if not cut:
-                return {c.status: "Nothing to play yet: render the cut (or the animatic) first, then play it from "
-                                  "any shot."}
-            n = session.selected_shot
-            if not n or not project or n > len(project.shots):
-                return {c.status: "Select a shot (storyboard, table or timeline), then play from it."}
-            return {c.status: f"Playing {Path(cut).name} from shot {n} ({project.shots[n - 1].start:.1f} s); "
-                              "the shot playing is outlined on the timeline."}
-
-        self.on(c.play_btn.click, on_play, [c.timeline_data], [c.status], js=PLAY_FROM, show_progress="hidden")
-
-    # ---------------------------------------------------------------- history
-
-    def history(self) -> None:
-        """The History tab: a version's diff when it is chosen, and "revert to this one"."""
-        gr, c, studio = self.gr, self.c, self.studio
-
-        @self.guarded("showing the version")
-        def on_version(version, request: gr.Request):
-            return {c.version_diff: studio.version_diff(self.me(request), version)}
-
-        self.on(c.versions.change, on_version, [c.versions], [c.version_diff, c.status], show_progress="hidden")
-
-        @self.guarded("reverting")
-        def on_revert(version, request: gr.Request):
-            session = self.me(request)
-            outcome = studio.revert(session, version)
-            return {c.status: str(outcome), **self.views(session),
-                    c.versions: gr.update(choices=studio.versions(session), value=None),
-                    c.version_diff: studio.version_diff(session, session.version if outcome.ok else version)}
-
-        self.on(c.revert_btn.click, on_revert, [c.versions], [c.status, c.versions, c.version_diff, *self.view_outputs])
