@@ -114,10 +114,10 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         director, _, why = provider.partition(" — ")
         badge = director.split(" (")[0] if why or "(" in director else director
         line = (f"{name} <span class='badge'>director: {escape(badge)}</span> "
-                f"<span class='badge'>renderer: {session.backend} {w}x{h} {fps:g} fps</span>")
-        details = [f"**Director:** {director}" + (f". {why}" if why else ""),
-                   f"**Renderer:** {session.backend}, {w}x{h} at {fps:g} fps"
-                   + (f", model {session.model}" if session.model else "") + ". Change both under Settings."]
+                f"<span class='badge'>renderer: {escape(session.backend)} {w}x{h} {fps:g} fps</span>")
+        details = [f"**Director:** {escape(director)}" + (f". {escape(why)}" if why else ""),
+                   f"**Renderer:** {escape(session.backend)}, {w}x{h} at {fps:g} fps"
+                   + (f", model {escape(session.model)}" if session.model else "") + ". Change both under Settings."]
         return f"<details><summary>{line}</summary>\n\n" + "\n\n".join(details) + "\n\n</details>"
 
     def describe_director(self, spec: str, ttl_s: float = 30.0) -> str:
