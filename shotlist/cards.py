@@ -131,11 +131,14 @@ def fit(text: str, box: Box, size: int, bold: bool = False, mono: bool = False,
     smallest size, the lines that fit, the last one ending in an ellipsis."""
     floor = max(MIN_FONT_PX, min_size or size // 2)
     size = max(size, floor)
+    words = len(text.split())
     while True:
         fnt = font(size, bold, mono)
         lines = wrap(text, fnt, box.width)
         room = max(0, box.height // line_height(fnt))
-        if len(lines) <= room or size <= floor:
+        # a word broken across lines reads badly: a smaller size that keeps every word whole is better
+        whole = sum(len(line.split()) for line in lines) == words
+        if (len(lines) <= room and whole) or size <= floor:
             break
         size = max(floor, int(size * 0.9))
     if len(lines) > room:
@@ -156,7 +159,7 @@ def _block(text: str, box: Box, size: int, fill: tuple[int, int, int], **style) 
 def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = True) -> list[Placement]:
     """Every line of text on the card, each inside its own box inside the frame."""
     w, h = size
-    u = h / 720  # layout unit: everything scales with the frame height
+    u = unit(size)
     pad = int(64 * u)  # a safe margin: push-ins crop up to 4 % a side
     placements: list[Placement] = []
     # top bar: shot number left, section and time range right
@@ -193,10 +196,17 @@ def card_layout(shot: Shot, number: int, size: tuple[int, int], title: bool = Tr
     return placements
 
 
+def unit(size: tuple[int, int]) -> float:
+    """The layout unit: everything scales with the frame height on a landscape card, and with its width
+    on a portrait one (a 9:16 card's words are sized for its width, not cut at its edges)."""
+    w, h = size
+    return min(h / 720, w / 500)
+
+
 def draw_card(shot: Shot, number: int, size: tuple[int, int], still: Path | None = None) -> Image.Image:
     """The card for `shot` at `size` (width, height)."""
     w, h = size
-    u = h / 720
+    u = unit(size)
     base = section_colour(shot.section or "")
     has_still = still is not None and still.is_file()
     if has_still:

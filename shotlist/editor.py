@@ -412,6 +412,22 @@ class ProjectEditor:
     def redo(self) -> Edit:
         return self._step(+1)
 
+    def revert(self, version: int) -> Edit:
+        """Make the project what it was at `version` again, as one new version (the versions between
+        stay in the history; undo goes back to the one before the revert). Locked shots still hold:
+        a revert that would change or remove one is refused by name."""
+        base = self._base()
+        old = self.store.load_version(self.project_id, version)
+        if version == base.version:
+            return self._unchanged(base, f"already at version {version}")
+        after = Project.model_validate(old.model_dump(by_alias=True) | {"version": base.version})
+        now = {s.id: s for s in base.shots}
+        changed = [s.id for s in after.shots if s.id not in now or content(now[s.id]) != content(s)]
+        removed = [i for i in now if i not in {s.id for s in after.shots}]
+        fields = [f for f in ("title", "brief", "style") if getattr(base, f) != getattr(after, f)]
+        edit = self._commit(base, after, changed=changed, removed=removed, fields=fields)
+        return Edit(edit.project, edit.changed, edit.removed, edit.fields, [f"reverted to version {version}"])
+
     def _step(self, delta: int) -> Edit:
         base = self._base()
         now = self.store.undo(self.project_id) if delta < 0 else self.store.redo(self.project_id)

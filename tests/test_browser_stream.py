@@ -64,6 +64,7 @@ def test_a_streamed_reply_shows_once_refreshes_the_table_and_survives_a_reload(b
     llm.push(Step.text(reply))
     page = new_page(browser, server)
     choose_project(page, server["ids"]["stream"])
+    page.get_by_role("tab", name="Shot list").click()
     expect(page.locator("#header")).to_contain_text("director: openai", timeout=WAIT)
     send(page, "what would you change about shot 3?")
     expect(page.locator("#chat")).to_contain_text("and the fog stays.", timeout=WAIT)

@@ -19,10 +19,10 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
 WAIT = 120_000  # ms: generous, the machine may be busy; nothing here asserts on speed
-EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "pdf", "srt", "md"]
+EXPORT_FORMATS = ["json", "csv", "otio", "edl", "fcpxml", "fcp7xml", "mlt", "pdf", "srt", "md"]
 
 
-def seed(home: Path, title: str, planned: bool = True) -> str:
+def seed(home: Path, title: str, planned: bool = True, aspect: str = "16:9") -> str:
     """A project with a brief (and a plan), written straight into the server's store (as another
     process would)."""
     from assistant.planner import plan_shots
@@ -34,7 +34,8 @@ def seed(home: Path, title: str, planned: bool = True) -> str:
     p = store.create(FIXTURE_DIR / "song.ogg", lambda path: analyse_song(path, lyrics=FIXTURE_DIR / "lyrics.lrc"),
                      title=title)
     p = p.model_copy(update={"brief": Brief(meaning="a lover asks for impossible tasks", motifs=["a shirt of fog"],
-                                            why_generative="a shirt made of mist")})
+                                            why_generative="a shirt made of mist",
+                                            constraints={"aspect": aspect})})
     store.save(p.model_copy(update={"shots": plan_shots(p) if planned else []}))
     return p.id
 
@@ -47,7 +48,8 @@ def server(tmp_path_factory):
     ids = {"unplanned": seed(home, "Not Planned Yet", planned=False)}
     ids |= {name: seed(home, title) for name, title in
            (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"),
-            ("clicks", "Row And Timeline"))}
+            ("clicks", "Row And Timeline"), ("history", "History Kept"), ("split", "Split Me"))}
+    ids["portrait"] = seed(home, "Tall Frames", aspect="9:16")
     with studio_process({"SHOTCALLER_HOME": str(home)}, wait_s=180) as url:
         yield {"url": url, "home": home, "ids": ids}
 
@@ -113,6 +115,7 @@ def test_answers_typed_while_the_song_is_analysed_are_queued_and_answered_in_ord
     wav = tmp_path / "typed-early.wav"
     write_click_song(wav, bpm=90.0 + (time.time_ns() % 2000) / 100)  # new bytes: the analysis cache misses
     page = new_page(browser, server)
+    page.click("#new-open")
     page.locator("#song-upload input[type=file]").set_input_files(str(wav))
     page.locator("#title textarea, #title input").first.fill("Typed Early")
     expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
@@ -150,6 +153,7 @@ def test_a_burst_of_messages_sent_ms_apart_after_an_upload_all_show_at_once(brow
     wav = tmp_path / "burst.wav"
     write_click_song(wav, bpm=80.0 + (time.time_ns() % 2000) / 100)
     page = new_page(browser, server)
+    page.click("#new-open")
     page.locator("#song-upload input[type=file]").set_input_files(str(wav))
     expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)  # uploaded
     box = page.locator("#chat-input textarea").first
@@ -174,6 +178,8 @@ def test_two_tabs_editing_one_project_never_lose_an_edit(browser, server):
     a, b = new_page(browser, server), new_page(browser, server)
     choose_project(a, pid)
     choose_project(b, pid)
+    for page in (a, b):
+        page.get_by_role("tab", name="Shot list").click()
     edit_cell(a, 1, 10, "a prompt typed in tab A")
     a.click("#apply-edits")
     expect(a.locator("#status")).to_contain_text("Revised shots 2", timeout=WAIT)
@@ -224,6 +230,7 @@ def test_click_a_table_row_or_the_timeline_and_that_shot_is_selected(browser, se
     page = new_page(browser, server)
     choose_project(page, pid)
     box = page.locator("#chat-input textarea").first
+    page.get_by_role("tab", name="Shot list").click()
     # a row of the shot list (its Subject cell): shot 7
     page.locator('#shot-table [data-row="6"][data-col="8"]').first.click()
     expect(page.locator("#shot-detail")).to_contain_text("Shot 7 ·", timeout=WAIT)
@@ -235,8 +242,7 @@ def test_click_a_table_row_or_the_timeline_and_that_shot_is_selected(browser, se
     shot = project.shots[number - 1]
     width, pad = draw_timeline(project).width, 10
     fraction = (pad + (width - 2 * pad) * (shot.start + shot.end) / 2 / project.song.duration) / width
-    page.get_by_role("tab", name="Timeline").click()
-    picture = page.locator("#timeline img").first
+    picture = page.locator("#timeline img").first  # the song across the top of the work
     expect(picture).to_be_visible(timeout=WAIT)
     page.wait_for_function("() => document.querySelector('#timeline img')?.naturalWidth > 0", timeout=WAIT)
     x, y = page.evaluate("""(f) => {
@@ -258,12 +264,12 @@ def test_a_first_plan_brings_the_shot_list_into_view(browser, server):
     pid = server["ids"]["unplanned"]
     page = new_page(browser, server)
     choose_project(page, pid)
-    page.get_by_role("tab", name="Timeline").click()
-    expect(page.get_by_role("tab", name="Timeline")).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    page.get_by_role("tab", name="History").click()
+    expect(page.get_by_role("tab", name="History")).to_have_attribute("aria-selected", "true", timeout=WAIT)
     box = page.locator("#chat-input textarea").first
     box.fill("/plan")
     box.press("Enter")
-    expect(page.locator("#header")).to_contain_text(re.compile(r"version \d+, [1-9]\d* shots"), timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(re.compile(r"version \d+ · [1-9]\d* shots"), timeout=WAIT)
     expect(page.get_by_role("tab", name="Shot list")).to_have_attribute("aria-selected", "true", timeout=WAIT)
     expect(page.locator('#shot-table [data-row="0"][data-col="0"]').first).to_contain_text("1", timeout=WAIT)
     page.context.close()
@@ -300,4 +306,136 @@ def test_every_export_format_downloads_from_the_export_tab(browser, server, tmp_
             assert data.startswith(b"%PDF")
         elif fmt == "edl":
             assert data.startswith(b"TITLE:")
+    page.context.close()
+
+
+# ---------------------------------------------------------------------------- the work: layout, progress, history
+
+
+def test_the_header_is_one_line_and_its_details_open_with_a_click(browser, server):
+    page = new_page(browser, server, browser.new_context(viewport={"width": 1280, "height": 800}))
+    choose_project(page, server["ids"]["reopen"])
+    summary = page.locator("#header summary")
+    assert summary.bounding_box()["height"] < 40  # one line
+    # the work starts above the fold at 1280x800: the timeline, the storyboard's first row, the chat
+    for sel in ("#timeline img", "#storyboard .thumbnail-item", "#chat-input textarea"):
+        expect(page.locator(sel).first).to_be_visible(timeout=WAIT)
+        box = page.locator(sel).first.bounding_box()
+        assert box and box["y"] < 800 - 100, (sel, box)
+    details = page.locator("#header details")
+    assert details.get_attribute("open") is None
+    summary.click()
+    expect(details).to_have_attribute("open", "", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text("Renderer:", timeout=WAIT)
+    page.context.close()
+
+
+def test_a_new_project_shows_its_progress_and_a_second_click_makes_no_duplicate(browser, server, tmp_path):
+    from shotlist.synth import write_click_song
+
+    wav = tmp_path / "twice.wav"
+    write_click_song(wav, bpm=100.0 + (time.time_ns() % 2000) / 100)  # new bytes: the analysis cache misses
+    page = new_page(browser, server)
+    page.click("#new-open")
+    page.locator("#song-upload input[type=file]").set_input_files(str(wav))
+    page.locator("#title textarea, #title input").first.fill("Clicked Twice")
+    expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)
+    page.click("#new-project")
+    page.click("#new-project")  # a person who saw nothing happen
+    box = page.locator("#chat-input textarea").first
+    box.fill("a song about a coat made of rain")
+    box.press("Enter")
+    expect(page.locator("#header")).to_contain_text("clicked-twice", timeout=WAIT)
+    expect(page.locator("#chat")).to_contain_text("a song about a coat made of rain", timeout=WAIT)
+    expect(page.locator("#new-project")).to_be_hidden(timeout=WAIT)  # the dialog closes once the project opens
+    made = [i.id for i in store(server).list() if i.title == "Clicked Twice"]
+    assert made == ["clicked-twice"], made
+    page.context.close()
+
+
+def test_closing_the_tab_during_the_analysis_loses_nothing(browser, server, tmp_path):
+    from shotlist.synth import write_click_song
+
+    wav = tmp_path / "closed.wav"
+    write_click_song(wav, bpm=110.0 + (time.time_ns() % 2000) / 100)
+    page = new_page(browser, server)
+    page.click("#new-open")
+    page.locator("#song-upload input[type=file]").set_input_files(str(wav))
+    page.locator("#title textarea, #title input").first.fill("Closed Early")
+    expect(page.locator("#song-upload")).to_contain_text("MB", timeout=WAIT)
+    box = page.locator("#chat-input textarea").first
+    box.fill("It is about a lighthouse keeper who forgets the sea.")
+    box.press("Enter")
+    expect(page.locator("#chat")).to_contain_text("lighthouse keeper", timeout=WAIT)
+    page.click("#new-project")
+    page.wait_for_timeout(300)  # the click has reached the server; the analysis (a second or more) is under way
+    page.context.close()  # the artist closes the tab
+    deadline = time.time() + WAIT / 1000
+    while time.time() < deadline and "closed-early" not in {i.id for i in store(server).list()}:
+        time.sleep(0.5)  # the analysis goes on without the tab
+    later = new_page(browser, server)
+    later.click("#project-pick input")
+    expect(later.get_by_role("option", name="(closed-early)")).to_be_visible(timeout=WAIT)
+    later.get_by_role("option", name="(closed-early)").click()
+    expect(later.locator("#chat")).to_contain_text("lighthouse keeper", timeout=WAIT)  # answered, kept
+    assert store(server).load("closed-early").brief.meaning.startswith("It is about a lighthouse keeper")
+    later.context.close()
+
+
+def test_a_portrait_project_shows_uncropped_portrait_frames(browser, server):
+    page = new_page(browser, server)
+    choose_project(page, server["ids"]["portrait"])
+    first = page.locator("#storyboard .thumbnail-item img").first
+    expect(first).to_be_visible(timeout=WAIT)
+    page.wait_for_function("() => document.querySelector('#storyboard .thumbnail-item img')?.naturalWidth > 0",
+                           timeout=WAIT)
+    natural, shown, fit = page.evaluate("""() => { const img = document.querySelector('#storyboard .thumbnail-item img');
+        const r = img.getBoundingClientRect();
+        return [img.naturalWidth / img.naturalHeight, r.width / r.height, getComputedStyle(img).objectFit]; }""")
+    assert abs(natural - 9 / 16) < 0.02 and fit == "contain" and abs(shown - 9 / 16) < 0.1, (natural, shown, fit)
+    page.locator("#storyboard .thumbnail-item").nth(2).click()  # a card selects the shot everywhere
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 3 ·", timeout=WAIT)
+    page.wait_for_function("() => document.querySelector('#timeline-selected')?.dataset.shot === '3'", timeout=WAIT)
+    page.context.close()
+
+
+def test_history_lists_named_versions_with_a_diff_and_reverts(browser, server):
+    pid = server["ids"]["history"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    before = store(server).load(pid)
+    page.get_by_role("tab", name="Shot list").click()
+    edit_cell(page, 1, 9, "folds the fog into a shirt")  # shot 2's Action
+    page.click("#apply-edits")
+    expect(page.locator("#status")).to_contain_text("Revised shots 2", timeout=WAIT)
+    page.get_by_role("tab", name="History").click()
+    newest = page.locator("#versions label").first
+    expect(newest).to_contain_text(f"v{before.version + 1} · changed shot 2", timeout=WAIT)
+    page.locator("#versions label").nth(1).click()  # the version before the edit
+    expect(page.locator("#version-diff")).to_contain_text(f"Version {before.version}", timeout=WAIT)
+    page.locator("#versions label").first.click()
+    expect(page.locator("#version-diff")).to_contain_text("folds the fog into a shirt", timeout=WAIT)
+    page.locator("#versions label").nth(1).click()
+    page.click("#revert")
+    expect(page.locator("#status")).to_contain_text(f"Reverted to version {before.version}", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(f"version {before.version + 2}", timeout=WAIT)
+    assert store(server).load(pid).shots[1].action == before.shots[1].action
+    page.context.close()
+
+
+def test_split_and_merge_the_selected_shot_from_the_page(browser, server):
+    pid = server["ids"]["split"]
+    before = store(server).load(pid)
+    n = next(i for i, s in enumerate(before.shots, 1) if s.duration > 2)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    page.get_by_role("tab", name="Shot list").click()
+    page.locator(f'#shot-table [data-row="{n - 1}"][data-col="8"]').first.click()
+    expect(page.locator("#shot-detail")).to_contain_text(f"Shot {n} ·", timeout=WAIT)
+    page.click("#split-shot")
+    expect(page.locator("#status")).to_contain_text(f"Split shot {n} in two", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(f"{len(before.shots) + 1} shots", timeout=WAIT)
+    page.click("#merge-shot")
+    expect(page.locator("#status")).to_contain_text(f"Merged shots {n} and {n + 1}", timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(f"{len(before.shots)} shots", timeout=WAIT)
     page.context.close()

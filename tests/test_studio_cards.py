@@ -58,3 +58,15 @@ def test_a_word_wider_than_the_line_is_broken_not_overflowing():
     fnt = font(30)
     _, lines = fit(WORD, Box(0, 0, 200, 2000), 30, min_size=30)
     assert "".join(lines) == WORD and all(width_of(line, fnt) <= 200 for line in lines)
+
+
+@pytest.mark.parametrize("size", [(270, 480), (720, 1280), (270, 270), (646, 270)])
+def test_a_card_in_any_aspect_keeps_its_words_whole(size):
+    """9:16, 1:1 and 2.39:1 cards are laid out for their own frame: no word of an ordinary title is
+    cut between lines (the old portrait card broke "scarborough" into "scarboroug / h")."""
+    shot = Shot(start=8.49, end=9.9, section="intro", subject="the scarborough fair",
+                action="left glowing after the last note", reason="the music alone holds herbs in this stretch")
+    placements = card_layout(shot, 3, size)
+    box = next(p.box for p in placements if "scarborough" in p.text)
+    title = [p for p in placements if p.box == box]
+    assert " ".join(p.text for p in title) == "the scarborough fair, left glowing after the last note", title

@@ -48,7 +48,7 @@ def test_guided_interview_through_the_handlers(studio_with_plan):
     assert table["headers"][0] == "#" and len(table["data"]) == len(project.shots)
     from PIL import Image
 
-    assert Image.open(studio.timeline(project)).size == (1600, 360)
+    assert Image.open(studio.timeline(project)).size == (1600, 300)
     board = studio.storyboard(project)
     assert len(board) == len(project.shots) and all(Path(p).is_file() for p, _ in board)
     assert studio.storyboard(project) == board  # cached files: the same pictures, not made again
@@ -68,7 +68,7 @@ def test_table_edits_go_through_the_validated_tools(studio_with_plan):
     assert studio.apply_table(session, table).message.startswith("⚠")
     assert studio.project(session).version == after.version
     assert "Locked shots 1, 2" in studio.lock(session, "1, 2", True).message
-    assert "🔒 locked" in studio.table(studio.project(session))["data"][0][-1]
+    assert "■ locked" in studio.table(studio.project(session))["data"][0][-1]
     table = studio.table(studio.project(session))
     table["data"][0][10] = "try to change a locked shot"
     assert "locked" in studio.apply_table(session, table).message
@@ -145,7 +145,9 @@ def test_browser_end_to_end(served, tmp_path):
         page.locator("#resolution textarea, #resolution input").first.fill("320x180")
         page.click("#apply-settings")
         expect(page.locator("#status")).to_contain_text("Settings applied", timeout=30000)
-        # a new project with the fixture song and LRC
+        # a new project with the fixture song and LRC, from the project bar's "New…" dialog
+        page.click("#new-open")
+        expect(page.locator("#new-project")).to_be_visible(timeout=30000)
         page.locator("#song-upload input[type=file]").set_input_files(str(FIXTURE_DIR / "song.ogg"))
         page.locator("#lyrics-upload input[type=file]").set_input_files(str(FIXTURE_DIR / "lyrics.lrc"))
         page.locator("#title textarea, #title input").first.fill("Chaos God")
@@ -166,8 +168,7 @@ def test_browser_end_to_end(served, tmp_path):
         expect(page.locator("#chat")).to_contain_text("Critic:", timeout=120000)
         page.screenshot(path=str(ARTIFACTS / "1-planned.png"))
         expect(page.locator("#shot-table")).to_contain_text("Scarborough Fair", timeout=30000)
-        page.get_by_role("tab", name="Timeline").click()
-        expect(page.locator("#timeline img")).to_be_visible(timeout=30000)
+        expect(page.locator("#timeline img")).to_be_visible(timeout=30000)  # the song across the top of the work
         page.screenshot(path=str(ARTIFACTS / "2-timeline.png"))
         # render the animatic; the video element plays the whole song
         page.get_by_role("tab", name="Video").click()
@@ -178,6 +179,20 @@ def test_browser_end_to_end(served, tmp_path):
         page.wait_for_function("document.querySelector('#cut video').duration > 0", timeout=60000)
         duration = page.evaluate("document.querySelector('#cut video').duration")
         assert abs(duration - 183.53) <= 0.05, duration
+        # play from a shot: the cut starts at that shot, and the shot playing is outlined on the timeline
+        page.get_by_role("tab", name="Shot list").click()
+        page.locator('#shot-table [data-row="5"][data-col="8"]').first.click()
+        expect(page.locator("#shot-detail")).to_contain_text("Shot 6 ·", timeout=30000)
+        start = float(page.locator('#shot-table [data-row="5"][data-col="1"]').first.inner_text())
+        page.get_by_role("tab", name="Video").click()
+        page.evaluate("document.querySelector('#cut video').muted = true")
+        page.click("#play-from")
+        expect(page.locator("#status")).to_contain_text("from shot 6", timeout=30000)
+        page.wait_for_function("""(start) => { const v = document.querySelector('#cut video'), t = v.currentTime;
+            const d = window.__shotcallerTimeline, i = d.shots.findIndex(s => s[0] <= t && t < s[1]);
+            const box = document.querySelector('#timeline-selected'), head = document.querySelector('#timeline-playhead');
+            return t > start + 0.5 && !v.paused && i >= 5 && box.dataset.shot === String(i + 1)
+                   && getComputedStyle(head).display === 'block'; }""", arg=start, timeout=30000)
         page.screenshot(path=str(ARTIFACTS / "3-video.png"))
         # download the JSON export
         page.get_by_role("tab", name="Export").click()
@@ -194,6 +209,7 @@ def test_browser_end_to_end(served, tmp_path):
         # a non-audio upload: a readable error, the project intact
         fake = tmp_path / "notes.wav"
         fake.write_text("not audio at all")
+        page.click("#new-open")
         page.locator('#song-upload button[aria-label="Clear"]').click()
         page.locator("#song-upload input[type=file]").set_input_files(str(fake))
         page.wait_for_timeout(1500)

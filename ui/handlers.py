@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,16 @@ from shotlist.store import ProjectStore
 from . import views
 from .edits import Outcome, column_of, table_edits
 from .chat import ChatTurns
+from .creating import MAX_UPLOAD_MB, ProjectCreation
 from .errors import one_line
 from .rendering import RenderAndExport
 from .session import Session, Sessions
 from .views import TABLE_COLUMNS
 
 __all__ = ["MAX_UPLOAD_MB", "TABLE_COLUMNS", "Session", "Studio"]
-MAX_UPLOAD_MB = 300
 
 
-class Studio(ChatTurns, RenderAndExport):
+class Studio(ChatTurns, ProjectCreation, RenderAndExport):
     """Holds what outlives one event: the store, the live sessions, and each session's cancel flag."""
 
     def __init__(self, store: ProjectStore | None = None):
@@ -99,11 +100,25 @@ class Studio(ChatTurns, RenderAndExport):
         return [views.chat_message(m.role, m.content) for m in conv.messages if m.role in ("user", "assistant")]
 
     def header(self, session: Session, project: Project | None) -> str:
+        """One line: the project, then the director and the renderer as short badges; why (offline,
+        how to fetch the model) is one click away, in the line's own disclosure."""
         provider = self.describe_director(session.llm)
-        name = f"**{project.title}** (`{project.id}`, version {project.version}, {len(project.shots)} shots)" \
-            if project else "no project open"
+        if project:
+            name = (f"<b>{escape(project.title)}</b> <code>{project.id}</code> · version {project.version} · "
+                    f"{len(project.shots)} shots")
+        elif session.creating:
+            name = f"<b>analysing {escape(session.creating)}…</b>"
+        else:
+            name = "no project open"
         w, h, fps = self.output(session, project)
-        return f"{name} · director: {provider} · renderer: {session.backend} {w}x{h} {fps:g} fps"
+        director, _, why = provider.partition(" — ")
+        badge = director.split(" (")[0] if why or "(" in director else director
+        line = (f"{name} <span class='badge'>director: {escape(badge)}</span> "
+                f"<span class='badge'>renderer: {escape(session.backend)} {w}x{h} {fps:g} fps</span>")
+        details = [f"**Director:** {escape(director)}" + (f". {escape(why)}" if why else ""),
+                   f"**Renderer:** {escape(session.backend)}, {w}x{h} at {fps:g} fps"
+                   + (f", model {escape(session.model)}" if session.model else "") + ". Change both under Settings."]
+        return f"<details><summary>{line}</summary>\n\n" + "\n\n".join(details) + "\n\n</details>"
 
     def describe_director(self, spec: str, ttl_s: float = 30.0) -> str:
         """Which director a tab talks to, in words. The automatic choice probes Ollama and the hub, so
@@ -147,36 +162,6 @@ class Studio(ChatTurns, RenderAndExport):
         return views.shot_detail(project, number), None
 
     # ------------------------------------------------------------------ project bar
-
-    def create(self, session: Session, song: str | None, lyrics: str | None, title: str) -> tuple[Session, Outcome]:
-        """Analyse the song and open the new project; the director asks its first question. Messages
-        typed meanwhile wait in the inbox for the new project."""
-        if not song:
-            return session, Outcome(False, "Choose a song file first (wav, mp3, ogg, flac or m4a).")
-        from shotlist.audio import check_audio_file
-        from shotlist.song import analyse_song
-
-        session.creating = True
-        try:
-            size_mb = Path(song).stat().st_size / 2**20
-            if size_mb > MAX_UPLOAD_MB:
-                raise ShotcallerError(f"the upload is {size_mb:.0f} MB; the limit is {MAX_UPLOAD_MB} MB")
-            check_audio_file(song)
-            project = self.store.create(song, lambda p: analyse_song(p, lyrics=lyrics), title=title or None,
-                                        lyrics_path=lyrics)
-            # until the director has asked its first question, queued answers wait (they answer it)
-            self.open(session, project.id)
-            self.opening(session)
-        except ShotcallerError as e:
-            waiting = len(session.inbox)
-            session.held = bool(waiting)  # typed for the song that failed: not for the project still open
-            kept = f" Your {waiting} waiting message(s) stay queued for the next project you open." if waiting else ""
-            return session, Outcome(False, f"⚠ {e}{kept}")
-        finally:
-            session.creating = False
-        unsure = project.song.confidence_note()
-        return session, Outcome(True, f"Created {project.title}: {len(project.song.sections)} sections, "
-                                      f"{project.song.tempo:.0f} BPM." + (f" ⚠ {unsure}" if unsure else ""))
 
     def open(self, session: Session, project_id: str | None) -> tuple[Session, Outcome]:
         if not project_id:
@@ -318,3 +303,47 @@ class Studio(ChatTurns, RenderAndExport):
         if not shot:
             return Outcome(False, "Select a shot (table, timeline or storyboard) first.")
         return self.edit(session, "pick a take", lambda e: (e.pick_take(shot, take), f"Shot {shot} uses {take}."))
+
+    # ------------------------------------------------------------------ the selected shot, the history
+
+    def split_selected(self, session: Session) -> Outcome:
+        """Cut the selected shot in two at the beat nearest its middle."""
+        project = self.project(session)
+        n = session.selected_shot
+        if not project or not n or not 1 <= n <= len(project.shots):
+            return Outcome(False, "Select a shot (storyboard, table or timeline) first.")
+        s = project.shots[n - 1]
+        return self.edit(session, f"split shot {n}", lambda e: (
+            ed := e.split(n, (s.start + s.end) / 2), f"Split shot {n} in two; version {ed.version}."))
+
+    def merge_selected(self, session: Session) -> Outcome:
+        """Merge the selected shot with the one after it."""
+        project = self.project(session)
+        n = session.selected_shot
+        if not project or not n or not 1 <= n <= len(project.shots):
+            return Outcome(False, "Select a shot (storyboard, table or timeline) first.")
+        if n == len(project.shots):
+            return Outcome(False, f"Shot {n} is the last one: there is no next shot to merge it with.")
+        return self.edit(session, f"merge shots {n} and {n + 1}", lambda e: (
+            ed := e.merge(n, n + 1), f"Merged shots {n} and {n + 1}; version {ed.version}."))
+
+    def versions(self, session: Session) -> list[tuple[str, int]]:
+        from .history import versions
+
+        return versions(self.store, session.project) if session.project else []
+
+    def version_diff(self, session: Session, version: int | None) -> str:
+        from .history import diff_text
+
+        if not session.project or not version:
+            return "*Choose a version to see what it changed.*"
+        try:
+            return diff_text(self.store, session.project, int(version), session.version or 0)
+        except ShotcallerError as e:
+            return f"⚠ {e}"
+
+    def revert(self, session: Session, version: int | None) -> Outcome:
+        if not version:
+            return Outcome(False, "Choose the version to go back to in the list first.")
+        return self.edit(session, f"revert to version {version}", lambda e: (
+            ed := e.revert(int(version)), f"Reverted to version {version}: saved as version {ed.version}."))

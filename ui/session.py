@@ -86,14 +86,15 @@ class Session:
     takes: int = 1
     ray: str = ""  # empty: render here; "local" or a Ray cluster address: render on Ray workers
     selected_shot: int | None = None
-    tab: str = "tab-shots"  # the tab in view: only its picture view is sent when the project changes
-    creating: bool = False  # a song is being analysed: queued messages wait for the new project
+    tab: str = "tab-storyboard"  # the tab in view: only its picture view is sent when the project changes
+    creating: str = ""  # the song being analysed, if any: queued messages wait for the new project
     held: bool = False  # the project they were typed for failed to create: they wait for the next one
     chat: list[dict[str, Any]] = field(default_factory=list)  # the chat as shown in this tab
     inbox: Inbox = field(default_factory=Inbox)
     # held while one of this tab's chat events hands the page an update: the page gets them in the
     # order they were made (see `ui.wiring.Wiring.in_order`)
     showing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    creation_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def settings(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("llm", "backend", "model", "width", "height", "fps", "takes", "ray")}

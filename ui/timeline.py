@@ -8,6 +8,8 @@ from PIL import Image, ImageDraw
 from shotlist.cards import font, section_colour
 from shotlist.models import Project
 
+from .views import TIMELINE_PAD, TIMELINE_SHOT_BAND, TIMELINE_SIZE
+
 
 def shot_colour(grounding: float, generic: bool) -> tuple[int, int, int]:
     if generic:
@@ -17,11 +19,14 @@ def shot_colour(grounding: float, generic: bool) -> tuple[int, int, int]:
     return (70, 170, 110)
 
 
-def draw_timeline(project: Project, width: int = 1600, height: int = 360) -> Image.Image:
+def draw_timeline(project: Project, width: int = TIMELINE_SIZE[0], height: int = TIMELINE_SIZE[1]) -> Image.Image:
+    """The song across the picture: sections, loudness, bars, lyric lines, then the shots in the band
+    `TIMELINE_SHOT_BAND` (the page's overlay and `views.shot_at` use the same geometry)."""
     song = project.song
     img = Image.new("RGB", (width, height), (20, 20, 26))
     d = ImageDraw.Draw(img)
-    pad = 10
+    pad = TIMELINE_PAD
+    top, bottom = (round(f * height) for f in TIMELINE_SHOT_BAND)
     span = width - 2 * pad
 
     def x(t: float) -> float:
@@ -29,10 +34,10 @@ def draw_timeline(project: Project, width: int = 1600, height: int = 360) -> Ima
 
     # sections band
     for s in song.sections:
-        d.rectangle((x(s.start), 6, x(s.end), 40), fill=section_colour(s.label))
-        d.text((x(s.start) + 4, 14), s.label, font=font(14), fill=(240, 240, 240))
+        d.rectangle((x(s.start), 4, x(s.end), 32), fill=section_colour(s.label))
+        d.text((x(s.start) + 4, 9), s.label, font=font(15), fill=(240, 240, 240))
     # waveform (loudness envelope)
-    mid, amp = 110, 60
+    mid, amp = 82, 42
     env = song.energy
     if env:
         step = max(1, len(env) // span)
@@ -42,21 +47,21 @@ def draw_timeline(project: Project, width: int = 1600, height: int = 360) -> Ima
             d.line((xi, mid - v, xi, mid + v), fill=(110, 140, 190))
     # bar lines
     for b in song.bars:
-        d.line((x(b), 48, x(b), 172), fill=(55, 55, 70))
+        d.line((x(b), 38, x(b), 128), fill=(55, 55, 70))
     # lyric lines
     for line in song.lyrics:
         if line.time is not None:
-            d.line((x(line.time), 172, x(line.time), 200), fill=(255, 220, 140), width=2)
-    d.text((pad, 178), "lyrics", font=font(12), fill=(255, 220, 140))
+            d.line((x(line.time), 132, x(line.time), top - 8), fill=(255, 220, 140), width=2)
+    d.text((pad, 134), "lyrics", font=font(13), fill=(255, 220, 140))
     # shots
     for n, s in enumerate(project.shots, start=1):
-        box = (x(s.start), 210, max(x(s.start) + 1, x(s.end) - 1), 300)
+        box = (x(s.start), top, max(x(s.start) + 1, x(s.end) - 1), bottom)
         d.rectangle(box, fill=shot_colour(s.critique.grounding, s.critique.generic), outline=(15, 15, 20))
         if box[2] - box[0] > 18:
-            d.text((box[0] + 3, 214), str(n), font=font(13), fill=(10, 10, 10))
+            d.text((box[0] + 3, top + 4), str(n), font=font(15), fill=(10, 10, 10))
         if s.locked:
-            d.rectangle((box[0], 292, box[2], 300), fill=(240, 240, 240))
-    d.text((pad, 310), f"{project.title} · {len(project.shots)} shots · {song.tempo:.0f} BPM · "
+            d.rectangle((box[0], bottom - 8, box[2], bottom), fill=(240, 240, 240))
+    d.text((pad, bottom + 12), f"{project.title} · {len(project.shots)} shots · {song.tempo:.0f} BPM · "
                        f"green grounded · amber weakly grounded · red generic · white bar locked",
-           font=font(14), fill=(200, 200, 200))
+           font=font(15), fill=(200, 200, 200))
     return img

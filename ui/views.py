@@ -16,6 +16,13 @@ TABLE_COLUMNS = ["#", "Start", "End", "Section", "Lyric", "Shot size", "Angle", 
                  "Prompt", "Reason", "Why generative", "Flags"]
 EDITABLE = {"End": "end", "Shot size": "shot_size", "Angle": "angle", "Movement": "movement", "Subject": "subject",
             "Action": "action", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative"}
+THUMB_SHORT_SIDE = 270
+TIMELINE_SIZE = (1600, 300)  # the timeline picture (`ui.timeline.draw_timeline`)
+TIMELINE_PAD = 10
+TIMELINE_SHOT_BAND = (0.58, 0.85)  # the shot blocks' band, as fractions of the picture's height
+# the words a flag shows: plain text and symbols DejaVu Sans has, so no machine shows an empty box
+FLAGS = (("locked", "■ locked"), ("generic", "⚠ generic"), ("filmable", "◉ filmable"))
+TOOL_STEP = "⚙ tool step"
 TABLE_HEADER = re.compile(r"^\s*#\s+start\s+end\b", re.I)
 TABLE_ROW = re.compile(r"^\s*\d+\s+\d+:\d\d(\.\d+)?\s")
 MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -24,8 +31,8 @@ MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
 def table(project: Project | None) -> dict[str, Any]:
     rows = []
     for n, s in enumerate(project.shots if project else [], start=1):
-        flags = " ".join(f for f, on in (("🔒 locked", s.locked), ("⚠ generic", s.critique.generic),
-                                          ("📷 filmable", s.critique.camera_shootable)) if on)
+        on = {"locked": s.locked, "generic": s.critique.generic, "filmable": s.critique.camera_shootable}
+        flags = " ".join(text for key, text in FLAGS if on[key])
         rows.append([n, round(s.start, 2), round(s.end, 2), s.section, s.lyric or "", s.shot_size, s.angle,
                      s.movement, s.subject, s.action, s.prompt, s.reason, s.why_generative, flags])
     return {"headers": TABLE_COLUMNS, "data": rows}
@@ -43,7 +50,7 @@ def timeline(project: Project | None, folder: Path | None) -> str | None:
     """The Timeline tab's picture as a PNG in `<project>/renders/thumbs/`, drawn once per content."""
     if not project or folder is None:
         return None
-    out = folder / "renders" / "thumbs" / f"timeline-{content_key(project)}.png"
+    out = folder / "renders" / "thumbs" / f"timeline-{TIMELINE_SIZE[1]}-{content_key(project)}.png"
     if not out.is_file():
         from ui.timeline import draw_timeline
 
@@ -54,13 +61,47 @@ def timeline(project: Project | None, folder: Path | None) -> str | None:
     return str(out)
 
 
+def aspect(project: Project | None) -> float:
+    """The project's frame aspect (width / height) from its constraints: "9:16", "2.39:1", else its resolution."""
+    if not project:
+        return 16 / 9
+    c = project.brief.constraints
+    w, _, h = c.aspect.partition(":")
+    try:
+        ratio = float(w) / float(h)
+    except (ValueError, ZeroDivisionError):
+        ratio = c.size[0] / c.size[1]
+    return min(max(ratio, 0.25), 4.0)
+
+
+def frame_size(project: Project | None, short_side: int = THUMB_SHORT_SIDE) -> tuple[int, int]:
+    """A storyboard frame in the project's aspect, its short side `short_side` (even sizes): 480x270
+    at 16:9, 270x480 at 9:16, 646x270 at 2.39:1."""
+    ratio = aspect(project)
+    long_side = max(2, round(short_side * max(ratio, 1 / ratio) / 2) * 2)
+    return (long_side, short_side) if ratio >= 1 else (short_side, long_side)
+
+
 def storyboard(project: Project | None, folder: Path | None) -> list[tuple[str, str]]:
-    """One cached picture per shot: a frame of its clip (made once per clip) or its card."""
+    """One cached picture per shot in the project's aspect: a frame of its clip (made once per clip)
+    or its card, laid out for that aspect."""
     if not project or folder is None:
         return []
     from shotlist.export.media import thumbnail
 
-    return [(str(thumbnail(folder, s, n)), f"{n}. {s.subject or s.section}") for n, s in enumerate(project.shots, 1)]
+    size = frame_size(project)
+    return [(str(thumbnail(folder, s, n, size)), f"{n}. {s.subject or s.section}")
+            for n, s in enumerate(project.shots, 1)]
+
+
+def timeline_data(project: Project | None, selected: int | None) -> dict[str, Any]:
+    """What the page's timeline overlay needs (`ui.page_js.TIMELINE`): the song's length, each shot's
+    span, the selected shot, the picture's margins and the frame aspect for the storyboard."""
+    if not project:
+        return {}
+    return {"project": project.id, "duration": project.song.duration, "shots": [[s.start, s.end] for s in project.shots],
+            "selected": selected, "pad": TIMELINE_PAD / TIMELINE_SIZE[0], "band": TIMELINE_SHOT_BAND,
+            "aspect": aspect(project)}
 
 
 def shot_detail(project: Project | None, number: int | None) -> str:
@@ -71,7 +112,7 @@ def shot_detail(project: Project | None, number: int | None) -> str:
         return f"*Shot {number} is not in this project any more (it has {len(project.shots)} shots).*"
     s: Shot = project.shots[number - 1]
     lines = [f"**Shot {number}** · {s.section or 'no section'} · {fmt_time(s.start)}–{fmt_time(s.end)} "
-             f"({s.duration:.2f} s) · {s.shot_size}, {s.angle}, {s.movement}, {s.lens}" + (" · 🔒 locked" if s.locked
+             f"({s.duration:.2f} s) · {s.shot_size}, {s.angle}, {s.movement}, {s.lens}" + (" · ■ locked" if s.locked
                                                                                            else "")]
     if s.lyric:
         lines.append(f"> “{s.lyric}”")
@@ -84,7 +125,7 @@ def shot_detail(project: Project | None, number: int | None) -> str:
     return "\n\n".join(lines)
 
 
-def shot_at(project: Project | None, x: float, width: int = 1600, pad: int = 10) -> int | None:
+def shot_at(project: Project | None, x: float, width: int = TIMELINE_SIZE[0], pad: int = TIMELINE_PAD) -> int | None:
     """The shot under pixel column `x` of the timeline picture (the same mapping `draw_timeline` uses)."""
     if not project or not project.shots:
         return None
@@ -120,7 +161,7 @@ def compact(text: str) -> str:
 
 def chat_message(role: str, content: str, step: bool = False) -> dict[str, Any]:
     if step:
-        return {"role": "assistant", "content": content, "metadata": {"title": "🛠 tool step"}}
+        return {"role": "assistant", "content": content, "metadata": {"title": TOOL_STEP}}
     return {"role": role, "content": compact(content) if role == "assistant" else content}
 
 

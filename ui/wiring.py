@@ -31,18 +31,21 @@ from types import SimpleNamespace
 
 from .errors import explain
 from .handlers import Studio
-from .page_js import CLEAR_ON_SEND, RECORD_ENTER, SHOW_SHOT_LIST
-from .views import shot_at, shot_detail
+from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
+from .views import shot_at, shot_detail, timeline_data
+from .wiring_history import PlayAndHistory
+
+CREATE_POLL_S = 0.5  # how often the status line tells how far the song's analysis has come
 
 SHOWING_WAIT_S = 10.0  # an update is handed over in milliseconds; this only bounds a stuck one
 
 
-class Wiring:
+class Wiring(PlayAndHistory):
     """The components (`c`), the studio, and the handlers that join them."""
 
     def __init__(self, gr, studio: Studio, c: SimpleNamespace):
         self.gr, self.studio, self.c = gr, studio, c
-        self.view_outputs = [c.header, c.table, c.timeline, c.gallery, c.video, c.detail]
+        self.view_outputs = [c.header, c.table, c.timeline, c.timeline_data, c.gallery, c.video, c.detail]
         # not the chat input (an event's outputs show as busy, and the artist types while we work)
         self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.views_signal,
                            *self.view_outputs]
@@ -56,22 +59,29 @@ class Wiring:
         return self.studio.session(request.session_hash if request else None)
 
     def views(self, session, project=None, pictures: bool = True) -> dict:
-        """Header, table and selected shot, plus the picture tab in view; the other picture tabs
-        are filled when they are opened (a 100-image gallery is not sent to a tab nobody sees)."""
+        """Header, timeline, table and selected shot, plus the picture tab in view; the other picture
+        tabs are filled when they are opened (a 100-image gallery is not sent to a tab nobody sees)."""
         c, studio = self.c, self.studio
         project = project if project is not None else studio.reload(session)
         shown = {c.header: studio.header(session, project), c.table: studio.table(project),
-                 c.detail: shot_detail(project, session.selected_shot)}
-        return shown | (self.tab_view(session, session.tab, project) if pictures else {})
+                 c.detail: shot_detail(project, session.selected_shot),
+                 c.timeline: self.gr.update(value=studio.timeline(project), visible=project is not None),
+                 c.timeline_data: timeline_data(project, session.selected_shot)}
+        # the picture tab in view (the History and Shot list tabs are filled when they are opened)
+        in_view = session.tab in ("tab-storyboard", "tab-video") and pictures
+        return shown | (self.tab_view(session, session.tab, project) if in_view else {})
 
     def tab_view(self, session, tab: str, project=None) -> dict:
         c, studio = self.c, self.studio
-        if tab not in ("tab-timeline", "tab-storyboard", "tab-video"):
+        if tab not in ("tab-storyboard", "tab-video", "tab-history", "tab-shots"):
             return {}
+        if tab == "tab-shots":  # a Dataframe filled while its tab was hidden shows no rows: fill it in view
+            return {c.table: studio.table(project if project is not None else studio.project(session))}
+        if tab == "tab-history":
+            return {c.versions: self.gr.update(choices=studio.versions(session), value=None),
+                    c.version_diff: studio.version_diff(session, None)}
         project = project if project is not None else studio.project(session)
         # shown once their tab is first opened (see `ui.studio`: their code is not loaded before)
-        if tab == "tab-timeline":
-            return {c.timeline: self.gr.update(value=studio.timeline(project), visible=True)}
         if tab == "tab-storyboard":
             return {c.gallery: self.gr.update(value=studio.storyboard(project), visible=True)}
         return {c.video: self.playing(studio.latest_cut(project))}
@@ -116,35 +126,47 @@ class Wiring:
 
     def projects(self, demo) -> None:
         gr, c, studio, guarded, me = self.gr, self.c, self.studio, self.guarded, self.me
-        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.header, c.table, c.detail]
+        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, *self.view_outputs]
 
         @guarded("loading the page")
         def on_load(remembered, request: gr.Request):
             """A page load is a new tab: a fresh project list, the last project reopened, nothing
-            queued yet, and the Shot list tab in view (so no picture is sent)."""
+            queued yet, and the Storyboard tab in view (its pictures sent only with a project)."""
             session = me(request)
             if not session.project and remembered:
                 session, outcome = studio.open(session, remembered)
                 if not outcome.ok:  # the remembered project is gone: open nothing
                     return {c.status: "", c.project_pick: gr.update(choices=studio.projects(), value=None),
                             c.last_project: None, **self.views(session, pictures=False)}
-                return self.opened(session, f"Reopened {studio.project(session).title}.", pictures=False)
+                return self.opened(session, f"Reopened {studio.project(session).title}.")
             return {c.project_pick: gr.update(choices=studio.projects(), value=session.project),
                     c.chatbot: studio.display(session), **self.views(session, pictures=False)}
 
         self.on(demo.load, on_load, [c.last_project], load_outputs)
 
         @guarded("creating the project")
-        def on_create(song_path, lyrics_path, title_text, request: gr.Request):
-            session, outcome = studio.create(me(request), song_path, lyrics_path, title_text)
+        def on_create(song_path, lyrics_path, title_text, request: gr.Request,
+                      progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
+            """The song analysed on a thread of its own (`Studio.start_create`), its steps on the
+            status line until the project opens; then what was typed meanwhile is answered."""
+            session = me(request)
+            job = studio.start_create(session, song_path, lyrics_path, title_text)
+            try:
+                while not job.done.wait(CREATE_POLL_S):
+                    progress(job.fraction, desc=job.line())
+                    yield {c.status: job.line(), c.header: studio.header(session, None)}
+            finally:
+                job.watched = job.done.is_set()  # the tab went away: the thread answers what waits
+            outcome = job.outcome
             if not outcome.ok:
-                yield {c.status: outcome.message, c.chatbot: studio.display(session)}
+                yield {c.status: outcome.message, c.chatbot: studio.display(session),
+                       c.header: studio.header(session, studio.project(session))}
                 return
             # then what was typed while the song was analysed
             yield from self.in_order(session, chain([self.opened(session, outcome.message)], self.drain(session)))
 
-        self.on(c.new_btn.click, on_create, [c.song, c.lyrics, c.title], self.everything, api_name="create",
-                        show_progress="minimal")
+        self.on(c.new_btn.click, on_create, [c.song, c.lyrics, c.title], self.everything, api_name="create")
+        self.on(c.new_open.click, None, None, None, js=OPEN_NEW_DIALOG)
 
         @guarded("opening the project")
         def on_pick(pid, evt: gr.SelectData, request: gr.Request):
@@ -181,9 +203,10 @@ class Wiring:
                 return self.tab_view(session, tab) or {c.status: gr.skip()}
             return show
 
-        for t, name in ((c.tab_shots, "tab-shots"), (c.tab_timeline, "tab-timeline"),
-                        (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"), (c.tab_export, "tab-export")):
-            self.on(t.select, on_tab(name), None, [c.status, c.timeline, c.gallery, c.video], show_progress="hidden")
+        for t, name in ((c.tab_shots, "tab-shots"), (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"),
+                        (c.tab_history, "tab-history"), (c.tab_export, "tab-export")):
+            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.versions, c.version_diff],
+                    show_progress="hidden")
 
     def acting(self, action: str, fn, takes_input: bool = True):
         """A project action with one input (or none): its status line, then the views."""
@@ -220,7 +243,7 @@ class Wiring:
                 shots_before = len(project.shots) if project else 0
             yield update
         if not studio.ready(session) and len(session.inbox):
-            yield {c.status: lambda: f"{len(session.inbox)} message(s) wait for a project: create or open one."}
+            yield {c.status: lambda: studio.waiting(session)}
 
     def refresh(self) -> None:
         """The views of a project a chat turn changed, sent once per change; a first plan brings the
@@ -273,8 +296,9 @@ class Wiring:
             studio.submit(session, text)
             if session.creating or session.inbox.answering or not studio.ready(session):
                 def note():
-                    return (f"{len(session.inbox)} message(s) queued: answered in order." if session.project
-                            else "Create or open a project first: your message waits in the queue.")
+                    if session.project and not session.creating:
+                        return f"{len(session.inbox)} message(s) queued: answered in order."
+                    return studio.waiting(session)
                 yield {c.chatbot: None, c.status: note}
             yield from self.drain(session)
 
@@ -317,10 +341,13 @@ class Wiring:
         def on_card_select(evt: gr.SelectData, request: gr.Request):
             return self.selected(self.me(request), int(evt.index) + 1)
 
-        select_outputs = [c.detail, c.clip, c.message, c.status]
+        select_outputs = [c.detail, c.clip, c.message, c.status, c.timeline_data]
         self.on(c.table.select, on_table_select, None, select_outputs)
         self.on(c.timeline.select, on_timeline_select, None, select_outputs)
         self.on(c.gallery.select, on_card_select, None, select_outputs)
+        c.timeline_data.change(None, [c.timeline_data], None, js=TIMELINE)
+        self.on(c.split_btn.click, self.acting("splitting the shot", studio.split_selected, False), None, outputs)
+        self.on(c.merge_btn.click, self.acting("merging the shots", studio.merge_selected, False), None, outputs)
 
     def selected(self, session, number) -> dict:
         c = self.c
@@ -328,6 +355,7 @@ class Wiring:
         if session.selected_shot != number:
             return {c.detail: text, c.status: f"⚠ there is no shot {number}"}
         return {c.detail: text, c.clip: self.playing(path), c.message: f"shot {number}: ",
+                c.timeline_data: timeline_data(self.studio.project(session), number),
                 c.status: f"Shot {number} selected: type what to change (\"make this shot colder\")."}
 
     # ---------------------------------------------------------------- settings, render and export

@@ -128,8 +128,9 @@ def _clip_frame(clip: Path, at: float):
     return None
 
 
-def frame_image(folder: Path, shot: Shot, number: int):
-    """The best picture of the shot: its keyframe, a frame from its clip, or its storyboard card."""
+def frame_image(folder: Path, shot: Shot, number: int, size: tuple[int, int] = FRAME_SIZE):
+    """The best picture of the shot: its keyframe, a frame from its clip, or its storyboard card (at
+    `size`: a portrait project's card is laid out portrait)."""
     from PIL import Image
 
     key = keyframe_path(folder, shot)
@@ -142,13 +143,13 @@ def frame_image(folder: Path, shot: Shot, number: int):
             return frame
     from ..cards import draw_card
 
-    return draw_card(shot, number, FRAME_SIZE)
+    return draw_card(shot, number, size)
 
 
-def thumbnail_key(folder: Path, shot: Shot, number: int) -> str:
+def thumbnail_key(folder: Path, shot: Shot, number: int, size: tuple[int, int] = FRAME_SIZE) -> str:
     """What the storyboard thumbnail depends on: the picked clip (its render-cache key, else its bytes'
     hash) or keyframe, else every field the card shows."""
-    h = hashlib.sha256(f"v{THUMB_VERSION}:{FRAME_SIZE}".encode())
+    h = hashlib.sha256(f"v{THUMB_VERSION}:{size}".encode())
     take = picked_take(shot)
     clip = clip_path(folder, shot)
     still = keyframe_path(folder, shot)
@@ -163,16 +164,17 @@ def thumbnail_key(folder: Path, shot: Shot, number: int) -> str:
     return h.hexdigest()[:24]
 
 
-def thumbnail(folder: Path, shot: Shot, number: int) -> Path:
-    """The storyboard picture of a shot as a JPEG in `<project>/renders/thumbs/`, made once per clip
-    (or card content) and reused by every later view: no ffmpeg call when nothing changed."""
+def thumbnail(folder: Path, shot: Shot, number: int, size: tuple[int, int] = FRAME_SIZE) -> Path:
+    """The storyboard picture of a shot as a JPEG in `<project>/renders/thumbs/`, at most `size` (the
+    project's aspect), made once per clip (or card content) and reused by every later view: no ffmpeg
+    call when nothing changed."""
     thumbs = folder / "renders" / "thumbs"
-    out = thumbs / f"{thumbnail_key(folder, shot, number)}.jpg"
+    out = thumbs / f"{thumbnail_key(folder, shot, number, size)}.jpg"
     if out.is_file():
         return out
     thumbs.mkdir(parents=True, exist_ok=True)
-    image = frame_image(folder, shot, number)
-    image.thumbnail(FRAME_SIZE)
+    image = frame_image(folder, shot, number, size)
+    image.thumbnail(size)
     tmp = out.with_name(f".{out.name}.{id(image)}.tmp")
     image.save(tmp, "JPEG", quality=85)
     tmp.replace(out)

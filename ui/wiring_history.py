@@ -1,0 +1,49 @@
+"""The studio's events for playback and the version history (see `ui.wiring` for how every event is
+wired: `Wiring.on`, `guarded`, `views`). A mixin of `ui.wiring.Wiring`."""
+
+from pathlib import Path
+
+from .page_js import PLAY_FROM
+
+
+class PlayAndHistory:
+    """"Play from the selected shot", and the History tab's diff and revert."""
+
+    def playback(self) -> None:
+        gr, c, studio, guarded = self.gr, self.c, self.studio, self.guarded
+
+        @guarded("playing")
+        def on_play(data, request: gr.Request):
+            session = self.me(request)
+            project = studio.project(session)
+            cut = studio.latest_cut(project)
+            if not cut:
+                return {c.status: "Nothing to play yet: render the cut (or the animatic) first, then play it from "
+                                  "any shot."}
+            n = session.selected_shot
+            if not n or not project or n > len(project.shots):
+                return {c.status: "Select a shot (storyboard, table or timeline), then play from it."}
+            return {c.status: f"Playing {Path(cut).name} from shot {n} ({project.shots[n - 1].start:.1f} s); "
+                              "the shot playing is outlined on the timeline."}
+
+        self.on(c.play_btn.click, on_play, [c.timeline_data], [c.status], js=PLAY_FROM, show_progress="hidden")
+
+    def history(self) -> None:
+        """The History tab: a version's diff when it is chosen, and "revert to this one"."""
+        gr, c, studio = self.gr, self.c, self.studio
+
+        @self.guarded("showing the version")
+        def on_version(version, request: gr.Request):
+            return {c.version_diff: studio.version_diff(self.me(request), version)}
+
+        self.on(c.versions.change, on_version, [c.versions], [c.version_diff, c.status], show_progress="hidden")
+
+        @self.guarded("reverting")
+        def on_revert(version, request: gr.Request):
+            session = self.me(request)
+            outcome = studio.revert(session, version)
+            return {c.status: str(outcome), **self.views(session),
+                    c.versions: gr.update(choices=studio.versions(session), value=None),
+                    c.version_diff: studio.version_diff(session, session.version if outcome.ok else version)}
+
+        self.on(c.revert_btn.click, on_revert, [c.versions], [c.status, c.versions, c.version_diff, *self.view_outputs])
