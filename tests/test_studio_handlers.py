@@ -248,3 +248,20 @@ def test_section_commands_rename_split_merge_and_the_shots_follow(studio):
         outcome = studio.sections(session, bad)
         assert not outcome.ok and "\n" not in outcome.message
     assert studio.project(session).version == before.version + 2  # refused commands wrote nothing
+
+
+# ---------------------------------------------------------------------------- the tempo, as the artist counts it
+
+def test_the_tempo_buttons_regrid_through_the_table_and_refuse_a_bad_tempo(studio):
+    from ui.tempo_panel import regrid, tempo_line
+
+    session = opened(studio)
+    before = studio.project(session)
+    out = regrid(studio, session, op="halve")
+    after = studio.project(session)
+    assert out.ok and out.message.startswith("The tempo halved") and after.version == before.version + 1
+    assert after.song.tempo == pytest.approx(before.song.tempo / 2, rel=0.005)
+    assert [s.subject for s in after.shots] == [s.subject for s in before.shots]
+    assert f"Tempo {after.song.tempo:g} BPM" in tempo_line(after)
+    bad = regrid(studio, session, bpm=900)
+    assert not bad.ok and "900" in bad.message and studio.project(session).version == after.version

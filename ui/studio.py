@@ -82,7 +82,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                 # the song across the top of the work (room on its header row for a tempo control)
                 with gr.Row(elem_id="timeline-bar"):
                     c.song_line = gr.Markdown("", elem_id="song-line")
-                tempo_row(gr, c)
+                    tempo_row(gr, c)
                 c.timeline = gr.Image(show_label=False, type="filepath", interactive=False, elem_id="timeline",
                                       visible=False, height=150, container=False, buttons=[])  # until a project opens
                 c.timeline_data = gr.JSON(visible=False, elem_id="timeline-data")

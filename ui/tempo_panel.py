@@ -1,6 +1,6 @@
-"""The studio's tempo row: the tempo and how sure the analysis is, with the artist's corrections
-(a stated tempo, double, halve, shift half a beat) through `ProjectEditor.regrid`. Kept apart from the
-layout (`ui.studio` calls `tempo_row` and `wire_tempo`, two lines).
+"""The studio's tempo controls, on the timeline's header row: the tempo and how sure the analysis is, with
+the artist's corrections (a stated tempo, double, halve, shift half a beat) through the table's `set_tempo`
+operation. Kept apart from the layout (`ui.studio` calls `tempo_row` and `wire_tempo`, two lines).
 (No `from __future__ import annotations` here: Gradio reads the handler's `gr.Request` annotation.)"""
 
 from types import SimpleNamespace
@@ -9,7 +9,7 @@ from shotlist.models import Project
 
 from .edits import Outcome
 
-OPS = (("double", "Double tempo"), ("halve", "Halve tempo"), ("shift_half", "Shift half a beat"))
+OPS = (("double", "×2"), ("halve", "½"), ("shift_half", "shift ½ beat"))
 
 
 def tempo_line(project: Project | None) -> str:
@@ -26,26 +26,29 @@ def regrid(studio, session, bpm: float | None = None, op: str | None = None) -> 
     """The correction as a studio action: one version, its status line names the new tempo."""
     from pydantic import ValidationError
 
-    from shotlist.errors import ShotcallerError, one_line
-    from shotlist.regrid import GridChange
+    from shotlist.errors import one_line
+    from shotlist.operations.tempo import SetTempo
 
     try:
-        change = GridChange(bpm=bpm or None, op=op)
-    except (ShotcallerError, ValidationError) as e:
-        return Outcome(False, f"⚠ {one_line(e) if isinstance(e, ValidationError) else e}")
-    return studio.edit(session, "correcting the tempo", lambda e: (
-        ed := e.regrid(change),
-        f"{change.describe().capitalize()}: {ed.project.song.tempo:g} BPM; "
-        f"{len(ed.changed)} cut(s) moved to the new grid; version {ed.version}."))
+        change = SetTempo(bpm=bpm or None, change=op)
+    except ValidationError as e:
+        return Outcome(False, f"⚠ correcting the tempo: {one_line(e)}")
+
+    def run(editor):
+        result = change.apply(editor)
+        return result.edit, result.line[:1].upper() + result.line[1:] + "."
+    return studio.edit(session, "correcting the tempo", run)
 
 
 def tempo_row(gr, c: SimpleNamespace) -> None:
-    with gr.Row(elem_id="tempo-row"):
-        c.tempo = gr.Markdown("", elem_id="tempo")
-        c.tempo_bpm = gr.Number(label="Tempo (BPM)", precision=2, elem_id="tempo-bpm", scale=1)
-        c.tempo_set = gr.Button("Set tempo", elem_id="tempo-set")
-        for op, text in OPS:
-            setattr(c, f"tempo_{op}", gr.Button(text, elem_id=f"tempo-{op.replace('_', '-')}"))
+    """Call inside the timeline's header row: the tempo, a BPM box and four small buttons on one line."""
+    c.tempo = gr.Markdown("", elem_id="tempo")
+    c.tempo_bpm = gr.Number(show_label=False, placeholder="BPM", precision=2, elem_id="tempo-bpm", scale=0,
+                            min_width=80, container=False)
+    c.tempo_set = gr.Button("Set BPM", size="sm", elem_id="tempo-set", scale=0, min_width=60)
+    for op, text in OPS:
+        setattr(c, f"tempo_{op}", gr.Button(text, size="sm", elem_id=f"tempo-{op.replace('_', '-')}", scale=0,
+                                            min_width=40))
 
 
 def wire_tempo(wiring) -> None:

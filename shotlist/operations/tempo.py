@@ -17,8 +17,8 @@ class SetTempo(Operation):
     """Correct the song's beat grid ("the tempo is 95", "double it", "the cuts are on the off-beat"): every cut
     moves to the nearest beat of the new grid and every shot keeps its picture, reason and lyric."""
 
-    bpm: float | None = Field(default=None, ge=MIN_BPM, le=MAX_BPM,
-                              description="The tempo the artist counts, beats per minute.")
+    bpm: float | None = Field(default=None, description=f"The tempo the artist counts, beats per minute "
+                                                          f"({MIN_BPM:g}-{MAX_BPM:g}).")
     change: Literal["double", "halve", "shift_half"] | None = Field(
         default=None, description="Instead of a tempo: double, halve, or shift_half (the off-beats become the beats).")
 
@@ -26,6 +26,9 @@ class SetTempo(Operation):
     def _one(self) -> SetTempo:
         if (self.bpm is None) == (self.change is None):
             raise ValueError("give a tempo (bpm) or a change (double, halve, shift_half), one of the two")
+        if self.bpm is not None and not MIN_BPM <= self.bpm <= MAX_BPM:
+            raise ValueError(f"a tempo of {self.bpm:g} BPM is outside {MIN_BPM:g}-{MAX_BPM:g}: give the beats per "
+                             "minute a musician would count, e.g. 95")
         return self
 
     def apply(self, editor: ProjectEditor) -> Result:
