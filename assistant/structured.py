@@ -1,0 +1,141 @@
+"""One structured call: a reply constrained to a JSON schema, parsed and validated into a pydantic model.
+
+    reply = ask(provider, [{"role": "system", "content": ...}, {"role": "user", "content": ...}], Filed)
+
+The schema travels as OpenAI's `response_format: {"type": "json_schema", ...}`, which llama-server
+(turned into a grammar), vLLM (guided decoding), Ollama's OpenAI endpoint and OpenAI's strict
+structured outputs all honour, so a reply from them parses whatever the model's weights are. A
+server that ignores it (the scripted test server, an old proxy) is read leniently (thinking and
+prose around the object dropped, as the repair middleware does for tool calls). Whatever comes back
+is validated; a reply that is cut at the token limit, empty or invalid becomes one `StructuredReplyError`
+and nothing is changed by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shotlist.errors import ShotcallerError
+
+from .llm import Provider
+from .repair import first_json, strip_thinking
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StructuredReplyError(ShotcallerError):
+    """The model's reply could not be used; nothing was changed."""
+
+
+@dataclass
+class CallStats:
+    """What one structured call cost: tokens as the server counted them, and wall time."""
+
+    phase: str
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    constrained: bool = True  # the server was sent the schema (all do; not all honour it)
+
+
+@dataclass
+class Ledger:
+    """Every structured call of a director, in order (the eval and the benchmark read it)."""
+
+    calls: list[CallStats] = field(default_factory=list)
+
+    def by_phase(self) -> dict[str, list[CallStats]]:
+        out: dict[str, list[CallStats]] = {}
+        for c in self.calls:
+            out.setdefault(c.phase, []).append(c)
+        return out
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema, closed (no extra keys), as strict structured outputs want it."""
+    schema = model.model_json_schema()
+
+    def close(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object":
+                node.setdefault("additionalProperties", False)
+            for v in node.values():
+                close(v)
+        elif isinstance(node, list):
+            for v in node:
+                close(v)
+
+    close(schema)
+    return schema
+
+
+def request_body(provider: Provider, messages: list[dict], model: type[BaseModel], max_tokens: int) -> dict:
+    body: dict[str, Any] = {
+        "model": provider.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.7,
+        "response_format": {"type": "json_schema",
+                            "json_schema": {"name": model.__name__, "schema": schema_of(model), "strict": True}},
+    }
+    if provider.kind == "local":  # Qwen3: no thinking before a constrained object (it would be cut by the grammar)
+        body["chat_template_kwargs"] = {"enable_thinking": False}
+    return body
+
+
+def parse(text: str | None, model: type[M], provider: str) -> M:
+    """The reply as `model`: exact JSON first, then the first object in it (a server that ignored the schema)."""
+    raw = strip_thinking(text or "")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        found = first_json(raw)
+        if found is None:
+            raise StructuredReplyError(f"{provider} did not answer with the JSON asked for "
+                                       f"({raw[:60]!r}); nothing was lost or changed: say it again") from None
+        value = found[0]
+    try:
+        return model.model_validate(value)
+    except ValidationError as e:
+        problem = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'reply'}: {err['msg']}" for err in e.errors()[:3])
+        raise StructuredReplyError(f"{provider}'s answer did not fit ({problem}); nothing was lost or "
+                                   "changed: say it again") from None
+
+
+def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: int = 256,
+        phase: str = "", ledger: Ledger | None = None) -> M:
+    """One constrained completion as `model`; raises `StructuredReplyError` (a `ShotcallerError`) on a
+    cut, empty or invalid reply, and a `ShotcallerError` naming the provider on network or server faults."""
+    import openai
+
+    name = provider.describe()
+    client = openai.OpenAI(base_url=provider.base_url, api_key=provider.api_key or "x", timeout=provider.timeout,
+                           max_retries=provider.max_retries)
+    body = request_body(provider, messages, model, max_tokens)
+    extra = {k: body.pop(k) for k in ("chat_template_kwargs",) if k in body}
+    started = time.perf_counter()
+    try:
+        reply = client.chat.completions.create(**body, extra_body=extra or None)
+    except openai.APIStatusError as e:
+        raise ShotcallerError(f"{name} answered HTTP {e.status_code}: {str(e.message)[:160]}; nothing was lost or "
+                              "changed: try again, or use --llm offline") from None
+    except openai.APIError as e:
+        raise ShotcallerError(f"{name} could not be reached or answered badly ({type(e).__name__}); nothing was lost or "
+                              "changed: try again, or use --llm offline") from None
+    stats = CallStats(phase or model.__name__, seconds=time.perf_counter() - started)
+    if reply.usage:
+        stats.prompt_tokens, stats.completion_tokens = reply.usage.prompt_tokens, reply.usage.completion_tokens
+        details = getattr(reply.usage, "prompt_tokens_details", None)
+        stats.cached_tokens = getattr(details, "cached_tokens", 0) or 0
+    if ledger is not None:
+        ledger.calls.append(stats)
+    if not reply.choices:
+        raise StructuredReplyError(f"{name} sent no answer; nothing was lost or changed: say it again")
+    choice = reply.choices[0]
+    if choice.finish_reason == "length":
+        raise StructuredReplyError(f"{name}'s answer was cut at its {max_tokens}-token limit before it was "
+                                   "complete; nothing was lost or changed: say it again, more briefly")
+    return parse(choice.message.content, model, name)
