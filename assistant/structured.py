@@ -41,7 +41,7 @@ class CallStats:
     cached_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
-    constrained: bool = True  # the server was sent the schema (all do; not all honour it)
+    valid: bool = False  # the reply parsed and validated against the schema
 
 
 @dataclass
@@ -138,4 +138,6 @@ def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: in
     if choice.finish_reason == "length":
         raise StructuredReplyError(f"{name}'s answer was cut at its {max_tokens}-token limit before it was "
                                    "complete; nothing was lost or changed: say it again, more briefly")
-    return parse(choice.message.content, model, name)
+    parsed = parse(choice.message.content, model, name)
+    stats.valid = True
+    return parsed

@@ -198,7 +198,7 @@ def test_the_ledger_counts_every_call_by_phase(chaos_god):
         d = planned(chaos_god, server)
         phases = d.ledger.by_phase()
         assert len(phases["interview"]) == 6 and len(phases["section"]) >= 3
-        assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 for c in d.ledger.calls)
+        assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 and c.valid for c in d.ledger.calls)
 
 
 def test_local_models_get_the_phased_director_api_models_the_agent(monkeypatch):
