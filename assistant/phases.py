@@ -24,7 +24,8 @@ from .interview import TOPICS
 from .prompts import load_prompt
 from .tools import ProjectTools
 
-TEXT_CHARS = {"subject": 40, "action": 60, "setting": 48, "prompt": 90, "reason": 80, "why_generative": 70}
+# characters per field: about 60 tokens of words a shot, plus the JSON keys and quotes (benchmarks/local_phases.py)
+TEXT_CHARS = {"subject": 28, "action": 44, "setting": 36, "prompt": 64, "reason": 60, "why_generative": 48}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
 REVISABLE = ("prompt", "subject", "action", "setting", "shot_size", "angle", "movement", "reason")
 
