@@ -125,6 +125,8 @@ class PhasedDirector(GuidedDirector):
         """Timing and framing from the planner, saved at once; then the model writes each section (saved and
         shown as it lands) and rewrites the shots the critic flags, once."""
         steps = list(steps or [])
+        if not self.conversation.messages or self.conversation.messages[-1].role != "user":
+            self._user("/plan", None)  # asked from a button, not in a message: the chat stays whole turns
         project = self.tools.project()
         if not project.brief.logline:
             steps.append(self.tools.update_brief(logline=planner.make_logline(project.brief, project.title)))

@@ -13,9 +13,9 @@ question at a time and badly at choosing among a dozen tools over a long convers
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, conlist, create_model
+from pydantic import BaseModel, BeforeValidator, Field, conlist, create_model
 
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project, Shot, ShotPatch
@@ -32,17 +32,27 @@ REVISABLE = ("prompt", "subject", "action", "setting", "shot_size", "angle", "mo
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 
 
+def clipped(chars: int) -> BeforeValidator:
+    """A string over its schema's maxLength is cut to it: a grammar counts a model's stray bytes as one
+    character each, but the server sends each invalid one as U+FFFD, so a valid reply can come back longer."""
+    return BeforeValidator(lambda v: v[:chars] if isinstance(v, str) else v)
+
+
+def Text(chars: int, description: str, least: int = 1):  # noqa: N802 - a type, as pydantic's constr
+    return Annotated[str, clipped(chars), Field(min_length=least, max_length=chars, description=description)]
+
+
 class Filed(BaseModel):
     """The artist's last answer, filed; then the next question."""
 
     topic: Topic = Field(description="What the answer is about.")
-    text: str = Field(min_length=1, max_length=300, description="The answer in the artist's words, shortened.")
+    text: Text(300, "The answer in the artist's words, shortened.")  # type: ignore[valid-type]
     corrects: bool = Field(description="True when the artist corrects what they said before.")
-    question: str = Field(min_length=5, max_length=200, description="The next question, about the topic named.")
+    question: Text(200, "The next question, about the topic named.", 5)  # type: ignore[valid-type]
 
 
 def _text(name: str) -> tuple[type, object]:
-    return (str, Field(min_length=3, max_length=TEXT_CHARS[name], description=Shot.model_fields[name].description))
+    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), ...)
 
 
 ShotWords = create_model("ShotWords", **{name: _text(name) for name in TEXT_CHARS})  # type: ignore[call-overload]
@@ -64,8 +74,8 @@ class Revision(BaseModel):
     op: Literal["revise", "ask"] = Field(description="revise: change one field of the named shots; ask: a question.")
     shots: list[int] = Field(max_length=8, description="The shot numbers the artist named (1-based).")
     field: Literal[REVISABLE] = Field(description="The field to change.")  # type: ignore[valid-type]
-    value: str = Field(max_length=200, description="Its new value.")
-    question: str = Field(max_length=200, description="With op ask: the question for the artist.")
+    value: Text(200, "Its new value.", 0)  # type: ignore[valid-type]
+    question: Text(200, "With op ask: the question for the artist.", 0)  # type: ignore[valid-type]
 
 
 def context(project: Project) -> str:

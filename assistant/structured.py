@@ -105,6 +105,39 @@ def parse(text: str | None, model: type[M], provider: str) -> M:
                                    "changed: say it again") from None
 
 
+def native_llama_server(provider: Provider) -> bool:
+    """A GGUF model served by our llama-server: asked through its own `/completion` (see `ask_llama_server`)."""
+    from .local_model import is_gguf
+
+    return provider.kind == "local" and bool(provider.base_url) and is_gguf(provider.model)
+
+
+def ask_llama_server(provider: Provider, messages: list[dict], model: type[BaseModel], max_tokens: int,
+                     stats: CallStats) -> tuple[str, bool]:
+    """llama-server's own endpoints: the chat template applied by `/apply-template`, then `/completion` with
+    the schema as its grammar. Its OpenAI endpoint re-reads the output with the template's tool-call and
+    reasoning parser, which refuses some schema-valid replies (HTTP 500 "does not match the expected
+    peg-native format", seen with a random model); the raw completion is exactly what the grammar allowed.
+    Returns the text and whether it was cut at the token limit."""
+    import httpx
+
+    root = (provider.base_url or "").removesuffix("/").removesuffix("/v1")
+    with httpx.Client(timeout=provider.timeout) as http:
+        prompt = http.post(f"{root}/apply-template", json={
+            "messages": messages, "chat_template_kwargs": {"enable_thinking": False}})
+        prompt.raise_for_status()
+        reply = http.post(f"{root}/completion", json={
+            "prompt": prompt.json()["prompt"], "json_schema": schema_of(model), "n_predict": max_tokens,
+            "temperature": 0.7, "cache_prompt": True})
+        reply.raise_for_status()
+    body = reply.json()
+    timings = body.get("timings", {})
+    stats.prompt_tokens = int(timings.get("prompt_n", 0)) + int(timings.get("cache_n", 0))
+    stats.cached_tokens = int(timings.get("cache_n", 0))
+    stats.completion_tokens = int(body.get("tokens_predicted", 0))
+    return body.get("content", ""), body.get("stop_type") == "limit"
+
+
 def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: int = 256,
         phase: str = "", ledger: Ledger | None = None) -> M:
     """One constrained completion as `model`; raises `StructuredReplyError` (a `ShotcallerError`) on a
@@ -112,6 +145,8 @@ def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: in
     import openai
 
     name = provider.describe()
+    if native_llama_server(provider):
+        return _ask_native(provider, messages, model, max_tokens, phase, ledger)
     client = openai.OpenAI(base_url=provider.base_url, api_key=provider.api_key or "x", timeout=provider.timeout,
                            max_retries=provider.max_retries)
     body = request_body(provider, messages, model, max_tokens)
@@ -139,5 +174,31 @@ def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: in
         raise StructuredReplyError(f"{name}'s answer was cut at its {max_tokens}-token limit before it was "
                                    "complete; nothing was lost or changed: say it again, more briefly")
     parsed = parse(choice.message.content, model, name)
+    stats.valid = True
+    return parsed
+
+
+def _ask_native(provider: Provider, messages: list[dict], model: type[M], max_tokens: int, phase: str,
+                ledger: Ledger | None) -> M:
+    import httpx
+
+    name = provider.describe()
+    stats = CallStats(phase or model.__name__)
+    started = time.perf_counter()
+    try:
+        text, cut = ask_llama_server(provider, messages, model, max_tokens, stats)
+    except httpx.HTTPStatusError as e:
+        raise ShotcallerError(f"{name} answered HTTP {e.response.status_code}: {e.response.text[:160]}; nothing was "
+                              "lost or changed: try again, or use --llm offline") from None
+    except (httpx.HTTPError, ValueError, KeyError) as e:
+        raise ShotcallerError(f"{name} could not be reached or answered badly ({type(e).__name__}); nothing was "
+                              "lost or changed: try again, or use --llm offline") from None
+    stats.seconds = time.perf_counter() - started
+    if ledger is not None:
+        ledger.calls.append(stats)
+    if cut:
+        raise StructuredReplyError(f"{name}'s answer was cut at its {max_tokens}-token limit before it was "
+                                   "complete; nothing was lost or changed: say it again, more briefly")
+    parsed = parse(text, model, name)
     stats.valid = True
     return parsed

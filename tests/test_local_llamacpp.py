@@ -65,8 +65,10 @@ def test_a_whole_interview_on_llama_server_loses_no_turn(chaos_god, ggufs):
     assert server.runtime == "llama.cpp llama-server" and server.base_url.startswith("http://127.0.0.1:")
     before_requests = served_requests(server)
     outcomes = interview(director)
-    assert len(outcomes) == 4 and store.load(pid).version >= 1
-    assert served_requests(server) - before_requests >= 4  # every turn reached the model
+    assert len(outcomes) == 4 and store.load(pid).version >= 1, outcomes
+    calls = director.ledger.by_phase()  # the opening needs no model; each answer and each section does
+    assert len(calls["interview"]) == 2 and calls["section"], (outcomes, [(c.phase, c.valid) for c in director.ledger.calls])
+    assert served_requests(server) - before_requests == len(director.ledger.calls)
     # a second director (another studio session) shares the same server process
     pid_before, starts_before = server.process.pid, server.starts
     open_director(store, pid, f"local:{model}")
