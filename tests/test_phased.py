@@ -209,3 +209,17 @@ def test_local_models_get_the_phased_director_api_models_the_agent(monkeypatch):
     monkeypatch.setenv("SHOTCALLER_DIRECTOR", "tiny")
     with pytest.raises(ShotcallerError, match="agent or phased"):
         director_kind(Provider("local", "m"))
+
+
+def test_the_eval_prints_the_models_time_per_phase(chaos_god):
+    from evals.director import Session
+    from evals.runner import ScenarioResult, phase_table
+
+    store, pid = chaos_god
+    with ScriptedOpenAI(obedient()) as server:
+        d = planned(chaos_god, server)
+        seconds = Session(d, store, pid).phase_seconds()
+    assert set(seconds) >= {"interview", "section"} and all(v > 0 for v in seconds.values())
+    table = phase_table([ScenarioResult("tender", phases={"interview": 1.25, "section": 2.5}, seconds=4.0)])
+    assert "| scenario | interview | section | total |" in table and "| tender | 1.2 | 2.5 | 4.0 |" in table
+    assert phase_table([ScenarioResult("guided")]) == []
