@@ -136,7 +136,8 @@ class PhasedDirector(GuidedDirector):
         notes = self.section_notes()
         shots = planner.keep_locked(planner.plan_shots(project, notes), project.shots)
         steps.append(self.tools.propose_shot_list(shots, replan=True).splitlines()[0])
-        yield Reply(planner.treatment(self.tools.project(), notes), steps=steps, final=False)
+        treatment = planner.treatment(self.tools.project(), notes)
+        yield Reply("", steps=steps, final=False)  # steps only: a front end shows them at once, text at the end
         kept = []
         for label, numbers in sections_of(self.tools.project().shots):
             line = self._write(label, numbers)
@@ -145,7 +146,7 @@ class PhasedDirector(GuidedDirector):
         fixed = self._critique()
         project = self.tools.project()
         held = sum(s.locked for s in project.shots)
-        lines = [note, summary(project), say("replan_locked", n=held) if held else "",
+        lines = [note, treatment, summary(project), say("replan_locked", n=held) if held else "",
                  f"The model's reply for {', '.join(kept)} was unusable: those shots keep the planner's words."
                  if kept else "", fixed]
         yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])

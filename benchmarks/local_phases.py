@@ -1,6 +1,7 @@
 """Token budgets of the phased director (assistant/phased.py), counted on the fixture song.
 
-    python -m benchmarks.local_phases
+    python -m benchmarks.local_phases                   # token counts (scripted model, fast)
+    python -m benchmarks.local_phases --timed MODEL.gguf # seconds on a real llama-server (run it `nice`d)
 
 A scripted model (evals/scripted_openai.py) answers every phase with valid replies whose words are as long
 as the deterministic writer's (the planner's own words for the same slots, clipped to the schema), so the
@@ -121,5 +122,54 @@ def main() -> None:
           f"max {max(per_shot)}; the words alone: mean {statistics.mean(bare):.0f}, max {max(bare)}")
 
 
+def timed(gguf: Path) -> None:
+    """Seconds to the first director reply, the first planned section and a one-shot revision, on a GGUF
+    model served by the shared llama-server (random weights write noise of the longest allowed length: the
+    output side is a worst case)."""
+    import time
+
+    os.environ["SHOTCALLER_HOME"] = tempfile.mkdtemp(prefix="phases-timed-")
+    from assistant.conversation import Conversation
+    from assistant.llm import Provider
+    from assistant.local_server import shared_server
+    from assistant.phased import PhasedDirector
+    from assistant.tools import ProjectTools
+    from shotlist.song import analyse_song
+    from shotlist.store import ProjectStore
+
+    store = ProjectStore()
+    project = store.create(FIXTURE / "song.ogg", lambda p: analyse_song(p, lyrics=FIXTURE / "lyrics.lrc"),
+                           title="Chaos God")
+    started = time.perf_counter()
+    url = shared_server().ensure(gguf)
+    print(f"server ready in {time.perf_counter() - started:.1f} s ({shared_server().threads} threads)", flush=True)
+    provider = Provider("local", str(gguf), url, "local", timeout=1800, max_retries=0)
+    director = PhasedDirector(ProjectTools(store, project.id), Conversation(store.folder(project.id) / "chat.jsonl"),
+                              provider)
+    director.opening()
+    t = time.perf_counter()
+    list(director.turn(ANSWERS[0]))
+    print(f"first director reply (interview, cold prefix): {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    plan = director.plan()
+    for reply in plan:
+        if reply.steps and "shots written" in reply.steps[0] or "kept" in "".join(reply.steps):
+            print(f"first planned section shown: {time.perf_counter() - t:.1f} s ({reply.steps[0][:60]})", flush=True)
+            break
+    plan.close()
+    t = time.perf_counter()
+    list(director.turn(REVISIONS[0]))
+    print(f"one-shot revision (the model's path): {time.perf_counter() - t:.1f} s", flush=True)
+    for c in director.ledger.calls:
+        print(f"  {c.phase:<10} prompt {c.prompt_tokens:>5} (cached {c.cached_tokens:>5}) out {c.completion_tokens:>4} "
+              f"{c.seconds:6.1f} s valid={c.valid}")
+    shared_server().stop()
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:2] == ["--timed"]:
+        timed(Path(sys.argv[2]))
+    else:
+        main()

@@ -288,7 +288,8 @@ def test_the_cli_downloads_a_gguf_file_and_serves_it(ggufs, tmp_path, chaos_god)
     assert len(fetched) == 1 and "tiny.f32.gguf" in fetched[0]
     cached = list((tmp_path / "home" / "hub" / "models--shotcaller-tests--tiny-GGUF").rglob("tiny.f32.gguf"))
     assert len(cached) == 1 and cached[0].read_bytes() == ggufs["scripted"].read_bytes()
-    assert f"[local:{model} at http://127.0.0.1:" in out.stdout and REPLY in out.stdout
+    # served: the phased director's interview reply (a schema-valid filing) came from the model
+    assert f"[local:{model} at http://127.0.0.1:" in out.stdout and "· brief updated (" in out.stdout
 
 
 def test_the_build_is_skipped_once_done_and_unpacks_only_the_vendored_source(tmp_path, monkeypatch):
