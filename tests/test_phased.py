@@ -5,6 +5,7 @@ validated and applied; bad replies are one clear line and change nothing."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -223,3 +224,34 @@ def test_the_eval_prints_the_models_time_per_phase(chaos_god):
     table = phase_table([ScenarioResult("tender", phases={"interview": 1.25, "section": 2.5}, seconds=4.0)])
     assert "| scenario | interview | section | total |" in table and "| tender | 1.2 | 2.5 | 4.0 |" in table
     assert phase_table([ScenarioResult("guided")]) == []
+
+
+def test_the_shots_the_critic_flags_are_rewritten_once(chaos_god):
+    """Sections written as clichés: the critic flags them, one critique call rewrites only those shots."""
+    store, pid = chaos_god
+    model = obedient()
+    cliche = {"subject": "a couple", "action": "walking hand in hand", "setting": "a beach at sunset",
+              "prompt": "a couple walking on a beach at sunset", "reason": "it is romantic",
+              "why_generative": "it looks beautiful"}
+
+    def reply(request: dict) -> Step:
+        if schema_name(request) == "SectionShots":
+            n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+            return Step.text(json.dumps({"shots": [cliche] * n}))
+        return model(request)
+
+    def critique_aware(request: dict) -> Step:
+        if "Flagged shots" in request["messages"][-1]["content"]:
+            n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+            return Step.text(json.dumps({"shots": [words(100 + i) for i in range(n)]}))
+        return reply(request)
+
+    with ScriptedOpenAI(critique_aware) as server:
+        d = planned(chaos_god, server)
+        critiques = [r for r in server.requests if "Flagged shots" in r["messages"][-1]["content"]]
+        assert len(critiques) == 1 and len(d.ledger.by_phase()["critique"]) == 1
+        flagged = [int(n) for n in re.findall(r"^#(\d+) ", critiques[0]["messages"][-1]["content"], re.M)]
+        shots = store.load(pid).shots
+        assert flagged and all(shots[n - 1].subject.startswith("a fog tailor") for n in flagged)
+        assert all(s.subject == "a couple" for n, s in enumerate(shots, 1) if n not in flagged)
+        assert "Rewrote shots" in d.conversation.messages[-1].content
