@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from shotlist.editor import Renderer
+from shotlist.errors import ShotcallerError
 from shotlist.store import ProjectStore
 
 from .conversation import Conversation
@@ -60,6 +62,21 @@ def open_director(store: ProjectStore, project_id: str, llm: str | None = None,
         if provider.note:
             director.provider = provider.describe()
         return director
+    if director_kind(provider) == "phased":
+        from .phased import PhasedDirector
+
+        return PhasedDirector(tools, conversation, provider)
     from .agent import AgentDirector
 
     return AgentDirector(tools, conversation, provider)
+
+
+def director_kind(provider: Provider) -> str:
+    """`phased` (short constrained phases, assistant/phased.py) for a local model, `agent` (the tool-calling
+    agent, assistant/agent.py) for API models; `SHOTCALLER_DIRECTOR=agent|phased` chooses either."""
+    chosen = os.environ.get("SHOTCALLER_DIRECTOR", "").strip().lower()
+    if chosen in ("agent", "phased"):
+        return chosen
+    if chosen:
+        raise ShotcallerError(f"SHOTCALLER_DIRECTOR={chosen!r} is not a director; use agent or phased")
+    return "phased" if provider.kind == "local" else "agent"

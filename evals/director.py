@@ -37,6 +37,14 @@ class Session:
         for _reply in self._director.plan():
             pass
 
+    def phase_seconds(self) -> dict[str, float]:
+        """Seconds the model spent per phase (interview, section, revision, critique); empty for a director
+        that does not count its calls by phase (guided mode, the agent)."""
+        ledger = getattr(self._director, "ledger", None)
+        if ledger is None:
+            return {}
+        return {phase: sum(c.seconds for c in calls) for phase, calls in ledger.by_phase().items()}
+
     def messages(self) -> list[Said]:
         return [Said(m.role, m.content, getattr(m, "topic", None)) for m in self._director.conversation.messages]
 

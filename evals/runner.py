@@ -109,6 +109,7 @@ class ScenarioResult:
     details: dict[str, float | None] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # the model's seconds per phase (phased director)
     error: str | None = None
     conversation: list[dict] = field(default_factory=list)
     shots: list[dict] = field(default_factory=list)
@@ -128,6 +129,7 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
     store = ProjectStore(work / "projects")
     project = store.create(audio, lambda p: analyse_song(p, lyrics=lyrics), title=scenario["name"])
     server = None
+    session = None
     saved_env = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
     try:
         spec = llm
@@ -192,6 +194,7 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
     except ShotcallerError as e:
         result.error = str(e)
     finally:
+        result.phases = session.phase_seconds() if session else {}
         if server:
             server.__exit__(None, None, None)
         for key, value in saved_env.items():  # the scripted endpoint must not outlive its scenario
@@ -247,6 +250,19 @@ def _table(results: list[ScenarioResult], attr: str, thresholds: dict[str, float
     return rows
 
 
+def phase_table(results: list[ScenarioResult]) -> list[str]:
+    """The model's time per phase and scenario (the phased director counts its calls; others print nothing)."""
+    phases = list(dict.fromkeys(p for r in results for p in r.phases))
+    if not phases:
+        return []
+    rows = ["**Model time per phase** (seconds):", "", "| scenario | " + " | ".join(phases) + " | total |",
+            "|---" * (len(phases) + 2) + "|"]
+    for r in results:
+        rows.append(f"| {r.name} | " + " | ".join(f"{r.phases.get(p, 0.0):.1f}" for p in phases)
+                    + f" | {r.seconds:.1f} |")
+    return [*rows, ""]
+
+
 def report(results: list[ScenarioResult], llm: str, thresholds: dict) -> tuple[str, dict[str, Any]]:
     rate = sum(r.passed for r in results) / len(results)
     q_limits = {k: v.get("min") for k, v in thresholds.get("quality", {}).items()}
@@ -260,6 +276,7 @@ def report(results: list[ScenarioResult], llm: str, thresholds: dict) -> tuple[s
           *_table(results, "quality", q_limits), "",
           "**Sanity checks** (what the tools guarantee; not a measure of quality):", "",
           *_table(results, "sanity", s_limits), ""]
+    md += phase_table(results)
     for r in results:
         if not r.passed:
             md.append(f"- {r.name}: " + (r.error or "; ".join(r.failures)))

@@ -192,6 +192,7 @@ def test_the_studio_shows_the_download_then_the_director_answers_from_the_cache(
     monkeypatch.setattr(constants, "ENDPOINT", hub.url)
     monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.url + "/{repo_id}/resolve/{revision}/{filename}")
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(home / "hub"))
+    monkeypatch.setenv("SHOTCALLER_DIRECTOR", "agent")  # the scripted model answers with a tool call
     shared_server().stop()
     store, pid = chaos_god
     studio, session = Studio(store), Session()
@@ -226,7 +227,8 @@ def test_the_cli_states_the_size_and_shows_the_hubs_bars(hub, repos, tmp_path, c
 
     _, pid = chaos_god
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"), TQDM_POSITION="-1")
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"), TQDM_POSITION="-1",
+               SHOTCALLER_DIRECTOR="agent")  # the scripted model's greeting comes through the agent
     out = subprocess.run([SHOTCALLER, "chat", pid, "--llm", f"local:{SCRIPTED}"], input="/quit\n", env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-3000:]

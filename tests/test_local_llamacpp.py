@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agent import AgentDirector
+from assistant.phased import PhasedDirector
+from assistant.phases import sections_of
 from assistant.llm import resolve_provider
 from assistant.local_model import CPU_GGUF, CPU_MODEL, GPU_MODEL, default_model, fetch_command, hub_files
 from assistant.local_runtime import server_binary
@@ -60,12 +61,14 @@ def test_a_whole_interview_on_llama_server_loses_no_turn(chaos_god, ggufs):
     model = str(ggufs["garbage"])
     director = open_director(store, pid, f"local:{model}")
     server = shared_server()
-    assert isinstance(director, AgentDirector) and server.healthy() and server.gguf == ggufs["garbage"]
+    assert isinstance(director, PhasedDirector) and server.healthy() and server.gguf == ggufs["garbage"]
     assert server.runtime == "llama.cpp llama-server" and server.base_url.startswith("http://127.0.0.1:")
     before_requests = served_requests(server)
     outcomes = interview(director)
-    assert len(outcomes) == 4 and store.load(pid).version >= 1
-    assert served_requests(server) - before_requests >= 4  # every turn reached the model
+    assert len(outcomes) == 4 and store.load(pid).version >= 1, outcomes
+    calls = director.ledger.by_phase()  # the opening needs no model; each answer and each section does
+    assert len(calls["interview"]) == 2 and calls["section"], (outcomes, [(c.phase, c.valid) for c in director.ledger.calls])
+    assert served_requests(server) - before_requests == len(director.ledger.calls)
     # a second director (another studio session) shares the same server process
     pid_before, starts_before = server.process.pid, server.starts
     open_director(store, pid, f"local:{model}")
@@ -73,11 +76,36 @@ def test_a_whole_interview_on_llama_server_loses_no_turn(chaos_god, ggufs):
 
 
 @needs_llama_cpp
-def test_a_tool_call_goes_through_llama_servers_parser_and_the_agent(chaos_god, ggufs):
+def test_a_random_model_under_the_schemas_completes_an_interview_a_plan_and_five_revisions(chaos_god, ggufs):
+    """A random-weight model's words are noise; constrained by each phase's JSON schema (llama-server turns it
+    into a grammar) every one of its replies parses and validates: 100 % of the calls, none repaired."""
+    store, pid = chaos_god
+    director = open_director(store, pid, f"local:{ggufs['garbage']}")
+    assert isinstance(director, PhasedDirector)
+    director.opening()
+    for answer in ("It is about a lover who asks for impossible tasks.", "A tailor stitches a shirt out of fog."):
+        assert list(director.turn(answer))[-1].final
+    assert list(director.turn("/plan"))[-1].final
+    project = store.load(pid)
+    assert project.shots and "unusable" not in director.conversation.messages[-1].content
+    for n in range(5):  # requests guided mode's parser cannot map: each one goes to the model
+        before = len(director.ledger.calls)
+        assert list(director.turn(f"shot {n + 2} should feel like a paper boat in fog"))[-1].final
+        assert len(director.ledger.calls) == before + 1
+    phases = director.ledger.by_phase()
+    assert len(phases["interview"]) == 2 and len(phases["revision"]) == 5
+    assert len(phases["section"]) == len(sections_of(project.shots))
+    assert all(c.valid for c in director.ledger.calls), [(c.phase, c.valid) for c in director.ledger.calls]
+
+
+@needs_llama_cpp
+def test_a_tool_call_goes_through_llama_servers_parser_and_the_agent(chaos_god, ggufs, monkeypatch):
     """The model writes `<tool_call>{…}</tool_call>`; llama-server parses it with the chat template's
-    format (`--jinja`) into a streamed OpenAI tool call; the agent runs the tool and streams the answer."""
+    format (`--jinja`) into a streamed OpenAI tool call; the agent (chosen for a local model with
+    SHOTCALLER_DIRECTOR=agent) runs the tool and streams the answer."""
     import openai
 
+    monkeypatch.setenv("SHOTCALLER_DIRECTOR", "agent")
     store, pid = chaos_god
     director = open_director(store, pid, f"local:{ggufs['scripted']}")
     assert shared_server().gguf == ggufs["scripted"]  # the server now serves this file instead
@@ -100,7 +128,8 @@ def test_a_tool_call_goes_through_llama_servers_parser_and_the_agent(chaos_god, 
 
 
 @needs_llama_cpp
-def test_a_crashed_llama_server_is_restarted_once_and_the_turn_retried(chaos_god, ggufs):
+def test_a_crashed_llama_server_is_restarted_once_and_the_turn_retried(chaos_god, ggufs, monkeypatch):
+    monkeypatch.setenv("SHOTCALLER_DIRECTOR", "agent")  # the scripted model writes a tool call
     store, pid = chaos_god
     director = open_director(store, pid, f"local:{ggufs['scripted']}")
     server = shared_server()
@@ -259,7 +288,8 @@ def test_the_cli_downloads_a_gguf_file_and_serves_it(ggufs, tmp_path, chaos_god)
     assert len(fetched) == 1 and "tiny.f32.gguf" in fetched[0]
     cached = list((tmp_path / "home" / "hub" / "models--shotcaller-tests--tiny-GGUF").rglob("tiny.f32.gguf"))
     assert len(cached) == 1 and cached[0].read_bytes() == ggufs["scripted"].read_bytes()
-    assert f"[local:{model} at http://127.0.0.1:" in out.stdout and REPLY in out.stdout
+    # served: the phased director's interview reply (a schema-valid filing) came from the model
+    assert f"[local:{model} at http://127.0.0.1:" in out.stdout and "· brief updated (" in out.stdout
 
 
 def test_the_build_is_skipped_once_done_and_unpacks_only_the_vendored_source(tmp_path, monkeypatch):

@@ -46,6 +46,7 @@ def tiny_model(tmp_path_factory):
     folder = tiny_llm.qwen3(tmp_path_factory.mktemp("llm") / "tiny-qwen3")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOTCALLER_LLM_MAX_TOKENS", "12")  # garbage, but short garbage
+        mp.setenv("SHOTCALLER_DIRECTOR", "agent")  # these tests drive the agent on transformers serve
         yield folder
     shared_server().stop()
 

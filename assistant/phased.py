@@ -1,0 +1,181 @@
+"""The phased director: guided mode's conversation with a small model writing in short, constrained phases.
+
+    director = PhasedDirector(ProjectTools(store, "chaos-god"), conversation, provider)
+    for reply in director.turn("It is about a lover who asks for impossible tasks."):
+        print(reply.text)
+
+The conversation state (which topic was asked, what is answered, /plan, undo, re-plan) is guided mode's
+(`GuidedDirector`); the model is asked one phase at a time (assistant/phases.py), each reply constrained by
+its JSON schema (assistant/structured.py). Every call is counted in `ledger` (tokens, seconds, by phase).
+A reply that cannot be used is one clear line and changes nothing; a plan whose section reply fails keeps
+the planner's words for that section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shotlist.errors import ShotcallerError
+
+from . import interview, planner
+from .conversation import Conversation, Reply
+from .guided import INTERVIEW, PLAN_NOW, UNDO, GuidedDirector, summary
+from .llm import Provider
+from .phases import (Filed, RevisionOps, critique_request, interview_request, messages, section_request,
+                     sections_of, word_patches, words_budget, words_for)
+from .replies import say
+from .revisions import apply_request
+from .structured import Ledger, StructuredReplyError, ask
+from .targets import REPLAN, intents
+from .tools import ProjectTools
+
+MAX_CRITIQUE_SHOTS = 6  # flagged shots rewritten in the one critique call
+
+
+class PhasedDirector(GuidedDirector):
+    def __init__(self, tools: ProjectTools, conversation: Conversation, provider: Provider,
+                 ops: RevisionOps | None = None):
+        super().__init__(tools, conversation)
+        self._provider = provider
+        self.provider = provider.describe()
+        self.ops = ops or RevisionOps(tools)
+        self.ledger = Ledger()
+
+    def _ask(self, phase: str, user: str, model, max_tokens: int):
+        """One constrained call; a local server that died is restarted once and the call repeated."""
+        sent = messages(phase, self.tools.project(), user)
+        try:
+            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+        except StructuredReplyError:
+            raise
+        except ShotcallerError:
+            from .local_server import recover
+
+            provider = recover(self._provider)
+            if provider is None:
+                raise
+            self._provider = provider
+            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+
+    # ------------------------------------------------------------------ turns
+
+    def turn(self, text: str, selected_shot: int | None = None) -> Iterator[Reply]:
+        text = (text or "").strip()
+        project = self.tools.project()
+        if not text or (project.shots and (REPLAN.search(text) or PLAN_NOW.search(text) or UNDO.search(text))) \
+                or (not project.shots and (PLAN_NOW.search(text) or REPLAN.search(text))):
+            yield from super().turn(text, selected_shot)  # empty, /plan, re-plan, undo: guided mode's answers
+            return
+        if project.shots:
+            yield from self._revise(text, selected_shot)
+            return
+        yield from self._interview(text)
+
+    def _interview(self, text: str) -> Iterator[Reply]:
+        """File the answer (the model's `Filed`), then ask its question about the next open topic, or plan."""
+        pending = self._pending()
+        asked = pending if pending in INTERVIEW else None
+        question = next((m.content for m in reversed(self.conversation.messages) if m.role == "assistant"), "")
+        answered = self._answered()
+        upcoming = [t for t in interview.TOPICS if t not in answered and t != asked]
+        filed = self._ask("interview", interview_request(question, text, upcoming[0] if upcoming else None), Filed,
+                          max_tokens=260)
+        self._user(text, filed.topic)
+        steps = self._file_answer(filed)
+        open_topics = [t for t in interview.TOPICS if t not in self._answered()]
+        if not open_topics:
+            yield from self.plan(steps=steps)
+            return
+        topic = open_topics[0]
+        yield self._say(filed.question.strip() or self.questions[topic], topic=topic, steps=steps)
+
+    def _file_answer(self, filed: Filed) -> list[str]:
+        brief = self.tools.project().brief
+        text = interview.clip(filed.text.strip())
+        if filed.corrects and filed.topic in ("motifs",):
+            return [self.tools.update_brief(motifs=planner.split_list(text))]
+        current = getattr(brief, filed.topic, "")
+        if filed.corrects or filed.topic in ("motifs", "constraints") or not isinstance(current, str) or not current:
+            return self._file(interview.Filing(parts=[(filed.topic, text)]))
+        return [self.tools.update_brief(**{filed.topic: f"{current} {text}"})]
+
+    def _revise(self, text: str, selected_shot: int | None) -> Iterator[Reply]:
+        """Guided mode's parser first; the model (one typed `Revision`) only when the parser finds no change."""
+        self._user(text, None)
+        if intents(text):
+            message, steps = apply_request(self.tools, text, selected_shot, self.section_notes())
+            yield self._say(message, steps=steps)
+            return
+        numbered = "\n".join(f"#{n} {s.section}: {s.subject}; {s.action}" for n, s in
+                             enumerate(self.tools.project().shots, 1))
+        request = f"Shots:\n{numbered}\nThe artist asks: {text}"
+        if selected_shot:
+            request += f"\n(The artist has shot {selected_shot} selected.)"
+        try:
+            rev = self._ask("revision", request, self.ops.schema(), max_tokens=200)
+        except StructuredReplyError as e:
+            yield self._say(f"{e}")
+            return
+        message, steps = self.ops.apply(rev)
+        yield self._say(message, steps=steps)
+
+    # ------------------------------------------------------------------ the plan, section by section
+
+    def plan(self, steps: list[str] | None = None, note: str = "") -> Iterator[Reply]:
+        """Timing and framing from the planner, saved at once; then the model writes each section (saved and
+        shown as it lands) and rewrites the shots the critic flags, once."""
+        steps = list(steps or [])
+        if not self.conversation.messages or self.conversation.messages[-1].role != "user":
+            self._user("/plan", None)  # asked from a button, not in a message: the chat stays whole turns
+        project = self.tools.project()
+        if not project.brief.logline:
+            steps.append(self.tools.update_brief(logline=planner.make_logline(project.brief, project.title)))
+        if not self.tools.project().style.look:
+            steps.append(self.tools.update_style(**planner.default_style(self.tools.project().brief).model_dump()))
+        project = self.tools.project()
+        notes = self.section_notes()
+        shots = planner.keep_locked(planner.plan_shots(project, notes), project.shots)
+        steps.append(self.tools.propose_shot_list(shots, replan=True).splitlines()[0])
+        treatment = planner.treatment(self.tools.project(), notes)
+        yield Reply("", steps=steps, final=False)  # steps only: a front end shows them at once, text at the end
+        kept = []
+        for label, numbers in sections_of(self.tools.project().shots):
+            line = self._write(label, numbers)
+            kept += [label] if line.startswith("kept") else []
+            yield Reply("", steps=[f"{label}: {line}"], final=False)
+        fixed = self._critique()
+        project = self.tools.project()
+        held = sum(s.locked for s in project.shots)
+        lines = [note, treatment, summary(project), say("replan_locked", n=held) if held else "",
+                 f"The model's reply for {', '.join(kept)} was unusable: those shots keep the planner's words."
+                 if kept else "", fixed]
+        yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])
+
+    def _write(self, label: str, numbers: list[int]) -> str:
+        project = self.tools.project()
+        free = [n for n in numbers if not project.shots[n - 1].locked]
+        if not free:
+            return "all locked"
+        numbered = [(n, project.shots[n - 1]) for n in free]
+        try:
+            reply = self._ask("section", section_request(label, numbered), words_for(len(free)), words_budget(len(free)))
+        except StructuredReplyError as e:
+            return f"kept the planner's words ({e})"
+        self.tools.revise_shots(word_patches(project, free, reply.shots))
+        return f"{len(free)} shots written"
+
+    def _critique(self) -> str:
+        """The shots the critic flags after writing, rewritten once (fewer than MAX_CRITIQUE_SHOTS at a time)."""
+        project = self.tools.project()
+        flagged = [(n, s) for n, s in enumerate(project.shots, 1) if s.critique.generic and not s.locked]
+        flagged = flagged[:MAX_CRITIQUE_SHOTS]
+        if not flagged:
+            return ""
+        try:
+            reply = self._ask("critique", critique_request(flagged), words_for(len(flagged)), words_budget(len(flagged)))
+        except StructuredReplyError as e:
+            return f"The critic flagged shots {', '.join(str(n) for n, _ in flagged)}; the rewrite failed ({e})."
+        self.tools.revise_shots(word_patches(project, [n for n, _ in flagged], reply.shots))
+        still = [n for n, s in enumerate(self.tools.project().shots, 1) if s.critique.generic]
+        return (f"Rewrote shots {', '.join(str(n) for n, _ in flagged)} the critic flagged"
+                + (f"; still flagged: {', '.join(map(str, still))}." if still else "."))

@@ -1,0 +1,174 @@
+"""The phased director's phases: each a short prompt (prompts/phase_*.md), a typed reply constrained by its
+JSON schema, and the few operations it may cause. Small local models do well at one short, constrained
+question at a time and badly at choosing among a dozen tools over a long conversation.
+
+- interview: `Filed` {topic, text, corrects, question} → `update_brief`, then the question is asked;
+- section writing: the deterministic planner fixes each section's slots (count, times, framing, lyric
+  lines); the model writes `ShotWords` for each slot, one section per call → `revise_shots`;
+- revision: guided mode's request parser first; the model only when it cannot map the request, its reply a
+  `Revision` (one typed operation, or a question) applied through `RevisionOps` → `revise_shots`;
+- critique: the shots the critic flags, rewritten once → `revise_shots`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field, conlist, create_model
+
+from shotlist.errors import ShotcallerError
+from shotlist.models import Project, Shot, ShotPatch
+
+from .interview import TOPICS
+from .prompts import load_prompt
+from .tools import ProjectTools
+
+# characters per field: about 60 tokens of words a shot, plus the JSON keys and quotes (benchmarks/local_phases.py)
+TEXT_CHARS = {"subject": 28, "action": 44, "setting": 36, "prompt": 64, "reason": 60, "why_generative": 48}
+JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
+REVISABLE = ("prompt", "subject", "action", "setting", "shot_size", "angle", "movement", "reason")
+
+Topic = Literal[TOPICS]  # type: ignore[valid-type]
+
+
+def clipped(chars: int) -> BeforeValidator:
+    """A string over its schema's maxLength is cut to it: a grammar counts a model's stray bytes as one
+    character each, but the server sends each invalid one as U+FFFD, so a valid reply can come back longer."""
+    return BeforeValidator(lambda v: v[:chars] if isinstance(v, str) else v)
+
+
+def Text(chars: int, description: str, least: int = 1):  # noqa: N802 - a type, as pydantic's constr
+    return Annotated[str, clipped(chars), Field(min_length=least, max_length=chars, description=description)]
+
+
+class Filed(BaseModel):
+    """The artist's last answer, filed; then the next question."""
+
+    topic: Topic = Field(description="What the answer is about.")
+    text: Text(300, "The answer in the artist's words, shortened.")  # type: ignore[valid-type]
+    corrects: bool = Field(description="True when the artist corrects what they said before.")
+    question: Text(200, "The next question, about the topic named.", 5)  # type: ignore[valid-type]
+
+
+def _text(name: str) -> tuple[type, object]:
+    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), ...)
+
+
+ShotWords = create_model("ShotWords", **{name: _text(name) for name in TEXT_CHARS})  # type: ignore[call-overload]
+
+
+def words_for(count: int) -> type[BaseModel]:
+    """A reply of exactly `count` ShotWords (the schema says so: a grammar cannot give one more or less)."""
+    return create_model("SectionShots", shots=(conlist(ShotWords, min_length=count, max_length=count), ...))
+
+
+def words_budget(count: int) -> int:
+    """Tokens that always hold `count` shots at their longest (one token per character at worst)."""
+    return count * (sum(TEXT_CHARS.values()) + JSON_OVERHEAD_TOKENS) + 16
+
+
+class Revision(BaseModel):
+    """One typed revision, or a question when the request is unclear."""
+
+    op: Literal["revise", "ask"] = Field(description="revise: change one field of the named shots; ask: a question.")
+    shots: list[int] = Field(max_length=8, description="The shot numbers the artist named (1-based).")
+    field: Literal[REVISABLE] = Field(description="The field to change.")  # type: ignore[valid-type]
+    value: Text(200, "Its new value.", 0)  # type: ignore[valid-type]
+    question: Text(200, "With op ask: the question for the artist.", 0)  # type: ignore[valid-type]
+
+
+def context(project: Project) -> str:
+    song, b = project.song, project.brief
+    sections = "; ".join(f"{s.label} {s.start:.0f}-{s.end:.0f}s" for s in song.sections)
+    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints", "references"}).items() if v},
+                       ensure_ascii=False)
+    return load_prompt("phase_context.md").format(title=project.title, duration=song.duration, tempo=song.tempo,
+                                                  sections=sections, brief=brief)
+
+
+def messages(phase: str, project: Project, user: str) -> list[dict]:
+    """The phase's prompt and the song context first (the prefix the server caches across a phase's calls)."""
+    return [{"role": "system", "content": f"{load_prompt(f'phase_{phase}.md')}\n{context(project)}"},
+            {"role": "user", "content": user}]
+
+
+def interview_request(question: str, answer: str, next_topic: str | None) -> str:
+    nxt = f"Next topic to ask about: {next_topic}." if next_topic else "Last question: anything else before planning?"
+    return f"You asked: {question}\nThe artist answered: {answer}\n{nxt}"
+
+
+def slot_line(n: int, s: Shot) -> str:
+    line = f"#{n} {s.start:.1f}-{s.end:.1f}s {s.shot_size}, {s.angle}, {s.movement}"
+    return line + (f"; lyric: {s.lyric}" if s.lyric else "; instrumental") + f"; idea: {s.subject}, {s.setting}"
+
+
+def section_request(label: str, numbered: list[tuple[int, Shot]]) -> str:
+    return f"Section {label}, {len(numbered)} shots:\n" + "\n".join(slot_line(n, s) for n, s in numbered)
+
+
+def critique_request(numbered: list[tuple[int, Shot]]) -> str:
+    return "Flagged shots:\n" + "\n".join(
+        f"{slot_line(n, s)}; now: {s.action}; critic: {'; '.join(s.critique.notes)[:160]}" for n, s in numbered)
+
+
+def sections_of(shots: list[Shot]) -> list[tuple[str, list[int]]]:
+    """Runs of consecutive shots in one section: (label, 1-based shot numbers)."""
+    runs: list[tuple[str, list[int]]] = []
+    for n, s in enumerate(shots, 1):
+        if runs and runs[-1][0] == s.section:
+            runs[-1][1].append(n)
+        else:
+            runs.append((s.section, [n]))
+    return runs
+
+
+def word_patches(project: Project, numbers: list[int], words: list[BaseModel]) -> list[ShotPatch]:
+    """The written words onto their slots; the prompt keeps the slot's framing in front."""
+    patches = []
+    for n, w in zip(numbers, words):
+        s = project.shots[n - 1]
+        if s.locked:
+            continue
+        d = w.model_dump()
+        d["prompt"] = f"{s.shot_size} shot, {s.angle} angle, {s.movement}: {d['prompt'].strip()}"
+        patches.append(ShotPatch(shot=str(n), changes=d))
+    return patches
+
+
+class RevisionOps:
+    """The seam between a typed `Revision` and the project: today's editor tools (`ProjectTools`). A table
+    of typed project operations can take its place by offering the same two methods."""
+
+    def __init__(self, tools: ProjectTools):
+        self.tools = tools
+
+    def schema(self) -> type[BaseModel]:
+        """`Revision` with the shot numbers bounded to this plan (a grammar cannot name shot 0 or shot 99)."""
+        count = max(1, len(self.tools.project().shots))
+        return create_model("Revision", __base__=Revision,
+                            shots=(list[int], Field(max_length=8, json_schema_extra={
+                                "items": {"type": "integer", "minimum": 1, "maximum": count}},
+                                description="The shot numbers the artist named (1-based).")))
+
+    def apply(self, rev: Revision) -> tuple[str, list[str]]:
+        """The change, or one clear line or question when the reply cannot be applied (nothing changed)."""
+        project = self.tools.project()
+        count = len(project.shots)
+        if rev.op == "ask" or not rev.shots:
+            return (rev.question.strip() or "Which shot should change, and how?"), []
+        wrong = [n for n in rev.shots if not 1 <= n <= count]
+        if wrong:
+            return (f"Shot {wrong[0]} does not exist: the plan has shots 1-{count}. Which shot did you mean? "
+                    "(nothing was changed)"), []
+        if not rev.value.strip():
+            return f"What should the {rev.field} of shot {rev.shots[0]} become? (nothing was changed)", []
+        locked = [n for n in rev.shots if project.shots[n - 1].locked]
+        if locked:
+            return f"Shot {locked[0]} is locked; unlock it first (nothing was changed).", []
+        try:
+            result = self.tools.revise_shots([ShotPatch(shot=str(n), changes={rev.field: rev.value.strip()})
+                                              for n in sorted(set(rev.shots))])
+        except (ShotcallerError, ValueError) as e:
+            return f"That change does not fit: {e} (nothing was changed).", []
+        return f"Changed the {rev.field.replace('_', ' ')}: {result}.", ["revise_shots"]

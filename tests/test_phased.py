@@ -1,0 +1,257 @@
+"""The phased director against the scripted OpenAI server (a server that ignores `response_format`, as
+the repair middleware's servers do): each phase's request carries its JSON schema; replies are read,
+validated and applied; bad replies are one clear line and change nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.conversation import Conversation
+from assistant.llm import Provider
+from assistant.phased import PhasedDirector
+from assistant.session import director_kind
+from assistant.tools import ProjectTools
+from evals.scripted_openai import ScriptedOpenAI, Step
+from shotlist.errors import ShotcallerError
+
+ANSWERS = ["It is about a lover who asks for impossible tasks.", "A tailor stitches a shirt out of fog.",
+           "fog; needles; a well", "aching, cold blue light", "no camera can stitch fog", "16:9, no faces"]
+TOPICS = ["meaning", "story", "motifs", "feeling", "why_generative", "constraints"]
+
+
+def schema_name(request: dict) -> str:
+    return request.get("response_format", {}).get("json_schema", {}).get("name", "")
+
+
+def words(i: int) -> dict:
+    return {"subject": f"a fog tailor {i}", "action": f"stitches seam {i} of a shirt", "setting": f"a well at dusk {i}",
+            "prompt": f"fog threads pulled through a needle {i}", "reason": f"the impossible task of line {i}",
+            "why_generative": f"fog cannot be sewn on a set {i}"}
+
+
+def obedient(revision: dict | None = None):
+    """A model that answers each phase's schema with valid, distinct content."""
+    state = {"answer": 0, "shot": 0}
+
+    def reply(request: dict) -> Step:
+        name = schema_name(request)
+        if name == "Filed":
+            i = state["answer"]
+            state["answer"] += 1
+            return Step.text(json.dumps({"topic": TOPICS[i % 6], "text": ANSWERS[i % 6], "corrects": False,
+                                         "question": f"Question number {i + 2}?"}))
+        if name == "SectionShots":
+            n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+            out = []
+            for _ in range(n):
+                state["shot"] += 1
+                out.append(words(state["shot"]))
+            return Step.text(json.dumps({"shots": out}))
+        if name == "Revision":
+            return Step.text(json.dumps(revision or {}))
+        return Step.text("no schema?")
+    return reply
+
+
+def director(chaos_god, server: ScriptedOpenAI) -> PhasedDirector:
+    store, pid = chaos_god
+    provider = Provider("openai", "scripted", server.url, "x", timeout=10, max_retries=0)
+    return PhasedDirector(ProjectTools(store, pid), Conversation(store.folder(pid) / "chat.jsonl"), provider)
+
+
+def starts_of_sections(shots) -> list[int]:
+    return [i for i, s in enumerate(shots) if i == 0 or shots[i - 1].section != s.section]
+
+
+def run(director_turn) -> list:
+    return list(director_turn)
+
+
+def planned(chaos_god, server) -> PhasedDirector:
+    d = director(chaos_god, server)
+    d.opening()
+    for a in ANSWERS:
+        run(d.turn(a))
+    return d
+
+
+def test_the_interview_files_each_answer_and_asks_the_models_question(chaos_god):
+    store, pid = chaos_god
+    with ScriptedOpenAI(obedient()) as server:
+        d = director(chaos_god, server)
+        assert d.opening() is not None and not server.requests  # the first question needs no model
+        replies = run(d.turn(ANSWERS[0]))
+        assert replies[-1].text == "Question number 2?"
+        assert store.load(pid).brief.meaning == ANSWERS[0]
+        sent = server.requests[0]
+        assert schema_name(sent) == "Filed" and "tools" not in sent
+        assert sent["response_format"]["json_schema"]["schema"]["properties"]["topic"]["enum"] == TOPICS
+        assert "Next topic to ask about: story" in sent["messages"][-1]["content"]
+
+
+def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_god):
+    store, pid = chaos_god
+    with ScriptedOpenAI(obedient()) as server:
+        d = director(chaos_god, server)
+        d.opening()
+        for a in ANSWERS[:-1]:
+            run(d.turn(a))
+        replies = run(d.turn(ANSWERS[-1]))
+        project = store.load(pid)
+        sections = [r for r in server.requests if schema_name(r) == "SectionShots"]
+        runs = len(starts_of_sections(project.shots))
+        assert len(sections) == runs >= 3  # one call per section run
+        streamed = [r for r in replies if not r.final and r.steps and "shots written" in r.steps[0]]
+        assert len(streamed) == runs and replies[-1].final
+        assert all(s.subject.startswith("a fog tailor") for s in project.shots)
+        assert all(s.prompt.startswith(f"{s.shot_size} shot") and "fog threads" in s.prompt for s in project.shots)
+        assert len({s.reason for s in project.shots}) == len(project.shots)
+        for request in sections:  # each call is small: the phase prompt, the song context, one section's slots
+            assert len(json.dumps(request["messages"])) < 4 * 1500
+
+
+def test_a_section_with_an_unusable_reply_keeps_the_planners_words(chaos_god):
+    store, pid = chaos_god
+    model = obedient()
+    calls = {"n": 0}
+
+    def flaky(request: dict) -> Step:
+        if schema_name(request) == "SectionShots":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                return Step.text("{}")  # an empty object
+        return model(request)
+
+    with ScriptedOpenAI(flaky) as server:
+        d = planned(chaos_god, server)
+        project = store.load(pid)
+        last = d.conversation.messages[-1].content
+        assert "unusable" in last and project.shots
+        planner_words = [s for s in project.shots if not s.subject.startswith("a fog tailor")]
+        second = starts_of_sections(project.shots)[1]
+        assert planner_words and project.shots[second] in planner_words
+
+
+def test_a_revision_the_parser_maps_never_asks_the_model(chaos_god):
+    store, pid = chaos_god
+    with ScriptedOpenAI(obedient()) as server:
+        d = planned(chaos_god, server)
+        before = len(server.requests)
+        run(d.turn("make shot 2 colder"))
+        assert len(server.requests) == before
+
+
+def test_a_revision_the_parser_cannot_map_is_one_typed_operation(chaos_god):
+    store, pid = chaos_god
+    rev = {"op": "revise", "shots": [3], "field": "subject", "value": "a paper boat", "question": ""}
+    with ScriptedOpenAI(obedient(rev)) as server:
+        d = planned(chaos_god, server)
+        old = store.load(pid).shots
+        replies = run(d.turn("shot 3 should show a paper boat"))
+        new = store.load(pid).shots
+        assert schema_name(server.requests[-1]) == "Revision"
+        schema = server.requests[-1]["response_format"]["json_schema"]["schema"]
+        assert schema["properties"]["shots"]["items"] == {"type": "integer", "minimum": 1, "maximum": len(old)}
+        assert new[2].subject == "a paper boat" and "revise_shots" in replies[-1].steps
+        assert [s.subject for i, s in enumerate(new) if i != 2] == [s.subject for i, s in enumerate(old) if i != 2]
+
+
+@pytest.mark.parametrize("reply, expected", [
+    (Step.text("{}"), "did not fit"),
+    (Step.text(json.dumps({"op": "revise", "shots": [0], "field": "subject", "value": "x", "question": ""})),
+     "Shot 0 does not exist"),
+    (Step.text(json.dumps({"op": "revise", "shots": [99], "field": "prompt", "value": "x", "question": ""})),
+     "Shot 99 does not exist"),
+    (Step.text("Sure! I changed it."), "did not answer with the JSON"),
+    (Step.cut('{"op": "revise", "shots": [3], "fie'), "cut at its"),
+    (Step.text(json.dumps({"op": "ask", "shots": [], "field": "prompt", "value": "", "question": "Which shot?"})),
+     "Which shot?"),
+])
+def test_a_bad_revision_reply_is_one_clear_line_and_changes_nothing(chaos_god, reply, expected):
+    store, pid = chaos_god
+    model = obedient()
+    with ScriptedOpenAI(lambda r: reply if schema_name(r) == "Revision" else model(r)) as server:
+        d = planned(chaos_god, server)
+        version = store.load(pid).version
+        replies = run(d.turn("shot 3 should show a paper boat"))
+        assert expected in replies[-1].text and not replies[-1].steps
+        assert store.load(pid).version == version
+        assert d.conversation.messages[-1].content == replies[-1].text
+
+
+def test_an_interview_reply_cut_or_empty_records_nothing(chaos_god):
+    store, pid = chaos_god
+    with ScriptedOpenAI([Step.cut('{"topic": "meaning", "te'), Step.text("{}")]) as server:
+        d = director(chaos_god, server)
+        d.opening()
+        for _ in range(2):
+            before = len(d.conversation.messages)
+            with pytest.raises(ShotcallerError, match="nothing was lost"):
+                run(d.turn(ANSWERS[0]))
+            assert len(d.conversation.messages) == before and store.load(pid).brief.meaning == ""
+
+
+def test_the_ledger_counts_every_call_by_phase(chaos_god):
+    with ScriptedOpenAI(obedient()) as server:
+        d = planned(chaos_god, server)
+        phases = d.ledger.by_phase()
+        assert len(phases["interview"]) == 6 and len(phases["section"]) >= 3
+        assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 and c.valid for c in d.ledger.calls)
+
+
+def test_local_models_get_the_phased_director_api_models_the_agent(monkeypatch):
+    assert director_kind(Provider("local", "m")) == "phased"
+    assert director_kind(Provider("openai", "m")) == "agent"
+    monkeypatch.setenv("SHOTCALLER_DIRECTOR", "agent")
+    assert director_kind(Provider("local", "m")) == "agent"
+    monkeypatch.setenv("SHOTCALLER_DIRECTOR", "tiny")
+    with pytest.raises(ShotcallerError, match="agent or phased"):
+        director_kind(Provider("local", "m"))
+
+
+def test_the_eval_prints_the_models_time_per_phase(chaos_god):
+    from evals.director import Session
+    from evals.runner import ScenarioResult, phase_table
+
+    store, pid = chaos_god
+    with ScriptedOpenAI(obedient()) as server:
+        d = planned(chaos_god, server)
+        seconds = Session(d, store, pid).phase_seconds()
+    assert set(seconds) >= {"interview", "section"} and all(v > 0 for v in seconds.values())
+    table = phase_table([ScenarioResult("tender", phases={"interview": 1.25, "section": 2.5}, seconds=4.0)])
+    assert "| scenario | interview | section | total |" in table and "| tender | 1.2 | 2.5 | 4.0 |" in table
+    assert phase_table([ScenarioResult("guided")]) == []
+
+
+def test_the_shots_the_critic_flags_are_rewritten_once(chaos_god):
+    """Sections written as clichés: the critic flags them, one critique call rewrites only those shots."""
+    store, pid = chaos_god
+    model = obedient()
+    cliche = {"subject": "a couple", "action": "walking hand in hand", "setting": "a beach at sunset",
+              "prompt": "a couple walking on a beach at sunset", "reason": "it is romantic",
+              "why_generative": "it looks beautiful"}
+
+    def reply(request: dict) -> Step:
+        if schema_name(request) == "SectionShots":
+            n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+            return Step.text(json.dumps({"shots": [cliche] * n}))
+        return model(request)
+
+    def critique_aware(request: dict) -> Step:
+        if "Flagged shots" in request["messages"][-1]["content"]:
+            n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+            return Step.text(json.dumps({"shots": [words(100 + i) for i in range(n)]}))
+        return reply(request)
+
+    with ScriptedOpenAI(critique_aware) as server:
+        d = planned(chaos_god, server)
+        critiques = [r for r in server.requests if "Flagged shots" in r["messages"][-1]["content"]]
+        assert len(critiques) == 1 and len(d.ledger.by_phase()["critique"]) == 1
+        flagged = [int(n) for n in re.findall(r"^#(\d+) ", critiques[0]["messages"][-1]["content"], re.M)]
+        shots = store.load(pid).shots
+        assert flagged and all(shots[n - 1].subject.startswith("a fog tailor") for n in flagged)
+        assert all(s.subject == "a couple" for n, s in enumerate(shots, 1) if n not in flagged)
+        assert "Rewrote shots" in d.conversation.messages[-1].content
