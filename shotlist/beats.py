@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tempo import LOCAL_WINDOW, fit_share, local_tempi, peak_at, refine, song_tempo
+from .tempo import LOCAL_WINDOW, fit_share, local_tempi, octave_margin, peak_at, refine, song_tempo
 
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
@@ -257,10 +257,14 @@ def periodicity(env: np.ndarray, fps: float, bpm: float) -> float:
     return float(np.median(vals)) if vals else 0.0
 
 
+OCTAVE_MARGIN = 0.1  # an octave margin (`shotlist.tempo.octave_margin`) under this lowers the confidence
+
+
 def grid_confidence(feats: Features, beats: np.ndarray, periodic: float, phase_margin: float,
-                    steady: bool, duration: float) -> tuple[float, list[str]]:
+                    steady: bool, duration: float, octave: float = 1.0) -> tuple[float, list[str]]:
     """0..1, with the reasons when it is low: how periodic the onsets are (the main factor), the share
-    of beats on an onset peak, the phase margin, and how much of the song has beats."""
+    of beats on an onset peak, the phase margin, how much of the song has beats, and how clearly the
+    tempo's metrical level beats half and double (`octave`: its margin, scaled by `OCTAVE_MARGIN`)."""
     if len(beats) < 8:
         return 0.0, ["fewer than 8 beats found"]
     on = peak_at(feats.perc, beats, feats.fps)
@@ -274,6 +278,9 @@ def grid_confidence(feats: Features, beats: np.ndarray, periodic: float, phase_m
     }
     conf = parts["periodic onsets"] * float(np.prod([v**0.5 for k, v in parts.items() if k != "periodic onsets"]))
     notes = [f"weak {k} ({v:.2f})" for k, v in parts.items() if v < 0.7]
+    if octave < OCTAVE_MARGIN:  # the level is a close call: say so, and do not present the grid as sure
+        conf *= max(octave, 0.0) / OCTAVE_MARGIN
+        notes.append(f"weak octave evidence ({octave:+.2f}): the tempo may be half or double")
     if not steady:
         conf *= 0.85
     return round(float(conf), 3), notes
@@ -324,5 +331,6 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     beats, bars = np.maximum(beats - ONSET_LATENCY, 0.0), np.maximum(bars - ONSET_LATENCY, 0.0)
     if not steady and len(beats) >= 9:  # over 8-beat spans: a frame's rounding is 8× smaller
         bpm = float(60.0 * 8 / np.median(beats[8:] - beats[:-8]))
-    conf, why = grid_confidence(feats, beats, periodicity(feats.env, fps, bpm), margin, steady, duration)
+    octave = 1.0 if stated else octave_margin(feats.perc, fps, bpm, feats.kick)
+    conf, why = grid_confidence(feats, beats, periodicity(feats.env, fps, bpm), margin, steady, duration, octave)
     return Grid(bpm, beats, bars, conf, steady, margin, notes + why)

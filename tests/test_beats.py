@@ -228,3 +228,31 @@ def test_bar_lines_follow_the_chord_change_not_an_accent_inside_the_bar():
     bars, margin = find_bars(feats, beats, switch_cost=np.inf)
     assert np.allclose(bars, beats[::4])
     assert margin > 0.5
+
+
+def _pulse_env(bpm: float, off_beat: float, seconds: float = 60.0) -> tuple[np.ndarray, float]:
+    """An onset envelope: a hit of 1 on every beat at `bpm`, one of `off_beat` halfway between."""
+    fps = 22050 / 256
+    env = np.zeros(int(seconds * fps))
+    for i, t in enumerate(np.arange(0.2, seconds - 0.5, 30.0 / bpm)):
+        env[int(round(t * fps)) + np.arange(-1, 2)] = (1.0 if i % 2 == 0 else off_beat) * np.array([0.5, 1.0, 0.5])
+    return env, fps
+
+
+def test_octave_margin_is_small_when_the_double_tempo_scores_almost_as_well():
+    from shotlist.beats import grid_confidence
+    from shotlist.tempo import estimate_tempo, octave_margin
+
+    env, fps = _pulse_env(90.0, off_beat=0.0)
+    assert abs(estimate_tempo(env, fps)[0] / 90.0 - 1) < 0.005
+    assert octave_margin(env, fps, 90.0) > 0.3  # nothing between the beats: 90 and not 180
+    env, fps = _pulse_env(90.0, off_beat=0.6)  # 180 over the preferred range needs 0.6 of the beat's weight
+    assert abs(octave_margin(env, fps, estimate_tempo(env, fps)[0])) < 0.1
+    # the confidence says so
+    beats = np.arange(0.2, 59.0, 60.0 / 90)
+    from shotlist.beats import Features
+
+    feats = Features(fps, env, env, env, np.ones((12, len(env) // 4 + 1)), fps / 4, np.ones(len(env)), np.zeros((1, 1)))
+    sure, _ = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0)
+    unsure, notes = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0, octave=0.02)
+    assert unsure < 0.5 <= sure and any("half or double" in n for n in notes)
