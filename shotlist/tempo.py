@@ -58,6 +58,35 @@ def added_share(x: np.ndarray, fps: float, bpm: float, phase: float, k: int) -> 
     return (rest - base) / (classes[r] - base + 1e-9)
 
 
+def step_margin(env: np.ndarray, fps: float, score: float, faster: tuple[float, float, float], k: int,
+                kick: np.ndarray | None = None) -> float:
+    """How far the k× faster grid `faster` (score, bpm, phase) clears the rule that moves a tempo up to
+    it (`estimate_tempo`): the share its added beats carry minus the share required, and above
+    `PREFERRED_MAX` the kick's share minus `KICK_SHARE`; ≥ 0 moves up, near 0 is a close call."""
+    base = float(env.mean())
+    k_score, k_bpm, k_phase = faster
+    added = (k * (k_score - base) - (score - base)) / (k - 1)
+    margin = added / max(score - base, 1e-9) - (ADDED_SHARE_PREFERRED if k_bpm <= PREFERRED_MAX else ADDED_SHARE)
+    if k_bpm > PREFERRED_MAX and kick is not None:
+        margin = min(margin, added_share(kick, fps, k_bpm, k_phase, k) - KICK_SHARE)
+    return float(margin)
+
+
+def octave_margin(env: np.ndarray, fps: float, bpm: float, kick: np.ndarray | None = None) -> float:
+    """How clearly `bpm` wins over its neighbouring metrical levels (½×, ⅓×, 2×, 3×) by the rule that
+    picks the level (`step_margin`): the smallest margin, so a value near 0 means another octave scored
+    almost as well and the tempo may be half or double what we read."""
+    score = refine(env, fps, bpm)[0]
+    margins = []
+    for k in (2, 3):
+        if bpm * k <= MAX_BPM:  # would the rule have moved up from here? (it did not: margin < 0)
+            margins.append(-step_margin(env, fps, score, refine(env, fps, bpm * k), k, kick))
+        if bpm / k >= 40:  # would it have moved up from the slower level to here?
+            slow = refine(env, fps, bpm / k)[0]
+            margins.append(step_margin(env, fps, slow, refine(env, fps, bpm), k, kick))
+    return min(margins, default=1.0)
+
+
 def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) -> tuple[float, float]:
     """Global tempo (BPM) and a salience 0..1, from autocorrelation peaks refined by comb search.
 
@@ -93,10 +122,7 @@ def estimate_tempo(env: np.ndarray, fps: float, kick: np.ndarray | None = None) 
                     score, bpm, moved = k_score, k_bpm, True
                     break
                 continue
-            added = (k * (k_score - base) - (score - base)) / (k - 1)
-            share = ADDED_SHARE_PREFERRED if k_bpm <= PREFERRED_MAX else ADDED_SHARE
-            fast_ok = k_bpm <= PREFERRED_MAX or kick is None or added_share(kick, fps, k_bpm, k_phase, k) >= KICK_SHARE
-            if added >= share * (score - base) and fast_ok:
+            if step_margin(env, fps, score, (k_score, k_bpm, k_phase), k, kick) >= 0:
                 score, bpm, moved = k_score, k_bpm, True
                 break
         if not moved:

@@ -198,3 +198,61 @@ def test_a_sixteen_second_song_is_not_read_at_two_thirds_of_its_tempo(tmp_path):
     song = analyse_song(tmp_path / "short.wav")
     assert abs(song.tempo - 120.0) < 1.0, song.tempo  # not 80 (the ⅔ error)
     assert _contract(song, beats)
+
+
+def _bar_features(accented_place: int) -> tuple:
+    """Features of 16 bars of 4/4 at 120 BPM: a new chord and a louder first beat at each bar line, and
+    the strongest hit (kick, snare, all onsets) on `accented_place` of every bar."""
+    from shotlist.beats import HOP, Features
+
+    fps, period, bars = 22050 / HOP, 0.5, 16
+    n = int(bars * 4 * period * fps) + 50
+    beats = np.arange(bars * 4) * period + 0.1
+    onsets = np.zeros(n)
+    for i, t in enumerate(beats):
+        onsets[int(round(t * fps))] = 1.0 if i % 4 == accented_place else 0.3
+    rms = np.full(n, 0.5)
+    chroma = np.zeros((12, n // 4 + 1))
+    for b in range(bars):
+        a = int(round(beats[4 * b] * fps))
+        rms[a : a + int(period * fps)] = 1.0
+        chroma[[0, 5, 7, 9][b % 4], a // 4 : int(round((beats[4 * b] + 4 * period) * fps)) // 4] = 1.0
+    feats = Features(fps, onsets, onsets, onsets, chroma + 0.01, fps / 4, rms, np.zeros((96, n)))
+    return feats, beats
+
+
+def test_bar_lines_follow_the_chord_change_not_an_accent_inside_the_bar():
+    from shotlist.beats import find_bars
+
+    feats, beats = _bar_features(accented_place=2)  # a kick/snare hit on beat 3 outweighs beat 1's onset
+    bars, margin = find_bars(feats, beats, switch_cost=np.inf)
+    assert np.allclose(bars, beats[::4])
+    assert margin > 0.5
+
+
+def _pulse_env(bpm: float, off_beat: float, seconds: float = 60.0) -> tuple[np.ndarray, float]:
+    """An onset envelope: a hit of 1 on every beat at `bpm`, one of `off_beat` halfway between."""
+    fps = 22050 / 256
+    env = np.zeros(int(seconds * fps))
+    for i, t in enumerate(np.arange(0.2, seconds - 0.5, 30.0 / bpm)):
+        env[int(round(t * fps)) + np.arange(-1, 2)] = (1.0 if i % 2 == 0 else off_beat) * np.array([0.5, 1.0, 0.5])
+    return env, fps
+
+
+def test_octave_margin_is_small_when_the_double_tempo_scores_almost_as_well():
+    from shotlist.beats import grid_confidence
+    from shotlist.tempo import estimate_tempo, octave_margin
+
+    env, fps = _pulse_env(90.0, off_beat=0.0)
+    assert abs(estimate_tempo(env, fps)[0] / 90.0 - 1) < 0.005
+    assert octave_margin(env, fps, 90.0) > 0.3  # nothing between the beats: 90 and not 180
+    env, fps = _pulse_env(90.0, off_beat=0.6)  # 180 over the preferred range needs 0.6 of the beat's weight
+    assert abs(octave_margin(env, fps, estimate_tempo(env, fps)[0])) < 0.1
+    # the confidence says so
+    beats = np.arange(0.2, 59.0, 60.0 / 90)
+    from shotlist.beats import Features
+
+    feats = Features(fps, env, env, env, np.ones((12, len(env) // 4 + 1)), fps / 4, np.ones(len(env)), np.zeros((1, 1)))
+    sure, _ = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0)
+    unsure, notes = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0, octave=0.02)
+    assert unsure < 0.5 <= sure and any("half or double" in n for n in notes)
