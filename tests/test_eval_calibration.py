@@ -15,7 +15,7 @@ def results():
 
 def test_every_quality_evaluator_separates_good_from_its_bad_kind(results):
     table = {c.evaluator.name: (len(c.good), len(c.bad), round(c.auc, 3)) for c in results}
-    assert len(table) == 11, table
+    assert len(table) == 14, table
     for name, (good, bad, value) in table.items():
         assert good >= 6 and bad >= 6, f"{name}: only {good} good / {bad} bad calibration cases"
         assert value >= AUC_FLOOR, f"{name}: ROC AUC {value} < {AUC_FLOOR}"
