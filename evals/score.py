@@ -106,7 +106,8 @@ def project_case(project: Project, persona: dict[str, str] | None = None, tempo:
     if notes:
         said["constraints"] = notes
     said |= {k: v for k, v in (persona or {}).items() if v}
-    return Case(name=project.id, shots=project.shots, persona=said, brief=project.brief,
+    # said={}: the artist's own answers are not in a file, so answer filing (answers against the brief) is n/a
+    return Case(name=project.id, shots=project.shots, persona=said, said={}, brief=project.brief,
                 tempo=tempo or project.song.tempo,
                 lyrics=[(s.start + 0.2, s.lyric) for s in project.shots if s.lyric])
 

@@ -13,6 +13,8 @@ from evals.evaluators import QUALITY
 from evals.gate import GateReport, Split, gate_problems, recorded_gate, split_report
 from evals.quality import Evaluator
 
+pytestmark = pytest.mark.timeout(1800)  # every evaluator on ~200 calibration cases: ~3 min of CPU once
+
 WRITTEN_KINDS = {"generic_why", "mismatched", "literal_lyric", "constraint_paraphrase", "short_template",
                  "stock_reworded", "fake_variety", "pacing_outlier", "wrong_direction", "empty_pushback"}
 
