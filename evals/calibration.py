@@ -219,14 +219,16 @@ def filing_cases(docs: dict[str, dict]) -> list[Case]:
     return out
 
 
-def pushback_cases() -> list[Case]:
-    raw = yaml.safe_load((DATA / "conversations" / "pushback.yaml").read_text())["cases"]
+def pushback_cases(raw: list[dict] | None = None) -> list[Case]:
+    if raw is None:
+        raw = yaml.safe_load((DATA / "conversations" / "pushback.yaml").read_text())["cases"]
     return [Case(name=c["name"], label=c["label"], persona=c["persona"], before_plan=c["before_plan"], generic=True)
             for c in raw]
 
 
-def revision_cases(docs: dict[str, dict]) -> list[Case]:
-    raw = yaml.safe_load((DATA / "conversations" / "revisions.yaml").read_text())["cases"]
+def revision_cases(docs: dict[str, dict], raw: list[dict] | None = None) -> list[Case]:
+    if raw is None:
+        raw = yaml.safe_load((DATA / "conversations" / "revisions.yaml").read_text())["cases"]
     out = []
     for c in raw:
         before = shotlist_case(docs[c["base"]]).shots
@@ -254,7 +256,20 @@ def all_cases() -> list[Case]:
     for doc in docs.values():
         if doc["label"] == "good":
             cases += variants(doc, material)
-    return cases + filing_cases(docs) + pushback_cases() + revision_cases(docs)
+    return cases + filing_cases(docs) + pushback_cases() + revision_cases(docs) + written_cases("dev", docs)
+
+
+def written_cases(split: str, docs: dict[str, dict] | None = None) -> list[Case]:
+    """The cases written whole in calibration/written/{split}.yaml (dev: fitted on; heldout: never)."""
+    docs = docs if docs is not None else load_shotlists()
+    raw = yaml.safe_load((DATA / "written" / f"{split}.yaml").read_text())
+    cases = []
+    for c in raw.get("shotlists", []):
+        base = docs[c["base"]]
+        doc = {"name": c["name"], "label": c["label"], "tempo": c.get("tempo", base["tempo"]),
+               "persona": {**base["persona"], **c.get("persona", {})}, "shots": c["shots"]}
+        cases.append(shotlist_case(doc))
+    return cases + pushback_cases(raw.get("pushback", [])) + revision_cases(docs, raw.get("revisions", []))
 
 
 # ---------------------------------------------------------------------------- AUC and thresholds
@@ -285,26 +300,41 @@ class Calibration:
 
     @property
     def auc(self) -> float:
+        if not self.good or not self.bad:
+            return 0.0  # an evaluator that scores nothing separates nothing
         return auc(list(self.good.values()), list(self.bad.values()))
 
     @property
     def threshold(self) -> float:
+        if not self.good or not self.bad:
+            return 0.0
         return youden(list(self.good.values()), list(self.bad.values()))
 
 
-def calibrate(cases: list[Case] | None = None) -> list[Calibration]:
-    cases = cases if cases is not None else all_cases()
-    out = []
-    for ev in QUALITY:
-        good, bad = {}, {}
+def score_table(evaluators: tuple[Evaluator, ...], cases: list[Case]) -> dict[str, dict[str, float | None]]:
+    """Evaluator name → case name → its primary score (None: nothing to judge)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for ev in evaluators:
+        column = out[ev.name] = {}
         for case in cases:
-            if case.label != "good" and case.label not in ev.kinds:
-                continue
-            score = ev.evaluate(case).get(ev.name)
-            if score is not None:
-                (good if case.label == "good" else bad)[case.name] = float(score)
-        out.append(Calibration(ev, good, bad))
+            value = ev.evaluate(case).get(ev.name)
+            column[case.name] = None if value is None else float(value)
     return out
+
+
+def calibration_of(ev: Evaluator, column: dict[str, float | None], cases: list[Case]) -> Calibration:
+    good, bad = {}, {}
+    for case in cases:
+        if (case.label == "good" or case.label in ev.kinds) and column.get(case.name) is not None:
+            (good if case.label == "good" else bad)[case.name] = column[case.name]
+    return Calibration(ev, good, bad)
+
+
+def calibrate(cases: list[Case] | None = None, evaluators: tuple[Evaluator, ...] = QUALITY,
+              scores: dict[str, dict[str, float | None]] | None = None) -> list[Calibration]:
+    cases = cases if cases is not None else all_cases()
+    scores = scores if scores is not None else score_table(evaluators, cases)
+    return [calibration_of(ev, scores[ev.name], cases) for ev in evaluators]
 
 
 def table(results: list[Calibration]) -> str:
@@ -318,7 +348,7 @@ def table(results: list[Calibration]) -> str:
     return "\n".join(rows)
 
 
-def thresholds_yaml(results: list[Calibration]) -> str:
+def thresholds_yaml(results: list[Calibration], gate: dict | None = None) -> str:
     head = ("# Pass thresholds. `quality` is WRITTEN BY `python -m evals.calibration --write` from the hand-written\n"
             "# calibration set in evals/calibration/ (never from the scenarios): each is the Youden point between\n"
             "# the good cases and the bad cases of the evaluator's kind, named below. To change one, add a\n"
@@ -329,17 +359,31 @@ def thresholds_yaml(results: list[Calibration]) -> str:
     sanity = current.get("sanity") or {"min": {"asks_before_planning": 1.0, "coverage": 1.0, "on_beat": 0.9,
                                                "lyric_coverage": 0.9, "export_valid": 1.0},
                                        "max": {"revision_tokens": 0.15}}
-    return head + yaml.safe_dump({"quality": quality, "sanity": sanity}, sort_keys=False, width=120)
+    gate = gate if gate is not None else current.get("gate")
+    return head + yaml.safe_dump({"quality": quality, "sanity": sanity, **({"gate": gate} if gate else {})},
+                                 sort_keys=False, width=120)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m evals.calibration")
     parser.add_argument("--write", action="store_true", help="rewrite evals/thresholds.yaml")
     args = parser.parse_args(argv)
-    results = calibrate()
+    from .gate import gate_problems, gate_report, gate_table, gate_yaml, recorded_gate
+
+    dev = all_cases()
+    scores = score_table(QUALITY, dev)
+    results = calibrate(dev, scores=scores)
+    report = gate_report(results, dev, written_cases("heldout"), dev_scores=scores)
     print(table(results))
+    print()
+    print(gate_table(report))
+    problems = gate_problems(report, recorded_gate())
+    for p in problems:
+        print(f"GATE: {p}")
     if args.write:
-        THRESHOLDS.write_text(thresholds_yaml(results))
+        if problems:
+            raise SystemExit("refusing to write thresholds.yaml: the gate fails (see GATE lines above)")
+        THRESHOLDS.write_text(thresholds_yaml(results, gate_yaml(report)))
         print(f"wrote {THRESHOLDS}")
 
 

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from shotlist.models import Brief, Shot
+from shotlist.models import SHOT_SIZES, Brief, Shot
 
 from .case import GENERIC_WORDS, TOPICS, Case, content_words, embed
 from .quality import Evaluator
@@ -65,12 +65,41 @@ def changed_shots(before: list[Shot], after: list[Shot]) -> dict[int, set[str]]:
     return out
 
 
+AXES = {  # intent → (the pole it asks for, the opposite pole), as MiniLM anchors
+    "colder": ("cold icy blue light, frost, winter", "warm amber golden light, firelight, heat"),
+    "warmer": ("warm amber golden light, firelight, heat", "cold icy blue light, frost, winter"),
+    "darker": ("dark, deep shadow, night, dim light", "bright, sunlit, high-key white light"),
+    "brighter": ("bright, sunlit, high-key white light", "dark, deep shadow, night, dim light"),
+}
+SIZE_ORDER = {s: i for i, s in enumerate(SHOT_SIZES)}  # extreme wide … insert: a higher index is closer
+
+
+def wrong_way(intent: str, before: Shot, after: Shot) -> bool:
+    """True when a named shot changed the other way from what was asked ("colder" made warmer, "closer"
+    made wider, "longer" made shorter); unchanged or unjudgeable aspects are not wrong."""
+    if intent in ("closer", "wider") and before.shot_size != after.shot_size:
+        step = SIZE_ORDER[after.shot_size] - SIZE_ORDER[before.shot_size]
+        return step < 0 if intent == "closer" else step > 0
+    if intent in ("longer", "shorter", "slower") and abs((after.end - after.start) - (before.end - before.start)) > 1e-3:
+        longer = (after.end - after.start) > (before.end - before.start)
+        return not longer if intent in ("longer", "slower") else longer
+    if intent in AXES:
+        text = [" ".join(x for x in (s.prompt, s.subject, s.action, s.setting) if x) for s in (before, after)]
+        if text[0] == text[1]:
+            return False
+        b, a = embed(text)
+        want, avoid = embed(list(AXES[intent]))
+        return float(a @ want - a @ avoid) < float(b @ want - b @ avoid)
+    return False
+
+
 class RevisionLocality(Evaluator):
     name = "revision_locality"
-    kinds = ("touched_others",)
+    kinds = ("touched_others", "wrong_direction")
     about = ("the worst revision request's |changed ∩ named| / |changed ∪ named| (1 when nothing was named "
              "and nothing changed); a neighbour whose cut moved with a retimed shot is not a change; a locked "
-             "shot that changed scores the request 0")
+             "shot that changed, or a named shot changed the other way from the request (MiniLM against "
+             "cold/warm and dark/bright anchors, the size order, the length), scores the request 0")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
         if not case.revisions:
@@ -82,6 +111,10 @@ class RevisionLocality(Evaluator):
                          and ({n - 1, n + 1} & r.targets)}
             touched = set(changed) - moved_cut
             if touched & (r.locked - r.targets if r.intent in ("lock", "unlock") else r.locked):
+                scores.append(0.0)
+                continue
+            if any(wrong_way(r.intent, r.before[n - 1], r.after[n - 1]) for n in touched & r.targets
+                   if len(r.before) == len(r.after)):
                 scores.append(0.0)
                 continue
             union = touched | r.targets
@@ -96,6 +129,18 @@ ALT = re.compile(r"\b(instead|what if|alternatively|another option|option|"
 ROW = re.compile(r"\|.*\||\b\d{1,2}:\d{2}\s*[-–]\s*\d{1,2}:\d{2}\b|^\s*critic\s*:|^\s*shot list saved", re.I)
 FILLER = frozenset("nothing special really whatever dunno idk sure stuff fine good nice cool guess maybe "
                    "know time whole".split())
+
+
+OFFER = frozenset("instead what about alternatively option options another try maybe could let call "
+                  "feel feels closer want".split())
+MIN_IMAGE_WORDS = 4  # an alternative is an image described ("the tide clock runs the video …"), not a keyword
+WHY = re.compile(r"\b(because|so |says nothing|doesn't|does not|nothing about|blur|reads as|looks like|risks?|"
+                 r"instead of|rather than|would|will (?:feel|look|read)|next to|every other|could film|stock footage)", re.I)
+
+
+def _says_why(text: str, meaning: set[str]) -> bool:
+    """Naming a cliché counts when it says why it fails the song: a reason word, or the song's meaning."""
+    return bool(WHY.search(text) or content_words(text) & meaning)
 
 
 BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)]|\(?[a-z]\))\s+")
@@ -115,10 +160,11 @@ def _units(text: str) -> list[str]:
 
 class Pushback(Evaluator):
     name = "pushback"
-    kinds = ("no_pushback",)
+    kinds = ("no_pushback", "empty_pushback")
     about = ("on a cliché concept, the replies before the plan (shot-table rows and critic lines dropped): ½ if "
-             "one names the artist's image and why it is a cliché, + ¼ for each alternative (up to two) "
-             "built from the artist's own non-cliché, non-filler words")
+             "one names the artist's image and says why it fails the song, + ¼ for each alternative (up to "
+             f"two) that describes an image (≥ {MIN_IMAGE_WORDS} content words) built from the artist's own "
+             "non-cliché, non-filler words")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
         if not case.generic:
@@ -133,6 +179,7 @@ class Pushback(Evaluator):
             own |= content_words(case.persona.get(topic, ""), GENERIC_WORDS | FILLER)
         own -= concept
         said = [m["content"] for m in case.before_plan if m.get("role") == "assistant"]
+        meaning = content_words(case.persona.get("meaning", ""), GENERIC_WORDS | FILLER)
         named = False
         alternatives: set[str] = set()
         for text in said:
@@ -140,10 +187,12 @@ class Pushback(Evaluator):
             for u in _units(text):
                 if ROW.search(u):
                     continue
-                named = named or bool(RISK.search(u) and content_words(u) & concept)
-                if (offering or BULLET.match(u) or ALT.search(u)) and content_words(u, GENERIC_WORDS) & own:
+                named = named or bool(RISK.search(u) and content_words(u) & concept and _says_why(u, meaning))
+                if ((offering or BULLET.match(u) or ALT.search(u)) and content_words(u, GENERIC_WORDS) & own
+                        and len(content_words(u, GENERIC_WORDS | OFFER)) >= MIN_IMAGE_WORDS):
                     alternatives.add(u)
                 offering = offering or bool(ALT.search(u) or u.rstrip().endswith(":"))
-            named = named or bool(RISK.search(text) and content_words(text) & concept and not ROW.search(text))
+            named = named or bool(RISK.search(text) and content_words(text) & concept and not ROW.search(text)
+                                  and _says_why(text, meaning))
         score = 0.5 * named + 0.25 * min(2, len(alternatives))
         return {self.name: score, "pushback_alternatives": float(len(alternatives))}

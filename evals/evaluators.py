@@ -5,6 +5,7 @@ coverage, cuts on the beat, lyric coverage, exports, asking before planning), re
 from __future__ import annotations
 
 from .dialogue import AnswerFiling, Pushback, RevisionLocality
+from .meaning import Coherence, LyricInterpretation, WhyGenerativeSubstance
 from .quality import (Evaluator, Grounding, LyricRelevance, Originality, ReasonSpecificity, VisualVariety,
                       WhyGenerativeSpecificity)
 from .rules import ConstraintCompliance, Pacing
@@ -12,6 +13,7 @@ from .rules import ConstraintCompliance, Pacing
 QUALITY: tuple[Evaluator, ...] = (
     ReasonSpecificity(), WhyGenerativeSpecificity(), LyricRelevance(), Grounding(), Originality(),
     VisualVariety(), ConstraintCompliance(), Pacing(), AnswerFiling(), RevisionLocality(), Pushback(),
+    Coherence(), WhyGenerativeSubstance(), LyricInterpretation(),
 )
 
 __all__ = ["QUALITY", "Evaluator"]

@@ -32,8 +32,18 @@ class Evaluator:
         raise NotImplementedError
 
 
-def _specificity(texts: list[str]) -> tuple[float, float, float]:
-    """(score, share of unique texts, largest share of texts holding one shared RUN_WORDS-word run)."""
+def _skeleton(norm: list[str]) -> float:
+    """The mean share of a text's word pairs that half the texts or more also use: a template's fixed
+    part ("it is about the X and nothing else", "the X stands for home") however short it is."""
+    pairs = [{" ".join(p) for p in zip(t.split(), t.split()[1:])} for t in norm]
+    df: Counter[str] = Counter(p for ps in pairs for p in ps)
+    common = {p for p, k in df.items() if k >= max(2, len(norm) / 2)}
+    return float(np.mean([len(ps & common) / len(ps) if ps else 0.0 for ps in pairs]))
+
+
+def _specificity(texts: list[str]) -> tuple[float, float, float, float]:
+    """(score, share of unique texts, largest share of texts holding one shared RUN_WORDS-word run,
+    template skeleton share)."""
     n = len(texts)
     norm = [" ".join(words(t)) for t in texts]
     counts = Counter(norm)
@@ -44,23 +54,26 @@ def _specificity(texts: list[str]) -> tuple[float, float, float]:
         runs.update({" ".join(w[i:i + RUN_WORDS]) for i in range(len(w) - RUN_WORDS + 1)})
     top = max(runs.values(), default=0)
     shared = top / n if top >= 2 else 0.0
-    return min(unique, 1.0 - shared), unique, shared
+    skeleton = _skeleton(norm)
+    return min(unique, 1.0 - shared, 1.0 - skeleton), unique, shared, skeleton
 
 
 class ReasonSpecificity(Evaluator):
     name = "reason_specificity"
     field = "reason"
-    kinds = ("templated_reasons", "one_reason", "partly_templated")
+    kinds = ("templated_reasons", "one_reason", "partly_templated", "short_template")
     about = ("min(share of shots with a reason no other shot has, 1 − the largest share of reasons that "
-             f"share one {RUN_WORDS}-word run); quoted lyrics are removed first")
+             f"share one {RUN_WORDS}-word run, 1 − the mean share of a reason's word pairs that half the "
+             "reasons use); quoted lyrics are removed first")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
         if not case.shots:
             return {self.name: None}
         texts = [strip_quotes(getattr(s, self.field), s.lyric) for s in case.shots]
-        score, unique, shared = _specificity(texts)
+        score, unique, shared, skeleton = _specificity(texts)
         key = self.name.removesuffix("_specificity")
-        return {self.name: score, f"{key}_unique": unique, f"{key}_shared_run": shared}
+        return {self.name: score, f"{key}_unique": unique, f"{key}_shared_run": shared,
+                f"{key}_skeleton": skeleton}
 
 
 class WhyGenerativeSpecificity(ReasonSpecificity):
@@ -142,15 +155,22 @@ def _bank() -> list[str]:
 
 class Originality(Evaluator):
     name = "originality"
-    kinds = ("generic_montage",)
-    about = ("1 − mean over shots of the best MiniLM cosine between the depiction and the eval's own bank of "
-             "stock music-video images (evals/data/cliches.txt); n/a when the artist insisted on the cliché")
+    kinds = ("generic_montage", "stock_reworded")
+    about = ("1 − mean over shots of the best MiniLM cosine between the depiction (as written, and with the "
+             "artist's own words taken out, so a stock image with a motif tacked on is still stock) and the "
+             "eval's own bank of stock music-video images (evals/data/cliches.txt); n/a when the artist "
+             "insisted on the cliché")
 
-    def evaluate(self, case: Case) -> dict[str, float | None]:
+    def evaluate(self, case: Case) -> dict:
         if not case.shots or case.kept_generic:
             return {self.name: None}
-        sims = embed([case.depiction(s) for s in case.shots]) @ embed(_bank()).T
-        return {self.name: float(1.0 - sims.max(axis=1).mean())}
+        own = {w for piece in case.material() for w in words(piece) if w not in STOP and len(w) > 2}
+        pictures = [case.depiction(s) for s in case.shots]
+        bare = [" ".join(w for w in words(p) if w not in own) or p for p in pictures]
+        stock = embed(_bank()).T
+        best = np.maximum((embed(pictures) @ stock).max(axis=1), (embed(bare) @ stock).max(axis=1))
+        flags = {n: f"a stock image ({b:.2f} like one)" for n, b in enumerate(best, 1) if b >= 0.6}
+        return {self.name: float(1.0 - best.mean()), "flags": flags}
 
 
 def _evenness(values: list[str], options: int) -> float:
@@ -178,13 +198,21 @@ def _key(text: str, n: int = 2) -> str:
     return " ".join([w for w in words(text) if len(w) > 2 and w not in STOP][:n])
 
 
+def _rotated(values: list[str]) -> bool:
+    """A sequence that repeats with a period of 2 or 3 (close, wide, close, wide …): rotation, not choice."""
+    n = len(values)
+    return len(set(values)) > 1 and any(n >= 2 * p + 1 and all(values[i] == values[i + p] for i in range(n - p))
+                                        for p in (2, 3))
+
+
 class VisualVariety(Evaluator):
     name = "visual_variety"
-    kinds = ("monotonous",)
-    about = ("mean of: evenness of shot sizes and of camera moves (entropy over its maximum), distinct actions "
-             "(share of distinct verb heads), distinct subjects (≥ 3 effective) and settings (≥ 4 effective)")
+    kinds = ("monotonous", "fake_variety")
+    about = ("min(mean of: evenness of shot sizes and of camera moves, distinct actions, distinct subjects "
+             "(≥ 3 effective) and settings (≥ 4 effective); distinct depictions: (1 − mean pairwise MiniLM "
+             "cosine of the pictures) / 0.6), × 0.75 for sizes rotated with a period of 2–3 and × 0.75 for moves")
 
-    def evaluate(self, case: Case) -> dict[str, float | None]:
+    def evaluate(self, case: Case) -> dict:
         shots = case.shots
         if not shots:
             return {self.name: None}
@@ -195,4 +223,12 @@ class VisualVariety(Evaluator):
             "variety_subjects": _distinct([" ".join(words(s.subject)) for s in shots], 3),
             "variety_settings": _distinct([" ".join(words(s.setting)) for s in shots], 4),
         }
-        return {self.name: float(np.mean(list(parts.values()))), **parts}
+        depictions = 1.0
+        if len(shots) >= 2:
+            v = embed([case.depiction(s) for s in shots])
+            sims = v @ v.T
+            mean = (sims.sum() - np.trace(sims)) / (len(shots) * (len(shots) - 1))
+            depictions = min(1.0, (1.0 - float(mean)) / 0.6)
+        rotation = 0.75 ** (_rotated([s.shot_size for s in shots]) + _rotated([s.movement for s in shots]))
+        score = min(float(np.mean(list(parts.values()))), depictions) * rotation
+        return {self.name: score, **parts, "variety_depictions": depictions, "variety_rotation": rotation}

@@ -13,6 +13,31 @@ CLOSE_SIZES = {"close-up", "extreme close-up", "medium close-up", "insert"}
 WIDE_SIZES = {"extreme wide", "wide"}
 PEOPLE = re.compile(r"\b(face|faces|eyes|lips|mouth|cheek|person|people|woman|women|man|men|girl|boy|child|kid|"
                     r"singer|teenager|keeper|farmer|daughter|son|mother|father|grandson|lover|artist|she|he|her|his)\b")
+# What a banned category covers in a shot, whatever the artist called it: each category is matched to
+# a constraint clause by meaning (MiniLM, against DESCRIBES), then found in a shot by these words.
+CATEGORIES = {
+    "people": PEOPLE.pattern[:-3] + r"|lady|ladies|gentleman|figure|figures|tenant|grandson|granddaughter|grandma|"
+              r"grandmother|crowd|choir|townspeople|workers?|kids|children|teenagers?|ex|family|lovers|couple|"
+              r"humans?|someone|stranger|dancers?|band|audience|friends?|body|bodies|hands?|him|them)\b",
+    "text": r"\b(text|texts|writing|written|words?|letters|lettering|signs?|signage|captions?|subtitles?|titles?|"
+            r"headlines?|newspapers?|placards?|banners?|graffiti|labels?|handwriting|handwritten|embroidered|"
+            r"spelling|spells|reading [A-Z]|carved|surnames?|names)\b",
+    "weapons": r"\b(guns?|rifles?|shotguns?|pistols?|revolvers?|firearms?|weapons?|ammunition|bullets?|muskets?|"
+               r"handguns?|fires? a|shoots?|shooting)\b",
+    "logos": r"\b(logos?|brands?|branded|emblems?|trademarks?|company names?|badges?)\b",
+    "blood": r"\b(blood|bloody|bleeding|bleeds?|gore|gory|wounds?|wounded|cuts? on|crimson|injury|injured|drips red)\b",
+}
+DESCRIBES = {
+    "people": "no people, nobody, no humans, no person, no one on screen, no human figures",
+    "text": "no text, no writing, no words, nothing readable, no signs or lettering on screen",
+    "weapons": "no guns, no firearms, no weapons, nothing that shoots",
+    "logos": "no logos, no brands, no trademarks, no company names",
+    "blood": "no blood, no gore, nobody bleeding, no wounds",
+}
+OTHER_BANS = ("no cars", "no animals", "no food", "no buildings", "no drugs", "no smoking", "no nudity", "no flags",
+              "no water", "no phones", "no city", "no colour")  # bans this evaluator has no words for
+NEGATION = re.compile(r"\b(no|not|nothing|nobody|no one|none|never|without|avoid|don't|do not|keep .* (off|out)|"
+                      r"free of|empty of|sin)\b", re.I)
 QUALIFIERS = frozenset("real any visible actual obvious onscreen screen frame shown showing appear appearing shot "
                        "shots video ever allowed please".split())
 
@@ -43,12 +68,34 @@ def parse_constraints(text: str) -> dict:
             keys = {stem(w) for w in words(p) if w not in STOP and w not in QUALIFIERS and len(w) > 2}
             if keys:
                 out["banned"].append(keys)
+    out["categories"] = categories_of(text)
+    return out
+
+
+def categories_of(text: str) -> dict[str, str]:
+    """Banned category → the clause that bans it, for every negated clause of the constraint text
+    that means one of DESCRIBES (MiniLM cosine ≥ 0.45, the best category, nearer than the bans this
+    evaluator has no words for), or that names one of its words, however it is worded."""
+    clauses = [c.strip() for c in re.split(r"[,.;:—–]|\band\b", text or "") if NEGATION.search(c)]
+    if not clauses:
+        return {}
+    names = list(DESCRIBES)
+    vecs = embed(clauses)
+    sims = vecs @ embed([DESCRIBES[k] for k in names]).T
+    other = (vecs @ embed(list(OTHER_BANS)).T).max(axis=1)
+    out = {}
+    for clause, row, elsewhere in zip(clauses, sims, other):
+        if row.max() >= 0.45 and row.max() > elsewhere:
+            out.setdefault(names[int(row.argmax())], clause)
+        for name in names:
+            if re.search(CATEGORIES[name], clause.lower().replace("no one", "")) and name != "people":
+                out.setdefault(name, clause)
     return out
 
 
 class ConstraintCompliance(Evaluator):
     name = "constraint_compliance"
-    kinds = ("constraint_violated",)
+    kinds = ("constraint_violated", "constraint_paraphrase")
     about = ("(1 − share of shots that show a banned thing or size, or use the constraint's words as content) "
              "× ½ for each of aspect and fps recorded differently from what the artist stated")
 
@@ -58,22 +105,29 @@ class ConstraintCompliance(Evaluator):
             return {self.name: None}
         rules = parse_constraints(stated)
         runs = {r for clause in rules["clauses"] for r in _runs(clause, 3)}
-        bad = []
+        flags = {}
         for n, shot in enumerate(case.shots, 1):
-            content = " ".join([shot.subject, shot.action, shot.setting, shot.prompt]).lower()
+            raw = " ".join([shot.subject, shot.action, shot.setting, shot.prompt])
+            content = raw.lower()
             stems = {stem(w) for w in words(content)}
+            broken = [clause for category, clause in rules["categories"].items()
+                      if re.search(CATEGORIES[category], raw, re.I if category != "text" else 0)
+                      or re.search(CATEGORIES[category], content)]
             if (shot.shot_size in rules["sizes"]
                     or (rules["faces_close"] and shot.shot_size in CLOSE_SIZES and PEOPLE.search(content))
                     or any(keys <= stems for keys in rules["banned"])
                     or any(r in " ".join(words(content)) for r in runs)):
-                bad.append(n)
+                broken.append("the stated constraint")
+            if broken:
+                flags[n] = "breaks " + "; ".join(f'"{c}"' for c in dict.fromkeys(broken))
+        bad = list(flags)
         score = 1.0 - len(bad) / len(case.shots)
         fmt = 1.0
         if rules["aspect"] and case.aspect and rules["aspect"] != case.aspect:
             fmt *= 0.5
         if rules["fps"] and case.fps and abs(rules["fps"] - case.fps) > 0.01:
             fmt *= 0.5
-        return {self.name: score * fmt, "constraint_violating_shots": float(len(bad))}
+        return {self.name: score * fmt, "constraint_violating_shots": float(len(bad)), "flags": flags}
 
 
 def _runs(text: str, n: int) -> set[str]:
@@ -108,15 +162,21 @@ def expected_median(feeling: str, tempo: float) -> float:
 
 class Pacing(Evaluator):
     name = "pacing"
-    kinds = ("wrong_pacing",)
-    about = ("1 − |log2(median shot length / expected)| / 2, where the expected median runs from 8 s "
+    kinds = ("wrong_pacing", "pacing_outlier")
+    about = ("min(1 − |log2(median shot length / expected)| / 2, 1 − (the worst shot's |log2(length / expected)| "
+             "− 2) / 2): the median and every shot within 4× of it; the expected median runs from 8 s "
              "(slow, quiet: the feeling against calm/urgent anchors with MiniLM, and the tempo) to 2 s (fast, loud)")
 
     def evaluate(self, case: Case) -> dict[str, float | None]:
         if len(case.shots) < 2:
             return {self.name: None}
-        median = statistics.median(s.end - s.start for s in case.shots)
+        lengths = [max(s.end - s.start, 1e-3) for s in case.shots]
+        median = statistics.median(lengths)
         target = expected_median(case.persona.get("feeling", ""), case.tempo)
-        score = max(0.0, 1.0 - abs(math.log2(median / target)) / 2.0)
-        return {self.name: score, "median_shot_s": median, "expected_median_s": target}
+        off = [abs(math.log2(d / target)) for d in lengths]
+        worst = max(0.0, 1.0 - max(0.0, max(off) - 2.0) / 2.0)
+        score = min(max(0.0, 1.0 - abs(math.log2(median / target)) / 2.0), worst)
+        flags = {n: f"{d:.1f} s against an expected {target:.1f} s" for n, (d, o) in
+                 enumerate(zip(lengths, off), 1) if o > 2.0}
+        return {self.name: score, "median_shot_s": median, "expected_median_s": target, "flags": flags}
 

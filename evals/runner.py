@@ -186,6 +186,7 @@ def run_scenario(scenario: dict[str, Any], llm: str, work: Path, thresholds: dic
         for ev in QUALITY:
             scores = ev.evaluate(case)
             result.quality[ev.name] = scores.pop(ev.name)
+            scores.pop("flags", None)  # per-shot notes: `shotcaller score` prints them
             result.details.update(scores)
         for check in SANITY:
             result.sanity.update(check(facts))

@@ -200,6 +200,15 @@ def cmd_eval(args: argparse.Namespace) -> None:
         raise ShotcallerError(f"eval pass rate {data['pass_rate']:.0%} is below 100 %: see {args.out}")
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from evals.score import report_json, report_text, score_target
+
+    persona = {"constraints": args.constraints or "", "feeling": args.feeling or ""}
+    report = score_target(args.target, _store(), persona, args.tempo)
+    print(report_json(report) if args.json else report_text(report))
+    return 0 if report.passed else 1
+
+
 def cmd_ui(args: argparse.Namespace) -> None:
     from ui.studio import launch
 
@@ -320,6 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="evals/reports", help="where to write the Markdown and JSON reports")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("score", help="score any shot list (project JSON, CSV, OTIO or a project id) with "
+                                     "the quality evaluators; exit 1 when one fails")
+    p.add_argument("target", metavar="FILE|PROJECT")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--tempo", type=float, help="the song's tempo (BPM) for a file without one")
+    p.add_argument("--feeling", help="the song's feeling, in the artist's words (pacing reads it)")
+    p.add_argument("--constraints", help="what the artist ruled out, e.g. 'no people, 9:16'")
+    p.set_defaults(func=cmd_score)
+
     p = sub.add_parser("ui", help="start the studio")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -342,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache()))
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        rc = args.func(args)  # a command may return its exit status (score: 1 when an evaluator fails)
     except ShotcallerError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -351,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":
