@@ -157,17 +157,27 @@ def image_pool(project: Project) -> list[str]:
     return pool or [FALLBACK_IMAGE]
 
 
-def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+def taken_back(image: str, words: list[str]) -> bool:
+    """True when an image names a word the artist took back for its section ('no ankles yet')."""
+    return any(re.search(rf"(?i)\b{re.escape(w)}", image) for w in words)
+
+
+def section_material(project: Project, notes: dict[str, str],
+                     takeback: dict[str, list[str]] | None = None) -> dict[str, tuple[list[str], str]]:
     """Images (and what a camera can't do) for every section group: the artist's words for it, else
-    images from the pool, each group starting on a different one (a chorus on the first motif)."""
+    images from the pool, each group starting on a different one (a chorus on the first motif); never an
+    image that names what the artist took back for that section."""
     b = project.brief
-    pool = image_pool(project)
+    takeback = takeback or {}
+    full_pool = image_pool(project)
     groups = section_groups(project.song)
     out: dict[str, tuple[list[str], str]] = {}
     k = 0
     for g in groups:
+        gone = takeback.get(g.key, [])
+        pool = [p for p in full_pool if not taken_back(p, gone)] or [FALLBACK_IMAGE]
         images, why = images_of(notes.get(g.key, "")) if notes.get(g.key) else ([], "")
-        images = [i for i in images if not rules.leaks(i, b.constraints)]
+        images = [i for i in images if not rules.leaks(i, b.constraints) and not taken_back(i, gone)]
         if not images:
             if g.label == "chorus" and b.motifs:
                 images = [pool[0], *pool[1:2]]
@@ -179,10 +189,11 @@ def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple
     return out
 
 
-def treatment(project: Project, notes: dict[str, str] | None = None) -> str:
+def treatment(project: Project, notes: dict[str, str] | None = None,
+              takeback: dict[str, list[str]] | None = None) -> str:
     b, song = project.brief, project.song
     lines = [f"Treatment — {project.title}", f"Logline: {b.logline or make_logline(b, project.title)}"]
-    material = section_material(project, notes or {})
+    material = section_material(project, notes or {}, takeback)
     groups = section_groups(song)
     for s in song.sections:
         g = group_of(groups, s)
@@ -206,15 +217,18 @@ def _stages(n: int) -> list[str]:
     return ["establish", *mids, "payoff"]
 
 
-def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int = 7) -> list[Shot]:
-    """The whole shot list; timing from `plan_cuts`, words from `assistant.writer`."""
+def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int = 7,
+               takeback: dict[str, list[str]] | None = None, keep: dict[str, str] | None = None) -> list[Shot]:
+    """The whole shot list; timing from `plan_cuts`, words from `assistant.writer`. `takeback`: words the
+    artist took back per section group ('verse 2': ['ankles']); `keep`: a state a group keeps ('dry')."""
+    takeback, keep = takeback or {}, keep or {}
     rng = random.Random(seed)
     song, b = project.song, project.brief
     speed = pace(project)
     cuts = [0.0, *plan_cuts(project, speed), song.duration]
     spans = list(zip(cuts, cuts[1:]))
     groups = section_groups(song)
-    material = section_material(project, notes or {})
+    material = section_material(project, notes or {}, takeback)
     who = protagonist(b.story)
     notes = notes or {}
     places = places_in([b.story, *b.motifs, b.meaning, *notes.values()])
@@ -233,10 +247,11 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     for n, (start, end) in enumerate(spans):
         sec = song.section_at((start + end) / 2)
         by_section.setdefault(id(sec), []).append(n)
-    stage_of: dict[int, tuple[str, int]] = {}
+    stage_of: dict[int, tuple[str, int, int]] = {}
     for members in by_section.values():
         for j, (n, stage) in enumerate(zip(members, _stages(len(members)))):
-            stage_of[n] = (stage, j)
+            stage_of[n] = (stage, j, len(members))
+    artist_said = {k for k, v in notes.items() if images_of(v)[0]}
     used_r: set[str] = set()
     used_w: set[str] = set()
     seen_group: dict[str, int] = {}
@@ -247,25 +262,36 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         group = group_of(groups, section) if section else None
         key = group.key if group else "song"
         images, section_why = material.get(key, (list(b.motifs) or [FALLBACK_IMAGE], ""))
-        stage, j = stage_of[n]
+        stage, j, count = stage_of[n]
         if stage == "reaction" and faces == "all":
             stage = "detail"  # no person may be seen: the reaction becomes another detail
         if j == 0:
             seen_group[key] = seen_group.get(key, -1) + 1
         visit = seen_group.get(key, 0)
-        # a repeated section comes back to its first image (the refrain recurs); the middle shots vary
-        middle = stage in ("reaction", "transformation")
-        image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
-                                                                        else visit % len(images)]
-        nxt = images[(images.index(image) + 1) % len(images)] if len(images) > 1 else image
-        if nxt == image:  # the image turns into another of the artist's, never into itself
-            nxt = pool[(pool.index(image) + 1) % len(pool)] if image in pool else pool[0]
+        if notes.get(key) and key in artist_said:  # the artist's images, in their order, across the section
+            at = min(len(images) - 1, j * len(images) // count)
+            image = images[at]
+            nxt = images[at + 1] if at + 1 < len(images) else image
+        else:  # a repeated section comes back to its first image (the refrain recurs); the middle shots vary
+            middle = stage in ("reaction", "transformation")
+            image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
+                                                                            else visit % len(images)]
+            if shots and image == shots[-1].subject and len(pool) > 1:  # no picture repeats as filler
+                image = next((p for p in pool[pool.index(image) + 1:] + pool if p != image), image) \
+                    if image in pool else image
+            nxt = images[(images.index(image) + 1) % len(images)] if image in images and len(images) > 1 else image
+        gone = takeback.get(key, [])
+        if nxt == image or taken_back(nxt, gone):  # the image turns into another of the artist's, never into itself
+            fresh = [p for p in pool if p != image and not taken_back(p, gone)] or [image]
+            nxt = fresh[(pool.index(image) if image in pool else 0) % len(fresh)]
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
         lyric_lines = lines_within(song, start, end)
         gi = groups.index(group) if group in groups else 0
         setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
                                 handle(nxt), n)
+        if keep.get(key):  # "keep it dry in verse two": the state the artist asked this part to keep
+            setting = f"{setting}, kept {keep[key]}"
         prev, after = neighbours(song, start, end)
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
