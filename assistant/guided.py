@@ -13,7 +13,7 @@ import re
 import statistics
 from collections.abc import Iterator
 
-from . import interview, ledger, planner, pushback, rules, spanish, walk
+from . import critic, interview, ledger, planner, pushback, rules, spanish, walk
 from .ledger import section_parts
 from .conversation import Conversation, Message, Reply
 from .prompts import load_yaml
@@ -285,6 +285,9 @@ class GuidedDirector(RemarkTurns):
                                     project.shots)
         result = self.tools.propose_shot_list(shots, replan=True)  # plan() runs only when asked or first
         project = self.tools.project()
+        against = critic.against_corrections(project, filed.takeback)
+        if against:
+            result += "\n" + "\n".join(f"  shot {n}: {note}" for n, note in against.items())
         held = sum(s.locked for s in project.shots)
         text = "\n".join(x for x in [note, summary(project),
                                      say("replan_locked", n=held) if held else "", result] if x)

@@ -20,7 +20,8 @@ perhaps really very ever more most much each forgot forget wrote write read burn
 sang sing sings thought think hold holds held count counts learn sweep kneel beg dance pressed press turned turn
 wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
 carried break broke breaks fade fades faded did does is almost stay while instead before after until ends end say
-says calls call moves move melts melt counted count remembers same twice out up down away off""".split())
+says calls call moves move melts melt counted count remembers same twice out up down away off have has had""".split())
+NOT_THINGS = {"well", "long", "much", "true", "free", "alone", "soon", "late", "far", "near", "high", "low", "fine"}
 PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
             "you": "a figure"}
 DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"}
@@ -169,7 +170,8 @@ def lyric_key(line: str) -> str:
             for r, d, p in runs]
     good = [x for x in runs if x[1] or len(x[0]) >= 2]
     if not good:
-        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])]
+        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])
+                  and r[0][0] not in NOT_THINGS]
         return max(single, key=len) if single else ""
     best = max(good, key=lambda x: (x[1], len(x[0]) >= 2, x[2]))
     return " ".join(best[0])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shotlist.models import Brief, Project, Shot, Song, StyleBible
 from shotlist.timing import LINE_SLACK, beat_at_or_before, lines_within
 
-from . import rules
+from . import arc, rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
@@ -98,9 +98,15 @@ def plan_cuts(project: Project, speed: Pace | None = None) -> list[float]:
 LEAD_IN = re.compile(r"(?i)^[\w' ]{0,30}\b(like this|as follows|here goes|this)$")  # "I picture it like this."
 
 
+OPENERS = re.compile(r"(?i)^\s*(?:(?:ok(?:ay)?|so|well|um+|uh+|right|honestly|basically|like|yeah|hmm+|alright)"
+                     r"\b[\s,.!:;—–-]*)+")  # 'Ok so, a man waits…': talk before the answer
+
+
 def first_sentence(text: str) -> str:
+    text = OPENERS.sub("", text.strip())
     text = re.sub(r"^\s*(the story|story|feeling|meaning|why generative|it is about|it's about|about)\s*:?\s*", "",
                   text.strip(), flags=re.I)
+    text = OPENERS.sub("", text)
     sentences = [x.strip(" .;:") for x in re.split(r"(?<=[.!?;:])\s", text) if x.strip(" .;:")] if text else []
     said = [x for x in sentences if not LEAD_IN.match(x)]  # a lead-in says nothing by itself
     return (said or sentences or [""])[0]
@@ -116,11 +122,21 @@ def short_meaning(b: Brief) -> str:
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:
-    story = first_sentence(b.story) or first_sentence(b.meaning)
+    """The concept in one sentence, from the story and the meaning: 'A man waits at home while the water
+    rises, in a song about waiting for someone who isn't coming back.'"""
+    story = re.split(r"\s*[;:]\s*|\s+[-—]\s+", first_sentence(b.story))[0].strip(" ,")
+    meaning = short_meaning(b)
     feeling = first_sentence(b.feeling)
+    if len(story.split()) < 3:
+        story = ""
+    if not story and not meaning:
+        return f"{title[:1].upper() + title[1:]}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
     if not story:
-        return f"{title}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
-    return f"{story[0].upper() + story[1:]}" + (f", told with {feeling.lower()}" if feeling else "") + "."
+        return f"{title[:1].upper() + title[1:]}: a video about {meaning}."
+    story = story[0].upper() + story[1:]
+    if meaning and not set(meaning.split()) <= set(story.lower().split()):
+        return f"{story}, in a song about {meaning}."
+    return f"{story}."
 
 
 def protagonist(story: str) -> str:
@@ -240,8 +256,9 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     framing = Framing()
     look = b.palette or first_sentence(b.feeling)
     meaning = short_meaning(b)
-    artist_why = first_sentence(b.why_generative)
+    artist_why = b.why_generative
     faces = rules.face_rule(b.constraints)
+    states = _arc_states(project, groups, takeback, keep)
     # shots per section instance, to give each its stages
     by_section: dict[int, list[int]] = {}
     for n, (start, end) in enumerate(spans):
@@ -292,6 +309,8 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                                 handle(nxt), n)
         if keep.get(key):  # "keep it dry in verse two": the state the artist asked this part to keep
             setting = f"{setting}, kept {keep[key]}"
+        elif section in song.sections and states.get(song.sections.index(section)):
+            setting = f"{setting}, {states[song.sections.index(section)]}"  # the artist's progression, in order
         prev, after = neighbours(song, start, end)
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
@@ -327,6 +346,24 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     if shots and shots[-1].section == "outro":
         shots[-1] = shots[-1].model_copy(update={"transition": "fade to black"})
     return shots
+
+
+def _arc_states(project: Project, groups: list, takeback: dict[str, list[str]],
+                keep: dict[str, str]) -> dict[int, str]:
+    """Section index → the step of the artist's stated progression it shows (assistant.arc); a section
+    the artist held back (a state kept, or a step taken back) shows none and the steps move on."""
+    found = arc.arc_of(project.brief.story)
+    if not found:
+        return {}
+    sections = project.song.sections
+    held = set()
+    for i, s in enumerate(sections):
+        g = group_of(groups, s)
+        if g and (keep.get(g.key) or (takeback.get(g.key) and len(g.sections) == 1)):
+            held.add(i)
+    states = arc.steps_by_section(found, sections, held)
+    return {i: x for i, x in states.items()
+            if not taken_back(x, takeback.get(getattr(group_of(groups, sections[i]), "key", ""), []))}
 
 
 def neighbours(song: Song, start: float, end: float) -> tuple[str, str]:

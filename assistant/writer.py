@@ -192,13 +192,48 @@ def _pick(options: list[str], v: int) -> str:
     return options[v % len(options)]
 
 
+def artist_reasons(argument: str) -> list[str]:
+    """The artist's own argument for generating, as clauses a sentence can carry: "we can't flood a house,
+    and the weed has to grow on the coat in one continuous shot" → ['no crew could flood a house', 'the weed
+    has to grow on the coat in one continuous shot']. Empty when the only reason is cost."""
+    from .pushback import cheap_only
+
+    if not argument.strip() or cheap_only(argument):
+        return []
+    text = re.sub(r"(?i)^\s*(?:why generative|why ai|why generated)\s*[:?-]\s*", "", argument.strip())
+    parts = re.split(r"(?<=[.!?;])\s+|,\s*(?:and|but|so|while)\s+|\s+[-—]\s+|\s+and\s+(?=(?:the|a|we|i|you|it|no"
+                     r"|nobody|there|his|her|their)\b)", text)
+    out = []
+    for part in parts:
+        part = re.sub(r"(?i)^\s*(?:because|since|cause|well|so|and|but|also|honestly|basically)[\s,]+", "", part)
+        part = re.sub(r"(?i)\b(?:we|i|you)\s+(?:can'?t|cannot|can not|couldn'?t|could never|won'?t be able to)\b",
+                      "no crew could", part)
+        part = re.sub(r"(?i)\b(?:we|i)\s+(?:don'?t|do not) have\b", "there is no", part)
+        part = re.sub(r"(?i)\b(?:we'?d|i'?d) (?:need|have) to\b", "it would take", part)
+        part = part.strip(" .;,")
+        if len(part.split()) >= 3 and not re.search(r"(?i)\b(?:we|i|our|my)\b", part):
+            out.append(part[:1].lower() + part[1:] if not part.startswith("I ") else part)
+    return out
+
+
+def _overlap(a: str, b: str) -> int:
+    def words(t: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", t.lower()) if w not in STOP and len(w) > 2}
+    return len(words(a) & words(b))
+
+
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     p = phrasing()
+    reasons = artist_reasons(beat.artist_why)
+    if reasons:  # the artist's own argument, said of what this picture does
+        seen = f"{beat.image} {beat.next_image} {slots['detail']} {beat.setting}"
+        ranked = sorted(range(len(reasons)), key=lambda i: (-_overlap(reasons[i], seen), (i - v) % len(reasons)))
+        if _overlap(reasons[ranked[0]], seen) or v % 2 == 0:
+            frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
+            return tidy(f"{frame}: {reasons[ranked[0]]}.")
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"
-    elif beat.stage == "payoff" and beat.artist_why and v % 3 == 1:
-        text += f" — {beat.artist_why[0].lower() + beat.artist_why[1:]}"
     elif slots["key"] != "this line" and v % 2:
         text += f", while the line about {slots['key']} plays"
     return tidy(text + ".")
