@@ -314,11 +314,18 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         prev, after = neighbours(song, start, end)
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
-        text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
-                          lines=lyric_lines, who=who, setting=setting, section_why=section_why,
-                          artist_why=artist_why, meaning=say_meaning, prev_line=prev, next_line=after,
-                          piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
-                          recurs=bool(group and len(group.sections) > 1)), used_r, used_w)
+        beat = Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
+                    lines=lyric_lines, who=who, setting=setting, section_why=section_why,
+                    artist_why=artist_why, meaning=say_meaning, prev_line=prev, next_line=after,
+                    piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
+                    recurs=bool(group and len(group.sections) > 1))
+        text = write(beat, used_r, used_w)
+        if shots and text.subject.lower() == shots[-1].subject.lower():  # no picture twice in a row
+            later = pool[(pool.index(nxt) + 1) % len(pool)] if nxt in pool else image
+            beat.stage, beat.image, beat.next_image = ("transformation" if stage != "transformation" else "detail",
+                                                       nxt, later if later != nxt else image)
+            beat.recurs = False
+            text = write(beat, used_r, used_w)
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         heard.update([say_meaning] if say_meaning and say_meaning in text.reason else [])
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]

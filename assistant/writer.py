@@ -57,7 +57,7 @@ def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
         for slot in ("{" + name + "}", "{" + name.capitalize() + "}"):
-            if plural(value):  # 'her apron strings do not exist', not 'does' (only where the slot is the subject)
+            if plural(value) or value in PLURAL_PEOPLE:  # 'her apron strings do not exist', not 'does' (the slot as subject)
                 out = re.sub(r"(^|[;:,]\s+|\band\s+)" + re.escape(slot) + r" (\w+)",
                              lambda m, s=slot: f"{m.group(1)}{s} {plural_verb(m.group(2))}", out)
         out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
