@@ -28,7 +28,7 @@ DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "it
 FOLLOWERS = DETERMINERS | {"up", "down", "into", "out", "over", "through", "like", "away", "apart", "back", "in", "on",
                            "off", "to", "across", "around", "him", "her", "them", "me", "us", "itself", "open", "slowly",
                            "upward", "upwards", "downward", "downwards", "forward", "backward", "backwards", "still",
-                           "alone", "together", "apart"}
+                           "alone", "together"}
 DOUBLED = {"swim", "spin", "drip", "stop", "grab", "step", "trip", "drop", "skip", "plan", "clap", "slip", "spit",
            "shut", "chop", "flip", "slam", "drag", "knit", "stir", "trap", "wrap", "strip", "scrub"}
 WHY_WORDS = re.compile(r"(?i)\b(camera|film|filmed|shoot|shot on|can'?t|cannot|could never|impossible|generat|no crew|no set)")
