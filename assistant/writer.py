@@ -193,26 +193,22 @@ def _pick(options: list[str], v: int) -> str:
 
 
 def artist_reasons(argument: str) -> list[str]:
-    """The artist's own argument for generating, as clauses a sentence can carry: "we can't flood a house,
-    and the weed has to grow on the coat in one continuous shot" → ['no crew could flood a house', 'the weed
+    """The artist's own argument for generating, as the clauses they said, to be quoted: "we can't flood a
+    house, and the weed has to grow on the coat in one continuous shot" → ["we can't flood a house", 'the weed
     has to grow on the coat in one continuous shot']. Empty when the only reason is cost."""
     from .pushback import cheap_only
 
     if not argument.strip() or cheap_only(argument):
         return []
     text = re.sub(r"(?i)^\s*(?:why generative|why ai|why generated)\s*[:?-]\s*", "", argument.strip())
-    parts = re.split(r"(?<=[.!?;])\s+|,\s*(?:and|but|so|while)\s+|\s+[-—]\s+|\s+and\s+(?=(?:the|a|we|i|you|it|no"
-                     r"|nobody|there|his|her|their)\b)", text)
+    parts = re.split(r"(?<=[.!?;])\s+|;\s*|,\s*(?:and|but|so|while)\s+|\s+[-—]\s+|\s+and\s+(?=(?:we|i|you|it|nobody"
+                     r"|there|no one)\b)", text)
     out = []
     for part in parts:
-        part = re.sub(r"(?i)^\s*(?:because|since|cause|well|so|and|but|also|honestly|basically)[\s,]+", "", part)
-        part = re.sub(r"(?i)\b(?:we|i|you)\s+(?:can'?t|cannot|can not|couldn'?t|could never|won'?t be able to)\b",
-                      "no crew could", part)
-        part = re.sub(r"(?i)\b(?:we|i)\s+(?:don'?t|do not) have\b", "there is no", part)
-        part = re.sub(r"(?i)\b(?:we'?d|i'?d) (?:need|have) to\b", "it would take", part)
-        part = part.strip(" .;,")
-        if len(part.split()) >= 3 and not re.search(r"(?i)\b(?:we|i|our|my)\b", part):
-            out.append(part[:1].lower() + part[1:] if not part.startswith("I ") else part)
+        part = re.sub(r"(?i)^\s*(?:because|since|cause|well|so|and|but|also|honestly|basically|obviously)[\s,]+", "",
+                      part).strip(" .;,\"“”")
+        if len(part.split()) >= 3:
+            out.append(part[:1].lower() + part[1:] if not re.match(r"I\b", part) else part)
     return out
 
 
@@ -228,9 +224,10 @@ def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     if reasons:  # the artist's own argument, said of what this picture does
         seen = f"{beat.image} {beat.next_image} {slots['detail']} {beat.setting}"
         ranked = sorted(range(len(reasons)), key=lambda i: (-_overlap(reasons[i], seen), (i - v) % len(reasons)))
-        if _overlap(reasons[ranked[0]], seen) or v % 2 == 0:
+        if _overlap(reasons[ranked[0]], seen) or v % 3 == 0:  # said where it fits, not as every shot's refrain
             frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
-            return tidy(f"{frame}: {reasons[ranked[0]]}.")
+            said = _pick(p["as_you_said"], v // 2)
+            return tidy(f"{frame}: {said}, “{reasons[ranked[0]]}”.")  # the artist's own words, quoted
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"

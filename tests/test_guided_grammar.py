@@ -47,9 +47,12 @@ def test_every_template_form_reads_as_english():
     assert not flagged, flagged[:5]
 
 
-def test_the_artists_argument_becomes_clauses_in_the_third_person():
+def test_the_artists_argument_becomes_the_clauses_they_said():
     said = artist_reasons("We can't flood a house, and the weed has to grow on the coat in one continuous shot.")
-    assert said == ["no crew could flood a house", "the weed has to grow on the coat in one continuous shot"]
+    assert said == ["we can't flood a house", "the weed has to grow on the coat in one continuous shot"]
+    said = artist_reasons("impossible objects like a shirt of fog and a field hovering between tide lines cannot be "
+                          "built or filmed; generation lets the riddles literally happen on screen.")
+    assert len(said) == 2 and said[0].endswith("cannot be built or filmed")
     assert artist_reasons("Because AI video is cool and cheap.") == []
 
 
