@@ -24,8 +24,8 @@ class RemarkTurns:
         return walk.section_groups(self.tools.project().song)
 
     def _section_names(self) -> str:
-        return ", ".join(remarks.where_line(f"section:{g.key}")[4:] if remarks.where_line(f"section:{g.key}")
-                         .startswith("the ") else g.key for g in self._groups())
+        """'intro, first verse, chorus, …': the parts a correction may name."""
+        return ", ".join(re.sub(r"^the ", "", remarks.where_line(f"section:{g.key}")) for g in self._groups())
 
     def where(self, target: str) -> str:
         """'Filed as the chorus. Say "no, that's the second verse" to move it.'"""
@@ -153,6 +153,17 @@ class RemarkTurns:
             target = f"section:{p.section.key}"
         elif labelled or remarks.named_field(p.text):
             target = labelled[0][0] if labelled else remarks.named_field(p.text)
+        elif self._pending() in interview.TOPICS:  # "actually no — forget the flood: …" answers the question asked
+            filing = interview.file_message(p.text, self._pending())
+            if filing.confirm:
+                filing = interview.Filing(parts=[(self._pending(), p.text)])
+            if not filing.parts:
+                return ""
+            steps += self._file(filing)
+            main = next(t for t in interview.TOPICS if t in filing.topics)
+            filed = [{"op": "set", "target": t, "text": x} for t, x in filing.parts if t in interview.TOPICS]
+            ops += sorted(filed, key=lambda op: op["target"] == main)  # the line names the last filing
+            return self.where(main)
         else:
             last = self.filed().last()
             target = last.target if last else self._pending() or "meaning"

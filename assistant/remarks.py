@@ -18,7 +18,7 @@ from .walk import SectionGroup
 _OPEN = r"^\s*(?:(?:wait|hold on|hmm+|oh|sorry|ok(?:ay)?|um+|uh+|no|nope|so)[\s,.!:;—–-]+)*"
 CORRECTION = re.compile(_OPEN + r"(?:actually|no,?\s+i\s+meant|i\s+meant|what\s+i\s+meant\s+(?:is|was)|correction"
                         r"|on second thought|change of plan|let me (?:correct|change) that|i take (?:it|that) back,?)"
-                        r"\b[\s,.:;—–-]*", re.I)
+                        r"\b[\s,.:;—–-]*(?:(?:no|nope|not that)\b[\s,.:;!—–-]*)?", re.I)
 ASIDE = re.compile(r"^\s*(?:(?:before i forget|oh,?\s+and|oh,?\s+also|and also|also|btw|by the way|one more thing"
                    r"|p\.?s\.?)\b[\s,.:;—–-]*)+", re.I)
 SCRATCH = re.compile(r"^\s*(?:(?:no|ugh|wait|sorry)[\s,.!]+)?(?:scratch that|forget (?:that|what i (?:just )?said)"
@@ -120,6 +120,9 @@ def pieces(text: str) -> list[Piece]:
         if not s.strip():
             continue
         c, a = CORRECTION.match(s), ASIDE.match(s)
+        if c and c.end() == len(s) and not out:  # 'Actually no' — the correction itself follows
+            out.append(Piece("correction", ""))
+            continue
         if c and c.end() < len(s):
             out.append(Piece("correction", s[c.end():].strip()))
         elif a and a.end() < len(s):
@@ -128,7 +131,7 @@ def pieces(text: str) -> list[Piece]:
             out[-1].text = f"{out[-1].text} {s}".strip()  # a following sentence belongs to the piece before
         else:
             out.append(Piece("answer", s.strip()))
-    return out
+    return [p for p in out if p.text]
 
 
 def read(piece: Piece, groups: list[SectionGroup]) -> Piece:

@@ -131,3 +131,18 @@ def test_remarks_are_read_from_the_words():
     assert remarks.move_target("the kettle is the bridge of the song and more", groups) is None
     assert remarks.language_of("el agua sube en cada verso y la casa se hunde") == "Spanish"
     assert remarks.language_of("the water rises in every verse and the house sinks") is None
+
+
+def test_a_change_of_mind_at_a_global_question_answers_it_and_moves_back_and_forth(tmp_path):
+    d = director_for(tmp_path, build_song(*BALLAD), "Boats")
+    d.opening()
+    talk(d, "Childhood floods remembered as adventures.")
+    talk(d, "Actually no — forget the flood: the street becomes a sea of paper and the kids fold it into boats.")
+    b = d.tools.project().brief
+    assert b.story.endswith("fold it into boats.") and b.meaning.startswith("Childhood") and not b.constraints.notes
+    talk(d, "no, that's the meaning")
+    b = d.tools.project().brief
+    assert b.meaning.endswith("fold it into boats.") and not b.story and pending(d) == "story"
+    talk(d, "no, that's the story")
+    b = d.tools.project().brief
+    assert b.meaning.startswith("Childhood") and b.story.endswith("fold it into boats.")
