@@ -175,7 +175,7 @@ class RemarkTurns:
             return say("corrected", where=remarks.where_line(target), what="; ".join(x for x in said if x) or "noted")
         body = labelled[0][1] if labelled else re.sub(
             rf"(?i)^.*?\b(?:the|my)\s+(?:{'|'.join(remarks.FIELD_NAMES)})\s+(?:is|should be|was|=|:)?\s*", "", p.text)
-        if target in GLOBAL_FIELDS or target == "feeling":
+        if target in GLOBAL_FIELDS or target in ("feeling", "palette"):
             steps.append(self.tools.update_brief(**{target: interview.clip(body)}))
         elif target == "motifs":
             steps.append(self.tools.update_brief(motifs=planner.split_list(interview.clip(body))))

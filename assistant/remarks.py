@@ -38,7 +38,7 @@ SECTION_NAME = re.compile(rf"(?i)\b(?:the\s+|that\s+|this\s+)?(?:(?P<ord>{_NUM})
                           rf"(?:\s+(?P<num>{_NUM})\b)?")
 FIELD_NAMES = {"meaning": "meaning", "what it's about": "meaning", "story": "story", "progression": "story",
                "motifs": "motifs", "images": "motifs", "symbols": "motifs", "feeling": "feeling", "mood": "feeling",
-               "vibe": "feeling", "palette": "feeling", "colours": "feeling", "colors": "feeling",
+               "vibe": "feeling", "palette": "palette", "colours": "palette", "colors": "palette",
                "why generative": "why_generative", "reason": "why_generative", "constraints": "constraints",
                "rules": "constraints"}
 # "no ankles yet", "not the ankles", "without the flags", "don't show the ankles": what the artist takes back

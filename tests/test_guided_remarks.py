@@ -89,6 +89,9 @@ def test_a_correction_of_a_brief_field_replaces_it(walking):
     assert "Changed the feeling" in out[-1]
     assert d.tools.project().brief.feeling == "cold and bright"
     assert pending(d) == "section:verse 1"
+    talk(d, "no, I meant the palette is deep blue")
+    b = d.tools.project().brief
+    assert b.palette == "deep blue" and b.feeling == "cold and bright"
 
 
 def test_bad_input_gets_a_clear_reply_and_loses_nothing(walking):
