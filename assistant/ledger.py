@@ -33,7 +33,8 @@ class Ledger:
     history: list[Filed] = field(default_factory=list)
 
     def section_notes(self) -> dict[str, str]:
-        return {k: " ".join(v).strip() for k, v in self.notes.items() if " ".join(v).strip()}
+        joined = {k: ". ".join(p.strip().rstrip(".") for p in v if p.strip()) for k, v in self.notes.items()}
+        return {k: v for k, v in joined.items() if v}  # two things said of one part stay two sentences
 
     def last(self) -> Filed | None:
         return self.history[-1] if self.history else None
