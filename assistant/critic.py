@@ -9,6 +9,7 @@ shares words with "a singer looking out of a rainy window": the threshold sits b
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,46 @@ def depiction(shot: Shot) -> str:
     return ", ".join(p for p in parts if p) or shot.prompt
 
 
+META_TALK = re.compile(r"(?i)\b(?:wait|actually|scratch that|i meant|you choose|up to you|surprise me|before i forget"
+                       r"|oh and|idk|i think|i guess|lol|let me|change the|move it|that'?s verse|no,? that'?s)\b")
+INSTRUCTION = re.compile(r"(?i)^\s*(?:please\s+|pls\s+)?(?:make|keep|change|add|remove|put|use|give|let'?s|try|do|don'?t"
+                         r"|dont|swap|replace|fix|move|render|plan)\b")
+DANGLING = re.compile(r"(?i)(?:^|\s)(?:and|or|but|the|a|an|of|to|with|in|on|at|for|from|into|as|is|are|that|which|so"
+                      r"|because)\s*[.,;:—–-]*$")
+_FILLER_WORDS = set("a an the and or but of to in on at for with is are it this that so very just really".split())
+
+
+def not_a_picture(subject: str) -> str:
+    """Why a shot's subject is not something we could see: meta-talk ('wait, actually…'), an instruction
+    ('keep it dry'), a fragment ('the house and'); '' when it reads as a picture."""
+    text = (subject or "").strip()
+    if META_TALK.search(text):
+        return "meta-talk"
+    if INSTRUCTION.match(text):
+        return "an instruction"
+    words = re.findall(r"[a-z']+", text.lower())
+    if not words or DANGLING.search(text) or all(w in _FILLER_WORDS for w in words):
+        return "a fragment"
+    return ""
+
+
+def against_corrections(project: Project, takeback: dict[str, list[str]]) -> dict[int, str]:
+    """Shot number → a note, for shots that show what the artist took back for their part ('no ankles yet
+    in verse two'). `takeback`: section group key → words (assistant.ledger)."""
+    from .walk import group_of, section_groups
+
+    groups = section_groups(project.song)
+    out: dict[int, str] = {}
+    for n, shot in enumerate(project.shots, 1):
+        group = group_of(groups, project.song.section_at((shot.start + shot.end) / 2))
+        words = takeback.get(group.key, []) if group else []
+        said = f"{shot.subject} {shot.action} {shot.setting}"
+        hit = next((w for w in words if re.search(rf"(?i)\b{re.escape(w)}", said)), None)
+        if hit:
+            out[n] = f"shows {hit!r}, which you took back for {group.key}"
+    return out
+
+
 def brief_text(project: Project) -> str:
     b = project.brief
     return " ".join(x for x in [b.logline, b.meaning, b.story, ", ".join(b.motifs), b.feeling] if x)
@@ -101,6 +142,9 @@ def critique_project(project: Project) -> list[Critique]:
             notes.append("a phone could film this: say why it needs generated video, or make it impossible")
         if not shot.reason.strip():
             notes.append("no reason: say how this shot serves the song")
+        unseen = not_a_picture(shot.subject) if (shot.subject or shot.action) else ""
+        if unseen:
+            notes.append(f"not a picture ({unseen}): {shot.subject[:60]!r}; say what we see")
         if not shot.why_generative.strip():
             notes.append("no why_generative")
         if grounding < WEAK_GROUNDING:

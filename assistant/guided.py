@@ -15,10 +15,12 @@ from collections.abc import Iterator
 
 from shotlist.errors import ShotcallerError
 
-from . import interview, planner, pushback, rules, spanish, walk
+from . import critic, interview, ledger, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
-from .prompts import load_yaml
 from .edit_requests import not_understood, read_request
+from .ledger import section_parts
+from .prompts import load_yaml
+from .remark_turns import RemarkTurns
 from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
@@ -30,9 +32,10 @@ PLAN_NOW = re.compile(r"(?i)^\s*(?:/plan|plan it|just plan|go ahead and plan|mak
 UNDO = re.compile(r"(?i)^\s*(?:/undo|undo(?: that| it| the last(?: change| one)?)?|revert(?: that| it)?|scratch that"
                   r"|take that back|go back(?: one)?|put it back)\s*[.!]*\s*(?:pls|please)?\s*[.!]*$")
 INTERVIEW = set(interview.TOPICS)
+REST = re.compile(r"(?i)\b(?:the rest|all of (?:it|them)|everything|every (?:part|section)|the others|all the rest|from here)\b")
 
 
-class GuidedDirector:
+class GuidedDirector(RemarkTurns):
     provider = "offline (guided mode, no LLM)"
 
     def __init__(self, tools: ProjectTools, conversation: Conversation):
@@ -42,12 +45,11 @@ class GuidedDirector:
 
     # ------------------------------------------------------------------ state from the conversation
 
+    def filed(self) -> ledger.Ledger:
+        return ledger.replay(self.conversation.messages)
+
     def _answered(self) -> set[str]:
-        out: set[str] = set()
-        for m in self.conversation.messages:
-            if m.role == "user" and m.topic:
-                out |= set(m.topic.split(","))
-        return out
+        return self.filed().answered
 
     def _asked(self) -> set[str]:
         return {m.topic for m in self.conversation.messages if m.role == "assistant" and m.topic}
@@ -61,15 +63,9 @@ class GuidedDirector:
         return None
 
     def section_notes(self) -> dict[str, str]:
-        """What the artist said about each section group (delegated and filler answers left out)."""
-        notes: dict[str, str] = {}
-        for m in self.conversation.messages:
-            if m.role == "user" and m.topic and m.topic.startswith("section:"):
-                key = m.topic.split(":", 1)[1]
-                scene = " ".join(p for t, p in section_parts(m.content) if t is None).strip()
-                if scene and not interview.is_filler(scene) and not interview.is_delegation(scene):
-                    notes[key] = scene  # what we see there; rules and global answers typed here went to the brief
-        return notes
+        """What the artist said about each section group (delegated and filler answers left out; rules and
+        global answers typed there went to the brief; corrections, asides and moves applied)."""
+        return self.filed().section_notes()
 
     def _say(self, text: str, topic: str | None = None, steps: list[str] | None = None) -> Reply:
         self.conversation.append(Message(role="assistant", content=text, topic=topic))
@@ -128,6 +124,11 @@ class GuidedDirector:
             steps = [] if keep else [self.tools.update_brief(why_generative=interview.clip(text), said=text)]
             yield from self._advance(steps)
             return
+        if pending and (pending.startswith("section:") or pending in INTERVIEW):
+            handled = self.remark_turn(text, pending)
+            if handled is not None:
+                yield from handled
+                return
         if pending and pending.startswith("section:"):
             yield from self._section_answer(text, pending)
             return
@@ -151,8 +152,9 @@ class GuidedDirector:
             return
         self._user(text, ",".join(sorted(filing.topics)))
         steps = self._file(filing)
-        prefix = say("filed", topics=interview.topic_names(filing.topics)) \
-            if (len(filing.topics) > 1 or (asked and filing.topics != {asked})) else ""
+        prefix = say("filed", topics=interview.topic_names(filing.topics)) if len(filing.topics) > 1 else ""
+        prefix += " " + self.where(next(t for t in interview.TOPICS if t in filing.topics)
+                                   if filing.topics & INTERVIEW else sorted(filing.topics)[0])
         if len(text) > interview.MAX_FIELD_CHARS:
             prefix += " " + say("long", n=interview.MAX_FIELD_CHARS)
         yield from self._advance(steps, prefix=prefix.strip())
@@ -164,13 +166,19 @@ class GuidedDirector:
         brief = [(t, p) for t, p in parts if t and not interview.is_filler(p)]
         scene = " ".join(p for t, p in parts if t is None).strip()
         self._user(text, pending if scene or not brief else None)
+        if interview.is_delegation(scene) and REST.search(scene):  # "you choose the rest": plan from the motifs
+            yield from self.plan(steps=self._file(interview.Filing(parts=brief)) if brief else [])
+            return
+        where = self.where(pending) if ledger.scene(text) else say("delegated")
+        if len(text) > interview.MAX_FIELD_CHARS:
+            where += " " + say("long", n=interview.MAX_FIELD_CHARS)
         if not brief:
-            yield from self._advance()
+            yield from self._advance(prefix=where)
             return
         steps = self._file(interview.Filing(parts=brief))
         names = interview.topic_names({t for t, _ in brief})
         if scene:
-            yield from self._advance(steps, prefix=say("filed", topics=names))
+            yield from self._advance(steps, prefix=f"{say('filed', topics=names)} {where}")
             return
         group = next(g for g in walk.section_groups(self.tools.project().song) if f"section:{g.key}" == pending)
         yield self._say(f"{say('filed', topics=names)}\n{walk.question(group)}", topic=pending, steps=steps)
@@ -181,7 +189,7 @@ class GuidedDirector:
         picked = interview.pick_from_reply(text, (a, b)) or a
         self._user(text, picked)
         steps = self._file(interview.Filing(parts=[(picked, original)]))
-        yield from self._advance(steps, prefix=say("filed", topics=interview.topic_name(picked)))
+        yield from self._advance(steps, prefix=self.where(picked))
 
     def _file(self, filing: interview.Filing) -> list[str]:
         """Write the filed parts into the brief; constraints become rules."""
@@ -290,27 +298,20 @@ class GuidedDirector:
             style = planner.default_style(project.brief)
             steps.append(self.tools.update_style(**style.model_dump()))
             project = self.tools.project()
-        notes = self.section_notes()
-        yield self._say(planner.treatment(project, notes), steps=steps)
-        shots = planner.keep_locked(planner.plan_shots(project, notes), project.shots)
+        filed = self.filed()
+        notes = filed.section_notes()
+        yield self._say(planner.treatment(project, notes, filed.takeback), steps=steps)
+        shots = planner.keep_locked(planner.plan_shots(project, notes, takeback=filed.takeback, keep=filed.keep),
+                                    project.shots)
         result = self.tools.propose_shot_list(shots, replan=True)  # plan() runs only when asked or first
         project = self.tools.project()
+        against = critic.against_corrections(project, filed.takeback)
+        if against:
+            result += "\n" + "\n".join(f"  shot {n}: {note}" for n, note in against.items())
         held = sum(s.locked for s in project.shots)
         text = "\n".join(x for x in [note, summary(project),
                                      say("replan_locked", n=held) if held else "", result] if x)
         yield self._say(text, steps=["propose_shot_list", "critique"])
-
-
-def section_parts(text: str) -> list[tuple[str | None, str]]:
-    """A section answer split into what we see there (None) and labelled or rule parts for the brief."""
-    parts = interview.labelled_parts(text)
-    if any(t for t, _ in parts):  # "images: …" typed here are this section's images
-        return [(None if t == "motifs" else t, p) for t, p in parts]
-    low = text.lower()
-    if re.match(interview.PROHIBITION, low) or re.search(interview.FORMAT, low):
-        split = interview.split_topics(text)
-        return split if len(split) > 1 else [("constraints", text)]
-    return [(None, text)]
 
 
 def summary(project) -> str:

@@ -20,12 +20,17 @@ perhaps really very ever more most much each forgot forget wrote write read burn
 sang sing sings thought think hold holds held count counts learn sweep kneel beg dance pressed press turned turn
 wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
 carried break broke breaks fade fades faded did does is almost stay while instead before after until ends end say
-says calls call moves move melts melt counted count remembers same twice out up down away off""".split())
+says calls call moves move melts melt counted count remembers same twice out up down away off have has had""".split())
+NOT_THINGS = {"well", "long", "much", "true", "free", "alone", "soon", "late", "far", "near", "high", "low", "fine"}
 PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
             "you": "a figure"}
 DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"}
 FOLLOWERS = DETERMINERS | {"up", "down", "into", "out", "over", "through", "like", "away", "apart", "back", "in", "on",
-                           "off", "to", "across", "around", "him", "her", "them", "me", "us", "itself", "open", "slowly"}
+                           "off", "to", "across", "around", "him", "her", "them", "me", "us", "itself", "open", "slowly",
+                           "upward", "upwards", "downward", "downwards", "forward", "backward", "backwards", "still",
+                           "alone", "together"}
+DOUBLED = {"swim", "spin", "drip", "stop", "grab", "step", "trip", "drop", "skip", "plan", "clap", "slip", "spit",
+           "shut", "chop", "flip", "slam", "drag", "knit", "stir", "trap", "wrap", "strip", "scrub"}
 WHY_WORDS = re.compile(r"(?i)\b(camera|film|filmed|shoot|shot on|can'?t|cannot|could never|impossible|generat|no crew|no set)")
 LEADS = re.compile(r"(?i)^(?:i see|we see|you see|i picture|i imagine|there is|there's|there are|maybe|probably|"
                    r"it's|it is|just|like|show|shows|showing)\s+")
@@ -68,6 +73,8 @@ def _ing(verb: str) -> str:
         base = v[:-1]
     if base.endswith("e") and not base.endswith("ee"):
         base = base[:-1]
+    elif base in DOUBLED or (len(base) == 3 and re.fullmatch(r"[^aeiou][aeiou][bdgmnprt]", base)):
+        base += base[-1]  # 'sits' → 'sitting', 'swims' → 'swimming'
     return base + "ing"
 
 
@@ -78,13 +85,21 @@ def as_phrase(clause: str) -> str:
     if len(text) > 1 and text[0].isupper() and text[1:2].islower() and text.split()[0] != "I":
         text = text[0].lower() + text[1:]
     tokens = text.split()
+    verb_at = -1
     if tokens and tokens[0].lower() in PRONOUNS:
-        tokens = [*PRONOUNS[tokens[0].lower()].split(), *tokens[1:]]
+        name = PRONOUNS[tokens[0].lower()].split()
+        if len(tokens) > 1 and re.fullmatch(r"[a-z]+[^s's]s", tokens[1].lower()) and tokens[1].lower() not in STOP:
+            verb_at = len(name)  # 'she plants seeds' → 'a woman planting seeds': the word after a pronoun is its verb
+        tokens = [*name, *tokens[1:]]
     out, converted = [], False
     for i, w in enumerate(tokens):
         bare = w.lower().strip(",;:")
         nxt = tokens[i + 1].lower().strip(",;:") if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower() if i else ""
+        if i == verb_at:
+            out.append(_ing(bare) + w[len(bare):])
+            converted = True
+            continue
         if (bare.endswith("ing") or bare in ("who", "that", "which", "whose")) and i:
             converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
         if i and not converted and prev not in DETERMINERS:
@@ -169,7 +184,8 @@ def lyric_key(line: str) -> str:
             for r, d, p in runs]
     good = [x for x in runs if x[1] or len(x[0]) >= 2]
     if not good:
-        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])]
+        single = [r[0][0] for r in runs if len(r[0][0]) >= 4 and not re.search(r"(ing|ed|ly)$", r[0][0])
+                  and r[0][0] not in NOT_THINGS]
         return max(single, key=len) if single else ""
     best = max(good, key=lambda x: (x[1], len(x[0]) >= 2, x[2]))
     return " ".join(best[0])
@@ -180,7 +196,7 @@ def detail_of(image: str) -> str:
     verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
     text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
     words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
-    words = [w for w in words if not re.search(r"(ing|ed|self|selves)$", w)]
+    words = [w for w in words if not re.search(r"(ing|ed|self|selves|wards?|ly)$", w)]
     if len(words) > 1 or (words and words[-1] not in handle(image)):
         return f"the {words[-1]}"
     return f"the surfaces of {handle(image)}"

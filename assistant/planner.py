@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shotlist.models import Brief, Project, Shot, Song, StyleBible
 from shotlist.timing import LINE_SLACK, beat_at_or_before, lines_within
 
-from . import rules
+from . import arc, rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
@@ -98,9 +98,15 @@ def plan_cuts(project: Project, speed: Pace | None = None) -> list[float]:
 LEAD_IN = re.compile(r"(?i)^[\w' ]{0,30}\b(like this|as follows|here goes|this)$")  # "I picture it like this."
 
 
+OPENERS = re.compile(r"(?i)^\s*(?:(?:ok(?:ay)?|so|well|um+|uh+|right|honestly|basically|like|yeah|hmm+|alright)"
+                     r"\b[\s,.!:;—–-]*)+")  # 'Ok so, a man waits…': talk before the answer
+
+
 def first_sentence(text: str) -> str:
+    text = OPENERS.sub("", text.strip())
     text = re.sub(r"^\s*(the story|story|feeling|meaning|why generative|it is about|it's about|about)\s*:?\s*", "",
                   text.strip(), flags=re.I)
+    text = OPENERS.sub("", text)
     sentences = [x.strip(" .;:") for x in re.split(r"(?<=[.!?;:])\s", text) if x.strip(" .;:")] if text else []
     said = [x for x in sentences if not LEAD_IN.match(x)]  # a lead-in says nothing by itself
     return (said or sentences or [""])[0]
@@ -116,11 +122,21 @@ def short_meaning(b: Brief) -> str:
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:
-    story = first_sentence(b.story) or first_sentence(b.meaning)
+    """The concept in one sentence, from the story and the meaning: 'A man waits at home while the water
+    rises, in a song about waiting for someone who isn't coming back.'"""
+    story = re.split(r"\s*[;:]\s*|\s+[-—]\s+", first_sentence(b.story))[0].strip(" ,")
+    meaning = short_meaning(b)
     feeling = first_sentence(b.feeling)
+    if len(story.split()) < 3:
+        story = ""
+    if not story and not meaning:
+        return f"{title[:1].upper() + title[1:]}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
     if not story:
-        return f"{title}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
-    return f"{story[0].upper() + story[1:]}" + (f", told with {feeling.lower()}" if feeling else "") + "."
+        return f"{title[:1].upper() + title[1:]}: a video about {meaning}."
+    story = story[0].upper() + story[1:]
+    if meaning and not set(meaning.split()) <= set(story.lower().split()):
+        return f"{story}, in a song about {meaning}."
+    return f"{story}."
 
 
 def protagonist(story: str) -> str:
@@ -157,17 +173,27 @@ def image_pool(project: Project) -> list[str]:
     return pool or [FALLBACK_IMAGE]
 
 
-def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+def taken_back(image: str, words: list[str]) -> bool:
+    """True when an image names a word the artist took back for its section ('no ankles yet')."""
+    return any(re.search(rf"(?i)\b{re.escape(w)}", image) for w in words)
+
+
+def section_material(project: Project, notes: dict[str, str],
+                     takeback: dict[str, list[str]] | None = None) -> dict[str, tuple[list[str], str]]:
     """Images (and what a camera can't do) for every section group: the artist's words for it, else
-    images from the pool, each group starting on a different one (a chorus on the first motif)."""
+    images from the pool, each group starting on a different one (a chorus on the first motif); never an
+    image that names what the artist took back for that section."""
     b = project.brief
-    pool = image_pool(project)
+    takeback = takeback or {}
+    full_pool = image_pool(project)
     groups = section_groups(project.song)
     out: dict[str, tuple[list[str], str]] = {}
     k = 0
     for g in groups:
+        gone = takeback.get(g.key, [])
+        pool = [p for p in full_pool if not taken_back(p, gone)] or [FALLBACK_IMAGE]
         images, why = images_of(notes.get(g.key, "")) if notes.get(g.key) else ([], "")
-        images = [i for i in images if not rules.leaks(i, b.constraints)]
+        images = [i for i in images if not rules.leaks(i, b.constraints) and not taken_back(i, gone)]
         if not images:
             if g.label == "chorus" and b.motifs:
                 images = [pool[0], *pool[1:2]]
@@ -179,10 +205,11 @@ def section_material(project: Project, notes: dict[str, str]) -> dict[str, tuple
     return out
 
 
-def treatment(project: Project, notes: dict[str, str] | None = None) -> str:
+def treatment(project: Project, notes: dict[str, str] | None = None,
+              takeback: dict[str, list[str]] | None = None) -> str:
     b, song = project.brief, project.song
     lines = [f"Treatment — {project.title}", f"Logline: {b.logline or make_logline(b, project.title)}"]
-    material = section_material(project, notes or {})
+    material = section_material(project, notes or {}, takeback)
     groups = section_groups(song)
     for s in song.sections:
         g = group_of(groups, s)
@@ -206,15 +233,18 @@ def _stages(n: int) -> list[str]:
     return ["establish", *mids, "payoff"]
 
 
-def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int = 7) -> list[Shot]:
-    """The whole shot list; timing from `plan_cuts`, words from `assistant.writer`."""
+def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int = 7,
+               takeback: dict[str, list[str]] | None = None, keep: dict[str, str] | None = None) -> list[Shot]:
+    """The whole shot list; timing from `plan_cuts`, words from `assistant.writer`. `takeback`: words the
+    artist took back per section group ('verse 2': ['ankles']); `keep`: a state a group keeps ('dry')."""
+    takeback, keep = takeback or {}, keep or {}
     rng = random.Random(seed)
     song, b = project.song, project.brief
     speed = pace(project)
     cuts = [0.0, *plan_cuts(project, speed), song.duration]
     spans = list(zip(cuts, cuts[1:]))
     groups = section_groups(song)
-    material = section_material(project, notes or {})
+    material = section_material(project, notes or {}, takeback)
     who = protagonist(b.story)
     notes = notes or {}
     places = places_in([b.story, *b.motifs, b.meaning, *notes.values()])
@@ -226,17 +256,19 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     framing = Framing()
     look = b.palette or first_sentence(b.feeling)
     meaning = short_meaning(b)
-    artist_why = first_sentence(b.why_generative)
+    artist_why = b.why_generative
     faces = rules.face_rule(b.constraints)
+    states = _arc_states(project, groups, takeback, keep)
     # shots per section instance, to give each its stages
     by_section: dict[int, list[int]] = {}
     for n, (start, end) in enumerate(spans):
         sec = song.section_at((start + end) / 2)
         by_section.setdefault(id(sec), []).append(n)
-    stage_of: dict[int, tuple[str, int]] = {}
+    stage_of: dict[int, tuple[str, int, int]] = {}
     for members in by_section.values():
         for j, (n, stage) in enumerate(zip(members, _stages(len(members)))):
-            stage_of[n] = (stage, j)
+            stage_of[n] = (stage, j, len(members))
+    artist_said = {k for k, v in notes.items() if images_of(v)[0]}
     used_r: set[str] = set()
     used_w: set[str] = set()
     seen_group: dict[str, int] = {}
@@ -247,33 +279,53 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         group = group_of(groups, section) if section else None
         key = group.key if group else "song"
         images, section_why = material.get(key, (list(b.motifs) or [FALLBACK_IMAGE], ""))
-        stage, j = stage_of[n]
+        stage, j, count = stage_of[n]
         if stage == "reaction" and faces == "all":
             stage = "detail"  # no person may be seen: the reaction becomes another detail
         if j == 0:
             seen_group[key] = seen_group.get(key, -1) + 1
         visit = seen_group.get(key, 0)
-        # a repeated section comes back to its first image (the refrain recurs); the middle shots vary
-        middle = stage in ("reaction", "transformation")
-        image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
-                                                                        else visit % len(images)]
-        nxt = images[(images.index(image) + 1) % len(images)] if len(images) > 1 else image
-        if nxt == image:  # the image turns into another of the artist's, never into itself
-            nxt = pool[(pool.index(image) + 1) % len(pool)] if image in pool else pool[0]
+        if notes.get(key) and key in artist_said:  # the artist's images, in their order, across the section
+            at = min(len(images) - 1, j * len(images) // count)
+            image = images[at]
+            nxt = images[at + 1] if at + 1 < len(images) else image
+        else:  # a repeated section comes back to its first image (the refrain recurs); the middle shots vary
+            middle = stage in ("reaction", "transformation")
+            image = images[(visit + 1) % len(images)] if middle else images[0 if group and len(group.sections) > 1
+                                                                            else visit % len(images)]
+            if shots and image == shots[-1].subject and len(pool) > 1:  # no picture repeats as filler
+                image = next((p for p in pool[pool.index(image) + 1:] + pool if p != image), image) \
+                    if image in pool else image
+            nxt = images[(images.index(image) + 1) % len(images)] if image in images and len(images) > 1 else image
+        gone = takeback.get(key, [])
+        if nxt == image or taken_back(nxt, gone):  # the image turns into another of the artist's, never into itself
+            fresh = [p for p in pool if p != image and not taken_back(p, gone)] or [image]
+            nxt = fresh[(pool.index(image) if image in pool else 0) % len(fresh)]
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
         lyric_lines = lines_within(song, start, end)
         gi = groups.index(group) if group in groups else 0
         setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
                                 handle(nxt), n)
+        if keep.get(key):  # "keep it dry in verse two": the state the artist asked this part to keep
+            setting = f"{setting}, kept {keep[key]}"
+        elif section in song.sections and states.get(song.sections.index(section)):
+            setting = f"{setting}, {states[song.sections.index(section)]}"  # the artist's progression, in order
         prev, after = neighbours(song, start, end)
         say_meaning = meaning if meaning_uses < max(1, int(MEANING_SHARE * len(spans))) else ""
         say_meaning = "" if say_meaning.lower() in {h.lower() for h in heard} else say_meaning
-        text = write(Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
-                          lines=lyric_lines, who=who, setting=setting, section_why=section_why,
-                          artist_why=artist_why, meaning=say_meaning, prev_line=prev, next_line=after,
-                          piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
-                          recurs=bool(group and len(group.sections) > 1)), used_r, used_w)
+        beat = Beat(stage=stage, variant=n + visit, section=_name(key), image=image, next_image=nxt,
+                    lines=lyric_lines, who=who, setting=setting, section_why=section_why,
+                    artist_why=artist_why, meaning=say_meaning, prev_line=prev, next_line=after,
+                    piece=reads.get(lyric_lines[0], "") if lyric_lines else "", heard=heard,
+                    recurs=bool(group and len(group.sections) > 1))
+        text = write(beat, used_r, used_w)
+        if shots and text.subject.lower() == shots[-1].subject.lower():  # no picture twice in a row
+            later = pool[(pool.index(nxt) + 1) % len(pool)] if nxt in pool else image
+            beat.stage, beat.image, beat.next_image = ("transformation" if stage != "transformation" else "detail",
+                                                       nxt, later if later != nxt else image)
+            beat.recurs = False
+            text = write(beat, used_r, used_w)
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         heard.update([say_meaning] if say_meaning and say_meaning in text.reason else [])
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
@@ -301,6 +353,24 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     if shots and shots[-1].section == "outro":
         shots[-1] = shots[-1].model_copy(update={"transition": "fade to black"})
     return shots
+
+
+def _arc_states(project: Project, groups: list, takeback: dict[str, list[str]],
+                keep: dict[str, str]) -> dict[int, str]:
+    """Section index → the step of the artist's stated progression it shows (assistant.arc); a section
+    the artist held back (a state kept, or a step taken back) shows none and the steps move on."""
+    found = arc.arc_of(project.brief.story)
+    if not found:
+        return {}
+    sections = project.song.sections
+    held = set()
+    for i, s in enumerate(sections):
+        g = group_of(groups, s)
+        if g and (keep.get(g.key) or (takeback.get(g.key) and len(g.sections) == 1)):
+            held.add(i)
+    states = arc.steps_by_section(found, sections, held)
+    return {i: x for i, x in states.items()
+            if not taken_back(x, takeback.get(getattr(group_of(groups, sections[i]), "key", ""), []))}
 
 
 def neighbours(song: Song, start: float, end: float) -> tuple[str, str]:

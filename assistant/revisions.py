@@ -10,6 +10,7 @@ from shotlist.look import LIGHT, PALETTE, palette_word, stepped
 from shotlist.models import Project
 
 from . import critic, rules
+from .phrases import handle
 from .planner import FALLBACK_IMAGE, _name, neighbours, protagonist, section_material, story_place
 from .replies import say
 from .targets import intents, resolve
@@ -272,7 +273,8 @@ def _rewrite(project: Project, n: int, notes: dict[str, str], avoid: set[str] = 
     images = list(material.get(group.key, ([], ""))[0]) if group else []
     pool = [*images, *[m for m in b.motifs if not rules.leaks(m, b.constraints)]]
     pool = [i for i in pool if not any(re.search(rf"\b{re.escape(w)}", i.lower()) for w in avoid)] or pool
-    fresh = [i for i in dict.fromkeys(pool) if i.lower() not in f"{shot.subject} {shot.action}".lower()]
+    shown = f"{shot.subject} {shot.action}".lower()  # an image is shown already when its short name is
+    fresh = [i for i in dict.fromkeys(pool) if i.lower() not in shown and handle(i).lower() not in shown]
     image = (fresh or pool or [FALLBACK_IMAGE])[n % max(1, len(fresh or pool))]
     nxt = next((i for i in pool if i != image), image)
     others = [s for s in project.shots if s.id != shot.id]

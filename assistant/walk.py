@@ -1,5 +1,7 @@
 """The co-writing walk: after the global questions, guided mode asks about the song section by
-section. A repeated chorus (or any block whose lines repeat) is one group, asked about once."""
+section: every part that needs a picture (each section with lines, each instrumental passage, the
+outro). A repeated chorus (or any block whose lines repeat) is one group, asked about once; "you choose
+the rest" ends the walk and the parts left are built from the motifs."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from shotlist.timing import lines_within
 from .prompts import load_prompt
 from .reading import section_phrase
 
-MAX_ASKED = 6  # sections asked about; the rest are written from the motifs
 SAME_BLOCK = 0.5  # share of lines two sections must share to be one repeated block
 
 
@@ -72,10 +73,8 @@ def group_of(groups: list[SectionGroup], section: Section | None) -> SectionGrou
 
 
 def to_ask(groups: list[SectionGroup]) -> list[SectionGroup]:
-    """The groups worth a question, at most MAX_ASKED, in song order: sung ones first."""
-    sung = [g for g in groups if g.lines]
-    chosen = (sung + [g for g in groups if not g.lines])[:MAX_ASKED]
-    return [g for g in groups if g in chosen]
+    """The groups the walk asks about, in song order: every one (a repeat is one group, asked once)."""
+    return list(groups)
 
 
 def spoken_name(name: str) -> str:

@@ -57,7 +57,7 @@ def _fill(template: str, **slots: str) -> str:
     out = template
     for name, value in slots.items():
         for slot in ("{" + name + "}", "{" + name.capitalize() + "}"):
-            if plural(value):  # 'her apron strings do not exist', not 'does' (only where the slot is the subject)
+            if plural(value) or value in PLURAL_PEOPLE:  # 'her apron strings do not exist', not 'does' (the slot as subject)
                 out = re.sub(r"(^|[;:,]\s+|\band\s+)" + re.escape(slot) + r" (\w+)",
                              lambda m, s=slot: f"{m.group(1)}{s} {plural_verb(m.group(2))}", out)
         out = out.replace("{" + name + "}", value).replace("{" + name.capitalize() + "}", cap(value))
@@ -192,13 +192,45 @@ def _pick(options: list[str], v: int) -> str:
     return options[v % len(options)]
 
 
+def artist_reasons(argument: str) -> list[str]:
+    """The artist's own argument for generating, as the clauses they said, to be quoted: "we can't flood a
+    house, and the weed has to grow on the coat in one continuous shot" → ["we can't flood a house", 'the weed
+    has to grow on the coat in one continuous shot']. Empty when the only reason is cost."""
+    from .pushback import cheap_only
+
+    if not argument.strip() or cheap_only(argument):
+        return []
+    text = re.sub(r"(?i)^\s*(?:why generative|why ai|why generated)\s*[:?-]\s*", "", argument.strip())
+    parts = re.split(r"(?<=[.!?;])\s+|;\s*|,\s*(?:and|but|so|while)\s+|\s+[-—]\s+|\s+and\s+(?=(?:we|i|you|it|nobody"
+                     r"|there|no one)\b)", text)
+    out = []
+    for part in parts:
+        part = re.sub(r"(?i)^\s*(?:because|since|cause|well|so|and|but|also|honestly|basically|obviously)[\s,]+", "",
+                      part).strip(" .;,\"“”")
+        if len(part.split()) >= 3:
+            out.append(part[:1].lower() + part[1:] if not re.match(r"I\b", part) else part)
+    return out
+
+
+def _overlap(a: str, b: str) -> int:
+    def words(t: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", t.lower()) if w not in STOP and len(w) > 2}
+    return len(words(a) & words(b))
+
+
 def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     p = phrasing()
+    reasons = artist_reasons(beat.artist_why)
+    if reasons:  # the artist's own argument, said of what this picture does
+        seen = f"{beat.image} {beat.next_image} {slots['detail']} {beat.setting}"
+        ranked = sorted(range(len(reasons)), key=lambda i: (-_overlap(reasons[i], seen), (i - v) % len(reasons)))
+        if _overlap(reasons[ranked[0]], seen) or v % 3 == 0:  # said where it fits, not as every shot's refrain
+            frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
+            said = _pick(p["as_you_said"], v // 2)
+            return tidy(f"{frame}: {said}, “{reasons[ranked[0]]}”.")  # the artist's own words, quoted
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"
-    elif beat.stage == "payoff" and beat.artist_why and v % 3 == 1:
-        text += f" — {beat.artist_why[0].lower() + beat.artist_why[1:]}"
     elif slots["key"] != "this line" and v % 2:
         text += f", while the line about {slots['key']} plays"
     return tidy(text + ".")

@@ -1,0 +1,103 @@
+"""The progression the artist states, carried across the song in order: "each verse the water rises:
+ankles, chairs, the table, then he is underwater", "from spring in the first verse to winter by the last
+chorus", "the day ends: morning, noon, dusk, night". Each section (of the kind named, else every one) gets
+its step, in song order; a step the artist said as a bare thing ('chairs') is said with what rises
+('the water up to the chairs')."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shotlist.models import Section
+
+from .phrases import is_clause
+
+SCOPE = re.compile(r"(?i)\b(?:each|every|by the|from (?:the|one))\s+(verse|chorus|section|part|scene)s?\b"
+                   r"|\b(verse|chorus|section)\s+(?:by|after|to)\s+\2\b")
+_STEP_SPLIT = re.compile(r"\s*(?:,|;|→|->|\bthen\b|\band then\b|\buntil\b|\band finally\b|\bfinally\b|\band\b)\s*", re.I)
+_FROM_TO = re.compile(r"(?i)\bfrom\s+([^,.;]+?)\s+(?:in the \w+ \w+\s+)?to\s+([^,.;]+?)(?:\s+by the [^,.;]+)?(?=[,.;]|$)")
+_UP = re.compile(r"(?i)\b(?:ris\w*|climb\w*|fill\w*|flood\w*|grow\w*|swell\w*|creep\w*)\b")
+_CHANGE = re.compile(r"(?i)\b(?:end\w*|turn\w*|chang\w*|pass\w*|fad\w*|mov\w* through|goes? from)\b")
+_DOWN = re.compile(r"(?i)\b(?:fall\w*|sink\w*|drop\w*|drain\w*|recede\w*|shrink\w*|ebb\w*)\b")
+DETERMINED = re.compile(r"(?i)^(?:the|a|an|his|her|their|my|our|its|your)\s")
+STATES = {"underwater", "gone", "everywhere", "overhead", "drowned", "dry", "empty", "full", "dark", "night", "dawn",
+          "dusk", "morning", "noon", "evening", "midnight", "spring", "summer", "autumn", "fall", "winter", "snow",
+          "ice", "ash", "ashes", "nothing"}
+
+
+@dataclass
+class Arc:
+    scope: str  # the section label it moves across ('verse'), '' for every section
+    what: str  # what changes ('the water'), '' when not said
+    steps: list[str]
+    direction: str = ""  # 'up', 'down' or ''
+
+    def state(self, step: str) -> str:
+        """How a step reads in a setting: 'chairs' → 'the water up to the chairs'; 'he is underwater' stays."""
+        bare = step.strip(" .")
+        if is_clause(bare) or bare.lower() in STATES or not self.what:
+            return bare
+        thing = bare if DETERMINED.match(bare) else f"the {bare}"
+        reach = {"up": "up to", "down": "down to"}.get(self.direction, "at")
+        return f"{self.what} {reach} {thing}"
+
+
+def arc_of(story: str) -> Arc | None:
+    """The progression a story states, with its ordered steps, or None."""
+    text = " ".join((story or "").split())
+    if not text:
+        return None
+    scope = SCOPE.search(text)
+    label = (scope.group(1) or scope.group(2) or "").lower() if scope else ""
+    label = "" if label in ("section", "part", "scene") else label
+    m = re.search(r":\s*([^.:]+)", text)  # 'the water rises: ankles, chairs, the table, then underwater'
+    steps: list[str] = []
+    head = ""
+    if m and len(_STEP_SPLIT.split(m.group(1))) >= 3:
+        steps = [s for s in _STEP_SPLIT.split(m.group(1)) if s and len(s.split()) <= 6]
+        head = text[: m.start()]
+    elif _FROM_TO.search(text):
+        f = _FROM_TO.search(text)
+        steps, head = [f.group(1), f.group(2)], text[: f.start()]
+    if len(steps) < 2 or not (scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
+                              or _FROM_TO.search(text)):
+        return None
+    what = _what(head)
+    direction = "up" if _UP.search(head) else ("down" if _DOWN.search(head) else "")
+    return Arc(scope=label, what=what, steps=[s.strip(" .") for s in steps], direction=direction)
+
+
+def _what(head: str) -> str:
+    """'a man waits at home; each verse the water rises' → 'the water' (the thing that moves)."""
+    clause = re.split(r"[;,]", head)[-1]
+    clause = SCOPE.sub(" ", clause)
+    m = re.search(r"(?i)\b(the|his|her|their|its)\s+([a-z]+)\s+(?:\w+\s+)?(?:ris|climb|fill|flood|grow|swell|creep|fall|"
+                  r"sink|drop|drain|reced|shrink|ebb|turn|change|end)\w*", clause)
+    return f"{m.group(1).lower()} {m.group(2).lower()}" if m else ""
+
+
+def steps_by_section(arc: Arc, sections: list[Section], skip: set[int] = frozenset()) -> dict[int, str]:
+    """Section index → the state it shows, in song order: the sections of the named kind take the steps
+    in turn; steps left after the last of them go to the sections after it; two steps over many sections
+    spread from the first to the last. `skip`: sections the artist held back ("no ankles yet, keep it
+    dry in verse two"): they show no step, and the steps move on to the next sections."""
+    chosen = [i for i, s in enumerate(sections) if (not arc.scope or s.label == arc.scope) and i not in skip]
+    if not chosen:
+        chosen = list(range(len(sections)))
+    out: dict[int, str] = {}
+    if len(arc.steps) == 2 and len(chosen) > 2:  # 'from spring to winter': the first half, then the second
+        for k, i in enumerate(chosen):
+            out[i] = arc.state(arc.steps[0 if k < len(chosen) / 2 else 1])
+        return out
+    for step, i in zip(arc.steps, chosen):
+        out[i] = arc.state(step)
+    rest = arc.steps[len(chosen):]
+    after = [i for i in range(chosen[-1] + 1, len(sections)) if sections[i].label not in ("outro",) and i not in skip] \
+        or [i for i in range(chosen[-1] + 1, len(sections)) if i not in skip]
+    for step, i in zip(rest, after):
+        out[i] = arc.state(step)
+    if rest and after:  # what the last step reached holds to the end
+        for i in range(after[min(len(rest), len(after)) - 1] + 1, len(sections)):
+            out[i] = arc.state(rest[-1])
+    return out

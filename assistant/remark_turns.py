@@ -1,0 +1,212 @@
+"""Guided mode's turns for what an answer says about the interview itself (assistant.remarks): a correction
+edits what it names (a section's answer, a brief field), an aside is filed where it belongs, "no, that's
+verse two" moves the last answer, "scratch that" takes it back, an answer in another language is kept in
+the chat and not filed. None of them ever becomes a shot's content; each reply says where things went."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from shotlist.models import Constraints
+
+from . import interview, ledger, planner, remarks, rules, walk
+from .conversation import Reply
+from .replies import say
+
+GLOBAL_FIELDS = ("meaning", "story", "why_generative")  # fields a correction replaces (lists and rules add)
+
+
+class RemarkTurns:
+    """Mixed into GuidedDirector (which supplies tools, conversation, _say, _user, _file, _advance, filed)."""
+
+    def _groups(self) -> list[walk.SectionGroup]:
+        return walk.section_groups(self.tools.project().song)
+
+    def _section_names(self) -> str:
+        """'intro, first verse, chorus, …': the parts a correction may name."""
+        return ", ".join(re.sub(r"^the ", "", remarks.where_line(f"section:{g.key}")) for g in self._groups())
+
+    def where(self, target: str) -> str:
+        """'Filed as the chorus. Say "no, that's the second verse" to move it.'"""
+        return say("filed_where", where=remarks.where_line(target), other=self._other(target))
+
+    def _other(self, target: str) -> str:
+        """A plausible other home for an answer, to show how a move is said."""
+        if target.startswith("section:"):
+            keys = [g.key for g in walk.to_ask(self._groups())]
+            key = target.split(":", 1)[1]
+            i = keys.index(key) if key in keys else -1
+            other = keys[i + 1] if 0 <= i < len(keys) - 1 else (keys[i - 1] if i > 0 else "")
+            return remarks.where_line(f"section:{other}") if other else "the story"
+        answered = self.filed().answered
+        left = [t for t in interview.TOPICS if t != target and t not in answered]
+        return interview.topic_name((left or [t for t in interview.TOPICS if t != target])[0])
+
+    def _note(self, op: dict) -> None:
+        self.conversation.append(ledger.note(op))
+
+    def remark_turn(self, text: str, pending: str) -> Iterator[Reply] | None:
+        """The turn for a message that corrects, adds an aside, moves or takes back; None for a plain answer."""
+        lang = remarks.language_of(text)
+        if lang:
+            self._user(text, None)
+            return iter([self._say(say("foreign", language=lang, question=self._question(pending)), topic=pending)])
+        groups = self._groups()
+        move = remarks.move_target(text, groups)
+        if move and self.filed().last():
+            return self._move(text, move)
+        scratch = remarks.SCRATCH.match(text)
+        if scratch:
+            rest = text[scratch.end():].strip()
+            if not rest:
+                return self._scratch(text)
+            text = f"actually {rest}"
+        found = remarks.pieces(text)
+        if all(p.kind == "answer" for p in found):
+            return None
+        return self._pieces(text, [remarks.read(p, groups) for p in found], pending)
+
+    def _question(self, pending: str) -> str:
+        if pending.startswith("section:"):
+            group = next((g for g in self._groups() if f"section:{g.key}" == pending), None)
+            return walk.question(group) if group else ""
+        return self.questions.get(pending, "")
+
+    def _move(self, text: str, move: tuple[str, remarks.Named | str]) -> Iterator[Reply]:
+        kind, where = move
+        last = self.filed().last()
+        if kind == "section" and where.key is None:
+            self._user(text, None)
+            yield self._say(say("no_part", name=where.said, parts=self._section_names()), topic=self._pending())
+            return
+        target = f"section:{where.key}" if kind == "section" else where
+        steps = []
+        if not last.target.startswith("section:"):
+            steps.append(self.tools.update_brief(**{last.target: self._restored(last)}))
+        if not target.startswith("section:"):
+            steps += self._file(interview.Filing(parts=[(target, last.text)]))
+        self._user(text, None)
+        self._note({"op": "move", "target": target})
+        yield from self._advance(steps, prefix=say("moved", old=remarks.where_line(last.target),
+                                                   new=remarks.where_line(target)))
+
+    def _restored(self, last: ledger.Filed) -> str | list:
+        """A brief field as it was before the last filing (empty when it was the first)."""
+        earlier = [f for f in self.filed().history[:-1] if f.target == last.target]
+        if last.target == "motifs":
+            gone = {m.lower() for m in planner.split_list(last.text)}
+            return [m for m in self.tools.project().brief.motifs if m.lower() not in gone]
+        if last.target == "constraints":
+            out = Constraints()
+            for f in earlier:
+                out = rules.parse_constraints(f.text, out)
+            return out
+        return interview.clip(earlier[-1].text) if earlier else ""
+
+    def _scratch(self, text: str) -> Iterator[Reply]:
+        last = self.filed().last()
+        self._user(text, None)
+        if not last:
+            yield self._say(say("nothing_to_scratch"), topic=self._pending())
+            return
+        steps = [] if last.target.startswith("section:") else \
+            [self.tools.update_brief(**{last.target: self._restored(last)})]
+        self._note({"op": "scratch"})
+        yield from self._advance(steps, prefix=say("scratched", where=remarks.where_line(last.target)))
+
+    def _pieces(self, text: str, found: list[remarks.Piece], pending: str) -> Iterator[Reply]:
+        lines: list[str] = []
+        steps: list[str] = []
+        ops: list[dict] = []
+        answer = " ".join(p.text for p in found if p.kind == "answer").strip()
+        asked = pending if pending in interview.TOPICS else None
+        answered: list[dict] = []  # filed last, so "no, that's verse two" moves the answer, not an aside
+        if answer and pending.startswith("section:"):
+            scene = ledger.scene(answer)
+            if scene:
+                answered.append({"op": "set", "target": pending, "text": scene})
+                lines.append(self.where(pending))
+        elif answer and asked:
+            filing = interview.file_message(answer, asked)
+            if filing.parts:
+                steps += self._file(filing)
+                answered += [{"op": "set", "target": t, "text": x} for t, x in filing.parts if t in interview.TOPICS]
+                lines.append(self.where(next(t for t in interview.TOPICS if t in filing.topics)))
+        for p in found:
+            if p.kind == "correction":
+                lines.append(self._correction(p, ops, steps))
+            elif p.kind == "aside":
+                lines.append(self._aside(p, ops, steps))
+        self._user(text, None)
+        for op in [*ops, *answered]:
+            self._note(op)
+        yield from self._advance(steps, prefix="\n".join(x for x in lines if x))
+
+    def _correction(self, p: remarks.Piece, ops: list[dict], steps: list[str]) -> str:
+        """A correction edits what it names: a section (its answer, what it takes back, a state to keep), a
+        brief field (replaced), else the last thing filed."""
+        if p.section and p.section.key is None:
+            return say("no_part", name=p.section.said, parts=self._section_names())
+        labelled = [(t, x) for t, x in interview.labelled_parts(p.text) if t]
+        if p.section:
+            target = f"section:{p.section.key}"
+        elif labelled or remarks.named_field(p.text):
+            target = labelled[0][0] if labelled else remarks.named_field(p.text)
+        elif self._pending() in interview.TOPICS:  # "actually no — forget the flood: …" answers the question asked
+            filing = interview.file_message(p.text, self._pending())
+            if filing.confirm:
+                filing = interview.Filing(parts=[(self._pending(), p.text)])
+            if not filing.parts:
+                return ""
+            steps += self._file(filing)
+            main = next(t for t in interview.TOPICS if t in filing.topics)
+            filed = [{"op": "set", "target": t, "text": x} for t, x in filing.parts if t in interview.TOPICS]
+            ops += sorted(filed, key=lambda op: op["target"] == main)  # the line names the last filing
+            return self.where(main)
+        else:
+            last = self.filed().last()
+            target = last.target if last else self._pending() or "meaning"
+        if target.startswith("section:"):
+            scene = remarks.scene_of(p) if p.section else ledger.scene(p.text)
+            ops.append({"op": "fix", "target": target, "text": scene, "takeback": p.takeback, "keep": p.keep})
+            said = [f"took back {', '.join(p.takeback)}" if p.takeback else "", f"kept it {p.keep}" if p.keep else "",
+                    "changed what we see" if scene else ""]
+            return say("corrected", where=remarks.where_line(target), what="; ".join(x for x in said if x) or "noted")
+        body = labelled[0][1] if labelled else re.sub(
+            rf"(?i)^.*?\b(?:the|my)\s+(?:{'|'.join(remarks.FIELD_NAMES)})\s+(?:is|should be|was|=|:)?\s*", "", p.text)
+        if target in GLOBAL_FIELDS or target in ("feeling", "palette"):
+            steps.append(self.tools.update_brief(**{target: interview.clip(body)}))
+        elif target == "motifs":
+            steps.append(self.tools.update_brief(motifs=planner.split_list(interview.clip(body))))
+        else:
+            steps += self._file(interview.Filing(parts=[(target, body)]))
+        ops.append({"op": "fix", "target": target, "text": body})
+        return say("corrected", where=remarks.where_line(target), what="replaced")
+
+    def _aside(self, p: remarks.Piece, ops: list[dict], steps: list[str]) -> str:
+        """An aside goes where it belongs: the section it names, else the brief by its topic; never the
+        section being asked about."""
+        if p.section and p.section.key is None:
+            return say("no_part", name=p.section.said, parts=self._section_names())
+        if p.section:
+            target = f"section:{p.section.key}"
+            scene = remarks.scene_of(p)
+            if p.takeback or p.keep:
+                ops.append({"op": "fix", "target": target, "text": "", "takeback": p.takeback, "keep": p.keep})
+            if scene:
+                ops.append({"op": "add", "target": target, "text": scene})
+            return say("aside_filed", where=remarks.where_line(target))
+        low = p.text.lower()
+        if re.match(interview.PROHIBITION, low) or re.search(interview.FORMAT, low):
+            filing = interview.Filing(parts=[("constraints", p.text)])  # "before I forget, no flags": a rule
+        else:
+            filing = interview.file_message(p.text, None)
+        if filing.confirm:
+            filing = interview.Filing(parts=[(filing.confirm[0], p.text)])
+        if not filing.parts:
+            return ""
+        steps += self._file(filing)
+        for t in sorted(filing.topics):
+            ops.append({"op": "add", "target": t, "text": p.text})
+        return say("aside_filed", where=interview.topic_names(filing.topics))
