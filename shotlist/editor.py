@@ -425,7 +425,8 @@ class ProjectEditor:
         changed = [s.id for s in after.shots if s.id not in now or content(now[s.id]) != content(s)]
         removed = [i for i in now if i not in {s.id for s in after.shots}]
         fields = [f for f in ("title", "brief", "style") if getattr(base, f) != getattr(after, f)]
-        edit = self._commit(base, after, changed=changed, removed=removed, fields=fields)
+        edit = self._commit(base, after, changed=changed, removed=removed, fields=fields,
+                            label=f"revert to version {version}")
         return Edit(edit.project, edit.changed, edit.removed, edit.fields, [f"reverted to version {version}"])
 
     def _step(self, delta: int) -> Edit:

@@ -172,8 +172,8 @@ def test_versions_are_named_by_what_they_changed_and_revert_is_one_new_version(s
     table["data"][4][9] = "walks into the fog"  # shot 5's Action
     assert studio.apply_table(session, table).ok
     names = [n for n, _ in studio.versions(session)]
-    assert names[0].startswith(f"v{first.version + 2} · changed shot 5")
-    assert names[1].startswith(f"v{first.version + 1} · changed shot 3")
+    assert names[0].startswith(f"v{first.version + 2} · revise 5 · changed shot 5")  # the operation, then the diff
+    assert names[1].startswith(f"v{first.version + 1} · ") and names[1].endswith("changed shot 3")
     diff = studio.version_diff(session, first.version + 2)
     assert "**Shot 5**" in diff and f"action: {first.shots[4].action} → walks into the fog" in diff
     outcome = studio.revert(session, first.version)
@@ -181,7 +181,7 @@ def test_versions_are_named_by_what_they_changed_and_revert_is_one_new_version(s
     now = studio.project(session)
     assert now.version == first.version + 3 and now.shots[4].action == first.shots[4].action
     assert not now.shots[2].locked
-    assert studio.versions(session)[0][0].startswith(f"v{first.version + 3} · changed shots 3, 5")
+    assert studio.versions(session)[0][0] == f"v{first.version + 3} · revert to version {first.version} · changed shots 3, 5"
     assert not studio.revert(session, 999).ok  # a version that does not exist: one line, nothing written
     assert studio.project(session).version == now.version
 

@@ -72,15 +72,21 @@ def numbers(ns: list[int]) -> str:
 
 
 def versions(store: ProjectStore, project_id: str) -> list[tuple[str, int]]:
-    """Every readable version, newest first, as (name, number)."""
+    """Every readable version, newest first, as (name, number): the operation that saved it, as the store
+    keeps it ("swap 3 ↔ 4"), then what it changed."""
     out, previous = [], None
+    labels = dict(store.history(project_id))
     for v in store.versions(project_id):
         try:
             p = store.load_version(project_id, v)
         except Exception:  # noqa: BLE001 - an unreadable version is listed as such, the rest still show
             out.append((f"v{v} · unreadable", v))
             continue
-        out.append((name(v, previous, p), v))
+        named = name(v, previous, p)
+        if labels.get(v):
+            head, _, what = named.partition(" · ")
+            named = f"{head} · {labels[v]} · {what}"
+        out.append((named, v))
         previous = p
     return out[::-1]
 
