@@ -90,3 +90,18 @@ def test_move_the_selected_shot_earlier_or_later_and_the_selection_follows(studi
     end = move_selected(studio, session, later=True)
     assert not end.ok and end.message.startswith(f"Shot {last} is the last shot")
     unchanged(studio, session, now)
+
+
+def test_an_edit_from_a_stale_tab_is_refused_in_one_line_and_nothing_changes(studio):  # noqa: F811
+    mine, theirs = opened(studio), opened(studio)
+    studio.select(mine, 4)
+    studio.select(theirs, 4)
+    assert delete_selected(studio, theirs).ok  # the other tab deletes shot 4 first
+    now = studio.project(mine)
+    for stale in (lambda: move_selected(studio, mine, later=True), lambda: delete_selected(studio, mine),
+                  lambda: insert_after(studio, mine, "her hands in the river")):
+        mine.version, mine.selected_shot = now.version - 1, 4  # the view this tab still shows
+        refused = stale()
+        assert not refused.ok and "changed in another window" in refused.message and "\n" not in refused.message, refused.message
+        assert mine.selected_shot == 4
+        unchanged(studio, mine, now)

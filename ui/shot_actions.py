@@ -86,7 +86,8 @@ def move_selected(studio, session, later: bool) -> Outcome:
 def shot_actions_rows(gr, c: SimpleNamespace) -> None:
     """Call inside the "Selected shot" panel, after its Split / Merge row: two compact rows."""
     with gr.Row():
-        c.delete_shot = gr.Button("Delete", size="sm", variant="stop", elem_id="delete-shot", scale=0, min_width=60)
+        c.delete_shot = gr.Button("Delete shot", size="sm", variant="stop", elem_id="delete-shot", scale=0,
+                                  min_width=80)
         c.move_earlier = gr.Button("◀ Move earlier", size="sm", elem_id="move-earlier", scale=1, min_width=80)
         c.move_later = gr.Button("Move later ▶", size="sm", elem_id="move-later", scale=1, min_width=80)
     with gr.Row(equal_height=True):
