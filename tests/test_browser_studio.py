@@ -48,7 +48,8 @@ def server(tmp_path_factory):
     ids = {"unplanned": seed(home, "Not Planned Yet", planned=False)}
     ids |= {name: seed(home, title) for name, title in
            (("reopen", "Reopen Me"), ("tabs", "Two Tabs"), ("card", "Card Click"), ("export", "Export All"),
-            ("clicks", "Row And Timeline"), ("history", "History Kept"), ("split", "Split Me"))}
+            ("clicks", "Row And Timeline"), ("history", "History Kept"), ("split", "Split Me"),
+            ("edit", "Edit The Plan"))}
     ids["portrait"] = seed(home, "Tall Frames", aspect="9:16")
     with studio_process({"SHOTCALLER_HOME": str(home)}, wait_s=180) as url:
         yield {"url": url, "home": home, "ids": ids}
@@ -438,4 +439,43 @@ def test_split_and_merge_the_selected_shot_from_the_page(browser, server):
     page.click("#merge-shot")
     expect(page.locator("#status")).to_contain_text(f"Merged shots {n} and {n + 1}", timeout=WAIT)
     expect(page.locator("#header")).to_contain_text(f"{len(before.shots)} shots", timeout=WAIT)
+    page.context.close()
+
+
+def test_delete_a_card_move_another_and_add_one_from_the_selected_shot_panel(browser, server):
+    pid = server["ids"]["edit"]
+    before = store(server).load(pid)
+    total = len(before.shots)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    page.get_by_role("tab", name="Storyboard").click()
+    cards = page.locator("#storyboard .thumbnail-item")
+    expect(cards).to_have_count(total, timeout=WAIT)
+    cards.nth(2).click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 3 ·", timeout=WAIT)
+    page.click("#delete-shot")
+    expect(page.locator("#status")).to_contain_text(f"Deleted shot 3; {total - 1} shots", timeout=WAIT)
+    expect(cards).to_have_count(total - 1, timeout=WAIT)
+    expect(page.locator("#header")).to_contain_text(f"version {before.version + 1}", timeout=WAIT)
+
+    cards.nth(0).click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 1 ·", timeout=WAIT)
+    page.click("#move-earlier")  # the first shot: one line, nothing changed
+    expect(page.locator("#status")).to_contain_text("Shot 1 is the first shot", timeout=WAIT)
+    page.click("#move-later")
+    expect(page.locator("#status")).to_contain_text("Moved shot 1's picture after shot 2", timeout=WAIT)
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 2 ·", timeout=WAIT)  # the selection follows it
+    after = store(server).load(pid)
+    assert after.version == before.version + 2
+    assert [s.prompt for s in after.shots[:2]] == [before.shots[1].prompt, before.shots[0].prompt]
+    assert before.shots[2].id not in {s.id for s in after.shots}
+
+    page.get_by_role("tab", name="Shot list").click()
+    page.locator("#new-shot-words textarea").first.fill("her hands in the river")
+    page.click("#add-shot-after")
+    expect(page.locator("#status")).to_contain_text("Added shot 3 (after shot 2): her hands in the river",
+                                                    timeout=WAIT)
+    expect(page.locator("#shot-table")).to_contain_text("her hands in the river", timeout=WAIT)
+    expect(page.locator("#new-shot-words textarea").first).to_have_value("", timeout=WAIT)
+    assert len(store(server).load(pid).shots) == total
     page.context.close()

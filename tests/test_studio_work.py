@@ -210,10 +210,11 @@ def test_split_and_merge_the_selected_shot(studio):
 def test_studio_symbols_render_without_a_colour_emoji_font():
     """Every symbol the studio writes (flags, tool steps, the plan pointer, buttons) is in DejaVu Sans,
     which every machine the studio runs on has: no empty boxes without fonts-noto-color-emoji."""
+    import ui.shot_actions
     import ui.studio
     import ui.views
 
-    text = "".join(Path(m.__file__).read_text() for m in (ui.views, ui.studio))
+    text = "".join(Path(m.__file__).read_text() for m in (ui.views, ui.studio, ui.shot_actions))
     symbols = sorted({ch for ch in text if ord(ch) > 0x2000})
     assert symbols
     for ch in symbols:

@@ -19,6 +19,7 @@ from shotlist.export import formats as export_formats
 
 from . import brief_panel
 from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
+from .shot_actions import shot_actions_rows, wire_shot_actions
 from .tempo_panel import tempo_row, wire_tempo
 from .views import shot_detail
 from .wiring import Wiring
@@ -149,6 +150,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                     with gr.Row():
                         c.split_btn = gr.Button("Split at its middle beat", size="sm", elem_id="split-shot")
                         c.merge_btn = gr.Button("Merge with the next", size="sm", elem_id="merge-shot")
+                    shot_actions_rows(gr, c)  # delete, move earlier / later, add a shot after
                     with gr.Row():
                         c.shot_render = gr.Button("Render it", size="sm", elem_id="render-shot")
                         c.take = gr.Textbox(show_label=False, placeholder="take: t2", elem_id="take", container=False)
@@ -170,6 +172,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.playback()
         wiring.history()
         wire_tempo(wiring)
+        wire_shot_actions(wiring)
         brief_panel.wire(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools
