@@ -265,3 +265,66 @@ def test_the_tempo_buttons_regrid_through_the_table_and_refuse_a_bad_tempo(studi
     assert f"Tempo {after.song.tempo:g} BPM" in tempo_line(after)
     bad = regrid(studio, session, bpm=900)
     assert not bad.ok and "900" in bad.message and studio.project(session).version == after.version
+
+
+# ---------------------------------------------------------------------------- the look and the artist's prompt
+
+
+def test_the_look_column_edits_through_the_editor_and_regrades_the_card(studio):
+    import numpy as np
+    from PIL import Image
+
+    from ui.views import LOOK_COLUMN, TABLE_COLUMNS
+
+    session = opened(studio)
+    look = TABLE_COLUMNS.index(LOOK_COLUMN)
+    before = studio.project(session)
+    frames = studio.storyboard(before)
+    old3, old4 = (np.asarray(Image.open(frames[i][0]).convert("RGB"), dtype=float) for i in (2, 3))
+    table = studio.table(before)
+    assert table["data"][2][look] == ""  # a planned shot's look is neutral
+    table["data"][2][look] = "cold, very dark, teal"
+    msg = studio.apply_table(session, table)
+    assert msg.ok and "Revised shots 3;" in msg.message, msg.message
+    after = studio.project(session)
+    s3 = after.shots[2]
+    assert (s3.warmth, s3.brightness, s3.palette) == (-0.5, -1.0, ["teal"]) and after.version == before.version + 1
+    assert "cold blue light" in s3.prompt and "deep shadows" in s3.prompt  # a built prompt follows the look
+    assert studio.table(after)["data"][2][look] == "cold, very dark, teal"
+    frames = studio.storyboard(after)
+    new3, new4 = (np.asarray(Image.open(frames[i][0]).convert("RGB"), dtype=float) for i in (2, 3))
+    assert new3.mean() < 0.75 * old3.mean()  # darker
+    assert new3[..., 2].mean() / new3[..., 0].mean() > 1.2 * old3[..., 2].mean() / old3[..., 0].mean()  # colder
+    assert np.array_equal(new4, old4)  # a shot not named does not move
+    # a word changed keeps the others: "cold" stays the value it was, only the palette goes
+    table = studio.table(after)
+    table["data"][2][look] = "cold, very dark"
+    assert studio.apply_table(session, table).ok
+    s3 = studio.project(session).shots[2]
+    assert (s3.warmth, s3.brightness, s3.palette) == (-0.5, -1.0, [])
+    # a look the grader cannot show is one clear line, nothing applied
+    table = studio.table(studio.project(session))
+    table["data"][2][look] = "more cinematic"
+    bad = studio.apply_table(session, table)
+    assert not bad.ok and bad.message.startswith("⚠ shot 3, Look: 'more cinematic' is not a look")
+    assert "\n" not in bad.message and studio.project(session).version == after.version + 1
+
+
+def test_a_drifted_artist_prompt_is_flagged_in_the_table_and_the_panel(studio):
+    from ui.views import TABLE_COLUMNS
+
+    session = opened(studio)
+    prompt, subject = TABLE_COLUMNS.index("Prompt"), TABLE_COLUMNS.index("Subject")
+    table = studio.table(studio.project(session))
+    table["data"][1][prompt] = "a lantern held over black water"
+    assert studio.apply_table(session, table).ok
+    assert "⚑" not in studio.table(studio.project(session))["data"][1][-1]
+    table = studio.table(studio.project(session))
+    table["data"][1][subject] = "a shirt sewn from fog"
+    assert studio.apply_table(session, table).ok
+    project = studio.project(session)
+    assert project.shots[1].prompt == "a lantern held over black water"  # the artist's prompt is kept
+    assert "⚑ prompt drift" in studio.table(project)["data"][1][-1]
+    detail = views.shot_detail(project, 2)
+    assert "**Prompt (yours):** a lantern held over black water" in detail
+    assert "⚑ your prompt no longer says: subject" in detail
