@@ -328,3 +328,21 @@ def test_a_drifted_artist_prompt_is_flagged_in_the_table_and_the_panel(studio):
     detail = views.shot_detail(project, 2)
     assert "**Prompt (yours):** a lantern held over black water" in detail
     assert "⚑ your prompt no longer says: subject" in detail
+
+
+def test_the_brief_tab_names_the_shots_that_quote_an_edited_field(studio):
+    from ui.brief_panel import BriefPanel
+
+    session = opened(studio)
+    panel = BriefPanel(studio)
+    before = studio.project(session)
+    subject = before.shots[3].subject  # a phrase a shot is written from: "a shirt of fog"
+    core = subject.lower().removeprefix("a ").removeprefix("the ")
+    quoting = [n for n, s in enumerate(before.shots, 1) if core in " ".join(
+        (s.subject, s.action, s.setting, s.prompt, s.negative_prompt, s.reason, s.why_generative)).lower()]
+    assert 4 in quoting and len(quoting) < len(before.shots)
+    msg = panel.save(session, "motifs", f"{subject}; a lighthouse nobody keeps")
+    assert msg.ok and msg.message.endswith(f"it touches shots {', '.join(map(str, quoting))}."), msg.message
+    after = studio.project(session)
+    assert after.version == before.version + 1 and [s.prompt for s in after.shots] == [s.prompt for s in before.shots]
+    assert "it touches" not in panel.save(session, "motifs", "a lighthouse nobody keeps").message
