@@ -308,6 +308,13 @@ def test_the_look_column_edits_through_the_editor_and_regrades_the_card(studio):
     bad = studio.apply_table(session, table)
     assert not bad.ok and bad.message.startswith("⚠ shot 3, Look: 'more cinematic' is not a look")
     assert "\n" not in bad.message and studio.project(session).version == after.version + 1
+    # a look applied to a locked shot: one line, the shot as it was
+    assert studio.lock(session, "5", True).ok
+    table = studio.table(studio.project(session))
+    table["data"][4][look] = "warm"
+    locked = studio.apply_table(session, table)
+    assert not locked.ok and "\n" not in locked.message and "lock" in locked.message, locked.message
+    assert studio.project(session).shots[4].warmth == 0.0
 
 
 def test_a_drifted_artist_prompt_is_flagged_in_the_table_and_the_panel(studio):
