@@ -23,6 +23,8 @@ _STOP = {"that", "this", "with", "from", "into", "they", "them", "their", "there
          "about", "would", "could", "should", "have", "been", "were", "your", "just", "like", "some", "than", "then",
          "very", "more", "only", "also", "each", "every", "shot", "shots", "song"}
 
+_SMALL = {"the", "and", "but", "not", "for", "nor", "you", "her", "his", "its", "our", "was", "are", "has", "had"}
+
 
 @dataclass
 class BriefRow:
@@ -46,22 +48,29 @@ def value_text(brief: Brief, name: str) -> str:
     return "; ".join(value) if isinstance(value, list) else str(value)
 
 
-def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3 and w not in _STOP}
+def phrases(text: str) -> list[str]:
+    """The phrases of a brief field a shot can quote: its parts between punctuation, lower-cased, without a
+    leading article ("a coat made of rain" → "coat made of rain"); parts of stop words only are left out."""
+    out = []
+    for part in re.split(r"[;,.!?:\n]", text.lower()):
+        part = re.sub(r"^(?:a|an|the)\s+", "", " ".join(re.findall(r"[a-z0-9']+", part)))
+        if any(len(w) >= 3 and w not in _STOP and w not in _SMALL for w in part.split()) and part not in out:
+            out.append(part)
+    return out
 
 
 def touched_shots(project: Project, text: str) -> list[int]:
-    """The shots whose words come from `text`: they share two of its words (one, when it has fewer than
-    three), or carry a phrase of it whole ("a coat made of rain")."""
-    ours = words(text)
-    if not ours:
+    """The shots whose words quote `text`: one of their fields carries a phrase of it whole, word for word
+    ("a coat made of rain", the motif "fog"). Sharing a word or two is not quoting: a brief field never
+    feeds a built prompt (`prompting.prompt_from_fields` reads the shot's fields and the style bible), so the
+    shots a change touches are the ones written from its words."""
+    quoted = [re.compile(rf"\b{re.escape(p)}\b") for p in phrases(text)]
+    if not quoted:
         return []
-    phrases = [p.strip().lower() for p in re.split(r"[;,.\n]", text) if len(p.strip()) > 6]
-    need = 1 if len(ours) < 3 else 2
     out = []
     for n, shot in enumerate(project.shots, 1):
-        theirs = " ".join(getattr(shot, f) or "" for f in SHOT_TEXT).lower()
-        if len(ours & words(theirs)) >= need or any(p in theirs for p in phrases):
+        theirs = " | ".join(" ".join(re.findall(r"[a-z0-9']+", (getattr(shot, f) or "").lower())) for f in SHOT_TEXT)
+        if any(q.search(theirs) for q in quoted):
             out.append(n)
     return out
 

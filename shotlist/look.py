@@ -85,3 +85,42 @@ def describe(warmth: float, brightness: float, contrast: float, palette: list[st
     if palette:
         words.append(f"{' and '.join(palette)} palette")
     return words
+
+
+# The look as the studio's table shows it ("cold, dark, teal") and reads it back: one word per value
+# that is set, "very " for a value two steps out; palette words as they are.
+WORDS = {"warmth": ("cold", "warm"), "brightness": ("dark", "bright"), "contrast": ("soft", "hard")}
+SYNONYMS = {"cool": "cold", "icy": "cold", "low-key": "dark", "flat": "soft", "contrasty": "hard", "punchy": "hard",
+            "high-key": "bright"}
+
+
+def look_text(warmth: float, brightness: float, contrast: float, palette: list[str]) -> str:
+    """The look in a few words: 'cold, dark, teal'; 'very warm, amber'; '' for a neutral look."""
+    out = []
+    for value, (low, high) in zip((warmth, brightness, contrast), WORDS.values()):
+        if value:
+            out.append(("very " if abs(value) >= 2 * STEP else "") + (low if value < 0 else high))
+    return ", ".join(out + list(palette))
+
+
+def parse_look(text: str) -> dict[str, float | list[str]]:
+    """`look_text` read back: every look field, neutral where the text names nothing for it. A word that is
+    neither a look word nor a colour the grader knows is a `ValueError` naming the words it knows."""
+    values: dict[str, float | list[str]] = {"warmth": 0.0, "brightness": 0.0, "contrast": 0.0, "palette": []}
+    for item in (w.strip().lower() for w in (text or "").replace(";", ",").split(",")):
+        if not item or item == "neutral":
+            continue
+        very = item.startswith("very ")
+        word = SYNONYMS.get(item.removeprefix("very ").strip(), item.removeprefix("very ").strip())
+        field = next((f for f, pair in WORDS.items() if word in pair), None)
+        if field is None:
+            try:
+                values["palette"] = list(dict.fromkeys([*values["palette"], palette_word(word)]))
+            except ValueError:
+                looks = ", ".join(w for pair in WORDS.values() for w in pair)
+                raise ValueError(f"{item!r} is not a look the animatic can show; use {looks} (\"very cold\" for "
+                                 f"more) and colour words ({', '.join(sorted(PALETTE))})") from None
+            continue
+        size = 2 * STEP if very else STEP
+        values[field] = -size if word == WORDS[field][0] else size
+    return values

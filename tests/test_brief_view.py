@@ -96,3 +96,29 @@ def test_the_studio_brief_tab_edits_and_moves_through_the_tab_editor(director, i
     out = panel.save(stale, "palette", "teal and amber")
     assert not out.ok and "changed in another window" in out.message
     assert director.tools.project().brief.palette == ""
+
+
+
+def test_the_shots_a_field_touches_are_the_ones_that_quote_it_word_for_word():
+    from helpers import song_of
+    from shotlist.brief_view import touched_shots
+    from shotlist.models import Project, Shot
+
+    texts = [("a coat made of rain", "hangs on the door"),  # quotes the motif whole
+             ("a coat of paint", "made in the rain"),  # shares "coat", "made", "rain": not a quote
+             ("the kettle", "boils over into stars on the stove"),  # quotes the other motif, in its action
+             ("a dog", "sleeps")]
+    shots = [Shot(start=i * 2.0, end=i * 2.0 + 2, subject=s, action=a) for i, (s, a) in enumerate(texts)]
+    project = Project(id="t", title="t", song=song_of(8.0), shots=shots)
+    assert touched_shots(project, "a coat made of rain; boils over into stars") == [1, 3]
+    assert touched_shots(project, "The Coat Made of Rain.") == [1]  # case, articles and punctuation aside
+    assert touched_shots(project, "rain") == [1, 2] and touched_shots(project, "the; and a") == []
+    assert touched_shots(project, "door made") == []  # a phrase never spans two of the shot's fields
+
+
+def test_a_brief_edit_leaves_built_prompts_alone(director):
+    """Built prompts read the shot's fields and the style bible, never the brief: a brief edit rebuilds nothing."""
+    before = director.tools.project()
+    director.tools.editor.update_brief(palette="cold teal light", feeling="Numb.")
+    after = director.tools.project()
+    assert after.version == before.version + 1 and [s.prompt for s in after.shots] == [s.prompt for s in before.shots]

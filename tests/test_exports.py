@@ -89,6 +89,40 @@ def test_csv_has_the_professional_columns_and_timecodes():
     assert rows[2]["Why generative"] == "fog cannot be sewn" and rows[0]["Duration"] == "4.000"
 
 
+def looked_project() -> Project:
+    """The small project with a graded look on shot 1 and an artist's drifted prompt on shot 2."""
+    p = small_project()
+    shots = [p.shots[0].model_copy(update={"warmth": -0.5, "brightness": -1.0, "contrast": 0.5,
+                                           "palette": ["teal", "amber"]}),
+             p.shots[1].model_copy(update={"prompt": "my own words", "prompt_by_artist": True,
+                                           "prompt_drift": ["subject", "setting"]}), p.shots[2]]
+    return p.model_copy(update={"shots": shots})
+
+
+def test_csv_carries_the_look_and_the_artists_prompt_through_a_round_trip():
+    p = looked_project()
+    rows = list(csv.DictReader(io.StringIO(export("csv", p).decode())))
+    assert (rows[0]["Warmth"], rows[0]["Brightness"], rows[0]["Contrast"], rows[0]["Palette"]) == \
+        ("-0.5", "-1.0", "0.5", "teal, amber")
+    assert rows[1]["Prompt by artist"] == "yes" and rows[1]["Prompt drift"] == "subject, setting"
+    assert rows[2]["Prompt by artist"] == "no" and rows[2]["Prompt drift"] == ""
+    back = get_format("csv").read(export("csv", p), p.model_copy(update={"shots": []}))
+    assert [s.model_dump(exclude={"index"}) for s in back.shots] == [s.model_dump(exclude={"index"}) for s in p.shots]
+
+
+@pytest.mark.parametrize("column, cell, message", [
+    ("Warmth", "icy", "row 2, column Warmth: 'icy' is not a number"),
+    ("Brightness", "3", "row 2, column Brightness: .*less than or equal to 1"),
+    ("Palette", "more cinematic", "row 2, column Palette: .*does not know the colour 'more cinematic'"),
+    ("Prompt by artist", "maybe", "row 2, column Prompt by artist: 'maybe' is not yes or no"),
+    ("Prompt drift", "mood", "row 2, column Prompt drift: 'mood' is not a field a prompt is built from"),
+])
+def test_csv_look_columns_reject_bad_cells_naming_row_and_column(column, cell, message):
+    data = f"Start,End,{column}\n0,12,{cell}\n".encode()
+    with pytest.raises(ShotcallerError, match=message):
+        get_format("csv").read(data, small_project().model_copy(update={"shots": []}))
+
+
 @pytest.mark.parametrize("fps", [23.976, 24.0, 25.0, 29.97, 30.0])
 def test_nle_exports_read_back_with_otio(fps):
     import opentimelineio as otio

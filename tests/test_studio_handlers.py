@@ -265,3 +265,91 @@ def test_the_tempo_buttons_regrid_through_the_table_and_refuse_a_bad_tempo(studi
     assert f"Tempo {after.song.tempo:g} BPM" in tempo_line(after)
     bad = regrid(studio, session, bpm=900)
     assert not bad.ok and "900" in bad.message and studio.project(session).version == after.version
+
+
+# ---------------------------------------------------------------------------- the look and the artist's prompt
+
+
+def test_the_look_column_edits_through_the_editor_and_regrades_the_card(studio):
+    import numpy as np
+    from PIL import Image
+
+    from ui.views import LOOK_COLUMN, TABLE_COLUMNS
+
+    session = opened(studio)
+    look = TABLE_COLUMNS.index(LOOK_COLUMN)
+    before = studio.project(session)
+    frames = studio.storyboard(before)
+    old3, old4 = (np.asarray(Image.open(frames[i][0]).convert("RGB"), dtype=float) for i in (2, 3))
+    table = studio.table(before)
+    assert table["data"][2][look] == ""  # a planned shot's look is neutral
+    table["data"][2][look] = "cold, very dark, teal"
+    msg = studio.apply_table(session, table)
+    assert msg.ok and "Revised shots 3;" in msg.message, msg.message
+    after = studio.project(session)
+    s3 = after.shots[2]
+    assert (s3.warmth, s3.brightness, s3.palette) == (-0.5, -1.0, ["teal"]) and after.version == before.version + 1
+    assert "cold blue light" in s3.prompt and "deep shadows" in s3.prompt  # a built prompt follows the look
+    assert studio.table(after)["data"][2][look] == "cold, very dark, teal"
+    frames = studio.storyboard(after)
+    new3, new4 = (np.asarray(Image.open(frames[i][0]).convert("RGB"), dtype=float) for i in (2, 3))
+    assert new3.mean() < 0.75 * old3.mean()  # darker
+    assert new3[..., 2].mean() / new3[..., 0].mean() > 1.2 * old3[..., 2].mean() / old3[..., 0].mean()  # colder
+    assert np.array_equal(new4, old4)  # a shot not named does not move
+    # a word changed keeps the others: "cold" stays the value it was, only the palette goes
+    table = studio.table(after)
+    table["data"][2][look] = "cold, very dark"
+    assert studio.apply_table(session, table).ok
+    s3 = studio.project(session).shots[2]
+    assert (s3.warmth, s3.brightness, s3.palette) == (-0.5, -1.0, [])
+    # a look the grader cannot show is one clear line, nothing applied
+    table = studio.table(studio.project(session))
+    table["data"][2][look] = "more cinematic"
+    bad = studio.apply_table(session, table)
+    assert not bad.ok and bad.message.startswith("⚠ shot 3, Look: 'more cinematic' is not a look")
+    assert "\n" not in bad.message and studio.project(session).version == after.version + 1
+    # a look applied to a locked shot: one line, the shot as it was
+    assert studio.lock(session, "5", True).ok
+    table = studio.table(studio.project(session))
+    table["data"][4][look] = "warm"
+    locked = studio.apply_table(session, table)
+    assert not locked.ok and "\n" not in locked.message and "lock" in locked.message, locked.message
+    assert studio.project(session).shots[4].warmth == 0.0
+
+
+def test_a_drifted_artist_prompt_is_flagged_in_the_table_and_the_panel(studio):
+    from ui.views import TABLE_COLUMNS
+
+    session = opened(studio)
+    prompt, subject = TABLE_COLUMNS.index("Prompt"), TABLE_COLUMNS.index("Subject")
+    table = studio.table(studio.project(session))
+    table["data"][1][prompt] = "a lantern held over black water"
+    assert studio.apply_table(session, table).ok
+    assert "⚑" not in studio.table(studio.project(session))["data"][1][-1]
+    table = studio.table(studio.project(session))
+    table["data"][1][subject] = "a shirt sewn from fog"
+    assert studio.apply_table(session, table).ok
+    project = studio.project(session)
+    assert project.shots[1].prompt == "a lantern held over black water"  # the artist's prompt is kept
+    assert "⚑ prompt drift" in studio.table(project)["data"][1][-1]
+    detail = views.shot_detail(project, 2)
+    assert "**Prompt (yours):** a lantern held over black water" in detail
+    assert "⚑ your prompt no longer says: subject" in detail
+
+
+def test_the_brief_tab_names_the_shots_that_quote_an_edited_field(studio):
+    from ui.brief_panel import BriefPanel
+
+    session = opened(studio)
+    panel = BriefPanel(studio)
+    before = studio.project(session)
+    subject = before.shots[3].subject  # a phrase a shot is written from: "a shirt of fog"
+    core = subject.lower().removeprefix("a ").removeprefix("the ")
+    quoting = [n for n, s in enumerate(before.shots, 1) if core in " ".join(
+        (s.subject, s.action, s.setting, s.prompt, s.negative_prompt, s.reason, s.why_generative)).lower()]
+    assert 4 in quoting and len(quoting) < len(before.shots)
+    msg = panel.save(session, "motifs", f"{subject}; a lighthouse nobody keeps")
+    assert msg.ok and msg.message.endswith(f"it touches shots {', '.join(map(str, quoting))}."), msg.message
+    after = studio.project(session)
+    assert after.version == before.version + 1 and [s.prompt for s in after.shots] == [s.prompt for s in before.shots]
+    assert "it touches" not in panel.save(session, "motifs", "a lighthouse nobody keeps").message

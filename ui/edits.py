@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shotlist.models import Project, Shot
+from shotlist.look import parse_look
+from shotlist.models import Project, Shot, fields_tagged
 
-from .views import EDITABLE, TABLE_COLUMNS
+from .views import EDITABLE, LOOK_COLUMN, TABLE_COLUMNS, shot_look
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ def table_edits(base: Project, rows: list[list[Any]]) -> list[tuple[int, Shot, d
             elif (new or "") == (old or ""):
                 continue
             changes[name] = new
+        try:
+            changes |= look_changes(shot, cells.get(LOOK_COLUMN))
+        except ValueError as e:
+            return Outcome(False, f"⚠ shot {number}, {LOOK_COLUMN}: {e}")
         if changes:
             try:
                 Shot.model_validate(shot.model_dump() | changes)
@@ -60,5 +65,16 @@ def table_edits(base: Project, rows: list[list[Any]]) -> list[tuple[int, Shot, d
     return edits
 
 
+def look_changes(shot: Shot, cell: Any) -> dict[str, Any]:
+    """The look fields a changed Look cell sets: only those whose words changed ("cold, dark" → "cold, dark,
+    teal" sets the palette and keeps the warmth and brightness as they were)."""
+    if cell is None or " ".join(str(cell).split()).lower() == shot_look(shot).lower():
+        return {}
+    old, new = parse_look(shot_look(shot)), parse_look(str(cell))
+    return {f: v for f, v in new.items() if v != old[f]}
+
+
 def column_of(field: str) -> str:
+    if field in fields_tagged(Shot, "look"):
+        return LOOK_COLUMN
     return next((c for c, f in EDITABLE.items() if f == field), field)

@@ -46,7 +46,7 @@ CSS = """
 """
 LAST_PROJECT_KEY = "shotcaller-last-project"
 COLUMN_WIDTHS = ["40px", "62px", "62px", "78px", "150px", "100px", "90px", "90px", "150px", "150px", "180px", "180px",
-                 "180px", "90px"]  # one per TABLE_COLUMNS
+                 "180px", "110px", "90px"]  # one per TABLE_COLUMNS
 
 
 def build(studio: Studio | None = None, mcp: bool = False):

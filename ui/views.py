@@ -9,11 +9,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from shotlist.look import look_text
 from shotlist.lyrics import fmt_time
 from shotlist.models import Project, Shot
 
 TABLE_COLUMNS = ["#", "Start", "End", "Section", "Lyric", "Shot size", "Angle", "Movement", "Subject", "Action",
-                 "Prompt", "Reason", "Why generative", "Flags"]
+                 "Prompt", "Reason", "Why generative", "Look", "Flags"]
+LOOK_COLUMN = "Look"  # one cell for the look fields ("cold, dark, teal"): `shotlist.look.look_text` / `parse_look`
 EDITABLE = {"End": "end", "Shot size": "shot_size", "Angle": "angle", "Movement": "movement", "Subject": "subject",
             "Action": "action", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative"}
 THUMB_SHORT_SIDE = 270
@@ -21,7 +23,7 @@ TIMELINE_SIZE = (1600, 300)  # the timeline picture (`ui.timeline.draw_timeline`
 TIMELINE_PAD = 10
 TIMELINE_SHOT_BAND = (0.58, 0.85)  # the shot blocks' band, as fractions of the picture's height
 # the words a flag shows: plain text and symbols DejaVu Sans has, so no machine shows an empty box
-FLAGS = (("locked", "■ locked"), ("generic", "⚠ generic"), ("filmable", "◉ filmable"))
+FLAGS = (("locked", "■ locked"), ("generic", "⚠ generic"), ("filmable", "◉ filmable"), ("drift", "⚑ prompt drift"))
 TOOL_STEP = "⚙ tool step"
 TABLE_HEADER = re.compile(r"^\s*#\s+start\s+end\b", re.I)
 TABLE_ROW = re.compile(r"^\s*\d+\s+\d+:\d\d(\.\d+)?\s")
@@ -31,11 +33,16 @@ MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
 def table(project: Project | None) -> dict[str, Any]:
     rows = []
     for n, s in enumerate(project.shots if project else [], start=1):
-        on = {"locked": s.locked, "generic": s.critique.generic, "filmable": s.critique.camera_shootable}
+        on = {"locked": s.locked, "generic": s.critique.generic, "filmable": s.critique.camera_shootable,
+              "drift": bool(s.prompt_drift)}
         flags = " ".join(text for key, text in FLAGS if on[key])
         rows.append([n, round(s.start, 2), round(s.end, 2), s.section, s.lyric or "", s.shot_size, s.angle,
-                     s.movement, s.subject, s.action, s.prompt, s.reason, s.why_generative, flags])
+                     s.movement, s.subject, s.action, s.prompt, s.reason, s.why_generative, shot_look(s), flags])
     return {"headers": TABLE_COLUMNS, "data": rows}
+
+
+def shot_look(shot: Shot) -> str:
+    return look_text(shot.warmth, shot.brightness, shot.contrast, shot.palette)
 
 
 def content_key(project: Project) -> str:
@@ -118,6 +125,11 @@ def shot_detail(project: Project | None, number: int | None) -> str:
         lines.append(f"> “{s.lyric}”")
     lines.append(f"**{s.subject or '(no subject)'}** — {s.action or '(no action)'}"
                  + (f" · *{s.setting}*" if s.setting else ""))
+    lines.append(f"**Look:** {shot_look(s) or 'neutral'}")
+    lines.append(f"**Prompt{' (yours)' if s.prompt_by_artist else ''}:** {s.prompt or '(empty)'}")
+    if s.prompt_drift:
+        lines.append(f"⚑ your prompt no longer says: {', '.join(f.replace('_', ' ') for f in s.prompt_drift)} "
+                     "(empty the prompt to rebuild it from the fields)")
     lines.append(f"**Reason:** {s.reason or '(none yet)'}")
     lines.append(f"**Why generative:** {s.why_generative or '(none yet)'}")
     if s.critique.notes:

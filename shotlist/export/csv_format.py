@@ -1,7 +1,8 @@
 """`csv`: a professional shot list that opens in spreadsheets and shot-list tools; imports back.
 
 The columns a production shot list has, then the ones Shotcaller needs for an exact round trip
-(Id, Seed, Locked, Negative prompt). On import every error names its row and column.
+(Id, Seed, Locked, Negative prompt, the look fields, whether the artist wrote the prompt and what it no longer
+says). On import every error names its row and column.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import ShotcallerError, TimelineError
-from ..models import Project, Shot
+from ..models import Project, Shot, fields_tagged
+from ..prompting import SOURCES
 from . import Format, register
 from .media import clip_path, exact_rate, timecode
 
@@ -25,6 +27,12 @@ FIELDS = {"Section": "section", "Start": "start", "End": "end", "Lyric": "lyric"
           "Setting": "setting", "Prompt": "prompt", "Reason": "reason", "Why generative": "why_generative",
           "Transition": "transition", "Id": "id", "Seed": "seed", "Locked": "locked",
           "Negative prompt": "negative_prompt"}
+# The look (warmth, brightness, contrast, palette) comes from the Shot's field tags, so a new look field
+# travels without another hand-kept list.
+LOOK = {name.replace("_", " ").capitalize(): name for name in fields_tagged(Shot, "look")}
+COLUMNS += [*LOOK, "Prompt by artist", "Prompt drift"]
+FIELDS |= LOOK | {"Prompt by artist": "prompt_by_artist", "Prompt drift": "prompt_drift"}
+LISTS = ("palette", "prompt_drift")  # written as "teal, amber"
 REQUIRED = ["Start", "End"]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -48,8 +56,14 @@ def write(project: Project, folder: Path) -> bytes:
         w.writerow([s.section, n, repr(round(s.start, 6)), repr(round(s.end, 6)), f"{s.duration:.3f}", timecode(s.start, rate),
                     timecode(s.end, rate), s.lyric or "", s.shot_size, s.angle, s.movement, s.lens, s.subject,
                     s.action, s.setting, s.prompt, s.reason, s.why_generative, s.transition, status(folder, s),
-                    s.id, s.seed, "yes" if s.locked else "no", s.negative_prompt])
+                    s.id, s.seed, "yes" if s.locked else "no", s.negative_prompt,
+                    *(_cell(getattr(s, name)) for name in LOOK.values()), "yes" if s.prompt_by_artist else "no",
+                    _cell(s.prompt_drift)])
     return buf.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def read(data: bytes, project: Project) -> Project:
@@ -108,14 +122,23 @@ def _value(name: str, value: str, row_no: int, column: str) -> object:
     try:
         if name in ("start", "end"):
             return float(value)
+        if name in LOOK.values() and name not in LISTS:
+            return float(value or 0)  # an empty look cell is neutral
         if name == "seed":
             return int(value)
     except ValueError:
         raise ShotcallerError(f"row {row_no}, column {column}: {value[:20]!r} is not a number") from None
-    if name == "locked":
+    if name in ("locked", "prompt_by_artist"):
         if value.lower() not in ("yes", "no", "true", "false", "1", "0", ""):
             raise ShotcallerError(f"row {row_no}, column {column}: {value[:20]!r} is not yes or no")
         return value.lower() in ("yes", "true", "1")
+    if name in LISTS:
+        items = [w.strip() for w in value.split(",") if w.strip()]
+        unknown = [w for w in items if name == "prompt_drift" and w not in SOURCES]
+        if unknown:
+            raise ShotcallerError(f"row {row_no}, column {column}: {unknown[0][:20]!r} is not a field a prompt is "
+                                  f"built from ({', '.join(SOURCES)})")
+        return items
     if name == "lyric":
         return value or None
     return value
