@@ -268,3 +268,28 @@ def test_cli_import_of_csv_and_otio_and_export_of_all(fixture_song, fixture_lrc,
     assert "version 3" in run("import", pid, tmp_path / "edited.csv").stdout
     assert "version 4" in run("import", pid, tmp_path / "x.otio").stdout
     assert re.search(r"error: .*cannot be imported", run("import", pid, tmp_path / "x.edl", check=False).stderr)
+
+
+@pytest.mark.parametrize("how, said", [("segfault", "crashed (SIGSEGV)"), ("hang", "hung")])
+def test_an_otio_file_that_crashes_or_hangs_otios_reader_is_refused_and_the_app_lives_on(monkeypatch, how, said):
+    """OTIO's C++ reader segfaulted the test process on one fuzzed export: an import reads the file in a
+    forked child first, so a reader that dies (or hangs) costs one clear line, not the studio."""
+    import signal
+    import time
+
+    import opentimelineio as otio
+
+    from shotlist.export import otio_format
+
+    def dies(*_args, **_kw):
+        if how == "segfault":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        time.sleep(60)
+
+    data = export("otio")
+    monkeypatch.setattr(otio_format, "TRIAL_READ_S", 0.5)
+    monkeypatch.setattr(otio.adapters, "read_from_string", dies)
+    with pytest.raises(ShotcallerError, match=re.escape(f"OTIO's reader {said} on it")):
+        get_format("otio").read(data, small_project().model_copy(update={"shots": []}))
+    monkeypatch.undo()
+    assert len(get_format("otio").read(data, small_project().model_copy(update={"shots": []})).shots) == 3

@@ -6,6 +6,9 @@ markers on it."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 from ..errors import ShotcallerError
@@ -15,6 +18,7 @@ from .media import DEFAULT_START_TC, timecode_frames
 from .timeline import META, build_timeline, video_clips
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+TRIAL_READ_S = 30.0  # how long a trial read of an imported file may take before the file is refused
 
 
 def write(project: Project, folder: Path, *, relative: bool = False, start_tc: str = DEFAULT_START_TC) -> bytes:
@@ -31,9 +35,15 @@ def read(data: bytes, project: Project) -> Project:
     if len(data) > MAX_IMPORT_BYTES:
         raise ShotcallerError(f"the file is {len(data):,} bytes; an .otio timeline is at most {MAX_IMPORT_BYTES:,}")
     try:
-        timeline = otio.adapters.read_from_string(data.decode("utf-8"), "otio_json")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ShotcallerError(f"the file is not UTF-8 text (byte {e.start})") from None
+    crash = _trial_read(text)
+    if crash:
+        raise ShotcallerError(f"the file is not a readable OpenTimelineIO timeline: OTIO's reader {crash} on it "
+                              "(a corrupt or hand-edited .otio?); export it again from the tool that made it")
+    try:
+        timeline = otio.adapters.read_from_string(text, "otio_json")
     except Exception as e:  # noqa: BLE001 - OTIO raises many types for a bad file
         raise ShotcallerError(f"the file is not an OpenTimelineIO timeline ({type(e).__name__}: {str(e)[:120]})") from None
     if not isinstance(timeline, otio.schema.Timeline):
@@ -54,6 +64,36 @@ def read(data: bytes, project: Project) -> Project:
         except Exception as e:  # noqa: BLE001
             raise ShotcallerError(f"clip {n} ({clip.name!r}): {str(e).splitlines()[0][:160]}") from None
     return Project.model_validate(project.model_dump(by_alias=True) | {"shots": [s.model_dump() for s in shots]})
+
+
+def _trial_read(text: str) -> str | None:
+    """Read the file once in a forked child first: OTIO's C++ JSON reader can take the whole process down
+    on some corrupt files (a fuzzed export segfaulted it), and an import must never kill the studio. Returns
+    how the child died ("crashed (SIGSEGV)", "hung"), or None when it read (or refused) the file normally."""
+    if not hasattr(os, "fork"):
+        return None
+    import opentimelineio as otio
+
+    pid = os.fork()
+    if pid == 0:  # the child: read, then leave without running the parent's exit handlers
+        try:
+            otio.adapters.read_from_string(text, "otio_json")
+        except BaseException:  # noqa: BLE001 - an exception is a normal refusal, said by the parent's own read
+            pass
+        os._exit(0)
+    deadline = time.monotonic() + TRIAL_READ_S
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "hung"
+        time.sleep(0.002)
+    if os.WIFSIGNALED(status):
+        return f"crashed ({signal.Signals(os.WTERMSIG(status)).name})"
+    return None
 
 
 register(Format("otio", ".otio", write, read, "OpenTimelineIO timeline", frozenset({"start_tc"})))
