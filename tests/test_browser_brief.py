@@ -1,6 +1,7 @@
 """The Brief tab in a real browser (Debian Chromium via Playwright) against a real `shotcaller ui`: the
 brief as filed beside the artist's words, a field edited in place (one version), an answer moved."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,11 @@ def test_the_brief_tab_shows_the_words_and_edits_and_moves_a_field(server):
         assert after.version == before + 1 and SAID in after.brief.meaning and after.brief.why_generative == ""
 
         page.click("#brief-field input")
-        page.get_by_role("option", name="Why generative", exact=True).click()
+        page.get_by_role("option", name="Meaning", exact=True).click()
+        # the field's words arrive in the box first (typing before they land would be overwritten by them)
+        expect(page.locator("#brief-value textarea")).to_have_value(re.compile(re.escape(SAID[:30])), timeout=WAIT)
         page.fill("#brief-value textarea", "fog that keeps the shape of a shirt")
         page.click("#brief-save")
-        expect(page.locator("#status")).to_contain_text("Why generative updated", timeout=WAIT)
+        expect(page.locator("#status")).to_contain_text("Meaning updated", timeout=WAIT)
         expect(view).to_contain_text("fog that keeps the shape of a shirt", timeout=WAIT)
         assert server["store"].load(server["id"]).version == before + 2

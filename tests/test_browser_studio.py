@@ -411,7 +411,7 @@ def test_history_lists_named_versions_with_a_diff_and_reverts(browser, server):
     expect(page.locator("#status")).to_contain_text("Revised shots 2", timeout=WAIT)
     page.get_by_role("tab", name="History").click()
     newest = page.locator("#versions label").first
-    expect(newest).to_contain_text(f"v{before.version + 1} · changed shot 2", timeout=WAIT)
+    expect(newest).to_contain_text(f"v{before.version + 1} · revise 2 · changed shot 2", timeout=WAIT)
     page.locator("#versions label").nth(1).click()  # the version before the edit
     expect(page.locator("#version-diff")).to_contain_text(f"Version {before.version}", timeout=WAIT)
     page.locator("#versions label").first.click()
