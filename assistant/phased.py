@@ -87,7 +87,8 @@ class PhasedDirector(GuidedDirector):
             yield from self.plan(steps=steps)
             return
         topic = open_topics[0]
-        yield self._say(filed.question.strip() or self.questions[topic], topic=topic, steps=steps)
+        asked = filed.question.strip()
+        yield self._say(asked if len(asked) >= 5 else self.questions[topic], topic=topic, steps=steps)
 
     def _file_answer(self, filed: Filed) -> list[str]:
         brief = self.tools.project().brief

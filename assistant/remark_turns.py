@@ -17,6 +17,9 @@ from .replies import say
 GLOBAL_FIELDS = ("meaning", "story", "why_generative")  # fields a correction replaces (lists and rules add)
 
 
+READ = {"Spanish"}  # languages guided mode files answers in; others get a clear reply, unfiled
+
+
 class RemarkTurns:
     """Mixed into GuidedDirector (which supplies tools, conversation, _say, _user, _file, _advance, filed)."""
 
@@ -49,7 +52,7 @@ class RemarkTurns:
     def remark_turn(self, text: str, pending: str) -> Iterator[Reply] | None:
         """The turn for a message that corrects, adds an aside, moves or takes back; None for a plain answer."""
         lang = remarks.language_of(text)
-        if lang:
+        if lang and lang not in READ:  # Spanish answers are read and filed (assistant/spanish.py, spanish-answers)
             self._user(text, None)
             return iter([self._say(say("foreign", language=lang, question=self._question(pending)), topic=pending)])
         groups = self._groups()

@@ -100,8 +100,8 @@ def test_bad_input_gets_a_clear_reply_and_loses_nothing(walking):
     out = talk(d, "actually change verse 5 - make it red")
     assert "no verse 5" in out[-1] and "second verse" in out[-1] and pending(d) == "section:verse 1"
     assert d.section_notes() == before
-    out = talk(d, "el agua sube en cada verso y la casa se hunde")
-    assert "Spanish" in out[-1] and pending(d) == "section:verse 1" and d.section_notes() == before
+    out = talk(d, "das Wasser steigt in jeder Strophe und das Haus ist nicht mehr da")  # a language it cannot read
+    assert "German" in out[-1] and pending(d) == "section:verse 1" and d.section_notes() == before
     paste = "the porch light burns for nobody while the water climbs. " * 360  # ~20 kB
     out = talk(d, paste)
     assert "long answer" in out[-1]
