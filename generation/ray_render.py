@@ -140,6 +140,7 @@ class _Dispatch:
     def __init__(self, ray, renderer: RayRenderer, planned: list[PlannedTake], result: RenderResult):
         self.ray, self.r, self.planned, self.result = ray, renderer, planned, result
         self.made: dict[int, Take] = {}
+        self.cut_short: list[int] = []  # takes in flight when a cancel came
         self.started: set[tuple[str, int]] = set()  # (key, attempt) a worker has begun
         # where a worker that shares the project's filesystem stages its clips; the token proves it
         self.token = uuid.uuid4().hex
@@ -210,6 +211,8 @@ class _Dispatch:
         finally:
             for a in actors:
                 ray.kill(a, no_restart=True)
+            if self.result.cancelled:
+                self._placed_before_the_kill(actors)
             remove_stage(self.stage)
         return self.made
 
@@ -272,5 +275,20 @@ class _Dispatch:
     def _cancel(self, inflight: dict) -> None:
         """Stop now: the workers are killed; finished clips stay in the cache, the rest stay pending."""
         self.result.cancelled = True
-        for _worker, i, _attempt in inflight.values():
+        self.cut_short = [i for _worker, i, _attempt in inflight.values()]
+        for i in self.cut_short:
             self.made[i] = self.planned[i].take.model_copy(update={"status": "pending"})
+
+    def _placed_before_the_kill(self, actors: list) -> None:
+        """A worker that writes in place may have renamed a clip into the cache after the cancel but
+        before its kill: once every worker is known dead, such a clip is recorded as done, so the
+        project says what its cache holds (a re-run would find it anyway)."""
+        ray = self.ray
+        probes = [a.ready.remote(str(self.stage), self.token) for a in actors]
+        ray.wait(probes, num_returns=len(probes), timeout=10)  # a killed actor's call fails once it is gone
+        for i in self.cut_short:
+            p = self.planned[i]
+            if (self.r.folder / p.take.path).exists():
+                self.result.rendered.append(p.key)
+                self.result.why[p.number] = p.why
+                self.made[i] = p.take.model_copy(update={"status": "done"})
