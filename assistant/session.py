@@ -34,14 +34,11 @@ def start_local(provider: Provider, say: Callable[[str], None] = _say, tqdm_clas
 
 
 def local_renderer(store: ProjectStore) -> Renderer:
-    """Render on this machine with the project's own size and rate (front ends pass their own for settings)."""
+    """Render on this machine with the project's own size and rate, by the one render route (the studio
+    passes its own, with its settings)."""
+    from generation.route import renderer
 
-    def render(project_id: str, shots: list[int] | None, backend: str):
-        from generation.render import Renderer as LocalRenderer
-
-        return LocalRenderer(store, project_id, backend).render(shots=shots)
-
-    return render
+    return renderer(store)
 
 
 def open_director(store: ProjectStore, project_id: str, llm: str | None = None,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from shotlist.models import Project
+from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, numbers_said
 
 from .reading import section_phrase
 from .replies import say
@@ -84,7 +85,7 @@ def intents(text: str) -> list[str]:
     return found
 
 
-_SEP = r"(?:-|–|to|through|thru|,|and|&|\+)"
+_SEP = rf"(?:{RANGE_JOIN}|{LIST_JOIN})"
 _NOT_SHOT = r"(?![\w.:%]|\s*(?:s|sec|secs|seconds|bars?|beats?|bpm|fps|mm|x|times|shots)\b)"  # "2 bars", "4 seconds", "50mm"
 # verbs that take a shot number as their object: "make 7 warmer", "don't touch 4", "unlock 4", "re-do 8"
 _VERB_NUMBER = re.compile(r"\b(?:make|touch|lock|unlock|freeze|unfreeze|re-?do|redo|change|fix|swap|replace|leave|keep"
@@ -107,9 +108,9 @@ def _number_list(text: str) -> list[int]:
     """Numbers named as shots: 'shot 5', 'shots 3-7', 'shots 3, 7 and 9', '#4', '3, 7 and 9', 'make 7 warmer'."""
     out: list[int] = []
     low = normalise(text)
-    for m in re.finditer(r"\b(?:shots?|#|numbers?|cards?)\s*#?\s*(\d+(?:\s*(?:-|–|to|through|thru|,|and|&|\+)\s*\d+)*)",
+    for m in re.finditer(rf"\b(?:shots?|#|numbers?|cards?)\s*#?\s*(\d+(?:\s*{_SEP}\s*\d+)*)",
                          low):
-        out += _expand(m.group(1))
+        out += numbers_said(m.group(1))
     for m in re.finditer(r"#(\d+)", low):
         out.append(int(m.group(1)))
     for m in re.finditer(rf"\b(?:the\s+)?({_ORD})\s+shot\b", low):
@@ -117,29 +118,17 @@ def _number_list(text: str) -> list[int]:
     for m in re.finditer(r"\bshot\s+(" + "|".join(NUMBER_WORDS) + r")\b", low):
         out.append(NUMBER_WORDS[m.group(1)])
     for m in _VERB_NUMBER.finditer(low):
-        out += _expand(m.group(1))
+        out += numbers_said(m.group(1))
     if not out:  # a bare list: "3, 7 and 9", "3-7", or a message that starts with a number: "7 warmer"
         m = re.search(rf"(?<![\w.:])(\d+(?:\s*(?:,|and|&)\s*\d+)+|\d+\s*(?:-|–|to|through|thru)\s*\d+){_NOT_SHOT}", low) \
             or re.match(rf"\s*(\d+){_NOT_SHOT}", low)
         if m:
-            out += _expand(m.group(1))
+            out += numbers_said(m.group(1))
     seen: list[int] = []
     for n in out:
         if n not in seen:
             seen.append(n)
     return seen
-
-
-def _expand(group: str) -> list[int]:
-    out: list[int] = []
-    for piece in re.split(r"\s*(?:,|and|&|\+)\s*", group):
-        r = re.match(r"(\d+)\s*(?:-|–|to|through|thru)\s*(\d+)", piece)
-        if r:
-            a, b = int(r.group(1)), int(r.group(2))
-            out += list(range(min(a, b), max(a, b) + 1))
-        elif piece.strip().isdigit():
-            out.append(int(piece))
-    return out
 
 
 _LETTER_DET = rf"(?i:each|every|all(?:\s+(?:of\s+)?the)?|both|the|those|these|that|this|other|last|final|opening|closing|{_ORD})"

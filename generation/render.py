@@ -30,6 +30,7 @@ from shotlist.timing import frame_spans
 
 from .assemble import assemble
 from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend
+from .route import settings_for
 
 TAKE_SEED_STEP = 1_000_003
 
@@ -118,21 +119,6 @@ def failed_take(p: PlannedTake, error: BaseException | str, result: RenderResult
     return p.take.model_copy(update={"status": "failed", "error": reason})
 
 
-def parse_shot_ranges(text: str, count: int) -> list[int]:
-    """'1,4-6' → [1, 4, 5, 6], checked against the number of shots."""
-    out: list[int] = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        a, _, b = part.partition("-")
-        try:
-            lo, hi = int(a), int(b or a)
-        except ValueError:
-            raise ShotcallerError(f"--shots {text!r}: {part!r} is not a number or a range like 4-6") from None
-        if not (1 <= lo <= hi <= count):
-            raise ShotcallerError(f"--shots {text!r}: {part} is outside 1-{count}")
-        out.extend(range(lo, hi + 1))
-    return sorted(set(out))
-
-
 @dataclass
 class RenderResult:
     rendered: list[str] = field(default_factory=list)  # keys rendered now
@@ -154,9 +140,7 @@ class Renderer:
         self.store = store
         self.project_id = project_id
         self.backend = get_backend(backend, **(backend_options or {}))
-        project = store.load(project_id)
-        c = project.brief.constraints
-        self.settings = settings or RenderSettings(width=c.size[0], height=c.size[1], fps=c.fps)
+        self.settings = settings or settings_for(store.load(project_id).brief.constraints)
         self.report = report or (lambda label, frac, msg: None)
         self.cancel = cancel or threading.Event()
         self.folder = store.folder(project_id)

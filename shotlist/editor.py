@@ -27,7 +27,8 @@ from .models import Brief, Constraints, Project, Shot, ShotPatch, StyleBible, ne
 from .plan_rules import follow
 from .prompting import follow_fields, restyled
 from .regrid import GridChange
-from .shot_ops import (agreeing, around_locked, check_locks, content, current, differs, expand, move_neighbours, rebuilt,
+from .shot_range import expand
+from .shot_ops import (agreeing, around_locked, check_locks, content, current, differs, move_neighbours, rebuilt,
                        refuse_locked, reviewed_part, validated)
 from .store import ProjectStore, write_atomic
 from .timing import conform, nearest
@@ -371,7 +372,7 @@ class ProjectEditor:
         if not shots:
             raise ShotcallerError("name the shots to lock, e.g. 3 or 4-6")
         base = self._base()
-        ids = [base.shot(s).id for s in expand(shots)]
+        ids = [base.shot(s).id for s in expand(shots, len(base.shots))]
         todo = {i for i in ids if base.shot(i).locked != locked}
         word = "locked" if locked else "unlocked"
         if not todo:

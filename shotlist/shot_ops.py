@@ -134,20 +134,6 @@ def around_locked(new: list[Shot], locked: list[Shot]) -> list[Shot]:
     return out
 
 
-def expand(refs: Iterable[str | int]) -> list[str]:
-    """'3', 4, '5-7', '8,9' → ['3', '4', '5', '6', '7', '8', '9']; ids pass through."""
-    out: list[str] = []
-    for ref in refs:
-        for part in str(ref).replace(" ", ",").split(","):
-            part = part.strip()
-            lo, dash, hi = part.partition("-")
-            if dash and lo.isdigit() and hi.isdigit() and int(lo) <= int(hi):
-                out.extend(str(n) for n in range(int(lo), int(hi) + 1))
-            elif part:
-                out.append(part)
-    return out
-
-
 def agree(shot: Shot) -> tuple[Shot, str]:
     """The shot with a reason that agrees with the lyric it carries, and a note when it had to change."""
     quotes = QUOTED.findall(shot.reason or "")

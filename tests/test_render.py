@@ -9,7 +9,7 @@ from assistant.planner import plan_shots
 from generation.animatic import AnimaticBackend
 from generation.backend import RenderSettings, register_backend
 from generation.ffmpeg import probe
-from generation.render import Renderer, frame_spans, parse_shot_ranges
+from generation.render import Renderer, frame_spans
 from shotlist.errors import ShotcallerError
 from shotlist.models import Brief
 from shotlist.song import analyse_song
@@ -162,13 +162,15 @@ def test_prune_removes_only_unreferenced_files(planned):
 
 
 def test_unknown_backend_and_bad_ranges():
+    from shotlist.shot_range import shot_numbers
+
     with pytest.raises(ShotcallerError, match="available: .*animatic"):
         from generation.backend import get_backend
         get_backend("sora")
-    assert parse_shot_ranges("1,4-6", 10) == [1, 4, 5, 6]
-    for bad in ("0", "3-1", "x", "11"):
+    assert shot_numbers("1,4-6", 10) == [1, 4, 5, 6]
+    for bad in ("0", "9-11", "x", "11"):
         with pytest.raises(ShotcallerError):
-            parse_shot_ranges(bad, 10)
+            shot_numbers(bad, 10)
 
 
 class RunsOutOfMemory(AnimaticBackend):

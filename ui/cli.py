@@ -118,26 +118,6 @@ def cmd_export(args: argparse.Namespace) -> None:
     print(out)
 
 
-def _renderer(args: argparse.Namespace, store):
-    from generation.backend import RenderSettings
-    from generation.render import Renderer
-
-    project = store.load(args.project)
-    c = project.brief.constraints
-    settings = RenderSettings(width=args.width or c.size[0], height=args.height or c.size[1], fps=args.fps or c.fps,
-                              model=getattr(args, "model", None), takes=getattr(args, "takes", 1) or 1,
-                              offload=getattr(args, "offload", False), vae_tiling=getattr(args, "vae_tiling", False),
-                              steps=getattr(args, "steps", None))
-    bar = ProgressBar()
-    backend = getattr(args, "backend", "animatic")
-    if getattr(args, "ray", None):
-        from generation.ray_render import make_renderer
-
-        return make_renderer(store, project.id, backend, settings, report=bar.update, ray=args.ray,
-                             workers=args.workers), bar
-    return Renderer(store, project.id, backend, settings, report=bar.update), bar
-
-
 class ProgressBar:
     """One line on stderr: which shot, how far, what is happening."""
 
@@ -159,18 +139,21 @@ class ProgressBar:
 
 
 def cmd_render(args: argparse.Namespace) -> None:
-    from generation.render import parse_shot_ranges
+    from generation.route import RenderOptions, render_shots
+    from shotlist.shot_range import shots_named
 
     store = _store()
     if args.fit_model:
         notes = fit_to_model(args)
         if notes:
             print("\n".join(notes), file=sys.stderr)
-    renderer, bar = _renderer(args, store)
-    project = store.load(args.project)
-    shots = parse_shot_ranges(args.shots, len(project.shots)) if args.shots else None
+    shots = shots_named(store.load(args.project), args.shots)
+    bar = ProgressBar()
+    options = RenderOptions(width=args.width, height=args.height, fps=args.fps, model=args.model, takes=args.takes or 1,
+                            steps=args.steps, offload=args.offload, vae_tiling=args.vae_tiling, ray=args.ray,
+                            workers=args.workers, cut=Path(args.out) if args.out else None, report=bar.update)
     try:
-        result = renderer.render(shots=shots, takes=args.takes, cut=Path(args.out) if args.out else None)
+        result = render_shots(store, args.project, shots, args.backend, options)
     finally:
         bar.done()
     print(f"{len(result.rendered)} rendered, {len(result.cached)} from the cache, {len(result.failed)} failed",
@@ -294,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--backend", default="animatic", help="animatic (default), diffusers-video, diffusers-stills")
     p.add_argument("--model", help="preset name, diffusers model id or local folder")
-    p.add_argument("--shots", help="which shots, e.g. 1,4-6 (default: all)")
+    p.add_argument("--shots", help="which shots: 3, 1,4-6, '3 to 5', last, or a section like chorus (default: all)")
     p.add_argument("--takes", type=int, default=1, help="variants per shot, each with its own seed")
     p.add_argument("--width", type=int)
     p.add_argument("--height", type=int)

@@ -138,9 +138,13 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
 
     def output(self, session: Session, project: Project | None) -> tuple[int, int, float]:
         """The render size and rate: the session's settings, else the project's constraints."""
-        c = project.brief.constraints if project else None
-        return (session.width or (c.size[0] if c else 1280), session.height or (c.size[1] if c else 720),
-                session.fps or (c.fps if c else 24.0))
+        from generation.route import settings_for
+        from shotlist.models import Constraints
+
+        from .rendering import render_options
+
+        s = settings_for(project.brief.constraints if project else Constraints(), render_options(session))
+        return s.width, s.height, s.fps
 
     def projects(self) -> list[tuple[str, str]]:
         """Read fresh from the store every time (a page load, a create, a delete)."""

@@ -6,10 +6,19 @@ A mixin of `ui.handlers.Studio`: it uses the studio's store, sessions' settings 
 from __future__ import annotations
 
 import threading
+
 from shotlist.errors import ShotcallerError
 
 from .errors import explain
 from .session import Session
+
+
+def render_options(session: Session, report=None, cancel: threading.Event | None = None):
+    """The studio's render settings (None where the project's constraints hold) as the render route takes them."""
+    from generation.route import RenderOptions
+
+    return RenderOptions(width=session.width, height=session.height, fps=session.fps, model=session.model or None,
+                         takes=session.takes, ray=session.ray or None, report=report, cancel=cancel)
 
 
 class RenderAndExport:
@@ -17,24 +26,16 @@ class RenderAndExport:
     `editor`, `storyboard`, `latest_cut`, `log_folder` and `_disk_version`)."""
 
     def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
-        from generation.backend import RenderSettings
-        from generation.ray_render import make_renderer
+        from generation.route import renderer
+        from shotlist.editor import ProjectEditor
 
         if not session.project:
             return None, "No project open."
         cancel = self.cancels.setdefault(session.key, threading.Event())
         cancel.clear()
-        w, h, fps = self.output(session, self.project(session))
-        settings = RenderSettings(width=w, height=h, fps=fps, model=session.model or None, takes=session.takes)
-
-        def renderer(project_id: str, numbers: list[int] | None, backend: str):
-            return make_renderer(self.store, project_id, backend, settings, report=report, cancel=cancel,
-                                 ray=session.ray or None).render(shots=numbers)
-
-        from shotlist.editor import ProjectEditor
-
+        render = renderer(self.store, render_options(session, report=report, cancel=cancel))
         try:
-            result = ProjectEditor(self.store, session.project, renderer=renderer).render(shots, session.backend)
+            result = ProjectEditor(self.store, session.project, renderer=render).render(shots, session.backend)
         except ShotcallerError as e:
             return None, f"⚠ {e}"
         finally:

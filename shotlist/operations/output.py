@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
 from pydantic import Field
 
 from ..editor import ProjectEditor
-from ..errors import ShotcallerError
-from ..models import Project
-from .parts import shots_in
+from ..shot_range import shots_named
 from .table import Operation, Result, operation
-
-
-def shot_numbers(project: Project, text: str) -> list[int] | None:
-    """'' → None (all); a section ('chorus', 'last chorus') → its shots; '1,4-6' → those numbers."""
-    text = (text or "").strip().lower()
-    if not text:
-        return None
-    if re.search(r"[a-z]", text):
-        return shots_in(project, text)[0]
-    count, out = len(project.shots), []
-    for part in text.replace(" ", "").split(","):
-        lo, _, hi = part.partition("-")
-        if not (lo.isdigit() and (not hi or hi.isdigit())):
-            raise ShotcallerError(f"shots {text!r}: {part!r} is not a number, a range like 4-6 or a section")
-        a, b = int(lo), int(hi or lo)
-        if not 1 <= a <= b <= count:
-            raise ShotcallerError(f"shots {text!r}: {part} is outside 1-{count}")
-        out.extend(range(a, b + 1))
-    return sorted(set(out))
 
 
 @operation("render")
@@ -41,7 +19,7 @@ class Render(Operation):
     backend: str = Field(default="animatic", max_length=60, description="animatic, diffusers-video or diffusers-stills.")
 
     def apply(self, editor: ProjectEditor) -> Result:
-        numbers = shot_numbers(editor.project(), self.shots)
+        numbers = shots_named(editor.project(), self.shots)
         result = editor.render(numbers, self.backend)
         failed = "; ".join(f"shot {n}: {why}" for n, why in result.failed.items())
         why = "; ".join(f"{n}: {w}" for n, w in sorted(result.why.items()))

@@ -11,15 +11,14 @@ from ..editor import Arrangement, ProjectEditor
 from ..errors import ShotcallerError
 from ..models import Project, Shot, ShotPatch
 from ..plan_rules import follow
+from ..shot_range import expand
 from ..timing import lines_within
 from .parts import sections_named, shots_in
 from .table import Operation, Part, Result, ShotRef, Words, operation, saved_line
 
 
 def _numbers(project: Project, refs: list[str]) -> list[int]:
-    from ..shot_ops import expand
-
-    return list(dict.fromkeys(arrange.number(project, r) for r in expand(refs)))
+    return list(dict.fromkeys(arrange.number(project, r) for r in expand(refs, len(project.shots))))
 
 
 def _plural(numbers: list[int]) -> str:
