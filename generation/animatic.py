@@ -28,6 +28,8 @@ VERSION = 4  # bump when the card's design changes: part of the cache key
 
 class AnimaticBackend:
     name = "animatic"
+    needs_gpu = False
+    makes_keyframes = False
     reads = fields_tagged(Shot, "card")  # what the card draws and grades by: never the reason
 
     def __init__(self, **options: Any):

@@ -1,7 +1,10 @@
 """The backend protocol and registry.
 
 A backend renders one shot to a clip file of exactly `job.frames` frames at the job's size and fps.
-Backends register by name, built-ins the same way a plugin would; heavy imports stay inside them.
+Backends register by name, built-ins the same way a plugin would (another package declares one
+through the "shotcaller.backends" entry point: `shotlist.plugins`); heavy imports stay inside them.
+What the render code needs to know about a backend it reads from the backend's declared attributes
+(`needs_gpu`, `makes_keyframes`), never from its name.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from shotlist import plugins
 from shotlist.errors import ShotcallerError
 from shotlist.models import Shot, StyleBible
 
@@ -57,6 +61,12 @@ class Backend(Protocol):
     # The shot's fields this backend's pixels depend on: with `key`, the render-cache key. A field left
     # out (a reason, a why-generative) can be reworded without re-rendering.
     reads: tuple[str, ...]
+    # Whether each of its workers wants a GPU: a Ray render reserves one per worker where the cluster has
+    # GPUs, else a CPU. A plugin that does not say is given a GPU where there is one.
+    needs_gpu: bool
+    # Whether its takes are keyframes (a .png beside each clip) that later renders on other backends
+    # animate: the cut never uses them, and a new render on another backend keeps them.
+    makes_keyframes: bool
 
     def key(self, job: ShotJob) -> dict[str, Any]:
         """Everything besides the shot's own fields that changes the pixels (model, version, style, …)."""
@@ -80,12 +90,47 @@ def backends() -> list[str]:
 def get_backend(name: str, **options: Any) -> Backend:
     _load_builtins()
     if name not in _BACKENDS:
+        if why := plugins.failure(plugins.BACKENDS, name):
+            raise ShotcallerError(f"render backend {name!r}: {why}")
         raise ShotcallerError(f"render backend {name!r} is not known; available: {', '.join(sorted(_BACKENDS))}")
     return _BACKENDS[name](**options)
 
 
+def backend_factory(name: str) -> Callable[..., Backend]:
+    """The registered factory (for a built-in, its class) of backend `name`: what it declares, unbuilt."""
+    _load_builtins()
+    if name not in _BACKENDS:
+        get_backend(name)  # the error that names the backends there are
+    return _BACKENDS[name]
+
+
+def needs_gpu(backend: Backend | Callable[..., Backend]) -> bool:
+    """What a backend (or its class) declares; one that does not say is taken to want a GPU."""
+    return bool(getattr(backend, "needs_gpu", True))
+
+
+def makes_keyframes(backend: Backend | Callable[..., Backend]) -> bool:
+    return bool(getattr(backend, "makes_keyframes", False))
+
+
+def keyframe_backends() -> tuple[str, ...]:
+    """The registered backends whose takes are keyframes, read from their classes (none is built)."""
+    _load_builtins()
+    return tuple(sorted(name for name, factory in _BACKENDS.items() if makes_keyframes(factory)))
+
+
+def _plugin(name: str, factory: Any) -> None:
+    if not callable(factory):
+        raise TypeError(f"{factory!r} is not a backend factory (a class whose instances render shots)")
+    if name in _BACKENDS and plugins.origin(plugins.BACKENDS, name) == "built-in":
+        raise TypeError(f"{name!r} is a built-in backend; a plugin cannot replace it")
+    register_backend(name, factory)
+
+
 def _load_builtins() -> None:
     from . import animatic, diffusers_backend  # noqa: F401  (each registers itself on first import)
+
+    plugins.load(plugins.BACKENDS, _plugin)
 
 
 def file_key(path: Path | None) -> str | None:

@@ -153,6 +153,8 @@ PROMPT_READS = ("prompt", "negative_prompt", "seed", "subject", "action", "setti
 
 class DiffusersVideoBackend:
     name = "diffusers-video"
+    needs_gpu = True
+    makes_keyframes = False
     reads = PROMPT_READS
 
     def __init__(self, **options: Any):
@@ -242,6 +244,8 @@ class DiffusersStillsBackend:
     image-to-video start from."""
 
     name = "diffusers-stills"
+    needs_gpu = True
+    makes_keyframes = True  # later video renders animate its keyframe; the cut skips its clip
     reads = (*PROMPT_READS, "movement", "start")  # the keyframe is moved like the animatic, its timecode burnt in
 
     def __init__(self, **options: Any):

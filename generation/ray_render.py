@@ -31,7 +31,7 @@ from shotlist.errors import ShotcallerError
 from shotlist.models import Take
 from shotlist.store import ProjectStore
 
-from .backend import RenderSettings
+from .backend import RenderSettings, needs_gpu
 from .ray_worker import RenderWorker, ShotTask, remove_stage
 from .render import PlannedTake, Renderer, RenderResult, Report, failed_take
 
@@ -123,11 +123,11 @@ class RayRenderer(Renderer):
         return made
 
     def worker_options(self, ray, wanted: int) -> tuple[int, dict[str, Any]]:
-        """How many workers and what each reserves: a GPU each for the diffusers backends when the
+        """How many workers and what each reserves: a GPU each for a backend that declares `needs_gpu` when the
         cluster has GPUs, else a CPU each."""
         have = ray.cluster_resources()
         gpus = int(have.get("GPU", 0))
-        if gpus and self.backend.name != "animatic":
+        if gpus and needs_gpu(self.backend):
             count, options = gpus, {"num_gpus": 1, "num_cpus": 1}
         else:
             count, options = max(1, int(have.get("CPU", 1))), {"num_cpus": 1}

@@ -29,7 +29,7 @@ from shotlist.store import ProjectStore
 from shotlist.timing import frame_spans
 
 from .assemble import assemble
-from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend
+from .backend import Backend, Cancelled, Progress, RenderSettings, ShotJob, get_backend, keyframe_backends
 from .route import settings_for
 
 TAKE_SEED_STEP = 1_000_003
@@ -140,6 +140,7 @@ class Renderer:
         self.store = store
         self.project_id = project_id
         self.backend = get_backend(backend, **(backend_options or {}))
+        self.keyframers = keyframe_backends()  # backends whose takes are keyframes, by their declaration
         self.settings = settings or settings_for(store.load(project_id).brief.constraints)
         self.report = report or (lambda label, frac, msg: None)
         self.cancel = cancel or threading.Event()
@@ -154,7 +155,7 @@ class Renderer:
 
     def _still(self, shot: Shot) -> Path | None:
         for take in shot.takes:
-            if take.backend == "diffusers-stills" and take.status == "done" and take.path:
+            if take.backend in self.keyframers and take.status == "done" and take.path:
                 p = self.folder / take.path
                 still = p.with_suffix(".png")
                 if still.is_file():
@@ -228,7 +229,7 @@ class Renderer:
         for s in project.shots:
             if s.id in new_takes:
                 fresh = {t.cache_key for t in new_takes[s.id]}
-                kept = [t for t in s.takes if t.cache_key not in fresh and t.backend == "diffusers-stills"]
+                kept = [t for t in s.takes if t.cache_key not in fresh and t.backend in self.keyframers]
                 takes = kept + new_takes[s.id]
                 picked = s.picked_take if any(t.id == s.picked_take for t in takes) else None
                 s = s.model_copy(update={"takes": takes, "picked_take": picked})
@@ -236,8 +237,8 @@ class Renderer:
         return self.store.save(project.model_copy(update={"shots": shots}))
 
     def clip_for(self, project: Project, n: int) -> Path | None:
-        # a stills take is a keyframe source; the cut uses the shot's video or animatic takes
-        return clip_path(self.folder, project.shots[n - 1], skip_backends=("diffusers-stills",))
+        # a keyframe take (diffusers-stills) is a source for other renders; the cut uses the shot's clips
+        return clip_path(self.folder, project.shots[n - 1], skip_backends=self.keyframers)
 
     def cut(self, project: Project, out: Path | None = None) -> Path:
         """Assemble the cut from each shot's picked (or latest) clip; a missing or failed shot is

@@ -103,7 +103,7 @@ def test_renderer_and_critic_are_injected(planned):
     out = rendering.render("1")
     assert out.startswith("rendered 1, 0 unchanged from the cache") and "the cut:" in out
     assert store.load(pid).shots[0].takes[0].status == "done"
-    with pytest.raises(ShotcallerError, match="9 is outside 1-6"):
+    with pytest.raises(ShotcallerError, match="there is no shot 9: the plan has shots 1-6"):
         rendering.render("9")
     seen = []
 

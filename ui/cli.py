@@ -167,6 +167,29 @@ def cmd_render(args: argparse.Namespace) -> None:
     print(result.cut)
 
 
+def cmd_formats(args: argparse.Namespace) -> None:
+    """Every export/import format the registry holds, built-in or from a plugin."""
+    from shotlist import plugins
+    from shotlist.export import formats, get_format
+
+    for name in formats():
+        fmt = get_format(name)
+        can = "export, import" if fmt.read else "export"
+        print(f"{name:<9} {fmt.suffix:<8} {can:<15} {fmt.description} ({plugins.origin(plugins.FORMATS, name)})")
+
+
+def cmd_backends(args: argparse.Namespace) -> None:
+    """Every render backend the registry holds, with what it declares."""
+    from generation.backend import backend_factory, backends, makes_keyframes, needs_gpu
+    from shotlist import plugins
+
+    for name in backends():
+        factory = backend_factory(name)
+        says = ", ".join(w for w, yes in (("needs a GPU", needs_gpu(factory)), ("makes keyframes",
+                                                                                makes_keyframes(factory))) if yes)
+        print(f"{name:<17} {says or 'CPU'} ({plugins.origin(plugins.BACKENDS, name)})")
+
+
 def cmd_prune(args: argparse.Namespace) -> None:
     from generation.render import Renderer
 
@@ -254,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="timecode of the timeline's first frame in edl, fcpxml, fcp7xml and otio (default 01:00:00:00)")
     p.set_defaults(func=cmd_export)
 
+    sub.add_parser("formats", help="list the export and import formats (plugins' too)").set_defaults(func=cmd_formats)
+    sub.add_parser("backends", help="list the render backends (plugins' too)").set_defaults(func=cmd_backends)
+
     p = sub.add_parser("import", help="import a shot list into a project (a new version)")
     p.add_argument("project")
     p.add_argument("file")
@@ -275,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="render shots and cut them on the song; prints the video's path last")
     p.add_argument("project")
-    p.add_argument("--backend", default="animatic", help="animatic (default), diffusers-video, diffusers-stills")
+    p.add_argument("--backend", default="animatic",
+                   help="animatic (default), diffusers-video, diffusers-stills, or a plugin's (shotcaller backends)")
     p.add_argument("--model", help="preset name, diffusers model id or local folder")
     p.add_argument("--shots", help="which shots: 3, 1,4-6, '3 to 5', last, or a section like chorus (default: all)")
     p.add_argument("--takes", type=int, default=1, help="variants per shot, each with its own seed")

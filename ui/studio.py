@@ -14,6 +14,7 @@ import ipaddress
 import os
 from types import SimpleNamespace
 
+from generation.backend import backends
 from shotlist.errors import ShotcallerError
 from shotlist.export import formats as export_formats
 
@@ -130,7 +131,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                     with gr.Row():
                         c.llm = gr.Textbox(label="Director (offline, openai:MODEL, ollama:MODEL, local[:MODEL]; "
                                            "empty = automatic)", elem_id="llm")
-                        c.backend = gr.Dropdown(["animatic", "diffusers-video", "diffusers-stills"], value="animatic",
+                        c.backend = gr.Dropdown(backends(), value="animatic",
                                                 label="Renderer", elem_id="backend")
                         c.model = gr.Textbox(label="Model (preset, id or folder)", elem_id="model")
                     with gr.Row():

@@ -4,6 +4,7 @@ A format is any object with a `name`, a file `suffix`, and `write(project, folde
 importers have `read(data: bytes, project) -> Project`. Built-ins register exactly as a plugin would.
 A format that takes keyword options (`start_tc` for the NLE timelines) names them in `options`;
 `export()` passes only those and says which formats take an option that does not apply.
+Another package adds a format through the "shotcaller.formats" entry point (`shotlist.plugins`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
 
+from .. import plugins
 from ..errors import ShotcallerError
 from ..models import Project
 
@@ -39,6 +41,8 @@ def get_format(name: str) -> Format:
     try:
         return _FORMATS[name.lower()]
     except KeyError:
+        if why := plugins.failure(plugins.FORMATS, name.lower()):
+            raise ShotcallerError(f"export format {name!r}: {why}") from None
         raise ShotcallerError(f"export format {name!r} is not supported; available: {', '.join(formats())}") from None
 
 
@@ -62,7 +66,23 @@ def importable() -> list[str]:
     return sorted(n for n, f in _FORMATS.items() if f.read)
 
 
+def _plugin(name: str, fmt: object) -> None:
+    if not (isinstance(getattr(fmt, "name", None), str) and getattr(fmt, "suffix", None) and callable(
+            getattr(fmt, "write", None))):
+        raise TypeError(f"{fmt!r} is not a shotlist.export.Format (a name, a suffix and write(project, folder))")
+    if fmt.name != name:
+        raise TypeError(f"the entry point is named {name!r} but its format is {fmt.name!r}")
+    if name in _FORMATS and plugins.origin(plugins.FORMATS, name) == "built-in":
+        raise TypeError(f"{name!r} is a built-in format; a plugin cannot replace it")
+    register(fmt)  # type: ignore[arg-type]
+
+
 def _load_builtins() -> None:
+    _builtins()
+    plugins.load(plugins.FORMATS, _plugin)
+
+
+def _builtins() -> None:
     from . import (  # noqa: F401  (each registers itself)
         csv_format,
         edl_format,
