@@ -71,3 +71,16 @@ def test_the_cli_the_operations_and_the_assistant_read_the_same(planned_project,
         LockShots(shots=[f"3-{count + 5}"]).apply(ProjectEditor(store, project.id))
     assert main(["render", project.id, "--shots", f"3 to {count + 5}"]) == 2
     assert f"no shots {count + 1}-{count + 5}: the plan has shots 1-{count}" in capsys.readouterr().err
+
+
+def test_the_studio_lock_box_reads_ranges_too(planned_project):
+    from ui.handlers import Studio
+    from ui.session import Session
+
+    store, project = planned_project
+    studio = Studio(store)
+    session, _ = studio.open(Session(), project.id)
+    assert studio.lock(session, "3 to 5", True).message.startswith("Locked shots 3, 4, 5")
+    assert studio.lock(session, "the last shot", True).message.startswith(f"Locked shots {len(project.shots)}")
+    past = studio.lock(session, f"6-{len(project.shots) + 2}", True)
+    assert not past.ok and f"no shots {len(project.shots) + 1}-{len(project.shots) + 2}" in past.message

@@ -277,7 +277,10 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         return result
 
     def lock(self, session: Session, numbers: str, locked: bool) -> Outcome:
-        refs = [n.strip() for n in numbers.replace(" ", ",").split(",") if n.strip()]
+        from shotlist.shot_range import names_numbers
+
+        # '3 to 5', '3, 5 and 7', 'the last shot' as the CLI and the chat read them; ids by spaces or commas
+        refs = [numbers] if names_numbers(numbers) else [n for n in numbers.replace(" ", ",").split(",") if n.strip()]
         if not refs and session.selected_shot:
             refs = [str(session.selected_shot)]
         word = "Locked" if locked else "Unlocked"
