@@ -68,3 +68,22 @@ def test_cli_studio_and_tools_render_the_same_way(vertical, capsys):
         p = probe(cut)
         assert (p.width, p.height, round(p.fps)) == (108, 192, 12), cut
     assert studio.output(session, store.load(pid)) == (108, 192, 12)  # what the studio's header says
+
+
+def test_the_studio_injects_one_renderer_with_the_tabs_settings(vertical):
+    """The studio's editors and its chat director's tools get the same renderer, reading the tab's
+    settings when they render (not when the director was built)."""
+    from ui.handlers import Studio
+    from ui.session import Session
+
+    store, pid = vertical
+    studio = Studio(store)
+    session, _ = studio.open(Session(key="tab"), pid)
+    director = studio.director(session)  # built before the settings change
+    session.width, session.height, session.fps = 64, 96, 8
+    result = director.tools.editor.render([1], "animatic")
+    assert (result.rendered, result.failed) != ([], {}) and not result.failed
+    assert (probe(result.cut).width, probe(result.cut).height, round(probe(result.cut).fps)) == (64, 96, 8)
+    assert studio.editor(session).renderer is not None
+    studio.cancel(session)  # a Cancel left over from an earlier render does not stop the next one
+    assert not studio.editor(session, stale_ok=True).render([2], "animatic").cancelled

@@ -64,7 +64,7 @@ class ChatTurns:
         with self._building.setdefault(session.key, threading.Lock()):
             if self._directors.get(session.key, (None, None))[0] != key:
                 self._directors[session.key] = (key, open_director(self.store, session.project, session.llm or None,
-                                                                   **progress))
+                                                                   renderer=self.renderer(session), **progress))
         director = self._directors[session.key][1]
         director.conversation = Conversation(self.store.folder(session.project) / "chat.jsonl")
         return director

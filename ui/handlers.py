@@ -200,14 +200,15 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
 
     # ------------------------------------------------------------------ shot list edits
 
-    def editor(self, session: Session, stale_ok: bool = False):
-        """The project editor for this tab: edits made from the version the tab shows, so an edit
+    def editor(self, session: Session, stale_ok: bool = False, report=None):
+        """The project editor for this tab, the one place the studio builds one, with the critic and the
+        tab's renderer (`report`: its progress): edits made from the version the tab shows, so an edit
         from a stale view is a `VersionConflict`, never a silent overwrite."""
         from assistant import critic
         from shotlist.editor import ProjectEditor
 
         return ProjectEditor(self.store, session.project, review=critic.apply,
-                             version=None if stale_ok else session.version)
+                             renderer=self.renderer(session, report), version=None if stale_ok else session.version)
 
     def edit(self, session: Session, action: str, fn) -> Outcome:
         """Run `fn(editor) -> (Edit, message)`; conflicts reload the tab's view and say so."""

@@ -25,17 +25,23 @@ class RenderAndExport:
     """Render and export for a studio tab (`Studio` provides `store`, `cancels`, `project`, `output`,
     `editor`, `storyboard`, `latest_cut`, `log_folder` and `_disk_version`)."""
 
-    def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
-        from generation.route import renderer
-        from shotlist.editor import ProjectEditor
+    def renderer(self, session: Session, report=None):
+        """The renderer this tab's editors and director are given: the render route with the tab's
+        settings as they are when it renders, cancelled by the tab's Cancel button."""
+        from generation.route import render_shots
 
+        def render(project_id: str, shots: list[int] | None, backend: str):
+            cancel = self.cancels.setdefault(session.key, threading.Event())
+            cancel.clear()
+            return render_shots(self.store, project_id, shots, backend, render_options(session, report, cancel))
+
+        return render
+
+    def render(self, session: Session, shots: list[int] | None = None, report=None) -> tuple[str | None, str]:
         if not session.project:
             return None, "No project open."
-        cancel = self.cancels.setdefault(session.key, threading.Event())
-        cancel.clear()
-        render = renderer(self.store, render_options(session, report=report, cancel=cancel))
         try:
-            result = ProjectEditor(self.store, session.project, renderer=render).render(shots, session.backend)
+            result = self.editor(session, stale_ok=True, report=report).render(shots, session.backend)
         except ShotcallerError as e:
             return None, f"⚠ {e}"
         finally:
