@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from shotlist.models import Project
-from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, numbers_said
+from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact, numbers_said
 
 from .reading import section_phrase
 from .replies import say
@@ -317,7 +317,7 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
     if numbers:
         missing = [n for n in numbers if not 1 <= n <= total]
         if missing:
-            what = ", ".join(map(str, missing))
+            what = compact(missing)  # "30-40", not every number of a range past the end
             return Target(problem=say("no_shot", what=what, total=total))
         named.append((numbers, f"shot {numbers[0]}" if len(numbers) == 1 else "shots " + _ranges(numbers)))
     if re.search(r"\b(last|final|closing|very last) shot\b", rest):

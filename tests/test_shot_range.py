@@ -64,7 +64,8 @@ def test_the_cli_the_operations_and_the_assistant_read_the_same(planned_project,
     store, project = planned_project
     count = len(project.shots)
     assert resolve("make shots 3 to 5 colder", project).shots == [3, 4, 5]
-    assert "no shot" in resolve(f"make shots 3 to {count + 5} colder", project).problem
+    assert resolve(f"make shots 3 to {count + 5} colder", project).problem.startswith(
+        f"There is no shot {count + 1}-{count + 5}: this plan has shots 1–{count}")
     result = LockShots(shots=["3 to 5"]).apply(ProjectEditor(store, project.id))
     assert [n for n, s in enumerate(store.load(project.id).shots, 1) if s.locked] == [3, 4, 5], result.line
     with pytest.raises(ShotcallerError, match=f"no shots {count + 1}-{count + 5}"):
