@@ -53,6 +53,7 @@ broken = shotcaller_fake_plugin:NOT_THERE
 fake-cloud = shotcaller_fake_plugin:CloudBackend
 cpu-cards = shotcaller_fake_plugin:CpuBackend
 fake-keys = shotcaller_fake_plugin:KeyframeBackend
+cloud-v2 = shotcaller_fake_plugin:NOT_BUILT_YET
 '''
 
 
@@ -120,6 +121,10 @@ def test_a_plugin_backend_is_a_choice_and_renders(plugin, project, capsys):
     assert capsys.readouterr().out.strip().endswith(".mp4")
     take = store.load(pid).shots[0].takes[0]
     assert (take.backend, take.status) == ("fake-cloud", "done")
+    assert "cloud-v2" not in backend_registry.backends()
+    assert main(["render", pid, "--backend", "cloud-v2", "--width", "96", "--height", "64"]) == 2
+    assert ("render backend 'cloud-v2': shotcaller_fake_plugin:NOT_BUILT_YET from shotcaller-fake-plugin did not "
+            "load: AttributeError") in capsys.readouterr().err
 
 
 def test_the_render_code_reads_what_a_backend_declares(plugin, project):
