@@ -42,3 +42,15 @@ def test_copies_of_a_song_are_held_out_together():
     songs += [odd, dict(odd, name="odd+noise")]
     right, missed = leave_one_source_out(songs, ("rule", "evidence", "quirk"))
     assert sorted(missed) == ["odd", "odd+noise"] and right == 6
+
+
+def test_bar_weights_are_chosen_on_the_other_sources():
+    from benchmarks.beat_levels import TRACKER_BAR_WEIGHTS, bar_right, bars_leave_one_source_out
+
+    def places(bar_at: int) -> dict:
+        z = np.where(np.arange(4) == bar_at, 1.5, -0.5)
+        return {"chord 1": z, "chord 2": z, "loudness": z, "bass": np.zeros(4), "kick": np.roll(z, 2)}
+
+    songs = [(f"s{i}", places(0)) for i in range(5)] + [("odd", places(1)), ("odd+lofi", places(1))]
+    assert bar_right(TRACKER_BAR_WEIGHTS, songs[0][1]) and not bar_right(TRACKER_BAR_WEIGHTS, songs[-1][1])
+    assert bars_leave_one_source_out(songs) == 5  # the odd source's two copies are held out together
