@@ -53,4 +53,4 @@ def test_bar_weights_are_chosen_on_the_other_sources():
 
     songs = [(f"s{i}", places(0)) for i in range(5)] + [("odd", places(1)), ("odd+lofi", places(1))]
     assert bar_right(TRACKER_BAR_WEIGHTS, songs[0][1]) and not bar_right(TRACKER_BAR_WEIGHTS, songs[-1][1])
-    assert bars_leave_one_source_out(songs) == 5  # the odd source's two copies are held out together
+    assert bars_leave_one_source_out(songs) == 5  # the odd source (both copies) has its bar line where no weights put it
