@@ -10,7 +10,8 @@ Phases: 1. features: broadband onset strength; percussive onsets from harmonic/p
 faster pulse adds (`shotlist.tempo`). 3. beats: a constant grid when the song is steady, else
 librosa's dynamic-programming tracker with a local tempo curve. 4. phase by evidence: the grid
 against its off-beat on percussive onsets, kick energy and harmonic change, not on the comb fit alone
-(`choose_phase`). 5. bar lines: the beat-in-bar position with the most harmonic change and
+(`choose_phase`); on a steady grid, the bar's accent pattern (`downbeat_phase`) and, in a swung feel,
+the long-short pairs (`swing_phase`). 5. bar lines: the beat-in-bar position with the most harmonic change and
 loudness (`find_bars`). 6. confidence: how periodic the onsets are and how well the grid explains them (`grid_confidence`).
 """
 
@@ -169,6 +170,31 @@ def downbeat_phase(feats: Features, bpm: float, phase: float, duration: float) -
     return phase + r * slot, margin, note
 
 
+SWING = 0.5  # z units by which a triplet off-beat (⅓ or ⅔ of a beat) out-accents the straight one (½): swung
+
+
+def swing_phase(feats: Features, bpm: float, phase: float, duration: float) -> tuple[float, str]:
+    """The beat of a swung feel starts the long note of each long-short pair. Percussive onsets are
+    folded onto `SLOTS` places per beat (z units); when a triplet off-beat (place 2 or 4) out-accents
+    the straight one (3) by `SWING`, the beat is the triplet place r whose swung 8th (r + 4, ⅔ of a
+    beat later) is accented and whose place r + 2 is quiet. A swung 8th louder than the beat (the
+    accented 'and' of a shuffle or a jazz comp) otherwise holds a steady grid a third of a beat early.
+    Returns (phase s, note; empty when the phase stays)."""
+    slot = 60.0 / bpm / SLOTS
+    times = phase + np.arange(int((duration - phase) / slot)) * slot
+    n = len(times) // SLOTS * SLOTS
+    if n < 8 * SLOTS:
+        return phase, ""
+    fold = peak_at(feats.perc, times[:n], feats.fps, reach=1).reshape(-1, SLOTS).mean(axis=0)
+    e = (fold - fold.mean()) / (fold.std() + 1e-9)
+    if max(e[2], e[4]) - e[3] < SWING:
+        return phase, ""
+    r = max((0, 2, 4), key=lambda r: e[r] + e[(r + 4) % SLOTS] - 2 * e[(r + 2) % SLOTS])
+    if r == 0:
+        return phase, ""
+    return phase + r * slot, f"moved {MOVES[r]} a beat: a swung feel, and the beat starts the long note of each pair"
+
+
 BAR_WEIGHTS = {"chord changes": 2.0, "kick": 1.0, "all onsets": 1.0, "percussive onsets": 0.5}
 
 
@@ -320,6 +346,8 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     constant = steady and beats is grid
     if constant:
         phase, bar_margin, phase_note = downbeat_phase(feats, bpm, phase, duration)
+        phase, swing_note = swing_phase(feats, bpm, phase, duration)
+        phase_note = swing_note or phase_note
         beats = np.arange(phase % (60.0 / bpm), duration, 60.0 / bpm)
         _, margin, _ = choose_phase(feats, beats)  # evidence for the phase, for the confidence
         margin = max(margin, min(bar_margin, 1.0) * 0.1)

@@ -256,3 +256,41 @@ def test_octave_margin_is_small_when_the_double_tempo_scores_almost_as_well():
     sure, _ = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0)
     unsure, notes = grid_confidence(feats, beats, 0.5, 0.2, True, 60.0, octave=0.02)
     assert unsure < 0.5 <= sure and any("half or double" in n for n in notes)
+
+
+def _swung_env(beat: float, swung_8th: float, start: float, bpm: float = 120.0, seconds: float = 40.0):
+    """Features whose percussive onsets hit `beat` on each beat and `swung_8th` ⅔ of a beat later."""
+    from shotlist.beats import HOP, Features
+
+    fps, period = 22050 / HOP, 60.0 / bpm
+    env = np.zeros(int(seconds * fps))
+    for t in np.arange(start, seconds - 1.0, period):
+        for at, hit in ((t, beat), (t + 2 * period / 3, swung_8th)):
+            env[int(round(at * fps)) + np.arange(-1, 2)] = hit * np.array([0.5, 1.0, 0.5])
+    return Features(fps, env, env, env, np.ones((12, len(env) // 4 + 1)), fps / 4, np.ones(len(env)), np.zeros((1, 1)))
+
+
+def test_a_swung_8th_louder_than_the_beat_does_not_pull_the_grid_early():
+    from shotlist.beats import swing_phase
+
+    feats = _swung_env(beat=0.6, swung_8th=1.0, start=0.5)
+    on_the_and = 0.5 - 0.5 / 3  # a grid on the loud swung 8ths: a third of a beat early
+    phase, note = swing_phase(feats, 120.0, on_the_and, 40.0)
+    assert abs(phase - 0.5) < 0.01 and "swung" in note
+    assert swing_phase(feats, 120.0, 0.5, 40.0) == (0.5, "")  # already on the beat: kept
+    straight = _pulse_env(120.0, off_beat=1.5, seconds=40.0)[0]  # a loud straight off-beat is not swing
+    feats.perc = straight
+    assert swing_phase(feats, 120.0, 0.2, 40.0) == (0.2, "")
+
+
+def test_a_swung_shuffle_with_loud_stabs_on_the_and_is_tracked_on_the_beat(tmp_path):
+    from shotlist.synth_grids import GridCase, _grid
+
+    case = GridCase("swung-stabs", _grid(0.5, 120.0, 96), swing=0.667, offbeat_gain=1.5, bpm=120.0)
+    case.duration, case.downbeats = case.beats[-1] + 1.0, case.beats[::4]
+    y, sr = render_grid(case)
+    sf.write(tmp_path / "swung.wav", y, sr)
+    song = analyse_song(tmp_path / "swung.wav")
+    s = score(TruthSong("swung", tmp_path / "swung.wav", np.array(case.beats), np.array(case.downbeats), 120.0,
+                        "synthetic"), song.beats, song.bars)
+    assert abs(song.tempo - 120.0) < 0.6 and s["f_measure"] >= 0.9 and right_phase(s), (song.tempo, s)
