@@ -74,7 +74,7 @@ def _norm(v: object) -> object:
 def check(case: dict, proj: Project) -> Outcome:
     from assistant import french, spanish
     from assistant.edit_requests import read_request
-    from assistant.targets import resolve
+    from assistant.revisions import read_revision
 
     text, want, args = case["text"], case["op"], case.get("args") or {}
     reading = read_request(text, proj, case.get("selected"))
@@ -96,9 +96,13 @@ def check(case: dict, proj: Project) -> Outcome:
                 right &= " ".join(str(have or "").split()) in _same_part(str(value))
             else:
                 right &= _norm(have) == _norm(value)
-    elif want == "look" and "shots" in args:
+    elif want == "look" and "shots" in args:  # the typed operations guided mode runs for it, on those shots
         said = french.as_english(spanish.as_english(text))
-        right = resolve(said, proj, case.get("selected")).shots == args["shots"]
+        ops = read_revision(proj, said, case.get("selected")).ops
+        named = [[int(n) for n in o.shots] for o in ops]
+        right = bool(ops) and all(n == args["shots"] for n in named)
+        got = "look " + ", ".join(f"{o.name} {n}" for o, n in zip(ops, named))
+        return Outcome(text, want, got, right, bool(ops) and not right)
     got_text = f"{got} {op.model_dump(exclude_none=True)}" if op else got
     return Outcome(text, want, got_text, right, changes and not right)
 
