@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from shotlist.errors import ShotcallerError
 
@@ -120,8 +120,9 @@ def cmd_sections(args: argparse.Namespace) -> None:
         print(f"saved {project.id} (version {project.version})")
 
 
-def _cli_type(annotation: Any) -> tuple[Any, bool] | None:
-    """(argparse type, takes a list) for a field of an operation; None when it is not typed on a command line."""
+def _cli_type(annotation: Any) -> tuple[Any, bool, tuple | None] | None:
+    """(argparse type, takes a list, choices) for a field of an operation; None when it is not typed on a
+    command line (a nested model: the LLM and MCP tools take it, the CLI leaves it out)."""
     def bare(t: Any) -> Any:
         return get_args(t)[0] if get_origin(t) is Annotated else t
 
@@ -129,10 +130,14 @@ def _cli_type(annotation: Any) -> tuple[Any, bool] | None:
     args = [bare(a) for a in get_args(annotation) if a is not type(None)] \
         if get_origin(annotation) in (Union, UnionType) else [annotation]
     kind = args[0] if len(args) == 1 else None
-    if get_origin(kind) is list:
-        inner = bare(get_args(kind)[0])
-        return (inner, True) if inner in (str, int, float) else None
-    return (kind, False) if kind in (str, int, float, bool) else None
+    many = get_origin(kind) is list
+    if many:
+        kind = bare(get_args(kind)[0])
+    if get_origin(kind) is Literal:
+        return str, many, get_args(kind)
+    if kind in (str, int, float) or (kind is bool and not many):
+        return kind, many, None
+    return None
 
 
 def cmd_operation(args: argparse.Namespace) -> None:
@@ -155,18 +160,21 @@ def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
     for name, cls in OPERATIONS.items():
         command = name.replace("_", "-")
         types = {f: _cli_type(info.annotation) for f, info in cls.model_fields.items()}
-        if command in taken or name in taken or None in types.values():
+        if command in taken or name in taken or any(types[f] is None for f, i in cls.model_fields.items()
+                                                    if i.is_required()):
             continue
         p = sub.add_parser(command, help=cls.description())
         p.add_argument("project")
         for field, info in cls.model_fields.items():
-            kind, many = types[field]  # type: ignore[misc]
+            if types[field] is None:
+                continue
+            kind, many, choices = types[field]  # type: ignore[misc]
             flag = f"--{field.replace('_', '-')}"
             if kind is bool:
                 p.add_argument(flag, dest=field, action=argparse.BooleanOptionalAction, default=None,
                                help=info.description)
             else:
-                p.add_argument(flag, dest=field, type=kind, nargs="+" if many else None,
+                p.add_argument(flag, dest=field, type=kind, nargs="+" if many else None, choices=choices,
                                required=info.is_required(), help=info.description)
         p.set_defaults(func=cmd_operation, op_name=name, op_fields=set(cls.model_fields))
         added.append(command)
