@@ -14,7 +14,7 @@ from typing import Any
 
 from shotlist.editor import Edit, ProjectEditor, Renderer, Review
 from shotlist.models import Project, Shot, ShotPatch
-from shotlist.operations import Operation, Result
+from shotlist.operations import Operation, Result, parse
 from shotlist.operations.history import Redo, Undo
 from shotlist.operations.output import Export, Render
 from shotlist.operations.plan import Critique, ShowShots, UpdateBrief, UpdateStyle, proposed
@@ -55,10 +55,10 @@ class ProjectTools:
     # ------------------------------------------------------------------ short forms for guided and phased modes
 
     def update_brief(self, **fields: Any) -> str:
-        return self.run(UpdateBrief(**fields)).line
+        return self.run(parse(UpdateBrief.name, fields)).line  # a bad field is one ShotcallerError line
 
     def update_style(self, **fields: Any) -> str:
-        return self.run(UpdateStyle(**fields)).line
+        return self.run(parse(UpdateStyle.name, fields)).line
 
     def propose_shot_list(self, shots: list[Shot], replan: bool = False) -> str:
         return proposed(self.editor, shots, replan).text()

@@ -85,7 +85,7 @@ class _UpdateBrief(Operation):
 
 UpdateBrief = operation("update_brief")(create_model(
     "UpdateBrief", __base__=_UpdateBrief,
-    said=(str | None, Field(default=None, max_length=4000, description=(
+    said=(str | None, Field(default=None, description=(  # the editor keeps the first 1,000 characters
         "The artist's words the fields were filed from, kept beside them (optional)."))),
     **{n: (Brief.model_fields[n].annotation, Field(default=None, description=Brief.model_fields[n].description))
        for n in BRIEF_SETTABLE}))
