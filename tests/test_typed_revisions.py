@@ -127,3 +127,42 @@ def test_guided_holds_the_project_instead_of_reading_it_after_every_call(directo
     assert director.tools.project().title == "Changed Elsewhere" and len(reads) == 1
     director.tools.project()
     assert len(reads) == 1
+
+
+def test_a_new_operation_in_one_place_reaches_every_surface(planned, capsys):
+    """`set_size` is one class in shotlist/operations/looks.py: the LangChain tool, the MCP tool and the CLI
+    subcommand come from the table, and each is one named version changing only the shots named."""
+    from assistant.agent import langchain_tools
+    from shotlist.operations import OPERATIONS
+    from shotlist.operations.looks import SetSize
+    from ui.mcp import make_tools
+
+    store, pid = planned
+    assert OPERATIONS["set_size"] is SetSize
+    lc = {t.name: t for t in langchain_tools(ProjectTools(store, pid, run_critic=False), [False])}["set_size"]
+    assert lc.args_schema is SetSize and "close-up" in lc.tool_call_schema.model_json_schema()["properties"]["size"]["enum"]
+    before = store.load(pid)
+    assert lc.invoke({"shots": ["5"], "size": "close-up"}).startswith("Made shot 5 close-up; no other shot changed")
+    after = store.load(pid)
+    assert after.shots[4].shot_size == "close-up" and after.shots[4].prompt.startswith("close-up shot")
+    assert [n for n, (a, b) in enumerate(zip(before.shots, after.shots), 1) if a != b] == [5]
+    assert store.history(pid)[-1] == (after.version, "close-up 5")
+    served = {f.__name__: f for f in make_tools(store)}["set_size"]
+    assert served(pid, ["6"], "wide").startswith("Made shot 6 wide")
+    banned = before.brief.constraints.model_copy(update={"banned_sizes": ["extreme close-up"]})
+    store.save(store.load(pid).model_copy(update={"brief": before.brief.model_copy(update={"constraints": banned})}))
+    with pytest.raises(ShotcallerError, match="bans extreme close-up shots"):
+        Operations(store).run(pid, SetSize(shots=["2"], size="extreme close-up"))
+    with pytest.raises(ShotcallerError, match="set_size: size"):
+        parse("set_size", {"shots": ["2"], "size": "huge"})
+
+
+def test_the_new_operation_is_a_cli_subcommand(tmp_path, capsys):
+    from ui.cli import main
+
+    store, pid = planned_project(tmp_path, ProjectStore())  # the CLI's default store
+    assert main(["set-size", pid, "--shots", "3", "--size", "medium"]) == 0
+    assert capsys.readouterr().out.startswith("Made shot 3 medium") and store.load(pid).shots[2].shot_size == "medium"
+    with pytest.raises(SystemExit):  # argparse: one line listing the sizes
+        main(["set-size", pid, "--shots", "3", "--size", "huge"])
+    assert "invalid choice: 'huge' (choose from 'extreme wide'" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from ..editor import Arrangement, ProjectEditor
 from ..errors import ShotcallerError
 from ..framing import CLOSE_SIZES, face_rule, faceless, negative_prompt, shows_person
 from ..look import LIGHT, palette_word, stepped
-from ..models import Project, Shot
+from ..models import Project, Shot, ShotSize
 from ..prompting import follow_fields
 from ..shot_ops import expand, validated
 from .table import Operation, Result, ShotRef, operation, saved_line
@@ -187,6 +187,28 @@ class ChangeFraming(ShotChange):
             sizes.append(size)
         out, notes = _apply(project, project.shots, changes)
         return out, notes, f"made {plural(numbers)} {self.direction}: now {', '.join(dict.fromkeys(sizes))}"
+
+
+@operation("set_size")
+class SetSize(ShotChange):
+    """Set named shots to one shot size ("make shot 5 a close-up"); the prompt says the new size, and a size the
+    brief bans is refused."""
+
+    size: ShotSize = Field(description="The shot size to set.")
+
+    def word(self) -> str:
+        return self.size
+
+    def change(self, project: Project, numbers: list[int]) -> tuple[list[Shot], list[str], str]:
+        if self.size in project.brief.constraints.banned_sizes:
+            raise ShotcallerError(f"the brief bans {self.size} shots; allowed: " + ", ".join(
+                s for s in SIZE_ORDER if s not in project.brief.constraints.banned_sizes))
+        changes = {n: {"shot_size": self.size, "prompt": re.sub(rf"^{re.escape(project.shots[n - 1].shot_size)} shot",
+                                                                  f"{self.size} shot", project.shots[n - 1].prompt),
+                       "negative_prompt": negative_prompt(project.style.negative_prompt or "watermark, logo",
+                                                          project.brief.constraints, self.size)} for n in numbers}
+        out, notes = _apply(project, project.shots, changes)
+        return out, notes, f"made {plural(numbers)} {self.size}"
 
 
 class Picture(BaseModel):
