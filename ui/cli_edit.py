@@ -1,5 +1,7 @@
-"""`shotcaller` commands that edit a project: every one goes through `shotlist.editor.ProjectEditor`,
-with the critic as its review, and prints one line per change."""
+"""`shotcaller` commands that edit a project: one subcommand per operation of the table
+(`shotlist.operations`), plus the short positional forms kept for the common ones (`revise`, `split`,
+`merge`, `lock`, `unlock`, `pick`), which run the same operations; every change goes through
+`shotlist.editor.ProjectEditor` with the critic as its review and prints its typed result's line."""
 
 from __future__ import annotations
 
@@ -41,33 +43,30 @@ def parse_changes(pairs: list[str]) -> dict[str, Any]:
     return changes
 
 
+def run_operation(project: str, name: str, **values: Any) -> None:
+    """Run one operation of the table on `project` with the critic attached, and print its typed result."""
+    from shotlist.operations import Operations
+    from shotlist.store import ProjectStore
+
+    from assistant.critic import apply as critic_apply
+
+    print(Operations(ProjectStore(), review=critic_apply).call(project, name, **values).text())
+
+
 def cmd_revise(args: argparse.Namespace) -> None:
-    from pydantic import ValidationError
-
-    from shotlist.errors import one_line
-    from shotlist.models import ShotPatch
-
-    try:
-        patch = ShotPatch(shot=args.shot, changes=parse_changes(args.changes))
-    except ValidationError as e:
-        raise ShotcallerError(f"shot {args.shot}: {one_line(e)}") from None
-    edit = editor(args).revise([patch])
-    for note in edit.notes:
-        print(note)
-    print(saved_line(edit, "revised"))
+    run_operation(args.project, "revise_shots", patches=[{"shot": args.shot, "changes": parse_changes(args.changes)}])
 
 
 def cmd_split(args: argparse.Namespace) -> None:
-    print(saved_line(editor(args).split(args.shot, args.at), "split into"))
+    run_operation(args.project, "split_shot", shot=args.shot, at=args.at)
 
 
 def cmd_merge(args: argparse.Namespace) -> None:
-    print(saved_line(editor(args).merge(args.first, args.last), "merged into"))
+    run_operation(args.project, "merge_shots", first=args.first, last=args.last)
 
 
 def cmd_lock(args: argparse.Namespace) -> None:
-    edit = editor(args).lock(args.shots, locked=not args.unlock)
-    print(saved_line(edit, "unlocked" if args.unlock else "locked"))
+    run_operation(args.project, "lock_shots", shots=args.shots, locked=not args.unlock)
 
 
 def cmd_rename(args: argparse.Namespace) -> None:
@@ -93,8 +92,7 @@ def cmd_undo(args: argparse.Namespace) -> None:
 
 
 def cmd_pick(args: argparse.Namespace) -> None:
-    edit = editor(args, review=False).pick_take(args.shot, args.take)
-    print(f"shot {args.shot} uses take {args.take}; version {edit.version}")
+    run_operation(args.project, "pick_take", shot=args.shot, take=args.take)
 
 
 def fit_to_model(args: argparse.Namespace) -> list[str]:
@@ -141,14 +139,8 @@ def _cli_type(annotation: Any) -> tuple[Any, bool, tuple | None] | None:
 
 
 def cmd_operation(args: argparse.Namespace) -> None:
-    from shotlist.operations import Operations
-    from shotlist.store import ProjectStore
-
-    from assistant.critic import apply as critic_apply
-
-    values = {k: v for k, v in vars(args).items() if k in args.op_fields and v is not None}
-    result = Operations(ProjectStore(), review=critic_apply).call(args.project, args.op_name, **values)
-    print(result.text())
+    run_operation(args.project, args.op_name, **{k: v for k, v in vars(args).items()
+                                                  if k in args.op_fields and v is not None})
 
 
 def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
