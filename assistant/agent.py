@@ -17,12 +17,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, create_model
+from pydantic import ValidationError
 
-from shotlist.errors import PlanExists, ShotcallerError
+from shotlist.errors import ShotcallerError
 from shotlist.lyrics import fmt_time
-from shotlist.models import BRIEF_SETTABLE, Brief, Character, Project, Shot, ShotList
+from shotlist.models import Project
 from shotlist.operations import OPERATIONS, Operation
+from shotlist.operations.plan import DRAFT_FIELDS, ShotDraft, drafts_to_shots  # noqa: F401 - imported from here
+from shotlist.operations.plan import ProposeShotList
 
 from .conversation import Conversation, Message, Reply
 from .llm import Provider
@@ -33,119 +35,49 @@ from .tools import ProjectTools
 
 HISTORY_MESSAGES = 40
 RECURSION_LIMIT = 24
-DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action",
-                "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
-
-
-def _partial(model: type[BaseModel], names: tuple[str, ...], name: str, required: tuple[str, ...] = ()) -> type[BaseModel]:
-    """A model of some of `model`'s fields, all optional. The default is None with the field's own
-    type kept (no null unions: they double the schema the LLM reads on every request), so a tool can
-    tell the fields the LLM sent from the ones it left out."""
-    fields: dict[str, Any] = {}
-    for n in names:
-        f = model.model_fields[n]
-        default = ... if n in required else None
-        fields[n] = (f.annotation, Field(default=default, description=f.description))
-    return create_model(name, **fields)
-
-
-def sent(args: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in args.items() if v is not None}
-
-
-ShotDraft = _partial(Shot, DRAFT_FIELDS, "ShotDraft", required=("start",))
-ShotDraft.__doc__ = "One shot. `start` is required; `end` defaults to the next shot's start."
-BriefUpdate = _partial(Brief, BRIEF_SETTABLE, "BriefUpdate")
-
-
-class ProposeArgs(BaseModel):
-    shots: list[ShotDraft] = Field(description=ShotList.model_fields["shots"].description)  # type: ignore[valid-type]
-    replan: bool = Field(default=False, description=(
-        "Set true only when the artist asked to re-plan the whole song. Once a plan exists, a proposal "
-        "without it is refused: change what the artist named with revise_shots instead."))
-
-
-class StyleUpdate(BaseModel):
-    look: str | None = Field(default=None, description="Global look: medium, film stock, lighting, texture.")
-    characters: list[Character] | None = Field(default=None, description="Recurring characters.")
-    negative_prompt: str | None = Field(default=None, description="What no shot should show.")
-
-
-class ShowArgs(BaseModel):
-    shots: list[str] = Field(default_factory=list, description="Shot numbers or ids; empty for all.")
-
-
-def drafts_to_shots(drafts: list[BaseModel], duration: float) -> list[Shot]:
-    rows = [sent(d.model_dump()) for d in drafts]
-    rows.sort(key=lambda r: r.get("start", 0.0))
-    for i, r in enumerate(rows):
-        if "start" not in r:
-            raise ShotcallerError(f"shot {i + 1} has no start time")
-        r.setdefault("end", rows[i + 1]["start"] if i + 1 < len(rows) else duration)
-    return [Shot.model_validate(r) for r in rows]
+ProposeArgs = ProposeShotList  # the proposal's arguments (the repair layer reads its field names)
 
 
 def langchain_tools(tools: ProjectTools, force_plan: list[bool], replan_asked: list[bool] | None = None) -> list:
-    """The project tools as LangChain tools. Errors go back to the model as text, so it can fix them.
-    `force_plan[0]`: /plan is running; `replan_asked[0]`: the artist's message this turn asked to re-plan.
-    A whole-list proposal over an existing plan needs one of them: the model's own `replan` is not enough."""
+    """Every operation of the table as a LangChain tool: its name, description and argument model are the
+    table's. Errors go back to the model as text, so it can fix them. `force_plan[0]`: /plan is running;
+    `replan_asked[0]`: the artist's message this turn asked to re-plan. A whole-list proposal needs the brief's
+    meaning and why-generative first, and over an existing plan one of those two: the model's own `replan` is
+    not enough (the agent's policy, kept here around the generated tool)."""
     replan_asked = replan_asked if replan_asked is not None else [False]
     from langchain_core.tools import StructuredTool
 
-    def safe(fn):
-        def run(**kwargs: Any) -> str:
+    def run(cls: type[Operation]):
+        def body(**kwargs: Any) -> str:
             try:
-                return fn(**kwargs)
+                op = cls.model_validate({k: v for k, v in kwargs.items() if v is not None})  # None: left out
+                refused = _refused(tools, op, force_plan[0], replan_asked[0]) if cls is ProposeShotList else ""
+                return refused or tools.run(op).text()
             except (ShotcallerError, ValidationError, ValueError) as e:
                 return f"error: {e}"
-        return run
+        return body
 
-    def propose_shot_list(shots: list, replan: bool = False) -> str:
-        project = tools.project()
-        missing = [f for f in ("meaning", "why_generative") if not getattr(project.brief, f)]
-        if missing and not force_plan[0]:
-            return (f"error: interview first — the brief has no {' or '.join(missing)}. Ask the artist, record it "
-                    "with update_brief, then propose.")
-        drafts = [ShotDraft.model_validate(s) if isinstance(s, dict) else s for s in shots]
-        asked = force_plan[0] or replan_asked[0]  # /plan, or "re-plan" in the artist's own words this turn
-        if project.shots and replan and not asked:
-            return ("error: the artist has not asked to re-plan the whole song. Nothing was changed. Use "
-                    "revise_shots for the shots they named; re-plan only when they say so (\"re-plan\", /plan).")
-        try:
-            return tools.propose_shot_list(drafts_to_shots(drafts, project.song.duration), replan=replan and asked
-                                           or force_plan[0])
-        except PlanExists as e:
-            return (f"error: {e}. Nothing was changed. Use revise_shots for the shots the artist named; "
-                    "set replan=true only if the artist asked to re-plan the whole song.")
-
-    def update_brief(**fields: Any) -> str:
-        return tools.update_brief(**sent(fields))
-
-    def update_style(**fields: Any) -> str:
-        return tools.update_style(**sent(fields))
-
-    # the descriptions the model reads are the tools' own docstrings
-    specs = [
-        (update_brief, tools.update_brief, BriefUpdate),
-        (update_style, tools.update_style, StyleUpdate),
-        (propose_shot_list, tools.propose_shot_list, ProposeArgs),
-        (tools.show_shots, tools.show_shots, ShowArgs),
-        (tools.critique, tools.critique, None),
-    ]
-    out = []
-    for fn, method, schema in specs:
-        kwargs = {"args_schema": schema} if schema else {}
-        description = " ".join((method.__doc__ or method.__name__).split())
-        out.append(StructuredTool.from_function(safe(fn), name=method.__name__, description=description, **kwargs))
-    return out + [StructuredTool.from_function(safe(_runner(tools, cls)), name=name, description=cls.description(),
-                                               args_schema=cls) for name, cls in OPERATIONS.items()]
+    return [StructuredTool.from_function(run(cls), name=name, description=cls.description(), args_schema=cls)
+            for name, cls in OPERATIONS.items()]
 
 
-def _runner(tools: ProjectTools, cls: type[Operation]):
-    """A tool body for one operation of the table: its typed result, worded in its own line and notes."""
-    def run(**kwargs: Any) -> str:
-        return tools.run(cls.model_validate(kwargs)).text()
-    return run
+def _refused(tools: ProjectTools, op: ProposeShotList, forced: bool, asked: bool) -> str:
+    """Why the agent may not make this proposal now ('' when it may); a proposal it may make runs with
+    `replan` only when the artist asked for it."""
+    project = tools.project()
+    missing = [f for f in ("meaning", "why_generative") if not getattr(project.brief, f)]
+    if missing and not forced:
+        return (f"error: interview first — the brief has no {' or '.join(missing)}. Ask the artist, record it "
+                "with update_brief, then propose.")
+    if project.shots and op.replan and not (forced or asked):
+        return ("error: the artist has not asked to re-plan the whole song. Nothing was changed. Use "
+                "revise_shots for the shots they named; re-plan only when they say so (\"re-plan\", /plan).")
+    op.replan = op.replan and (forced or asked) or forced
+    if project.shots and not op.replan:
+        return (f"error: {project.title} already has a plan of {len(project.shots)} shots. Nothing was changed. "
+                "Use revise_shots for the shots the artist named; set replan=true only if the artist asked to "
+                "re-plan the whole song.")
+    return ""
 
 
 def build_chat_model(provider: Provider):

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from shotlist.models import Critique, Project, Shot
+from shotlist.operations.plan import summary  # noqa: F401 - the findings as stored, worded in the table
 from shotlist.timing import nearest
 
 DATA = Path(__file__).with_name("data")
@@ -183,20 +184,3 @@ def apply(project: Project) -> Project:
     return project.model_copy(update={"shots": shots})
 
 
-def summary(project: Project) -> str:
-    shots = project.shots
-    if not shots:
-        return "No shots to critique yet."
-    generic = [n for n, s in enumerate(shots, 1) if s.critique.generic]
-    shootable = [n for n, s in enumerate(shots, 1) if s.critique.camera_shootable]
-    noted = [(n, s.critique.notes) for n, s in enumerate(shots, 1) if s.critique.notes]
-    mean = sum(s.critique.grounding for s in shots) / len(shots)
-    lines = [f"Critic: {len(shots)} shots, mean grounding {mean:.2f}, {len(generic)} generic, "
-             f"{len(shootable)} a phone could film."]
-    if generic:
-        lines.append("Generic: shots " + ", ".join(map(str, generic)) + " sit close to music-video clichés.")
-    for n, notes in noted[:8]:
-        lines.append(f"  shot {n}: " + "; ".join(notes))
-    if len(noted) > 8:
-        lines.append(f"  … and {len(noted) - 8} more shots with notes")
-    return "\n".join(lines)

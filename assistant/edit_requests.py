@@ -7,8 +7,9 @@
 Targets are read by `assistant.targets` (numbers, ranges, ordinals, "the last shot", "this shot", section
 names); Spanish and French are read as English first (`spanish`, `french`); a request that matches nothing
 is tried once more with its typos corrected. A request that names a change but not enough to make it
-safely gets a question (`ask`), never a guess. Look, size, timing, replace and lock requests are left to
-`assistant.revisions` (`legacy`).
+safely gets a question (`ask`), never a guess. Look, size, timing, replace and lock requests are marked
+`legacy` here and read into typed operations by `assistant.revisions.read_revision`; what neither maps
+goes to the MiniLM classifier (`assistant.request_kinds`), and is asked when it is not sure.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|hon
 class Reading:
     op: Operation | None = None
     ask: str = ""  # a question or a refusal: nothing changes
-    legacy: bool = False  # a look/size/timing/replace/lock request: assistant.revisions applies it
+    legacy: bool = False  # a look/size/timing/replace/lock request: assistant.revisions reads its operations
 
 
 def read_request(text: str, project: Project, selected: int | None = None) -> Reading:

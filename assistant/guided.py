@@ -17,10 +17,11 @@ from shotlist.errors import ShotcallerError
 
 from . import critic, interview, ledger, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
-from .edit_requests import not_understood, read_request
+from .edit_requests import Reading, not_understood, read_request
 from .ledger import section_parts
 from .prompts import load_yaml
 from .remark_turns import RemarkTurns
+from .request_kinds import classify
 from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
@@ -263,16 +264,8 @@ class GuidedDirector(RemarkTurns):
             yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
             return
         reading = read_request(text, self.tools.project(), selected_shot)
-        if reading.ask:
-            yield self._say(reading.ask)
-            return
-        if reading.op is not None:  # one typed operation: one version, its typed result worded once
-            try:
-                result = self.tools.run(reading.op)
-            except ShotcallerError as e:
-                yield self._say(say("failed", error=e))
-                return
-            yield self._say(result.text(), steps=[reading.op.name])
+        if reading.ask or reading.op is not None:  # one typed operation: one version, its typed result worded once
+            yield from self._run_reading(reading)
             return
         said = spanish.as_english(text)  # 'haz el plano 5 más frío' → 'make shot 5 colder' (the chat keeps it as typed)
         parts = interview.labelled_parts(text)
@@ -283,9 +276,25 @@ class GuidedDirector(RemarkTurns):
             yield self._say(say("noted_after_plan", topics=names), steps=steps)
             return
         message, steps = apply_request(self.tools, said, selected_shot, self.section_notes())
-        if not steps and message == say("cannot"):  # nothing mapped: quote it and offer the closest operations
+        if not steps and message == say("cannot"):  # no rule maps it: the classifier, sure of a kind, or a question
+            guess = classify(text, self.tools.project(), selected_shot)
+            if guess is not None and (guess.op or guess.ask):
+                yield from self._run_reading(guess)
+                return
             message = not_understood(text, self.tools.project(), selected_shot)
         yield self._say(message, steps=steps)
+
+    def _run_reading(self, reading: Reading) -> Iterator[Reply]:
+        """One read request: its question, or its one typed operation (one version), answered by the result."""
+        if reading.ask or reading.op is None:
+            yield self._say(reading.ask)
+            return
+        try:
+            result = self.tools.run(reading.op)
+        except ShotcallerError as e:
+            yield self._say(say("failed", error=e))
+            return
+        yield self._say(result.text(), steps=[reading.op.name])
 
     def plan(self, steps: list[str] | None = None, note: str = "") -> Iterator[Reply]:
         """Write the treatment and the whole shot list (kept around locked shots on a re-plan)."""

@@ -92,11 +92,23 @@ class ProjectEditor:
         self.review = review
         self.renderer = renderer
         self.version = version  # None: edit whatever is newest; else refuse edits from an older view
+        self._held: tuple[tuple[int, int, int] | None, Project] | None = None  # (project.json's stamp, project)
 
     # ------------------------------------------------------------------ reading
 
     def project(self) -> Project:
-        return self.store.load(self.project_id)
+        """The project as it is on disk: held in memory between calls, read again only when project.json was
+        written by someone else since (another window, the CLI, an undo elsewhere)."""
+        stamp = self.store.stamp(self.project_id)
+        if self._held is not None and stamp is not None and self._held[0] == stamp:
+            return self._held[1]
+        project = self.store.load(self.project_id)  # stamped before reading: a write in between is seen next time
+        self._held = (stamp, project)
+        return project
+
+    def _hold(self, project: Project) -> Project:
+        self._held = (self.store.written(self.project_id), project)
+        return project
 
     def folder(self) -> Path:
         return self.store.folder(self.project_id)
@@ -119,7 +131,7 @@ class ProjectEditor:
         if self.review is not None and after.shots and (force_review or reviewed_part(before) != reviewed_part(after)):
             after = self.review(after)
         try:
-            saved = self.store.save(after, label=label)
+            saved = self._hold(self.store.save(after, label=label))
         except VersionConflict as e:
             raise VersionConflict(f"{before.title} changed while this edit was being made: reloaded it "
                                   "(nothing was overwritten); make the change again", e.project) from None
@@ -432,7 +444,7 @@ class ProjectEditor:
 
     def _step(self, delta: int) -> Edit:
         base = self._base()
-        now = self.store.undo(self.project_id) if delta < 0 else self.store.redo(self.project_id)
+        now = self._hold(self.store.undo(self.project_id) if delta < 0 else self.store.redo(self.project_id))
         if self.version is not None:
             self.version = now.version
         old = {s.id: s for s in base.shots}

@@ -43,6 +43,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        now = time.time_ns()  # the file clock ticks in milliseconds: a fine mtime tells two quick writes apart
+        os.utime(tmp, ns=(now, now))
     except OSError as e:
         tmp.unlink(missing_ok=True)
         if e.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -73,6 +75,7 @@ class ProjectStore:
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else home() / "projects"
         self.root.mkdir(parents=True, exist_ok=True)
+        self._written: dict[Path, tuple[int, int, int] | None] = {}  # folder → stamp of this store's last write
 
     # ------------------------------------------------------------------ finding projects
 
@@ -168,6 +171,19 @@ class ProjectStore:
             hint = f"; the last good version is {good}: run `shotcaller recover {folder.name}`" if good else ""
             raise ProjectCorrupt(f"{folder.name}/project.json is corrupt ({e}){hint}", good) from None
 
+    def stamp(self, ref: str | Path) -> tuple[int, int, int] | None:
+        """What changes whenever project.json is written (every save, undo and redo replaces the file): a
+        holder of the project compares it instead of reading the project again."""
+        try:
+            st = (self.folder(ref) / "project.json").stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size  # every write sets a fine mtime (write_atomic)
+
+    def written(self, ref: str | Path) -> tuple[int, int, int] | None:
+        """The stamp of project.json as this store last wrote it (taken under the project's lock)."""
+        return self._written.get(self.folder(ref))
+
     def versions(self, ref: str | Path) -> list[int]:
         folder = self.folder(ref)
         return sorted(int(p.stem) for p in (folder / "versions").glob("[0-9]*.json"))
@@ -235,6 +251,7 @@ class ProjectStore:
             if label:
                 write_atomic(folder / "versions" / LABEL_FILE.format(saved.version), label.encode())
             write_atomic(folder / "project.json", data)
+            self._written[folder] = self.stamp(folder)
         return saved
 
     def history(self, ref: str | Path) -> list[tuple[int, str]]:
@@ -273,7 +290,8 @@ class ProjectStore:
                 word = "undo" if delta < 0 else "redo"
                 raise ShotcallerError(f"nothing to {word} in {folder.name} (at version {current})")
             write_atomic(folder / "project.json", path.read_bytes())
-        return _parse(folder / "project.json")
+            self._written[folder] = self.stamp(folder)
+            return _parse(folder / "project.json")
 
 
 def _read_version_number(path: Path) -> int | None:

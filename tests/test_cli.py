@@ -103,7 +103,7 @@ def test_edit_commands_go_through_the_editor(click_wav, tmp_path):
         return json.loads(run("export", pid, "--out", "-").stdout)["shots"]
 
     out = run("revise", pid, "2", "prompt=a paper moon over water", "shot_size=Close up").stdout
-    assert out.strip() == f"{pid}: revised shot 2; version 3"
+    assert out.strip() == "revised shots 2; version 3"  # the revise_shots operation's own line
     after = shots()
     assert (after[1]["prompt"], after[1]["shot_size"]) == ("a paper moon over water", "close-up")
     assert after[1]["critique"]["notes"]  # the critic reviewed the edit, as it does everywhere

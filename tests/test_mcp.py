@@ -92,7 +92,7 @@ def test_an_edit_over_mcp_changes_the_project_file(served):
         revised = await s.call_tool("revise_shots", {"project": pid, "patches": [
             {"shot": "2", "changes": {"prompt": "a staircase folding into paper", "shot_size": "close-up"}}]})
         replan = await s.call_tool("propose_shot_list", {"project": pid, "shots": [{"start": 0, "subject": "x"}]})
-        shown = await s.call_tool("show_shots", {"project": pid, "shots": "2"})
+        shown = await s.call_tool("show_shots", {"project": pid, "shots": ["2"]})
         return revised, replan, shown
 
     revised, replan, shown = session(url, calls)

@@ -1,12 +1,14 @@
-"""`shotcaller` commands that edit a project: every one goes through `shotlist.editor.ProjectEditor`,
-with the critic as its review, and prints one line per change."""
+"""`shotcaller` commands that edit a project: one subcommand per operation of the table
+(`shotlist.operations`), plus the short positional forms kept for the common ones (`revise`, `split`,
+`merge`, `lock`, `unlock`, `pick`), which run the same operations; every change goes through
+`shotlist.editor.ProjectEditor` with the critic as its review and prints its typed result's line."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from shotlist.errors import ShotcallerError
 
@@ -41,33 +43,30 @@ def parse_changes(pairs: list[str]) -> dict[str, Any]:
     return changes
 
 
+def run_operation(project: str, name: str, **values: Any) -> None:
+    """Run one operation of the table on `project` with the critic attached, and print its typed result."""
+    from shotlist.operations import Operations
+    from shotlist.store import ProjectStore
+
+    from assistant.critic import apply as critic_apply
+
+    print(Operations(ProjectStore(), review=critic_apply).call(project, name, **values).text())
+
+
 def cmd_revise(args: argparse.Namespace) -> None:
-    from pydantic import ValidationError
-
-    from shotlist.errors import one_line
-    from shotlist.models import ShotPatch
-
-    try:
-        patch = ShotPatch(shot=args.shot, changes=parse_changes(args.changes))
-    except ValidationError as e:
-        raise ShotcallerError(f"shot {args.shot}: {one_line(e)}") from None
-    edit = editor(args).revise([patch])
-    for note in edit.notes:
-        print(note)
-    print(saved_line(edit, "revised"))
+    run_operation(args.project, "revise_shots", patches=[{"shot": args.shot, "changes": parse_changes(args.changes)}])
 
 
 def cmd_split(args: argparse.Namespace) -> None:
-    print(saved_line(editor(args).split(args.shot, args.at), "split into"))
+    run_operation(args.project, "split_shot", shot=args.shot, at=args.at)
 
 
 def cmd_merge(args: argparse.Namespace) -> None:
-    print(saved_line(editor(args).merge(args.first, args.last), "merged into"))
+    run_operation(args.project, "merge_shots", first=args.first, last=args.last)
 
 
 def cmd_lock(args: argparse.Namespace) -> None:
-    edit = editor(args).lock(args.shots, locked=not args.unlock)
-    print(saved_line(edit, "unlocked" if args.unlock else "locked"))
+    run_operation(args.project, "lock_shots", shots=args.shots, locked=not args.unlock)
 
 
 def cmd_rename(args: argparse.Namespace) -> None:
@@ -93,8 +92,7 @@ def cmd_undo(args: argparse.Namespace) -> None:
 
 
 def cmd_pick(args: argparse.Namespace) -> None:
-    edit = editor(args, review=False).pick_take(args.shot, args.take)
-    print(f"shot {args.shot} uses take {args.take}; version {edit.version}")
+    run_operation(args.project, "pick_take", shot=args.shot, take=args.take)
 
 
 def fit_to_model(args: argparse.Namespace) -> list[str]:
@@ -120,8 +118,9 @@ def cmd_sections(args: argparse.Namespace) -> None:
         print(f"saved {project.id} (version {project.version})")
 
 
-def _cli_type(annotation: Any) -> tuple[Any, bool] | None:
-    """(argparse type, takes a list) for a field of an operation; None when it is not typed on a command line."""
+def _cli_type(annotation: Any) -> tuple[Any, bool, tuple | None] | None:
+    """(argparse type, takes a list, choices) for a field of an operation; None when it is not typed on a
+    command line (a nested model: the LLM and MCP tools take it, the CLI leaves it out)."""
     def bare(t: Any) -> Any:
         return get_args(t)[0] if get_origin(t) is Annotated else t
 
@@ -129,21 +128,19 @@ def _cli_type(annotation: Any) -> tuple[Any, bool] | None:
     args = [bare(a) for a in get_args(annotation) if a is not type(None)] \
         if get_origin(annotation) in (Union, UnionType) else [annotation]
     kind = args[0] if len(args) == 1 else None
-    if get_origin(kind) is list:
-        inner = bare(get_args(kind)[0])
-        return (inner, True) if inner in (str, int, float) else None
-    return (kind, False) if kind in (str, int, float, bool) else None
+    many = get_origin(kind) is list
+    if many:
+        kind = bare(get_args(kind)[0])
+    if get_origin(kind) is Literal:
+        return str, many, get_args(kind)
+    if kind in (str, int, float) or (kind is bool and not many):
+        return kind, many, None
+    return None
 
 
 def cmd_operation(args: argparse.Namespace) -> None:
-    from shotlist.operations import Operations
-    from shotlist.store import ProjectStore
-
-    from assistant.critic import apply as critic_apply
-
-    values = {k: v for k, v in vars(args).items() if k in args.op_fields and v is not None}
-    result = Operations(ProjectStore(), review=critic_apply).call(args.project, args.op_name, **values)
-    print(result.text())
+    run_operation(args.project, args.op_name, **{k: v for k, v in vars(args).items()
+                                                  if k in args.op_fields and v is not None})
 
 
 def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
@@ -155,18 +152,21 @@ def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
     for name, cls in OPERATIONS.items():
         command = name.replace("_", "-")
         types = {f: _cli_type(info.annotation) for f, info in cls.model_fields.items()}
-        if command in taken or name in taken or None in types.values():
+        if command in taken or name in taken or any(types[f] is None for f, i in cls.model_fields.items()
+                                                    if i.is_required()):
             continue
         p = sub.add_parser(command, help=cls.description())
         p.add_argument("project")
         for field, info in cls.model_fields.items():
-            kind, many = types[field]  # type: ignore[misc]
+            if types[field] is None:
+                continue
+            kind, many, choices = types[field]  # type: ignore[misc]
             flag = f"--{field.replace('_', '-')}"
             if kind is bool:
                 p.add_argument(flag, dest=field, action=argparse.BooleanOptionalAction, default=None,
                                help=info.description)
             else:
-                p.add_argument(flag, dest=field, type=kind, nargs="+" if many else None,
+                p.add_argument(flag, dest=field, type=kind, nargs="+" if many else None, choices=choices,
                                required=info.is_required(), help=info.description)
         p.set_defaults(func=cmd_operation, op_name=name, op_fields=set(cls.model_fields))
         added.append(command)

@@ -1,8 +1,8 @@
 """`shotcaller ui --mcp`: the project tools served through Gradio's MCP server.
 
 Inside a `gr.Blocks` context, `add_mcp_tools(studio_or_store)` registers one `gr.api` endpoint per
-project tool; `launch(mcp_server=True)` then lists them as MCP tools at `/gradio_api/mcp/`
-(streamable HTTP; `/gradio_api/mcp/sse` for SSE clients). Each tool takes the project id first and
+operation of the table (`shotlist.operations`), plus `list_projects`; `launch(mcp_server=True)` then
+lists them as MCP tools at `/gradio_api/mcp/` (streamable HTTP; `/gradio_api/mcp/sse` for SSE clients). Each tool takes the project id first and
 does exactly what the director's tool of the same name does (`assistant.tools.ProjectTools`, over the
 project editor: validated, locked shots kept, the critic applied, saved as a new version). Gradio
 reads each tool's description and parameter notes from the docstring and its input schema from the
@@ -22,10 +22,8 @@ from typing import Any, TypedDict, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.agent import DRAFT_FIELDS, ShotDraft, drafts_to_shots
 from assistant.tools import ProjectTools
 from shotlist.errors import ShotcallerError, one_line
-from shotlist.models import BRIEF_SETTABLE, Brief, Shot, StyleBible
 from shotlist.operations import OPERATIONS, Operation, parse
 from shotlist.store import ProjectStore
 
@@ -51,11 +49,6 @@ def typed_dict(model: type[BaseModel], fields: tuple[str, ...] | None = None, na
     return TypedDict(name or f"{model.__name__}Fields", spec, total=False)  # type: ignore[operator]
 
 
-BriefFields = typed_dict(Brief, BRIEF_SETTABLE)
-StyleFields = typed_dict(StyleBible)
-ShotFields = typed_dict(Shot, DRAFT_FIELDS, "ShotDraft")
-
-
 def _store_of(studio_or_store: Any) -> ProjectStore:
     store = getattr(studio_or_store, "store", studio_or_store)
     if not isinstance(store, ProjectStore):
@@ -66,10 +59,6 @@ def _store_of(studio_or_store: Any) -> ProjectStore:
 def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
     """The MCP tool functions over `store` (plain functions: the docstring is the tool's description)."""
     import gradio as gr
-
-    def tools(project: str) -> ProjectTools:
-        store.load(project)  # a clear error for an unknown or corrupt project
-        return ProjectTools(store, project)
 
     def guarded(fn: Callable[..., str]) -> Callable[..., str]:
         # MCP clients show the text: an error is one line, never a traceback
@@ -88,56 +77,7 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
         rows = [f"{i.id}  v{i.version}  {i.shots} shots  {i.duration:.1f}s  {i.title}" for i in store.list()]
         return "\n".join(rows) or "no projects yet"
 
-    def show_shots(project: str, shots: str = "") -> str:
-        """Read a project's shots as compact JSON.
-
-        Args:
-            project: Project id (see list_projects).
-            shots: Shot numbers or ids separated by commas; empty for all.
-        """
-        refs = [s.strip() for s in shots.split(",") if s.strip()]
-        return tools(project).show_shots(refs or None)
-
-    def update_brief(project: str, fields: BriefFields) -> str:  # type: ignore[valid-type]
-        """Record what the artist said about the song in the project's brief; only the fields given change.
-
-        Args:
-            project: Project id.
-            fields: Brief fields to set: logline, meaning, story, motifs, feeling, palette, references, why_generative, constraints.
-        """
-        return tools(project).update_brief(**dict(fields or {}))
-
-    def update_style(project: str, fields: StyleFields) -> str:  # type: ignore[valid-type]
-        """Set the project's style bible: global look, recurring characters, negative prompt.
-
-        Args:
-            project: Project id.
-            fields: Style fields to set: look, characters, negative_prompt.
-        """
-        return tools(project).update_style(**dict(fields or {}))
-
-    def propose_shot_list(project: str, shots: list[ShotFields], replan: bool = False) -> str:  # type: ignore[valid-type]
-        """Propose the project's whole shot list; cuts are snapped to beats and the critic runs.
-
-        Args:
-            project: Project id.
-            shots: Shots in order; each needs a start in seconds; end defaults to the next shot's start.
-            replan: True only when the artist asked to re-plan the whole song; a project with a plan refuses a proposal without it (use revise_shots).
-        """
-        t = tools(project)
-        drafts = [ShotDraft.model_validate(dict(s)) for s in shots or []]
-        return t.propose_shot_list(drafts_to_shots(drafts, t.project().song.duration), replan=replan)
-
-    def critique(project: str) -> str:
-        """Run the critic on the project's shot list and return its findings.
-
-        Args:
-            project: Project id.
-        """
-        return tools(project).critique()
-
-    hand_kept = (list_projects, show_shots, update_brief, update_style, propose_shot_list, critique)
-    return [guarded(f) for f in hand_kept] + [guarded(op_tool(store, name, cls)) for name, cls in OPERATIONS.items()]
+    return [guarded(list_projects)] + [guarded(op_tool(store, name, cls)) for name, cls in OPERATIONS.items()]
 
 
 def op_tool(store: ProjectStore, name: str, cls: type[Operation]) -> Callable[..., str]:
