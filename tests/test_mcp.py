@@ -116,7 +116,7 @@ def test_errors_come_back_as_one_line(served):
                 await s.call_tool("lock_shots", {"project": pid, "shots": ["99"]}),
                 await s.call_tool("export", {"project": pid, "format": "docx"}))
 
-    for result, message in zip(session(url, calls), ("no project 'no-such-project'", "no shot '99'",
+    for result, message in zip(session(url, calls), ("no project 'no-such-project'", "there is no shot 99",
                                                       "'docx' is not supported")):
         assert result.isError and message in text(result)
         assert "Traceback" not in text(result) and "\n" not in text(result).strip()

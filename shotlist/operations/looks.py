@@ -23,7 +23,8 @@ from ..framing import CLOSE_SIZES, face_rule, faceless, negative_prompt, shows_p
 from ..look import LIGHT, palette_word, stepped
 from ..models import Project, Shot, ShotSize
 from ..prompting import follow_fields
-from ..shot_ops import expand, validated
+from ..shot_ops import validated
+from ..shot_range import expand
 from .table import Operation, Result, ShotRef, operation, saved_line
 
 SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
@@ -39,7 +40,7 @@ def plural(numbers: list[int]) -> str:
 
 
 def numbers_of(project: Project, refs: list[str]) -> list[int]:
-    return list(dict.fromkeys(arrange.number(project, r) for r in expand(refs)))
+    return list(dict.fromkeys(arrange.number(project, r) for r in expand(refs, len(project.shots))))
 
 
 class Step:
