@@ -91,6 +91,15 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         cuts = sorted((self.store.folder(project.id) / "renders").glob("cut-v*.mp4"), key=lambda p: p.stat().st_mtime)
         return str(cuts[-1]) if cuts else None
 
+    def playable(self, session: Session, project: Project | None = None) -> tuple[str | None, str]:
+        """The file the Video tab plays (the newest of the tab's chosen kind, `session.play`), and the
+        line that says what it is, or why there is none and how to make it."""
+        from .playback import latest, shown_line
+
+        project = project if project is not None else self.project(session)
+        path = latest(self.store, project, session.play)
+        return (str(path) if path else None), shown_line(self.store, project, session.play, path, session.backend)
+
     def history(self, project: Project | None) -> list[dict[str, Any]]:
         if not project:
             return []

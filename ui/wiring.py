@@ -45,7 +45,8 @@ class Wiring(PlayAndHistory):
 
     def __init__(self, gr, studio: Studio, c: SimpleNamespace):
         self.gr, self.studio, self.c = gr, studio, c
-        self.view_outputs = [c.header, c.table, c.timeline, c.timeline_data, c.gallery, c.video, c.detail]
+        self.view_outputs = [c.header, c.table, c.timeline, c.timeline_data, c.gallery, c.video, c.play_what, c.play_note,
+                             c.detail]
         # not the chat input (an event's outputs show as busy, and the artist types while we work)
         self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.views_signal,
                            *self.view_outputs]
@@ -84,7 +85,23 @@ class Wiring(PlayAndHistory):
         # shown once their tab is first opened (see `ui.studio`: their code is not loaded before)
         if tab == "tab-storyboard":
             return {c.gallery: self.gr.update(value=studio.storyboard(project), visible=True)}
-        return {c.video: self.playing(studio.latest_cut(project))}
+        return self.video_view(session, project)
+
+    def video_view(self, session, project=None) -> dict:
+        """The Video tab: the chosen kind's newest file (animatic or cut), the choice, and its line."""
+        c = self.c
+        path, line = self.studio.playable(session, project)
+        return {c.video: self.playing(path), c.play_what: session.play, c.play_note: line}
+
+    def rendered(self, session, cut: str | None) -> dict:
+        """The Video tab after a render: the kind just made (animatic or cut) chosen and shown."""
+        if cut:
+            from pathlib import Path
+
+            from .playback import kind_of
+
+            session.play = kind_of(self.studio.store, self.studio.project(session), Path(cut))
+        return self.video_view(session)
 
     def playing(self, path: str | None):
         """A Video's update: shown with its file, hidden without one (see `ui.studio`)."""
@@ -205,8 +222,8 @@ class Wiring(PlayAndHistory):
 
         for t, name in ((c.tab_shots, "tab-shots"), (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"),
                         (c.tab_history, "tab-history"), (c.tab_export, "tab-export")):
-            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.versions, c.version_diff],
-                    show_progress="hidden")
+            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.play_what, c.play_note,
+                                                   c.versions, c.version_diff], show_progress="hidden")
 
     def acting(self, action: str, fn, takes_input: bool = True):
         """A project action with one input (or none): its status line, then the views."""
@@ -389,7 +406,7 @@ class Wiring(PlayAndHistory):
         def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
             session = self.me(request)
             cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {c.status: msg, **self.views(session), c.video: self.playing(cut)}
+            return {c.status: msg, **self.views(session), **self.rendered(session, cut)}
 
         self.on(c.render_btn.click, on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
                            concurrency_id="render", api_name="render")
@@ -401,7 +418,7 @@ class Wiring(PlayAndHistory):
                 return {c.status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
                                      report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {**self.views(session), c.video: self.playing(cut), **self.selected(session, session.selected_shot),
+            return {**self.views(session), **self.rendered(session, cut), **self.selected(session, session.selected_shot),
                     c.status: msg}
 
         self.on(c.shot_render.click, on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],
