@@ -68,7 +68,7 @@ TIMELINE = """(data) => {
     // (the table and the gallery redraw their rows and cards; a rule outlives them)
     let style = document.querySelector('#shotcaller-marked');
     if (!style) { style = document.createElement('style'); style.id = 'shotcaller-marked'; document.head.appendChild(style); }
-    style.textContent = n ? `#shot-table td[data-row="${n - 1}"] {background: rgba(255, 211, 77, .28) !important}
+    style.textContent = n ? `#shot-table [data-row="${n - 1}"][data-col] {background: rgba(255, 211, 77, .28) !important}
       #storyboard .thumbnail-item[aria-label^="Thumbnail ${n} of"] {outline: 3px solid #ffd34d; outline-offset: -3px}` : '';
     document.body.dataset.markedShot = n || '';
     if (t === undefined || t === null) { head.style.display = 'none'; return; }

@@ -1,0 +1,142 @@
+"""The storyboard and the Video tab in a real browser (Debian Chromium via Playwright) against a real
+`shotcaller ui` process: a card dragged onto another moves there (one version, the selection follows), a
+clicked card selects the shot in every view, the animatic or the cut played from the selected shot with the
+shot playing marked on the timeline, a clear line when the chosen one does not exist yet.
+
+One server and one browser for the module; each test works on its own seeded project."""
+
+from pathlib import Path
+
+import pytest
+
+from helpers import CHROMIUM, chromium, studio_home, studio_process
+from test_browser_studio import WAIT, choose_project, new_page, seed, store
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+
+def rendered_animatic(home: Path, pid: str) -> None:
+    """The whole animatic of a seeded project, small, as `shotcaller render` leaves it."""
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+    from shotlist.store import ProjectStore
+
+    Renderer(ProjectStore(home / "projects"), pid, "animatic", RenderSettings(width=128, height=72, fps=8)).render()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    home = studio_home(tmp_path_factory, "storyboard-home")
+    ids = {name: seed(home, title) for name, title in (("drag", "Drag Me"), ("select", "Select Everywhere"),
+                                                        ("play", "Play It"))}
+    rendered_animatic(home, ids["play"])
+    with studio_process({"SHOTCALLER_HOME": str(home)}, wait_s=180) as url:
+        yield {"url": url, "home": home, "ids": ids}
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with chromium() as b:
+        yield b
+
+
+def storyboard(page, total: int):
+    page.get_by_role("tab", name="Storyboard").click()
+    cards = page.locator("#storyboard .thumbnail-item")
+    expect(cards).to_have_count(total, timeout=WAIT)
+    return cards
+
+
+def marked(page) -> str:
+    """The shot every view marks (the page's overlay script keeps it on the body)."""
+    return page.evaluate("() => document.body.dataset.markedShot || ''")
+
+
+def test_drag_a_card_onto_another_moves_its_picture_there_and_selects_it(browser, server):
+    pid = server["ids"]["drag"]
+    before = store(server).load(pid)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    cards = storyboard(page, len(before.shots))
+    target = cards.nth(1).bounding_box()
+    cards.nth(4).drag_to(cards.nth(1), target_position={"x": target["width"] * 0.2, "y": target["height"] / 2})
+    expect(page.locator("#status")).to_contain_text("Moved shot 5's picture before shot 2", timeout=WAIT)
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 2 ·", timeout=WAIT)  # the selection follows it
+    expect(page.locator("#header")).to_contain_text(f"version {before.version + 1}", timeout=WAIT)
+    after = store(server).load(pid)
+    assert after.version == before.version + 1
+    assert [s.prompt for s in after.shots[1:5]] == [before.shots[n].prompt for n in (4, 1, 2, 3)]
+    page.wait_for_function("() => document.body.dataset.markedShot === '2'", timeout=WAIT)
+
+    # the right half of a card: after it
+    target = cards.nth(3).bounding_box()
+    cards.nth(0).drag_to(cards.nth(3), target_position={"x": target["width"] * 0.8, "y": target["height"] / 2})
+    expect(page.locator("#status")).to_contain_text("Moved shot 1's picture after shot 4", timeout=WAIT)
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 4 ·", timeout=WAIT)
+    assert store(server).load(pid).shots[3].prompt == after.shots[0].prompt
+    # dropped where it already is: one line, nothing saved
+    target = cards.nth(3).bounding_box()
+    cards.nth(3).drag_to(cards.nth(4), target_position={"x": target["width"] * 0.2, "y": target["height"] / 2})
+    expect(page.locator("#status")).to_contain_text("Shot 4 is already there", timeout=WAIT)
+    assert store(server).load(pid).version == before.version + 2
+    page.context.close()
+
+
+def test_a_clicked_card_selects_the_shot_in_the_table_the_timeline_and_the_panel(browser, server):
+    pid = server["ids"]["select"]
+    project = store(server).load(pid)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    cards = storyboard(page, len(project.shots))
+    cards.nth(6).click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 7 ·", timeout=WAIT)
+    expect(page.locator("#chat-input textarea").first).to_have_value("shot 7: ", timeout=WAIT)
+    page.wait_for_function("() => document.body.dataset.markedShot === '7'", timeout=WAIT)
+    outlined = page.locator("#timeline-selected")
+    expect(outlined).to_be_visible(timeout=WAIT)
+    assert outlined.get_attribute("data-shot") == "7"
+    assert cards.nth(6).evaluate("c => getComputedStyle(c).outlineStyle") == "solid"
+    assert cards.nth(5).evaluate("c => getComputedStyle(c).outlineStyle") != "solid"
+    page.get_by_role("tab", name="Shot list").click()
+    row = page.locator('#shot-table [data-row="6"][data-col="8"]').first
+    expect(row).to_be_visible(timeout=WAIT)
+    other = page.locator('#shot-table [data-row="5"][data-col="8"]').first
+    assert row.evaluate("c => getComputedStyle(c).backgroundColor") != other.evaluate(
+        "c => getComputedStyle(c).backgroundColor")
+    page.context.close()
+
+
+def test_play_the_animatic_or_the_cut_from_the_selected_shot(browser, server):
+    pid = server["ids"]["play"]
+    project = store(server).load(pid)
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    storyboard(page, len(project.shots)).nth(3).click()
+    expect(page.locator("#shot-detail")).to_contain_text("Shot 4 ·", timeout=WAIT)
+    page.get_by_role("tab", name="Video").click()
+    expect(page.locator("#play-note")).to_contain_text("Animatic: cut-v", timeout=WAIT)
+    page.locator("#play-what").get_by_text("Cut (the model's render)").click()  # none yet: one clear line
+    expect(page.locator("#play-note")).to_contain_text("No cut from a model yet", timeout=WAIT)
+    expect(page.locator("#cut video")).to_have_count(0, timeout=WAIT)
+    page.click("#play-from")
+    expect(page.locator("#status")).to_contain_text("No cut from a model yet", timeout=WAIT)
+
+    page.locator("#play-what").get_by_text("Animatic").click()
+    expect(page.locator("#cut video")).to_have_count(1, timeout=WAIT)
+    page.wait_for_function("() => document.querySelector('#cut video').readyState >= 1", timeout=WAIT)
+    page.click("#play-from")
+    expect(page.locator("#status")).to_contain_text("Playing the animatic", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text("from shot 4", timeout=WAIT)
+    start = project.shots[3].start
+    page.wait_for_function(f"() => document.querySelector('#cut video').currentTime >= {start}", timeout=WAIT)
+    # while it plays, the shot under the playhead is the one every view marks
+    page.wait_for_function("() => document.querySelector('#timeline-playhead')?.style.display === 'block'",
+                           timeout=WAIT)
+    t = page.evaluate("() => document.querySelector('#cut video').currentTime")
+    playing = next(n for n, s in enumerate(project.shots, 1) if s.start <= t < s.end)
+    assert int(marked(page) or 0) in (playing, playing + 1)  # the video moves on between the two reads
+    assert int(marked(page)) >= 4
+    page.context.close()
