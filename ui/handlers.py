@@ -19,6 +19,7 @@ from shotlist.models import Project, ShotPatch
 from shotlist.store import ProjectStore
 
 from . import views
+from .build_panel import badge_and_line
 from .edits import Outcome, column_of, table_edits
 from .chat import ChatTurns
 from .creating import MAX_UPLOAD_MB, ProjectCreation
@@ -127,6 +128,9 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         details = [f"**Director:** {escape(director)}" + (f". {escape(why)}" if why else ""),
                    f"**Renderer:** {escape(session.backend)}, {w}x{h} at {fps:g} fps"
                    + (f", model {escape(session.model)}" if session.model else "") + ". Change both under Settings."]
+        if build := badge_and_line():  # llama.cpp being built (here or by `make run`), or its build failed
+            line += f" <span class='badge' id='build-badge'>{escape(build[0])}</span>"
+            details.append(f"**llama.cpp:** {escape(build[1])}")
         return f"<details><summary>{line}</summary>\n\n" + "\n\n".join(details) + "\n\n</details>"
 
     def describe_director(self, spec: str, ttl_s: float = 30.0) -> str:

@@ -18,6 +18,7 @@ from shotlist.errors import ShotcallerError
 from shotlist.export import formats as export_formats
 
 from . import brief_panel
+from .build_panel import build_row, wire_build
 from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
 from .playback import KINDS as PLAY_KINDS
 from .shot_actions import shot_actions_rows, storyboard_drop, wire_shot_actions
@@ -151,6 +152,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         c.ray = gr.Textbox(label="Render on Ray (empty = here; local or a cluster address)",
                                            elem_id="ray")
                         c.save_settings = gr.Button("Apply settings", elem_id="apply-settings")
+                    build_row(gr, c)
             with gr.Column(scale=2, min_width=360):
                 c.chatbot = gr.Chatbot(label="Director", elem_id="chat", height=420, buttons=["copy"])
                 c.message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan. "
@@ -184,6 +186,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.history()
         wire_tempo(wiring)
         wire_shot_actions(wiring, demo)
+        wire_build(wiring, demo)
         brief_panel.wire(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools
