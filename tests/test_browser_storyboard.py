@@ -1,7 +1,8 @@
 """The storyboard and the Video tab in a real browser (Debian Chromium via Playwright) against a real
 `shotcaller ui` process: a card dragged onto another moves there (one version, the selection follows), a
 clicked card selects the shot in every view, the animatic or the cut played from the selected shot with the
-shot playing marked on the timeline, a clear line when the chosen one does not exist yet.
+shot playing marked on the timeline, a clear line when the chosen one does not exist yet; llama.cpp built
+from the page with its progress in the header.
 
 One server and one browser for the module; each test works on its own seeded project."""
 
@@ -11,6 +12,7 @@ import pytest
 
 from helpers import CHROMIUM, chromium, studio_home, studio_process
 from test_browser_studio import WAIT, choose_project, new_page, seed, store
+from tiny_llama_cpp import tiny_sdist
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -33,7 +35,11 @@ def server(tmp_path_factory):
     ids = {name: seed(home, title) for name, title in (("drag", "Drag Me"), ("select", "Select Everywhere"),
                                                         ("play", "Play It"))}
     rendered_animatic(home, ids["play"])
-    with studio_process({"SHOTCALLER_HOME": str(home)}, wait_s=180) as url:
+    # llama.cpp's build, for real, on a tiny CMake project laid out as its sdist (about 5 s)
+    sdist = tiny_sdist(tmp_path_factory.mktemp("sdist"), steps=8, step_s=0.6)
+    env = {"SHOTCALLER_HOME": str(home), "SHOTCALLER_LLAMA_CPP_DIR": str(home / "llama.cpp"),
+           "SHOTCALLER_LLAMA_CPP_SDIST": str(sdist)}
+    with studio_process(env, wait_s=180) as url:
         yield {"url": url, "home": home, "ids": ids}
 
 
@@ -139,4 +145,27 @@ def test_play_the_animatic_or_the_cut_from_the_selected_shot(browser, server):
     playing = next(n for n, s in enumerate(project.shots, 1) if s.start <= t < s.end)
     assert int(marked(page) or 0) in (playing, playing + 1)  # the video moves on between the two reads
     assert int(marked(page)) >= 4
+    page.context.close()
+
+
+def test_build_llama_cpp_from_the_page_and_the_header_follows_it(browser, server):
+    from assistant.local_runtime import missing_tools
+
+    if missing_tools():
+        pytest.skip("cmake and c++ are not installed")
+    page = new_page(browser, server)
+    expect(page.locator("#build-badge")).to_have_count(0)  # nothing built or building: nothing said
+    page.locator("#settings").get_by_text("Settings").first.click()
+    page.click("#build-llama")
+    expect(page.locator("#status")).to_contain_text("Building llama.cpp", timeout=WAIT)
+    expect(page.locator("#build-badge")).to_contain_text("building llama.cpp", timeout=WAIT)
+    # CMake's percent, as the page's timer reads it while the build runs
+    page.wait_for_function("() => /building llama.cpp \\d+%/.test(document.querySelector('#build-badge')?.innerText)",
+                           timeout=WAIT)
+    expect(page.locator("#build-badge")).to_have_text("llama.cpp built", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text("Built llama.cpp", timeout=WAIT)
+    page.locator("#header summary").click()  # the whole line, one click away
+    expect(page.locator("#header")).to_contain_text("the local director runs on it", timeout=WAIT)
+    page.click("#build-llama")
+    expect(page.locator("#status")).to_contain_text("is already built in", timeout=WAIT)
     page.context.close()
