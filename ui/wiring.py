@@ -405,7 +405,7 @@ class Wiring(PlayAndHistory):
         @guarded("rendering")
         def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
             session = self.me(request)
-            cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
+            cut, msg = studio.render(session, report=studio.overall(progress))
             return {c.status: msg, **self.views(session), **self.rendered(session, cut)}
 
         self.on(c.render_btn.click, on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
@@ -417,7 +417,7 @@ class Wiring(PlayAndHistory):
             if not session.selected_shot:
                 return {c.status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
-                                     report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
+                                     report=studio.overall(progress))
             return {**self.views(session), **self.rendered(session, cut), **self.selected(session, session.selected_shot),
                     c.status: msg}
 
