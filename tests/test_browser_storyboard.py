@@ -27,20 +27,39 @@ def rendered_animatic(home: Path, pid: str) -> None:
     Renderer(ProjectStore(home / "projects"), pid, "animatic", RenderSettings(width=128, height=72, fps=8)).render()
 
 
+def rendered_by_a_model(home: Path, pid: str) -> str:
+    """Then shot 2 as a model's take (its clip re-recorded as diffusers-video's) and the cut assembled from that
+    version, as a diffusers render of shot 2 leaves it; returns the cut's file name."""
+    from generation.backend import RenderSettings
+    from generation.render import Renderer
+    from shotlist.store import ProjectStore
+
+    store = ProjectStore(home / "projects")
+    project = store.load(pid)
+    shots = list(project.shots)
+    shots[1] = shots[1].model_copy(update={"takes": [t.model_copy(update={"backend": "diffusers-video"})
+                                                     for t in shots[1].takes]})
+    saved = store.save(project.model_copy(update={"shots": shots}))
+    return Renderer(store, pid, "animatic", RenderSettings(width=128, height=72, fps=8)).cut(saved).name
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not Path(CHROMIUM).is_file():
         pytest.skip("Debian chromium is not installed (make system-deps)")
     home = studio_home(tmp_path_factory, "storyboard-home")
     ids = {name: seed(home, title) for name, title in (("drag", "Drag Me"), ("select", "Select Everywhere"),
-                                                        ("play", "Play It"))}
+                                                        ("play", "Play It"), ("cut", "Cut Made"),
+                                                        ("render", "Render Me"))}
     rendered_animatic(home, ids["play"])
+    rendered_animatic(home, ids["cut"])
+    model_cut = rendered_by_a_model(home, ids["cut"])
     # llama.cpp's build, for real, on a tiny CMake project laid out as its sdist (about 5 s)
     sdist = tiny_sdist(tmp_path_factory.mktemp("sdist"), steps=8, step_s=0.6)
     env = {"SHOTCALLER_HOME": str(home), "SHOTCALLER_LLAMA_CPP_DIR": str(home / "llama.cpp"),
            "SHOTCALLER_LLAMA_CPP_SDIST": str(sdist)}
     with studio_process(env, wait_s=180) as url:
-        yield {"url": url, "home": home, "ids": ids}
+        yield {"url": url, "home": home, "ids": ids, "model_cut": model_cut}
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +164,43 @@ def test_play_the_animatic_or_the_cut_from_the_selected_shot(browser, server):
     playing = next(n for n, s in enumerate(project.shots, 1) if s.start <= t < s.end)
     assert int(marked(page) or 0) in (playing, playing + 1)  # the video moves on between the two reads
     assert int(marked(page)) >= 4
+    page.context.close()
+
+
+def test_the_cut_once_a_model_rendered_a_shot_and_the_animatic_beside_it(browser, server):
+    page = new_page(browser, server)
+    choose_project(page, server["ids"]["cut"])
+    page.get_by_role("tab", name="Video").click()
+    expect(page.locator("#play-note")).to_contain_text("Animatic: cut-v", timeout=WAIT)
+    animatic = page.locator("#play-note").inner_text().split("cut-v")[1].split(".mp4")[0]
+    page.locator("#play-what").get_by_text("Cut (the model's render)").click()
+    expect(page.locator("#play-note")).to_contain_text(f"Cut (the model's render): {server['model_cut']}",
+                                                       timeout=WAIT)
+    page.wait_for_function(f"() => (document.querySelector('#cut video')?.src || '').includes('{server['model_cut']}')",
+                           timeout=WAIT)
+    assert f"cut-v{animatic}.mp4" != server["model_cut"]
+    page.context.close()
+
+
+def test_a_render_shows_its_progress_then_its_animatic_is_chosen_to_play(browser, server):
+    pid = server["ids"]["render"]
+    page = new_page(browser, server)
+    choose_project(page, pid)
+    page.locator("#settings").get_by_text("Settings").first.click()
+    page.locator("#resolution textarea, #resolution input").first.fill("128x72")
+    page.locator("#fps input").first.fill("8")
+    page.click("#apply-settings")
+    expect(page.locator("#status")).to_contain_text("Settings applied", timeout=WAIT)
+    page.get_by_role("tab", name="Video").click()
+    expect(page.locator("#play-note")).to_contain_text("No animatic yet", timeout=WAIT)
+    page.click("#render")
+    total = len(store(server).load(pid).shots)
+    # the status line's bar names the shot (k of all of them) while the render runs
+    page.wait_for_function(f"() => /shot \\d+\\/{total}/.test(document.querySelector('#status').innerText)",
+                           timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text(f"Rendered {total}", timeout=WAIT)
+    expect(page.locator("#play-note")).to_contain_text("Animatic: cut-v", timeout=WAIT)
+    expect(page.locator("#cut video")).to_have_count(1, timeout=WAIT)
     page.context.close()
 
 
