@@ -27,11 +27,13 @@ import functools
 import inspect
 import time
 from itertools import chain
+from pathlib import Path
 from types import SimpleNamespace
 
 from .errors import explain
 from .handlers import Studio
 from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
+from .playback import kind_of
 from .views import shot_at, shot_detail, timeline_data
 from .wiring_history import PlayAndHistory
 
@@ -96,10 +98,6 @@ class Wiring(PlayAndHistory):
     def rendered(self, session, cut: str | None) -> dict:
         """The Video tab after a render: the kind just made (animatic or cut) chosen and shown."""
         if cut:
-            from pathlib import Path
-
-            from .playback import kind_of
-
             session.play = kind_of(self.studio.store, self.studio.project(session), Path(cut))
         return self.video_view(session)
 
