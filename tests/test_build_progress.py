@@ -138,3 +138,29 @@ def test_a_build_the_studio_started_that_fails_is_a_badge_and_one_line(runtime, 
     assert "<span class='badge' id='build-badge'>llama.cpp build failed</span>" in header
     assert f"**llama.cpp:** The llama.cpp {local_runtime.VERSION} build failed: cmake --build failed" in header
     assert "full log: " in header
+
+
+def test_a_build_another_process_runs_shows_in_the_studio_and_the_page_follows_it(runtime, tmp_path):
+    """`make run` builds in the background: the studio reads that build's file like its own."""
+    import gradio as gr
+
+    from shotlist.store import ProjectStore
+    from ui.build_panel import following
+    from ui.handlers import Session, Studio
+
+    studio, session = Studio(ProjectStore(tmp_path / "store")), Session(llm="offline")
+    assert following(gr).active is False
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        runtime.mkdir()
+        (runtime / PROGRESS_FILE).write_text(json.dumps({
+            "version": "0.3.36", "pid": other.pid, "started": time.time() - 130, "updated": time.time(),
+            "state": "running", "percent": 43, "compiling": "ggml-cpu.c", "step": "  llama.cpp build 40%"}))
+        header = studio.header(session, None)
+        assert "<span class='badge' id='build-badge'>building llama.cpp 43%</span>" in header
+        assert "**llama.cpp:** Building llama.cpp 0.3.36: compiling 43% (ggml-cpu.c) · 2 min so far" in header
+        assert following(gr).active is True
+    finally:
+        other.kill()
+        other.wait()
+    assert "build-badge'>llama.cpp build stopped<" in studio.header(session, None) and following(gr).active is False

@@ -61,6 +61,12 @@ def start_build(studio) -> Outcome:
     return Outcome(True, state.describe() if state else "Building llama.cpp…")
 
 
+def following(gr):
+    """The page's timer, on while a build runs (the page load asks: `ui.wiring`)."""
+    state = build_state()
+    return gr.Timer(active=bool(state and state.running))
+
+
 def build_row(gr, c: SimpleNamespace) -> None:
     """Call inside the Settings accordion: the button, and the page's timer while a build runs."""
     c.build_btn = gr.Button("Build llama.cpp (the local director's CPU runtime; minutes, once)", size="sm",
@@ -68,7 +74,7 @@ def build_row(gr, c: SimpleNamespace) -> None:
     c.build_timer = gr.Timer(POLL_S, active=False)
 
 
-def wire_build(wiring, demo) -> None:
+def wire_build(wiring) -> None:
     gr, c, studio = wiring.gr, wiring.c, wiring.studio
 
     shown: dict[str, str] = {}  # per tab, the header it shows: resent only when it changed (an open
@@ -96,12 +102,6 @@ def wire_build(wiring, demo) -> None:
     def on_tick(request: gr.Request):
         return follow(wiring.me(request))
 
-    @wiring.guarded("loading the page")
-    def on_load():
-        state = build_state()
-        return {c.build_timer: gr.Timer(active=bool(state and state.running))}
-
     outputs = [c.status, c.header, c.build_timer]
     wiring.on(c.build_btn.click, on_build, None, outputs)
     wiring.on(c.build_timer.tick, on_tick, None, outputs, show_progress="hidden")
-    wiring.on(demo.load, on_load, None, [c.build_timer], show_progress="hidden")

@@ -186,7 +186,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.history()
         wire_tempo(wiring)
         wire_shot_actions(wiring, demo)
-        wire_build(wiring, demo)
+        wire_build(wiring)
         brief_panel.wire(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools

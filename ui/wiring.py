@@ -30,6 +30,7 @@ from itertools import chain
 from pathlib import Path
 from types import SimpleNamespace
 
+from .build_panel import following
 from .errors import explain
 from .handlers import Studio
 from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
@@ -141,13 +142,16 @@ class Wiring(PlayAndHistory):
 
     def projects(self, demo) -> None:
         gr, c, studio, guarded, me = self.gr, self.c, self.studio, self.guarded, self.me
-        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, *self.view_outputs]
+        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.build_timer, *self.view_outputs]
 
         @guarded("loading the page")
         def on_load(remembered, request: gr.Request):
             """A page load is a new tab: a fresh project list, the last project reopened, nothing
-            queued yet, and the Storyboard tab in view (its pictures sent only with a project)."""
-            session = me(request)
+            queued yet, the Storyboard tab in view (its pictures sent only with a project), and a
+            llama.cpp build followed while it runs (`ui.build_panel`)."""
+            return {**page(remembered, me(request)), c.build_timer: following(gr)}
+
+        def page(remembered, session) -> dict:
             if not session.project and remembered:
                 session, outcome = studio.open(session, remembered)
                 if not outcome.ok:  # the remembered project is gone: open nothing
