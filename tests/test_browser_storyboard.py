@@ -72,6 +72,14 @@ def storyboard(page, total: int):
     page.get_by_role("tab", name="Storyboard").click()
     cards = page.locator("#storyboard .thumbnail-item")
     expect(cards).to_have_count(total, timeout=WAIT)
+    # settled, as a person sees it before dragging: the frames' aspect applied, the first cards' pictures drawn
+    page.wait_for_function("""() => {
+        const board = document.querySelector('#storyboard');
+        const imgs = [...document.querySelectorAll('#storyboard .thumbnail-item img')].slice(0, 8);
+        return board && board.style.getPropertyValue('--frame-aspect') && imgs.length
+            && imgs.every(i => i.complete && i.naturalWidth > 0);
+    }""", timeout=WAIT)
+    page.wait_for_timeout(300)  # the grid laid out again at that aspect
     return cards
 
 
