@@ -68,9 +68,10 @@ TIMELINE = """(data) => {
     // (the table and the gallery redraw their rows and cards; a rule outlives them)
     let style = document.querySelector('#shotcaller-marked');
     if (!style) { style = document.createElement('style'); style.id = 'shotcaller-marked'; document.head.appendChild(style); }
-    style.textContent = n ? `#shot-table [data-row="${n - 1}"][data-col] {background: rgba(255, 211, 77, .28) !important}
+    const css = n ? `#shot-table [data-row="${n - 1}"][data-col] {background: rgba(255, 211, 77, .28) !important}
       #storyboard .thumbnail-item[aria-label^="Thumbnail ${n} of"] {outline: 3px solid #ffd34d; outline-offset: -3px}` : '';
-    document.body.dataset.markedShot = n || '';
+    if (style.textContent !== css) style.textContent = css;  // a new rule restyles the page: only when it changes
+    if ((document.body.dataset.markedShot || '') !== String(n || '')) document.body.dataset.markedShot = n || '';
     if (t === undefined || t === null) { head.style.display = 'none'; return; }
     place(head, t, t); head.style.width = '2px';
     document.querySelectorAll('#storyboard .thumbnail-item').forEach((card, i) =>
