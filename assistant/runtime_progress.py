@@ -106,7 +106,8 @@ class BuildProgress:
         m = CMAKE_STEP.match(text.strip())
         if not m:
             return
-        self.state.percent = min(100, int(m.group(1)))
+        # parallel jobs print their steps' percents a little out of order: the build's own never goes back
+        self.state.percent = max(self.state.percent or 0, min(100, int(m.group(1))))
         what = m.group(2)
         self.state.compiling = Path(what.split()[-1]).name.removesuffix(".o") if "object" in what else what
         self._write()

@@ -42,6 +42,8 @@ def test_cmake_lines_give_the_percent_and_the_file():
     progress.line("[ 43%] Building CXX object tools/server/CMakeFiles/llama-server.dir/server.cpp.o\n")
     assert (progress.state.percent, progress.state.compiling) == (43, "server.cpp")
     progress.line("-- Configuring done (0.4s)")  # not a progress line: nothing changes
+    progress.line("[ 40%] Generating part4.cpp")  # another job's step, printed late: the percent stays
+    assert (progress.state.percent, progress.state.compiling) == (43, "Generating part4.cpp")
     progress.line("[100%] Linking CXX executable bin/llama-server")
     assert (progress.state.percent, progress.state.compiling) == (100, "Linking CXX executable bin/llama-server")
 
