@@ -27,6 +27,8 @@ from pathlib import Path
 
 from shotlist.errors import ShotcallerError
 
+from .runtime_progress import PROGRESS_FILE, BuildProgress
+
 SDIST = "llama-cpp-python"
 VERSION = "0.3.36"  # its vendored llama.cpp: ggml 0.25.3, commit 0c1e570
 TARGETS = ("llama-server", "llama-bench")
@@ -138,7 +140,15 @@ def build(say: Callable[[str], None] = print, jobs: int | None = None, sdist: Pa
         if _built():
             say(f"llama.cpp {VERSION} already built in {root}")
             return root
-        _build(root, say, jobs, sdist)
+        # each step and CMake's percent kept beside the build, for the studio (`assistant.runtime_progress`)
+        progress = BuildProgress(root / PROGRESS_FILE, say_to=say)
+        progress.start(VERSION)
+        try:
+            _build(root, progress.say, jobs, sdist, progress.line)
+        except Exception as e:  # noqa: BLE001 - any failure is said where the studio reads; raised again
+            progress.fail(str(e) if isinstance(e, ShotcallerError) else f"{type(e).__name__}: {e}")
+            raise
+        progress.finish()
     return root
 
 
@@ -146,7 +156,8 @@ def _built() -> bool:
     return all(binary(t) for t in TARGETS) and source_dir() is not None
 
 
-def _build(root: Path, say: Callable[[str], None], jobs: int | None, sdist: Path | None) -> None:
+def _build(root: Path, say: Callable[[str], None], jobs: int | None, sdist: Path | None,
+           on_line: Callable[[str], None] | None = None) -> None:
     jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     start = time.monotonic()
     with tempfile.TemporaryDirectory(dir=root) as tmp:
@@ -160,7 +171,7 @@ def _build(root: Path, say: Callable[[str], None], jobs: int | None, sdist: Path
         say(f"building llama.cpp {VERSION} (llama-server, llama-bench) with {jobs} jobs: several minutes, once")
         _run(["cmake", "-S", str(src), "-B", str(build_dir), *CMAKE_FLAGS], build_dir.with_suffix(".log"))
         _run(["cmake", "--build", str(build_dir), "--config", "Release", "-j", str(jobs), "--target", *TARGETS],
-             build_dir.with_suffix(".log"), say)
+             build_dir.with_suffix(".log"), say, on_line)
         for t in TARGETS:
             if not (build_dir / "bin" / t).is_file():
                 raise ShotcallerError(f"the llama.cpp build made no {t}; see {build_dir.with_suffix('.log')}")
@@ -197,13 +208,17 @@ def _unpack(sdist: Path, work: Path) -> Path:
     return work / prefix.rstrip("/")
 
 
-def _run(cmd: list[str], log: Path, say: Callable[[str], None] | None = None) -> None:
-    """Run a build step into `log`; with `say`, tell every tenth of CMake's progress ("[ 40%] …")."""
+def _run(cmd: list[str], log: Path, say: Callable[[str], None] | None = None,
+         on_line: Callable[[str], None] | None = None) -> None:
+    """Run a build step into `log`; with `say`, tell every tenth of CMake's progress ("[ 40%] …"); `on_line`
+    sees every line."""
     shown = 0
     with open(log, "a") as out, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                                  text=True, errors="replace") as proc:
         for line in proc.stdout or []:
             out.write(line)
+            if on_line:
+                on_line(line)
             percent = line[1:4].strip() if line.startswith("[") and line[4:6] == "%]" else ""
             if say and percent.isdigit() and int(percent) >= shown + 10:
                 shown = int(percent) // 10 * 10

@@ -140,10 +140,14 @@ class PhasedDirector(GuidedDirector):
         treatment = planner.treatment(self.tools.project(), notes)
         yield Reply("", steps=steps, final=False)  # steps only: a front end shows them at once, text at the end
         kept = []
-        for label, numbers in sections_of(self.tools.project().shots):
+        sections = sections_of(self.tools.project().shots)
+        for k, (label, numbers) in enumerate(sections, 1):
+            # what the model is doing while it writes (a front end replaces a step ending in "…" by the next)
+            yield Reply("", steps=[f"writing {label}: section {k} of {len(sections)}, shots {numbers[0]}-{numbers[-1]}…"],
+                        final=False)
             line = self._write(label, numbers)
             kept += [label] if line.startswith("kept") else []
-            yield Reply("", steps=[f"{label}: {line}"], final=False)
+            yield Reply("", steps=[f"{label} ({k} of {len(sections)}): {line}"], final=False)
         fixed = self._critique()
         project = self.tools.project()
         held = sum(s.locked for s in project.shots)

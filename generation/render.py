@@ -192,7 +192,8 @@ class Renderer:
             if i in made:
                 new_takes.setdefault(p.shot_id, []).append(made[i])
         project = self._record_takes(new_takes)
-        if assemble_cut and not result.cancelled:
+        if assemble_cut and not result.cancelled:  # the song's whole length encoded once more: say so
+            self.report("the cut", 1.0, f"assembling {len(project.shots)} shots with the song…")
             result.cut = self.cut(project, cut)
         return result
 

@@ -109,6 +109,8 @@ class ChatTurns:
                     yield False
                     continue
                 for step in reply.steps:
+                    if chat and chat[-1].get("metadata") and str(chat[-1]["content"]).endswith("…"):
+                        chat.pop()  # a step in progress ("writing the chorus: section 2 of 5…"), now done
                     chat.append(views.chat_message("assistant", step, step=True))
                     live = None
                 if reply.final and reply.text:

@@ -19,6 +19,7 @@ from shotlist.models import Project, ShotPatch
 from shotlist.store import ProjectStore
 
 from . import views
+from .build_panel import badge_and_line
 from .edits import Outcome, column_of, table_edits
 from .chat import ChatTurns
 from .creating import MAX_UPLOAD_MB, ProjectCreation
@@ -91,6 +92,15 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         cuts = sorted((self.store.folder(project.id) / "renders").glob("cut-v*.mp4"), key=lambda p: p.stat().st_mtime)
         return str(cuts[-1]) if cuts else None
 
+    def playable(self, session: Session, project: Project | None = None) -> tuple[str | None, str]:
+        """The file the Video tab plays (the newest of the tab's chosen kind, `session.play`), and the
+        line that says what it is, or why there is none and how to make it."""
+        from .playback import latest, shown_line
+
+        project = project if project is not None else self.project(session)
+        path = latest(self.store, project, session.play)
+        return (str(path) if path else None), shown_line(self.store, project, session.play, path, session.backend)
+
     def history(self, project: Project | None) -> list[dict[str, Any]]:
         if not project:
             return []
@@ -118,6 +128,9 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         details = [f"**Director:** {escape(director)}" + (f". {escape(why)}" if why else ""),
                    f"**Renderer:** {escape(session.backend)}, {w}x{h} at {fps:g} fps"
                    + (f", model {escape(session.model)}" if session.model else "") + ". Change both under Settings."]
+        if build := badge_and_line():  # llama.cpp being built (here or by `make run`), or its build failed
+            line += f" <span class='badge' id='build-badge'>{escape(build[0])}</span>"
+            details.append(f"**llama.cpp:** {escape(build[1])}")
         return f"<details><summary>{line}</summary>\n\n" + "\n\n".join(details) + "\n\n</details>"
 
     def describe_director(self, spec: str, ttl_s: float = 30.0) -> str:

@@ -64,6 +64,14 @@ TIMELINE = """(data) => {
     if (!sel || !d || !d.shots) return;
     if (n && d.shots[n - 1]) { place(sel, d.shots[n - 1][0], d.shots[n - 1][1]); sel.dataset.shot = n; }
     else { sel.style.display = 'none'; sel.dataset.shot = ''; }
+    // the shot marked (selected, or playing) in every view: its table row and its storyboard card, by a rule
+    // (the table and the gallery redraw their rows and cards; a rule outlives them)
+    let style = document.querySelector('#shotcaller-marked');
+    if (!style) { style = document.createElement('style'); style.id = 'shotcaller-marked'; document.head.appendChild(style); }
+    const css = n ? `#shot-table [data-row="${n - 1}"][data-col] {background: rgba(255, 211, 77, .28) !important}
+      #storyboard .thumbnail-item[aria-label^="Thumbnail ${n} of"] {outline: 3px solid #ffd34d; outline-offset: -3px}` : '';
+    if (style.textContent !== css) style.textContent = css;  // a new rule restyles the page: only when it changes
+    if ((document.body.dataset.markedShot || '') !== String(n || '')) document.body.dataset.markedShot = n || '';
     if (t === undefined || t === null) { head.style.display = 'none'; return; }
     place(head, t, t); head.style.width = '2px';
     document.querySelectorAll('#storyboard .thumbnail-item').forEach((card, i) =>
@@ -104,3 +112,45 @@ OPEN_NEW_DIALOG = """() => {
   const toggle = dialog.querySelector('button.label-wrap, .label-wrap');
   if (toggle && !dialog.querySelector('#new-project')?.offsetParent) toggle.click();
 }"""
+# The storyboard's drag and drop: a card dropped on the left half of another goes before it, on the right
+# half after it. The drop is handed to the server through the hidden "storyboard-drop" button, whose event
+# reads it back with DROPPED (one MoveShot there: one version, the selection follows the shot).
+STORYBOARD_DRAG = """() => {
+  if (window.__shotcallerDrag) return;
+  window.__shotcallerDrag = true;
+  const cards = () => [...document.querySelectorAll('#storyboard .thumbnail-item')];
+  const card = (e) => e.target && e.target.closest ? e.target.closest('#storyboard .thumbnail-item') : null;
+  const after = (el, e) => { const r = el.getBoundingClientRect(); return e.clientX > r.left + r.width / 2; };
+  const clear = () => document.querySelectorAll('#storyboard .drop-before, #storyboard .drop-after, #storyboard .dragging')
+    .forEach(c => c.classList.remove('drop-before', 'drop-after', 'dragging'));
+  let from = 0;
+  document.addEventListener('pointerdown', (e) => { const c = card(e); if (c) c.draggable = true; }, true);
+  document.addEventListener('dragstart', (e) => {
+    const c = card(e);
+    if (!c) return;
+    from = cards().indexOf(c) + 1;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', 'shot ' + from);
+    c.classList.add('dragging');
+  }, true);
+  document.addEventListener('dragover', (e) => {
+    const c = card(e);
+    if (!c || !from) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+    document.querySelectorAll('#storyboard .drop-before, #storyboard .drop-after')
+      .forEach(x => x.classList.remove('drop-before', 'drop-after'));
+    c.classList.add(after(c, e) ? 'drop-after' : 'drop-before');
+  }, true);
+  document.addEventListener('drop', (e) => {
+    const c = card(e);
+    if (!c || !from) return;
+    e.preventDefault();
+    window.__shotcallerDropped = JSON.stringify({shot: from, to: cards().indexOf(c) + 1, after: after(c, e)});
+    from = 0;
+    clear();
+    document.querySelector('#storyboard-drop')?.click();
+  }, true);
+  document.addEventListener('dragend', () => { from = 0; clear(); }, true);
+}"""
+DROPPED = """(value) => { const v = window.__shotcallerDropped || ''; window.__shotcallerDropped = ''; return v; }"""

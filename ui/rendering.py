@@ -5,12 +5,15 @@ A mixin of `ui.handlers.Studio`: it uses the studio's store, sessions' settings 
 
 from __future__ import annotations
 
+import re
 import threading
 
 from shotlist.errors import ShotcallerError
 
 from .errors import explain
 from .session import Session
+
+SHOT_OF = re.compile(r"^shot (\d+)/(\d+)")  # a planned take's label (`generation.render.PlannedTake.label`)
 
 
 def render_options(session: Session, report=None, cancel: threading.Event | None = None):
@@ -53,6 +56,16 @@ class RenderAndExport:
         why = f" ({result.reasons()})" if result.why else ""
         return str(result.cut), (f"Rendered {len(result.rendered)}{why}, {len(result.cached)} from the cache."
                                  + (f" Failed: {failed}" if failed else ""))
+
+    @staticmethod
+    def overall(progress):
+        """A render's report for a progress bar: each shot's fraction ("shot 3/12", 0.5) placed in the
+        whole render (0.21), so the bar runs once from start to end instead of once a shot."""
+        def report(label: str, fraction: float, what: str) -> None:
+            m = SHOT_OF.match(label)
+            done = (int(m.group(1)) - 1 + fraction) / int(m.group(2)) if m else fraction
+            progress(min(max(done, 0.0), 1.0), desc=f"{label}: {what}")
+        return report
 
     def cancel(self, session: Session) -> str:
         self.cancels.setdefault(session.key, threading.Event()).set()

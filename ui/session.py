@@ -86,6 +86,7 @@ class Session:
     takes: int = 1
     ray: str = ""  # empty: render here; "local" or a Ray cluster address: render on Ray workers
     selected_shot: int | None = None
+    play: str = "animatic"  # what the Video tab plays: "animatic" or "cut" (`ui.playback`)
     tab: str = "tab-storyboard"  # the tab in view: only its picture view is sent when the project changes
     creating: str = ""  # the song being analysed, if any: queued messages wait for the new project
     held: bool = False  # the project they were typed for failed to create: they wait for the next one

@@ -8,6 +8,7 @@ status line is the operation's own wording, and the selection follows the shot. 
 from types import SimpleNamespace
 
 from .edits import Outcome
+from .page_js import DROPPED, STORYBOARD_DRAG
 
 SELECT_FIRST = "Select a shot (storyboard, table or timeline) first."
 
@@ -68,8 +69,6 @@ def delete_selected(studio, session) -> Outcome:
 
 def move_selected(studio, session, later: bool) -> Outcome:
     """Move the selected shot's picture one slot earlier (before the previous) or later (after the next)."""
-    from shotlist.operations.shots import MoveShot
-
     at = _selected(studio, session)
     if isinstance(at, Outcome):
         return at
@@ -78,9 +77,31 @@ def move_selected(studio, session, later: bool) -> Outcome:
         return Outcome(False, "Shot 1 is the first shot: there is no earlier place to move it to.")
     if later and n == total:
         return Outcome(False, f"Shot {n} is the last shot: there is no later place to move it to.")
-    to = n + 1 if later else n - 1
-    op = MoveShot(shot=str(n), after=str(to)) if later else MoveShot(shot=str(n), before=str(to))
-    return _run(studio, session, f"moving shot {n}", op, lambda r: to)
+    return move_shot(studio, session, n, n + 1 if later else n - 1, after=later)
+
+
+def moved_to(shot: int, to: int, after: bool) -> int:
+    """Where shot `shot`'s picture lands when placed before (or after) shot `to` (`shotlist.arrange.move`)."""
+    return (to if to < shot else to - 1) + (1 if after else 0)
+
+
+def move_shot(studio, session, shot: int, to: int, after: bool) -> Outcome:
+    """Shot `shot`'s picture placed before (or after) shot `to`: the storyboard's drag and drop, and the
+    buttons. One `MoveShot`, one version; the moved shot is selected at its new place."""
+    from shotlist.operations.shots import MoveShot
+
+    if not session.project:
+        return Outcome(False, "No project open.")
+    project = studio.project(session)
+    total = len(project.shots) if project else 0
+    if not (1 <= shot <= total and 1 <= to <= total):
+        return Outcome(False, f"⚠ moving a shot: this project has shots 1-{total}, not {shot} and {to}; "
+                              "the storyboard is reloaded.")
+    if shot == to or moved_to(shot, to, after) == shot:
+        return Outcome(False, f"Shot {shot} is already there: drop it on another card (its left half puts it "
+                              "before that shot, its right half after).")
+    op = MoveShot(shot=str(shot), after=str(to)) if after else MoveShot(shot=str(shot), before=str(to))
+    return _run(studio, session, f"moving shot {shot}", op, lambda r: moved_to(shot, to, after))
 
 
 def shot_actions_rows(gr, c: SimpleNamespace) -> None:
@@ -96,9 +117,31 @@ def shot_actions_rows(gr, c: SimpleNamespace) -> None:
         c.add_after = gr.Button("Add a shot after", size="sm", elem_id="add-shot-after", scale=1, min_width=90)
 
 
-def wire_shot_actions(wiring) -> None:
+def storyboard_drop(gr, c: SimpleNamespace) -> None:
+    """Call inside the Storyboard tab: the hidden button a card's drop presses (`page_js.STORYBOARD_DRAG`)."""
+    c.drop_move = gr.Textbox(visible=False, elem_id="drop-move")
+    c.drop_btn = gr.Button("move the dropped card", elem_id="storyboard-drop", size="sm")
+
+
+def dropped(studio, session, value: str) -> Outcome:
+    """A card's drop, `{"shot": 5, "to": 2, "after": false}`, as one move."""
+    import json
+
+    try:
+        drop = json.loads(value or "")
+        shot, to, after = int(drop["shot"]), int(drop["to"]), bool(drop["after"])
+    except (ValueError, TypeError, KeyError):
+        return Outcome(False, "Drag a storyboard card onto another: its left half puts it before that shot, "
+                              "its right half after.")
+    return move_shot(studio, session, shot, to, after)
+
+
+def wire_shot_actions(wiring, demo) -> None:
     gr, c, studio = wiring.gr, wiring.c, wiring.studio
     outputs = [c.status, *wiring.view_outputs]
+    wiring.on(demo.load, None, None, None, js=STORYBOARD_DRAG)
+    wiring.on(c.drop_btn.click, wiring.acting("moving the card", lambda s, v: dropped(studio, s, v)), [c.drop_move],
+              outputs, js=DROPPED)
     wiring.on(c.delete_shot.click, wiring.acting("deleting the shot", lambda s: delete_selected(studio, s),
                                                  takes_input=False), None, outputs)
     for button, later in ((c.move_earlier, False), (c.move_later, True)):

@@ -19,8 +19,10 @@ from shotlist.errors import ShotcallerError
 from shotlist.export import formats as export_formats
 
 from . import brief_panel
+from .build_panel import build_row, wire_build
 from .handlers import MAX_UPLOAD_MB, TABLE_COLUMNS, Studio
-from .shot_actions import shot_actions_rows, wire_shot_actions
+from .playback import KINDS as PLAY_KINDS
+from .shot_actions import shot_actions_rows, storyboard_drop, wire_shot_actions
 from .tempo_panel import tempo_row, wire_tempo
 from .views import shot_detail
 from .wiring import Wiring
@@ -43,6 +45,10 @@ CSS = """
 #storyboard img {cursor: pointer; object-fit: contain !important; background: #111}
 #storyboard .thumbnail-item {aspect-ratio: var(--frame-aspect, 16 / 9) !important; height: auto !important}
 #storyboard .thumbnail-item.playing {outline: 3px solid #ffd34d}
+#storyboard .thumbnail-item.dragging {opacity: .4}
+#storyboard .thumbnail-item.drop-before {box-shadow: -5px 0 0 #ffd34d}
+#storyboard .thumbnail-item.drop-after {box-shadow: 5px 0 0 #ffd34d}
+#storyboard-drop {display: none}
 #versions {max-height: 320px; overflow-y: auto}
 """
 LAST_PROJECT_KEY = "shotcaller-last-project"
@@ -93,6 +99,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         c.gallery = gr.Gallery(show_label=False, columns=5, elem_id="storyboard", allow_preview=False,
                                                height=430, object_fit="contain",
                                                visible=False)  # until its tab is opened: a Gallery loads the video player
+                        storyboard_drop(gr, c)  # a card dragged onto another moves it there
                     with gr.Tab("Shot list", id="tab-shots") as c.tab_shots:
                         # one line a row, narrow columns, the shot number pinned while the rest scrolls sideways;
                         # a cell's whole text is in the selected shot's panel (and in the cell while editing)
@@ -117,7 +124,12 @@ def build(studio: Studio | None = None, mcp: bool = False):
                                                              elem_id="version-diff")
                                 c.revert_btn = gr.Button("Revert to this one", size="sm", elem_id="revert")
                     with gr.Tab("Video", id="tab-video") as c.tab_video:
-                        c.video = gr.Video(label="The cut", elem_id="cut", visible=False, height=360)  # until there is one
+                        with gr.Row(equal_height=True):
+                            c.play_what = gr.Radio([(label, kind) for kind, label in PLAY_KINDS.items()],
+                                                   value="animatic", show_label=False, container=False,
+                                                   elem_id="play-what", scale=2)
+                            c.play_note = gr.Markdown("", elem_id="play-note")
+                        c.video = gr.Video(label="Playing", elem_id="cut", visible=False, height=360)  # until there is one
                         with gr.Row():
                             c.play_btn = gr.Button("▶ Play from the selected shot", size="sm", elem_id="play-from")
                             c.render_btn = gr.Button("Render the cut", variant="primary", size="sm", elem_id="render")
@@ -141,6 +153,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
                         c.ray = gr.Textbox(label="Render on Ray (empty = here; local or a cluster address)",
                                            elem_id="ray")
                         c.save_settings = gr.Button("Apply settings", elem_id="apply-settings")
+                    build_row(gr, c)
             with gr.Column(scale=2, min_width=360):
                 c.chatbot = gr.Chatbot(label="Director", elem_id="chat", height=420, buttons=["copy"])
                 c.message = gr.Textbox(placeholder="Answer, or ask for a change (\"make the chorus colder\"); /plan. "
@@ -173,7 +186,8 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.playback()
         wiring.history()
         wire_tempo(wiring)
-        wire_shot_actions(wiring)
+        wire_shot_actions(wiring, demo)
+        wire_build(wiring)
         brief_panel.wire(wiring)
         if mcp:  # `shotcaller ui --mcp`: the project tools as MCP tools at /gradio_api/mcp/
             from .mcp import add_mcp_tools

@@ -27,11 +27,14 @@ import functools
 import inspect
 import time
 from itertools import chain
+from pathlib import Path
 from types import SimpleNamespace
 
+from .build_panel import following
 from .errors import explain
 from .handlers import Studio
 from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
+from .playback import kind_of
 from .views import shot_at, shot_detail, timeline_data
 from .wiring_history import PlayAndHistory
 
@@ -45,7 +48,8 @@ class Wiring(PlayAndHistory):
 
     def __init__(self, gr, studio: Studio, c: SimpleNamespace):
         self.gr, self.studio, self.c = gr, studio, c
-        self.view_outputs = [c.header, c.table, c.timeline, c.timeline_data, c.gallery, c.video, c.detail]
+        self.view_outputs = [c.header, c.table, c.timeline, c.timeline_data, c.gallery, c.video, c.play_what, c.play_note,
+                             c.detail]
         # not the chat input (an event's outputs show as busy, and the artist types while we work)
         self.everything = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.views_signal,
                            *self.view_outputs]
@@ -84,7 +88,19 @@ class Wiring(PlayAndHistory):
         # shown once their tab is first opened (see `ui.studio`: their code is not loaded before)
         if tab == "tab-storyboard":
             return {c.gallery: self.gr.update(value=studio.storyboard(project), visible=True)}
-        return {c.video: self.playing(studio.latest_cut(project))}
+        return self.video_view(session, project)
+
+    def video_view(self, session, project=None) -> dict:
+        """The Video tab: the chosen kind's newest file (animatic or cut), the choice, and its line."""
+        c = self.c
+        path, line = self.studio.playable(session, project)
+        return {c.video: self.playing(path), c.play_what: session.play, c.play_note: line}
+
+    def rendered(self, session, cut: str | None) -> dict:
+        """The Video tab after a render: the kind just made (animatic or cut) chosen and shown."""
+        if cut:
+            session.play = kind_of(self.studio.store, self.studio.project(session), Path(cut))
+        return self.video_view(session)
 
     def playing(self, path: str | None):
         """A Video's update: shown with its file, hidden without one (see `ui.studio`)."""
@@ -126,13 +142,16 @@ class Wiring(PlayAndHistory):
 
     def projects(self, demo) -> None:
         gr, c, studio, guarded, me = self.gr, self.c, self.studio, self.guarded, self.me
-        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, *self.view_outputs]
+        load_outputs = [c.status, c.project_pick, c.chatbot, c.last_project, c.clip, c.build_timer, *self.view_outputs]
 
         @guarded("loading the page")
         def on_load(remembered, request: gr.Request):
             """A page load is a new tab: a fresh project list, the last project reopened, nothing
-            queued yet, and the Storyboard tab in view (its pictures sent only with a project)."""
-            session = me(request)
+            queued yet, the Storyboard tab in view (its pictures sent only with a project), and a
+            llama.cpp build followed while it runs (`ui.build_panel`)."""
+            return {**page(remembered, me(request)), c.build_timer: following(gr)}
+
+        def page(remembered, session) -> dict:
             if not session.project and remembered:
                 session, outcome = studio.open(session, remembered)
                 if not outcome.ok:  # the remembered project is gone: open nothing
@@ -205,8 +224,8 @@ class Wiring(PlayAndHistory):
 
         for t, name in ((c.tab_shots, "tab-shots"), (c.tab_storyboard, "tab-storyboard"), (c.tab_video, "tab-video"),
                         (c.tab_history, "tab-history"), (c.tab_export, "tab-export")):
-            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.versions, c.version_diff],
-                    show_progress="hidden")
+            self.on(t.select, on_tab(name), None, [c.status, c.table, c.gallery, c.video, c.play_what, c.play_note,
+                                                   c.versions, c.version_diff], show_progress="hidden")
 
     def acting(self, action: str, fn, takes_input: bool = True):
         """A project action with one input (or none): its status line, then the views."""
@@ -388,8 +407,8 @@ class Wiring(PlayAndHistory):
         @guarded("rendering")
         def on_render(request: gr.Request, progress=gr.Progress()):  # noqa: B008 - Gradio's progress bar
             session = self.me(request)
-            cut, msg = studio.render(session, report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {c.status: msg, **self.views(session), c.video: self.playing(cut)}
+            cut, msg = studio.render(session, report=studio.overall(progress))
+            return {c.status: msg, **self.views(session), **self.rendered(session, cut)}
 
         self.on(c.render_btn.click, on_render, None, [c.status, *self.view_outputs], concurrency_limit=1,
                            concurrency_id="render", api_name="render")
@@ -400,8 +419,8 @@ class Wiring(PlayAndHistory):
             if not session.selected_shot:
                 return {c.status: "Select a shot (table, timeline or storyboard) first."}
             cut, msg = studio.render(session, [session.selected_shot],
-                                     report=lambda label, f, what: progress(f, desc=f"{label}: {what}"))
-            return {**self.views(session), c.video: self.playing(cut), **self.selected(session, session.selected_shot),
+                                     report=studio.overall(progress))
+            return {**self.views(session), **self.rendered(session, cut), **self.selected(session, session.selected_shot),
                     c.status: msg}
 
         self.on(c.shot_render.click, on_render_shot, None, [c.status, *self.view_outputs, c.clip, c.message],

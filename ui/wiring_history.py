@@ -4,26 +4,38 @@ wired: `Wiring.on`, `guarded`, `views`). A mixin of `ui.wiring.Wiring`."""
 from pathlib import Path
 
 from .page_js import PLAY_FROM
+from .playback import KINDS
 
 
 class PlayAndHistory:
     """"Play from the selected shot", and the History tab's diff and revert."""
 
     def playback(self) -> None:
+        """The Video tab's choice (the animatic or the cut) and "Play from the selected shot", which plays the
+        chosen one from the selected shot's start (`page_js.PLAY_FROM`; the timeline follows it)."""
         gr, c, studio, guarded = self.gr, self.c, self.studio, self.guarded
+
+        @guarded("choosing what to play")
+        def on_choose(kind, request: gr.Request):
+            session = self.me(request)
+            session.play = kind if kind in KINDS else session.play
+            return self.video_view(session)
+
+        self.on(c.play_what.input, on_choose, [c.play_what], [c.video, c.play_what, c.play_note, c.status],
+                show_progress="hidden")
 
         @guarded("playing")
         def on_play(data, request: gr.Request):
             session = self.me(request)
             project = studio.project(session)
-            cut = studio.latest_cut(project)
+            cut, line = studio.playable(session, project)
             if not cut:
-                return {c.status: "Nothing to play yet: render the cut (or the animatic) first, then play it from "
-                                  "any shot."}
+                return {c.status: line}
             n = session.selected_shot
             if not n or not project or n > len(project.shots):
                 return {c.status: "Select a shot (storyboard, table or timeline), then play from it."}
-            return {c.status: f"Playing {Path(cut).name} from shot {n} ({project.shots[n - 1].start:.1f} s); "
+            return {c.status: f"Playing the {'animatic' if session.play == 'animatic' else 'cut'} "
+                              f"({Path(cut).name}) from shot {n} ({project.shots[n - 1].start:.1f} s); "
                               "the shot playing is outlined on the timeline."}
 
         self.on(c.play_btn.click, on_play, [c.timeline_data], [c.status], js=PLAY_FROM, show_progress="hidden")
