@@ -74,10 +74,11 @@ def raw_stream(url: str, tokens: int, messages: list[dict]) -> float:
 def direct(gguf: Path, prompt: int, tokens: int, threads: int) -> dict:
     """llama-bench on the same file: seconds for the prefill of `prompt` tokens, for `tokens` generated
     tokens, and for both in one sequence (`-pg`)."""
-    from assistant.local_runtime import binary
+    from assistant.local_runtime import binary, no_repack_args
 
     out = subprocess.run([str(binary("llama-bench")), "-m", str(gguf), "-p", str(prompt), "-n", str(tokens),
-                          "-pg", f"{prompt},{tokens}", "-t", str(threads), "-r", "1", "-o", "json"],
+                          "-pg", f"{prompt},{tokens}", "-t", str(threads), "-r", "1", "-o", "json",
+                          *no_repack_args("llama-bench")],
                          capture_output=True, text=True, check=True)
     runs = {(r["n_prompt"], r["n_gen"]): r["avg_ns"] / 1e9 for r in json.loads(out.stdout)}
     return {"prefill": runs[(prompt, 0)], "generate": runs[(0, tokens)], "both": runs[(prompt, tokens)]}

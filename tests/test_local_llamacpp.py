@@ -44,7 +44,8 @@ def ggufs(tmp_path_factory):
                                  REPLY)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOTCALLER_LLM_MAX_TOKENS", "12")  # garbage, but short garbage
-        yield {"garbage": tiny_llm.gguf(tiny), "scripted": tiny_llm.gguf(scripted)}
+        yield {"garbage": tiny_llm.gguf(tiny), "scripted": tiny_llm.gguf(scripted),
+               "q8_0": tiny_llm.gguf(tiny, outtype="q8_0")}
     shared_server().stop()
     shared_server().gguf = None  # the next user of the shared server gets transformers serve by default
 
@@ -96,6 +97,32 @@ def test_a_random_model_under_the_schemas_completes_an_interview_a_plan_and_five
     assert len(phases["interview"]) == 2 and len(phases["revision"]) == 5
     assert len(phases["section"]) == len(sections_of(project.shots))
     assert all(c.valid for c in director.ledger.calls), [(c.phase, c.valid) for c in director.ledger.calls]
+
+
+@needs_llama_cpp
+def test_quantized_weights_are_served_on_this_cpu(chaos_god, ggufs):
+    """Q8_0 weights (the default model's type) reach llama.cpp's AMX kernels on a CPU with AMX, which crash
+    the server at its first matrix product (the real-shape 1.7B file did at load); the server runs them
+    without repacking there, so the reply comes back valid."""
+    store, pid = chaos_god
+    director = open_director(store, pid, f"local:{ggufs['q8_0']}")
+    starts = shared_server().starts
+    director.opening()
+    assert list(director.turn("It is about a lover who asks for impossible tasks."))[-1].final
+    assert shared_server().healthy() and shared_server().starts == starts
+    assert [c.valid for c in director.ledger.calls] == [True]
+
+
+def test_the_server_keeps_quantized_weights_off_the_amx_kernels_only_on_an_amx_cpu(monkeypatch):
+    from assistant import local_runtime
+
+    assert local_runtime.has_amx({"avx512f", "amx_bf16", "amx_tile", "amx_int8"})
+    assert not local_runtime.has_amx({"avx2", "avx512f"}) and not local_runtime.has_amx(set())
+    monkeypatch.setattr(local_runtime, "has_amx", lambda: True)
+    assert local_runtime.no_repack_args() == ["--no-repack"]
+    assert local_runtime.no_repack_args("llama-bench") == ["--repack", "0"]
+    monkeypatch.setattr(local_runtime, "has_amx", lambda: False)
+    assert local_runtime.no_repack_args() == []
 
 
 @needs_llama_cpp
