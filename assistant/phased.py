@@ -21,7 +21,7 @@ from . import interview, planner
 from .conversation import Conversation, Reply
 from .guided import INTERVIEW, PLAN_NOW, UNDO, GuidedDirector, summary
 from .llm import Provider
-from .phases import (Filed, RevisionOps, critique_request, interview_request, messages, section_request,
+from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages, section_request,
                      sections_of, word_patches, words_budget, words_for)
 from .replies import say
 from .revisions import apply_request
@@ -113,7 +113,7 @@ class PhasedDirector(GuidedDirector):
         if selected_shot:
             request += f"\n(The artist has shot {selected_shot} selected.)"
         try:
-            rev = self._ask("revision", request, self.ops.schema(), max_tokens=200)
+            rev = self._ask("revision", request, self.ops.schema(), max_tokens=REVISION_TOKENS)
         except StructuredReplyError as e:
             yield self._say(f"{e}")
             return
