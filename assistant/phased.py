@@ -13,6 +13,7 @@ the planner's words for that section.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 from shotlist.errors import ShotcallerError
@@ -25,7 +26,7 @@ from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, inte
                      sections_of, word_patches, words_budget, words_for)
 from .replies import say
 from .revisions import apply_request
-from .structured import Ledger, StructuredReplyError, ask
+from .structured import Ledger, StructuredReplyError, ask, native_llama_server, warm_prefix
 from .targets import REPLAN, intents
 from .tools import ProjectTools
 
@@ -40,9 +41,30 @@ class PhasedDirector(GuidedDirector):
         self.provider = provider.describe()
         self.ops = ops or RevisionOps(tools)
         self.ledger = Ledger()
+        self._warming: threading.Thread | None = None
+
+    def opening(self) -> Reply | None:
+        reply = super().opening()
+        self.warm()
+        return reply
+
+    def warm(self) -> threading.Thread | None:
+        """On our llama-server, read the next phase's prompt (interview before a plan, revision after) into
+        its cache in the background while the artist reads the question and types: the first reply then
+        reads only the artist's words (benchmarks/local_phases.py measures it)."""
+        if not native_llama_server(self._provider):
+            return None
+        project = self.tools.project()
+        system = messages("revision" if project.shots else "interview", project, "")[:1]
+        self._warming = threading.Thread(target=warm_prefix, args=(self._provider, system, self.ledger), daemon=True)
+        self._warming.start()
+        return self._warming
 
     def _ask(self, phase: str, user: str, model, max_tokens: int):
         """One constrained call; a local server that died is restarted once and the call repeated."""
+        if self._warming is not None:  # the server has one slot: the call would wait for the warm-up anyway
+            self._warming.join()
+            self._warming = None
         sent = messages(phase, self.tools.project(), user)
         try:
             return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
@@ -150,6 +172,7 @@ class PhasedDirector(GuidedDirector):
         lines = [note, treatment, summary(project), say("replan_locked", n=held) if held else "",
                  f"The model's reply for {', '.join(kept)} was unusable: those shots keep the planner's words."
                  if kept else "", fixed]
+        self.warm()  # the revision prompt, read while the artist looks at the plan
         yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])
 
     def _write(self, label: str, numbers: list[int]) -> str:

@@ -30,11 +30,13 @@ from .tools import ProjectTools
 # characters per field: about 60 tokens of words a shot, plus the JSON keys and quotes (benchmarks/local_phases.py)
 TEXT_CHARS = {"subject": 28, "action": 44, "setting": 36, "prompt": 64, "reason": 60, "why_generative": 48}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
-# the operations of the table (shotlist/operations) a revision may become, with `ask`: five choices. Not
-# revise_shots: its ShotChanges (every field of a shot, times included, all optional) is too open a reply for
-# a small model; the artist's words for a shot go through write_shots, which writes the fields from them, and
-# looks, sizes and timing are guided mode's parser's.
-REVISION_OPERATIONS = ("write_shots", "swap_shots", "move_shot", "repeat_shot")
+# the operations of the table (shotlist/operations) a revision may become, with `ask`: four choices, each
+# whose every schema-valid reply its own validation accepts. Not revise_shots: its ShotChanges (every field of
+# a shot, times included, all optional) is too open a reply for a small model; the artist's words for a shot
+# go through write_shots, which writes the fields from them. Not move_shot: "before or after" is a rule its
+# schema cannot state (a random model's valid reply named neither). Looks, sizes, timing and moves are
+# guided mode's parser's, which runs first.
+REVISION_OPERATIONS = ("write_shots", "swap_shots", "repeat_shot")
 
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 

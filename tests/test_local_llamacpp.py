@@ -90,11 +90,16 @@ def test_a_random_model_under_the_schemas_completes_an_interview_a_plan_and_five
     project = store.load(pid)
     assert project.shots and "unusable" not in director.conversation.messages[-1].content
     for n in range(5):  # requests guided mode's parser cannot map: each one goes to the model
-        before = len(director.ledger.calls)
+        before = len(director.ledger.by_phase().get("revision", []))
         assert list(director.turn(f"shot {n + 2} should feel like a paper boat in fog"))[-1].final
-        assert len(director.ledger.calls) == before + 1
+        assert len(director.ledger.by_phase()["revision"]) == before + 1
     phases = director.ledger.by_phase()
     assert len(phases["interview"]) == 2 and len(phases["revision"]) == 5
+    # the opening read the interview prompt into the server's cache, the plan the revision prompt: the first
+    # answer's and the first revision's calls found their system prompt there
+    assert director.ledger.calls[0].phase == "prefix" and len(phases["prefix"]) == 2
+    assert phases["interview"][0].cached_tokens >= phases["prefix"][0].prompt_tokens - 8
+    assert phases["revision"][0].cached_tokens >= phases["prefix"][1].prompt_tokens - 8
     assert len(phases["section"]) == len(sections_of(project.shots))
     assert all(c.valid for c in director.ledger.calls), [(c.phase, c.valid) for c in director.ledger.calls]
 

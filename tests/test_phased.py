@@ -174,7 +174,7 @@ def change(op: str, **args) -> Step:
     (Step.text("{}"), "did not fit"),
     (change("swap_shots", first="0", second="3"), "there is no shot 0"),
     (change("write_shots", shots=["99"], words="a paper boat"), "there is no shot 99"),
-    (change("move_shot", shot="3"), "before a shot or after"),
+    (change("move_shot", shot="3", after="5"), "did not fit"),
     (change("write_shots", shots=["4"], words="!!!"), "did not fit"),
     (change("delete_shots", shots=["3"]), "did not fit"),  # an operation the phase does not offer
     (Step.text("Sure! I changed it."), "did not answer with the JSON"),
