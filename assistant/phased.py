@@ -60,11 +60,15 @@ class PhasedDirector(GuidedDirector):
         self._warming.start()
         return self._warming
 
-    def _ask(self, phase: str, user: str, model, max_tokens: int):
-        """One constrained call; a local server that died is restarted once and the call repeated."""
-        if self._warming is not None:  # the server has one slot: the call would wait for the warm-up anyway
+    def warmed(self) -> None:
+        """Wait for the warm-up, if one runs (each call does: the server has one slot and would anyway)."""
+        if self._warming is not None:
             self._warming.join()
             self._warming = None
+
+    def _ask(self, phase: str, user: str, model, max_tokens: int):
+        """One constrained call; a local server that died is restarted once and the call repeated."""
+        self.warmed()
         sent = messages(phase, self.tools.project(), user)
         try:
             return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
