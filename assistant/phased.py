@@ -22,6 +22,7 @@ from . import interview, planner
 from .conversation import Conversation, Reply
 from .guided import INTERVIEW, PLAN_NOW, UNDO, GuidedDirector, summary
 from .llm import Provider
+from .local_server import in_use, recover
 from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages, section_request,
                      sections_of, word_patches, words_budget, words_for)
 from .replies import say
@@ -56,7 +57,11 @@ class PhasedDirector(GuidedDirector):
             return None
         project = self.tools.project()
         system = messages("revision" if project.shots else "interview", project, "")[:1]
-        self._warming = threading.Thread(target=warm_prefix, args=(self._provider, system, self.ledger), daemon=True)
+        def warm() -> None:
+            with in_use(self._provider):
+                warm_prefix(self._provider, system, self.ledger)
+
+        self._warming = threading.Thread(target=warm, daemon=True)
         self._warming.start()
         return self._warming
 
@@ -71,17 +76,17 @@ class PhasedDirector(GuidedDirector):
         self.warmed()
         sent = messages(phase, self.tools.project(), user)
         try:
-            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+            with in_use(self._provider):
+                return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
         except StructuredReplyError:
             raise
         except ShotcallerError:
-            from .local_server import recover
-
             provider = recover(self._provider)
             if provider is None:
                 raise
             self._provider = provider
-            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+            with in_use(self._provider):
+                return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
 
     # ------------------------------------------------------------------ turns
 

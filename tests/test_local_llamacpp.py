@@ -399,3 +399,21 @@ def test_offline_a_gguf_model_gives_guided_mode_and_the_command_for_that_one_fil
     director = open_director(store, pid, f"local:{REPO}/absent.Q8_0.gguf")
     assert isinstance(director, GuidedDirector)
     assert f"`hf download {REPO} absent.Q8_0.gguf`" in director.provider and "HF_HUB_OFFLINE=1" in director.provider
+
+
+def test_the_idle_stop_never_ends_a_server_in_the_middle_of_a_request():
+    """A section on a slow CPU can take longer than the idle stop: the server was killed mid-request and
+    the call retried from the start; idle time now counts from the end of the last request."""
+    server = LocalServer(idle_stop_s=0.2)
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    server.process = process
+    try:
+        with server.busy():
+            server._watch()
+            time.sleep(1.0)
+            assert server.process is process and process.poll() is None
+        time.sleep(1.0)
+        assert server.process is None and process.poll() is not None
+    finally:
+        process.kill()
+        process.wait()
