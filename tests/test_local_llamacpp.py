@@ -115,7 +115,7 @@ def test_quantized_weights_are_served_on_this_cpu(chaos_god, ggufs):
     director.opening()
     assert list(director.turn("It is about a lover who asks for impossible tasks."))[-1].final
     assert shared_server().healthy() and shared_server().starts == starts
-    assert [c.valid for c in director.ledger.calls] == [True]
+    assert [c.valid for c in director.ledger.by_phase()["interview"]] == [True]
 
 
 def test_the_server_keeps_quantized_weights_off_the_amx_kernels_only_on_an_amx_cpu(monkeypatch):
