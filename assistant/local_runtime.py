@@ -95,6 +95,25 @@ while True:
 """
 
 
+def has_amx(flags: set[str] | None = None) -> bool:
+    """Whether this CPU has Intel AMX (`amx_int8` among its flags). A build with GGML_NATIVE compiles
+    ggml's AMX kernels in there, and they segfault on the first matrix product of quantized weights
+    (Q8_0, Q4_K...: the tiny model as Q8_0 crashes llama-bench as the real-shape 1.7B did; f32 weights
+    never reach them; upstream ggml-org/llama.cpp#20824). Without weight repacking the weights stay in
+    plain CPU buffers and run on the AVX-512 kernels."""
+    from .local_server import cpu_flags
+
+    return "amx_int8" in (cpu_flags() if flags is None else flags)
+
+
+def no_repack_args(program: str = "llama-server") -> list[str]:
+    """The flag that keeps quantized weights off the AMX kernels (`has_amx`), for `program`; [] elsewhere,
+    where repacking (e.g. Q4_K for AVX2) speeds a CPU up."""
+    if not has_amx():
+        return []
+    return ["--repack", "0"] if program == "llama-bench" else ["--no-repack"]
+
+
 def server_command(port: int, model_file: Path, threads: int | None, host: str = "127.0.0.1",
                    model_idle_s: int = MODEL_IDLE_S) -> list[str]:
     """llama-server on one GGUF file, OpenAI-compatible (`/v1/chat/completions`, tool calls parsed from
@@ -111,7 +130,7 @@ def server_command(port: int, model_file: Path, threads: int | None, host: str =
     reasoning = os.environ.get("SHOTCALLER_LOCAL_REASONING", "off")
     cmd = [sys.executable, "-c", _WATCH, str(exe), "-m", str(model_file), "--host", host, "--port", str(port),
            "--jinja", "--parallel", "1", "--ctx-size", context, "--reasoning", reasoning,
-           "--sleep-idle-seconds", str(model_idle_s), "--no-webui"]
+           "--sleep-idle-seconds", str(model_idle_s), "--no-webui", *no_repack_args()]
     return cmd + (["--threads", str(threads)] if threads else [])
 
 

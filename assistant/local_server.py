@@ -16,6 +16,8 @@ process itself stops after `SHOTCALLER_LOCAL_IDLE_S` seconds without a request, 
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 import os
 import socket
 import subprocess
@@ -145,6 +147,7 @@ class LocalServer:
         self.port: int | None = None
         self.starts = 0
         self.last_used = time.monotonic()
+        self._busy = 0  # requests in flight: the idle stop never ends a server in the middle of one
         self._lock = threading.RLock()
         self._watcher: threading.Thread | None = None
 
@@ -180,6 +183,20 @@ class LocalServer:
 
     def touch(self) -> None:
         self.last_used = time.monotonic()
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Mark a request in flight: idle time counts from its end (a section on a slow CPU can take longer
+        than the idle stop; it was killed mid-request and retried from the start)."""
+        with self._lock:
+            self._busy += 1
+            self.touch()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self.touch()
 
     def restart(self) -> str:
         """Stop a dead or stuck server and start a new one (on the same port when it is free)."""
@@ -243,7 +260,9 @@ class LocalServer:
         def run() -> None:
             while self.process is not None:
                 time.sleep(min(5.0, self.idle_stop_s / 4))
-                if self.process is not None and time.monotonic() - self.last_used > self.idle_stop_s:
+                with self._lock:
+                    idle = not self._busy and time.monotonic() - self.last_used > self.idle_stop_s
+                if self.process is not None and idle:
                     self.stop()
 
         self._watcher = threading.Thread(target=run, name="local-llm-idle", daemon=True)
@@ -270,6 +289,13 @@ def shared_server() -> LocalServer:
             _SHARED = LocalServer()
             atexit.register(_SHARED.stop)
         return _SHARED
+
+
+def in_use(provider) -> AbstractContextManager:
+    """`busy()` of the shared server when `provider` is the local one, else nothing to do."""
+    if getattr(provider, "kind", "") != "local" or _SHARED is None:
+        return nullcontext()
+    return _SHARED.busy()
 
 
 def recover(provider) -> object | None:  # Provider | None (no import cycle with .llm)

@@ -13,6 +13,7 @@ the planner's words for that section.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 from shotlist.errors import ShotcallerError
@@ -21,11 +22,12 @@ from . import interview, planner
 from .conversation import Conversation, Reply
 from .guided import INTERVIEW, PLAN_NOW, UNDO, GuidedDirector, summary
 from .llm import Provider
-from .phases import (Filed, RevisionOps, critique_request, interview_request, messages, section_request,
+from .local_server import in_use, recover
+from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages, section_request,
                      sections_of, word_patches, words_budget, words_for)
 from .replies import say
 from .revisions import apply_request
-from .structured import Ledger, StructuredReplyError, ask
+from .structured import Ledger, StructuredReplyError, ask, native_llama_server, warm_prefix
 from .targets import REPLAN, intents
 from .tools import ProjectTools
 
@@ -40,22 +42,51 @@ class PhasedDirector(GuidedDirector):
         self.provider = provider.describe()
         self.ops = ops or RevisionOps(tools)
         self.ledger = Ledger()
+        self._warming: threading.Thread | None = None
+
+    def opening(self) -> Reply | None:
+        reply = super().opening()
+        self.warm()
+        return reply
+
+    def warm(self) -> threading.Thread | None:
+        """On our llama-server, read the next phase's prompt (interview before a plan, revision after) into
+        its cache in the background while the artist reads the question and types: the first reply then
+        reads only the artist's words (benchmarks/local_phases.py measures it)."""
+        if not native_llama_server(self._provider):
+            return None
+        project = self.tools.project()
+        system = messages("revision" if project.shots else "interview", project, "")[:1]
+        def warm() -> None:
+            with in_use(self._provider):
+                warm_prefix(self._provider, system, self.ledger)
+
+        self._warming = threading.Thread(target=warm, daemon=True)
+        self._warming.start()
+        return self._warming
+
+    def warmed(self) -> None:
+        """Wait for the warm-up, if one runs (each call does: the server has one slot and would anyway)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
 
     def _ask(self, phase: str, user: str, model, max_tokens: int):
         """One constrained call; a local server that died is restarted once and the call repeated."""
+        self.warmed()
         sent = messages(phase, self.tools.project(), user)
         try:
-            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+            with in_use(self._provider):
+                return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
         except StructuredReplyError:
             raise
         except ShotcallerError:
-            from .local_server import recover
-
             provider = recover(self._provider)
             if provider is None:
                 raise
             self._provider = provider
-            return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
+            with in_use(self._provider):
+                return ask(self._provider, sent, model, max_tokens, phase, self.ledger)
 
     # ------------------------------------------------------------------ turns
 
@@ -113,7 +144,7 @@ class PhasedDirector(GuidedDirector):
         if selected_shot:
             request += f"\n(The artist has shot {selected_shot} selected.)"
         try:
-            rev = self._ask("revision", request, self.ops.schema(), max_tokens=200)
+            rev = self._ask("revision", request, self.ops.schema(), max_tokens=REVISION_TOKENS)
         except StructuredReplyError as e:
             yield self._say(f"{e}")
             return
@@ -154,6 +185,7 @@ class PhasedDirector(GuidedDirector):
         lines = [note, treatment, summary(project), say("replan_locked", n=held) if held else "",
                  f"The model's reply for {', '.join(kept)} was unusable: those shots keep the planner's words."
                  if kept else "", fixed]
+        self.warm()  # the revision prompt, read while the artist looks at the plan
         yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])
 
     def _write(self, label: str, numbers: list[int]) -> str:

@@ -13,12 +13,15 @@ question at a time and badly at choosing among a dozen tools over a long convers
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+import operator
+from functools import reduce
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, conlist, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, conlist, create_model
 
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project, Shot, ShotPatch
+from shotlist.operations import OPERATIONS, Operation
 
 from .interview import TOPICS
 from .prompts import load_prompt
@@ -27,7 +30,13 @@ from .tools import ProjectTools
 # characters per field: about 60 tokens of words a shot, plus the JSON keys and quotes (benchmarks/local_phases.py)
 TEXT_CHARS = {"subject": 28, "action": 44, "setting": 36, "prompt": 64, "reason": 60, "why_generative": 48}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
-REVISABLE = ("prompt", "subject", "action", "setting", "shot_size", "angle", "movement", "reason")
+# the operations of the table (shotlist/operations) a revision may become, with `ask`: four choices, each
+# whose every schema-valid reply its own validation accepts. Not revise_shots: its ShotChanges (every field of
+# a shot, times included, all optional) is too open a reply for a small model; the artist's words for a shot
+# go through write_shots, which writes the fields from them. Not move_shot: "before or after" is a rule its
+# schema cannot state (a random model's valid reply named neither). Looks, sizes, timing and moves are
+# guided mode's parser's, which runs first.
+REVISION_OPERATIONS = ("write_shots", "swap_shots", "repeat_shot")
 
 Topic = Literal[TOPICS]  # type: ignore[valid-type]
 
@@ -69,14 +78,54 @@ def words_budget(count: int) -> int:
     return count * (sum(TEXT_CHARS.values()) + JSON_OVERHEAD_TOKENS) + 16
 
 
-class Revision(BaseModel):
-    """One typed revision, or a question when the request is unclear."""
+class Ask(BaseModel):
+    """A question for the artist, when the request names no shot or is unclear."""
 
-    op: Literal["revise", "ask"] = Field(description="revise: change one field of the named shots; ask: a question.")
-    shots: list[int] = Field(max_length=8, description="The shot numbers the artist named (1-based).")
-    field: Literal[REVISABLE] = Field(description="The field to change.")  # type: ignore[valid-type]
-    value: Text(200, "Its new value.", 0)  # type: ignore[valid-type]
-    question: Text(200, "With op ask: the question for the artist.", 0)  # type: ignore[valid-type]
+    model_config = ConfigDict(extra="forbid")
+    op: Literal["ask"]
+    question: Text(200, "The question for the artist.", 0)  # type: ignore[valid-type]
+
+
+def _choice(name: str) -> type[BaseModel]:
+    """{"op": name, "args": the operation's own arguments}: the table's class is the schema of `args`."""
+    return create_model(f"Do_{name}", __config__=ConfigDict(extra="forbid"), op=(Literal[name], ...),
+                        args=(OPERATIONS[name], ...))
+
+
+REPLY_CHARS, REPLY_ITEMS = 200, 8  # a revision's strings and lists, at most (the grammar's bound; ops allow more)
+REVISION_TOKENS = REPLY_CHARS + REPLY_ITEMS * 6 + 64  # always holds the longest bounded reply
+
+
+def _bounded(node: Any, numbers: list[str]) -> None:
+    """Every shot reference (a string described as a shot) becomes one of the plan's numbers; other strings
+    and lists get a length a short reply needs (a grammar then always ends within REVISION_TOKENS)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and str(node.get("description", "")).startswith("Shot"):
+            node.pop("maxLength", None)
+            node["enum"] = numbers
+        elif node.get("type") == "string":
+            node["maxLength"] = min(node.get("maxLength", REPLY_CHARS), REPLY_CHARS)
+        elif node.get("type") == "array":
+            node["maxItems"] = min(node.get("maxItems", REPLY_ITEMS), REPLY_ITEMS)
+        for v in node.values():
+            _bounded(v, numbers)
+    elif isinstance(node, list):
+        for v in node:
+            _bounded(v, numbers)
+
+
+class BoundedShots(BaseModel):
+    """A reply whose JSON schema names only the plan's `shot_count` shots (a grammar cannot name shot 0 or
+    shot 99); validation stays the operations' own."""
+
+    model_config = ConfigDict(extra="forbid")
+    shot_count: ClassVar[int] = 1
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().model_json_schema(*args, **kwargs)
+        _bounded(schema, [str(n) for n in range(1, cls.shot_count + 1)])
+        return schema
 
 
 def context(project: Project) -> str:
@@ -138,38 +187,32 @@ def word_patches(project: Project, numbers: list[int], words: list[BaseModel]) -
 
 
 class RevisionOps:
-    """The seam between a typed `Revision` and the project: today's editor tools (`ProjectTools`). A table
-    of typed project operations can take its place by offering the same two methods."""
+    """The seam between the model's reply and the project: one operation of the table (`shotlist.operations`,
+    through `ProjectTools.run`), chosen among `names`, its arguments constrained by the operation's own
+    JSON schema, or a question."""
 
-    def __init__(self, tools: ProjectTools):
+    def __init__(self, tools: ProjectTools, names: tuple[str, ...] = REVISION_OPERATIONS):
         self.tools = tools
+        self.names = tuple(n for n in names if n in OPERATIONS)
 
     def schema(self) -> type[BaseModel]:
-        """`Revision` with the shot numbers bounded to this plan (a grammar cannot name shot 0 or shot 99)."""
-        count = max(1, len(self.tools.project().shots))
-        return create_model("Revision", __base__=Revision,
-                            shots=(list[int], Field(max_length=8, json_schema_extra={
-                                "items": {"type": "integer", "minimum": 1, "maximum": count}},
-                                description="The shot numbers the artist named (1-based).")))
+        """{"change": one of the operations or `ask`}, shot references bounded to this plan."""
+        choices = reduce(operator.or_, [*(_choice(n) for n in self.names), Ask])
+        model = create_model("Revision", __base__=BoundedShots,
+                             change=(Annotated[choices, Field(discriminator="op")], ...))
+        model.shot_count = max(1, len(self.tools.project().shots))
+        return model
 
-    def apply(self, rev: Revision) -> tuple[str, list[str]]:
-        """The change, or one clear line or question when the reply cannot be applied (nothing changed)."""
-        project = self.tools.project()
-        count = len(project.shots)
-        if rev.op == "ask" or not rev.shots:
-            return (rev.question.strip() or "Which shot should change, and how?"), []
-        wrong = [n for n in rev.shots if not 1 <= n <= count]
-        if wrong:
-            return (f"Shot {wrong[0]} does not exist: the plan has shots 1-{count}. Which shot did you mean? "
-                    "(nothing was changed)"), []
-        if not rev.value.strip():
-            return f"What should the {rev.field} of shot {rev.shots[0]} become? (nothing was changed)", []
-        locked = [n for n in rev.shots if project.shots[n - 1].locked]
-        if locked:
-            return f"Shot {locked[0]} is locked; unlock it first (nothing was changed).", []
+    def apply(self, rev: BaseModel) -> tuple[str, list[str]]:
+        """The operation's own line, or one clear line or question when it cannot apply (nothing changed)."""
+        change = rev.change  # type: ignore[attr-defined]
+        if isinstance(change, Ask):
+            return (change.question.strip() or "Which shot should change, and how?"), []
+        op: Operation = change.args
         try:
-            result = self.tools.revise_shots([ShotPatch(shot=str(n), changes={rev.field: rev.value.strip()})
-                                              for n in sorted(set(rev.shots))])
+            result = self.tools.run(op)
         except (ShotcallerError, ValueError) as e:
             return f"That change does not fit: {e} (nothing was changed).", []
-        return f"Changed the {rev.field.replace('_', ' ')}: {result}.", ["revise_shots"]
+        if not result.changed:
+            return f"{result.text()} (nothing was changed).", []
+        return result.text(), [op.name]

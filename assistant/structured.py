@@ -138,6 +138,33 @@ def ask_llama_server(provider: Provider, messages: list[dict], model: type[BaseM
     return body.get("content", ""), body.get("stop_type") == "limit"
 
 
+def warm_prefix(provider: Provider, messages: list[dict], ledger: Ledger | None = None) -> None:
+    """Have our llama-server read `messages` (a phase's system prompt) into its prompt cache now, while the
+    artist reads and types, so the phase's next call reads only what is new (one slot: the call waits for
+    this one). Counted in `ledger` as phase "prefix". A failure costs nothing: the call reads it itself."""
+    import httpx
+
+    root = (provider.base_url or "").removesuffix("/").removesuffix("/v1")
+    stats = CallStats("prefix")
+    started = time.perf_counter()
+    try:
+        with httpx.Client(timeout=provider.timeout) as http:
+            prompt = http.post(f"{root}/apply-template", json={
+                "messages": messages, "chat_template_kwargs": {"enable_thinking": False}})
+            prompt.raise_for_status()
+            reply = http.post(f"{root}/completion", json={"prompt": prompt.json()["prompt"], "n_predict": 1,
+                                                          "cache_prompt": True})
+            reply.raise_for_status()
+        timings = reply.json().get("timings", {})
+    except (httpx.HTTPError, ValueError, KeyError):
+        return
+    stats.prompt_tokens = int(timings.get("prompt_n", 0)) + int(timings.get("cache_n", 0))
+    stats.cached_tokens, stats.valid = int(timings.get("cache_n", 0)), True
+    stats.seconds = time.perf_counter() - started
+    if ledger is not None:
+        ledger.calls.append(stats)
+
+
 def ask(provider: Provider, messages: list[dict], model: type[M], max_tokens: int = 256,
         phase: str = "", ledger: Ledger | None = None) -> M:
     """One constrained completion as `model`; raises `StructuredReplyError` (a `ShotcallerError`) on a

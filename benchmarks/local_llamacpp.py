@@ -71,13 +71,30 @@ def raw_stream(url: str, tokens: int, messages: list[dict]) -> float:
     return time.perf_counter() - start
 
 
+def server_decode(url: str, tokens: int) -> float:
+    """Seconds a token in the server's own decode loop (its `timings`, sampler included, no HTTP or SSE):
+    `tokens` tokens forced past any end token, so a random model's output, which a stream holds back
+    (whitespace, partial tags) until the end, is timed too."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port)
+    conn.request("POST", "/completion", json.dumps({"prompt": "What now?", "n_predict": tokens, "ignore_eos": True,
+                                                    "cache_prompt": False}), {"Content-Type": "application/json"})
+    timings = json.loads(conn.getresponse().read())["timings"]
+    conn.close()
+    return timings["predicted_ms"] / 1000 / max(timings["predicted_n"], 1)
+
+
 def direct(gguf: Path, prompt: int, tokens: int, threads: int) -> dict:
     """llama-bench on the same file: seconds for the prefill of `prompt` tokens, for `tokens` generated
     tokens, and for both in one sequence (`-pg`)."""
-    from assistant.local_runtime import binary
+    from assistant.local_runtime import binary, no_repack_args
 
     out = subprocess.run([str(binary("llama-bench")), "-m", str(gguf), "-p", str(prompt), "-n", str(tokens),
-                          "-pg", f"{prompt},{tokens}", "-t", str(threads), "-r", "1", "-o", "json"],
+                          "-pg", f"{prompt},{tokens}", "-t", str(threads), "-r", "1", "-o", "json",
+                          *no_repack_args("llama-bench")],
                          capture_output=True, text=True, check=True)
     runs = {(r["n_prompt"], r["n_gen"]): r["avg_ns"] / 1e9 for r in json.loads(out.stdout)}
     return {"prefill": runs[(prompt, 0)], "generate": runs[(0, tokens)], "both": runs[(prompt, tokens)]}
@@ -97,12 +114,13 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
             client = openai.OpenAI(base_url=url, api_key="local", max_retries=0, timeout=1800)
             first_request = stream(client, tokens, messages)
             proc = _server(server.process.pid)
-            served, refs, raws = [], [], []
+            served, refs, raws, own = [], [], [], []
             for _ in range(reps):  # interleaved, so both sides see the same machine load
                 before = _cpu_s(proc)
                 s = stream(client, tokens, messages)
                 served.append({**s, "server_cpu": _cpu_s(proc) - before})
                 raws.append(raw_stream(url, tokens, messages))
+                own.append(server_decode(url, tokens))
                 refs.append(direct(gguf, s["prompt"], tokens, threads))
         finally:
             server.stop()
@@ -111,7 +129,8 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
     ref_total = med(r["both"] for r in refs)
     total, first = med(s["total"] for s in served), med(s["first"] for s in served)
     spt = {"server": total / max(n, 1), "direct": ref_total / tokens, "raw": med(raws) / max(n, 1)}
-    dpt = {"server": (total - first) / max(n - 1, 1), "direct": med(r["generate"] for r in refs) / tokens}
+    dpt = {"server": (total - first) / max(n - 1, 1), "direct": med(r["generate"] for r in refs) / tokens,
+           "server_loop": med(own)}
     return {"file": gguf.name, "threads": threads, "reps": reps, "prompt_tokens": prompt,
             "tokens": {"server": n, "direct": tokens}, "cold_start_to_health_s": cold,
             "first_request_s": first_request["total"],
@@ -122,6 +141,7 @@ def measure(gguf: Path, tokens: int, reps: int, messages: list[dict], threads: i
                                   "client": med(s["client_cpu"] for s in served)},
             "overhead": {"vs_direct": spt["server"] / spt["direct"],
                          "decode_vs_direct": dpt["server"] / dpt["direct"],
+                         "server_loop_vs_direct": dpt["server_loop"] / dpt["direct"],
                          "fixed_ms_per_token": (spt["server"] - spt["direct"]) * 1000}}
 
 

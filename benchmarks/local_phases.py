@@ -1,7 +1,9 @@
 """Token budgets of the phased director (assistant/phased.py), counted on the fixture song.
 
     python -m benchmarks.local_phases                   # token counts (scripted model, fast)
-    python -m benchmarks.local_phases --timed MODEL.gguf # seconds on a real llama-server (run it `nice`d)
+    python -m benchmarks.local_phases --timed           # seconds on the real shapes (qwen3-1.7b, qwen3-4b)
+    python -m benchmarks.local_phases --timed qwen3-4b --plan none --reps 1 --tokens 16   # a short run
+    python -m benchmarks.local_phases --timed FILE.gguf  # any GGUF model
 
 A scripted model (evals/scripted_openai.py) answers every phase with valid replies whose words are as long
 as the deterministic writer's (the planner's own words for the same slots, clipped to the schema), so the
@@ -23,7 +25,8 @@ from pathlib import Path
 
 from evals.scripted_openai import Step
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "songs" / "chaos_god"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT.parent / "shared" / "fixtures" / "songs" / "chaos_god"
 ANSWERS = ["It is about a lover who asks for impossible tasks to prove love.",
            "A tailor stitches a shirt out of fog; a farmer ploughs a field between the sea and the sand.",
            "a shirt of fog; a field on the shore; a well with no water; a needle",
@@ -59,8 +62,8 @@ def writer_like(store, pid: str):
         if name == "Revision":
             n = 2 + 2 * state["revision"]
             state["revision"] += 1
-            return Step.text(json.dumps({"op": "revise", "shots": [n], "field": "subject",
-                                         "value": "a paper boat folded from a letter", "question": ""}))
+            return Step.text(json.dumps({"change": {"op": "write_shots", "args": {
+                "shots": [str(n)], "words": "a paper boat folded from a letter"}}}))
         return Step.text("{}")
     return reply
 
@@ -122,10 +125,17 @@ def main() -> None:
           f"max {max(per_shot)}; the words alone: mean {statistics.mean(bare):.0f}, max {max(bare)}")
 
 
-def timed(gguf: Path) -> None:
-    """Seconds to the first director reply, the first planned section and a one-shot revision, on a GGUF
-    model served by the shared llama-server (random weights write noise of the longest allowed length: the
-    output side is a worst case)."""
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
+
+
+def phased_times(gguf: Path, plan_mode: str = "whole") -> dict:
+    """Seconds to the first director reply, the first planned section shown, the whole plan (every section
+    and the critique; `plan_mode` "first" stops after the first section, "none" saves the planner's slots
+    without the model, for the revision's sake) and a one-shot revision the parser
+    cannot map, on `gguf` served by the shared llama-server; with each call's tokens as the server counted
+    them. Random weights write noise up to each field's length limit: the output side is a worst case."""
     import time
 
     os.environ["SHOTCALLER_HOME"] = tempfile.mkdtemp(prefix="phases-timed-")
@@ -133,6 +143,7 @@ def timed(gguf: Path) -> None:
     from assistant.llm import Provider
     from assistant.local_server import shared_server
     from assistant.phased import PhasedDirector
+    from assistant.phases import sections_of
     from assistant.tools import ProjectTools
     from shotlist.song import analyse_song
     from shotlist.store import ProjectStore
@@ -140,36 +151,129 @@ def timed(gguf: Path) -> None:
     store = ProjectStore()
     project = store.create(FIXTURE / "song.ogg", lambda p: analyse_song(p, lyrics=FIXTURE / "lyrics.lrc"),
                            title="Chaos God")
+    r: dict = {"file": gguf.name, "load_before": load()}
     started = time.perf_counter()
     url = shared_server().ensure(gguf)
-    print(f"server ready in {time.perf_counter() - started:.1f} s ({shared_server().threads} threads)", flush=True)
-    provider = Provider("local", str(gguf), url, "local", timeout=1800, max_retries=0)
+    r["server_ready_s"] = time.perf_counter() - started
+    print(f"{gguf.name}: server ready in {r['server_ready_s']:.1f} s ({shared_server().threads} threads), "
+          f"{r['load_before']}", flush=True)
+    provider = Provider("local", str(gguf), url, "local", timeout=3600, max_retries=0)
     director = PhasedDirector(ProjectTools(store, project.id), Conversation(store.folder(project.id) / "chat.jsonl"),
                               provider)
+    t = time.perf_counter()
     director.opening()
+    director.warmed()  # the artist reads the first question and types meanwhile
+    r["prefix_warm_s"] = time.perf_counter() - t
     t = time.perf_counter()
     list(director.turn(ANSWERS[0]))
-    print(f"first director reply (interview, cold prefix): {time.perf_counter() - t:.1f} s", flush=True)
-    t = time.perf_counter()
-    plan = director.plan()
-    for reply in plan:
-        if reply.steps and "shots written" in reply.steps[0] or "kept" in "".join(reply.steps):
-            print(f"first planned section shown: {time.perf_counter() - t:.1f} s ({reply.steps[0][:60]})", flush=True)
-            break
-    plan.close()
+    r["first_reply_s"] = time.perf_counter() - t
+    print(f"  interview prompt read into the cache at the opening: {r['prefix_warm_s']:.1f} s; first director "
+          f"reply: {r['first_reply_s']:.1f} s", flush=True)
+    if plan_mode == "none":
+        from assistant import planner
+
+        p = store.load(project.id)
+        director.tools.propose_shot_list(planner.plan_shots(p, director.section_notes()), replan=True)
+    else:
+        t = time.perf_counter()
+        plan = director.plan()
+        sections = 0
+        for reply in plan:
+            written = [x for x in reply.steps if ": " in x and x.split(": ", 1)[1].startswith(("kept", "all locked"))
+                       or x.endswith("shots written")]
+            sections += len(written)
+            if written and "first_section_s" not in r:
+                r["first_section_s"] = time.perf_counter() - t
+                print(f"  first planned section shown: {r['first_section_s']:.1f} s ({written[0]})", flush=True)
+                if plan_mode == "first":
+                    break
+        plan.close()
+        if plan_mode == "whole":
+            r["whole_plan_s"] = time.perf_counter() - t
+            r["sections"] = f"{sections} of {len(sections_of(store.load(project.id).shots))}"
+            print(f"  whole plan ({r['sections']} sections, {len(store.load(project.id).shots)} shots, critique "
+                  f"included): {r['whole_plan_s']:.1f} s", flush=True)
+    director.warm()  # as the end of a plan does: the revision prompt read while the artist looks
+    director.warmed()
     t = time.perf_counter()
     list(director.turn(REVISIONS[0]))
-    print(f"one-shot revision (the model's path): {time.perf_counter() - t:.1f} s", flush=True)
-    for c in director.ledger.calls:
-        print(f"  {c.phase:<10} prompt {c.prompt_tokens:>5} (cached {c.cached_tokens:>5}) out {c.completion_tokens:>4} "
-              f"{c.seconds:6.1f} s valid={c.valid}")
+    r["revision_s"] = time.perf_counter() - t
+    print(f"  one-shot revision (the model's path): {r['revision_s']:.1f} s", flush=True)
+    calls = director.ledger.calls
+    r["calls"] = [{"phase": c.phase, "prompt": c.prompt_tokens, "cached": c.cached_tokens,
+                   "out": c.completion_tokens, "s": round(c.seconds, 2), "valid": c.valid} for c in calls]
+    shots = store.load(project.id).shots
+    written = [c for c in calls if c.phase == "section"]
+    counts = [len(n) for _, n in sections_of(shots)][:len(written)]
+    r["out_per_shot"] = sum(c.completion_tokens for c in written) / max(sum(counts), 1) if written else 0.0
+    r["load_after"] = load()
     shared_server().stop()
+    return r
+
+
+def timed(models: list[str], plan_mode: str, tokens: int, reps: int) -> None:
+    """The budgets on each model (a shape of benchmarks/local_shapes.py, built when missing, or a GGUF file),
+    then served decoding against llama-bench on the same file (interleaved), then the server's fixed cost per
+    token on the tiny model. Prints a table and writes benchmarks/local_phases.json."""
+    import time
+
+    from benchmarks import local_llamacpp, local_llm, local_shapes
+    from assistant.local_server import cpu_threads
+
+    begun = time.perf_counter()
+    out: dict = {"cpus": os.cpu_count(), "phases": [], "served": []}
+    files = [Path(m) if m.endswith(".gguf") else local_shapes.ensure(m) for m in models]
+    threads = cpu_threads("cpu") or 1
+    for gguf in files:
+        out["phases"].append(phased_times(gguf, plan_mode))
+    for gguf in files:  # llama-bench once per served request, interleaved (local_llamacpp.measure)
+        print(f"{gguf.name}: served decoding against llama-bench, {tokens} tokens x {reps}, {load()}", flush=True)
+        out["served"].append({**local_llamacpp.measure(gguf, tokens, reps, local_llm.SHORT, threads),
+                              "load": load()})
+    print(f"tiny model: the server's fixed cost per token, {load()}", flush=True)
+    tiny = local_llm.bench(64, max(reps, 3), runtime="llama.cpp")["llama_cpp"]
+    out["tiny_fixed_ms_per_token"] = tiny["overhead"]["fixed_ms_per_token"]
+    out["tiny"] = tiny
+    out["wall_s"] = time.perf_counter() - begun
+    (ROOT / "benchmarks" / "local_phases.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(report(out))
+
+
+def report(out: dict) -> str:
+    lines = ["| model | load before / after | first reply (≤ 15 s) | first section | whole plan | revision (≤ 20 s) "
+             "| prompt max (after cache) | out/shot (≤ 90) |", "|---" * 8 + "|"]
+    for r in out["phases"]:
+        def s(key: str, r: dict = r) -> str:
+            return f"{r[key]:.1f} s" if key in r else "not run"
+
+        fresh = max(c["prompt"] - c["cached"] for c in r["calls"])
+        lines.append(f"| {r['file']} | {r['load_before']} / {r['load_after']} | {s('first_reply_s')} | "
+                     f"{s('first_section_s')} | {s('whole_plan_s')} | {s('revision_s')} | "
+                     f"{max(c['prompt'] for c in r['calls'])} ({fresh}) | {r['out_per_shot']:.0f} |")
+    lines += ["", "| model | served decode (server's own loop) / llama-bench tg, ms a token | ratio (≤ 1.1) | "
+              "streamed request / -pg | load |", "|---|---|---|---|---|"]
+    for r in out["served"]:
+        d, spt = r["decode_s_per_token"], r["seconds_per_token"]
+        lines.append(f"| {r['file']} | {d['server_loop'] * 1000:.0f} / {d['direct'] * 1000:.0f} | "
+                     f"{r['overhead']['server_loop_vs_direct']:.2f} | {spt['server'] / spt['direct']:.2f} | {r['load']} |")
+    lines.append(f"\nThe server's fixed cost per token on the tiny model: {out['tiny_fixed_ms_per_token']:.2f} ms "
+                 f"(its tokens take {out['tiny']['seconds_per_token']['direct'] * 1000:.2f} ms in llama-bench). "
+                 f"Wall time of the benchmark: {out['wall_s'] / 60:.0f} min.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    if sys.argv[1:2] == ["--timed"]:
-        timed(Path(sys.argv[2]))
-    else:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--timed", nargs="*", metavar="SHAPE_OR_GGUF",
+                   help="time the phases on these models (default: qwen3-1.7b qwen3-4b, benchmarks/local_shapes.py)")
+    p.add_argument("--plan", choices=["whole", "first", "none"], default="whole",
+                   help="time the whole plan, stop after its first section, or skip the model's plan")
+    p.add_argument("--tokens", type=int, default=32, help="tokens per served-against-llama-bench request")
+    p.add_argument("--reps", type=int, default=3)
+    args = p.parse_args()
+    if args.timed is None:
         main()
+    else:
+        timed(args.timed or ["qwen3-1.7b", "qwen3-4b"], args.plan, args.tokens, args.reps)

@@ -44,7 +44,8 @@ def ggufs(tmp_path_factory):
                                  REPLY)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SHOTCALLER_LLM_MAX_TOKENS", "12")  # garbage, but short garbage
-        yield {"garbage": tiny_llm.gguf(tiny), "scripted": tiny_llm.gguf(scripted)}
+        yield {"garbage": tiny_llm.gguf(tiny), "scripted": tiny_llm.gguf(scripted),
+               "q8_0": tiny_llm.gguf(tiny, outtype="q8_0")}
     shared_server().stop()
     shared_server().gguf = None  # the next user of the shared server gets transformers serve by default
 
@@ -89,13 +90,44 @@ def test_a_random_model_under_the_schemas_completes_an_interview_a_plan_and_five
     project = store.load(pid)
     assert project.shots and "unusable" not in director.conversation.messages[-1].content
     for n in range(5):  # requests guided mode's parser cannot map: each one goes to the model
-        before = len(director.ledger.calls)
+        before = len(director.ledger.by_phase().get("revision", []))
         assert list(director.turn(f"shot {n + 2} should feel like a paper boat in fog"))[-1].final
-        assert len(director.ledger.calls) == before + 1
+        assert len(director.ledger.by_phase()["revision"]) == before + 1
     phases = director.ledger.by_phase()
     assert len(phases["interview"]) == 2 and len(phases["revision"]) == 5
+    # the opening read the interview prompt into the server's cache, the plan the revision prompt: the first
+    # answer's and the first revision's calls found their system prompt there
+    assert director.ledger.calls[0].phase == "prefix" and len(phases["prefix"]) == 2
+    assert phases["interview"][0].cached_tokens >= phases["prefix"][0].prompt_tokens - 8
+    assert phases["revision"][0].cached_tokens >= phases["prefix"][1].prompt_tokens - 8
     assert len(phases["section"]) == len(sections_of(project.shots))
     assert all(c.valid for c in director.ledger.calls), [(c.phase, c.valid) for c in director.ledger.calls]
+
+
+@needs_llama_cpp
+def test_quantized_weights_are_served_on_this_cpu(chaos_god, ggufs):
+    """Q8_0 weights (the default model's type) reach llama.cpp's AMX kernels on a CPU with AMX, which crash
+    the server at its first matrix product (the real-shape 1.7B file did at load); the server runs them
+    without repacking there, so the reply comes back valid."""
+    store, pid = chaos_god
+    director = open_director(store, pid, f"local:{ggufs['q8_0']}")
+    starts = shared_server().starts
+    director.opening()
+    assert list(director.turn("It is about a lover who asks for impossible tasks."))[-1].final
+    assert shared_server().healthy() and shared_server().starts == starts
+    assert [c.valid for c in director.ledger.by_phase()["interview"]] == [True]
+
+
+def test_the_server_keeps_quantized_weights_off_the_amx_kernels_only_on_an_amx_cpu(monkeypatch):
+    from assistant import local_runtime
+
+    assert local_runtime.has_amx({"avx512f", "amx_bf16", "amx_tile", "amx_int8"})
+    assert not local_runtime.has_amx({"avx2", "avx512f"}) and not local_runtime.has_amx(set())
+    monkeypatch.setattr(local_runtime, "has_amx", lambda: True)
+    assert local_runtime.no_repack_args() == ["--no-repack"]
+    assert local_runtime.no_repack_args("llama-bench") == ["--repack", "0"]
+    monkeypatch.setattr(local_runtime, "has_amx", lambda: False)
+    assert local_runtime.no_repack_args() == []
 
 
 @needs_llama_cpp
@@ -367,3 +399,21 @@ def test_offline_a_gguf_model_gives_guided_mode_and_the_command_for_that_one_fil
     director = open_director(store, pid, f"local:{REPO}/absent.Q8_0.gguf")
     assert isinstance(director, GuidedDirector)
     assert f"`hf download {REPO} absent.Q8_0.gguf`" in director.provider and "HF_HUB_OFFLINE=1" in director.provider
+
+
+def test_the_idle_stop_never_ends_a_server_in_the_middle_of_a_request():
+    """A section on a slow CPU can take longer than the idle stop: the server was killed mid-request and
+    the call retried from the start; idle time now counts from the end of the last request."""
+    server = LocalServer(idle_stop_s=0.2)
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    server.process = process
+    try:
+        with server.busy():
+            server._watch()
+            time.sleep(1.0)
+            assert server.process is process and process.poll() is None
+        time.sleep(1.0)
+        assert server.process is None and process.poll() is not None
+    finally:
+        process.kill()
+        process.wait()

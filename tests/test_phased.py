@@ -12,6 +12,7 @@ import pytest
 from assistant.conversation import Conversation
 from assistant.llm import Provider
 from assistant.phased import PhasedDirector
+from assistant.phases import REVISION_OPERATIONS
 from assistant.session import director_kind
 from assistant.tools import ProjectTools
 from evals.scripted_openai import ScriptedOpenAI, Step
@@ -146,29 +147,39 @@ def test_a_revision_the_parser_maps_never_asks_the_model(chaos_god):
 
 def test_a_revision_the_parser_cannot_map_is_one_typed_operation(chaos_god):
     store, pid = chaos_god
-    rev = {"op": "revise", "shots": [3], "field": "subject", "value": "a paper boat", "question": ""}
+    rev = {"change": {"op": "write_shots", "args": {"shots": ["3"], "words": "a paper boat on black water"}}}
     with ScriptedOpenAI(obedient(rev)) as server:
         d = planned(chaos_god, server)
         old = store.load(pid).shots
+        history = len(store.history(pid))
         replies = run(d.turn("shot 3 should show a paper boat"))
         new = store.load(pid).shots
         assert schema_name(server.requests[-1]) == "Revision"
         schema = server.requests[-1]["response_format"]["json_schema"]["schema"]
-        assert schema["properties"]["shots"]["items"] == {"type": "integer", "minimum": 1, "maximum": len(old)}
-        assert new[2].subject == "a paper boat" and "revise_shots" in replies[-1].steps
+        # one of the table's operations (or a question), each constrained by that operation's own schema
+        assert set(schema["properties"]["change"]["discriminator"]["mapping"]) == {*REVISION_OPERATIONS, "ask"}
+        assert schema["$defs"]["SwapShots"]["properties"]["first"]["enum"] == [str(n) for n in range(1, len(old) + 1)]
+        assert schema["$defs"]["WriteShots"]["properties"]["shots"]["items"]["enum"][-1] == str(len(old))
+        assert schema["$defs"]["WriteShots"]["properties"]["words"]["maxLength"] == 200
+        assert "paper boat" in new[2].subject and replies[-1].steps == ["write_shots"]
+        assert len(store.history(pid)) == history + 1  # one version, named in the history
         assert [s.subject for i, s in enumerate(new) if i != 2] == [s.subject for i, s in enumerate(old) if i != 2]
+
+
+def change(op: str, **args) -> Step:
+    return Step.text(json.dumps({"change": {"op": op, "args": args}}))
 
 
 @pytest.mark.parametrize("reply, expected", [
     (Step.text("{}"), "did not fit"),
-    (Step.text(json.dumps({"op": "revise", "shots": [0], "field": "subject", "value": "x", "question": ""})),
-     "Shot 0 does not exist"),
-    (Step.text(json.dumps({"op": "revise", "shots": [99], "field": "prompt", "value": "x", "question": ""})),
-     "Shot 99 does not exist"),
+    (change("swap_shots", first="0", second="3"), "there is no shot 0"),
+    (change("write_shots", shots=["99"], words="a paper boat"), "there is no shot 99"),
+    (change("move_shot", shot="3", after="5"), "did not fit"),
+    (change("write_shots", shots=["4"], words="!!!"), "did not fit"),
+    (change("delete_shots", shots=["3"]), "did not fit"),  # an operation the phase does not offer
     (Step.text("Sure! I changed it."), "did not answer with the JSON"),
-    (Step.cut('{"op": "revise", "shots": [3], "fie'), "cut at its"),
-    (Step.text(json.dumps({"op": "ask", "shots": [], "field": "prompt", "value": "", "question": "Which shot?"})),
-     "Which shot?"),
+    (Step.cut('{"change": {"op": "swap_shots", "args": {"fir'), "cut at its"),
+    (Step.text(json.dumps({"change": {"op": "ask", "question": "Which shot?"}})), "Which shot?"),
 ])
 def test_a_bad_revision_reply_is_one_clear_line_and_changes_nothing(chaos_god, reply, expected):
     store, pid = chaos_god
