@@ -19,7 +19,7 @@ from . import arc, rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
-from .phrases import handle, images_of, lyric_key
+from .phrases import STOP, handle, images_of, lyric_key
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
@@ -173,6 +173,18 @@ def image_pool(project: Project) -> list[str]:
     return pool or [FALLBACK_IMAGE]
 
 
+def restates(image: str, lines: list[str]) -> bool:
+    """True when a picture only says its line back: half or more of the line's things, and half or more of
+    its own ('the big sky' for "Big sky"; not 'a teacup full of sky'), so it illustrates the words instead
+    of reading them."""
+    def things(text: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if w not in STOP and len(w) > 2}
+
+    said, shown = things(" ".join(lines)), things(image)
+    common = len(shown & said)
+    return bool(said) and bool(shown) and common * 2 >= len(said) and common * 2 >= len(shown)
+
+
 def taken_back(image: str, words: list[str]) -> bool:
     """True when an image names a word the artist took back for its section ('no ankles yet')."""
     return any(re.search(rf"(?i)\b{re.escape(w)}", image) for w in words)
@@ -298,12 +310,17 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                     if image in pool else image
             nxt = images[(images.index(image) + 1) % len(images)] if image in images and len(images) > 1 else image
         gone = takeback.get(key, [])
+        lyric_lines = lines_within(song, start, end)
+        sung = [[x.text] for x in song.lyrics]
+        if key not in artist_said and lyric_lines and any(restates(image, x) for x in sung):
+            # a filler picture on a sung shot reads its line: never its words said back, nor another line's
+            image = next((p for p in pool if p != image and not any(restates(p, x) for x in sung)
+                          and not taken_back(p, gone)), image)
         if nxt == image or taken_back(nxt, gone):  # the image turns into another of the artist's, never into itself
             fresh = [p for p in pool if p != image and not taken_back(p, gone)] or [image]
             nxt = fresh[(pool.index(image) if image in pool else 0) % len(fresh)]
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
-        lyric_lines = lines_within(song, start, end)
         gi = groups.index(group) if group in groups else 0
         setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
                                 handle(nxt), n)
