@@ -112,10 +112,24 @@ def first_sentence(text: str) -> str:
     return (said or sentences or [""])[0]
 
 
+_IT_IS = r"(?i)^(?:it'?s|its|it\s+is|this\s+is|this\s+song\s+is|the\s+song\s+is|the\s+song's|this|it)\s+"
+
+
+def song_kind(b: Brief) -> str:
+    """'its a love song' → 'a love song'; 'A breakup song about …' → 'a breakup song' ('' when the meaning
+    does not say what kind of song it is)."""
+    m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
+    k = re.match(r"(?i)^(a|an)\s+((?:[a-z'-]+\s+){0,2}song)\b", m)
+    return f"{k.group(1).lower()} {k.group(2).lower()}" if k else ""
+
+
 def short_meaning(b: Brief) -> str:
-    """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming back'."""
-    m = first_sentence(b.meaning)
-    m = re.sub(r"(?i)^(it|this song|the song|this|it's)\s*(is|'s)?\s*about\s+", "", m)
+    """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming
+    back'; 'its a love song about letting go' → 'letting go'; 'its a love song' → '' (a kind, not a meaning)."""
+    m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
+    m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+|is\s+|'s\s+)?about\s+", "", m)
+    if song_kind(b) and not re.search(r"(?i)\babout\b", first_sentence(b.meaning)):
+        return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
     words = m.split()
     return " ".join(words[:12]).lower().strip(" ,") if 2 <= len(words) <= 12 else ""
@@ -129,14 +143,17 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     feeling = first_sentence(b.feeling)
     if len(story.split()) < 3:
         story = ""
+    if not story and not meaning and song_kind(b):
+        return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."
     if not story and not meaning:
         return f"{title[:1].upper() + title[1:]}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
+    kind = song_kind(b)
     if not story:
         return f"{title[:1].upper() + title[1:]}: a video about {meaning}."
     story = story[0].upper() + story[1:]
     if meaning and not set(meaning.split()) <= set(story.lower().split()):
-        return f"{story}, in a song about {meaning}."
-    return f"{story}."
+        return f"{story}, in {kind or 'a song'} about {meaning}."
+    return f"{story}, told as {kind}." if kind else f"{story}."
 
 
 def protagonist(story: str) -> str:

@@ -17,11 +17,14 @@ from songbook import BALLAD, PUNK, build_song, director_for, talk
 
 BANK = Path(__file__).parent / "data" / "interview23" / "answers.yaml"
 SLOTS = [dict(handle="the kettle", next="the coat of rain", detail="the spout", who="the singer",
-              section="the chorus", key="the light"),
+              section="the chorus", key="the light", shown="the kettle boiling over into stars",
+              place="the kitchen at first light", it="the line"),
          dict(handle="her apron strings", next="paper boats", detail="the knots", who="the two of them",
-              section="the second verse", key="this line"),
+              section="the second verse", key="this line", shown="her apron strings folding into paper boats",
+              place="a corner of the house", it="the second verse"),
          dict(handle="the statues", next="a map on fire", detail="the crowns", who="the girl",
-              section="the bridge", key="the static")]
+              section="the bridge", key="the static", shown="the girl looking up at the statues",
+              place="the square after dark", it="the line")]
 
 
 @pytest.mark.parametrize("bad", ["The water as at his ankles.", "We see the whole garden as river now.",
