@@ -132,7 +132,8 @@ def short_meaning(b: Brief) -> str:
         return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
     words = m.split()
-    return " ".join(words[:12]).lower().strip(" ,") if 2 <= len(words) <= 12 else ""
+    said = re.sub(r"\bi\b", "I", " ".join(words[:12]).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
+    return said if 2 <= len(words) <= 12 else ""
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:

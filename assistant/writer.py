@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .phrases import STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
+from .phrases import NOT_THINGS, STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
 from .reading import (added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb, reversal_of, role_name,
                       section_phrase, setup_of, things_in, turn_of)
 
@@ -116,7 +116,7 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
 def _what(line: str) -> str:
     """What a line is about, as a phrase: its key thing ('the light'), else its one content word."""
     key = lyric_key(line)
-    if key:
+    if key and not set(key.split()) <= NOT_THINGS:  # 'true' of 'a true love' is not a thing to name
         return f"the {key}"
     said = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and "'" not in w and len(w) > 2]
     return said[0] if len(said) == 1 else "it"
@@ -157,7 +157,7 @@ def read_line(beat: Beat, v: int) -> str:
             a, b = metaphor_of(line)
             parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
         elif own and setup["kind"] != "contrast":
-            parts.append(_pick(forms["plain"], v).replace("{what}", own[0]).replace("{with}", ""))
+            parts.append(_agreed(_pick(forms["plain"], v).replace("{with}", ""), {"what": own[0]}))
         setup["what"] = setup.get("what") or _bare_what(plain_what)
         kind = setup.pop("kind")
         setup["own_aside"] = f", {setup['own']}" if setup.get("own") else ""
@@ -172,7 +172,7 @@ def read_line(beat: Beat, v: int) -> str:
     elif what != "it":
         things = [t for t in things_in(line) if t.split()[-1] not in what]
         with_ = _pick(forms["with"], v).replace("{things}", " and ".join(things[:2])) if things else ""
-        parts.append(_pick(forms["plain"], v).replace("{what}", what).replace("{with}", with_))
+        parts.append(_agreed(_pick(forms["plain"], v).replace("{with}", with_), {"what": what}))
     piece = as_clause(beat.piece)
     if piece and piece.lower() not in heard:
         kind = "piece" if is_clause(piece) else "piece_phrase"
