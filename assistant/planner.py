@@ -19,7 +19,7 @@ from . import arc, rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
-from .phrases import STOP, handle, images_of, lyric_key
+from .phrases import STOP, handle, images_of, is_clause, lyric_key
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
@@ -144,6 +144,11 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     feeling = first_sentence(b.feeling)
     if len(story.split()) < 3:
         story = ""
+    found = arc.arc_of(b.story)
+    if found and meaning and re.match(r"(?i)^(?:in the \w+|at first|first|it starts|it begins|from)\b", story) \
+            and not any(is_clause(x) for x in (found.steps[0], found.steps[-1])):
+        # the story is only its progression ('in the first verse it's spring, …'): the meaning, carried through it
+        return f"{meaning[:1].upper() + meaning[1:]}, from {found.steps[0]} to {found.steps[-1]}."
     if not story and not meaning and song_kind(b):
         return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."
     if not story and not meaning:

@@ -93,3 +93,9 @@ def test_a_logline_is_written_from_the_story_and_the_meaning(meaning, story, log
 def test_a_kind_of_song_is_not_a_meaning():
     assert short_meaning(Brief(meaning="its a love song")) == ""
     assert song_kind(Brief(meaning="It's a breakup song about a city")) == "a breakup song"
+
+
+def test_a_story_that_is_only_its_progression_gives_the_meaning_carried_through_it():
+    b = Brief(meaning="meaning: a marriage seen through one apple tree",
+              story="in the first verse it's spring, in the second verse summer, and in the last verse winter")
+    assert make_logline(b) == "A marriage seen through one apple tree, from spring to winter."
