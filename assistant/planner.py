@@ -244,16 +244,22 @@ def treatment(project: Project, notes: dict[str, str] | None = None,
               takeback: dict[str, list[str]] | None = None) -> str:
     b, song = project.brief, project.song
     lines = [f"Treatment — {project.title}", f"Logline: {b.logline or make_logline(b, project.title)}"]
+    about = short_meaning(b) or song_kind(b)
+    story = first_sentence(b.story)
+    lines += [f"It is about {about}." if about else "", f"The story: {story[:1].lower() + story[1:]}." if story else ""]
+    lines = [x for x in lines if x]
     material = section_material(project, notes or {}, takeback)
     groups = section_groups(song)
-    for s in song.sections:
+    states = _arc_states(project, groups, takeback or {}, {})  # where the artist's progression stands, in order
+    for i, s in enumerate(song.sections):
         g = group_of(groups, s)
         images = material[g.key][0] if g else [FALLBACK_IMAGE]
         words = lines_within(song, s.start, s.end)
         sung = f' — "{words[0]}"' if words else ""
+        step = f" ({states[i]})" if states.get(i) else ""
         said = section_phrase(s.label)  # 'A' is 'the first section' to the artist
         lines.append(f"  {said[:1].upper() + said[1:]} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): "
-                     f"{images[0]}{sung}")
+                     f"{images[0]}{step}{sung}")
     return "\n".join(lines)
 
 

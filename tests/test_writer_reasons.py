@@ -99,3 +99,24 @@ def test_a_story_that_is_only_its_progression_gives_the_meaning_carried_through_
     b = Brief(meaning="meaning: a marriage seen through one apple tree",
               story="in the first verse it's spring, in the second verse summer, and in the last verse winter")
     assert make_logline(b) == "A marriage seen through one apple tree, from spring to winter."
+
+
+def test_the_treatment_is_written_from_the_meaning_the_story_and_its_progression(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from interview_bench import FLOOD
+    from songbook import build_song, director_for, talk
+
+    from assistant.planner import treatment
+
+    d = director_for(tmp_path, build_song(*FLOOD), "Flood")
+    d.opening()
+    talk(d, "it's about waiting for someone who isn't coming back",
+         "a man waits at home; each verse the water rises: ankles, chairs, the table, then he is underwater")
+    text = treatment(d.tools.project())
+    assert "It is about waiting for someone who isn't coming back." in text
+    assert "The story: a man waits at home" in text
+    at = [text.index(f"up to the {x}") for x in ("ankles", "chairs", "table")]
+    assert at == sorted(at)
