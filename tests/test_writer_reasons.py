@@ -53,7 +53,8 @@ def test_whys_are_never_one_sentence_repeated():
 @pytest.mark.parametrize("image, line, says_it_back", [
     ("the big sky", "Big sky", True), ("the tiny song", "Tiny song", True),
     ("a teacup full of sky", "Big sky", False), ("chrome face melting into flowers", "Chrome heart", False),
-    ("herbs growing out of cloth", "Reap it with a sickle of leather", False)])
+    ("herbs growing out of cloth", "Reap it with a sickle of leather", False), ("teeth made of neon tubes", "Neon teeth", True),
+    ("parsley, sage, rosemary and thyme growing out of cloth", "Parsley, sage, rosemary and thyme", False)])
 def test_a_picture_that_only_says_its_line_back_is_found(image, line, says_it_back):
     assert restates(image, [line]) is says_it_back
 
