@@ -60,12 +60,55 @@ def arc_of(story: str) -> Arc | None:
     elif _FROM_TO.search(text):
         f = _FROM_TO.search(text)
         steps, head = [f.group(1), f.group(2)], text[: f.start()]
+    elif _START_END.search(text):  # 'it starts at dawn and ends at midnight'
+        f = _START_END.search(text)
+        steps, head = [f.group(1), f.group(2)], text[: f.start()] + " changes"
+    elif len(_ordinal_steps(text)) >= 2:  # 'in the first verse it's summer, in the second autumn, …'
+        found = _ordinal_steps(text)
+        label = label or found[0][1]
+        steps, head = [x for _, _, x in found], text + " changes"
+    elif len(_sequence(text)) >= 3:  # 'first the leaves are green, then they turn red, … by the end bare'
+        steps, head = _sequence(text), text + " changes"
     if len(steps) < 2 or not (scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
                               or _FROM_TO.search(text)):
         return None
     what = _what(head)
     direction = "up" if _UP.search(head) else ("down" if _DOWN.search(head) else "")
     return Arc(scope=label, what=what, steps=[s.strip(" .") for s in steps], direction=direction)
+
+
+_START_END = re.compile(r"(?i)\b(?:starts?|begins?|opens?)\s+(?:at|in|with|on)\s+([^,.;]+?)\s*,?\s+(?:and\s+)?"
+                        r"(?:ends?|finish\w*|closes?)\s+(?:at|in|with|on)\s+([^,.;]+)")
+_ORDINAL = ("first", "second", "third", "fourth", "fifth", "last", "final")
+_ORDINAL_STEP = re.compile(r"(?i)\b(?:in|by|at|for)\s+the\s+(" + "|".join(_ORDINAL) + r")(?:\s+(verse|chorus|bridge|section|part)s?)?"
+                           r"\s*,?\s*(?:(?:it'?s|it\s+is|we\s+see|there'?s|there\s+is|comes|it\s+turns(?:\s+to)?|"
+                           r"it\s+becomes)\s+)?([^,.;]+)")
+_SEQ_SPLIT = re.compile(r"(?i)(?:^|[,;.]\s*|\s)(?:and\s+)?(?:at\s+first|first|then|after\s+that|next|finally|"
+                        r"by\s+the\s+end|at\s+the\s+end|in\s+the\s+end|until)\b[\s,]*")
+
+
+def _ordinal_steps(text: str) -> list[tuple[int, str, str]]:
+    """(place in the song, section label, what it shows), in song order: 'in the first verse it's summer, in
+    the last one winter' → [(0, 'verse', 'summer'), (9, 'verse', 'winter')]."""
+    out = []
+    for m in _ORDINAL_STEP.finditer(text):
+        step = re.sub(r"(?i)^(?:one|verse|chorus)\s+", "", m.group(3).strip())
+        step = re.split(r"(?i)\s+(?:and|but)\s+(?:in|by|at|for)\s+the\b", step)[0].strip()
+        if step and len(step.split()) <= 6:
+            out.append((_ORDINAL.index(m.group(1).lower()) if m.group(1).lower() not in ("last", "final") else 9,
+                        (m.group(2) or "").lower(), step))
+    return sorted(out, key=lambda x: x[0])
+
+
+def _sequence(text: str) -> list[str]:
+    """'first the leaves are green, then they turn red, then they fall, and by the end the branches are bare'
+    → the four steps (empty when the story is not said as first … then … in the end)."""
+    if not re.search(r"(?i)\b(?:at\s+)?first\b", text) or not re.search(r"(?i)\bthen\b", text) \
+            or not re.search(r"(?i)\b(?:by|at|in)\s+the\s+end\b|\bfinally\b|\buntil\b", text):
+        return []  # 'first he measures, then he cuts' is a story; a progression says where it ends
+    start = re.search(r"(?i)\b(?:at\s+)?first\b", text).start()
+    parts = [p.strip(" ,.;") for p in _SEQ_SPLIT.split(text[start:]) if p and p.strip(" ,.;")]
+    return [p for p in parts if len(p.split()) <= 8]
 
 
 def _what(head: str) -> str:

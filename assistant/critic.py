@@ -178,8 +178,11 @@ def _note_uncarried_lyrics(project: Project, results: list[Critique]) -> None:
 
 
 def apply(project: Project) -> Project:
-    """The project with every shot's `critique` filled in."""
+    """The project with every shot's `critique` filled in, a shot that shows what the artist took back
+    (`Brief.took_back`) noted as contradicting their correction."""
     found = critique_project(project)
+    for n, note in against_corrections(project, project.brief.took_back).items():
+        found[n - 1].notes.append(f"contradicts your correction: {note}")
     shots = [s.model_copy(update={"critique": c}) for s, c in zip(project.shots, found)]
     return project.model_copy(update={"shots": shots})
 

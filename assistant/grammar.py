@@ -11,6 +11,11 @@ import re
 
 FUNCTION = (r"have|has|had|is|are|was|were|do|does|did|will|would|can|could|should|and|or|but|of|to|for|with|the|a|an"
             r"|i|you|he|she|we|they|me|him|us|them|been|be|am|not|if|than|then|because|into|onto|from")
+# words ending in 's' that are not plural nouns (or not nouns at all)
+_NOT_PLURAL = ("this|is|was|has|does|its|his|hers|ours|yours|theirs|as|us|thus|always|perhaps|sometimes|news|lens"
+               "|series|species|physics|chaos|canvas|atlas|bus|gas|yes|less|across|towards|afterwards|upwards"
+               "|downwards|backwards|whereas|nevertheless|princess|mattress|alias|iris|axis|basis|crisis|oasis"
+               "|dress|glass|grass|moss|class|brass|cross|kiss|mess|loss|boss|chess|press|address|process|witness")
 _AN_OK = re.compile(r"(?i)\ban\s+(?:h(?:our|onest|eir|onou?r)|[aeiou]|x-|fps|mri|s\b)")
 _A_OK = re.compile(r"(?i)\ba\s+(?:u(?:ni|s[eu]|tens|r[ei])|eu|one\b|once\b|ouija)")
 RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -23,6 +28,15 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                                                        rf"(?:{FUNCTION})\b(?![-'])")),
     ("a plural subject with a singular verb", re.compile(r"(?i)\b(?:they|we|the two of them)\s+(?:is|was|has|does)\b")),
     ("a singular subject with a plural verb", re.compile(r"(?i)\b(?:it|he|she)\s+(?:are|were|have|do)\b(?!\s+to\b)")),
+    # a clause that starts on a plural noun (after its determiner and one modifier) and goes straight to a
+    # singular verb: 'Her apron strings does'; a noun further in may be inside a phrase ('the girl looking
+    # up at the statues has' agrees), so only a clause start is read
+    ("a plural noun with a singular verb", re.compile(
+        r"(?i)(?:^|[.;:!?,]\s+)(?:(?:the|these|those|his|her|their|our|my|your|its|two|three|many)\s+(?:[a-z]+\s+)?)?"
+        r"(?!(?:" + _NOT_PLURAL + r")\b)[a-z]{2,}[^su'\W]s\s+(?:is|was|has|does|isn't|doesn't|wasn't)\b")),
+    ("a singular noun with a plural verb", re.compile(
+        r"(?i)\b(?:a|an|this|that|every|each)\s+(?!(?:" + _NOT_PLURAL + r")\b)[a-z]+[^s\W]\s+"
+        r"(?:are|were|have|don't|aren't|weren't)\b(?!\s+to\b)")),
     ("a doubled word", re.compile(r"(?i)\b(\w+)\s+\1\b")),
     ("', is' glue", re.compile(r",\s+(?:is|are)\b")),
     ("an empty slot", re.compile(r"[{}]")),

@@ -309,6 +309,9 @@ class GuidedDirector(RemarkTurns):
             project = self.tools.project()
         filed = self.filed()
         notes = filed.section_notes()
+        if filed.takeback != project.brief.took_back:  # kept with the project, so the critic holds shots to it
+            steps.append(self.tools.update_brief(took_back=filed.takeback))
+            project = self.tools.project()
         yield self._say(planner.treatment(project, notes, filed.takeback), steps=steps)
         shots = planner.keep_locked(planner.plan_shots(project, notes, takeback=filed.takeback, keep=filed.keep),
                                     project.shots)

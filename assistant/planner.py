@@ -19,7 +19,7 @@ from . import arc, rules
 from .reading import closest_pieces, section_phrase
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
-from .phrases import handle, images_of, lyric_key
+from .phrases import STOP, handle, images_of, is_clause, lyric_key
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
@@ -112,13 +112,28 @@ def first_sentence(text: str) -> str:
     return (said or sentences or [""])[0]
 
 
+_IT_IS = r"(?i)^(?:it'?s|its|it\s+is|this\s+is|this\s+song\s+is|the\s+song\s+is|the\s+song's|this|it)\s+"
+
+
+def song_kind(b: Brief) -> str:
+    """'its a love song' → 'a love song'; 'A breakup song about …' → 'a breakup song' ('' when the meaning
+    does not say what kind of song it is)."""
+    m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
+    k = re.match(r"(?i)^(a|an)\s+((?:[a-z'-]+\s+){0,2}song)\b", m)
+    return f"{k.group(1).lower()} {k.group(2).lower()}" if k else ""
+
+
 def short_meaning(b: Brief) -> str:
-    """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming back'."""
-    m = first_sentence(b.meaning)
-    m = re.sub(r"(?i)^(it|this song|the song|this|it's)\s*(is|'s)?\s*about\s+", "", m)
+    """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming
+    back'; 'its a love song about letting go' → 'letting go'; 'its a love song' → '' (a kind, not a meaning)."""
+    m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
+    m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+|is\s+|'s\s+)?about\s+", "", m)
+    if song_kind(b) and not re.search(r"(?i)\babout\b", first_sentence(b.meaning)):
+        return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
     words = m.split()
-    return " ".join(words[:12]).lower().strip(" ,") if 2 <= len(words) <= 12 else ""
+    said = re.sub(r"\bi\b", "I", " ".join(words[:12]).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
+    return said if 2 <= len(words) <= 12 else ""
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:
@@ -129,14 +144,22 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     feeling = first_sentence(b.feeling)
     if len(story.split()) < 3:
         story = ""
+    found = arc.arc_of(b.story)
+    if found and meaning and re.match(r"(?i)^(?:in the \w+|at first|first|it starts|it begins|from)\b", story) \
+            and not any(is_clause(x) for x in (found.steps[0], found.steps[-1])):
+        # the story is only its progression ('in the first verse it's spring, …'): the meaning, carried through it
+        return f"{meaning[:1].upper() + meaning[1:]}, from {found.steps[0]} to {found.steps[-1]}."
+    if not story and not meaning and song_kind(b):
+        return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."
     if not story and not meaning:
         return f"{title[:1].upper() + title[1:]}, built from the song's own lines" + (f" and a feeling of {feeling.lower()}." if feeling else ".")
+    kind = song_kind(b)
     if not story:
         return f"{title[:1].upper() + title[1:]}: a video about {meaning}."
     story = story[0].upper() + story[1:]
     if meaning and not set(meaning.split()) <= set(story.lower().split()):
-        return f"{story}, in a song about {meaning}."
-    return f"{story}."
+        return f"{story}, in {kind or 'a song'} about {meaning}."
+    return f"{story}, told as {kind}." if kind else f"{story}."
 
 
 def protagonist(story: str) -> str:
@@ -171,6 +194,17 @@ def image_pool(project: Project) -> list[str]:
             pool.append(f"{who} {line.lower().strip(' .,!?')}")
     pool = [p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)]
     return pool or [FALLBACK_IMAGE]
+
+
+def restates(image: str, lines: list[str]) -> bool:
+    """True when a picture only says its line back: half or more of the line's things and at most one of its
+    own ('the big sky' for "Big sky"; not 'a teacup full of sky', nor the artist's 'parsley, sage, rosemary
+    and thyme growing out of cloth'), so it illustrates the words instead of reading them."""
+    def things(text: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if w not in STOP and len(w) > 2}
+
+    said, shown = things(" ".join(lines)), things(image)
+    return bool(said) and bool(shown) and len(shown & said) * 2 >= len(said) and len(shown - said) <= 1
 
 
 def taken_back(image: str, words: list[str]) -> bool:
@@ -209,16 +243,22 @@ def treatment(project: Project, notes: dict[str, str] | None = None,
               takeback: dict[str, list[str]] | None = None) -> str:
     b, song = project.brief, project.song
     lines = [f"Treatment — {project.title}", f"Logline: {b.logline or make_logline(b, project.title)}"]
+    about = short_meaning(b) or song_kind(b)
+    story = first_sentence(b.story)
+    lines += [f"It is about {about}." if about else "", f"The story: {story[:1].lower() + story[1:]}." if story else ""]
+    lines = [x for x in lines if x]
     material = section_material(project, notes or {}, takeback)
     groups = section_groups(song)
-    for s in song.sections:
+    states = _arc_states(project, groups, takeback or {}, {})  # where the artist's progression stands, in order
+    for i, s in enumerate(song.sections):
         g = group_of(groups, s)
         images = material[g.key][0] if g else [FALLBACK_IMAGE]
         words = lines_within(song, s.start, s.end)
         sung = f' — "{words[0]}"' if words else ""
+        step = f" ({states[i]})" if states.get(i) else ""
         said = section_phrase(s.label)  # 'A' is 'the first section' to the artist
         lines.append(f"  {said[:1].upper() + said[1:]} ({s.start:.0f}-{s.end:.0f}s, energy {s.energy:.2f}): "
-                     f"{images[0]}{sung}")
+                     f"{images[0]}{step}{sung}")
     return "\n".join(lines)
 
 
@@ -298,12 +338,17 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                     if image in pool else image
             nxt = images[(images.index(image) + 1) % len(images)] if image in images and len(images) > 1 else image
         gone = takeback.get(key, [])
+        lyric_lines = lines_within(song, start, end)
+        sung = [[x.text] for x in song.lyrics]
+        if key not in artist_said and lyric_lines and any(restates(image, x) for x in sung):
+            # a filler picture on a sung shot reads its line: never its words said back, nor another line's
+            image = next((p for p in pool if p != image and not any(restates(p, x) for x in sung)
+                          and not taken_back(p, gone)), image)
         if nxt == image or taken_back(nxt, gone):  # the image turns into another of the artist's, never into itself
             fresh = [p for p in pool if p != image and not taken_back(p, gone)] or [image]
             nxt = fresh[(pool.index(image) if image in pool else 0) % len(fresh)]
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
-        lyric_lines = lines_within(song, start, end)
         gi = groups.index(group) if group in groups else 0
         setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
                                 handle(nxt), n)

@@ -139,6 +139,7 @@ def closest_pieces(lines: list[str], pieces: list[str]) -> dict[str, str]:
 def as_clause(piece: str) -> str:
     """An answer as a clause to follow 'for you': lower-cased start, no closing full stop, short."""
     text = piece.strip(" .;:,")
+    text = re.sub(r"(?i)^(?:the\s+)?(?:story|meaning|motifs?|feeling|images?)\s*:\s*", "", text)  # 'the story: a tailor …'
     text = re.sub(r"(?i)^(it is|it's|this is|the song is|it)\s+(about\s+)?", "", text)
     text = re.sub(r"(?i)^(?:this|like this|as follows)\s*[:.]\s*", "", text)  # 'about this: A tiny song …'
     first = text.split(" ")[0] if text else ""

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .prompts import load_yaml
-from .phrases import STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
+from .phrases import NOT_THINGS, STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
 from .reading import (added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb, reversal_of, role_name,
                       section_phrase, setup_of, things_in, turn_of)
 
@@ -71,7 +71,7 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     key = lyric_key(beat.lines[0]) if beat.lines else ""
     if key and " ".join(re.findall(r"[\w']+", beat.lines[0].lower())) == key:
         key = key.split()[-1]  # the line is only its key ("Big sky"): name its noun, not the whole line again
-    detail = f"the {key}" if key and beat.stage == "detail" else detail_of(beat.image)
+    detail = detail_of(beat.image)  # a part of the picture, never the line's own noun said back
     who = beat.who or "the singer"
     slots = dict(handle=h, next=nxt, section=section_phrase(beat.section), who=who, detail=detail,
                  key=f"the {key}" if key else "this line")
@@ -80,12 +80,20 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     # the arc: the image whole, a detail, someone answering it, the image turning, what it became
     subject = {"establish": beat.image, "detail": detail, "reaction": who, "transformation": h,
                "payoff": beat.image if beat.recurs else beat.next_image}[beat.stage]
+    # the picture itself, as reasons and why-generative sentences name it (said as an object)
+    slots.update(shown=clean(f"{subject} {action}"), place=clean(beat.setting) or section_phrase(beat.section),
+                 it="the line" if beat.lines else slots["section"])
     tails = (f"here in {section_phrase(beat.section)}", f"as {detail} comes into view", f"with {nxt} still ahead")
-    reason = _unique(lambda k: _reason(beat, slots, v + k), used_reasons, tails)
+    # a sung shot's reason names the picture briefly, so the line's reading stays what it is about
+    said = dict(slots, shown=clean(subject)) if beat.lines else slots
+    # a picture seen before (the same image, the same action) is named briefly where naming it whole would
+    # repeat another shot's words
+    brief = dict(slots, shown=clean(subject) if subject != beat.image else handle(subject))
+    reason = _unique(lambda k: _reason(beat, said if k < 6 else brief, v + k), used_reasons, tails)
     if beat.heard is not None and beat.lines:
         turn = turn_of(beat.lines[0], beat.prev_line, _what(beat.lines[0]))
         beat.heard.update(x for x in (turn[0] if turn else "", as_clause(beat.piece)) if x and x in reason)
-    why = _unique(lambda k: _why(beat, slots, v + k), used_whys, tails)
+    why = _unique(lambda k: _why(beat, slots if k < 6 else brief, v + k), used_whys, tails)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
                     why_generative=why)
 
@@ -108,7 +116,7 @@ def _reason(beat: Beat, slots: dict[str, str], v: int) -> str:
 def _what(line: str) -> str:
     """What a line is about, as a phrase: its key thing ('the light'), else its one content word."""
     key = lyric_key(line)
-    if key:
+    if key and not set(key.split()) <= NOT_THINGS:  # 'true' of 'a true love' is not a thing to name
         return f"the {key}"
     said = [w for w in re.findall(r"[a-z']+", line.lower()) if w not in STOP and "'" not in w and len(w) > 2]
     return said[0] if len(said) == 1 else "it"
@@ -122,6 +130,8 @@ def read_line(beat: Beat, v: int) -> str:
     heard = {h.lower() for h in beat.heard or ()}
     line = beat.lines[0]
     what = _what(line)
+    if what.split()[1:] == re.findall(r"[a-z']+", line.lower()):  # "Neon teeth" is only its thing: name the noun
+        what = f"the {what.split()[-1]}"
     turn = turn_of(line, beat.prev_line, what)
     new = added(line, beat.prev_line)
     parts = []
@@ -147,7 +157,7 @@ def read_line(beat: Beat, v: int) -> str:
             a, b = metaphor_of(line)
             parts.append(_pick(forms["metaphor"], v).replace("{a}", a).replace("{b}", b))
         elif own and setup["kind"] != "contrast":
-            parts.append(_pick(forms["plain"], v).replace("{what}", own[0]).replace("{with}", ""))
+            parts.append(_agreed(_pick(forms["plain"], v).replace("{with}", ""), {"what": own[0]}))
         setup["what"] = setup.get("what") or _bare_what(plain_what)
         kind = setup.pop("kind")
         setup["own_aside"] = f", {setup['own']}" if setup.get("own") else ""
@@ -162,7 +172,7 @@ def read_line(beat: Beat, v: int) -> str:
     elif what != "it":
         things = [t for t in things_in(line) if t.split()[-1] not in what]
         with_ = _pick(forms["with"], v).replace("{things}", " and ".join(things[:2])) if things else ""
-        parts.append(_pick(forms["plain"], v).replace("{what}", what).replace("{with}", with_))
+        parts.append(_agreed(_pick(forms["plain"], v).replace("{with}", with_), {"what": what}))
     piece = as_clause(beat.piece)
     if piece and piece.lower() not in heard:
         kind = "piece" if is_clause(piece) else "piece_phrase"
@@ -231,8 +241,6 @@ def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"
-    elif slots["key"] != "this line" and v % 2:
-        text += f", while the line about {slots['key']} plays"
     return tidy(text + ".")
 
 

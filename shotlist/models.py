@@ -151,10 +151,14 @@ class Brief(_Model):
     said: dict[str, list[str]] = Field(
         default_factory=dict, description="The artist's words each field was filed from, verbatim, by field name "
         "(set when an answer is filed; shown beside the field so a misfiled answer is seen).")
+    took_back: dict[str, list[str]] = Field(
+        default_factory=dict, description="What the artist took back for a part of the song, by section group "
+        "('verse 2': ['ankles'] for 'no ankles yet in verse two'); the critic flags a shot that shows it.")
 
 
-# What an agent or an MCP client may set in the brief: the artist's words beside each field are filed, not set.
-BRIEF_SETTABLE = tuple(f for f in Brief.model_fields if f != "said")
+# What an agent or an MCP client may set in the brief: the artist's words beside each field and their corrections
+# are filed from the conversation, not set.
+BRIEF_SETTABLE = tuple(f for f in Brief.model_fields if f not in ("said", "took_back"))
 
 
 class Character(_Model):

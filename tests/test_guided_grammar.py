@@ -17,18 +17,30 @@ from songbook import BALLAD, PUNK, build_song, director_for, talk
 
 BANK = Path(__file__).parent / "data" / "interview23" / "answers.yaml"
 SLOTS = [dict(handle="the kettle", next="the coat of rain", detail="the spout", who="the singer",
-              section="the chorus", key="the light"),
+              section="the chorus", key="the light", shown="the kettle boiling over into stars",
+              place="the kitchen at first light", it="the line"),
          dict(handle="her apron strings", next="paper boats", detail="the knots", who="the two of them",
-              section="the second verse", key="this line"),
+              section="the second verse", key="this line", shown="her apron strings folding into paper boats",
+              place="a corner of the house", it="the second verse"),
          dict(handle="the statues", next="a map on fire", detail="the crowns", who="the girl",
-              section="the bridge", key="the static")]
+              section="the bridge", key="the static", shown="the girl looking up at the statues",
+              place="the square after dark", it="the line")]
 
 
 @pytest.mark.parametrize("bad", ["The water as at his ankles.", "We see the whole garden as river now.",
                                  "It puts the have in front of us.", "They is waiting, is here.",
-                                 "It opens the the verse.", "It gives a image of {handle}."])
+                                 "It opens the the verse.", "It gives a image of {handle}.",
+                                 "Her apron strings does not exist.", "The copper roots is there.",
+                                 "The gears has to be made.", "A kettle are boiling over."])
 def test_the_checker_flags_the_sentences_the_issue_found(bad):
     assert grammar.problems(bad)
+
+
+@pytest.mark.parametrize("good", ["The moss is green.", "The glass is full.", "The chorus is loud.",
+                                  "The whole sky is blue.", "Her apron strings do not exist.",
+                                  "The song's last line is sung.", "Every window is a mouth.", "The news is bad."])
+def test_the_agreement_rules_pass_agreeing_sentences(good):
+    assert not grammar.problems(good)
 
 
 def test_every_template_form_reads_as_english():

@@ -224,7 +224,8 @@ def test_every_template_reads_as_english_for_any_filler():
         for section in AWKWARD_SECTIONS:
             for h in AWKWARD_HANDLES:
                 slots = dict(handle=h, next="the moon", section=section_phrase(section), who="two figures",
-                             detail=h, key="the light")
+                             detail=h, key="the light", shown=f"{h} rising out of the dark",
+                             place="the floor of the kitchen", it=("the line", section_phrase(section))[len(h) % 2])
                 text = tidy(_fill(t, **slots) + ".")
                 for slot, value in READER_SLOTS.items():  # filled by the line reader
                     text = text.replace("{" + slot + "}", value)

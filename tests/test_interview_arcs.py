@@ -1,0 +1,36 @@
+"""A progression the artist states is read however they say it (issue #23): a list after a colon, from … to …,
+starts … ends …, one step per numbered section, or first … then … by the end; a plain story is not one."""
+
+import pytest
+
+from assistant.arc import arc_of, steps_by_section
+from shotlist.models import Section
+
+
+@pytest.mark.parametrize("story, steps, scope", [
+    ("a man waits at home; each verse the water rises: ankles, chairs, the table, then he is underwater",
+     ["ankles", "chairs", "the table", "he is underwater"], "verse"),
+    ("the garden turns from spring in the first verse to winter by the last chorus", ["spring", "winter"], ""),
+    ("it starts at dusk and ends at dawn, the two of them driving without stopping", ["dusk", "dawn"], ""),
+    ("in the first verse it's spring, in the second verse summer, and in the last verse winter",
+     ["spring", "summer", "winter"], "verse"),
+    ("first the signs are bright, then they flicker, then they go dark, and by the end the streets are empty",
+     ["the signs are bright", "they flicker", "they go dark", "the streets are empty"], ""),
+])
+def test_a_progression_is_read_in_the_artists_order(story, steps, scope):
+    found = arc_of(story)
+    assert found is not None and found.steps == steps and found.scope == scope
+
+
+@pytest.mark.parametrize("story", ["a tailor stitches a shirt of fog at a market",
+                                   "first he measures the mist, then he cuts it, then he sews it",
+                                   "a girl sets fire to the map, and by the last chorus the statues walk out"])
+def test_a_story_that_names_no_progression_is_not_one(story):
+    assert arc_of(story) is None
+
+
+def test_numbered_steps_go_to_their_sections_in_order():
+    labels = ["intro", "verse", "chorus", "verse", "chorus", "verse", "outro"]
+    sections = [Section(label=x, start=i * 10.0, end=(i + 1) * 10.0, energy=0.5) for i, x in enumerate(labels)]
+    found = arc_of("in the first verse it's spring, in the second verse summer, and in the last verse winter")
+    assert steps_by_section(found, sections) == {1: "spring", 3: "summer", 5: "winter"}

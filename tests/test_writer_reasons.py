@@ -1,0 +1,123 @@
+"""Reasons that say what the picture does for the line, why_generative said of what in this picture a camera
+could not do (in the artist's own terms when they gave one), pictures that read their line instead of
+saying it back, and loglines written from the meaning and the story (issue #23)."""
+
+import pytest
+
+from assistant.planner import make_logline, restates, short_meaning, song_kind
+from assistant.writer import Beat, write
+from shotlist.models import Brief
+
+
+def _beat(stage="establish", lines=("Reap it with a sickle of leather",), artist_why="", v=0):
+    return Beat(stage=stage, variant=v, section="verse", image="a coat growing weed", next_image="candle flames underwater",
+                lines=list(lines), who="the man", setting="the kitchen", artist_why=artist_why, heard=set())
+
+
+@pytest.mark.parametrize("stage", ["establish", "detail", "reaction", "transformation", "payoff"])
+def test_a_reason_names_its_own_picture_not_the_words_it_shares_with_the_line(stage):
+    text = write(_beat(stage), set(), set())
+    assert text.subject.lower() in text.reason.lower()  # what the picture is, said in the reason
+    assert "in front of us" not in text.reason and "as the line names it" not in text.reason
+
+
+def test_the_detail_is_a_part_of_the_picture_not_the_lines_noun():
+    text = write(_beat("detail", lines=("Big sky",)), set(), set())
+    assert "sky" not in text.subject and "coat" in text.subject  # the old writer went close on "the sky"
+
+
+@pytest.mark.parametrize("stage", ["establish", "detail", "reaction", "transformation", "payoff"])
+def test_why_generative_is_said_of_this_picture(stage):
+    text = write(_beat(stage), set(), set())
+    shown = text.subject.lower()
+    assert shown in text.why_generative.lower() or "the coat" in text.why_generative.lower()
+
+
+def test_the_artists_reason_is_quoted_beside_what_this_picture_does():
+    said = "we can't flood a house, and the weed has to grow on the coat in one continuous shot"
+    whys = [write(_beat(s, artist_why=said, v=v), set(), set()).why_generative
+            for v, s in enumerate(["establish", "detail", "transformation"])]
+    quoted = [w for w in whys if "one continuous shot" in w]
+    assert quoted  # the artist's own argument, where it fits this picture
+    assert len({w.split(":")[0] for w in whys}) == len(whys)  # the part before the quote is each shot's own
+
+
+def test_whys_are_never_one_sentence_repeated():
+    used_r, used_w = set(), set()
+    whys = [write(_beat(s, v=v), used_r, used_w).why_generative
+            for v, s in enumerate(["establish", "detail", "reaction", "transformation", "payoff"] * 2)]
+    assert len(set(whys)) == len(whys)
+    assert not any("only generation can show it" in w for w in whys)
+
+
+@pytest.mark.parametrize("image, line, says_it_back", [
+    ("the big sky", "Big sky", True), ("the tiny song", "Tiny song", True),
+    ("a teacup full of sky", "Big sky", False), ("chrome face melting into flowers", "Chrome heart", False),
+    ("herbs growing out of cloth", "Reap it with a sickle of leather", False), ("teeth made of neon tubes", "Neon teeth", True),
+    ("parsley, sage, rosemary and thyme growing out of cloth", "Parsley, sage, rosemary and thyme", False)])
+def test_a_picture_that_only_says_its_line_back_is_found(image, line, says_it_back):
+    assert restates(image, [line]) is says_it_back
+
+
+def test_a_sung_filler_shot_reads_its_line_instead_of_restating_it(tmp_path):
+    from songbook import build_song, director_for, talk
+
+    song = (120.0, [("verse", 8, 0.6, ["Tiny song", "Big sky"]), ("chorus", 8, 0.9, ["Big sky"])])
+    d = director_for(tmp_path, build_song(*song), "Jingle")
+    d.opening()
+    talk(d, "A tiny song about a big sky.", "A teacup holds the whole sky.", "a teacup full of sky",
+         "Light. Palette: pale blue.", "A sky inside a teacup cannot be filmed.", "1:1")
+    for _ in range(20):
+        if d.tools.project().shots:
+            break
+        talk(d, "you choose")
+    sung = [s for s in d.tools.project().shots if s.lyric]
+    assert sung
+    for s in sung:
+        picture = f"{s.subject} {s.action}"
+        assert not any(restates(picture, [x]) for x in s.lyric.split(" / ")), (s.lyric, picture)
+
+
+@pytest.mark.parametrize("meaning, story, logline", [
+    ("its a love song", "a man waits at home while the water rises",
+     "A man waits at home while the water rises, told as a love song."),
+    ("its a love song about letting go", "a girl burns the map", "A girl burns the map, in a love song about letting go."),
+    ("It is about waiting for someone who isn't coming back, and the house", "a man waits at home; each verse the "
+     "water rises", "A man waits at home, in a song about waiting for someone who isn't coming back."),
+    ("a breakup song", "ok so, a woman paints the walls", "A woman paints the walls, told as a breakup song.")])
+def test_a_logline_is_written_from_the_story_and_the_meaning(meaning, story, logline):
+    b = Brief(meaning=meaning, story=story)
+    assert make_logline(b, "Flood") == logline
+    assert "song about its" not in make_logline(b, "Flood")
+
+
+def test_a_kind_of_song_is_not_a_meaning():
+    assert short_meaning(Brief(meaning="its a love song")) == ""
+    assert song_kind(Brief(meaning="It's a breakup song about a city")) == "a breakup song"
+
+
+def test_a_story_that_is_only_its_progression_gives_the_meaning_carried_through_it():
+    b = Brief(meaning="meaning: a marriage seen through one apple tree",
+              story="in the first verse it's spring, in the second verse summer, and in the last verse winter")
+    assert make_logline(b) == "A marriage seen through one apple tree, from spring to winter."
+
+
+def test_the_treatment_is_written_from_the_meaning_the_story_and_its_progression(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from interview_bench import FLOOD
+    from songbook import build_song, director_for, talk
+
+    from assistant.planner import treatment
+
+    d = director_for(tmp_path, build_song(*FLOOD), "Flood")
+    d.opening()
+    talk(d, "it's about waiting for someone who isn't coming back",
+         "a man waits at home; each verse the water rises: ankles, chairs, the table, then he is underwater")
+    text = treatment(d.tools.project())
+    assert "It is about waiting for someone who isn't coming back." in text
+    assert "The story: a man waits at home" in text
+    at = [text.index(f"up to the {x}") for x in ("ankles", "chairs", "table")]
+    assert at == sorted(at)
