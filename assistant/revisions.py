@@ -8,6 +8,7 @@ import re
 from shotlist.errors import ShotcallerError
 from shotlist.look import LIGHT, PALETTE, palette_word, stepped
 from shotlist.models import Project
+from shotlist.sizes import step_size
 
 from . import critic, rules
 from .phrases import handle
@@ -19,7 +20,6 @@ from .walk import group_of, section_groups
 from .writer import Beat, write
 
 MATCH_THRESHOLD = 0.35  # cosine between "the beach shots" and a shot's depiction to count as meant
-SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
 LOOKS = ("colder", "warmer", "darker", "brighter")
 # how a question names each change: "Which shots should I lock?", "… make colder?"
 INTENT_WORDS = {w: f"make {w}" for w in ("colder", "warmer", "darker", "brighter", "longer", "shorter", "closer", "wider")}
@@ -183,7 +183,7 @@ def _content_patches(project: Project, numbers: list[int], wants: list[str], wha
         sizes = []
         for n in numbers:
             shot = project.shots[n - 1]
-            size = _step_size(shot.shot_size, direction == "closer", project)
+            size = step_size(shot.shot_size, direction == "closer", project.brief.constraints.banned_sizes)
             blocked = False
             if size in rules.CLOSE_SIZES and rules.face_rule(project.brief.constraints) == "close":
                 words = {f: rules.faceless(getattr(shot, f)) for f in ("subject", "action", "setting")}
@@ -251,14 +251,6 @@ def _with_look(prompt: str, looks: list[str], phrases: dict[str, str]) -> str:
 def _restyle(new_prompt: str, old_prompt: str) -> str:
     m = re.search(r"\s*Light: [^.]*\.\s*$", old_prompt or "")
     return new_prompt.rstrip() + (" " + m.group(0).strip() if m else "")
-
-
-def _step_size(size: str, closer: bool, project: Project) -> str:
-    order = [s for s in SIZE_ORDER if s not in project.brief.constraints.banned_sizes]
-    if size not in order:
-        return order[len(order) // 2] if order else size
-    i = order.index(size) + (1 if closer else -1)
-    return order[max(0, min(len(order) - 1, i))]
 
 
 def _rewrite(project: Project, n: int, notes: dict[str, str], avoid: set[str] = frozenset()) -> dict:
