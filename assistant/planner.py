@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from shotlist.models import Brief, Project, Shot, Song, StyleBible
@@ -305,7 +304,6 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     used_w: set[str] = set()
     seen_group: dict[str, int] = {}
     meaning_uses = 0
-    shown: Counter[str] = Counter()  # how many shots each image of the pool has carried so far
     shots: list[Shot] = []
     for n, (start, end) in enumerate(spans):
         section = song.section_at((start + end) / 2)
@@ -329,7 +327,6 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
             if shots and image == shots[-1].subject and len(pool) > 1:  # no picture repeats as filler
                 image = next((p for p in pool[pool.index(image) + 1:] + pool if p != image), image) \
                     if image in pool else image
-            image = _fair_image(image, pool, shown, len(spans), takeback.get(key, []))
             nxt = images[(images.index(image) + 1) % len(images)] if image in images and len(images) > 1 else image
         gone = takeback.get(key, [])
         if nxt == image or taken_back(nxt, gone):  # the image turns into another of the artist's, never into itself
@@ -362,7 +359,6 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                                                        nxt, later if later != nxt else image)
             beat.recurs = False
             text = write(beat, used_r, used_w)
-        shown[beat.image] += 1
         meaning_uses += bool(say_meaning) and say_meaning in text.reason
         heard.update([say_meaning] if say_meaning and say_meaning in text.reason else [])
         sizes = ("medium wide", "full", "wide") if stage == "reaction" and faces == "close" else _SIZES[stage]
@@ -390,17 +386,6 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     if shots and shots[-1].section == "outro":
         shots[-1] = shots[-1].model_copy(update={"transition": "fade to black"})
     return shots
-
-
-def _fair_image(image: str, pool: list[str], shown: Counter[str], n_shots: int, gone: list[str]) -> str:
-    """`image`, unless it has already carried its share of the plan (shots ÷ images, rounded up): then the
-    least shown image of the pool. A refrain may come back to its image, but no image crowds out the
-    others the artist gave, and the choice follows use, not a fixed rotation."""
-    share = math.ceil(n_shots / max(1, len(pool)))
-    if image not in pool or shown[image] < share:
-        return image
-    fresh = [p for p in pool if p != image and not taken_back(p, gone)]
-    return min(fresh, key=lambda p: (shown[p], pool.index(p))) if fresh else image
 
 
 def _arc_states(project: Project, groups: list, takeback: dict[str, list[str]],
