@@ -26,7 +26,7 @@ from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
 from .targets import REPLAN, intents
-from .tools import ProjectTools
+from .tools import ProjectTools, describe
 
 PLAN_NOW = re.compile(r"(?i)^\s*(?:/plan|plan it|just plan|go ahead and plan|make the plan|skip (?:the )?questions"
                       r"|that'?s all|build it|let'?s go)\b")
@@ -310,7 +310,8 @@ class GuidedDirector(RemarkTurns):
         filed = self.filed()
         notes = filed.section_notes()
         if filed.takeback != project.brief.took_back:  # kept with the project, so the critic holds shots to it
-            steps.append(self.tools.update_brief(took_back=filed.takeback))
+            # guided mode's own record of the artist's corrections: not an operation a model may call
+            steps.append(describe(self.tools.editor.update_brief(took_back=filed.takeback), "corrections kept"))
             project = self.tools.project()
         yield self._say(planner.treatment(project, notes, filed.takeback), steps=steps)
         shots = planner.keep_locked(planner.plan_shots(project, notes, takeback=filed.takeback, keep=filed.keep),

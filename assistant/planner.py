@@ -8,6 +8,7 @@ writes every shot from the artist's words for its section and line.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .phrases import STOP, handle, images_of, is_clause, lyric_key
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
+PHRASE_BARS = 8  # a musical phrase: no shot outlasts one (longest_shot)
 FALLBACK_IMAGE = "a shape of light that moves with the music"  # when the artist gave no images at all
 MEANING_SHARE = 0.12  # at most this share of reasons restate what the song is about (no repeated runs)
 SLOW = re.compile(r"(?i)\b(slow\w*|ballad|tender\w*|aching|ache|gentle|quiet|calm|still|dream\w*|melanchol\w*|sad\w*"
@@ -63,8 +65,16 @@ def pace(project: Project) -> Pace:
     return Pace(6.0 * tempo_factor, 3.0 * tempo_factor, beat * MIN_SHOT_BEATS, "even")
 
 
+def longest_shot(target: float, bar: float) -> float:
+    """The longest a shot may hold: twice the section's target length, and never past a phrase (8 bars,
+    20 s at 96 BPM). A cut inside a phrase is unremarkable; a shot that outlasts the phrase it is in
+    reads as a stuck edit, however slow the song."""
+    return max(target, min(2 * target, PHRASE_BARS * bar))
+
+
 def plan_cuts(project: Project, speed: Pace | None = None) -> list[float]:
-    """Interior cut times, all on beats: section starts, lyric-line starts, then whole-bar fills."""
+    """Interior cut times, all on beats: section starts, lyric-line starts, then whole-bar fills; a span
+    still longer than `longest_shot` is split on its bar lines."""
     song = project.song
     speed = speed or pace(project)
     grid = song.beats
@@ -78,21 +88,42 @@ def plan_cuts(project: Project, speed: Pace | None = None) -> list[float]:
     anchors = [0.0, *sorted(t for t in must if gap <= t <= song.duration - gap), song.duration]
     cuts: list[float] = []
     bars = song.bars or grid
+
+    def target_at(t: float) -> float:  # the section's target shot length: quiet sections hold longer
+        section = song.section_at(t)
+        return max(gap, speed.quiet + (speed.loud - speed.quiet) * (section.energy if section else 0.5))
+
     for a, b in zip(anchors, anchors[1:]):
-        if a > 0 and a - (cuts[-1] if cuts else 0.0) < gap:
-            continue
-        if a > 0:
+        last = cuts[-1] if cuts else 0.0
+        if a > 0 and a - last >= gap:  # an anchor too close to the last cut is skipped, its span still filled
             cuts.append(a)
-        section = song.section_at((a + b) / 2)
-        energy = section.energy if section else 0.5
-        target = max(gap, speed.quiet + (speed.loud - speed.quiet) * energy)
-        n_bars = max(1, round(target / bar))
-        last = a
+            last = a
+        n_bars = max(1, round(target_at((a + b) / 2) / bar))
         for t in bars:
             if a + gap <= t <= b - gap and t - last >= max(n_bars * bar - beat / 2, gap):
                 cuts.append(round(t, 4))
                 last = t
+    cuts = sorted(set(cuts))
+    ends = [0.0, *cuts, song.duration]
+    for x, y in zip(ends, ends[1:]):
+        cuts += _split_long(x, y, longest_shot(target_at((x + y) / 2), bar), gap, bars)
     return sorted(set(cuts))
+
+
+def _split_long(start: float, end: float, longest: float, gap: float, bars: list[float]) -> list[float]:
+    """Cuts on bar lines that bring every piece of start..end under `longest` (none when it already is)."""
+    if end - start <= longest:
+        return []
+    inner = [t for t in bars if start + gap <= t <= end - gap]
+    if not inner:
+        return []
+    picks: list[float] = []
+    for pieces in range(math.ceil((end - start) / longest), len(inner) + 2):  # equal pieces, snapped to bars
+        picks = sorted({min(inner, key=lambda t: abs(t - (start + (end - start) * k / pieces)))
+                        for k in range(1, pieces)})
+        if all(y - x <= longest for x, y in zip([start, *picks], [*picks, end])):
+            break
+    return [round(t, 4) for t in picks]
 
 
 LEAD_IN = re.compile(r"(?i)^[\w' ]{0,30}\b(like this|as follows|here goes|this)$")  # "I picture it like this."
@@ -350,8 +381,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         energy = section.energy if section else 0.5
         band = 0 if energy < 0.45 else (1 if energy < 0.8 else 2)
         gi = groups.index(group) if group in groups else 0
-        setting = stage_setting(places[(gi + visit) % len(places)] if places else "", stage, handle(image),
-                                handle(nxt), n)
+        place = places[(gi + visit) % len(places)] if places else ""
+        if len(places) == 1 and stage == "detail":  # one place all song: a detail is framed on the image itself
+            place = ""
+        setting = stage_setting(place, stage, handle(image), handle(nxt), n)
         if keep.get(key):  # "keep it dry in verse two": the state the artist asked this part to keep
             setting = f"{setting}, kept {keep[key]}"
         elif section in song.sections and states.get(song.sections.index(section)):
@@ -495,4 +528,4 @@ def split_list(text: str) -> list[str]:
     return out
 
 
-__all__ = ["plan_shots", "plan_cuts", "treatment", "make_logline", "default_style", "keep_locked"]
+__all__ = ["plan_shots", "plan_cuts", "longest_shot", "treatment", "make_logline", "default_style", "keep_locked"]

@@ -221,9 +221,13 @@ def _rewrite(project: Project, n: int, notes: dict[str, str], avoid: set[str] = 
     pool = [i for i in pool if not any(re.search(rf"\b{re.escape(w)}", i.lower()) for w in avoid)] or pool
     shown = f"{shot.subject} {shot.action}".lower()  # an image is shown already when its short name is
     fresh = [i for i in dict.fromkeys(pool) if i.lower() not in shown and handle(i).lower() not in shown]
-    image = (fresh or pool or [FALLBACK_IMAGE])[n % max(1, len(fresh or pool))]
-    nxt = next((i for i in pool if i != image), image)
     others = [s for s in project.shots if s.id != shot.id]
+    choices = fresh or pool or [FALLBACK_IMAGE]
+    on_screen = " | ".join(f"{s.subject} {s.action}".lower() for s in others)
+    # the image the rest of the plan shows least (a replacement adds variety), ties taken from shot n on
+    image = min(choices, key=lambda i: (on_screen.count(re.sub(r"^(?:the|an?) ", "", handle(i).lower())),
+                                        (choices.index(i) - n) % len(choices)))
+    nxt = next((i for i in pool if i != image), image)
     norm = lambda t: re.sub(r'"[^"]*"|“[^”]*”', "", t).strip().lower()  # noqa: E731
     used_r, used_w = {norm(s.reason) for s in others}, {norm(s.why_generative) for s in others}
     stage = "detail" if shot.shot_size in ("close-up", "extreme close-up", "insert") else "establish"

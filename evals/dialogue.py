@@ -7,7 +7,8 @@ import re
 
 import numpy as np
 
-from shotlist.models import SHOT_SIZES, Brief, Shot
+from shotlist.models import Brief, Shot
+from shotlist.sizes import closeness
 
 from .case import GENERIC_WORDS, TOPICS, Case, content_words, embed
 from .quality import Evaluator
@@ -71,14 +72,13 @@ AXES = {  # intent → (the pole it asks for, the opposite pole), as MiniLM anch
     "darker": ("dark, deep shadow, night, dim light", "bright, sunlit, high-key white light"),
     "brighter": ("bright, sunlit, high-key white light", "dark, deep shadow, night, dim light"),
 }
-SIZE_ORDER = {s: i for i, s in enumerate(SHOT_SIZES)}  # extreme wide … insert: a higher index is closer
 
 
 def wrong_way(intent: str, before: Shot, after: Shot) -> bool:
     """True when a named shot changed the other way from what was asked ("colder" made warmer, "closer"
     made wider, "longer" made shorter); unchanged or unjudgeable aspects are not wrong."""
     if intent in ("closer", "wider") and before.shot_size != after.shot_size:
-        step = SIZE_ORDER[after.shot_size] - SIZE_ORDER[before.shot_size]
+        step = closeness(after.shot_size) - closeness(before.shot_size)
         return step < 0 if intent == "closer" else step > 0
     if intent in ("longer", "shorter", "slower") and abs((after.end - after.start) - (before.end - before.start)) > 1e-3:
         longer = (after.end - after.start) > (before.end - before.start)

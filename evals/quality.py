@@ -208,7 +208,7 @@ def _rotated(values: list[str]) -> bool:
 class VisualVariety(Evaluator):
     name = "visual_variety"
     kinds = ("monotonous", "fake_variety")
-    about = ("min(mean of: evenness of shot sizes and of camera moves, distinct actions, distinct subjects "
+    about = ("min(harmonic mean of: evenness of shot sizes and of camera moves, distinct actions, distinct subjects "
              "(≥ 3 effective) and settings (≥ 4 effective); distinct depictions: (1 − mean pairwise MiniLM "
              "cosine of the pictures) / 0.6), × 0.75 for sizes rotated with a period of 2–3 and × 0.75 for moves")
 
@@ -230,5 +230,9 @@ class VisualVariety(Evaluator):
             mean = (sims.sum() - np.trace(sims)) / (len(shots) * (len(shots) - 1))
             depictions = min(1.0, (1.0 - float(mean)) / 0.6)
         rotation = 0.75 ** (_rotated([s.shot_size for s in shots]) + _rotated([s.movement for s in shots]))
-        score = min(float(np.mean(list(parts.values()))), depictions) * rotation
+        # a harmonic mean: each part is one way a plan is monotonous, and one near its floor (one setting on
+        # every shot) is not averaged away by the others being varied
+        values = [max(0.0, v) for v in parts.values()]
+        spread = 0.0 if min(values) == 0 else len(values) / sum(1 / v for v in values)
+        score = min(spread, depictions) * rotation
         return {self.name: score, **parts, "variety_depictions": depictions, "variety_rotation": rotation}

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shotlist.errors import ShotcallerError
-from shotlist.models import Project, Shot, Take, fields_tagged
+from shotlist.models import SHOT_SIZES, Project, Shot, Take, fields_tagged
+from shotlist.sizes import closeness
 from shotlist.export.media import clip_path
 from shotlist.store import ProjectStore
 from shotlist.timing import frame_spans
@@ -51,8 +52,6 @@ def clip_key(backend: Backend, job: ShotJob) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up",
-              "extreme close-up", "insert")
 # a look value that moved, in the words of the request that moves it that way
 LOOK_WORDS = {"warmth": ("colder", "warmer"), "brightness": ("darker", "brighter"), "contrast": ("softer", "harder")}
 
@@ -67,8 +66,8 @@ def why_rendered(before: dict, after: dict) -> list[str]:
             continue
         if name in LOOK_WORDS and isinstance(old, (int, float)) and isinstance(new, (int, float)):
             words.append(LOOK_WORDS[name][new > old])
-        elif name == "shot_size" and old in SIZE_ORDER and new in SIZE_ORDER:
-            words.append("closer" if SIZE_ORDER.index(new) > SIZE_ORDER.index(old) else "wider")
+        elif name == "shot_size" and old in SHOT_SIZES and new in SHOT_SIZES:
+            words.append("closer" if closeness(new) > closeness(old) else "wider")
         elif name == "frames" and isinstance(old, int):
             words.append("longer" if new > old else "shorter")
         elif name not in ("start", "end"):  # a moved cut shows as longer or shorter

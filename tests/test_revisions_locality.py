@@ -9,7 +9,7 @@ from assistant.targets import intents, resolve
 from songbook import BALLAD, build_song, director_for, strip_quotes, talk
 
 FIELDS = {"start", "end", "subject", "action", "setting", "prompt", "shot_size", "angle", "movement", "reason",
-          "why_generative", "lyric", "transition", "negative_prompt", "locked"}
+          "why_generative", "lyric", "transition", "negative_prompt", "locked", "lens"}
 
 LOOKS = {
     "colder": ["make {t} colder", "{t} colder please", "could you make {t} a little icier?", "I'd like {t} to feel cooler",
@@ -90,6 +90,34 @@ def test_size_requests_change_only_the_named_shots(planned, direction):
         assert set(diff) <= set(expected), (phrase, name, diff)
         assert diff, phrase
         restore(planned, before)
+
+
+@pytest.mark.parametrize("direction", ["closer", "wider"])
+def test_a_size_request_never_goes_the_other_way_from_any_size(planned, direction):
+    """From every rung of the ladder (an insert included: it once became a medium on "closer")."""
+    from shotlist.models import SHOT_SIZES
+    from shotlist.sizes import closeness
+
+    original = planned.tools.project()
+    for size in SHOT_SIZES:
+        shots = [s.model_copy(update={"shot_size": size}) if s.index == 5 else s for s in original.shots]
+        restore(planned, original.model_copy(update={"shots": shots}))
+        before = planned.tools.project()
+        replies = talk(planned, f"make shot 5 a {direction} shot")
+        after = planned.tools.project()
+        assert changed(before, after) == [5], (size, replies)
+        step = closeness(after.shots[4].shot_size) - closeness(size)
+        assert (step >= 0 if direction == "closer" else step <= 0), (size, after.shots[4].shot_size)
+    restore(planned, original)
+
+
+def test_the_size_ladder_steps_over_banned_sizes():
+    from shotlist.sizes import step_size
+
+    assert step_size("insert", closer=False) == "extreme close-up"
+    assert step_size("insert", closer=True) == "insert"  # the end: the caller pushes in or changes the lens
+    assert step_size("medium", closer=True, banned=["medium close-up", "close-up"]) == "extreme close-up"
+    assert step_size("wide", closer=False, banned=["extreme wide"]) == "wide"
 
 
 @pytest.mark.parametrize("request_", ["make shot 5 longer", "hold shot 5 a bit longer", "shot 5 shorter",

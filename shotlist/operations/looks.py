@@ -21,13 +21,13 @@ from ..editor import Arrangement, ProjectEditor
 from ..errors import ShotcallerError
 from ..framing import CLOSE_SIZES, face_rule, faceless, negative_prompt, shows_person
 from ..look import LIGHT, palette_word, stepped
-from ..models import Project, Shot, ShotSize
+from ..models import SHOT_SIZES, Project, Shot, ShotSize
 from ..prompting import follow_fields
 from ..shot_ops import validated
 from ..shot_range import expand
+from ..sizes import step_size
 from .table import Operation, Result, ShotRef, operation, saved_line
 
-SIZE_ORDER = ("extreme wide", "wide", "full", "medium wide", "medium", "medium close-up", "close-up", "extreme close-up")
 LENSES = (14, 18, 24, 28, 35, 50, 85, 100, 135, 200)
 OPPOSITE = {"colder": "warmer", "warmer": "colder", "darker": "brighter", "brighter": "darker"}
 LOOK_STEPS = {"colder": ("warmth", -1), "warmer": ("warmth", 1), "darker": ("brightness", -1),
@@ -129,14 +129,6 @@ class ChangeLook(ShotChange):
         return out, notes, f"made {plural(numbers)} {', '.join(said)}"
 
 
-def step_size(size: str, closer: bool, project: Project) -> str:
-    order = [s for s in SIZE_ORDER if s not in project.brief.constraints.banned_sizes]
-    if size not in order:
-        return order[len(order) // 2] if order else size
-    i = order.index(size) + (1 if closer else -1)
-    return order[max(0, min(len(order) - 1, i))]
-
-
 def next_lens(lens: str, closer: bool) -> str:
     """The next longer (closer) or wider focal length: '50mm' → '85mm'."""
     m = re.search(r"(\d+)\s*mm", lens or "")
@@ -162,7 +154,7 @@ class ChangeFraming(ShotChange):
         for n in numbers:
             shot = project.shots[n - 1]
             c: dict = {}
-            size = step_size(shot.shot_size, closer, project)
+            size = step_size(shot.shot_size, closer, project.brief.constraints.banned_sizes)
             blocked = False
             if size in CLOSE_SIZES and face_rule(project.brief.constraints) == "close":
                 words = {f: faceless(getattr(shot, f)) for f in ("subject", "action", "setting")}
@@ -203,7 +195,7 @@ class SetSize(ShotChange):
     def change(self, project: Project, numbers: list[int]) -> tuple[list[Shot], list[str], str]:
         if self.size in project.brief.constraints.banned_sizes:
             raise ShotcallerError(f"the brief bans {self.size} shots; allowed: " + ", ".join(
-                s for s in SIZE_ORDER if s not in project.brief.constraints.banned_sizes))
+                s for s in SHOT_SIZES if s not in project.brief.constraints.banned_sizes))
         changes = {n: {"shot_size": self.size, "prompt": re.sub(rf"^{re.escape(project.shots[n - 1].shot_size)} shot",
                                                                   f"{self.size} shot", project.shots[n - 1].prompt),
                        "negative_prompt": negative_prompt(project.style.negative_prompt or "watermark, logo",
