@@ -76,12 +76,13 @@ def test_the_cli_the_operations_and_the_assistant_read_the_same(planned_project,
 
 def test_the_studio_lock_box_reads_ranges_too(planned_project):
     from ui.handlers import Studio
+    from ui.operate import press
     from ui.session import Session
 
     store, project = planned_project
     studio = Studio(store)
     session, _ = studio.open(Session(), project.id)
-    assert studio.lock(session, "3 to 5", True).message.startswith("Locked shots 3, 4, 5")
-    assert studio.lock(session, "the last shot", True).message.startswith(f"Locked shots {len(project.shots)}")
-    past = studio.lock(session, f"6-{len(project.shots) + 2}", True)
+    assert press(studio, session, "lock_btn", "3 to 5").message.startswith("Locked shots 3, 4, 5")
+    assert press(studio, session, "lock_btn", "the last shot").message.startswith(f"Locked shot {len(project.shots)};")
+    past = press(studio, session, "lock_btn", f"6-{len(project.shots) + 2}")
     assert not past.ok and f"no shots {len(project.shots) + 1}-{len(project.shots) + 2}" in past.message

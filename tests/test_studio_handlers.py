@@ -13,6 +13,7 @@ from shotlist.models import Brief
 from shotlist.store import ProjectStore
 from ui import views
 from ui.handlers import Session, Studio
+from ui.operate import press
 
 ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
 
@@ -158,8 +159,8 @@ def test_two_tabs_never_lose_an_edit(studio):
     assert msg.startswith("⚠ This project changed in another tab") and "tab A disagrees" in msg and "shot 5" in msg
     assert studio.project(a).shots[4].prompt == "prompt typed in tab B" and a.version == now.version
     # a lock from a stale view is a version conflict: reloaded and said, nothing overwritten
-    assert "Locked shots 7" in studio.lock(b, "7", True).message
-    stale = studio.lock(a, "8", True)
+    assert "Locked shot 7;" in press(studio, b, "lock_btn", "7").message
+    stale = press(studio, a, "lock_btn", "8")
     assert not stale.ok and "another window" in stale.message and a.version == studio.project(a).version
     assert not studio.project(a).shots[7].locked and studio.project(a).shots[6].locked
 
@@ -309,7 +310,7 @@ def test_the_look_column_edits_through_the_editor_and_regrades_the_card(studio):
     assert not bad.ok and bad.message.startswith("⚠ shot 3, Look: 'more cinematic' is not a look")
     assert "\n" not in bad.message and studio.project(session).version == after.version + 1
     # a look applied to a locked shot: one line, the shot as it was
-    assert studio.lock(session, "5", True).ok
+    assert press(studio, session, "lock_btn", "5").ok
     table = studio.table(studio.project(session))
     table["data"][4][look] = "warm"
     locked = studio.apply_table(session, table)

@@ -3,7 +3,19 @@ move its picture earlier or later; each one version named in the history, the st
 own wording, the selection following the shot; bad input one clear line and nothing changed."""
 
 from test_studio_work import opened, planned, studio  # noqa: F401  (fixtures shared with the studio's work tests)
-from ui.shot_actions import SELECT_FIRST, delete_selected, insert_after, move_selected
+from ui.operate import SELECT_FIRST, press
+
+
+def insert_after(studio, session, words):  # noqa: F811
+    return press(studio, session, "add_after", words)
+
+
+def delete_selected(studio, session):  # noqa: F811
+    return press(studio, session, "delete_shot")
+
+
+def move_selected(studio, session, later):  # noqa: F811
+    return press(studio, session, "move_later" if later else "move_earlier")
 
 
 def unchanged(studio, session, before) -> None:  # noqa: F811  (the fixture name)
@@ -59,7 +71,7 @@ def test_delete_the_selected_shot_and_never_the_only_one(studio):  # noqa: F811
     alone = studio.project(session)
     studio.select(session, 1)
     only = delete_selected(studio, session)
-    assert not only.ok and only.message.startswith("Shot 1 is the only shot")
+    assert not only.ok and only.message.startswith("⚠ deleting the shot: that would delete every shot (1)")
     unchanged(studio, session, alone)
 
 

@@ -16,6 +16,7 @@ from shotlist.store import ProjectStore
 from ui import views
 from ui.creating import CREATE_STEPS
 from ui.handlers import Session, Studio
+from ui.operate import press
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +168,7 @@ def test_the_timeline_data_places_each_shot_and_the_selected_one(studio):
 def test_versions_are_named_by_what_they_changed_and_revert_is_one_new_version(studio):
     session = opened(studio)
     first = studio.project(session)
-    assert studio.lock(session, "3", True).ok
+    assert press(studio, session, "lock_btn", "3").ok
     table = studio.table(studio.project(session))
     table["data"][4][9] = "walks into the fog"  # shot 5's Action
     assert studio.apply_table(session, table).ok
@@ -176,31 +177,31 @@ def test_versions_are_named_by_what_they_changed_and_revert_is_one_new_version(s
     assert names[1].startswith(f"v{first.version + 1} · ") and names[1].endswith("changed shot 3")
     diff = studio.version_diff(session, first.version + 2)
     assert "**Shot 5**" in diff and f"action: {first.shots[4].action} → walks into the fog" in diff
-    outcome = studio.revert(session, first.version)
+    outcome = press(studio, session, "revert_btn", first.version)
     assert outcome.ok and f"saved as version {first.version + 3}" in outcome.message, outcome.message
     now = studio.project(session)
     assert now.version == first.version + 3 and now.shots[4].action == first.shots[4].action
     assert not now.shots[2].locked
     assert studio.versions(session)[0][0] == f"v{first.version + 3} · revert to version {first.version} · changed shots 3, 5"
-    assert not studio.revert(session, 999).ok  # a version that does not exist: one line, nothing written
+    assert not press(studio, session, "revert_btn", 999).ok  # a version that does not exist: one line, nothing written
     assert studio.project(session).version == now.version
 
 
 def test_split_and_merge_the_selected_shot(studio):
     session = opened(studio)
     before = studio.project(session)
-    assert not studio.split_selected(session).ok  # nothing selected yet
+    assert not press(studio, session, "split_btn").ok  # nothing selected yet
     n = next(i for i, s in enumerate(before.shots, 1) if s.duration > 2)
     studio.select(session, n)
-    assert studio.split_selected(session).ok
+    assert press(studio, session, "split_btn").ok
     split = studio.project(session)
     assert len(split.shots) == len(before.shots) + 1
     assert split.shots[n - 1].start == before.shots[n - 1].start and split.shots[n].end == before.shots[n - 1].end
-    assert studio.merge_selected(session).ok
+    assert press(studio, session, "merge_btn").ok
     merged = studio.project(session)
     assert len(merged.shots) == len(before.shots) and merged.shots[n - 1].end == before.shots[n - 1].end
     studio.select(session, len(merged.shots))
-    last = studio.merge_selected(session)
+    last = press(studio, session, "merge_btn")
     assert not last.ok and "last one" in last.message
 
 

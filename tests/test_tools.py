@@ -41,7 +41,7 @@ def test_results_are_short_lines_from_the_editor(planned):
     assert tools.revise_shots([ShotPatch(shot="3", changes={"subject": "a melting clock"})]) == \
         f"revised shots 3; version {store.load(pid).version}"
     assert tools.revise_shots([{"shot": "4", "changes": {"subject": "a dial"}}]).startswith("revised shots 4;")
-    assert tools.lock_shots(["2", "5"]).startswith("locked 2 shots; version")
+    assert tools.lock_shots(["2", "5"]).startswith("locked shots 2, 5; version")
     assert tools.lock_shots(["2"]).startswith("no change (already locked)")
     with pytest.raises(ShotcallerError, match="shot 2 is locked: unlock it first"):
         tools.revise_shots([ShotPatch(shot="2", changes={"prompt": "x"})])

@@ -9,6 +9,7 @@ from conftest import FIXTURE_DIR
 from helpers import studio_process
 from shotlist.errors import ShotcallerError
 from ui.handlers import Session, Studio
+from ui.operate import press
 
 ANSWERS = (FIXTURE_DIR.parent.parent.parent / "checks" / "scarborough-answers.txt").read_text().splitlines()
 ARTIFACTS = Path(__file__).with_name("artifacts")
@@ -67,7 +68,7 @@ def test_table_edits_go_through_the_validated_tools(studio_with_plan):
     table["data"][0][2] = after.shots[1].end + 5  # swallows shot 2: refused, nothing changes
     assert studio.apply_table(session, table).message.startswith("⚠")
     assert studio.project(session).version == after.version
-    assert "Locked shots 1, 2" in studio.lock(session, "1, 2", True).message
+    assert "Locked shots 1, 2" in press(studio, session, "lock_btn", "1, 2").message
     assert "■ locked" in studio.table(studio.project(session))["data"][0][-1]
     table = studio.table(studio.project(session))
     table["data"][0][10] = "try to change a locked shot"

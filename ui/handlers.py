@@ -224,7 +224,8 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
                              renderer=self.renderer(session, report), version=None if stale_ok else session.version)
 
     def edit(self, session: Session, action: str, fn) -> Outcome:
-        """Run `fn(editor) -> (Edit, message)`; conflicts reload the tab's view and say so."""
+        """Run `fn(editor) -> (Edit, message)` (Edit None: a question, nothing saved); conflicts reload the
+        tab's view and say so."""
         from shotlist.errors import VersionConflict
 
         if not session.project:
@@ -237,17 +238,45 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         except ShotcallerError as e:
             session.version = self._disk_version(session)
             return Outcome(False, f"⚠ {action}: {one_line(e)}")
+        if edit is None:
+            return Outcome(True, message)
         session.version = edit.version
         return Outcome(True, message if edit.saved else "; ".join(edit.notes) or "No changes.")
+
+    def operate(self, session: Session, name: str, args: dict[str, Any] | None = None, doing: str | None = None,
+                follow=None) -> Outcome:
+        """Run the table's operation `name` (`shotlist.operations`) on this tab's project: `args` validated
+        by its pydantic model, a shot argument left out being the selected shot (`ui.operate`), through the
+        tab's version-checked editor; the status line is the operation's own typed wording. `follow(result)`:
+        the shot selected afterwards. Every studio button that edits the plan comes here (`ui.operate`)."""
+        from shotlist.operations import parse
+
+        from .operate import sentence, with_selection
+
+        doing = doing or name.replace("_", " ")
+        if not session.project:
+            return Outcome(False, "No project open.")
+        project = self.project(session)
+        n = session.selected_shot
+        filled = with_selection(name, dict(args or {}), n if project and n and 1 <= n <= len(project.shots) else None)
+        if isinstance(filled, str):
+            return Outcome(False, filled)
+        try:
+            op = parse(name, filled)
+        except ShotcallerError as e:
+            return Outcome(False, f"⚠ {doing}: {one_line(e).removeprefix(name + ': ')}")
+
+        def run(editor):
+            result = op.apply(editor)
+            if result.changed and follow is not None:
+                session.selected_shot = follow(result)
+            return result.edit, sentence(result)
+        return self.edit(session, doing, run)
 
     def rename(self, session: Session, title: str) -> Outcome:
         if not title.strip():
             return Outcome(False, "Type the project's new title first.")
         return self.edit(session, "rename", lambda e: (ed := e.rename(title), f"Renamed to {ed.project.title}."))
-
-    def step(self, session: Session, redo: bool) -> Outcome:
-        return self.edit(session, "redo" if redo else "undo", lambda e: (
-            ed := e.redo() if redo else e.undo(), f"Now at version {ed.version}."))
 
     def apply_table(self, session: Session, table: Any) -> Outcome:
         """Apply the cells the artist changed. Changes are found against the version this tab shows,
@@ -280,26 +309,14 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
                 applied.append(ShotPatch.model_validate({"shot": shot.id, "changes": changes}))
         seen = session.version
         session.version = current.version  # the patches are made against what is on disk now
-        result = self.edit(session, "table edit", lambda e: (
-            ed := e.revise(applied), f"Revised shots {', '.join(map(str, ed.numbers()))}; version {ed.version}.")
-        ) if applied else Outcome(True, "")
+        result = self.operate(session, "revise_shots", {"patches": applied}, "table edit") if applied \
+            else Outcome(True, "")
         if refused:
             return Outcome(False, f"⚠ This project changed in another tab (version {seen} → {current.version}); "
                            f"the table is reloaded. Not applied, because the other tab changed the same cells: "
                            f"{'; '.join(refused)}. " + (f"Applied the rest: {result.message}" if result.message
                                                          else "Type them again if you still want them."))
         return result
-
-    def lock(self, session: Session, numbers: str, locked: bool) -> Outcome:
-        from shotlist.shot_range import names_numbers
-
-        # '3 to 5', '3, 5 and 7', 'the last shot' as the CLI and the chat read them; ids by spaces or commas
-        refs = [numbers] if names_numbers(numbers) else [n for n in numbers.replace(" ", ",").split(",") if n.strip()]
-        if not refs and session.selected_shot:
-            refs = [str(session.selected_shot)]
-        word = "Locked" if locked else "Unlocked"
-        return self.edit(session, word.lower(), lambda e: (
-            ed := e.lock(refs, locked), f"{word} shots {', '.join(map(str, ed.numbers()))}; version {ed.version}."))
 
     def sections(self, session: Session, command: str) -> Outcome:
         """"rename 3 hook", "rename chorus hook", "split 3 95.5 [label]", "merge 4 [label]": the plan follows."""
@@ -320,33 +337,7 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
             ed := e.sections(action, ref, label=label, at=at),
             f"Sections {action}d; {len(ed.changed)} shots follow; version {ed.version}."))
 
-    def pick(self, session: Session, shot: int | None, take: str) -> Outcome:
-        if not shot:
-            return Outcome(False, "Select a shot (table, timeline or storyboard) first.")
-        return self.edit(session, "pick a take", lambda e: (e.pick_take(shot, take), f"Shot {shot} uses {take}."))
-
     # ------------------------------------------------------------------ the selected shot, the history
-
-    def split_selected(self, session: Session) -> Outcome:
-        """Cut the selected shot in two at the beat nearest its middle."""
-        project = self.project(session)
-        n = session.selected_shot
-        if not project or not n or not 1 <= n <= len(project.shots):
-            return Outcome(False, "Select a shot (storyboard, table or timeline) first.")
-        s = project.shots[n - 1]
-        return self.edit(session, f"split shot {n}", lambda e: (
-            ed := e.split(n, (s.start + s.end) / 2), f"Split shot {n} in two; version {ed.version}."))
-
-    def merge_selected(self, session: Session) -> Outcome:
-        """Merge the selected shot with the one after it."""
-        project = self.project(session)
-        n = session.selected_shot
-        if not project or not n or not 1 <= n <= len(project.shots):
-            return Outcome(False, "Select a shot (storyboard, table or timeline) first.")
-        if n == len(project.shots):
-            return Outcome(False, f"Shot {n} is the last one: there is no next shot to merge it with.")
-        return self.edit(session, f"merge shots {n} and {n + 1}", lambda e: (
-            ed := e.merge(n, n + 1), f"Merged shots {n} and {n + 1}; version {ed.version}."))
 
     def versions(self, session: Session) -> list[tuple[str, int]]:
         from .history import versions
@@ -362,9 +353,3 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
             return diff_text(self.store, session.project, int(version), session.version or 0)
         except ShotcallerError as e:
             return f"⚠ {e}"
-
-    def revert(self, session: Session, version: int | None) -> Outcome:
-        if not version:
-            return Outcome(False, "Choose the version to go back to in the list first.")
-        return self.edit(session, f"revert to version {version}", lambda e: (
-            ed := e.revert(int(version)), f"Reverted to version {version}: saved as version {ed.version}."))

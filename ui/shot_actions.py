@@ -1,95 +1,20 @@
-"""The selected shot's plan edits: add a shot after it (in the artist's words), delete it, move its picture
-one slot earlier or later. Each runs one operation of the table (`shotlist.operations.shots`: `InsertShot`,
-`DeleteShots`, `MoveShot`) through the studio's version-checked editor (`Studio.edit`): one version, the
-status line is the operation's own wording, and the selection follows the shot. Kept apart from the layout
-(`ui.studio` calls `shot_actions_rows` and `wire_shot_actions`, two lines), as `ui.tempo_panel` is.
+"""The selected shot's plan edits in the studio's layout: the Delete / Move earlier / Move later row, the
+"add a shot after" row, and the storyboard's drag and drop. Each button is one row of `ui.operate.CONTROLS`
+(an operation of the table and how its arguments come from the selection); a card's drop is one `MoveShot`
+through `Studio.operate`. Kept apart from the layout (`ui.studio` calls `shot_actions_rows`, and the wiring
+`wire_shot_actions`), as `ui.tempo_panel` is.
 (No `from __future__ import annotations` here: Gradio reads the handler's `gr.Request` annotation.)"""
 
 from types import SimpleNamespace
 
 from .edits import Outcome
+from .operate import moved_to, moving
 from .page_js import DROPPED, STORYBOARD_DRAG
-
-SELECT_FIRST = "Select a shot (storyboard, table or timeline) first."
-
-
-def _selected(studio, session) -> tuple[int, int] | Outcome:
-    """(the selected shot's number, how many shots), or the one line that says why there is none."""
-    if not session.project:
-        return Outcome(False, "No project open.")
-    project = studio.project(session)
-    n = session.selected_shot
-    if not project or not n or not 1 <= n <= len(project.shots):
-        return Outcome(False, SELECT_FIRST)
-    return n, len(project.shots)
-
-
-def _run(studio, session, action: str, op, follow) -> Outcome:
-    """`op` through the studio's editor; `follow(result)`: the shot to select afterwards (None: none)."""
-    def run(editor):
-        result = op.apply(editor)
-        if result.changed:
-            session.selected_shot = follow(result)
-        return result.edit, result.line[:1].upper() + result.line[1:] + "."
-    return studio.edit(session, action, run)
-
-
-def insert_after(studio, session, words: str | None) -> Outcome:
-    """A new shot of `words` after the selected one; the new shot is selected."""
-    from pydantic import ValidationError
-
-    from shotlist.errors import one_line
-    from shotlist.operations.shots import InsertShot
-
-    at = _selected(studio, session)
-    if isinstance(at, Outcome):
-        return at
-    if not (words or "").strip():
-        return Outcome(False, f"Type the new shot's picture in your words (\"her hands in the river\"), then "
-                              f"add it after shot {at[0]}.")
-    try:
-        op = InsertShot(words=words, after=str(at[0]))
-    except ValidationError as e:
-        return Outcome(False, f"⚠ adding a shot: {one_line(e)}")
-    return _run(studio, session, f"adding a shot after shot {at[0]}", op, lambda r: r.shots[0] if r.shots else None)
-
-
-def delete_selected(studio, session) -> Outcome:
-    """Delete the selected shot (its neighbours take its time); nothing is selected afterwards."""
-    from shotlist.operations.shots import DeleteShots
-
-    at = _selected(studio, session)
-    if isinstance(at, Outcome):
-        return at
-    n, total = at
-    if total == 1:
-        return Outcome(False, f"Shot {n} is the only shot: a plan needs at least one (re-plan instead).")
-    return _run(studio, session, f"deleting shot {n}", DeleteShots(shots=[str(n)]), lambda r: None)
-
-
-def move_selected(studio, session, later: bool) -> Outcome:
-    """Move the selected shot's picture one slot earlier (before the previous) or later (after the next)."""
-    at = _selected(studio, session)
-    if isinstance(at, Outcome):
-        return at
-    n, total = at
-    if not later and n == 1:
-        return Outcome(False, "Shot 1 is the first shot: there is no earlier place to move it to.")
-    if later and n == total:
-        return Outcome(False, f"Shot {n} is the last shot: there is no later place to move it to.")
-    return move_shot(studio, session, n, n + 1 if later else n - 1, after=later)
-
-
-def moved_to(shot: int, to: int, after: bool) -> int:
-    """Where shot `shot`'s picture lands when placed before (or after) shot `to` (`shotlist.arrange.move`)."""
-    return (to if to < shot else to - 1) + (1 if after else 0)
 
 
 def move_shot(studio, session, shot: int, to: int, after: bool) -> Outcome:
-    """Shot `shot`'s picture placed before (or after) shot `to`: the storyboard's drag and drop, and the
-    buttons. One `MoveShot`, one version; the moved shot is selected at its new place."""
-    from shotlist.operations.shots import MoveShot
-
+    """Shot `shot`'s picture placed before (or after) shot `to`: the storyboard's drag and drop. One
+    `MoveShot`, one version; the moved shot is selected at its new place."""
     if not session.project:
         return Outcome(False, "No project open.")
     project = studio.project(session)
@@ -100,8 +25,8 @@ def move_shot(studio, session, shot: int, to: int, after: bool) -> Outcome:
     if shot == to or moved_to(shot, to, after) == shot:
         return Outcome(False, f"Shot {shot} is already there: drop it on another card (its left half puts it "
                               "before that shot, its right half after).")
-    op = MoveShot(shot=str(shot), after=str(to)) if after else MoveShot(shot=str(shot), before=str(to))
-    return _run(studio, session, f"moving shot {shot}", op, lambda r: moved_to(shot, to, after))
+    args, follow = moving(shot, to, after)
+    return studio.operate(session, "move_shot", args, f"moving shot {shot}", lambda result: follow(result, shot))
 
 
 def shot_actions_rows(gr, c: SimpleNamespace) -> None:
@@ -137,21 +62,8 @@ def dropped(studio, session, value: str) -> Outcome:
 
 
 def wire_shot_actions(wiring, demo) -> None:
-    gr, c, studio = wiring.gr, wiring.c, wiring.studio
-    outputs = [c.status, *wiring.view_outputs]
+    """The storyboard's drag and drop (the buttons are wired with every other control: `Wiring.controls`)."""
+    c, studio = wiring.c, wiring.studio
     wiring.on(demo.load, None, None, None, js=STORYBOARD_DRAG)
     wiring.on(c.drop_btn.click, wiring.acting("moving the card", lambda s, v: dropped(studio, s, v)), [c.drop_move],
-              outputs, js=DROPPED)
-    wiring.on(c.delete_shot.click, wiring.acting("deleting the shot", lambda s: delete_selected(studio, s),
-                                                 takes_input=False), None, outputs)
-    for button, later in ((c.move_earlier, False), (c.move_later, True)):
-        wiring.on(button.click, wiring.acting("moving the shot", lambda s, later=later: move_selected(studio, s, later),
-                                              takes_input=False), None, outputs)
-
-    @wiring.guarded("adding a shot")
-    def on_add(words, request: gr.Request):
-        session = wiring.me(request)
-        done = insert_after(studio, session, words)
-        return {c.status: str(done), **wiring.views(session), **({c.new_shot_words: ""} if done.ok else {})}
-
-    wiring.on(c.add_after.click, on_add, [c.new_shot_words], [*outputs, c.new_shot_words])
+              [c.status, *wiring.view_outputs], js=DROPPED)

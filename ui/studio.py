@@ -182,6 +182,7 @@ def build(studio: Studio | None = None, mcp: bool = False):
         wiring.settings()
         wiring.chat(demo)
         wiring.shots()
+        wiring.controls()
         wiring.render_and_export()
         wiring.playback()
         wiring.history()

@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from .build_panel import following
 from .errors import explain
 from .handlers import Studio
+from .operate import CONTROLS, press
 from .page_js import CLEAR_ON_SEND, OPEN_NEW_DIALOG, RECORD_ENTER, SHOW_SHOT_LIST, TIMELINE
 from .playback import kind_of
 from .views import shot_at, shot_detail, timeline_data
@@ -208,10 +209,6 @@ class Wiring(PlayAndHistory):
 
         self.on(c.delete_btn.click, on_delete, None, self.everything)
         self.on(c.rename_btn.click, self.acting("renaming", studio.rename), [c.title], [c.status, *self.view_outputs])
-        self.on(c.undo_btn.click, self.acting("undo", lambda s: studio.step(s, False), False), None,
-                         [c.status, *self.view_outputs])
-        self.on(c.redo_btn.click, self.acting("redo", lambda s: studio.step(s, True), False), None,
-                         [c.status, *self.view_outputs])
 
         def on_tab(tab: str):
             @guarded("showing the tab")
@@ -241,6 +238,36 @@ class Wiring(PlayAndHistory):
         def run_bare(request: gr.Request):
             session = self.me(request)
             return {status: str(fn(session)), **self.views(session)}
+        return run_bare
+
+    def controls(self) -> None:
+        """Every button that edits the plan, one operation of the table each (`ui.operate.CONTROLS`), all by
+        the same handler; the History tab's revert is wired with its list (`PlayAndHistory.history`)."""
+        for control in CONTROLS.values():
+            if control.button != "revert_btn":
+                typed = getattr(self.c, control.typed) if control.typed else None
+                self.on(getattr(self.c, control.button).click, self.pressing(control.button), [typed] if typed else None,
+                        [self.c.status, *self.view_outputs, *([typed] if control.clears else [])])
+
+    def pressing(self, button: str):
+        """The handler of the control `button`: its operation's line on the status line, then the views."""
+        gr, c, control = self.gr, self.c, CONTROLS[button]
+        typed = getattr(c, control.typed) if control.typed else None
+
+        def done(session, value) -> dict:
+            outcome = press(self.studio, session, button, value)
+            return {c.status: str(outcome), **self.views(session),
+                    **({typed: ""} if control.clears and outcome.ok else {})}
+
+        if typed is not None:
+            @self.guarded(control.doing)
+            def run(value, request: gr.Request):
+                return done(self.me(request), value)
+            return run
+
+        @self.guarded(control.doing)
+        def run_bare(request: gr.Request):
+            return done(self.me(request), None)
         return run_bare
 
     # ---------------------------------------------------------------- chat: queue, then answer in order
@@ -341,9 +368,6 @@ class Wiring(PlayAndHistory):
         outputs = [c.status, *self.view_outputs]
         self.on(c.apply_btn.click, self.acting("applying the table edits", studio.apply_table), [c.table], outputs)
         self.on(c.section_btn.click, self.acting("editing the sections", studio.sections), [c.section_cmd], outputs)
-        self.on(c.lock_btn.click, self.acting("locking", lambda s, n: studio.lock(s, n, True)), [c.lock_numbers], outputs)
-        self.on(c.unlock_btn.click, self.acting("unlocking", lambda s, n: studio.lock(s, n, False)), [c.lock_numbers],
-                           outputs)
 
         @guarded("selecting a shot")
         def on_table_select(evt: gr.SelectData, request: gr.Request):
@@ -365,8 +389,6 @@ class Wiring(PlayAndHistory):
         self.on(c.timeline.select, on_timeline_select, None, select_outputs)
         self.on(c.gallery.select, on_card_select, None, select_outputs)
         c.timeline_data.change(None, [c.timeline_data], None, js=TIMELINE)
-        self.on(c.split_btn.click, self.acting("splitting the shot", studio.split_selected, False), None, outputs)
-        self.on(c.merge_btn.click, self.acting("merging the shots", studio.merge_selected, False), None, outputs)
 
     def selected(self, session, number) -> dict:
         c = self.c
@@ -431,8 +453,6 @@ class Wiring(PlayAndHistory):
             return {c.status: studio.cancel(self.me(request))}
 
         self.on(c.cancel_btn.click, on_cancel, None, [c.status])
-        self.on(c.pick_btn.click, self.acting("picking the take", lambda s, t: studio.pick(s, s.selected_shot, t.strip())),
-                         [c.take], [c.status, *self.view_outputs])
 
         @guarded("exporting")
         def on_export(f, request: gr.Request):

@@ -3,6 +3,7 @@ wired: `Wiring.on`, `guarded`, `views`). A mixin of `ui.wiring.Wiring`."""
 
 from pathlib import Path
 
+from .operate import press
 from .page_js import PLAY_FROM
 from .playback import KINDS
 
@@ -53,7 +54,7 @@ class PlayAndHistory:
         @self.guarded("reverting")
         def on_revert(version, request: gr.Request):
             session = self.me(request)
-            outcome = studio.revert(session, version)
+            outcome = press(studio, session, "revert_btn", version)
             return {c.status: str(outcome), **self.views(session),
                     c.versions: gr.update(choices=studio.versions(session), value=None),
                     c.version_diff: studio.version_diff(session, session.version if outcome.ok else version)}

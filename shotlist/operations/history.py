@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..editor import ProjectEditor
 from ..errors import ShotcallerError
-from .table import Operation, Result, operation
+from .table import Operation, Result, operation, saved_line
 
 
 def _back_line(edit, word: str, names: list[str]) -> str:
@@ -75,3 +75,17 @@ def _go(editor: ProjectEditor, steps: int, label: str, undone: list[str]) -> Res
     assert edit is not None
     return Result("go_back_before", f"back to before {label!r}: version {edit.version}, {len(edit.project.shots)} "
                                      f"shots (undid {'; '.join(reversed(undone))})", edit, edit.numbers())
+
+
+@operation("revert")
+class Revert(Operation):
+    """Make the plan what it was at an earlier version again, saved as one new version (undo brings back the
+    present); locked shots still hold."""
+
+    version: int = Field(ge=1, description="The version to go back to (the history lists them).")
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        edit = editor.revert(self.version)
+        line = f"reverted to version {self.version}: saved as version {edit.version}" if edit.saved else \
+            saved_line(edit, "")
+        return Result(self.name, line, edit, edit.numbers())

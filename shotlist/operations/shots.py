@@ -247,8 +247,7 @@ class LockShots(Operation):
     def apply(self, editor: ProjectEditor) -> Result:
         edit = editor.lock(list(self.shots), self.locked)
         word = "locked" if self.locked else "unlocked"
-        n = len(edit.changed)
-        return Result(self.name, saved_line(edit, f"{word} {n} shot{'s' * (n != 1)}"), edit, edit.numbers())
+        return Result(self.name, saved_line(edit, f"{word} {_plural(edit.numbers())}"), edit, edit.numbers())
 
 
 @operation("revise_shots")
