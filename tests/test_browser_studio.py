@@ -434,10 +434,10 @@ def test_split_and_merge_the_selected_shot_from_the_page(browser, server):
     page.locator(f'#shot-table [data-row="{n - 1}"][data-col="8"]').first.click()
     expect(page.locator("#shot-detail")).to_contain_text(f"Shot {n} ·", timeout=WAIT)
     page.click("#split-shot")
-    expect(page.locator("#status")).to_contain_text(f"Split shot {n} in two", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text(f"Split shot {n} at ", timeout=WAIT)
     expect(page.locator("#header")).to_contain_text(f"{len(before.shots) + 1} shots", timeout=WAIT)
     page.click("#merge-shot")
-    expect(page.locator("#status")).to_contain_text(f"Merged shots {n} and {n + 1}", timeout=WAIT)
+    expect(page.locator("#status")).to_contain_text(f"Merged shots {n}-{n + 1}", timeout=WAIT)
     expect(page.locator("#header")).to_contain_text(f"{len(before.shots)} shots", timeout=WAIT)
     page.context.close()
 

@@ -29,7 +29,7 @@ def shot_fields(name: str) -> dict[str, bool]:
     """The operation's required shot arguments, each True when it takes a list of shots ("shots": ["4-6"])."""
     marks = ShotRef.__metadata__
     found = {}
-    for field, info in OPERATIONS[name].model_fields.items():
+    for field, info in (OPERATIONS[name].model_fields if name in OPERATIONS else {}).items():
         if not info.is_required():
             continue
         if get_args(info.annotation)[:1] == (ShotRef,):
