@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import a shot list into a project (a new version)")
     p.add_argument("project")
     p.add_argument("file")
-    p.add_argument("--format", help="default: from the file's extension")
+    p.add_argument("--format", help="default: from the file's content (its extension breaks a tie)")
     p.set_defaults(func=cmd_import)
 
     add_commands(sub)

@@ -78,11 +78,14 @@ def cmd_import(args: argparse.Namespace) -> None:
     path = Path(args.file)
     if not path.is_file():
         raise ShotcallerError(f"{args.file!r} does not exist")
-    name = args.format or path.suffix.lstrip(".").lower()
-    edit = editor(args).import_shots(path.read_bytes(), name)
+    from shotlist.export.sniff import import_format
+
+    data = path.read_bytes()
+    fmt = import_format(path.name, data, args.format)  # by the content; the extension breaks a tie
+    edit = editor(args).import_shots(data, fmt.name)
     for note in edit.notes:
         print(note)
-    print(f"imported {len(edit.project.shots)} shots into {edit.project.id}: version {edit.version}")
+    print(f"imported {len(edit.project.shots)} shots ({fmt.name}) into {edit.project.id}: version {edit.version}")
 
 
 def cmd_undo(args: argparse.Namespace) -> None:

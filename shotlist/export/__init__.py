@@ -1,7 +1,9 @@
 """Exporters and importers, one module per format, registered by name.
 
 A format is any object with a `name`, a file `suffix`, and `write(project, folder) -> bytes`;
-importers have `read(data: bytes, project) -> Project`. Built-ins register exactly as a plugin would.
+importers have `read(data: bytes, project) -> Project`; `sniff(data) -> bool` says whether a file's content
+is this format (`shotlist.export.sniff`: import chooses the format by it, the extension only breaking a tie;
+a format without one is chosen by its suffix). Built-ins register exactly as a plugin would.
 A format that takes keyword options (`start_tc` for the NLE timelines) names them in `options`;
 `export()` passes only those and says which formats take an option that does not apply.
 Another package adds a format through the "shotcaller.formats" entry point (`shotlist.plugins`).
@@ -26,6 +28,7 @@ class Format:
     read: Callable[[bytes, Project], Project] | None = None
     description: str = ""
     options: frozenset[str] = frozenset()
+    sniff: Callable[[bytes], bool] | None = None
 
 
 _FORMATS: dict[str, Format] = {}
@@ -59,6 +62,12 @@ def export(name: str, project: Project, folder: Path, **options: object) -> byte
 def formats() -> list[str]:
     _load_builtins()
     return sorted(_FORMATS)
+
+
+def all_formats() -> list[Format]:
+    """Every registered format, built-in and plugin, by name."""
+    _load_builtins()
+    return [_FORMATS[n] for n in sorted(_FORMATS)]
 
 
 def importable() -> list[str]:

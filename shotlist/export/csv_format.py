@@ -17,6 +17,7 @@ from ..errors import ShotcallerError, TimelineError
 from ..models import Project, Shot, fields_tagged
 from ..prompting import SOURCES
 from . import Format, register
+from .sniff import text_of
 from .media import clip_path, exact_rate, timecode
 
 COLUMNS = ["Section", "Shot", "Start", "End", "Duration", "TC In", "TC Out", "Lyric", "Shot size", "Angle", "Movement",
@@ -144,4 +145,15 @@ def _value(name: str, value: str, row_no: int, column: str) -> object:
     return value
 
 
-register(Format("csv", ".csv", write, read, "shot list for spreadsheets (UTF-8)"))
+def sniff(data: bytes) -> bool:
+    """A CSV whose header row names the Start and End columns."""
+    text = text_of(data)
+    first = next((line for line in (text or "").splitlines() if line.strip()), "")
+    try:
+        header = {h.strip() for h in next(csv.reader([first]))} if first else set()
+    except csv.Error:
+        return False
+    return set(REQUIRED) <= header
+
+
+register(Format("csv", ".csv", write, read, "shot list for spreadsheets (UTF-8)", sniff=sniff))

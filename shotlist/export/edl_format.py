@@ -15,6 +15,7 @@ title and `* FROM CLIP` comments at any length and passes non-ASCII through. Her
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -22,6 +23,7 @@ from urllib.parse import unquote
 
 from ..models import Project
 from . import Format, register
+from .sniff import text_of
 from .media import DEFAULT_START_TC, is_drop_frame, smpte_timecode, timecode_frames
 from .timeline import Cut, cuts, shot_note
 
@@ -81,4 +83,12 @@ def write_edl(project: Project, folder: Path, *, start_tc: str = DEFAULT_START_T
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-register(Format("edl", ".edl", write_edl, None, "CMX 3600 EDL (video track)", frozenset({"start_tc"})))
+_EVENT = re.compile(r"(?m)^(?:TITLE:\s|\d{3,6}\s+\S+\s+(?:V|A\d*|AA|B|A/V|AA/V)\s+(?:C|D|W\d{3}|K[BO]?)\s)")
+
+
+def sniff(data: bytes) -> bool:
+    """A CMX 3600 list: a TITLE: line or an event line (number, reel, track, transition)."""
+    return bool(_EVENT.search(text_of(data) or ""))
+
+
+register(Format("edl", ".edl", write_edl, None, "CMX 3600 EDL (video track)", frozenset({"start_tc"}), sniff))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..models import Project
 from . import Format, register
+from .sniff import xml_root
 from .media import DEFAULT_START_TC, exact_rate, is_drop_frame, smpte_timecode, timecode_frames
 from .timeline import build_timeline, cuts, shot_note, video_clips, xml_text
 
@@ -62,4 +63,5 @@ def _start_timecode(sequence: ET.Element, start: int, fps: float) -> None:
     ET.SubElement(tc, "displayformat").text = "DF" if is_drop_frame(fps) else "NDF"
 
 
-register(Format("fcp7xml", ".xml", write_fcp7, None, "Final Cut Pro 7 / Premiere XML", frozenset({"start_tc"})))
+register(Format("fcp7xml", ".xml", write_fcp7, None, "Final Cut Pro 7 / Premiere XML", frozenset({"start_tc"}),
+                lambda data: xml_root(data) == "xmeml"))

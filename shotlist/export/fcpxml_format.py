@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..models import Project
 from . import Format, register
+from .sniff import xml_root
 from .media import DEFAULT_START_TC, is_drop_frame, rate_fraction, song_file, timecode_frames
 from .timeline import cuts, marks, shot_note, song_url, total_frames, xml_text
 
@@ -94,4 +95,4 @@ def write_fcpxml(project: Project, folder: Path, *, relative: bool = False, star
 
 
 register(Format("fcpxml", ".fcpxml", write_fcpxml, None, "Final Cut Pro X / DaVinci Resolve XML",
-                frozenset({"start_tc"})))
+                frozenset({"start_tc"}), lambda data: xml_root(data) == "fcpxml"))

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from ..errors import ShotcallerError
 from ..models import SCHEMA_ID, Project
 from . import Format, register
+from .sniff import json_of
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -43,4 +44,11 @@ def read(data: bytes, project: Project) -> Project:
         raise ShotcallerError(f"{where}: {first['msg']}") from None
 
 
-register(Format("json", ".json", write, read, "the shotcaller.project/1 document"))
+def sniff(data: bytes) -> bool:
+    """A JSON object that is a shotcaller project: its schema, or shots without an OpenTimelineIO schema."""
+    doc = json_of(data)
+    return isinstance(doc, dict) and (str(doc.get("schema", "")).startswith("shotcaller.project")
+                                      or ("shots" in doc and "OTIO_SCHEMA" not in doc))
+
+
+register(Format("json", ".json", write, read, "the shotcaller.project/1 document", sniff=sniff))

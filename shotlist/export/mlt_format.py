@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlparse
 
 from ..models import Project
 from . import Format, register
+from .sniff import xml_root
 from .media import rate_fraction, song_file
 from .timeline import cuts, marks, shot_note, song_url, total_frames, xml_text
 
@@ -130,4 +131,5 @@ def write_mlt(project: Project, folder: Path, *, relative: bool = False) -> byte
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
-register(Format("mlt", ".mlt", write_mlt, None, "MLT XML project (Shotcut; rendered by melt, Kdenlive's engine)"))
+register(Format("mlt", ".mlt", write_mlt, None, "MLT XML project (Shotcut; rendered by melt, Kdenlive's engine)",
+                sniff=lambda data: xml_root(data) == "mlt"))

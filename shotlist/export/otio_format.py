@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import ShotcallerError
 from ..models import Project, Shot
 from . import Format, register
+from .sniff import json_of
 from .media import DEFAULT_START_TC, timecode_frames
 from .timeline import META, build_timeline, video_clips
 
@@ -96,4 +97,10 @@ def _trial_read(text: str) -> str | None:
     return None
 
 
-register(Format("otio", ".otio", write, read, "OpenTimelineIO timeline", frozenset({"start_tc"})))
+def sniff(data: bytes) -> bool:
+    """OpenTimelineIO's JSON: an object that names its OTIO_SCHEMA."""
+    doc = json_of(data)
+    return isinstance(doc, dict) and "OTIO_SCHEMA" in doc
+
+
+register(Format("otio", ".otio", write, read, "OpenTimelineIO timeline", frozenset({"start_tc"}), sniff))

@@ -79,4 +79,5 @@ def write(project: Project, folder: Path) -> bytes:
     return buf.getvalue()
 
 
-register(Format("pdf", ".pdf", write, None, "storyboard (title page with the treatment, six shots a page)"))
+register(Format("pdf", ".pdf", write, None, "storyboard (title page with the treatment, six shots a page)",
+                sniff=lambda data: data[:5] == b"%PDF-"))

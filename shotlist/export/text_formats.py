@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import ShotcallerError
 from ..lyrics import fmt_time
 from ..models import Project
 from . import Format, register
+from .sniff import text_of
 
 MAX_SUBTITLE = 6.0  # seconds a lyric line stays up at most
 
@@ -61,5 +63,7 @@ def write_md(project: Project, folder: Path) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-register(Format("srt", ".srt", write_srt, None, "timed lyrics as subtitles"))
+_CUE = re.compile(r"^\s*\d+\s*\r?\n\d{2}:\d{2}:\d{2}[,.]\d{3} --> \d{2}:\d{2}:\d{2}[,.]\d{3}")
+register(Format("srt", ".srt", write_srt, None, "timed lyrics as subtitles",
+                sniff=lambda data: bool(_CUE.match(text_of(data) or ""))))
 register(Format("md", ".md", write_md, None, "treatment document with the shot list"))
