@@ -8,7 +8,7 @@ from pydantic import Field
 from shotlist.operations import OPERATIONS, Operation, Result, operation
 from shotlist.operations.table import ShotRef, saved_line
 from test_studio_work import opened, planned, studio  # noqa: F401  (fixtures shared with the studio's work tests)
-from ui.operate import CONTROLS, SELECT_FIRST, press, shot_fields, with_selection
+from ui.operate import CONTROLS, SELECT_FIRST, shot_fields, with_selection
 
 
 @pytest.fixture
