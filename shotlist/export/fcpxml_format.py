@@ -61,9 +61,13 @@ def write_fcpxml(project: Project, folder: Path, *, relative: bool = False, star
     ET.SubElement(resources, "format", id="r1", name=format_name(width, height, rate), frameDuration=t(1),
                   width=str(width), height=str(height))
     timeline = cuts(project, folder, relative)
+    if any(cut.still for cut in timeline):  # Final Cut's own format for still images: no frame duration
+        ET.SubElement(resources, "format", id="r0", name="FFVideoFormatRateUndefined", width=str(width),
+                      height=str(height))
     for n, cut in enumerate(timeline, start=2):
-        asset = ET.SubElement(resources, "asset", id=f"r{n}", name=cut.name, start="0s", duration=t(cut.frames),
-                              hasVideo="1", format="r1", videoSources="1")
+        asset = ET.SubElement(resources, "asset", id=f"r{n}", name=cut.name, start="0s",
+                              duration="0s" if cut.still else t(cut.frames), hasVideo="1",
+                              format="r0" if cut.still else "r1", videoSources="1")
         ET.SubElement(asset, "media-rep", kind="original-media", src=cut.url)
     total = total_frames(project)
     song_id = f"r{len(timeline) + 2}"
@@ -79,8 +83,12 @@ def write_fcpxml(project: Project, folder: Path, *, relative: bool = False, star
     spine = ET.SubElement(sequence, "spine")
     markers = marks(project)
     for n, cut in enumerate(timeline, start=2):
-        clip = ET.SubElement(spine, "asset-clip", ref=f"r{n}", offset=t(start + cut.first), name=cut.name,
-                             start="0s", duration=t(cut.frames), format="r1", tcFormat=tc_format)
+        if cut.still:  # a keyframe held for the shot: a still is a <video> on the spine
+            clip = ET.SubElement(spine, "video", ref=f"r{n}", offset=t(start + cut.first), name=cut.name,
+                                 start="0s", duration=t(cut.frames))
+        else:
+            clip = ET.SubElement(spine, "asset-clip", ref=f"r{n}", offset=t(start + cut.first), name=cut.name,
+                                 start="0s", duration=t(cut.frames), format="r1", tcFormat=tc_format)
         if note := shot_note(cut):
             ET.SubElement(clip, "note").text = note
         if n == 2:

@@ -90,6 +90,28 @@ def clip_path(folder: Path, shot: Shot, skip_backends: tuple[str, ...] = ()) -> 
     return p if p.is_file() else None
 
 
+def is_keyframe_take(folder: Path, take: Take) -> bool:
+    """A keyframe take: its keyframe (`<clip>.png`) lies beside its clip, as a backend that `makes_keyframes`
+    writes it (`generation.backend`). Its clip is that still moved like the animatic with its timecode burnt
+    in, a preview and a source for later video renders, never footage for an editor."""
+    return bool(take.path) and (folder / take.path).with_suffix(".png").is_file()
+
+
+def timeline_media(folder: Path, shot: Shot) -> Path | None:
+    """What the shot is on an editor's timeline (the OTIO, EDL, FCPXML, FCP7 and MLT exports and the media
+    package): the picked video take's clip, else the newest video take's; with no video take, the keyframe
+    itself (.png), which the timelines hold for the shot's duration; None when nothing is rendered. A keyframe
+    take's own clip is never used."""
+    done = [t for t in shot.takes if t.status == "done" and t.path and (folder / t.path).is_file()]
+    video = [t for t in done if not is_keyframe_take(folder, t)]
+    pick = next((t for t in video if t.id == shot.picked_take), None) or (video[-1] if video else None)
+    return folder / pick.path if pick is not None else keyframe_path(folder, shot)
+
+
+def is_still(path: Path | str) -> bool:
+    return Path(str(path)).suffix.lower() in (".png", ".jpg", ".jpeg")
+
+
 def keyframe_path(folder: Path, shot: Shot) -> Path | None:
     for t in reversed(shot.takes):
         if t.status == "done" and t.path:

@@ -6,7 +6,8 @@ writes
 
     my-video/
         <id>.edl  <id>.fcpxml  <id>.xml (FCP7)  <id>.otio  <id>.mlt (Shotcut / melt)
-        renders/<key>.mp4 …   the chosen clip of every rendered shot (the picked take, else the latest)
+        renders/<key>.mp4 …   the chosen clip of every rendered shot (the picked video take, else the newest;
+                              a shot with only a keyframe take: its keyframe, renders/<key>.png, held as a still)
         media/song.<ext>      the song
 
 The clips and the song keep the paths they have inside the project folder, so the package is laid out
@@ -25,15 +26,15 @@ from pathlib import Path
 from ..errors import ShotcallerError
 from ..models import Project
 from ..store import write_atomic
-from .media import DEFAULT_START_TC, clip_path, song_file, timecode_frames
+from .media import DEFAULT_START_TC, song_file, timecode_frames, timeline_media
 
 MARKER = ".shotcaller-package"  # names a folder this function wrote, so a re-export may replace it
 COPIED = ("renders", "media")
 
 
 def offline_shots(project: Project, project_folder: Path) -> list[int]:
-    """Numbers (1-based) of the shots with no rendered clip on disk."""
-    return [n for n, shot in enumerate(project.shots, start=1) if clip_path(project_folder, shot) is None]
+    """Numbers (1-based) of the shots with nothing rendered on disk (no video take, no keyframe)."""
+    return [n for n, shot in enumerate(project.shots, start=1) if timeline_media(project_folder, shot) is None]
 
 
 def write_media_package(project: Project, project_folder: Path, out_dir: Path,
@@ -59,12 +60,12 @@ def write_media_package(project: Project, project_folder: Path, out_dir: Path,
 
     shots = []
     for shot in project.shots:
-        clip = clip_path(project_folder, shot)
-        if clip is not None:
-            shot = _inside(shot, clip, project_folder)
-            target = out_dir / next(t.path for t in shot.takes if t.id == _chosen(shot))
+        media = timeline_media(project_folder, shot)  # the video clip, or the keyframe with no video take
+        if media is not None:
+            shot = _inside(shot, media, project_folder)
+            target = out_dir / (_relative(media, project_folder) or f"renders/{media.name}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(clip, target)
+            shutil.copy2(media, target)
         shots.append(shot)
     song_path = _relative(song, project_folder) or f"media/{song.name}"
     (out_dir / song_path).parent.mkdir(parents=True, exist_ok=True)
@@ -83,17 +84,13 @@ def _relative(path: Path, folder: Path) -> str | None:
         return None
 
 
-def _chosen(shot) -> str:
-    done = [t for t in shot.takes if t.status == "done" and t.path]
-    return next((t.id for t in done if t.id == shot.picked_take), done[-1].id)
-
-
-def _inside(shot, clip: Path, folder: Path):
-    """The shot, its chosen take's path made relative to the project folder if it pointed outside it."""
-    if _relative(clip, folder) is not None:
+def _inside(shot, media: Path, folder: Path):
+    """The shot, the take its media comes from (its clip, or its keyframe beside it) given a path inside the
+    package's renders/ when it pointed outside the project folder."""
+    if _relative(media, folder) is not None:
         return shot
-    chosen = _chosen(shot)
-    takes = [t.model_copy(update={"path": f"renders/{clip.name}"}) if t.id == chosen else t for t in shot.takes]
+    takes = [t.model_copy(update={"path": f"renders/{Path(t.path).name}"})
+             if t.path and media in (folder / t.path, (folder / t.path).with_suffix(".png")) else t for t in shot.takes]
     return shot.model_copy(update={"takes": takes})
 
 

@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote
 
 from ..models import Project, Shot
 from ..timing import frame_spans
-from .media import clip_path, exact_rate, song_file
+from .media import exact_rate, is_still, song_file, timeline_media
 
 META = "shotcaller"
 NAME_CHARS = 60
@@ -47,8 +47,13 @@ class Cut:
     name: str
     first: int  # first frame on the timeline
     frames: int
-    url: str  # the rendered clip, or an offline placeholder named after the shot
+    url: str  # the rendered clip, the keyframe (a still held for the shot), or an offline placeholder
     offline: bool
+
+    @property
+    def still(self) -> bool:
+        """The shot is its keyframe, a still image held for `frames` (no video take yet)."""
+        return is_still(unquote(self.url))
 
     @property
     def file_name(self) -> str:
@@ -83,6 +88,8 @@ def shot_note(cut: Cut) -> str:
              f"Lyric: {shot.lyric}" if shot.lyric else ""]
     if cut.offline:
         lines.append(f"Offline: not rendered yet, placeholder {cut.file_name} stands in")
+    elif cut.still:
+        lines.append(f"Still: the keyframe {cut.file_name}, held for the shot until a video take is rendered")
     return "\n".join(" ".join(xml_text(line).split()) for line in lines if line)
 
 
@@ -101,7 +108,7 @@ def cuts(project: Project, folder: Path, relative: bool = False) -> list[Cut]:
     rate = exact_rate(project.brief.constraints.fps)
     out = []
     for n, (shot, (first, frames)) in enumerate(zip(project.shots, frame_spans(project.shots, rate)), start=1):
-        clip = clip_path(folder, shot)
+        clip = timeline_media(folder, shot)
         path = clip if clip is not None else folder / "renders" / "offline" / f"{n:02d}-{shot.id}.mp4"
         out.append(Cut(n, shot, clip_name(n, shot), first, frames, media_url(path, folder, relative), clip is None))
     return out
