@@ -267,7 +267,8 @@ def test_cli_import_of_csv_and_otio_and_export_of_all(fixture_song, fixture_lrc,
     (tmp_path / "edited.csv").write_text(csv_text)
     assert "version 3" in run("import", pid, tmp_path / "edited.csv").stdout
     assert "version 4" in run("import", pid, tmp_path / "x.otio").stdout
-    assert re.search(r"error: .*cannot be imported", run("import", pid, tmp_path / "x.edl", check=False).stderr)
+    assert "version 5" in run("import", pid, tmp_path / "x.edl").stdout  # an EDL imports (by its content)
+    assert re.search(r"error: .*cannot be imported", run("import", pid, tmp_path / "x.fcpxml", check=False).stderr)
 
 
 @pytest.mark.parametrize("how, said", [("segfault", "crashed (SIGSEGV)"), ("hang", "hung")])

@@ -73,9 +73,11 @@ def test_a_known_extension_lets_its_reader_say_what_is_wrong():
 
 
 def test_a_format_that_only_exports_is_refused_by_name(exported):
-    with pytest.raises(ShotcallerError, match=r"list.txt is CMX 3600 EDL .*\(edl, by its content\): shotcaller exports it but it cannot be imported"):
-        import_format("list.txt", exported["edl"])
+    with pytest.raises(ShotcallerError, match=r"resolve.xml is Final Cut Pro X / DaVinci Resolve XML \(fcpxml, by its "
+                                              r"content\): shotcaller exports it but it cannot be imported"):
+        import_format("resolve.xml", exported["fcpxml"])
     assert import_format("cut.xml", exported["otio"]).name == "otio"
+    assert import_format("list.txt", exported["edl"]).name == "edl"
 
 
 def test_plugins_sniff_or_fall_back_to_their_suffix(exported):
@@ -118,3 +120,40 @@ def test_the_cli_imports_a_misnamed_file_and_refuses_unknown_content(click_wav, 
     assert "idea.txt is not a format shotcaller knows: it holds text starting 'make it look like the sea'" in err
     assert store.load(pid).version == after.version
     assert json.loads(export("json", store.load(pid), store.folder(pid)))["version"] == after.version
+
+
+def test_the_cli_imports_an_edl_named_txt_and_an_editors_own_list(click_wav, tmp_path, capsys):
+    """An EDL (a .txt here) imports: events that are this project's clips keep their shots, timed by the
+    record timecodes; an editor's own events become shots of their comments or clip names."""
+    from ui.cli import main
+
+    store = ProjectStore()
+    pid = store.create(click_wav[0], analyse_song, title="Edl").id
+    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 4))
+    project = store.load(pid)
+    (tmp_path / "list.txt").write_bytes(export("edl", project, store.folder(pid)))
+    assert main(["import", pid, str(tmp_path / "list.txt")]) == 0
+    assert "(edl)" in capsys.readouterr().out
+    back = store.load(pid)
+    assert back.version == project.version + 1
+    assert [s.id for s in back.shots] == [s.id for s in project.shots]  # the same shots, found by their clips
+    assert [s.subject for s in back.shots] == [s.subject for s in project.shots]
+    assert all(abs(a.end - b.end) < 1 / 24 + 1e-6 for a, b in zip(back.shots, project.shots))
+
+    mid, end = round(project.song.duration / 2 * 24), round(project.song.duration * 24)
+
+    def tc(frames: int, hour: int = 1) -> str:
+        return f"{hour:02d}:{frames // 1440:02d}:{frames // 24 % 60:02d}:{frames % 24:02d}"
+    own = (f"TITLE: recut\nFCM: NON-DROP FRAME\n\n"
+           f"001  AX       V     C        {tc(0, 0)} {tc(mid, 0)} {tc(0)} {tc(mid)}\n"
+           f"* FROM CLIP NAME: B-ROLL_0042.MOV\n"
+           f"002  AX       V     C        {tc(0, 0)} {tc(end - mid, 0)} {tc(mid)} {tc(end)}\n"
+           f"* FROM CLIP NAME: sea.mp4\n* COMMENT: SHOT 02 the sea at night, a lamp swinging over\n"
+           f"* COMMENT: the water\n* COMMENT: Reason: the lamp keeps the promise\n")
+    (tmp_path / "recut.edl").write_text(own)
+    assert main(["import", pid, str(tmp_path / "recut.edl")]) == 0, capsys.readouterr().err
+    recut = store.load(pid)
+    assert len(recut.shots) == 2 and abs(recut.shots[0].end - mid / 24) < 0.5  # the cut lands on the nearest beat
+    assert recut.shots[0].subject == "B-ROLL_0042"
+    assert recut.shots[1].subject == "the sea at night, a lamp swinging over the water"
+    assert recut.shots[1].reason == "the lamp keeps the promise"

@@ -83,6 +83,80 @@ def write_edl(project: Project, folder: Path, *, start_tc: str = DEFAULT_START_T
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+_FIELDS = {"Reason": "reason", "Why generative": "why_generative", "Lyric": "lyric"}
+_PLACEHOLDER = re.compile(r"^\d+-(s[0-9a-f]+)\.mp4$")  # an offline clip's name: its number and the shot's id
+
+
+def read(data: bytes, project: Project) -> Project:
+    """An EDL's events as the plan's shots, timed by their record timecodes (from the first event). An event
+    whose clip is one of this project's (a rendered take's file, or an offline placeholder, which names the
+    shot) keeps that shot's fields; another becomes a shot of its clip's name and its comments (SHOT nn
+    subject, Reason, Why generative, Lyric, as `write_edl` writes them)."""
+    import opentimelineio as otio
+    from pydantic import ValidationError
+
+    from ..errors import ShotcallerError
+    from ..models import Shot, new_shot_id
+    from .timeline import video_clips
+
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ShotcallerError(f"the file is {len(data):,} bytes; an EDL is at most {MAX_IMPORT_BYTES:,}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ShotcallerError(f"the file is not text (byte {e.start})") from None
+    try:
+        timeline = otio.adapters.read_from_string(text, "cmx_3600", rate=project.brief.constraints.fps,
+                                                  ignore_timecode_mismatch=True)
+    except Exception as e:  # noqa: BLE001 - the adapter raises many types for a bad list
+        raise ShotcallerError(f"the file is not a readable CMX 3600 EDL ({type(e).__name__}: {str(e)[:120]})") from None
+    clips = video_clips(timeline)
+    if not clips:
+        raise ShotcallerError("the EDL has no video events")
+    by_file = {Path(t.path).name: s for s in project.shots for t in s.takes if t.path}
+    by_file |= {Path(t.path).with_suffix(".png").name: s for s in project.shots for t in s.takes if t.path}
+    by_id = {s.id: s for s in project.shots}
+    used: set[str] = set()
+    shots = []
+    for n, clip in enumerate(clips, start=1):
+        rng = clip.range_in_parent()
+        start, end = rng.start_time.to_seconds(), rng.end_time_exclusive().to_seconds()
+        placeholder = _PLACEHOLDER.match(clip.name or "")
+        known = by_file.get(clip.name) or (by_id.get(placeholder.group(1)) if placeholder else None)
+        if known is not None and known.id not in used:
+            used.add(known.id)
+            fields = known.model_dump() | {"start": start, "end": end}
+        else:
+            fields = {"id": new_shot_id(), "start": start, "end": end} | _commented(clip, n)
+        try:
+            shots.append(Shot.model_validate(fields))
+        except ValidationError as e:
+            raise ShotcallerError(f"event {n} ({clip.name!r}): {str(e).splitlines()[-1][:160]}") from None
+    return Project.model_validate(project.model_dump(by_alias=True) | {"shots": [s.model_dump() for s in shots]})
+
+
+def _commented(clip, number: int) -> dict[str, str]:
+    """A shot's fields from its event's comments: "SHOT 03 the lamp room" and "Reason: …" lines, a wrapped
+    field's later lines joined to it."""
+    lines = [c.removeprefix("COMMENT:").strip() for c in clip.metadata.get("cmx_3600", {}).get("comments", [])
+             if c.startswith("COMMENT:")]
+    fields: dict[str, str] = {}
+    key = None
+    for line in lines:
+        label, _, rest = line.partition(": ")
+        if line.startswith("SHOT ") and not fields:
+            key, fields["subject"] = "subject", line.split(" ", 2)[2] if line.count(" ") >= 2 else ""
+        elif label in _FIELDS:
+            key, fields[_FIELDS[label]] = _FIELDS[label], rest
+        elif label in ("Offline", "Still"):
+            key = None
+        elif key:
+            fields[key] += " " + line
+    fields["subject"] = fields.get("subject") or Path(clip.name or "").stem or f"shot {number}"
+    return fields
+
+
 _EVENT = re.compile(r"(?m)^(?:TITLE:\s|\d{3,6}\s+\S+\s+(?:V|A\d*|AA|B|A/V|AA/V)\s+(?:C|D|W\d{3}|K[BO]?)\s)")
 
 
@@ -91,4 +165,4 @@ def sniff(data: bytes) -> bool:
     return bool(_EVENT.search(text_of(data) or ""))
 
 
-register(Format("edl", ".edl", write_edl, None, "CMX 3600 EDL (video track)", frozenset({"start_tc"}), sniff))
+register(Format("edl", ".edl", write_edl, read, "CMX 3600 EDL (video track)", frozenset({"start_tc"}), sniff))
