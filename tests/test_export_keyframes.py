@@ -110,7 +110,11 @@ def test_every_timeline_points_at_the_video_clip_or_holds_the_keyframe(rendered,
         assert key_clip not in text and skipped not in text, fmt  # no keyframe take's clip anywhere
         assert video in text and still in text, fmt
 
+    from nle_readers import xmllint_dtd_errors
+
+    assert xmllint_dtd_errors(export("fcpxml", project, folder)) == ""  # the still is valid FCPXML 1.10
     fcpxml = ET.fromstring(export("fcpxml", project, folder))
+    assert fcpxml.find("./resources/format[@id='r1']").get("frameDuration") == "1/24s"
     spine = fcpxml.find("./library/event/project/sequence/spine")
     kinds = [el.tag for el in spine]
     assert kinds[:3] == ["asset-clip", "video", "asset-clip"], kinds  # the keyframe is a still on the spine
