@@ -28,7 +28,7 @@ def text_of(data: bytes, limit: int | None = HEAD) -> str | None:
     return None if text.count("\ufffd") > max(2, len(text) // 100) else text
 
 
-@lru_cache(maxsize=4)  # the json and otio sniffs read the same file
+@lru_cache(maxsize=1)  # the json and otio sniffs read the same file, one after the other
 def json_of(data: bytes) -> object | None:
     """`data` parsed as JSON, or None when it is not JSON (only a file that starts like JSON is parsed)."""
     text = text_of(data, None)
