@@ -289,14 +289,38 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase)"
+_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase|axe|nix)"
+_NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
+# after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
+_REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
+           r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
+# a clause that asks for another change: an imperative, or another shot named
+_ANOTHER = (r"\b(?:make|swap|switch|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
+            rf"|{REF}")
+# what continues the object when "cut shot 5" means a trim, not a delete: "cut shot 5 down", "by a bar"
+_TRIM = r"^\s*(?:down|back|short|shorter|by|to\s+\d|to\s+(?:one|two|half)|a\s+(?:bit|little)|in half|in two|into)\b"
 
 
 def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})\s*(?:completely|entirely|altogether|please|pls|for good)?\s*[.!]*$",
-                  low)
+    """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
+    shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
+    follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
+    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+    if m and re.search(_NEGATED + r"$", low[:m.start()]):
+        return None  # "don't cut shot 5"
     if m:
-        return Reading(op=DeleteShots(shots=[str(n) for n in _many(m.group(1), project, selected)]))
+        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
+        if re.search(_TRIM, rest):
+            return None  # a timing change, for assistant.revisions
+        shots = [str(n) for n in _many(m.group(1), project, selected)]
+        said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
+        if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
+            return Reading(op=DeleteShots(shots=shots))
+        if re.search(_REASON, rest) or re.match(r"^\s*(?:[,;]\s*|\s+)(?:and\s+)?(?:make|swap|move|add|merge|split|lock)\b",
+                                                rest):
+            return Reading(ask=f"I read \u201c{said}\u201d and another change after it: say one change at a time "
+                               f"(\u201c{said}\u201d first). Nothing changed.")
+        return Reading(ask=f"Do you mean {said}? Say \u201c{said}\u201d and I will. Nothing changed.")
     if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
         return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
     return None
