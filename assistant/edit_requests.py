@@ -87,7 +87,7 @@ def fix_typos(text: str) -> str:
 def _read(text: str, project: Project, selected: int | None) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    for reader in (_history, _question, _tempo, _swap, _move, _merge, _split, _delete, _insert, _write_shots, _write_section,
+    for reader in (_history, _question, _tempo, _delete, _swap, _move, _merge, _split, _insert, _write_shots, _write_section,
                    _rule):
         try:
             found = reader(low, project, selected)
