@@ -7,9 +7,9 @@ import pytest
 from evals.requests_eval import GOALS, main, run
 
 
-HELDOUT_MISS = ("one of the 32 held-out requests added for the classifier (ops22c), 'honestly just get rid of shot 24, "
-                "it adds nothing', is read as a replace of shot 24: a wrong silent change the rules make; reported, not "
-                "tuned away on the held-out split")
+HELDOUT_MISS = ("the fresh held-out split (ops22d, 76 requests written before that session changed the reader) was "
+                "measured once: 61.8 % mapped, 4 wrong silent changes (evals/reports/requests-ops22d.txt); reported, "
+                "not tuned away on the held-out split")
 
 
 @pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=True,
