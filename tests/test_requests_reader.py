@@ -44,3 +44,19 @@ def test_a_removal_with_more_after_it_is_asked_never_a_silent_change(proj, text)
 @pytest.mark.parametrize("text", ["don't cut shot 5", "cut shot 5 down a bit", "get rid of the moon in shot 4"])
 def test_what_is_not_a_delete_is_not_read_as_one(proj, text):
     assert not isinstance(read_request(text, proj).op, DeleteShots), text
+
+
+def test_a_verb_with_one_letter_slipped_is_read_but_a_real_word_is_not(proj):
+    from assistant.edit_requests import fix_typos
+
+    assert fix_typos("mvoe 3 after 5") == "move 3 after 5" and fix_typos("mrge 3 and 4") == "merge 3 and 4"
+    assert fix_typos("the red car") == "the red car" and fix_typos("a slit of light") == "a slit of light"
+
+
+def test_move_it_takes_the_one_shot_named_before_and_asks_when_there_are_two(proj):
+    from shotlist.operations.shots import MoveShot
+
+    assert read_request("shot 9 drags there, put it after shot 12", proj).op == MoveShot(shot="9", after="12")
+    asked = read_request("shots 9 and 10 are odd, move it after shot 12", proj)
+    assert asked.op is None and "Nothing changed" in asked.ask
+    assert read_request("move 3 before 3", proj).op is None
