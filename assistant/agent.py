@@ -190,7 +190,7 @@ class AgentDirector:
             if provider is None:
                 raise
             while self.tools.project().version > version:  # the project as the failed turn found it
-                self.tools.store.undo(self.tools.project_id)
+                self.tools.editor.undo()
             if provider.base_url != self._provider.base_url:
                 self._provider = provider
                 self._build()

@@ -70,13 +70,30 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
     return again if again.op or again.legacy else found
 
 
+VERBS = ("swap", "move", "merge", "split", "delete", "remove", "insert", "undo", "redo", "replace", "switch")
+WORDS_NOT_SLIPS = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch", "uno"}  # real words
+
+
+def _one_slip(word: str, verb: str) -> bool:
+    """`word` is `verb` with one letter dropped ('swp') or two neighbours swapped ('mvoe')."""
+    if len(word) == len(verb) - 1:
+        return any(verb[:i] + verb[i + 1:] == word for i in range(len(verb)))
+    return len(word) == len(verb) and sorted(word) == sorted(verb) and sum(a != b for a, b in zip(word, verb)) == 2
+
+
 def fix_typos(text: str) -> str:
-    """Words close to the ones requests turn on ('swpa' → 'swap', 'chrous' → 'chorus'); others kept."""
+    """Words close to the ones requests turn on ('swpa' → 'swap', 'chrous' → 'chorus', 'swp' → 'swap'); others
+    kept. A short word is fixed only to an operation's verb, and only for a slip of one letter."""
     def fix(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
         if low in TYPOS:
             return TYPOS[low]
+        if low in WORDS_NOT_SLIPS:
+            return word
+        slip = next((v for v in VERBS if low not in VOCAB and len(low) >= 3 and _one_slip(low, v)), None)
+        if slip:
+            return slip
         if len(low) < 4 or low in VOCAB:
             return word
         close = difflib.get_close_matches(low, VOCAB, n=1, cutoff=0.75)
@@ -87,7 +104,7 @@ def fix_typos(text: str) -> str:
 def _read(text: str, project: Project, selected: int | None) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    for reader in (_history, _question, _tempo, _swap, _move, _merge, _split, _delete, _insert, _write_shots, _write_section,
+    for reader in (_history, _question, _tempo, _delete, _swap, _move, _merge, _split, _insert, _write_shots, _write_section,
                    _rule):
         try:
             found = reader(low, project, selected)
@@ -152,6 +169,7 @@ def _words(text: str) -> str:
     """The picture in a request: leading 'a (new) shot of', colons and politeness off."""
     text = re.sub(r"^\s*[:,\-–—]?\s*(?:(?:a|an|one)\s+(?:new\s+)?(?:shot|image|picture)\s+(?:of|with|where|showing)\s+"
                   r"|(?:a|an)\s+new\s+shot\s*[:,]?\s*|we\s+(?:see|should see)\s+|i\s+want\s+|show(?:ing)?\s+)?", "", text)
+    text = re.sub(r"[\s,]+(?:instead|please|pls|thanks|thank you)[\s.!]*$", "", text)
     return text.strip(" .!?,:;")
 
 
@@ -173,9 +191,11 @@ def _history(low: str, project: Project, selected: int | None) -> Reading | None
         word = _CHANGE_WORDS.get(m.group(1), m.group(1).rstrip("s").replace("-", ""))
         word = {"swap": "swap", "delet": "delete", "remov": "delete"}.get(word, word)
         return Reading(op=GoBackBefore(change=word))
-    if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo))?(?: please| pls)?[.!]*", low):
+    if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
+                    r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
-    if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b", low):
+    if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) "
+                 r"back\b", low):
         k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
         steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
         return Reading(op=Undo(steps=steps))
@@ -184,10 +204,11 @@ def _history(low: str, project: Project, selected: int | None) -> Reading | None
 
 def _question(low: str, project: Project, selected: int | None) -> Reading | None:
     if re.search(r"\b(?:weakest|worst)\b", low):
-        k = re.search(r"\b(\d+|two|three|four|five) (?:weakest|worst)\b", low)
+        k = (re.search(r"\b(\d+|two|three|four|five) (?:weakest|worst)\b", low)
+             or re.search(r"\b(?:weakest|worst) (\d+|two|three|four|five)\b", low))
         count = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
         return Reading(op=WeakestShots(count=min(count, 10)))
-    if re.search(r"\bwhy\b", low) and re.search(r"\b(?:generat\w*|ai|film(?:ed)?|camera|shoot)\b", low):
+    if re.search(r"\bwhy\b|\bhow come\b", low) and re.search(r"\b(?:generat\w*|ai|film(?:ed)?|camera|shoot)\b", low):
         m = re.search(REF, low)
         if not m:
             return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
@@ -225,7 +246,8 @@ def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
-    verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?[:,]?\s*", low)
+    verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
+                     r"\s+of)?[:,]?\s*", low)
     if not verb or re.search(r"\b(?:swap|switch)\s+(?:\w+\s+){0,3}?out\b", low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
@@ -241,15 +263,26 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=SwapShots(first=str(a), second=str(b)))
 
 
+_IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
+
+
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
-                   rf"(before|after|first|last|at the (?:end|start|beginning))\s*({REF})?", low)
-         or re.search(rf"({REF})\s+should\s+(?:go|come|be|move)\s+(before|after)\s+({REF})", low))
+    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
+                   rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|at the (?:end|start|beginning))\s*({REF})?", low)
+         or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+"
+                      rf"(?:(?:right|just|straight)\s+)?(before|after)\s+({REF})", low))
     if not m:
         if re.search(rf"\bmove\s+{REF}", low):
             return Reading(ask="Move it before or after which shot? Say \"move shot 4 before shot 3\". Nothing changed.")
         return None
-    shot = _one(m.group(1), project, selected)
+    if re.fullmatch(_IT, m.group(1)):  # "shot 4 feels out of place, move it after shot 6": the one shot named before
+        named = [n for x in re.findall(REFS, low[:m.start()]) if not re.fullmatch(r"\d+", x.strip())
+                 for n in _many(x, project, selected)]
+        if len(set(named)) != 1:
+            return Reading(ask="Move which shot? Say \"move shot 4 after shot 6\". Nothing changed.")
+        shot = named[0]
+    else:
+        shot = _one(m.group(1), project, selected)
     side, to = m.group(2), m.group(3)
     if side in ("first", "at the start", "at the beginning"):
         return Reading(op=MoveShot(shot=str(shot), before="1"))
@@ -257,9 +290,11 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
-    other = str(_one(to, project, selected))
-    return Reading(op=MoveShot(shot=str(shot), before=other) if side == "before" else
-                   MoveShot(shot=str(shot), after=other))
+    other = _one(to, project, selected)
+    if other == shot:
+        return Reading(ask=f"Shot {shot} cannot move {side} itself: name another shot. Nothing changed.")
+    return Reading(op=MoveShot(shot=str(shot), before=str(other)) if side == "before" else
+                   MoveShot(shot=str(shot), after=str(other)))
 
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -268,6 +303,13 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
     if m:
         a, b = _one(m.group(1), project, selected), _one(m.group(2), project, selected)
         return Reading(op=MergeShots(first=str(min(a, b)), last=str(max(a, b))))
+    m = re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
+                  r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b", low)
+    if m:
+        numbers = _many(m.group(1), project, selected)
+        if len(numbers) < 2 or any(b - a != 1 for a, b in zip(numbers, numbers[1:])):
+            return Reading(ask="Merge which neighbouring shots? Say \"merge 25 to 27\". Nothing changed.")
+        return Reading(op=MergeShots(first=str(numbers[0]), last=str(numbers[-1])))
     m = re.search(r"\b(?:merge|combine|join)\s+the\s+(last|first)\s+(two|three|\d)\s+shots\b", low)
     if m:
         k = int(m.group(2)) if m.group(2).isdigit() else NUMBER_WORDS[m.group(2)]
@@ -280,7 +322,7 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b(?:split|break)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
+    m = re.search(rf"\b(?:split|break|chop)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
                   low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
@@ -289,32 +331,59 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase)"
+_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase|axe|nix)"
+_NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
+# after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
+_REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
+           r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
+# a clause that asks for another change: an imperative, or another shot named
+_ANOTHER = (r"\b(?:make|swap|switch|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
+            rf"|{REF}")
+# what continues the object when "cut shot 5" means a trim, not a delete: "cut shot 5 down", "by a bar"
+_TRIM = r"^\s*(?:down|back|short|shorter|by|to\s+\d|to\s+(?:one|two|half)|a\s+(?:bit|little)|in half|in two|into)\b"
 
 
 def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})\s*(?:completely|entirely|altogether|please|pls|for good)?\s*[.!]*$",
-                  low)
+    """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
+    shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
+    follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
+    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+    if m and re.search(_NEGATED + r"$", low[:m.start()]):
+        return None  # "don't cut shot 5"
     if m:
-        return Reading(op=DeleteShots(shots=[str(n) for n in _many(m.group(1), project, selected)]))
+        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
+        if re.search(_TRIM, rest):
+            return None  # a timing change, for assistant.revisions
+        shots = [str(n) for n in _many(m.group(1), project, selected)]
+        said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
+        if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
+            return Reading(op=DeleteShots(shots=shots))
+        if re.search(_REASON, rest) or re.match(r"^\s*(?:[,;]\s*|\s+)(?:and\s+)?(?:make|swap|move|add|merge|split|lock)\b",
+                                                rest):
+            return Reading(ask=f"I read \u201c{said}\u201d and another change after it: say one change at a time "
+                               f"(\u201c{said}\u201d first). Nothing changed.")
+        return Reading(ask=f"Do you mean {said}? Say \u201c{said}\u201d and I will. Nothing changed.")
     if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
         return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
     return None
 
 
 def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
-    verb = re.search(r"\b(?:add|insert|put in|new shot)\b", low)
+    verb = re.search(r"\b(?:add|insert|put in|new shot|(?:stick|put|throw|pop|slip|get)(?=\s+(?:in\s+)?(?:a|an|one)\s+"
+                     r"(?:new\s+|more\s+)?shot\b))\b", low)
     if not verb or re.search(r"\badd (?:more|some|a bit|a little)\b", low):
         return None
     section = _section(project)
     where = (re.search(rf"\b(before|after)\s+(?:the\s+)?({section})\b", low)
              or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
+             or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
              or re.search(rf"\b(before|after)\s+({REF})", low)
              or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
     rest = low[verb.end():]
     if where:
         rest = (low[verb.end():where.start()] + " " + low[where.end():]) if where.start() > verb.end() \
             else low[where.end():]
+    rest = re.sub(r"^\s*in\s+|\s+(?:in|right|just|somewhere|here|there)\s*$", " ", re.sub(r"\s+", " ", rest))
     words = _words(re.sub(r"\s+", " ", rest))
     if not where:
         if words:
@@ -325,6 +394,12 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if not words or words in ("a shot", "shot", "one"):
         return Reading(ask="What should the new shot show? Nothing changed.")
     side, target = where.group(1), where.group(2)
+    if side == "between":
+        a, b = sorted((_one(target, project, selected), _one(where.group(3), project, selected)))
+        if b != a + 1:
+            return Reading(ask=f"Shots {a} and {b} are not next to each other: say \"after shot {a}\" or \"before shot "
+                               f"{b}\". Nothing changed.")
+        return Reading(op=InsertShot(words=words, after=str(a)))
     if side == "at":
         return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
     if re.fullmatch(section, target):
@@ -337,11 +412,19 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=InsertShot(words=words, **{side: str(_one(target, project, selected))}))
 
 
+# how an artist offers a picture for a shot or a section: "for shot 20 let's do …", "for the bridge i see …"
+_OFFER = (r"i want|i'?d like|i see|we see|show|let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)"
+          r"|how about|maybe")
+
+
 def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
-    patterns = (rf"^({REFS})\s*:\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
+    patterns = (rf"^({REFS})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
                 rf"^(?:the\s+)?({REFS})\s+should\s+(?:be|show|become)\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
+                rf"^(?:can|could|should|would)\s+(?:the\s+)?({REFS})\s+(?:be|show|become)\s+(.+)$",
+                rf"\b(?:i want|i'?d like|i would like|i'?d love|we want|let'?s have)\s+(?:the\s+)?({REFS})\s+to\s+"
+                rf"(?:be|show|become)\s+(.+)$",
                 rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\bin\s+({REFS})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
-                rf"\bfor\s+({REFS})\s*,?\s*(?:i want|we see|show)\s+(.+)$")
+                rf"\bfor\s+({REFS})\s*,?\s*(?:{_OFFER})\s+(.+)$")
     for pattern in patterns:
         m = re.search(pattern, low)
         if not m:
@@ -356,8 +439,11 @@ def _write_shots(low: str, project: Project, selected: int | None) -> Reading | 
 
 def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
     section = _section(project)
-    patterns = (rf"^({section})\s*:\s*(.+)$", rf"^in\s+({section})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
-                rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$")
+    patterns = (rf"^({section})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"^in\s+({section})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
+                rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$",
+                rf"^for\s+({section})\s*,?\s*(?:{_OFFER})\s+(.+)$",
+                rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)"
+                rf"\s*,?\s*(?:(?:{_OFFER})\s+)?(.+)$")
     for pattern in patterns:
         m = re.search(pattern, low)
         if not m:

@@ -14,7 +14,7 @@ import re
 from .spanish import _plain
 
 # a request in French says one of these; English text does not
-MARKERS = re.compile(r"(?i)\b(?:les plans|le plan|plans? \d|refrains?|couplets?|[eé]change\w*|supprime\w*|annule\w*"
+MARKERS = re.compile(r"(?i)\b(?:les plans|le plan|plans? \d|gros plans?|visages?|pas de|refrains?|couplets?|[eé]change\w*|supprime\w*|annule\w*"
                      r"|d[eé]place\w*|fusionne\w*|onirique|ajoute\w*|dernier|derni[eè]re|[cç]a|pourquoi|avant|apr[eè]s)\b")
 PHRASES = (
     (r"\b(?:echange|inverse|permute)\w*", "swap"), (r"\b(?:supprime|enleve|efface|retire)\w*", "delete"),

@@ -71,24 +71,54 @@ def read_revision(project: Project, text: str, selected_shot: int | None = None,
         if wants == ["replace"]:
             return Revision(reply=say("no_replace_target"))
         return Revision(reply=say("which", what=" and ".join(INTENT_WORDS.get(w, w) for w in wants)))
-    refs = [str(n) for n in target.shots]
     changes = [w for w in wants if w not in ("lock", "unlock")]
-    if "unlock" in wants or ("lock" in wants and not changes):  # the lock first: "unlock shot 1, then make it darker"
-        lock = LockShots(shots=refs, locked="unlock" not in wants)
-        if not changes:
-            return Revision(ops=[lock])
-        later = _changes(project, target.shots, changes, colours, text, notes or {}, unlocked=True)
-        return Revision(ops=[lock, *later.ops], reply=later.reply, prefix=later.prefix)
-    done = _changes(project, target.shots, changes, colours, text, notes or {}, described=target.described)
-    if "lock" in wants and done.ops:  # "make shot 5 darker and lock it": the change first, then the lock
-        done.ops.append(LockShots(shots=refs, locked=True))
-    return done
+    if changes and ("lock" in wants or "unlock" in wants):
+        return _lock_and_change(project, text, selected_shot, target.shots, changes, colours, notes or {})
+    refs = [str(n) for n in target.shots]
+    if "unlock" in wants or "lock" in wants:
+        return Revision(ops=[LockShots(shots=refs, locked="unlock" not in wants)])
+    return _changes(project, target.shots, changes, colours, text, notes or {}, described=target.described)
+
+
+_CLAUSE = re.compile(r"\s*(?:[,;]|\band\b|\bthen\b|\bbut\b|\bplus\b)\s*")
+
+
+def lock_clauses(text: str) -> tuple[str, str]:
+    """(what locks or unlocks, what changes) in one request: 'lock shot 3 and make 5 colder' → ('lock shot 3',
+    'make 5 colder'). A piece with no change of its own ('4' in 'lock 3 and 4 and …') joins the one before."""
+    pieces: list[str] = []
+    for piece in _CLAUSE.split(text):
+        if pieces and not intents(piece):
+            pieces[-1] += f" and {piece}"
+        elif piece.strip():
+            pieces.append(piece)
+    locks = [x for x in pieces if {"lock", "unlock"} & set(intents(x))]
+    return " and ".join(locks), " and ".join(x for x in pieces if x not in locks)
+
+
+def _lock_and_change(project: Project, text: str, selected: int | None, named: list[int], changes: list[str],
+                     colours: list[str], notes: dict[str, str]) -> Revision:
+    """A lock (or unlock) and a change in one request, as one operation: one version, one undo step. Each part
+    acts on the shots its own clause names ("lock shot 3 and make 5 colder" changes only 5); a clause naming
+    none ("… and lock it") takes the other's."""
+    lock_text, change_text = lock_clauses(text)
+    locked = resolve(lock_text, project, selected).shots if lock_text else []
+    changed = resolve(change_text, project, selected).shots if change_text else []
+    locked, changed = locked or changed or named, changed or locked or named
+    unlocking = "unlock" in intents(lock_text or text)
+    done = _changes(project, changed, changes, colours, text, notes, unlocked=set(locked) if unlocking else set())
+    if not done.ops:
+        return done
+    refs = [str(n) for n in locked]
+    op = ChangeShots(**done.ops[0].model_dump(), **({"unlock": refs} if unlocking else {"lock": refs}))
+    return Revision(ops=[op], reply=done.reply, prefix=done.prefix)
 
 
 def _changes(project: Project, numbers: list[int], wants: list[str], colours: list[str], text: str,
-             notes: dict[str, str], unlocked: bool = False, described: str = "") -> Revision:
-    """One operation for the content, framing and timing changes `wants` names, on the shots that are free."""
-    free = numbers if unlocked else [n for n in numbers if not project.shots[n - 1].locked]
+             notes: dict[str, str], unlocked: set[int] = frozenset(), described: str = "") -> Revision:
+    """One operation for the content, framing and timing changes `wants` names, on the shots that are free
+    (not locked, or among the `unlocked` first)."""
+    free = [n for n in numbers if n in unlocked or not project.shots[n - 1].locked]
     held = [n for n in numbers if n not in free]
     if not free:
         what = described or "shots " + ", ".join(map(str, held))

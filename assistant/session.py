@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from shotlist.editor import Renderer
+from shotlist.editor import ProjectEditor, Renderer
 from shotlist.errors import ShotcallerError
 from shotlist.store import ProjectStore
 
@@ -41,11 +41,22 @@ def local_renderer(store: ProjectStore) -> Renderer:
     return renderer(store)
 
 
+def session_editor(store: ProjectStore, project_id: str, renderer: Renderer | None = None) -> ProjectEditor:
+    """The one editor of a session, built where it starts: the critic as its review and the renderer injected
+    here, once; the director, its tools (guided revisions, the agent's LangChain tools, the phased steps) and
+    the chat's own commands all go through it."""
+    from . import critic
+
+    return ProjectEditor(store, project_id, review=critic.apply, renderer=renderer or local_renderer(store))
+
+
 def open_director(store: ProjectStore, project_id: str, llm: str | None = None,
-                  say: Callable[[str], None] = _say, tqdm_class: Any = None, renderer: Renderer | None = None):
+                  say: Callable[[str], None] = _say, tqdm_class: Any = None, renderer: Renderer | None = None,
+                  editor: ProjectEditor | None = None):
+    """The director for `llm` on the project, over one editor (`session_editor`, or the one passed)."""
     project = store.load(project_id)  # fails early, clearly, on a missing or corrupt project
     provider = resolve_provider(llm)
-    tools = ProjectTools(store, project.id, renderer=renderer or local_renderer(store))
+    tools = ProjectTools(store, project.id, editor=editor or session_editor(store, project.id, renderer))
     conversation = Conversation(store.folder(project.id) / "chat.jsonl")
     if provider.kind == "local":
         from .local_model import LocalModelUnavailable

@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 # a request in Spanish says one of these; English text never does
-MARKERS = re.compile(r"(?i)\b(?:deshaz\w*|deshacer|intercambia\w*|borra\w*|elimina\w*|mueve\w*|a[nñ]ade\w*|agrega\w*"
+MARKERS = re.compile(r"(?i)\b(?:deshaz\w*|deshacer|rehaz\w*|rehacer|d[eé]bil\w*|intercambia\w*|borra\w*|elimina\w*|mueve\w*|a[nñ]ade\w*|agrega\w*"
                      r"|fusiona\w*|m[aá]s|menos|plano|planos|toma|tomas|escena|estribillo|puente|estrofa|verso|haz|hazlo"
                      r"|hazla|ponlo|ponla|pon|cambia|reemplaza|quita|bloquea|desbloquea|oscur\w*|fr[ií]o|c[aá]lido"
                      r"|brillante|lento|cerca|amplio|[uú]ltim[oa]|primer[oa]?|segund[oa])\b")
@@ -29,6 +29,7 @@ SECTIONS = {"estribillos": "chorus", "estribillo": "chorus", "coros": "chorus", 
 # (Spanish, English) in the order they are tried: phrases first
 PHRASES = (
     (r"intercambia\w*", "swap"), (r"\b(?:borra|elimina|quita)\w*", "delete"), (r"\bdeshaz\w*|\bdeshacer\b", "undo"),
+    (r"\brehaz\w*|\brehacer\b", "redo"), (r"\bmas debil(?:es)?\b", "weakest"), (r"\bpeor(?:es)?\b", "worst"),
     (r"\bmueve\w*", "move"), (r"\b(?:a[nñ]ade|agrega)\w*", "add"), (r"\b(?:fusiona|une|junta)\w*", "merge"),
     (r"\bantes del?\b", "before"), (r"\bdespu[eé]s del?\b", "after"), (r"\beso\b", "that"),
     (r"mas fri[oa]s?|mas helad[oa]s?", "colder"), (r"mas calid[oa]s?|mas calor", "warmer"),
@@ -68,7 +69,8 @@ def as_english(text: str) -> str:
     out = re.sub(rf"\b(?:todos los|todas las|cada) ({SECTION_WORDS})\b", lambda m: f"every {SECTIONS[m.group(1)]}", out)
     out = re.sub(rf"\b(?:el |la )?({ORDINAL_WORDS}) ({SECTION_WORDS})\b",
                  lambda m: f"the {ORDINALS[m.group(1)]} {SECTIONS[m.group(2)]}", out)
-    out = re.sub(rf"\b(?:el |la )?({SECTION_WORDS})\b", lambda m: f"the {SECTIONS[m.group(1)]}", out)
+    out = re.sub(rf"\b(en )?(?:el |la |los |las )?({SECTION_WORDS})\b",
+                 lambda m: f"{'in ' if m.group(1) else ''}the {SECTIONS[m.group(2)]}", out)
     out = re.sub(r"\b(shots?) (" + "|".join(NUMBERS) + r")\b", lambda m: f"{m.group(1)} {NUMBERS[m.group(2)]}", out)
     out = re.sub(r"\b(?:haz|hazlo|hazla|ponlo|ponla|pon|deja|dejalo|dejala)\b", "make", out)
     out = re.sub(r"\by\b", "and", out)

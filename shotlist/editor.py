@@ -61,6 +61,7 @@ class Arrangement:
     removed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     update: dict[str, Any] = field(default_factory=dict)  # other project fields to set, e.g. {"brief": {...}}
+    unlocked: list[str] = field(default_factory=list)  # ids of locked shots this same step unlocks first
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,8 @@ class ProjectEditor:
 
     def _commit(self, before: Project, after: Project, changed: Iterable[str] = (), removed: Iterable[str] = (),
                 fields: Iterable[str] = (), notes: Iterable[str] = (), force_review: bool = False,
-                label: str = "") -> Edit:
-        check_locks(before, after)
+                label: str = "", unlocked: Iterable[str] = ()) -> Edit:
+        check_locks(before, after, set(unlocked))
         if self.review is not None and after.shots and (force_review or reviewed_part(before) != reviewed_part(after)):
             after = self.review(after)
         try:
@@ -322,7 +323,7 @@ class ProjectEditor:
         if not base.shots:
             raise ShotcallerError(f"{base.title} has no plan yet: plan it first ('plan it', /plan)")
         done = change(base)
-        after = self._timeline(base, done.shots)
+        after = self._timeline(base, done.shots, unlocked=set(done.unlocked))
         after, agreed = agreeing(after, done.changed)  # a neighbour that gave or took time may carry other lines
         done.notes = list(dict.fromkeys([*done.notes, *agreed]))
         if done.update:
@@ -330,7 +331,7 @@ class ProjectEditor:
         if after.shots == base.shots and not done.update:
             return self._unchanged(base, "; ".join(done.notes) or "nothing to change")
         return self._commit(base, after, changed=done.changed, removed=done.removed, notes=done.notes, label=label,
-                            fields=list(done.update))
+                            fields=list(done.update), unlocked=done.unlocked)
 
     def split(self, shot: str | int, at: float) -> Edit:
         """Cut one shot in two at `at` seconds, snapped to the nearest beat."""
@@ -477,11 +478,11 @@ class ProjectEditor:
 
     # ------------------------------------------------------------------ helpers
 
-    def _timeline(self, base: Project, shots: list[Shot]) -> Project:
+    def _timeline(self, base: Project, shots: list[Shot], unlocked: set[str] = frozenset()) -> Project:
         """`shots` conformed to the song (cuts on beats, contiguous, numbered, lyrics filled) with every
-        locked shot of `base` exactly as it was."""
+        locked shot of `base` exactly as it was (but those the same step `unlocked`)."""
         conformed, _ = conform(shots, base.song)
-        locked = {s.id: s for s in base.shots if s.locked}
+        locked = {s.id: s for s in base.shots if s.locked and s.id not in unlocked}
         out = []
         for s in conformed:
             if s.id in locked:

@@ -115,3 +115,21 @@ def test_the_tempo_in_words_regrids_the_plan_and_keeps_every_picture(d):
     say(d, "undo that")  # one undo step takes the whole correction back
     assert d.tools.project().song.tempo == pytest.approx(before.song.tempo)
     assert [s.start for s in d.tools.project().shots] == [s.start for s in before.shots]
+
+
+@pytest.mark.parametrize("request_,locked,changed", [
+    ("lock shot 3 and make 5 colder", [3], [5]),
+    ("make shot 6 warmer and lock it", [6], [6]),
+    ("lock 2 and 4 and make shot 8 darker", [2, 4], [8]),
+])
+def test_a_lock_plus_a_change_is_one_version_one_undo_and_each_part_keeps_to_its_shots(d, request_, locked, changed):
+    before = d.tools.project()
+    reply, saved = say(d, request_)
+    after = d.tools.project()
+    assert saved == 1, reply
+    assert [s.index for s in after.shots if s.locked and not before.shots[s.index - 1].locked] == locked
+    assert [n for n, (a, b) in enumerate(zip(before.shots, after.shots), 1)
+            if (a.warmth, a.brightness) != (b.warmth, b.brightness)] == changed
+    assert "lock " + ", ".join(map(str, locked)) in d.tools.store.history(d.tools.project_id)[-1][1]
+    _, saved = say(d, "undo that")
+    assert d.tools.project().shots == before.shots

@@ -293,3 +293,31 @@ def test_changes_since_the_last_render_start_at_the_save_that_added_takes(ops):
     line = run.run(pid, ChangesSince()).line
     assert line.startswith(f"since the last render (version {project.version + 1}): 2 changed (3, 4)")
     assert "swap 3 ↔ 4" in line and "delete 9" not in line
+
+
+def test_a_lock_and_a_change_are_one_version_and_one_undo_step(ops):
+    from shotlist.operations.looks import ChangeShots
+
+    run, store, pid = ops
+    before = store.load(pid)
+    result = run.run(pid, ChangeShots(shots=["5"], looks=["colder"], lock=["3"]))
+    after = store.load(pid)
+    assert after.version == before.version + 1
+    assert store.history(pid)[-1] == (after.version, "colder 5 + lock 3")
+    assert after.shots[2].locked and after.shots[2].prompt == before.shots[2].prompt  # locked, not made colder
+    assert not after.shots[4].locked and after.shots[4].warmth < before.shots[4].warmth
+    assert "locked shot 3" in result.line
+    run.run(pid, Undo())
+    undone = store.load(pid)
+    assert undone.shots == before.shots  # one undo step takes back both
+
+
+def test_an_unlock_first_lets_the_change_through_in_the_same_version(ops):
+    from shotlist.operations.looks import ChangeShots
+
+    run, store, pid = ops
+    run.run(pid, LockShots(shots=["4"]))
+    v = store.load(pid).version
+    run.run(pid, ChangeShots(shots=["4"], looks=["darker"], unlock=["4"]))
+    after = store.load(pid)
+    assert after.version == v + 1 and not after.shots[3].locked and "unlock 4" in store.history(pid)[-1][1]

@@ -7,9 +7,9 @@ import pytest
 from evals.requests_eval import GOALS, main, run
 
 
-HELDOUT_MISS = ("one of the 32 held-out requests added for the classifier (ops22c), 'honestly just get rid of shot 24, "
-                "it adds nothing', is read as a replace of shot 24: a wrong silent change the rules make; reported, not "
-                "tuned away on the held-out split")
+HELDOUT_MISS = ("ops22d's second fresh held-out split (56 requests, written before the reader's last changes) was "
+                "measured once: 67.9 % mapped, 3 wrong silent changes (evals/reports/requests-ops22d-second.txt; the "
+                "first fresh split: 61.8 %, 4); reported, not tuned away on the held-out split")
 
 
 @pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=True,

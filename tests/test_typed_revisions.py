@@ -44,7 +44,7 @@ def reply(d: GuidedDirector, text: str, selected: int | None = None):
     ("shot 9 closer please", [ChangeFraming(shots=["9"], direction="closer")]),
     ("make shot 4 longer", [RetimeShots(shots=["4"], longer=True)]),
     ("make shot 5 darker and closer", [ChangeShots(shots=["5"], looks=["darker"], direction="closer")]),
-    ("make shot 5 darker and lock it", [ChangeLook(shots=["5"], looks=["darker"]), LockShots(shots=["5"])]),
+    ("make shot 5 darker and lock it", [ChangeShots(shots=["5"], looks=["darker"], lock=["5"])]),  # one version
     ("lock shot 3", [LockShots(shots=["3"])]),
 ])
 def test_requests_read_as_typed_operations(planned, text, expected):

@@ -13,7 +13,7 @@ from shotlist.errors import ShotcallerError
 
 from .cli_brief import add_brief_command
 from .cli_chat import cmd_chat
-from .cli_edit import add_commands, cmd_import, cmd_pick, cmd_undo, fit_to_model
+from .cli_edit import add_commands, cmd_import, cmd_pick, fit_to_model
 from .cli_grid import add_grid_commands
 
 
@@ -260,11 +260,6 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         p.add_argument("project", help="project id or folder")
         p.set_defaults(func=func)
-
-    for name, redo in (("undo", False), ("redo", True)):
-        p = sub.add_parser(name, help=f"{name} the last shot-list change")
-        p.add_argument("project")
-        p.set_defaults(func=cmd_undo, redo=redo)
 
     p = sub.add_parser("export", help="export the shot list")
     p.add_argument("project")

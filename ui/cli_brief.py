@@ -10,20 +10,23 @@ from typing import Any
 from shotlist.errors import ShotcallerError
 
 
-def section_answers(store, project_id: str) -> dict[str, str]:
-    """What the artist said about each section in guided mode (kept in the project's conversation)."""
+def section_answers(store, project_id: str, editor=None) -> dict[str, str]:
+    """What the artist said about each section in guided mode (kept in the project's conversation); `editor`:
+    the command's own, when it has one (reading needs no critic)."""
     from assistant.conversation import Conversation
     from assistant.guided import GuidedDirector
     from assistant.tools import ProjectTools
 
     conversation = Conversation(store.folder(project_id) / "chat.jsonl")
-    return GuidedDirector(ProjectTools(store, project_id, run_critic=False), conversation).section_notes()
+    tools = ProjectTools(store, project_id, run_critic=False, editor=editor)
+    return GuidedDirector(tools, conversation).section_notes()
 
 
-def brief_text(store, project_id: str) -> str:
+def brief_text(store, project_id: str, editor=None) -> str:
     from shotlist.brief_view import as_text, brief_rows
 
-    return as_text(brief_rows(store.load(project_id), section_answers(store, project_id)))
+    project = editor.project() if editor else store.load(project_id)
+    return as_text(brief_rows(project, section_answers(store, project_id, editor)))
 
 
 def cmd_brief(args: argparse.Namespace) -> None:
@@ -47,7 +50,7 @@ def cmd_brief(args: argparse.Namespace) -> None:
                                   if name in ("motifs", "references") else value})
         shots = touched_shots(edit.project, value_text(edit.project.brief, name)) if name != "constraints" else []
         print(saved_line(edit, f"set {name}") + (f" (touches shots {', '.join(map(str, shots))})" if shots else ""))
-    print(brief_text(ed.store, args.project))
+    print(brief_text(ed.store, args.project, ed))
 
 
 def add_brief_command(sub: Any) -> None:

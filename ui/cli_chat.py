@@ -92,7 +92,7 @@ def cmd_chat(args: argparse.Namespace) -> None:
             if command in ("/quit", "/exit"):
                 break
             if command == "/show":
-                print(shot_table(store.load(project_id)))
+                print(shot_table(director.tools.project()))
             elif command == "/critique":
                 print(director.tools.critique())
             elif command == "/undo":
@@ -105,4 +105,4 @@ def cmd_chat(args: argparse.Namespace) -> None:
                     show(reply)
         except ShotcallerError as e:  # the turn failed; the conversation and project are intact
             print(f"error: {e}", file=sys.stderr)
-    print(f"saved {project_id} (version {store.load(project_id).version})")
+    print(f"saved {project_id} (version {director.tools.project().version})")

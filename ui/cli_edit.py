@@ -14,14 +14,18 @@ from shotlist.errors import ShotcallerError
 
 
 def editor(args: argparse.Namespace, review: bool = True):
-    """The project editor for `args.project`, the critic attached (undo/redo need none)."""
-    from shotlist.editor import ProjectEditor
-    from shotlist.store import ProjectStore
+    """The one project editor of this command, for `args.project`, built on first use with the critic as its
+    review (every step of the command, and every operation it runs, goes through this same editor)."""
+    held = getattr(args, "_editor", None)
+    if held is None:
+        from shotlist.editor import ProjectEditor
+        from shotlist.store import ProjectStore
 
-    critic_apply = None
-    if review:
-        from assistant.critic import apply as critic_apply
-    return ProjectEditor(ProjectStore(), args.project, review=critic_apply)
+        critic_apply = None
+        if review:
+            from assistant.critic import apply as critic_apply
+        held = args._editor = ProjectEditor(ProjectStore(), args.project, review=critic_apply)
+    return held
 
 
 def saved_line(edit, what: str) -> str:
@@ -43,35 +47,27 @@ def parse_changes(pairs: list[str]) -> dict[str, Any]:
     return changes
 
 
-def run_operation(project: str, name: str, **values: Any) -> None:
-    """Run one operation of the table on `project` with the critic attached, and print its typed result."""
-    from shotlist.operations import Operations
-    from shotlist.store import ProjectStore
+def run_operation(args: argparse.Namespace, name: str, **values: Any) -> None:
+    """Run one operation of the table through the command's editor (`editor`), and print its typed result."""
+    from shotlist.operations import parse
 
-    from assistant.critic import apply as critic_apply
-
-    print(Operations(ProjectStore(), review=critic_apply).call(project, name, **values).text())
+    print(parse(name, values).apply(editor(args)).text())
 
 
 def cmd_revise(args: argparse.Namespace) -> None:
-    run_operation(args.project, "revise_shots", patches=[{"shot": args.shot, "changes": parse_changes(args.changes)}])
+    run_operation(args, "revise_shots", patches=[{"shot": args.shot, "changes": parse_changes(args.changes)}])
 
 
 def cmd_split(args: argparse.Namespace) -> None:
-    run_operation(args.project, "split_shot", shot=args.shot, at=args.at)
+    run_operation(args, "split_shot", shot=args.shot, at=args.at)
 
 
 def cmd_merge(args: argparse.Namespace) -> None:
-    run_operation(args.project, "merge_shots", first=args.first, last=args.last)
+    run_operation(args, "merge_shots", first=args.first, last=args.last)
 
 
 def cmd_lock(args: argparse.Namespace) -> None:
-    run_operation(args.project, "lock_shots", shots=args.shots, locked=not args.unlock)
-
-
-def cmd_rename(args: argparse.Namespace) -> None:
-    edit = editor(args, review=False).rename(args.title)
-    print(f"{edit.project.id} is now titled {edit.project.title!r}; version {edit.version}")
+    run_operation(args, "lock_shots", shots=args.shots, locked=not args.unlock)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -88,14 +84,8 @@ def cmd_import(args: argparse.Namespace) -> None:
     print(f"imported {len(edit.project.shots)} shots ({fmt.name}) into {edit.project.id}: version {edit.version}")
 
 
-def cmd_undo(args: argparse.Namespace) -> None:
-    ed = editor(args, review=False)
-    edit = ed.redo() if args.redo else ed.undo()
-    print(f"{edit.project.id} is at version {edit.version} ({len(edit.project.shots)} shots)")
-
-
 def cmd_pick(args: argparse.Namespace) -> None:
-    run_operation(args.project, "pick_take", shot=args.shot, take=args.take)
+    run_operation(args, "pick_take", shot=args.shot, take=args.take)
 
 
 def fit_to_model(args: argparse.Namespace) -> list[str]:
@@ -142,7 +132,7 @@ def _cli_type(annotation: Any) -> tuple[Any, bool, tuple | None] | None:
 
 
 def cmd_operation(args: argparse.Namespace) -> None:
-    run_operation(args.project, args.op_name, **{k: v for k, v in vars(args).items()
+    run_operation(args, args.op_name, **{k: v for k, v in vars(args).items()
                                                   if k in args.op_fields and v is not None})
 
 
@@ -165,7 +155,9 @@ def add_operation_commands(sub: Any, taken: set[str]) -> list[str]:
                 continue
             kind, many, choices = types[field]  # type: ignore[misc]
             flag = f"--{field.replace('_', '-')}"
-            if kind is bool:
+            if field in cls.positional:  # `rename PROJECT TITLE`
+                p.add_argument(field, type=kind, nargs="+" if many else None, choices=choices, help=info.description)
+            elif kind is bool:
                 p.add_argument(flag, dest=field, action=argparse.BooleanOptionalAction, default=None,
                                help=info.description)
             else:
@@ -202,11 +194,6 @@ def add_commands(sub: Any) -> None:
         p.add_argument("shots", nargs="+")
         p.set_defaults(func=cmd_lock, unlock=unlock)
 
-    p = sub.add_parser("rename", help="change a project's title (its id stays)")
-    p.add_argument("project")
-    p.add_argument("title")
-    p.set_defaults(func=cmd_rename)
-
     p = sub.add_parser("sections", help="list, rename, split or merge a project's song sections (shots follow)")
     p.add_argument("project", help="project id or folder")
     acts = p.add_subparsers(dest="action", metavar="ACTION")
@@ -222,6 +209,7 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--label", help="label of the merged section (default: the first's)")
     p.set_defaults(func=cmd_sections)
 
-    # the hand-kept commands above (and render, export, pick, undo in ui/cli.py) keep their shorter forms
+    # the hand-kept commands above (and render, export, pick in ui/cli.py) keep their shorter forms; undo, redo
+    # and rename are the table's own (`undo PROJECT [--steps N]`, `rename PROJECT TITLE`)
     add_operation_commands(sub, set(sub.choices) | {"lock_shots", "merge_shots", "split_shot", "revise_shots",
-                                                    "pick_take", "render", "export", "undo", "redo"})
+                                                    "pick_take", "render", "export"})

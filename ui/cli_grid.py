@@ -22,12 +22,9 @@ def set_tempo(args: argparse.Namespace):
 
 
 def cmd_regrid(args: argparse.Namespace) -> None:
-    from shotlist.operations import Operations
-    from shotlist.store import ProjectStore
+    from .cli_edit import editor
 
-    from assistant.critic import apply as critic_apply
-
-    result = Operations(ProjectStore(), review=critic_apply).run(args.project, set_tempo(args))
+    result = set_tempo(args).apply(editor(args))
     print(result.text())
     song = result.edit.project.song if result.edit else None
     if song is not None and song.confidence_note():

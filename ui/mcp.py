@@ -22,9 +22,9 @@ from typing import Any, TypedDict, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.tools import ProjectTools
+from assistant import critic
 from shotlist.errors import ShotcallerError, one_line
-from shotlist.operations import OPERATIONS, Operation, parse
+from shotlist.operations import OPERATIONS, Operation, Operations, parse
 from shotlist.store import ProjectStore
 
 
@@ -77,10 +77,11 @@ def make_tools(store: ProjectStore) -> list[Callable[..., str]]:
         rows = [f"{i.id}  v{i.version}  {i.shots} shots  {i.duration:.1f}s  {i.title}" for i in store.list()]
         return "\n".join(rows) or "no projects yet"
 
-    return [guarded(list_projects)] + [guarded(op_tool(store, name, cls)) for name, cls in OPERATIONS.items()]
+    ops = Operations(store, review=critic.apply)  # the critic injected once, for every tool and project
+    return [guarded(list_projects)] + [guarded(op_tool(ops, name, cls)) for name, cls in OPERATIONS.items()]
 
 
-def op_tool(store: ProjectStore, name: str, cls: type[Operation]) -> Callable[..., str]:
+def op_tool(ops: Operations, name: str, cls: type[Operation]) -> Callable[..., str]:
     """One operation of the table as a plain function Gradio can serve: the project id first, then the
     operation's fields as typed parameters; the description and the parameter notes come from the table."""
     params = [inspect.Parameter("project", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)]
@@ -96,9 +97,9 @@ def op_tool(store: ProjectStore, name: str, cls: type[Operation]) -> Callable[..
         bound = signature.bind(*args, **kwargs)
         values = dict(bound.arguments)
         project = values.pop("project")
-        store.load(project)  # a clear error for an unknown or corrupt project
+        ops.store.load(project)  # a clear error for an unknown or corrupt project
         op = parse(name, {k: dict(v) if isinstance(v, dict) else v for k, v in values.items()})
-        return ProjectTools(store, project).run(op).text()
+        return ops.run(project, op).text()
 
     run.__name__ = run.__qualname__ = name
     run.__signature__ = signature  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ def _back_line(edit, word: str, names: list[str]) -> str:
 class Undo(Operation):
     """Undo the last change (or the last few); redo brings them back."""
 
-    steps: int = Field(default=1, ge=1, le=50)
+    steps: int = Field(default=1, ge=1, le=50, description="How many changes to undo.")
 
     def apply(self, editor: ProjectEditor) -> Result:
         history = dict(editor.store.history(editor.project_id))
@@ -34,7 +34,7 @@ class Undo(Operation):
 class Redo(Operation):
     """Redo the change the last undo took back."""
 
-    steps: int = Field(default=1, ge=1, le=50)
+    steps: int = Field(default=1, ge=1, le=50, description="How many undone changes to bring back.")
 
     def apply(self, editor: ProjectEditor) -> Result:
         history = dict(editor.store.history(editor.project_id))

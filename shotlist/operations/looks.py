@@ -239,42 +239,63 @@ class ReplacePictures(ShotChange):
         return out, notes, f"rewrote {plural(numbers)}: {'; '.join(dict.fromkeys(p.subject for p in self.pictures))}"
 
 
-def run_steps(editor: ProjectEditor, refs: list[str], steps: list[Step]) -> Result:
-    """Apply `steps` in order to the shots `refs` names, as one version; locked shots are left as they are."""
+def _set_locks(project: Project, ids: set[str], locked: bool) -> Project:
+    return project.model_copy(update={"shots": [s.model_copy(update={"locked": locked}) if s.id in ids else s
+                                                for s in project.shots]})
+
+
+def run_steps(editor: ProjectEditor, refs: list[str], steps: list[Step], lock: list[str] = (),
+              unlock: list[str] = ()) -> Result:
+    """Apply `steps` in order to the shots `refs` names, as one version; locked shots are left as they are.
+    `unlock` names shots unlocked first and `lock` shots locked last, in the same version ("unlock 1 and make
+    it darker", "lock shot 3 and make 5 colder"): one undo step, named in the history."""
     said: list[str] = []
     numbers: list[int] = []
 
     def change(p: Project) -> Arrangement:
-        found = numbers_of(p, refs)
-        free = [n for n in found if not p.shots[n - 1].locked]
+        freed = {p.shots[n - 1].id for n in numbers_of(p, list(unlock))}
+        to_lock = {p.shots[n - 1].id for n in numbers_of(p, list(lock))}
+        start = _set_locks(p, freed, False)
+        found = numbers_of(start, refs)
+        free = [n for n in found if not start.shots[n - 1].locked]
         held = [n for n in found if n not in free]
         if not free:
             raise ShotcallerError(f"{plural(held)} {'is' if len(held) == 1 else 'are'} locked, so nothing changed; "
                                   "unlock first")
         numbers.extend(free)
-        project, notes, ids = p, [], {s.id for s in p.shots}
+        project, notes, ids = start, [], {s.id for s in p.shots}
         for step in steps:
             shots, more, what = step.change(project, free)
             project = project.model_copy(update={"shots": shots})
             notes += more
             said.append(what)
         notes += [f"left locked {plural(held)} as {'it is' if len(held) == 1 else 'they are'}"] if held else []
+        for word, touched in (("unlocked", freed), ("locked", to_lock)):
+            shown = [n for n, s in enumerate(p.shots, 1) if s.id in touched]
+            numbers.extend(n for n in shown if n not in numbers)
+            if shown:
+                said.append(f"{word} {plural(shown)}")
+        project = _set_locks(project, to_lock, True)
         changed = [s.id for s in project.shots if s.id not in ids or s not in p.shots]
         return Arrangement(project.shots, changed=changed, removed=[i for i in ids if i not in
-                                                                      {s.id for s in project.shots}], notes=notes)
-    edit = editor.rearrange(f"{' + '.join(s.word() for s in steps)} {', '.join(refs)}", change)
+                                                                      {s.id for s in project.shots}], notes=notes,
+                           unlocked=sorted(freed))
+    label = ([f"unlock {', '.join(unlock)}"] if unlock else []) + [f"{' + '.join(s.word() for s in steps)} "
+                                                                    f"{', '.join(refs)}"]
+    edit = editor.rearrange(" + ".join(label + ([f"lock {', '.join(lock)}"] if lock else [])), change)
     text = "; ".join(said)
     alone = edit.saved and not edit.removed and set(edit.numbers()) <= set(numbers)
     text = text[:1].upper() + text[1:] + ("; no other shot changed" if alone else "")
     line = saved_line(edit, text)
-    return Result(steps[0].name if len(steps) == 1 else "change_shots", line, edit,
+    return Result(steps[0].name if len(steps) == 1 and not (lock or unlock) else "change_shots", line, edit,
                   edit.numbers() if edit.saved else numbers, edit.notes)
 
 
 @operation("change_shots")
 class ChangeShots(ShotChange):
     """Several changes to the same named shots as one version and one undo step ("make the chorus darker and
-    closer"): light, contrast, palette, framing, a new picture, and longer or shorter (applied last)."""
+    closer"): light, contrast, palette, framing, a new picture, and longer or shorter (applied last); shots to
+    unlock first and to lock last ride in the same version ("lock shot 3 and make 5 colder")."""
 
     looks: list[Light] = Field(default_factory=list, description="colder, warmer, darker, brighter.")
     contrast: Literal["more", "less"] | None = None
@@ -282,6 +303,10 @@ class ChangeShots(ShotChange):
     direction: Literal["closer", "wider"] | None = None
     pictures: list[Picture] = Field(default_factory=list, description="New pictures (one for all, or one per shot).")
     longer: bool | None = Field(default=None, description="True: longer; false: shorter; empty: timing stays.")
+    lock: list[ShotRef] = Field(default_factory=list, description="Shots to lock after the change, in the same "
+                                "version ('lock shot 3 and make 5 colder').")
+    unlock: list[ShotRef] = Field(default_factory=list, description="Shots to unlock before the change, in the "
+                                  "same version ('unlock 1 and make it darker').")
 
     def steps(self) -> list[Step]:
         from .retime import RetimeShots
@@ -297,4 +322,4 @@ class ChangeShots(ShotChange):
         return out
 
     def apply(self, editor: ProjectEditor) -> Result:
-        return run_steps(editor, self.shots, self.steps())
+        return run_steps(editor, self.shots, self.steps(), lock=list(self.lock), unlock=list(self.unlock))

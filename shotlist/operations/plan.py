@@ -1,5 +1,5 @@
 """Operations on the brief, the style bible and the whole plan, and the ones that read it: update_brief,
-update_style, propose_shot_list, show_shots, critique. Their arguments are partial copies of the domain
+update_style, propose_shot_list, show_shots, critique, rename. Their arguments are partial copies of the domain
 models (every field optional, its description the model's), so the tools' schemas follow the models.
 
     ops.run(pid, UpdateBrief(meaning="a riddle about grief")).line   # 'brief updated (meaning); version 4'
@@ -8,14 +8,14 @@ models (every field optional, its description the model's), so the tools' schema
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, create_model
 
 from ..editor import ProjectEditor
 from ..errors import ShotcallerError
 from ..models import BRIEF_SETTABLE, Brief, Character, Project, Shot, ShotList, StyleBible
-from .table import Operation, Result, ShotRef, operation
+from .table import Operation, Result, ShotRef, operation, saved_line
 
 DRAFT_FIELDS = ("start", "end", "section", "lyric", "shot_size", "angle", "movement", "lens", "subject", "action",
                 "setting", "prompt", "negative_prompt", "reason", "why_generative", "transition")
@@ -153,3 +153,18 @@ class Critique(Operation):
     def apply(self, editor: ProjectEditor) -> Result:
         edit = editor.critique()
         return Result(self.name, summary(edit.project) if edit.project.shots else "No shots yet.", edit)
+
+
+@operation("rename")
+class Rename(Operation):
+    """Change the project's title (its id and folder stay)."""
+
+    positional: ClassVar[tuple[str, ...]] = ("title",)
+    title: str = Field(min_length=1, max_length=200, description="The new title.")
+
+    def apply(self, editor: ProjectEditor) -> Result:
+        edit = editor.rename(self.title)
+        if not edit.saved:
+            return Result(self.name, saved_line(edit, ""), edit)
+        return Result(self.name, f"{edit.project.id} is now titled {edit.project.title!r}; version {edit.version}",
+                      edit)

@@ -72,6 +72,7 @@ class Operation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: ClassVar[str] = ""
     asks: ClassVar[bool] = False  # a question: reads the project, saves nothing
+    positional: ClassVar[tuple[str, ...]] = ()  # fields the CLI subcommand takes in order, without a --flag
 
     def apply(self, editor: ProjectEditor) -> Result:  # pragma: no cover - every subclass defines it
         raise NotImplementedError

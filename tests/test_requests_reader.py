@@ -1,0 +1,62 @@
+"""The reader of artists' requests on removals: a verb of removal whose object is a shot is a delete, whatever
+reason follows it, and never a replace; what it cannot read safely it asks. (Phrasings written for this test,
+none from the request bank's held-out split.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.edit_requests import read_request
+from evals.requests_eval import project
+from shotlist.operations.shots import DeleteShots
+
+
+@pytest.fixture(scope="module")
+def proj():
+    return project()
+
+
+@pytest.mark.parametrize("text,shots", [
+    ("get rid of shot 11, it never landed for me", ["11"]),
+    ("lose 6 because it repeats the one before", ["6"]),
+    ("cut shot 19 - too busy", ["19"]),
+    ("drop the fourth shot, it's redundant", ["4"]),
+    ("kill 20 and 21 they drag", ["20", "21"]),
+    ("ditch this one, honestly", ["7"]),
+    ("yeah nix shot 2", ["2"]),
+    ("the ending drags so get rid of the last shot and that fixes it", ["28"]),
+])
+def test_a_removal_verb_on_a_shot_is_a_delete_whatever_reason_follows(proj, text, shots):
+    reading = read_request(text, proj, selected=7)
+    assert reading.op == DeleteShots(shots=shots), (text, reading)
+
+
+@pytest.mark.parametrize("text", [
+    "get rid of shot 11 and make 12 colder",  # a second change: one at a time
+    "lose shot 5, swap 8 and 9",
+    "drop shot 14 onto the bridge",  # not a removal the reader can be sure of
+])
+def test_a_removal_with_more_after_it_is_asked_never_a_silent_change(proj, text):
+    reading = read_request(text, proj)
+    assert reading.op is None and not reading.legacy and "Nothing changed" in reading.ask, (text, reading)
+
+
+@pytest.mark.parametrize("text", ["don't cut shot 5", "cut shot 5 down a bit", "get rid of the moon in shot 4"])
+def test_what_is_not_a_delete_is_not_read_as_one(proj, text):
+    assert not isinstance(read_request(text, proj).op, DeleteShots), text
+
+
+def test_a_verb_with_one_letter_slipped_is_read_but_a_real_word_is_not(proj):
+    from assistant.edit_requests import fix_typos
+
+    assert fix_typos("mvoe 3 after 5") == "move 3 after 5" and fix_typos("mrge 3 and 4") == "merge 3 and 4"
+    assert fix_typos("the red car") == "the red car" and fix_typos("a slit of light") == "a slit of light"
+
+
+def test_move_it_takes_the_one_shot_named_before_and_asks_when_there_are_two(proj):
+    from shotlist.operations.shots import MoveShot
+
+    assert read_request("shot 9 drags there, put it after shot 12", proj).op == MoveShot(shot="9", after="12")
+    asked = read_request("shots 9 and 10 are odd, move it after shot 12", proj)
+    assert asked.op is None and "Nothing changed" in asked.ask
+    assert read_request("move 3 before 3", proj).op is None
