@@ -81,7 +81,7 @@ def test_every_plan_editing_button_is_an_operation_of_the_table():
     # the hand-written handlers the table replaced are gone from the studio
     from ui.handlers import Studio
 
-    for gone in ("split_selected", "merge_selected", "lock", "pick", "step", "revert"):
+    for gone in ("split_selected", "merge_selected", "lock", "pick", "step", "revert", "rename"):
         assert not hasattr(Studio, gone), gone
 
 
@@ -92,3 +92,17 @@ def test_the_selection_fills_only_required_shot_arguments():
     assert with_selection("insert_shot", {"words": "rain"}, 3) == {"words": "rain"}  # where is optional: not guessed
     assert with_selection("undo", {}, None) == {}
     assert with_selection("split_shot", {}, None) == SELECT_FIRST
+
+
+def test_rename_is_the_table_operation_and_an_empty_title_is_one_line(studio):  # noqa: F811
+    from ui.operate import press
+
+    session = opened(studio)
+    before = studio.project(session)
+    empty = press(studio, session, "rename_btn", "   ")
+    assert not empty.ok and empty.message == "Type the project's new title first."
+    done = press(studio, session, "rename_btn", "  Fog Shirt  ")
+    after = studio.project(session)
+    assert done.ok and after.title == "Fog Shirt" and after.id == before.id and after.version == before.version + 1
+    assert done.message == f"Renamed {after.id} to 'Fog Shirt'; version {after.version}.", done.message
+    assert [s.model_dump() for s in after.shots] == [s.model_dump() for s in before.shots]

@@ -273,11 +273,6 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
             return result.edit, sentence(result)
         return self.edit(session, doing, run)
 
-    def rename(self, session: Session, title: str) -> Outcome:
-        if not title.strip():
-            return Outcome(False, "Type the project's new title first.")
-        return self.edit(session, "rename", lambda e: (ed := e.rename(title), f"Renamed to {ed.project.title}."))
-
     def apply_table(self, session: Session, table: Any) -> Outcome:
         """Apply the cells the artist changed. Changes are found against the version this tab shows,
         so a stale table never undoes another tab's edit; an edit to a field another tab changed

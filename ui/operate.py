@@ -127,13 +127,18 @@ def _new_shot(result: Result, selected: int | None) -> int | None:
     return result.shots[0] if result.shots else selected
 
 
+def _titling(project: Project, n: int | None, typed: Any) -> dict[str, Any] | str:
+    return {"title": typed.strip()} if (typed or "").strip() else "Type the project's new title first."
+
+
 def _version(project: Project, n: int | None, typed: Any) -> dict[str, Any] | str:
     return {"version": int(typed)} if typed else "Choose the version to go back to in the list first."
 
 
-# Every studio control that edits the plan (the Undo/Redo of the project bar, the selected shot's panel, the
+# Every studio control that edits the project (the Rename, Undo and Redo of the project bar, the selected shot's panel, the
 # lock row, the take picker, the history's revert): one row each, wired by `ui.wiring.Wiring.controls`.
 CONTROLS = {c.button: c for c in (
+    Control("rename_btn", "rename", "renaming", "title", _titling),
     Control("undo_btn", "undo", "undo"),
     Control("redo_btn", "redo", "redo"),
     Control("split_btn", "split_shot", "splitting the shot"),

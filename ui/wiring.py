@@ -208,7 +208,6 @@ class Wiring(PlayAndHistory):
             return {**self.opened(session, outcome.message), c.last_project: None, c.chatbot: []}
 
         self.on(c.delete_btn.click, on_delete, None, self.everything)
-        self.on(c.rename_btn.click, self.acting("renaming", studio.rename), [c.title], [c.status, *self.view_outputs])
 
         def on_tab(tab: str):
             @guarded("showing the tab")

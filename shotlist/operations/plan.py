@@ -166,5 +166,5 @@ class Rename(Operation):
         edit = editor.rename(self.title)
         if not edit.saved:
             return Result(self.name, saved_line(edit, ""), edit)
-        return Result(self.name, f"{edit.project.id} is now titled {edit.project.title!r}; version {edit.version}",
+        return Result(self.name, f"renamed {edit.project.id} to {edit.project.title!r}; version {edit.version}",
                       edit)
