@@ -87,7 +87,7 @@ def check(case: dict, proj: Project, classifier: bool = False) -> Outcome:
         from assistant.request_kinds import classify
 
         reading = classify(text, proj, selected) or Reading()
-    return judge(case, reading)
+    return judge(case, reading, proj)
 
 
 def judge_look(case: dict, ops: list) -> Outcome:
@@ -101,7 +101,31 @@ def judge_look(case: dict, ops: list) -> Outcome:
     return Outcome(text, want, got, right, bool(ops) and not right)
 
 
-def judge(case: dict, reading) -> Outcome:
+PLACES = ("before", "after", "before_section", "after_section")
+
+
+def place(args: dict, proj: Project) -> int | None:
+    """Where an insert or a move lands, as the number of shots before it: 'after 11', 'before 12' and
+    'before the bridge' (when the bridge starts at 12) are one place, however the label or the reader
+    names it; None when no place is named or it cannot be read."""
+    from shotlist.errors import ShotcallerError
+    from shotlist.shot_range import shots_named
+
+    for key in PLACES:
+        value = args.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            shots = shots_named(proj, str(value))
+        except ShotcallerError:
+            return None
+        if not shots:
+            return None
+        return min(shots) - 1 if key.startswith("before") else max(shots)
+    return None
+
+
+def judge(case: dict, reading, proj: Project | None = None) -> Outcome:
     text, want, args = case["text"], case["op"], case.get("args") or {}
     op = reading.op
     got = op.name if op else "ask"
@@ -111,6 +135,12 @@ def judge(case: dict, reading) -> Outcome:
     right = True
     if op is not None:
         data = op.model_dump()
+        if proj is not None and any(k in args for k in PLACES):  # one place, however it is named
+            right &= place(data, proj) == place(args, proj)
+            args = {k: v for k, v in args.items() if k not in PLACES}
+        if got == "swap_shots" and {"first", "second"} <= set(args):  # a swap has no order
+            right &= sorted(_norm([data["first"], data["second"]])) == sorted(_norm([args["first"], args["second"]]))
+            args = {k: v for k, v in args.items() if k not in ("first", "second")}
         for key, value in args.items():
             have = data.get(key)
             if key == "words":

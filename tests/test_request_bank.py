@@ -45,3 +45,25 @@ def test_the_runner_prints_both_splits_with_and_without_the_classifier(capsys):
         assert f"requests {split} (rules only    ):" in out and f"requests {split} (rules + MiniLM):" in out
         assert f"MiniLM alone on {split}" in out
     assert code == (1 if "FAIL" in out else 0) and "wrong silent changes 0" in out
+
+
+def test_the_judge_reads_one_place_however_it_is_named_and_a_swap_in_either_order():
+    from assistant.edit_requests import Reading
+    from evals.requests_eval import judge, project
+    from shotlist.operations import parse
+
+    proj = project()  # the bank's song: the bridge is shots 19-22, the last chorus 23-26
+
+    def outcome(args: dict, op: str, **label):
+        return judge({"text": "t", "op": op, "args": label}, Reading(op=parse(op, args)), proj)
+
+    same = [({"words": "keys", "after": "18"}, {"before": 19}), ({"words": "keys", "before": "19"}, {"after": 18}),
+            ({"words": "keys", "before_section": "bridge"}, {"after": 18}),
+            ({"words": "keys", "after_section": "bridge"}, {"before_section": "last chorus"})]
+    for args, label in same:
+        assert outcome(args, "insert_shot", **label).right, (args, label)
+    wrong = outcome({"words": "keys", "after": "19"}, "insert_shot", before=19)
+    assert not wrong.right and wrong.wrong_change  # one shot off is a wrong change, not the same place
+    assert outcome({"shot": "3", "after": "5"}, "move_shot", shot=3, before=6).right
+    assert outcome({"first": "4", "second": "3"}, "swap_shots", first=3, second=4).right
+    assert not outcome({"first": "4", "second": "5"}, "swap_shots", first=3, second=4).right
