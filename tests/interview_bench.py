@@ -3,6 +3,11 @@ corrections, asides, moves and take-backs phrased from a seeded bank, every part
 progression carried in order, and no meta-talk or ungrammatical sentence in the shots.
 
     PYTHONPATH=$PWD .venv/bin/python tests/interview_bench.py dev [--seeds 3]
+
+Splits: dev.yaml is what tuning reads. heldout.yaml is never read while tuning and is run once at the end of
+a session; once its results have been read it is moved to dev and a fresh held-out split is written before
+any tuning. Session 7's held-out items (tide-house, day-ending, punk-redo) are in dev since session 8; the
+held-out split now is session 8's seven scenarios (two songs of their own: `folk`, `station`).
 """
 
 from __future__ import annotations
