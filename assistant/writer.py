@@ -96,7 +96,8 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     # a why names a picture already named in another shot's why by its short name and what it does here
     named = subject == beat.image and any(beat.image.lower() in w for w in used_whys)
     own = dict(slots, shown=clean(f"{handle(subject)} {action}")) if named else slots
-    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k), used_whys, tails)
+    first = beat.heard is not None and not used_whys  # the plan's first shot
+    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first), used_whys, tails)
     if beat.heard is not None:  # the artist's argument is quoted once in a plan, never as every shot's refrain
         beat.heard.update(r for r in artist_reasons(beat.artist_why) if f"“{r}”" in why)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
@@ -267,15 +268,17 @@ def _named_in(thing: str, shown: str) -> bool:
     return all(w.rstrip("s") in said for w in re.findall(r"[a-z]+", thing.lower()) if w not in STOP)
 
 
-def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
+def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
     p = phrasing()
     reasons = artist_reasons(beat.artist_why)
     # this picture: what it shows (a transformation and a payoff show the image it turns into too)
     seen = f"{slots['shown']} {beat.image if beat.stage in ('establish', 'detail', 'reaction') else ''}"
     fits = [r for r in reasons if _fits(r, seen)]
     quoted = beat.heard if beat.heard is not None else set()
-    fresh = [r for r in fits if r not in quoted]
-    if fresh:  # the artist's own argument, quoted once, on the first picture it speaks of
+    # the artist's own argument, quoted once, on the first picture it speaks of; said of the whole video (no
+    # picture names its words: 'metal turning into living wood' over copper roots), on the plan's first shot
+    fresh = [r for r in fits if r not in quoted] or ([r for r in reasons if r not in quoted] if first else [])
+    if fresh:
         frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
         said = _pick(p["as_you_said"], v // 2)
         return tidy(f"{frame}: {said}, “{fresh[0]}”.")

@@ -60,6 +60,15 @@ def test_the_artists_reason_is_quoted_once_in_a_plan_and_later_pictures_say_what
     assert sum("a lamp turning into the moon" in w for w in whys) == 1  # named whole once, then briefly
 
 
+def test_an_argument_no_picture_names_is_quoted_once_on_the_plans_first_shot():
+    said = "Metal turning into living wood in one continuous shot is impossible to film."
+    heard, used_r, used_w = set(), set(), set()
+    whys = [write(Beat(stage=s, variant=v, section="A", image="roots made of copper wire", next_image="gears sprouting moss",
+                       lines=[], who="", setting="", artist_why=said, heard=heard), used_r, used_w).why_generative
+            for v, s in enumerate(["establish", "detail", "payoff", "establish"])]
+    assert ["living wood" in w for w in whys] == [True, False, False, False]
+
+
 @pytest.mark.parametrize("said, thing", [
     ("a kitchen silently rearranging itself around her can't be built or filmed", "the kitchen"),
     ("impossible objects like a shirt of fog and a field hovering between tide lines cannot be built or filmed",
