@@ -51,10 +51,14 @@ def arc_of(story: str) -> Arc | None:
     scope = SCOPE.search(text)
     label = (scope.group(1) or scope.group(2) or "").lower() if scope else ""
     label = "" if label in ("section", "part", "scene") else label
-    m = re.search(r":\s*([^.:]+)", text)  # 'the water rises: ankles, chairs, the table, then underwater'
+    # 'the water rises: ankles, chairs, the table, then underwater'; 'each verse a bit brighter - candle, lamp, …'
+    m = re.search(r"(?::|\s[-—–]+)\s*([^.:—–]+)", text)
     steps: list[str] = []
     head = ""
-    if m and len(_STEP_SPLIT.split(m.group(1))) >= 3:
+    listed = _listed(text)  # 'dawn ... midday ... midnight', '1. seed 2. sprout 3. a tree', 'snow → thaw → flood'
+    if listed:
+        steps, head = listed, text
+    elif m and len(_STEP_SPLIT.split(m.group(1))) >= 3:
         steps = [s for s in _STEP_SPLIT.split(m.group(1)) if s and len(s.split()) <= 6]
         head = text[: m.start()]
     elif _FROM_TO.search(text):
@@ -63,13 +67,22 @@ def arc_of(story: str) -> Arc | None:
     elif _START_END.search(text):  # 'it starts at dawn and ends at midnight'
         f = _START_END.search(text)
         steps, head = [f.group(1), f.group(2)], text[: f.start()] + " changes"
+    elif _START_BY_END.search(text):  # 'at the start the room is dry and by the last chorus it's full of water'
+        f = _START_BY_END.search(text)
+        steps, head = [f.group(1), f.group(2)], text[: f.start()] + " changes"
     elif len(_ordinal_steps(text)) >= 2:  # 'in the first verse it's summer, in the second autumn, …'
         found = _ordinal_steps(text)
         label = label or found[0][1]
         steps, head = [x for _, _, x in found], text + " changes"
+    elif len(_numbered_sections(text)) >= 2:  # 'verse one is summer, verse two is autumn, verse three winter'
+        found = _numbered_sections(text)
+        label = label or found[0][1]
+        steps, head = [x for _, _, x in found], text + " changes"
     elif len(_sequence(text)) >= 3:  # 'first the leaves are green, then they turn red, … by the end bare'
         steps, head = _sequence(text), text + " changes"
-    if len(steps) < 2 or not (scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
+    steps = [_step(x) for x in steps]
+    steps = [x for x in steps if x]
+    if len(steps) < 2 or not (listed or scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
                               or _FROM_TO.search(text)):
         return None
     what = _what(head)
@@ -85,6 +98,42 @@ _ORDINAL_STEP = re.compile(r"(?i)\b(?:in|by|at|for)\s+the\s+(" + "|".join(_ORDIN
                            r"it\s+becomes)\s+)?([^,.;]+)")
 _SEQ_SPLIT = re.compile(r"(?i)(?:^|[,;.]\s*|\s)(?:and\s+)?(?:at\s+first|first|then|after\s+that|next|finally|"
                         r"by\s+the\s+end|at\s+the\s+end|in\s+the\s+end|until)\b[\s,]*")
+
+
+_START_BY_END = re.compile(r"(?i)\b(?:at the (?:start|beginning)|in the beginning|at first|to begin with)\s*,?\s+"
+                           r"([^,.;]+?)\s*,?\s+(?:and\s+|but\s+|then\s+)?(?:by|at|in)\s+the\s+(?:end|last\s+\w+|final"
+                           r"\s+\w+)\s*,?\s+([^,.;]+)")
+_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_NUMBERED = re.compile(r"(?i)\b(verse|chorus)\s+(one|two|three|four|five|[1-5])\b\s*(?:is|it'?s|its|:|-|=)?\s*"
+                       r"(?:(?:it'?s|its|it\s+is|we\s+see)\s+)?([^,.;]+)")
+
+
+def _step(text: str) -> str:
+    """A step as it reads in a setting: 'autumn first' → 'autumn'; "its full of water" → "it's full of water"."""
+    text = re.sub(r"(?i)^(?:and\s+)?(?:at\s+first|first|then|finally)\s+|\s+(?:first|at first)$", "", text.strip(" .,;"))
+    return re.sub(r"(?i)^its\b", "it's", text).strip(" .,;")
+
+
+def _listed(text: str) -> list[str]:
+    """Steps the artist listed with marks of their own: '...' or '…' or arrows between them, or numbers
+    ('1. seed 2. sprout 3. a tree', '1) the yard 2) the school'); [] when there are fewer than two."""
+    numbered = re.split(r"(?:^|\s)\(?[1-9][.)]\s*", text)
+    if len(numbered) >= 3 and not numbered[0].strip(" ,;:"):
+        parts = [re.split(r"[.;]\s", p)[0] for p in numbered[1:]]
+        return [p.strip(" ,;.") for p in parts if p.strip(" ,;.") and len(p.split()) <= 6]
+    for mark in (r"\s*(?:\.\.\.+|…)\s*", r"\s*(?:→|->|>)\s*"):
+        parts = [p.strip(" ,;.") for p in re.split(mark, text)]
+        if len(parts) >= 3 or (len(parts) == 2 and all(parts)):
+            parts = [re.split(r"[,.;]\s", p)[0] if i == len(parts) - 1 else p for i, p in enumerate(parts)]
+            if all(p and len(p.split()) <= 6 for p in parts):
+                return parts
+    return []
+
+
+def _numbered_sections(text: str) -> list[tuple[int, str, str]]:
+    """'verse one is summer, verse two is autumn' → [(1, 'verse', 'summer'), (2, 'verse', 'autumn')]."""
+    out = [(_NUMBER[m.group(2).lower()], m.group(1).lower(), m.group(3).strip()) for m in _NUMBERED.finditer(text)]
+    return sorted((x for x in out if len(x[2].split()) <= 6), key=lambda x: x[0])
 
 
 def _ordinal_steps(text: str) -> list[tuple[int, str, str]]:

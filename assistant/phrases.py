@@ -21,6 +21,9 @@ sang sing sings thought think hold holds held count counts learn sweep kneel beg
 wait waited leave stay stays stayed fly flies cry cries cried love loved need needs hear heard carry carries
 carried break broke breaks fade fades faded did does is almost stay while instead before after until ends end say
 says calls call moves move melts melt counted count remembers same twice out up down away off have has had""".split())
+ADVERBS = {"ahead", "behind", "away", "apart", "around", "together", "again", "back", "down", "up", "out", "off",
+           "along", "inside", "outside", "forward", "forth", "above", "below", "beneath", "there", "here", "now", "then",
+           "ever", "never", "always", "still", "too", "very", "just", "only", "even", "once", "twice"}
 NOT_THINGS = {"well", "long", "much", "true", "free", "alone", "soon", "late", "far", "near", "high", "low", "fine"}
 PRONOUNS = {"she": "a woman", "he": "a man", "they": "two figures", "we": "two figures", "i": "the singer",
             "you": "a figure"}
@@ -196,7 +199,8 @@ def detail_of(image: str) -> str:
     verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
     text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
     words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
-    words = [w for w in words if not re.search(r"(ing|ed|self|selves|wards?|ly)$", w)]
+    words = [w for w in words if not re.search(r"(ing|ed|self|selves|wards?|ly)$", w)
+             and w not in ADVERBS and w not in NOT_THINGS]  # 'shadows that run ahead of us': not 'the ahead'
     if len(words) > 1 or (words and words[-1] not in handle(image)):
         return f"the {words[-1]}"
     return f"the surfaces of {handle(image)}"

@@ -158,12 +158,15 @@ def short_meaning(b: Brief) -> str:
     """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming
     back'; 'its a love song about letting go' → 'letting go'; 'its a love song' → '' (a kind, not a meaning)."""
     m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
-    m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+|is\s+|'s\s+)?about\s+", "", m)
+    # 'a love song that is really about time running out' → 'time running out'
+    m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+(?:(?:that|which)\s+(?:is|'s)\s+)?"
+               r"(?:really\s+|actually\s+|secretly\s+)?|is\s+|'s\s+)?about\s+", "", m)
     if song_kind(b) and not re.search(r"(?i)\babout\b", first_sentence(b.meaning)):
         return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
     words = m.split()
     said = re.sub(r"\bi\b", "I", " ".join(words[:12]).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
+    said = re.sub(r"^my\b", "the singer's", said)  # 'my grandad refusing …' is said of the singer's grandad
     return said if 2 <= len(words) <= 12 else ""
 
 
@@ -176,10 +179,15 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     if len(story.split()) < 3:
         story = ""
     found = arc.arc_of(b.story)
-    if found and meaning and re.match(r"(?i)^(?:in the \w+|at first|first|it starts|it begins|from)\b", story) \
-            and not any(is_clause(x) for x in (found.steps[0], found.steps[-1])):
-        # the story is only its progression ('in the first verse it's spring, …'): the meaning, carried through it
-        return f"{meaning[:1].upper() + meaning[1:]}, from {found.steps[0]} to {found.steps[-1]}."
+    if found and meaning and protagonist(b.story) in ("", found.what):
+        # the story is only its progression ('in the first verse it's spring, …', 'each verse the river climbs',
+        # 'the day ends across the song: morning, …'): the meaning, carried through it
+        said = f"{song_kind(b)} about {meaning}" if song_kind(b) else meaning
+        said = said[:1].upper() + said[1:]
+        first, last = found.steps[0], found.steps[-1]
+        if is_clause(first) or is_clause(last):  # 'first the signs are bright, …, by the end the streets are empty'
+            return f"{said}: at first {first}, and by the end {last}."
+        return f"{said}, from {first} to {last}."
     if not story and not meaning and song_kind(b):
         return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."
     if not story and not meaning:
@@ -198,9 +206,11 @@ def protagonist(story: str) -> str:
     down …' → 'the statues' (who the shots follow), or ''."""
     text = re.sub(r"(?i)^\s*(?:the story|story)\s*:\s*", "", story.strip())
     m = (re.match(r"(?i)^(?:it|the video|we|this)\s+follows?\s+(?:a|an|the)\s+((?:[a-z]+\s+)?[a-z]+)", text)
-         or re.match(r"(?i)^(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:who\s+)?(?!is\b|was\b|has\b)[a-z]+s\b", text)
+         or re.match(r"(?i)^(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)??)\s+(?:who\s+)?(?!is\b|was\b|has\b)[a-z]+s\b", text)
          or re.match(r"(?i)^([a-z]+[^s\W]s)\s+(?!is\b|are\b)[a-z]+\b", text))
-    return f"the {m.group(1).split()[-1].lower()}" if m else ""
+    who = f"the {m.group(1).split()[-1].lower()}" if m else ""
+    found = arc.arc_of(story)
+    return "" if found and who == found.what else who  # 'the day ends across the song': what changes, not a who
 
 
 def story_place(story: str) -> str:
@@ -319,6 +329,11 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
     who = protagonist(b.story)
     notes = notes or {}
     places = places_in([b.story, *b.motifs, b.meaning, *notes.values()])
+    progression = arc.arc_of(b.story)
+    # a place that is a step of the artist's progression ('the garden, the stairs, the bedroom') is reached in
+    # its own section, in order, never used as an earlier section's backdrop
+    places = [p for p in places if not progression
+              or not any(re.search(rf"\b{re.escape(p.split()[-1])}\b", x.lower()) for x in progression.steps)]
     pool = image_pool(project)
     pieces = [x for t in (b.meaning, b.story, *notes.values())  # clauses: "waiting …, and finding …" are two
               for x in re.split(r"(?<=[.!?;])\s+|\s+[-—]\s+|,\s+(?:and|but|while|until)\s+", t or "")]

@@ -140,7 +140,10 @@ def as_clause(piece: str) -> str:
     """An answer as a clause to follow 'for you': lower-cased start, no closing full stop, short."""
     text = piece.strip(" .;:,")
     text = re.sub(r"(?i)^(?:the\s+)?(?:story|meaning|motifs?|feeling|images?)\s*:\s*", "", text)  # 'the story: a tailor …'
-    text = re.sub(r"(?i)^(it is|it's|this is|the song is|it)\s+(about\s+)?", "", text)
+    text = re.sub(r"(?i)^(it is|it's|its|this is|the song is|it)\s+(about\s+)?", "", text)
+    # 'a love song that is really about time running out': what it is about, not the kind of song
+    text = re.sub(r"(?i)^(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+(?:(?:that|which)\s+(?:is|'s)\s+)?"
+                  r"(?:really\s+|actually\s+|secretly\s+)?about\s+", "", text)
     text = re.sub(r"(?i)^(?:this|like this|as follows)\s*[:.]\s*", "", text)  # 'about this: A tiny song …'
     first = text.split(" ")[0] if text else ""
     if first and first != "I" and not first.isupper() or first in ("A",):

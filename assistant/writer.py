@@ -49,7 +49,7 @@ class Beat:
     prev_line: str = ""  # the line sung before this shot's, to hear what this one adds
     next_line: str = ""  # the line sung after this shot's first, to hear what this one sets up for it
     piece: str = ""  # the artist's answer that speaks to this shot's line (assistant.reading)
-    heard: set[str] | None = None  # turn words and answers already used by earlier reasons (never twice)
+    heard: set[str] | None = None  # turn words, answers and the artist's why-clauses already used (never twice)
     recurs: bool = False  # a section that comes back (a chorus): its payoff returns to its image, as a refrain does
 
 
@@ -93,7 +93,13 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     if beat.heard is not None and beat.lines:
         turn = turn_of(beat.lines[0], beat.prev_line, _what(beat.lines[0]))
         beat.heard.update(x for x in (turn[0] if turn else "", as_clause(beat.piece)) if x and x in reason)
-    why = _unique(lambda k: _why(beat, slots if k < 6 else brief, v + k), used_whys, tails)
+    # a why names a picture already named in another shot's why by its short name and what it does here
+    named = subject == beat.image and any(beat.image.lower() in w for w in used_whys)
+    own = dict(slots, shown=clean(f"{handle(subject)} {action}")) if named else slots
+    first = beat.heard is not None and not used_whys  # the plan's first shot
+    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first), used_whys, tails)
+    if beat.heard is not None:  # the artist's argument is quoted once in a plan, never as every shot's refrain
+        beat.heard.update(r for r in artist_reasons(beat.artist_why) if f"“{r}”" in why)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
                     why_generative=why)
 
@@ -228,16 +234,59 @@ def _overlap(a: str, b: str) -> int:
     return len(words(a) & words(b))
 
 
-def _why(beat: Beat, slots: dict[str, str], v: int) -> str:
+CLAIM = re.compile(r"\s+(?:cannot|can't|can ?not|could not|couldn't|(?:is|are) (?:impossible|not possible) to)\b", re.I)
+WHO = {"we", "i", "you", "they", "nobody", "no one", "it", "there", "he", "she"}
+
+
+def impossible_thing(clause: str) -> str:
+    """What the artist says a camera cannot make, as the short name of the thing they said it of: "a kitchen
+    silently rearranging itself around her can't be built or filmed" → 'the kitchen'; '' when the clause is
+    about us ("we can't flood a house") or is not said as 'X cannot be …' in English."""
+    m = CLAIM.search(clause)
+    thing = clause[:m.start()].strip() if m else ""
+    # "impossible objects like a shirt of fog and a field …": the things named, not the category
+    thing = re.sub(r"(?i)^.*?\b(?:like|such as)\s+", "", thing)
+    words = [w for w in thing.split() if not (w.endswith("ly") and len(w) > 5)]  # 'silently', not the thing
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in PLACE_WORDS), len(words))  # 'a sky inside …'
+    words = words[:cut]
+    if not words or " ".join(words).lower() in WHO:
+        return ""
+    return handle(" ".join(words))
+
+
+PLACE_WORDS = {"inside", "within", "beneath", "behind", "above", "below", "across", "through", "around", "under",
+               "over", "in", "on", "at"}
+
+
+def _fits(reason: str, shown: str) -> bool:
+    """Does the artist's reason speak of this picture (a content word in common)?"""
+    return _overlap(reason, shown) > 0
+
+
+def _named_in(thing: str, shown: str) -> bool:
+    said = {w.rstrip("s") for w in re.findall(r"[a-z]+", shown.lower())}
+    return all(w.rstrip("s") in said for w in re.findall(r"[a-z]+", thing.lower()) if w not in STOP)
+
+
+def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
     p = phrasing()
     reasons = artist_reasons(beat.artist_why)
-    if reasons:  # the artist's own argument, said of what this picture does
-        seen = f"{beat.image} {beat.next_image} {slots['detail']} {beat.setting}"
-        ranked = sorted(range(len(reasons)), key=lambda i: (-_overlap(reasons[i], seen), (i - v) % len(reasons)))
-        if _overlap(reasons[ranked[0]], seen) or v % 3 == 0:  # said where it fits, not as every shot's refrain
-            frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
-            said = _pick(p["as_you_said"], v // 2)
-            return tidy(f"{frame}: {said}, “{reasons[ranked[0]]}”.")  # the artist's own words, quoted
+    # this picture: what it shows (a transformation and a payoff show the image it turns into too)
+    seen = f"{slots['shown']} {beat.image if beat.stage in ('establish', 'detail', 'reaction') else ''}"
+    fits = [r for r in reasons if _fits(r, seen)]
+    quoted = beat.heard if beat.heard is not None else set()
+    # the artist's own argument, quoted once, on the first picture it speaks of; said of the whole video (no
+    # picture names its words: 'metal turning into living wood' over copper roots), on the plan's first shot
+    fresh = [r for r in fits if r not in quoted] or ([r for r in reasons if r not in quoted] if first else [])
+    if fresh:
+        frame = _fill(_pick(p["why_artist"][beat.stage], v), **slots)
+        said = _pick(p["as_you_said"], v // 2)
+        return tidy(f"{frame}: {said}, “{fresh[0]}”.")
+    # (a picture that is already named as that thing says what a camera cannot do in its own terms, below)
+    things = [t for t in (impossible_thing(r) for r in fits) if t and not _named_in(t, slots["shown"])]
+    if things:  # quoted before: what this picture does to the thing the artist named, in their terms, unquoted
+        text = _fill(_pick(p["why_echo"][beat.stage], v), **slots, thing=things[0])
+        return tidy(text + ".")
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"

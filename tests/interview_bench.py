@@ -3,6 +3,11 @@ corrections, asides, moves and take-backs phrased from a seeded bank, every part
 progression carried in order, and no meta-talk or ungrammatical sentence in the shots.
 
     PYTHONPATH=$PWD .venv/bin/python tests/interview_bench.py dev [--seeds 3]
+
+Splits: dev.yaml is what tuning reads. heldout.yaml is never read while tuning and is run once at the end of
+a session; once its results have been read it is moved to dev and a fresh held-out split is written before
+any tuning. Session 7's held-out items (tide-house, day-ending, punk-redo) are in dev since session 8; the
+held-out split now is session 8's seven scenarios (two songs of their own: `folk`, `station`).
 """
 
 from __future__ import annotations
@@ -32,7 +37,28 @@ FLOOD = (88.0, [
     ("chorus", 8, 0.8, ["Stay, stay, the water's only rising", "stay, stay, I'll keep the candle lit"]),
     ("outro", 8, 0.2, []),
 ])
-SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK}
+# two songs written with the third held-out rotation (session 8): three verses with a chorus, and three
+# verses with no chorus at all
+ROW = ["row on, row on", "the river keeps what it is shown"]
+FOLK = (84.0, [
+    ("intro", 4, 0.2, []),
+    ("verse", 8, 0.35, ["we tied the boat where the willows lean", "and painted her name in green"]),
+    ("chorus", 8, 0.6, ROW),
+    ("verse", 8, 0.4, ["the summer took the paint away", "the rain came in through every seam"]),
+    ("chorus", 8, 0.65, ROW),
+    ("verse", 8, 0.45, ["now the boat is just a shape", "a shadow where the water's been"]),
+    ("instrumental", 8, 0.5, []),
+    ("chorus", 8, 0.7, ROW),
+    ("outro", 4, 0.2, []),
+])
+STATION = (70.0, [
+    ("verse", 8, 0.3, ["the station clock stopped at four", "nobody came to wind it"]),
+    ("verse", 8, 0.35, ["the trains went on without a sound", "the platform learned to wait"]),
+    ("bridge", 4, 0.5, ["and what if nobody comes"]),
+    ("verse", 8, 0.4, ["the ivy took the timetable", "the swallows took the roof"]),
+    ("outro", 8, 0.2, []),
+])
+SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK, "folk": FOLK, "station": STATION}
 # seeded phrasing of what the artist says about the interview itself
 CORRECT = ["wait, actually {x}", "no, I meant {x}", "actually {x}", "hold on, actually {x}", "on second thought, {x}",
            "sorry, I meant {x}"]

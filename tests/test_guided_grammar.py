@@ -16,13 +16,13 @@ from helpers import project_of
 from songbook import BALLAD, PUNK, build_song, director_for, talk
 
 BANK = Path(__file__).parent / "data" / "interview23" / "answers.yaml"
-SLOTS = [dict(handle="the kettle", next="the coat of rain", detail="the spout", who="the singer",
+SLOTS = [dict(handle="the kettle", next="the coat of rain", detail="the spout", who="the singer", thing="the kettle",
               section="the chorus", key="the light", shown="the kettle boiling over into stars",
               place="the kitchen at first light", it="the line"),
-         dict(handle="her apron strings", next="paper boats", detail="the knots", who="the two of them",
+         dict(handle="her apron strings", next="paper boats", detail="the knots", who="the two of them", thing="skyscrapers",
               section="the second verse", key="this line", shown="her apron strings folding into paper boats",
               place="a corner of the house", it="the second verse"),
-         dict(handle="the statues", next="a map on fire", detail="the crowns", who="the girl",
+         dict(handle="the statues", next="a map on fire", detail="the crowns", who="the girl", thing="the shirt of fog",
               section="the bridge", key="the static", shown="the girl looking up at the statues",
               place="the square after dark", it="the line")]
 
@@ -46,6 +46,7 @@ def test_the_agreement_rules_pass_agreeing_sentences(good):
 def test_every_template_form_reads_as_english():
     p = phrasing()
     forms = [*itertools.chain(*p["why"].values()), *itertools.chain(*p["why_artist"].values()),
+             *itertools.chain(*p["why_echo"].values()),
              *itertools.chain(*p["stage_reasons"].values()), *p["fill_reasons"]]
     actions = list(itertools.chain(*p["actions"].values()))
     flagged = []

@@ -16,6 +16,18 @@ from shotlist.models import Section
      ["spring", "summer", "winter"], "verse"),
     ("first the signs are bright, then they flicker, then they go dark, and by the end the streets are empty",
      ["the signs are bright", "they flicker", "they go dark", "the streets are empty"], ""),
+    # more ways of saying it (session 8, dev phrasings): a dash for the colon, steps with 'first', marks of the
+    # artist's own between steps, numbers, 'at the start … by the last chorus', 'verse one is …'
+    ("it gets a bit colder every verse: autumn first, then frost, then deep snow", ["autumn", "frost", "deep snow"],
+     "verse"),
+    ("each verse a bit brighter - candle, lamp, sunrise", ["candle", "lamp", "sunrise"], "verse"),
+    ("dawn ... midday ... midnight, one day in one song", ["dawn", "midday", "midnight"], ""),
+    ("snow -> thaw -> flood", ["snow", "thaw", "flood"], ""),
+    ("1. seed 2. sprout 3. a tree full of birds", ["seed", "sprout", "a tree full of birds"], ""),
+    ("at the start the room is dry and by the last chorus its full of water", ["the room is dry", "it's full of water"],
+     ""),
+    ("verse one is summer, verse two is autumn, verse three is winter", ["summer", "autumn", "winter"], "verse"),
+    ("the whole thing moves from the desert to the ocean", ["the desert", "the ocean"], ""),
 ])
 def test_a_progression_is_read_in_the_artists_order(story, steps, scope):
     found = arc_of(story)
@@ -24,7 +36,8 @@ def test_a_progression_is_read_in_the_artists_order(story, steps, scope):
 
 @pytest.mark.parametrize("story", ["a tailor stitches a shirt of fog at a market",
                                    "first he measures the mist, then he cuts it, then he sews it",
-                                   "a girl sets fire to the map, and by the last chorus the statues walk out"])
+                                   "a girl sets fire to the map, and by the last chorus the statues walk out",
+                                   "a tailor stitches a shirt - it takes all night", "she waits. he never comes."])
 def test_a_story_that_names_no_progression_is_not_one(story):
     assert arc_of(story) is None
 

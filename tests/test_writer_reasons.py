@@ -42,6 +42,45 @@ def test_the_artists_reason_is_quoted_beside_what_this_picture_does():
     assert len({w.split(":")[0] for w in whys}) == len(whys)  # the part before the quote is each shot's own
 
 
+def test_the_artists_reason_is_quoted_once_in_a_plan_and_later_pictures_say_what_they_do_to_it():
+    """ballad-few-words quoted "a lighthouse lamp rising to become the moon cannot be shot with a camera" on 5 of
+    its 6 shots (issue #25): the argument is quoted on the first picture it speaks of, and every later picture
+    of that thing says, unquoted, what it does to it."""
+    said = "A lighthouse lamp rising to become the moon cannot be shot with a camera."
+    heard, used_r, used_w = set(), set(), set()
+    stages = ["establish", "detail", "transformation", "payoff", "establish", "reaction"]
+    whys = [write(Beat(stage=s, variant=v, section="verse", image="a lamp turning into the moon",
+                       next_image="a staircase of water", lines=[], who="the keeper", setting="the lighthouse",
+                       artist_why=said, heard=heard), used_r, used_w).why_generative
+            for v, s in enumerate(stages)]
+    quoted = [w for w in whys if "cannot be shot with a camera”" in w]
+    assert len(quoted) == 1 and whys[0] == quoted[0]
+    assert sum("lighthouse lamp" in w for w in whys[1:]) >= 3  # the thing the artist named, in their terms
+    assert len({w.split(",")[0] for w in whys}) == len(whys)
+    assert sum("a lamp turning into the moon" in w for w in whys) == 1  # named whole once, then briefly
+
+
+def test_an_argument_no_picture_names_is_quoted_once_on_the_plans_first_shot():
+    said = "Metal turning into living wood in one continuous shot is impossible to film."
+    heard, used_r, used_w = set(), set(), set()
+    whys = [write(Beat(stage=s, variant=v, section="A", image="roots made of copper wire", next_image="gears sprouting moss",
+                       lines=[], who="", setting="", artist_why=said, heard=heard), used_r, used_w).why_generative
+            for v, s in enumerate(["establish", "detail", "payoff", "establish"])]
+    assert ["living wood" in w for w in whys] == [True, False, False, False]
+
+
+@pytest.mark.parametrize("said, thing", [
+    ("a kitchen silently rearranging itself around her can't be built or filmed", "the kitchen"),
+    ("impossible objects like a shirt of fog and a field hovering between tide lines cannot be built or filmed",
+     "the shirt of fog"),
+    ("metal turning into living wood in one continuous shot is impossible to film", "metal"),
+    ("we can't flood a house", ""), ("una casa entera flotando por un río no se puede filmar", "")])
+def test_the_thing_the_artist_says_a_camera_cannot_make(said, thing):
+    from assistant.writer import impossible_thing
+
+    assert impossible_thing(said) == thing
+
+
 def test_whys_are_never_one_sentence_repeated():
     used_r, used_w = set(), set()
     whys = [write(_beat(s, v=v), used_r, used_w).why_generative
@@ -121,3 +160,57 @@ def test_the_treatment_is_written_from_the_meaning_the_story_and_its_progression
     assert "The story: a man waits at home" in text
     at = [text.index(f"up to the {x}") for x in ("ankles", "chairs", "table")]
     assert at == sorted(at)
+
+
+@pytest.mark.parametrize("meaning, story, logline", [
+    ("its about my grandad refusing to leave his house when the river came",
+     "each verse the river climbs: the garden, the stairs, the bedroom, then the roof",
+     "The singer's grandad refusing to leave his house when the river came, from the garden to the roof."),
+    ("its a love song that is really about time running out", "the day ends across the song: morning, noon, dusk, night",
+     "A love song about time running out, from morning to night."),
+    ("about a city forgetting its own name",
+     "first the signs are bright, then they flicker, then they go dark, and by the end the streets are empty",
+     "A city forgetting its own name: at first the signs are bright, and by the end the streets are empty.")])
+def test_a_story_said_only_as_its_progression_gives_a_logline_from_the_meaning(meaning, story, logline):
+    """Session 7's held-out loglines read "Each verse the river climbs, in a song about my grandad …" and "The
+    day ends across the song, in a love song about a love song that is really about time running out"."""
+    assert make_logline(Brief(meaning=meaning, story=story)) == logline
+
+
+def test_what_a_progression_changes_is_not_who_the_shots_follow():
+    from assistant.planner import protagonist
+
+    assert protagonist("the day ends across the song: morning, noon, dusk, night") == ""
+    assert protagonist("a tailor stitches a shirt of fog") == "the tailor"
+    assert protagonist("an old man waits at home") == "the man"
+
+
+def test_a_detail_is_a_thing_not_an_adverb_and_an_answer_is_read_for_what_it_is_about():
+    from assistant.phrases import detail_of
+    from assistant.reading import as_clause
+
+    assert detail_of("shadows that run ahead of us") != "the ahead"
+    assert as_clause("its a love song that is really about time running out") == "time running out"
+
+
+def test_a_place_that_is_a_step_of_the_progression_is_reached_in_order(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from interview_bench import FLOOD
+    from songbook import build_song, director_for, talk
+
+    d = director_for(tmp_path, build_song(*FLOOD), "Tide")
+    d.opening()
+    talk(d, "its about my grandad refusing to leave his house when the river came",
+         "each verse the river climbs: the garden, the stairs, the bedroom, then the roof",
+         "a radio playing under water; fish in the wardrobe; his pipe smoke making clouds",
+         "stubborn, funny, muddy browns", "we can't flood a house", "16:9")
+    for _ in range(12):
+        if d.tools.project().shots:
+            break
+        talk(d, "you choose")
+    shots = d.tools.project().shots
+    firsts = [next(i for i, s in enumerate(shots) if step in s.setting) for step in ("garden", "stairs", "bedroom", "roof")]
+    assert firsts == sorted(firsts)  # session 7 used 'the bedroom' and 'the roof' as the first chorus's backdrop
