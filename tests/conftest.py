@@ -66,3 +66,19 @@ def chaos_god(fixture_song, fixture_lrc):
     store = ProjectStore()
     p = store.create(fixture_song, lambda path: analyse_song(path, lyrics=fixture_lrc), title="Chaos God")
     return store, p.id
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """Every `ProjectEditor` constructed while the test runs (one editor per session or command)."""
+    from shotlist.editor import ProjectEditor
+
+    made: list[ProjectEditor] = []
+    real = ProjectEditor.__init__
+
+    def init(self, *args, **kwargs):
+        made.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProjectEditor, "__init__", init)
+    return made

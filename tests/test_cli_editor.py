@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from planned import planned_project
-from shotlist.editor import ProjectEditor
 from shotlist.store import ProjectStore
 from ui.cli import build_parser, main
 
@@ -15,18 +14,6 @@ from ui.cli import build_parser, main
 def project(tmp_path):
     return planned_project(tmp_path, ProjectStore())  # the store the CLI opens (SHOTCALLER_HOME)
 
-
-@pytest.fixture
-def built(monkeypatch):
-    made: list[ProjectEditor] = []
-    real = ProjectEditor.__init__
-
-    def init(self, *args, **kwargs):
-        made.append(self)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ProjectEditor, "__init__", init)
-    return made
 
 
 def test_a_command_of_several_steps_builds_one_editor(project, built, capsys):

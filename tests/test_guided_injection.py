@@ -4,29 +4,14 @@ builds another one."""
 
 from __future__ import annotations
 
-import pytest
 
 from assistant import critic
 from assistant.session import open_director, session_editor
 from evals.scripted_openai import Step
 from helpers import scripted_openai
 from planned import planned_project
-from shotlist.editor import ProjectEditor
 from songbook import talk
 
-
-@pytest.fixture
-def built(monkeypatch):
-    """Every ProjectEditor constructed while the test runs."""
-    made: list[ProjectEditor] = []
-    real = ProjectEditor.__init__
-
-    def init(self, *args, **kwargs):
-        made.append(self)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ProjectEditor, "__init__", init)
-    return made
 
 
 def test_one_editor_serves_a_whole_guided_session(tmp_path, built):
