@@ -164,8 +164,11 @@ def test_a_burst_of_messages_sent_ms_apart_after_an_upload_all_show_at_once(brow
             sent.append(f"burst {burst} message {i}: the coat is made of rain")
             box.fill(sent[-1])
             box.press("Enter")  # no wait: the next one follows within a few ms
-        # every event of the burst is done once the status counts every message sent so far
+        # the status counts every message once the last one is queued; its event's chat may reach the page a
+        # moment later (each update is made in order under the tab's lock), and nothing else redraws the chat
+        # before the next burst: so the page must come to show every message with no further event
         expect(page.locator("#status")).to_contain_text(f"{len(sent)} message(s) wait", timeout=WAIT)
+        expect(page.locator("#chat")).to_contain_text(sent[-1], timeout=WAIT)
         shown = page.locator("#chat").inner_text()
         assert [m for m in sent if shown.count(m) != 1] == [], shown
     page.context.close()
