@@ -14,7 +14,6 @@ goes to the MiniLM classifier (`assistant.request_kinds`), and is asked when it 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -28,19 +27,20 @@ from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
+from shotlist.shot_range import LIST_JOIN, RANGE_JOIN
 
 from . import french, spanish
+from .request_lexicon import canonical, kinds_named
 from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 _ORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|\d+th"
+_COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
+# one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
-       r"\s+(?:shot|one|card)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|the (?:next|previous) one)")
-REFS = (rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:-|–|to|through|thru|,|and|&)\s*(?:shots?\s*)?#?\d+)*")
-VOCAB = ("swap", "switch", "delete", "remove", "insert", "merge", "split", "move", "undo", "redo", "replace", "chorus",
-         "verse", "bridge", "intro", "outro", "shot", "shots", "before", "after", "weakest", "dreamlike", "vertical",
-         "literal", "slower", "faster", "angles", "combine", "and", "the", "last", "first", "between")
-TYPOS = {"adn": "and", "teh": "the", "nad": "and", "sht": "shot", "shto": "shot"}
+       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one"
+       r"|the (?:next|previous) one)")
+REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
                    r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
@@ -62,50 +62,13 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
         return Reading(ask="I can't read a change in that (no words). Nothing changed; try \"swap 3 and 4\", "
                            "\"delete shot 10\" or \"shot 7: a kettle boiling over\".")
     english = french.as_english(spanish.as_english(text))
-    found = _read(english, project, selected)
-    if found.op or found.legacy:
-        return found
-    fixed = fix_typos(english)  # only when the words as typed map to nothing sure
-    again = _read(fixed, project, selected) if fixed != english else found
-    return again if again.op or again.legacy else found
-
-
-VERBS = ("swap", "move", "merge", "split", "delete", "remove", "insert", "undo", "redo", "replace", "switch")
-WORDS_NOT_SLIPS = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch", "uno"}  # real words
-
-
-def _one_slip(word: str, verb: str) -> bool:
-    """`word` is `verb` with one letter dropped ('swp') or two neighbours swapped ('mvoe')."""
-    if len(word) == len(verb) - 1:
-        return any(verb[:i] + verb[i + 1:] == word for i in range(len(verb)))
-    return len(word) == len(verb) and sorted(word) == sorted(verb) and sum(a != b for a, b in zip(word, verb)) == 2
-
-
-def fix_typos(text: str) -> str:
-    """Words close to the ones requests turn on ('swpa' → 'swap', 'chrous' → 'chorus', 'swp' → 'swap'); others
-    kept. A short word is fixed only to an operation's verb, and only for a slip of one letter."""
-    def fix(m: re.Match) -> str:
-        word = m.group(0)
-        low = word.lower()
-        if low in TYPOS:
-            return TYPOS[low]
-        if low in WORDS_NOT_SLIPS:
-            return word
-        slip = next((v for v in VERBS if low not in VOCAB and len(low) >= 3 and _one_slip(low, v)), None)
-        if slip:
-            return slip
-        if len(low) < 4 or low in VOCAB:
-            return word
-        close = difflib.get_close_matches(low, VOCAB, n=1, cutoff=0.75)
-        return close[0] if close else word
-    return re.sub(r"[A-Za-z]+", fix, text)
+    return _read(canonical(normalise(english)), project, selected)
 
 
 def _read(text: str, project: Project, selected: int | None) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    for reader in (_history, _question, _tempo, _delete, _swap, _move, _merge, _split, _insert, _write_shots, _write_section,
-                   _rule):
+    for reader in _readers(low):
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
@@ -115,6 +78,15 @@ def _read(text: str, project: Project, selected: int | None) -> Reading:
     if intents(low):
         return Reading(legacy=True)
     return Reading()
+
+
+def _readers(low: str) -> list:
+    """Who reads `low`, in order: history, questions and tempo (no verb of the table); then the reader of each
+    operation the lexicon finds named, in the order named; then the others (a picture, a section, a rule)."""
+    by_verb = {"undo": _history, "redo": _history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
+               "delete": _delete, "insert": _insert, "replace": _write_shots}
+    named = [by_verb[k] for k in kinds_named(low)]
+    return list(dict.fromkeys([_history, _question, _tempo, *named, _write_shots, _write_section, _rule]))
 
 
 # ------------------------------------------------------------------ targets
