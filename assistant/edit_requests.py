@@ -38,7 +38,7 @@ _ORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2
 _COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
 # one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
-       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one"
+       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|this(?=\s+(?:into\s+)?an?\s+shot\b)"
        r"|the (?:next|previous) one)")
 REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
@@ -108,7 +108,7 @@ def _one(phrase: str, project: Project, selected: int | None, after: int | None 
 
 
 def _many(phrase: str, project: Project, selected: int | None) -> list[int]:
-    phrase = phrase.strip()
+    phrase = "this shot" if phrase.strip() == "this" else phrase.strip()
     if re.fullmatch(r"#?\d+(?:\s*(?:-|–|to|through|thru|,|and|&)\s*#?\d+)*", phrase):
         phrase = f"shots {phrase}"
     target = resolve(phrase, project, selected)
@@ -123,7 +123,8 @@ def _section(project: Project) -> str:
     """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
     labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
     names = "|".join(re.escape(x) for x in labels) or "(?!)"
-    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?)\s+)?(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
+    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?|both)(?:\s+(?:two|three|four|\d))?\s+)?"
+            rf"(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
             rf"(?:e?s)?(?:\s+\d)?")
 
 
@@ -132,7 +133,7 @@ SECTION_NAMES = ("verse", "chorus", "bridge", "intro", "outro", "pre-chorus", "h
 
 def _part(phrase: str) -> str:
     """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
-    words = re.sub(r"\b(?:the|every|each|all)\b", " ", phrase).split()
+    words = re.sub(r"\b(?:the|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
     singular = {f"{n}es": n for n in SECTION_NAMES} | {f"{n}s": n for n in SECTION_NAMES}
     return " ".join(singular.get(w, w) for w in words)
 
@@ -186,7 +187,7 @@ def _question(low: str, project: Project, selected: int | None) -> Reading | Non
             return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
         return Reading(op=WhyGenerative(shot=str(_one(m.group(0), project, selected))))
     if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
-        v = re.search(r"\bversion (\d+)\b", low)
+        v = re.search(r"\b(?:version|v)\s*(\d+)\b", low)
         return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
     return None
 
@@ -236,11 +237,12 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
+_EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
     m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
-                   rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|at the (?:end|start|beginning))\s*({REF})?", low)
+                   rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?", low)
          or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+"
                       rf"(?:(?:right|just|straight)\s+)?(before|after)\s+({REF})", low))
     if not m:
@@ -256,9 +258,9 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
     else:
         shot = _one(m.group(1), project, selected)
     side, to = m.group(2), m.group(3)
-    if side in ("first", "at the start", "at the beginning"):
+    if side == "first" or re.search(r"start|beginning|front|top", side):
         return Reading(op=MoveShot(shot=str(shot), before="1"))
-    if side in ("last", "at the end"):
+    if side == "last" or re.search(r"end|back", side):
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
@@ -270,31 +272,24 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(r"\b(?:merge|combine|join)\s+(?:shots?\s+)?#?(\d+)\s*(?:-|–|to|through|thru|and|&|with|,)\s*(?:shots?\s+)?"
-                  r"#?(\d+)", low) or re.search(r"\bmake\s+(?:shots?\s+)?(\d+)\s+and\s+(\d+)\s+(?:into\s+)?one\b", low)
-    if m:
-        a, b = _one(m.group(1), project, selected), _one(m.group(2), project, selected)
-        return Reading(op=MergeShots(first=str(min(a, b)), last=str(max(a, b))))
-    m = re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
-                  r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b", low)
-    if m:
-        numbers = _many(m.group(1), project, selected)
-        if len(numbers) < 2 or any(b - a != 1 for a, b in zip(numbers, numbers[1:])):
-            return Reading(ask="Merge which neighbouring shots? Say \"merge 25 to 27\". Nothing changed.")
-        return Reading(op=MergeShots(first=str(numbers[0]), last=str(numbers[-1])))
-    m = re.search(r"\b(?:merge|combine|join)\s+the\s+(last|first)\s+(two|three|\d)\s+shots\b", low)
-    if m:
-        k = int(m.group(2)) if m.group(2).isdigit() else NUMBER_WORDS[m.group(2)]
-        total = len(project.shots)
-        a, b = (1, k) if m.group(1) == "first" else (total - k + 1, total)
-        return Reading(op=MergeShots(first=str(a), last=str(b)))
-    if re.search(r"\b(?:merge|combine)\b", low):
-        return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.")
-    return None
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS})(?:\s*(?:with|into)\s*({REFS}))?", low)
+         or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
+                      r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
+         or re.search(rf"\bmake\s+({REFS})\s+(?:into\s+)?one(?:\s+shot)?\b()", low))
+    if not m:
+        return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
+    numbers = sorted(set(_many(m.group(1), project, selected) + (_many(m.group(2), project, selected)
+                                                                  if m.group(2) else [])))
+    if len(numbers) < 2 or numbers[-1] - numbers[0] != len(numbers) - 1:
+        said = ", ".join(map(str, numbers))
+        return Reading(ask=f"A merge joins neighbouring shots, and shot{'s' if len(numbers) > 1 else ''} {said} "
+                           f"{'are not neighbours' if len(numbers) > 1 else 'is one shot'}: say \"merge "
+                           f"{numbers[0]} to {numbers[0] + 1}\", or move a shot first. Nothing changed.")
+    return Reading(op=MergeShots(first=str(numbers[0]), last=str(numbers[-1])))
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b(?:split|break|chop)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
+    m = re.search(rf"\b(?:split|break)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
                   low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
@@ -385,18 +380,17 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 # how an artist offers a picture for a shot or a section: "for shot 20 let's do …", "for the bridge i see …"
-_OFFER = (r"i want|i'?d like|i see|we see|show|let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)"
-          r"|how about|maybe")
+_OFFER = (r"i want|i'?d (?:like|rather|prefer)(?: to)?(?: see| have)?|i see|we (?:should )?see|show|"
+          r"let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)|how about|maybe")
 
 
 def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
     patterns = (rf"^({REFS})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
-                rf"^(?:the\s+)?({REFS})\s+should\s+(?:be|show|become)\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
+                rf"^(?:the\s+)?({REFS})\s+(?:should\s+(?:be|show|become)|is\s+now|becomes)\s*:?\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
                 rf"^(?:can|could|should|would)\s+(?:the\s+)?({REFS})\s+(?:be|show|become)\s+(.+)$",
                 rf"\b(?:i want|i'?d like|i would like|i'?d love|we want|let'?s have)\s+(?:the\s+)?({REFS})\s+to\s+"
                 rf"(?:be|show|become)\s+(.+)$",
-                rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\bin\s+({REFS})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
-                rf"\bfor\s+({REFS})\s*,?\s*(?:{_OFFER})\s+(.+)$")
+                rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\b(?:in|for|during)\s+({REFS})\s*,?\s*(?:{_OFFER})\s+(.+)$")
     for pattern in patterns:
         m = re.search(pattern, low)
         if not m:
@@ -411,9 +405,8 @@ def _write_shots(low: str, project: Project, selected: int | None) -> Reading | 
 
 def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
     section = _section(project)
-    patterns = (rf"^({section})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"^in\s+({section})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
+    patterns = (rf"^({section})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"^(?:in|for|during)\s+({section})\s*,?\s*(?:{_OFFER})\s+(.+)$",
                 rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$",
-                rf"^for\s+({section})\s*,?\s*(?:{_OFFER})\s+(.+)$",
                 rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)"
                 rf"\s*,?\s*(?:(?:{_OFFER})\s+)?(.+)$")
     for pattern in patterns:
@@ -440,8 +433,7 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         return None  # a change to named shots, not a rule over the plan
     if not _is_rule(low):
         return None
-    m = re.search(rf"\b(?:in|during|for|across)\s+({_section(project)})\b", low) or \
-        re.search(rf"^({_section(project)})(?:\s+shots)?\b", low) or re.search(rf"\b({_section(project)})\s+shots\b", low)
+    m = re.search(rf"\b({_section(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=_part(m.group(1)) if m else None))
 

@@ -37,7 +37,7 @@ PHRASES = (
     (r"mas lent[oa]s?", "slower"), (r"mas larg[oa]s?|alarga\w*", "longer"),
     (r"mas cort[oa]s?|acorta\w*|recorta\w*", "shorter"),
     (r"mas cerca|mas cercan[oa]s?|acerca\w*", "closer"), (r"mas abiert[oa]s?|mas ampli[oa]s?", "wider"),
-    (r"demasiado oscur[oa]s?", "too dark"), (r"demasiado fri[oa]s?", "too cold"),
+    (r"demasiado oscur[oa]s?", "too dark"), (r"demasiado fri[oa]s?", "too cold"), (r"\bmenos\b", "less"),
     (r"reemplaza\w*|cambia\w*|sustituye\w*|otra cosa|otra idea", "replace"), (r"es un cliche|cliche|aburrid[oa]", "cliché"),
     (r"desbloquea\w*", "unlock"), (r"bloquea\w*|no (?:lo |la )?toques", "lock"),
     (r"\b(?:los|las) (?:planos|tomas) (\d+) (?:a|al|hasta(?: el)?) (\d+)", r"shots \1 to \2"),

@@ -100,7 +100,7 @@ def normalise(text: str) -> str:
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
-    low = re.sub(r"\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)
+    low = re.sub(r"(?<!since )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)  # 'since v2' is a version
     return low
 
 
