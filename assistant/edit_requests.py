@@ -62,10 +62,10 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
         return Reading(ask="I can't read a change in that (no words). Nothing changed; try \"swap 3 and 4\", "
                            "\"delete shot 10\" or \"shot 7: a kettle boiling over\".")
     english = french.as_english(spanish.as_english(text))
-    return _read(canonical(normalise(english)), project, selected)
+    return _read(canonical(normalise(english)), project, selected, said=english)
 
 
-def _read(text: str, project: Project, selected: int | None) -> Reading:
+def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
     for reader in _readers(low):
@@ -75,7 +75,7 @@ def _read(text: str, project: Project, selected: int | None) -> Reading:
             return Reading(ask=f"{str(e)[:1].upper()}{str(e)[1:]}. Nothing changed.")
         if found is not None:
             return found
-    if intents(low):
+    if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
         return Reading(legacy=True)
     return Reading()
 
@@ -153,22 +153,18 @@ def _looks_only(words: str) -> bool:
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
 
-_CHANGE_WORDS = {"deleted": "delete", "removed": "delete", "swapped": "swap", "moved": "move", "added": "insert",
-                 "inserted": "insert", "merged": "merge", "split": "split", "rules": "rule", "locked": "lock"}
 
 
 def _history(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(r"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?(swap\w*|delet\w*|remov\w*|mov\w*|add\w*|insert\w*"
-                  r"|merg\w*|split|rule\w*|lock\w*|re-?plan)\b", low)
+    m = re.search(r"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?(swap|delete|move|insert|add\w*|merge|split"
+                  r"|rule|lock|re-?plan)(?:s|ed)?\b", low)  # the verbs as the lexicon wrote them
     if m:
-        word = _CHANGE_WORDS.get(m.group(1), m.group(1).rstrip("s").replace("-", ""))
-        word = {"swap": "swap", "delet": "delete", "remov": "delete"}.get(word, word)
+        word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
         return Reading(op=GoBackBefore(change=word))
     if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
-    if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) "
-                 r"back\b", low):
+    if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
         k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
         steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
         return Reading(op=Undo(steps=steps))
@@ -219,16 +215,16 @@ def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
-    verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
+    verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
                      r"\s+of)?[:,]?\s*", low)
-    if not verb or re.search(r"\b(?:swap|switch)\s+(?:\w+\s+){0,3}?out\b", low):
+    if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
     if not m:
         rest = low[:verb.start()] + " " + low[verb.end():]
         if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
             return None
-        if re.search(r"\b(?:swap|switch|exchange)\b", low):
+        if "swap" in low:
             return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
         return None
     a = _one(m.group(1), project, selected)
@@ -298,13 +294,13 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase|axe|nix)"
+_DELETE = r"(?:delete|drop|kill|lose|bin|cut|ditch)"  # the lexicon's verb, and the words that say it in context
 _NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
 # after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
 _REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
            r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
 # a clause that asks for another change: an imperative, or another shot named
-_ANOTHER = (r"\b(?:make|swap|switch|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
+_ANOTHER = (r"\b(?:make|swap|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
             rf"|{REF}")
 # what continues the object when "cut shot 5" means a trim, not a delete: "cut shot 5 down", "by a bar"
 _TRIM = r"^\s*(?:down|back|short|shorter|by|to\s+\d|to\s+(?:one|two|half)|a\s+(?:bit|little)|in half|in two|into)\b"

@@ -60,7 +60,7 @@ REAL = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch"
         "snap", "slip", "unto", "into", "mover", "moves", "shoots", "shout", "spilt", "versa", "brides"}
 # numbers joined by a word artists type for 'and': 'an', '&', 'n', Spanish 'y', French 'et'
 _JOIN = re.compile(r"(?<=\d)\s*(?:\s(?:an|n|y|et|und)\s|\s*&\s*)\s*(?=#?\d)")
-_INFLECT = r"(?:s|es|d|ed|ing|ado|ada)?"
+_INFLECT = r"(?:s|es|d|ed|ing|r|ar|er|ir|ado|ada)?"
 
 
 def _plain(word: str) -> str:
@@ -141,8 +141,7 @@ def _canonical(text: str) -> str:
 
 def kinds_named(text: str) -> list[str]:
     """The operations `text` (after `canonical`) names before any picture (':', '='), in the order named, each
-    once: its canonical verbs first, then the operations its context words may name."""
+    once: a canonical verb names its own, a context word the operations it may name."""
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
-    sure = re.findall(rf"\b({'|'.join(LEXICON)})\b", head)
-    maybe = [k for w in re.findall(rf"\b({'|'.join(CONTEXT)})\b", head) for k in CONTEXT[w]]
-    return list(dict.fromkeys(sure + maybe))
+    words = re.findall(rf"\b({'|'.join([*LEXICON, *CONTEXT])})\b", head)
+    return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
