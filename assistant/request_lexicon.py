@@ -85,14 +85,14 @@ def _base(word: str, verb_of: dict[str, str]) -> str | None:
     return None
 
 
-def _one_slip(word: str, target: str) -> bool:
+def _one_slip(word: str, target: str, change: bool = True) -> bool:
     """Damerau-Levenshtein distance 1: one letter dropped or added, two neighbours swapped, or (from six letters
     on) one changed."""
     if word == target or abs(len(word) - len(target)) > 1:
         return False
     if len(word) == len(target):  # a changed letter only in a long word: 'mole' is no slip of 'move'
         diff = [i for i, (a, b) in enumerate(zip(word, target)) if a != b]
-        return (len(diff) == 1 and len(word) >= 6) or (len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
+        return (len(diff) == 1 and len(word) >= 6 and change) or (len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
                                   and word[diff[1]] == target[diff[0]])
     short, long_ = sorted((word, target), key=len)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
@@ -109,7 +109,7 @@ def _slip_of(word: str) -> str | None:
     if verbs and (len(word) >= 4 or len(word) == len(verbs[0]) - 1):
         return verb_of[verbs[0]]
     if len(word) >= 5:
-        return next((c for c in CUES if _one_slip(word, c)), None)
+        return next((c for c in CUES if _one_slip(word, c, change=False)), None)  # 'fridge' is no 'bridge'
     if len(word) == 3:  # 'adn', 'teh': two letters swapped in the shortest words
         return next((c for c in ("and", "the") if sorted(word) == sorted(c) and word[0] == c[0]), None)
     return None
@@ -117,9 +117,10 @@ def _slip_of(word: str) -> str | None:
 
 def canonical(text: str) -> str:
     """`text` (lower case) with every lexicon word and every slip of one as its operation's canonical verb, and
-    numbers joined by 'an', 'n', 'y', 'et' or '&' joined by 'and'; other words as typed. What follows a colon
-    or '=' is the artist's picture: kept word for word."""
-    m = re.search(r"\s*[:=](?!\d)\s*", text)  # not the colon of a time ('at 1:30')
+    numbers joined by 'an', 'n', 'y', 'et' or '&' joined by 'and'; other words as typed. What follows a colon,
+    '=' or 'with' (not 'with 4') is the artist's picture: kept word for word."""
+    text = re.sub(r"\bw/\s*", "with ", text)
+    m = re.search(r"\s*[:=](?!\d)\s*|\s+with\s+(?!(?:shots?\s*)?#?\d)", text)  # not a time ('1:30'), not 'swap 3 with 4'
     if not m:
         return _canonical(text)
     head, sep, picture = text[:m.start()], m.group(0), text[m.end():]
@@ -135,7 +136,6 @@ def _canonical(text: str) -> str:
         return verb_of.get(base, m.group(0))
 
     text = pattern.sub(verb, text)
-    text = re.sub(r"\bw/\s*", "with ", text)
     return re.sub(r"[a-z]+", lambda m: _slip_of(m.group(0)) or m.group(0), text)
 
 

@@ -1,0 +1,75 @@
+"""The request reader's structure: the operation kind from the lexicon (synonyms, inflections, slips found by
+edit distance, Spanish and French), the targets from the one range parser, and a question, never a guess, where
+the targets do not fit the kind. Requests here are worded unlike the bank's, so a rule keyed to a bank
+sentence cannot pass them."""
+
+import pytest
+
+from assistant.edit_requests import read_request
+from assistant.request_lexicon import canonical, kinds_named
+from evals.requests_eval import project
+from shotlist.operations.history import Undo
+from shotlist.operations.shots import DeleteShots, MergeShots, MoveShot, SplitShot, SwapShots, WriteShots
+
+
+@pytest.fixture(scope="module")
+def proj():
+    return project()  # 28 shots: intro 1-2, verse 3-6, chorus 7-10, ... outro 27-28
+
+
+@pytest.mark.parametrize("typed, verb", [
+    ("shifted", "move"), ("relocating", "move"), ("divides", "split"), ("reverted", "undo"), ("combining", "merge"),
+    ("swapped", "swap"), ("exchanging", "swap"), ("removing", "delete"), ("erased", "delete"),
+    ("mvoe", "move"), ("splti", "split"), ("delte", "delete"), ("swpa", "swap"), ("revetr", "undo"), ("shfit", "move"),
+    ("remvoe", "delete"), ("elimina", "delete"), ("mueve", "move"), ("supprimer", "delete"), ("fusionne", "merge"),
+])
+def test_the_lexicon_reads_synonyms_inflections_slips_and_other_languages(typed, verb):
+    assert kinds_named(canonical(f"{typed} 3 and 4")) == [verb]
+
+
+@pytest.mark.parametrize("word", ["fridge", "movie", "mole", "snap", "slip", "spit", "red", "change", "replay", "unto", "the"])
+def test_real_words_near_a_verb_are_kept(word):
+    assert canonical(f"a {word} on the table") == f"a {word} on the table"
+
+
+def test_the_artists_picture_after_a_colon_is_kept_word_for_word():
+    assert canonical("shot 4: a man swapping cards, shifting his weight") == \
+        "shot 4: a man swapping cards, shifting his weight"
+    assert canonical("split at 1:30") == "split at 1:30"
+
+
+@pytest.mark.parametrize("text, op", [
+    ("exchange 5 an 6", SwapShots(first="5", second="6")),
+    ("swap 5 n 6", SwapShots(first="5", second="6")),
+    ("trade the last shot with the first shot", SwapShots(first="28", second="1")),
+    ("erase the last three shots", DeleteShots(shots=["26", "27", "28"])),
+    ("remove the first couple of shots", DeleteShots(shots=["1", "2"])),
+    ("combine 12 through 15", MergeShots(first="12", last="15")),
+    ("merge 20, 21, 22 and 23", MergeShots(first="20", last="23")),
+    ("shift the first shot to the end", MoveShot(shot="1", after="28")),
+    ("relocate 6 to the front", MoveShot(shot="6", before="1")),
+    ("divide 14 in two", SplitShot(shot="14")),
+    ("reverting that please", Undo(steps=1)),
+    ("shot 4 is now: a dog asleep on the stairs", WriteShots(shots=["4"], words="a dog asleep on the stairs")),
+    ("replace 8 w/ a cat on the fridge", WriteShots(shots=["8"], words="a cat on the fridge")),
+])
+def test_kind_and_targets_both_clear_act(proj, text, op):
+    assert read_request(text, proj).op == op
+
+
+def test_this_is_the_selected_card(proj):
+    assert read_request("make this a shot of a paper boat", proj, selected=6).op == \
+        WriteShots(shots=["6"], words="a paper boat")
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("merge 3 and 7", "not neighbours"),  # a merge needs neighbouring shots
+    ("merge 9", "is one shot"),
+    ("shift shot 4", "before or after"),  # a move needs one shot and a place
+    ("move 5 after 5", "itself"),
+    ("swap 8", "which two"),
+    ("exchange 3 and 40", "no shot 40"),
+])
+def test_targets_that_do_not_fit_the_kind_are_asked_never_a_guess(proj, text, quoted):
+    reading = read_request(text, proj)
+    assert reading.op is None and "Nothing changed" in reading.ask and quoted in reading.ask.lower(), reading
