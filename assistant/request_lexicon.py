@@ -53,11 +53,10 @@ REAL = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch"
         "outros", "refer", "after", "later", "alter", "sweep", "swan", "wap", "splat", "spot", "spite", "redo", "undo",
         "under", "merger", "emerge", "slower", "lower", "flower", "blower", "faster", "fatter", "master", "plaster",
         "angels", "angle", "tangles", "remote", "remover", "devote", "delta", "deleted", "devise", "divine", "shots",
-        "shift", "shirt", "swab", "sway", "swat", "swag", "swim", "swipe", "split", "merit", "meri", "verge",
-        "delete", "deletes", "relate", "insect", "insects", "invert", "inserts", "intro",
+        "shift", "shirt", "swab", "sway", "swat", "swag", "swim", "swipe", "split", "merit", "meri", "delete", "deletes", "relate", "insect", "insects", "invert", "inserts", "intro",
         "weakest", "weakness", "vertices", "literal", "literals", "firsts", "lasts", "least", "lust", "blast", "movie",
         "change", "chance", "replay", "reply", "deplete", "reverse", "invent", "inverse",
-        "snap", "slip", "unto", "into", "mover", "moves", "shoots", "shout", "spilt", "versa", "brides"}
+        "snap", "slip", "unto", "into", "mover", "moves", "shoots", "shout", "versa", "brides"}
 # numbers joined by a word artists type for 'and': 'an', '&', 'n', Spanish 'y', French 'et'
 _JOIN = re.compile(r"(?<=\d)\s*(?:\s(?:an|n|y|et|und)\s|\s*&\s*)\s*(?=#?\d)")
 _INFLECT = r"(?:s|es|d|ed|ing|r|ar|er|ir|ado|ada)?"
