@@ -27,7 +27,7 @@ from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
-from shotlist.shot_range import LIST_JOIN, RANGE_JOIN
+from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact
 
 from . import french, spanish
 from .request_lexicon import canonical, kinds_named
@@ -214,12 +214,31 @@ def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
     return None
 
 
+# the shots each operation's arguments take (SwapShots: first, second; SplitShot, MoveShot: shot; MergeShots: a
+# run first..last): a request whose targets do not fit its kind is asked, quoting it, with the closest operations
+def _misfit(kind: str, numbers: list[int], said: str) -> Reading | None:
+    n, run = len(numbers), bool(numbers) and numbers[-1] - numbers[0] == len(numbers) - 1 == len(set(numbers)) - 1
+    if {"swap": n == 2, "split": n == 1, "move": n == 1, "merge": n >= 2 and run}[kind]:
+        return None
+    shots = f"shot {numbers[0]}" if n == 1 else f"shots {compact(numbers)}"
+    a, b = numbers[0], numbers[-1]
+    offers = {"swap": f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {b} before {a}\u201d" if n > 1 else
+                      f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {a} after {a + 1}\u201d",
+              "split": f"\u201csplit {a}\u201d, or \u201cmerge {a} to {b}\u201d",
+              "move": f"\u201cmove {a} after …\u201d one shot at a time, or \u201cswap {a} and {b}\u201d",
+              "merge": f"\u201cmerge {a} to {a + 1}\u201d, or \u201cmove {b} after {a}\u201d first"
+                       if n > 1 else f"\u201cmerge {a} to {a + 1}\u201d, or \u201csplit {a}\u201d"}[kind]
+    needs = {"swap": "two shots", "split": "one shot", "move": "one shot", "merge": "neighbouring shots"}[kind]
+    return Reading(ask=f"I read \u201c{said.strip()}\u201d as a {kind}, which takes {needs}, and it names {shots}"
+                       f"{' (not neighbours)' if kind == 'merge' and n > 1 else ''}. Nothing changed; closest: {offers}.")
+
+
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
                      r"\s+of)?[:,]?\s*", low)
     if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
-    m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
+    m = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     if not m:
         rest = low[:verb.start()] + " " + low[verb.end():]
         if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
@@ -227,9 +246,10 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
         if "swap" in low:
             return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
         return None
-    a = _one(m.group(1), project, selected)
-    b = _one(m.group(2), project, selected, after=a)
-    return Reading(op=SwapShots(first=str(a), second=str(b)))
+    named = _many(m.group(1), project, selected)
+    named += [_one(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
+    misfit = _misfit("swap", list(dict.fromkeys(named)), verb.group(0) + m.group(0))
+    return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
@@ -237,7 +257,7 @@ _EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
+    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
                    rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?", low)
          or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+"
                       rf"(?:(?:right|just|straight)\s+)?(before|after)\s+({REF})", low))
@@ -252,7 +272,10 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
             return Reading(ask="Move which shot? Say \"move shot 4 after shot 6\". Nothing changed.")
         shot = named[0]
     else:
-        shot = _one(m.group(1), project, selected)
+        named = _many(m.group(1), project, selected)
+        if misfit := _misfit("move", named, m.group(0)):
+            return misfit
+        shot = named[0]
     side, to = m.group(2), m.group(3)
     if side == "first" or re.search(r"start|beginning|front|top", side):
         return Reading(op=MoveShot(shot=str(shot), before="1"))
@@ -276,20 +299,19 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
     numbers = sorted(set(_many(m.group(1), project, selected) + (_many(m.group(2), project, selected)
                                                                   if m.group(2) else [])))
-    if len(numbers) < 2 or numbers[-1] - numbers[0] != len(numbers) - 1:
-        said = ", ".join(map(str, numbers))
-        return Reading(ask=f"A merge joins neighbouring shots, and shot{'s' if len(numbers) > 1 else ''} {said} "
-                           f"{'are not neighbours' if len(numbers) > 1 else 'is one shot'}: say \"merge "
-                           f"{numbers[0]} to {numbers[0] + 1}\", or move a shot first. Nothing changed.")
-    return Reading(op=MergeShots(first=str(numbers[0]), last=str(numbers[-1])))
+    return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
+                                                                          last=str(numbers[-1])))
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b(?:split|break)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
+    m = re.search(rf"\b(?:split|break)\s+({REFS})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
                   low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
-    shot = _one(m.group(1), project, selected)
+    named = _many(m.group(1), project, selected)
+    if misfit := _misfit("split", named, m.group(0)):
+        return misfit
+    shot = named[0]
     at = int(m.group(2)) * 60 + int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(2) else None
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
@@ -340,7 +362,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     where = (re.search(rf"\b(before|after)\s+(?:the\s+)?({section})\b", low)
              or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
              or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
-             or re.search(rf"\b(before|after)\s+({REF})", low)
+             or re.search(rf"\b(before|after)\s+({REFS})", low)
              or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
     rest = low[verb.end():]
     if where:

@@ -63,12 +63,18 @@ def test_this_is_the_selected_card(proj):
 
 
 @pytest.mark.parametrize("text, quoted", [
-    ("merge 3 and 7", "not neighbours"),  # a merge needs neighbouring shots
-    ("merge 9", "is one shot"),
+    ("merge 3 and 7", "(not neighbours)"),  # a merge needs neighbouring shots
+    ("merge 9", "names shot 9"),
+    ("split 3 and 4", "\u201csplit 3 and 4\u201d as a split, which takes one shot"),
+    ("divide the last two shots", "\u201cmerge 27 to 28\u201d"),
+    ("swap 3, 4 and 5", "\u201cswap 3, 4 and 5\u201d as a swap, which takes two shots"),
+    ("swap 8", "takes two shots"),
+    ("swap 3 and 3", "names shot 3"),
+    ("shift 3 and 4 after 6", "as a move, which takes one shot"),
     ("shift shot 4", "before or after"),  # a move needs one shot and a place
     ("move 5 after 5", "itself"),
-    ("swap 8", "which two"),
     ("exchange 3 and 40", "no shot 40"),
+    ("insert a shot of a dog after 3 and 5", "3 and 5"),
 ])
 def test_targets_that_do_not_fit_the_kind_are_asked_never_a_guess(proj, text, quoted):
     reading = read_request(text, proj)
