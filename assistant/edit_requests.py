@@ -402,40 +402,45 @@ _OFFER = (r"i want|i'?d (?:like|rather|prefer)(?: to)?(?: see| have)?|i see|we (
           r"let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)|how about|maybe")
 
 
+# the artist's picture for a target, as one grammar: [a lead] the target, a separator, the picture
+_ASKS = r"(?:can|could|should|would|i want|i'?d (?:like|love)|i would like|we want|let'?s have)"
+_LEAD = rf"(?:(?:replace|change|make|{_ASKS})\s+(?:the\s+)?)"
+_SAYS = (r"\s*(?::|=|\s[-–—]\s)\s*|\s+(?:(?:should|can|could|would)\s+|to\s+)?(?:be|show|become)\s+"
+         r"|\s+(?:is\s+now|becomes)\s*:?\s+")
+_LED = r"\s+with\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
+_PLACE = r"(?:in|for|during)\s+"  # 'in shot 15 i'd rather see …', 'for the bridge let's do …', 'in the bridge, …'
+
+
+def _picture(low: str, target: str) -> tuple[str, str] | None:
+    """(the target as said, the artist's words) when `low` gives a picture for `target`; None otherwise."""
+    m = (re.search(rf"^(?:the\s+)?({target})(?:{_SAYS})(.+)$", low)
+         or re.search(rf"\b{_LEAD}({target})(?:{_SAYS}|{_LED})(.+)$", low)
+         or re.search(rf"^(?:{_ASKS}\s+)?{_PLACE}({target})\s*(?:,\s*|,?\s*(?:{_OFFER})\s+)(.+)$", low)
+         or re.search(rf"\b{_PLACE}({target})\s*,?\s*(?:{_OFFER})\s+(.+)$", low))
+    return (m.group(1), _words(m.group(2))) if m else None
+
+
 def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
-    patterns = (rf"^({REFS})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
-                rf"^(?:the\s+)?({REFS})\s+(?:should\s+(?:be|show|become)|is\s+now|becomes)\s*:?\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
-                rf"^(?:can|could|should|would)\s+(?:the\s+)?({REFS})\s+(?:be|show|become)\s+(.+)$",
-                rf"\b(?:i want|i'?d like|i would like|i'?d love|we want|let'?s have)\s+(?:the\s+)?({REFS})\s+to\s+"
-                rf"(?:be|show|become)\s+(.+)$",
-                rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\b(?:in|for|during)\s+({REFS})\s*,?\s*(?:{_OFFER})\s+(.+)$")
-    for pattern in patterns:
-        m = re.search(pattern, low)
-        if not m:
-            continue
-        words = _words(m.group(2))
-        if not words or _looks_only(words) or FROM_MATERIAL.match(words):
-            return None  # a look change, or "something else": assistant.revisions writes it from the material
-        numbers = _many(m.group(1), project, selected)
-        return Reading(op=WriteShots(shots=[str(n) for n in numbers], words=words))
-    return None
+    found = _picture(low, REFS)
+    if not found:
+        return None
+    said, words = found
+    if not words or _looks_only(words) or FROM_MATERIAL.match(words):
+        return None  # a look change, or "something else": assistant.revisions writes it from the material
+    return Reading(op=WriteShots(shots=[str(n) for n in _many(said, project, selected)], words=words))
 
 
 def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
     section = _section(project)
-    patterns = (rf"^({section})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"^(?:in|for|during)\s+({section})\s*,?\s*(?:{_OFFER})\s+(.+)$",
-                rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$",
-                rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)"
-                rf"\s*,?\s*(?:(?:{_OFFER})\s+)?(.+)$")
-    for pattern in patterns:
-        m = re.search(pattern, low)
-        if not m:
-            continue
-        words = _words(m.group(2))
-        if not words or _looks_only(words) or _is_rule(words):
-            return None
-        return Reading(op=WriteSection(section=_part(m.group(1)), words=words))
-    return None
+    found = _picture(low, section) or _picture(re.sub(
+        rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)\s*,?\s*",
+        r"in \1, ", low), section)
+    if not found:
+        return None
+    said, words = found
+    if not words or _looks_only(words) or _is_rule(words):
+        return None
+    return Reading(op=WriteSection(section=_part(said), words=words))
 
 
 def _is_rule(text: str) -> bool:
