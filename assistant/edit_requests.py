@@ -30,7 +30,7 @@ from shotlist.plan_rules import parse_rule
 from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact
 
 from . import french, spanish
-from .request_lexicon import canonical, kinds_named
+from .request_lexicon import canonical, kinds_named, verbs_said
 from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
@@ -68,6 +68,11 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
+    verbs = verbs_said(low)
+    if len(verbs) > 1 and not re.search(r"\bgo back\b", low):  # two operations in one request: never half of it
+        quoted = " ".join(said.split())[:80]
+        return Reading(ask=f"I read two changes in \u201c{quoted}\u201d ({' and '.join(verbs)}): say one at a time, "
+                           f"the {verbs[0]} first. Nothing changed.")
     for reader in _readers(low):
         try:
             found = reader(low, project, selected)

@@ -144,3 +144,10 @@ def kinds_named(text: str) -> list[str]:
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
     words = re.findall(rf"\b({'|'.join([*LEXICON, *CONTEXT])})\b", head)
     return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
+
+
+def verbs_said(text: str) -> list[str]:
+    """The canonical verbs of the table's operations that `text` (after `canonical`) says before any picture,
+    in order, each once ('replace' left out: it rewrites a picture, a reader of its own decides)."""
+    head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
+    return list(dict.fromkeys(v for v in re.findall(rf"\b({'|'.join(LEXICON)})\b", head) if v != "replace"))

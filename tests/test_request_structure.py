@@ -8,8 +8,8 @@ import pytest
 from assistant.edit_requests import read_request
 from assistant.request_lexicon import canonical, kinds_named
 from evals.requests_eval import project
-from shotlist.operations.history import Undo
-from shotlist.operations.shots import DeleteShots, MergeShots, MoveShot, SplitShot, SwapShots, WriteShots
+from shotlist.operations.history import GoBackBefore, Undo
+from shotlist.operations.shots import DeleteShots, MergeShots, MoveShot, SplitShot, SwapShots, WriteSection, WriteShots
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +79,32 @@ def test_this_is_the_selected_card(proj):
 def test_targets_that_do_not_fit_the_kind_are_asked_never_a_guess(proj, text, quoted):
     reading = read_request(text, proj)
     assert reading.op is None and "Nothing changed" in reading.ask and quoted in reading.ask.lower(), reading
+
+
+@pytest.mark.parametrize("text, op", [
+    ("could shot 6 be a dog asleep on a bed", WriteShots(shots=["6"], words="a dog asleep on a bed")),
+    ("i want shot 5 to be a kite over the roof", WriteShots(shots=["5"], words="a kite over the roof")),
+    ("shot 12 becomes a torch under the blanket", WriteShots(shots=["12"], words="a torch under the blanket")),
+    ("change the 2nd shot to a wet dog shaking", WriteShots(shots=["2"], words="a wet dog shaking")),
+    ("during shot 9 we should see the kettle", WriteShots(shots=["9"], words="the kettle")),
+    ("for the outro i'd rather see the porch empty", WriteSection(section="outro", words="the porch empty")),
+    ("every time the chorus comes back show the tide", WriteSection(section="chorus", words="the tide")),
+])
+def test_the_artists_picture_is_read_by_one_grammar(proj, text, op):
+    assert read_request(text, proj).op == op
+
+
+@pytest.mark.parametrize("text", ["shot 5 to the end", "shot 4, it feels off", "shot 4 with 5", "make shot 4 a bit darker"])
+def test_what_is_not_a_picture_is_not_written_as_one(proj, text):
+    assert not isinstance(read_request(text, proj).op, WriteShots), text
+
+
+@pytest.mark.parametrize("text", ["swap 3 and 4 and delete 6", "merge 3 and 4 then split 6", "undo that and swap 3 and 4",
+                                  "Split 5, then shift 8 after 9"])
+def test_two_operations_in_one_request_are_asked_never_half_done(proj, text):
+    reading = read_request(text, proj)
+    assert reading.op is None and reading.ask.startswith(f"I read two changes in \u201c{text}\u201d"), reading
+
+
+def test_going_back_before_a_change_names_one_operation(proj):
+    assert read_request("go back to before we swapped", proj).op == GoBackBefore(change="swap")
