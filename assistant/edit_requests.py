@@ -262,10 +262,11 @@ _EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
-                   rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?", low)
-         or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+"
-                      rf"(?:(?:right|just|straight)\s+)?(before|after)\s+({REF})", low))
+    place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
+    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
+                   rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
+         or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+{place}",
+                      low))
     if not m:
         if re.search(rf"\bmove\s+{REF}", low):
             return Reading(ask="Move it before or after which shot? Say \"move shot 4 before shot 3\". Nothing changed.")
@@ -369,14 +370,13 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
              or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
              or re.search(rf"\b(before|after)\s+({REFS})", low)
              or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
-    rest = low[verb.end():]
-    if where:
-        rest = (low[verb.end():where.start()] + " " + low[where.end():]) if where.start() > verb.end() \
-            else low[where.end():]
+    rest = low[verb.end():]  # the picture: what follows the verb, less the place
+    if where and where.start() > verb.end():
+        rest = low[verb.end():where.start()] + " " + low[where.end():]
     rest = re.sub(r"^\s*in\s+|\s+(?:in|right|just|somewhere|here|there)\s*$", " ", re.sub(r"\s+", " ", rest))
     words = _words(re.sub(r"\s+", " ", rest))
     if not where:
-        if words:
+        if words and words not in ("a shot", "shot", "one", "a new shot"):
             return Reading(ask=f"Where should the shot of {words} go? Say \"before shot 12\", \"after the bridge\" or "
                                "\"at 1:30\". Nothing changed.")
         return Reading(ask="What should the new shot show, and where? Say \"add a shot of the empty chair before the "

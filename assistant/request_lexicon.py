@@ -19,13 +19,13 @@ import re
 # canonical verb -> words and phrases that always mean it, as typed (accents optional)
 LEXICON: dict[str, tuple[str, ...]] = {
     "swap": ("swap", "switch", "exchange", "trade", "intercambia", "intercambiar", "echange", "échange", "permute"),
-    "delete": ("delete", "remove", "erase", "eliminate", "scrap", "nix", "axe", "take out", "get rid of", "borra",
+    "delete": ("delete", "remove", "erase", "eliminate", "scrap", "nix", "axe", "nuke", "take out", "get rid of", "borra",
                "elimina", "quita", "supprime", "enleve", "enlève", "efface", "retire"),
-    "move": ("move", "shift", "relocate", "mueve", "deplace", "déplace"),
-    "merge": ("merge", "combine", "fuse", "fusiona", "fusionne"),
+    "move": ("move", "shift", "relocate", "slide", "mueve", "deplace", "déplace"),
+    "merge": ("merge", "combine", "fuse", "glue", "fusiona", "fusionne"),
     "split": ("split", "divide", "chop"),
     "insert": ("insert", "squeeze in", "sneak in", "slip in", "anade", "añade", "agrega", "ajoute"),
-    "undo": ("undo", "revert", "scratch that", "take that back", "deshaz", "deshacer", "annule"),
+    "undo": ("undo", "revert", "scratch that", "take that back", "go back one step", "go back a step", "step back", "deshaz", "deshacer", "annule"),
     "redo": ("redo", "rehaz", "rehacer", "refais"),
     "replace": ("replace", "reemplaza", "sustituye", "remplace"),
 }
@@ -126,8 +126,15 @@ def canonical(text: str) -> str:
     return _canonical(head) + sep + picture
 
 
+# places said other ways, before a shot number: 'in front of 4' is 'before 4', 'behind shot 6' 'after shot 6'
+_PLACES = ((re.compile(r"\b(?:in front of|ahead of|prior to)\s+(?=(?:shot\s*)?#?\d)"), "before "),
+           (re.compile(r"\b(?:behind|following)\s+(?=(?:shot\s*)?#?\d)"), "after "))
+
+
 def _canonical(text: str) -> str:
     pattern, verb_of = _synonyms()
+    for place, said in _PLACES:
+        text = place.sub(said, text)
     text = _JOIN.sub(" and ", text)
 
     def verb(m: re.Match) -> str:

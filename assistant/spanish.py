@@ -43,6 +43,7 @@ PHRASES = (
     (r"\b(?:el |la )?(?:plano|toma|escena) (?:numero |n[oº]\.? ?)?(\d+)", r"shot \1"),
     (r"\b(?:los |las )?(?:planos|tomas) (\d+(?:\s*(?:,|y)\s*\d+)+)", r"shots \1"),
     (r"\b(?:el |la )?(?:ultimo plano|ultima toma|plano final|toma final)", "the last shot"),
+    (r"\b(shots? \d+ (?:y|and)) (?:el |la )?(\d+)\b", r"\1 \2"),  # 'el plano 3 y el 4'
     (r"\b(?:este|ese) (?:plano|toma)|\b(?:esta|esa) toma", "this shot"),
 )
 SECTION_WORDS = "|".join(SECTIONS)

@@ -50,7 +50,7 @@ def parse_rule(words: str) -> Rule:
     word = next((w for w in ASPECTS if re.search(rf"\b{w}\b", low)), None)
     if m or word:
         return Rule("aspect", f"{m.group(1)}:{m.group(2)}" if m else ASPECTS[word], words.strip())
-    if re.search(r"\b(?:slower|calmer|longer shots|fewer cuts|less cutting|slow (?:it |them |things )?down|rushed)\b", low):
+    if re.search(r"\b(?:slower|calmer|longer shots|(?:fewer|less) cuts|less cutting|slow (?:it |them |things )?down|rushed)\b", low):
         return Rule("slower", "", words.strip())
     if re.search(r"\b(?:faster|quicker|more cuts|shorter shots|speed (?:it )?up|snappier)\b", low):
         return Rule("faster", "", words.strip())

@@ -108,3 +108,21 @@ def test_two_operations_in_one_request_are_asked_never_half_done(proj, text):
 
 def test_going_back_before_a_change_names_one_operation(proj):
     assert read_request("go back to before we swapped", proj).op == GoBackBefore(change="swap")
+
+
+@pytest.mark.parametrize("text, op", [
+    ("switch the first and last shots", SwapShots(first="1", second="28")),
+    ("delete the 2nd and 3rd shots", DeleteShots(shots=["2", "3"])),
+    ("combine the last three", MergeShots(first="26", last="28")),
+    ("remove shot twenty", DeleteShots(shots=["20"])),
+    ("put 9 in front of 4", MoveShot(shot="9", before="4")),
+    ("shot 14 should come first", MoveShot(shot="14", before="1")),
+    ("move shot 7 so it's right before 3", MoveShot(shot="7", before="3")),
+    ("intercambia el plano 3 y el 4", SwapShots(first="3", second="4")),
+])
+def test_targets_said_as_ordinal_lists_number_words_and_places(proj, text, op):
+    assert read_request(text, proj).op == op
+
+
+def test_a_picture_before_its_verb_is_the_artists_words_without_the_verb(proj):
+    assert read_request("before 10 add a window fogging up", proj).op.words == "a window fogging up"
