@@ -31,10 +31,10 @@ from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact
 
 from . import french, spanish
 from .request_lexicon import canonical, kinds_named, verbs_said
-from .targets import NUMBER_WORDS, intents, normalise, resolve
+from .targets import NUMBER_WORDS, ORDINALS, SECTION_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
-_ORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|\d+th"
+_ORDS = "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"|\d+th"
 _COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
 # one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
@@ -133,13 +133,12 @@ def _section(project: Project) -> str:
             rf"(?:e?s)?(?:\s+\d)?")
 
 
-SECTION_NAMES = ("verse", "chorus", "bridge", "intro", "outro", "pre-chorus", "hook", "refrain", "breakdown", "solo")
 
 
 def _part(phrase: str) -> str:
     """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
     words = re.sub(r"\b(?:the|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
-    singular = {f"{n}es": n for n in SECTION_NAMES} | {f"{n}s": n for n in SECTION_NAMES}
+    singular = {f"{n}es": n for n in SECTION_WORDS} | {f"{n}s": n for n in SECTION_WORDS}
     return " ".join(singular.get(w, w) for w in words)
 
 
