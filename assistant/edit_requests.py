@@ -68,8 +68,11 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
+    back = _going_back(low)
+    if back:
+        return back
     verbs = verbs_said(low)
-    if len(verbs) > 1 and not re.search(r"\bgo back\b", low):  # two operations in one request: never half of it
+    if len(verbs) > 1:  # two operations in one request: never half of it
         quoted = " ".join(said.split())[:80]
         return Reading(ask=f"I read two changes in \u201c{quoted}\u201d ({' and '.join(verbs)}): say one at a time, "
                            f"the {verbs[0]} first. Nothing changed.")
@@ -159,12 +162,20 @@ def _looks_only(words: str) -> bool:
 
 
 
+_CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
+
+
+def _going_back(low: str) -> Reading | None:
+    """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
+    m = (re.search(rf"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
+         or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
+    if not m:
+        return None
+    word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
+    return Reading(op=GoBackBefore(change=word))
+
+
 def _history(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(r"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?(swap|delete|move|insert|add\w*|merge|split"
-                  r"|rule|lock|re-?plan)(?:s|ed)?\b", low)  # the verbs as the lexicon wrote them
-    if m:
-        word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
-        return Reading(op=GoBackBefore(change=word))
     if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
@@ -242,7 +253,8 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
                      r"\s+of)?[:,]?\s*", low)
     if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
-    m = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
+    after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
+    m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
     if not m:
         rest = low[:verb.start()] + " " + low[verb.end():]
         if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
@@ -252,7 +264,8 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
         return None
     named = _many(m.group(1), project, selected)
     named += [_one(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
-    misfit = _misfit("swap", list(dict.fromkeys(named)), verb.group(0) + m.group(0))
+    said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
+    misfit = _misfit("swap", list(dict.fromkeys(named)), said)
     return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
 
 

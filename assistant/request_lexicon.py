@@ -145,16 +145,25 @@ def _canonical(text: str) -> str:
     return re.sub(r"[a-z]+", lambda m: _slip_of(m.group(0)) or m.group(0), text)
 
 
-def kinds_named(text: str) -> list[str]:
-    """The operations `text` (after `canonical`) names before any picture (':', '='), in the order named, each
-    once: a canonical verb names its own, a context word the operations it may name."""
+_NEGATED = re.compile(r"\b(?:don'?t|dont|do not|never|no need to|not|shouldn'?t)\s+(?:\w+\s+)?$")
+
+
+def _said(text: str, words: list[str]) -> list[str]:
+    """Which of `words` `text` says before any picture (':', '='), in order, leaving out a negated one ('never
+    move shot 1' asks for no move)."""
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
-    words = re.findall(rf"\b({'|'.join([*LEXICON, *CONTEXT])})\b", head)
+    return [m.group(1) for m in re.finditer(rf"\b({'|'.join(words)})\b", head)
+            if not _NEGATED.search(head[:m.start()])]
+
+
+def kinds_named(text: str) -> list[str]:
+    """The operations `text` (after `canonical`) names, in the order named, each once: a canonical verb names its
+    own, a context word the operations it may name."""
+    words = _said(text, [*LEXICON, *CONTEXT])
     return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
 
 
 def verbs_said(text: str) -> list[str]:
     """The canonical verbs of the table's operations that `text` (after `canonical`) says before any picture,
     in order, each once ('replace' left out: it rewrites a picture, a reader of its own decides)."""
-    head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
-    return list(dict.fromkeys(v for v in re.findall(rf"\b({'|'.join(LEXICON)})\b", head) if v != "replace"))
+    return list(dict.fromkeys(v for v in _said(text, list(LEXICON)) if v != "replace"))

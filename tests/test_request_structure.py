@@ -126,3 +126,17 @@ def test_targets_said_as_ordinal_lists_number_words_and_places(proj, text, op):
 
 def test_a_picture_before_its_verb_is_the_artists_words_without_the_verb(proj):
     assert read_request("before 10 add a window fogging up", proj).op.words == "a window fogging up"
+
+
+@pytest.mark.parametrize("text, op", [
+    ("undo the swap", GoBackBefore(change="swap")),
+    ("5 and 6 swap", SwapShots(first="5", second="6")),
+    ("shot 5 and 6 should swap places", SwapShots(first="5", second="6")),
+])
+def test_a_verb_after_its_targets_or_naming_a_past_change(proj, text, op):
+    assert read_request(text, proj).op == op
+
+
+@pytest.mark.parametrize("text", ["never move shot 1", "don't delete shot 4", "do not merge 3 and 4"])
+def test_a_negated_verb_names_no_operation(proj, text):
+    assert read_request(text, proj).op is None
