@@ -30,7 +30,7 @@ from shotlist.plan_rules import parse_rule
 from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact
 
 from . import french, spanish
-from .request_lexicon import canonical, kinds_named, verbs_said
+from .request_lexicon import CUES, LEXICON, canonical, kinds_named, verbs_said
 from .targets import NUMBER_WORDS, ORDINALS, SECTION_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
@@ -62,7 +62,21 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
         return Reading(ask="I can't read a change in that (no words). Nothing changed; try \"swap 3 and 4\", "
                            "\"delete shot 10\" or \"shot 7: a kettle boiling over\".")
     english = french.as_english(spanish.as_english(text))
-    return _read(canonical(normalise(english)), project, selected, said=english)
+    typed = normalise(english)
+    reading = _read(canonical(typed), project, selected, said=english)
+    words = getattr(reading.op, "words", None)
+    if isinstance(words, str):
+        reading.op = reading.op.model_copy(update={"words": _as_typed(words, typed)})
+    return reading
+
+
+def _as_typed(words: str, typed: str) -> str:
+    """The artist's words as typed: `canonical` rewrote verbs, places and slips across the whole request, and a
+    picture keeps 'a kid trading cards', not 'a kid swap cards'."""
+    rewritten = {*LEXICON, *CUES, "and", "the", "with", "before", "after"}
+    pattern = r"\s+".join(r"\S+" if t in rewritten else re.escape(t) for t in words.split())
+    found = [m.group(0) for m in re.finditer(rf"(?<!\S){pattern}(?!\S)", typed)]
+    return found[-1] if found else words  # the picture is said last
 
 
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:

@@ -6,7 +6,7 @@
     kinds_named("delete shot 4 and swap 3 and 4")             # ['delete', 'swap']
 
 Each operation has one canonical verb, the verbs and phrases that always mean it (English, Spanish, French),
-in any inflection ('divided', 'shifting'), and slips of one letter from any of them ('mvoe', 'delte', 'swp'),
+in any inflection but '-ing' ('divided', 'shifts'), and slips of one letter from any of them ('mvoe', 'delte', 'swp'),
 found by edit distance, not listed. Words that are also ordinary English ('put', 'cut', 'drop', 'break', 'add')
 are not rewritten: the reader of each operation reads them in context (`assistant.edit_requests`).
 """
@@ -59,7 +59,8 @@ REAL = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch"
         "snap", "slip", "unto", "into", "mover", "moves", "shoots", "shout", "versa", "brides"}
 # numbers joined by a word artists type for 'and': 'an', '&', 'n', Spanish 'y', French 'et'
 _JOIN = re.compile(r"(?<=\d)\s*(?:\s(?:an|n|y|et|und)\s|\s*&\s*)\s*(?=#?\d)")
-_INFLECT = r"(?:s|es|d|ed|ing|r|ar|er|ir|ado|ada)?"
+# inflections read as the verb; not '-ing': 'a man removing his coat', 'kids trading cards' describe a picture
+_INFLECT = r"(?:s|es|d|ed|r|ar|er|ir|ado|ada)?"
 
 
 def _plain(word: str) -> str:
@@ -71,7 +72,7 @@ def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
     """One pattern for every word of the lexicon, with its inflections; each word's canonical verb."""
     verb_of = {_plain(w): verb for verb, words in LEXICON.items() for w in words}
     stems = sorted(verb_of, key=len, reverse=True)
-    alternation = "|".join(re.escape(w[:-1]) + "(?:e" + _INFLECT + r"|ing)" if w.endswith("e") and " " not in w
+    alternation = "|".join(re.escape(w[:-1]) + "(?:e" + _INFLECT + ")" if w.endswith("e") and " " not in w
                            else re.escape(w) + f"{re.escape(w[-1])}?" + _INFLECT for w in stems)
     return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w'-])"), verb_of
 
