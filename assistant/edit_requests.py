@@ -39,7 +39,7 @@ _COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
 # one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
        rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|this(?=\s+(?:into\s+)?an?\s+shot\b)"
-       r"|the (?:next|previous) one)")
+       r"|the (?:next|previous) one|the (?:shot|one) (?:right |just )?(?:after|before) (?:shot )?#?\d+)")
 REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"

@@ -119,6 +119,8 @@ def test_going_back_before_a_change_names_one_operation(proj):
     ("shot 14 should come first", MoveShot(shot="14", before="1")),
     ("move shot 7 so it's right before 3", MoveShot(shot="7", before="3")),
     ("intercambia el plano 3 y el 4", SwapShots(first="3", second="4")),
+    ("delete the shot before 10", DeleteShots(shots=["9"])),
+    ("the shot after 4: a bike", WriteShots(shots=["5"], words="a bike")),
 ])
 def test_targets_said_as_ordinal_lists_number_words_and_places(proj, text, op):
     assert read_request(text, proj).op == op
