@@ -94,7 +94,8 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
-            return Reading(ask=f"{str(e)[:1].upper()}{str(e)[1:]}. Nothing changed.")
+            said = str(e).removesuffix(" Nothing changed.").rstrip(".")
+            return Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
         if found is not None:
             return found
     if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
@@ -269,13 +270,11 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
+    one = not m or not m.group(2) and len(_many(m.group(1), project, selected)) == 1
+    if one and "replace" in intents(low[:verb.start()] + " " + low[verb.end():]):
+        return None  # "that moon is so corny, swap shot 4": replace it, for assistant.revisions
     if not m:
-        rest = low[:verb.start()] + " " + low[verb.end():]
-        if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
-            return None
-        if "swap" in low:
-            return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
-        return None
+        return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.") if "swap" in low else None
     named = _many(m.group(1), project, selected)
     named += [_one(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
     said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
