@@ -94,7 +94,7 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
-            said = str(e).removesuffix(" Nothing changed.").rstrip(".")
+            said = re.sub(r"[.\s]*(?:Nothing changed)?[.\s]*$", "", str(e))
             return Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
         if found is not None:
             return found
