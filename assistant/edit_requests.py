@@ -2,14 +2,19 @@
 
     reading = read_request("swap shots 3 and 4", project)
     reading.op          # SwapShots(first='3', second='4')
-    read_request("move shot 4", project).ask      # 'Move shot 4 before or after which shot? …'
+    read_request("split 3 and 4", project).ask    # 'I read “split 3 and 4” as a split, which takes one shot…'
 
-Targets are read by `assistant.targets` (numbers, ranges, ordinals, "the last shot", "this shot", section
-names); Spanish and French are read as English first (`spanish`, `french`); a request that matches nothing
-is tried once more with its typos corrected. A request that names a change but not enough to make it
-safely gets a question (`ask`), never a guess. Look, size, timing, replace and lock requests are marked
-`legacy` here and read into typed operations by `assistant.revisions.read_revision`; what neither maps
-goes to the MiniLM classifier (`assistant.request_kinds`), and is asked when it is not sure.
+A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
+each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
+through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
+named. (2) The targets: `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`),
+checked against what the kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a
+run of neighbours). (3) The arguments: the artist's picture by `assistant.request_words`, kept as typed; a
+rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
+that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
+guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
+by `assistant.revisions.read_revision`; what neither maps goes to the MiniLM classifier
+(`assistant.request_kinds`), and is asked when it is not sure.
 """
 
 from __future__ import annotations
@@ -27,20 +32,15 @@ from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
-from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact
+from shotlist.shot_range import compact
 
 from . import french, spanish
-from .request_lexicon import CUES, LEXICON, canonical, kinds_named, verbs_said
-from .targets import NUMBER_WORDS, ORDINALS, SECTION_WORDS, intents, normalise, resolve
+from .request_lexicon import canonical, kinds_named, verbs_said
+from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
+from .request_words import as_typed, looks_only, picture, picture_words
+from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
-_ORDS = "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"|\d+th"
-_COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
-# one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
-REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
-       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|this(?=\s+(?:into\s+)?an?\s+shot\b)"
-       r"|the (?:next|previous) one|the (?:shot|one) (?:right |just )?(?:after|before) (?:shot )?#?\d+)")
-REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
                    r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
@@ -66,17 +66,8 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
     reading = _read(canonical(typed), project, selected, said=english)
     words = getattr(reading.op, "words", None)
     if isinstance(words, str):
-        reading.op = reading.op.model_copy(update={"words": _as_typed(words, typed)})
+        reading.op = reading.op.model_copy(update={"words": as_typed(words, typed)})
     return reading
-
-
-def _as_typed(words: str, typed: str) -> str:
-    """The artist's words as typed: `canonical` rewrote verbs, places and slips across the whole request, and a
-    picture keeps 'a kid trading cards', not 'a kid swap cards'."""
-    rewritten = {*LEXICON, *CUES, "and", "the", "with", "before", "after"}
-    pattern = r"\s+".join(r"\S+" if t in rewritten else re.escape(t) for t in words.split())
-    found = [m.group(0) for m in re.finditer(rf"(?<!\S){pattern}(?!\S)", typed)]
-    return found[-1] if found else words  # the picture is said last
 
 
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
@@ -112,69 +103,7 @@ def _readers(low: str) -> list:
     return list(dict.fromkeys([_history, _question, _tempo, *named, _write_shots, _write_section, _rule]))
 
 
-# ------------------------------------------------------------------ targets
-
-def _one(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
-    """The one shot `phrase` names; 'the next one' steps from `after`."""
-    phrase = phrase.strip()
-    rel = re.match(r"(?:the\s+)?(next|previous) one", phrase)
-    if rel and after:
-        return after + (1 if rel.group(1) == "next" else -1)
-    if re.fullmatch(r"#?\d+", phrase):
-        phrase = f"shot {phrase.lstrip('#')}"
-    target = resolve(phrase, project, selected)
-    if target.problem:
-        raise ShotcallerError(target.problem.rstrip("."))
-    if len(target.shots) != 1:
-        raise ShotcallerError(f"which one shot do you mean by {phrase!r}")
-    return target.shots[0]
-
-
-def _many(phrase: str, project: Project, selected: int | None) -> list[int]:
-    phrase = "this shot" if phrase.strip() == "this" else phrase.strip()
-    if re.fullmatch(r"#?\d+(?:\s*(?:-|–|to|through|thru|,|and|&)\s*#?\d+)*", phrase):
-        phrase = f"shots {phrase}"
-    target = resolve(phrase, project, selected)
-    if target.problem:
-        raise ShotcallerError(target.problem.rstrip("."))
-    if not target.shots:
-        raise ShotcallerError(f"which shots do you mean by {phrase!r}")
-    return target.shots
-
-
-def _section(project: Project) -> str:
-    """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
-    labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
-    names = "|".join(re.escape(x) for x in labels) or "(?!)"
-    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?|both)(?:\s+(?:two|three|four|\d))?\s+)?"
-            rf"(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
-            rf"(?:e?s)?(?:\s+\d)?")
-
-
-
-
-def _part(phrase: str) -> str:
-    """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
-    words = re.sub(r"\b(?:the|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
-    singular = {f"{n}es": n for n in SECTION_WORDS} | {f"{n}s": n for n in SECTION_WORDS}
-    return " ".join(singular.get(w, w) for w in words)
-
-
-def _words(text: str) -> str:
-    """The picture in a request: leading 'a (new) shot of', colons and politeness off."""
-    text = re.sub(r"^\s*[:,\-–—]?\s*(?:(?:a|an|one)\s+(?:new\s+)?(?:shot|image|picture)\s+(?:of|with|where|showing)\s+"
-                  r"|(?:a|an)\s+new\s+shot\s*[:,]?\s*|we\s+(?:see|should see)\s+|i\s+want\s+|show(?:ing)?\s+)?", "", text)
-    text = re.sub(r"[\s,]+(?:instead|please|pls|thanks|thank you)[\s.!]*$", "", text)
-    return text.strip(" .!?,:;")
-
-
-def _looks_only(words: str) -> bool:
-    """'a bit darker', 'colder please': a look/size/timing change, not a picture."""
-    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5
-
-
 # ------------------------------------------------------------------ readers (each: a Reading or None)
-
 
 
 _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
@@ -211,7 +140,7 @@ def _question(low: str, project: Project, selected: int | None) -> Reading | Non
         m = re.search(REF, low)
         if not m:
             return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
-        return Reading(op=WhyGenerative(shot=str(_one(m.group(0), project, selected))))
+        return Reading(op=WhyGenerative(shot=str(one_shot(m.group(0), project, selected))))
     if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
         v = re.search(r"\b(?:version|v)\s*(\d+)\b", low)
         return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
@@ -270,13 +199,13 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
-    one = not m or not m.group(2) and len(_many(m.group(1), project, selected)) == 1
+    one = not m or not m.group(2) and len(shots_of(m.group(1), project, selected)) == 1
     if one and "replace" in intents(low[:verb.start()] + " " + low[verb.end():]):
         return None  # "that moon is so corny, swap shot 4": replace it, for assistant.revisions
     if not m:
         return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.") if "swap" in low else None
-    named = _many(m.group(1), project, selected)
-    named += [_one(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
+    named = shots_of(m.group(1), project, selected)
+    named += [one_shot(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
     said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
     misfit = _misfit("swap", list(dict.fromkeys(named)), said)
     return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
@@ -298,12 +227,12 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         return None
     if re.fullmatch(_IT, m.group(1)):  # "shot 4 feels out of place, move it after shot 6": the one shot named before
         named = [n for x in re.findall(REFS, low[:m.start()]) if not re.fullmatch(r"\d+", x.strip())
-                 for n in _many(x, project, selected)]
+                 for n in shots_of(x, project, selected)]
         if len(set(named)) != 1:
             return Reading(ask="Move which shot? Say \"move shot 4 after shot 6\". Nothing changed.")
         shot = named[0]
     else:
-        named = _many(m.group(1), project, selected)
+        named = shots_of(m.group(1), project, selected)
         if misfit := _misfit("move", named, m.group(0)):
             return misfit
         shot = named[0]
@@ -314,7 +243,7 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
-    other = _one(to, project, selected)
+    other = one_shot(to, project, selected)
     if other == shot:
         return Reading(ask=f"Shot {shot} cannot move {side} itself: name another shot. Nothing changed.")
     return Reading(op=MoveShot(shot=str(shot), before=str(other)) if side == "before" else
@@ -328,7 +257,7 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
          or re.search(rf"\bmake\s+({REFS})\s+(?:into\s+)?one(?:\s+shot)?\b()", low))
     if not m:
         return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
-    numbers = sorted(set(_many(m.group(1), project, selected) + (_many(m.group(2), project, selected)
+    numbers = sorted(set(shots_of(m.group(1), project, selected) + (shots_of(m.group(2), project, selected)
                                                                   if m.group(2) else [])))
     return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
                                                                           last=str(numbers[-1])))
@@ -339,7 +268,7 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
                   low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
-    named = _many(m.group(1), project, selected)
+    named = shots_of(m.group(1), project, selected)
     if misfit := _misfit("split", named, m.group(0)):
         return misfit
     shot = named[0]
@@ -370,7 +299,7 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
         rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
         if re.search(_TRIM, rest):
             return None  # a timing change, for assistant.revisions
-        shots = [str(n) for n in _many(m.group(1), project, selected)]
+        shots = [str(n) for n in shots_of(m.group(1), project, selected)]
         said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
         if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
             return Reading(op=DeleteShots(shots=shots))
@@ -389,7 +318,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
                      r"(?:new\s+|more\s+)?shot\b))\b", low)
     if not verb or re.search(r"\badd (?:more|some|a bit|a little)\b", low):
         return None
-    section = _section(project)
+    section = section_pattern(project)
     where = (re.search(rf"\b(before|after)\s+(?:the\s+)?({section})\b", low)
              or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
              or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
@@ -399,7 +328,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if where and where.start() > verb.end():
         rest = low[verb.end():where.start()] + " " + low[where.end():]
     rest = re.sub(r"^\s*in\s+|\s+(?:in|right|just|somewhere|here|there)\s*$", " ", re.sub(r"\s+", " ", rest))
-    words = _words(re.sub(r"\s+", " ", rest))
+    words = picture_words(re.sub(r"\s+", " ", rest))
     if not where:
         if words and words not in ("a shot", "shot", "one", "a new shot"):
             return Reading(ask=f"Where should the shot of {words} go? Say \"before shot 12\", \"after the bridge\" or "
@@ -410,7 +339,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(ask="What should the new shot show? Nothing changed.")
     side, target = where.group(1), where.group(2)
     if side == "between":
-        a, b = sorted((_one(target, project, selected), _one(where.group(3), project, selected)))
+        a, b = sorted((one_shot(target, project, selected), one_shot(where.group(3), project, selected)))
         if b != a + 1:
             return Reading(ask=f"Shots {a} and {b} are not next to each other: say \"after shot {a}\" or \"before shot "
                                f"{b}\". Nothing changed.")
@@ -418,59 +347,36 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if side == "at":
         return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
     if re.fullmatch(section, target):
-        part = _part(target)
+        part = part_name(target)
         if side in ("start", "beginning"):
             side = "before"
         if side == "end":
             side = "after"
         return Reading(op=InsertShot(words=words, **{f"{side}_section": part}))
-    return Reading(op=InsertShot(words=words, **{side: str(_one(target, project, selected))}))
-
-
-# how an artist offers a picture for a shot or a section: "for shot 20 let's do …", "for the bridge i see …"
-_OFFER = (r"i want|i'?d (?:like|rather|prefer)(?: to)?(?: see| have)?|i see|we (?:should )?see|show|"
-          r"let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)|how about|maybe")
-
-
-# the artist's picture for a target, as one grammar: [a lead] the target, a separator, the picture
-_ASKS = r"(?:can|could|should|would|i want|i'?d (?:like|love)|i would like|we want|let'?s have)"
-_LEAD = rf"(?:(?:replace|change|make|{_ASKS})\s+(?:the\s+)?)"
-_SAYS = (r"\s*(?::|=|\s[-–—]\s)\s*|\s+(?:(?:should|can|could|would)\s+|to\s+)?(?:be|show|become)\s+"
-         r"|\s+(?:is\s+now|becomes)\s*:?\s+")
-_LED = r"\s+with\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
-_PLACE = r"(?:in|for|during)\s+"  # 'in shot 15 i'd rather see …', 'for the bridge let's do …', 'in the bridge, …'
-
-
-def _picture(low: str, target: str) -> tuple[str, str] | None:
-    """(the target as said, the artist's words) when `low` gives a picture for `target`; None otherwise."""
-    m = (re.search(rf"^(?:the\s+)?({target})(?:{_SAYS})(.+)$", low)
-         or re.search(rf"\b{_LEAD}({target})(?:{_SAYS}|{_LED})(.+)$", low)
-         or re.search(rf"^(?:{_ASKS}\s+)?{_PLACE}({target})\s*(?:,\s*|,?\s*(?:{_OFFER})\s+)(.+)$", low)
-         or re.search(rf"\b{_PLACE}({target})\s*,?\s*(?:{_OFFER})\s+(.+)$", low))
-    return (m.group(1), _words(m.group(2))) if m else None
+    return Reading(op=InsertShot(words=words, **{side: str(one_shot(target, project, selected))}))
 
 
 def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
-    found = _picture(low, REFS)
+    found = picture(low, REFS)
     if not found:
         return None
     said, words = found
-    if not words or _looks_only(words) or FROM_MATERIAL.match(words):
+    if not words or looks_only(words) or FROM_MATERIAL.match(words):
         return None  # a look change, or "something else": assistant.revisions writes it from the material
-    return Reading(op=WriteShots(shots=[str(n) for n in _many(said, project, selected)], words=words))
+    return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
 
 
 def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
-    section = _section(project)
-    found = _picture(low, section) or _picture(re.sub(
+    section = section_pattern(project)
+    found = picture(low, section) or picture(re.sub(
         rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)\s*,?\s*",
         r"in \1, ", low), section)
     if not found:
         return None
     said, words = found
-    if not words or _looks_only(words) or _is_rule(words):
+    if not words or looks_only(words) or _is_rule(words):
         return None
-    return Reading(op=WriteSection(section=_part(said), words=words))
+    return Reading(op=WriteSection(section=part_name(said), words=words))
 
 
 def _is_rule(text: str) -> bool:
@@ -486,9 +392,9 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         return None  # a change to named shots, not a rule over the plan
     if not _is_rule(low):
         return None
-    m = re.search(rf"\b({_section(project)})\b", low)  # the rule's scope: the part of the song named
+    m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
-    return Reading(op=SetRule(rule=words[:200], part=_part(m.group(1)) if m else None))
+    return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
 
 
 # ------------------------------------------------------------------ when nothing maps
