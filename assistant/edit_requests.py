@@ -2,19 +2,23 @@
 
     reading = read_request("swap shots 3 and 4", project)
     reading.op          # SwapShots(first='3', second='4')
-    read_request("move shot 4", project).ask      # 'Move shot 4 before or after which shot? …'
+    read_request("split 3 and 4", project).ask    # 'I read “split 3 and 4” as a split, which takes one shot…'
 
-Targets are read by `assistant.targets` (numbers, ranges, ordinals, "the last shot", "this shot", section
-names); Spanish and French are read as English first (`spanish`, `french`); a request that matches nothing
-is tried once more with its typos corrected. A request that names a change but not enough to make it
-safely gets a question (`ask`), never a guess. Look, size, timing, replace and lock requests are marked
-`legacy` here and read into typed operations by `assistant.revisions.read_revision`; what neither maps
-goes to the MiniLM classifier (`assistant.request_kinds`), and is asked when it is not sure.
+A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
+each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
+through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
+named. (2) The targets: `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`),
+checked against what the kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a
+run of neighbours). (3) The arguments: the artist's picture by `assistant.request_words`, kept as typed; a
+rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
+that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
+guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
+by `assistant.revisions.read_revision`; what neither maps goes to the MiniLM classifier
+(`assistant.request_kinds`), and is asked when it is not sure.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -28,19 +32,15 @@ from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
+from shotlist.shot_range import compact
 
 from . import french, spanish
+from .request_lexicon import canonical, kinds_named, verbs_said
+from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
+from .request_words import as_typed, looks_only, picture, picture_words
 from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
-_ORDS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|\d+th"
-REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
-       r"\s+(?:shot|one|card)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|the (?:next|previous) one)")
-REFS = (rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:-|–|to|through|thru|,|and|&)\s*(?:shots?\s*)?#?\d+)*")
-VOCAB = ("swap", "switch", "delete", "remove", "insert", "merge", "split", "move", "undo", "redo", "replace", "chorus",
-         "verse", "bridge", "intro", "outro", "shot", "shots", "before", "after", "weakest", "dreamlike", "vertical",
-         "literal", "slower", "faster", "angles", "combine", "and", "the", "last", "first", "between")
-TYPOS = {"adn": "and", "teh": "the", "nad": "and", "sht": "shot", "shto": "shot"}
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
                    r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
@@ -62,140 +62,68 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
         return Reading(ask="I can't read a change in that (no words). Nothing changed; try \"swap 3 and 4\", "
                            "\"delete shot 10\" or \"shot 7: a kettle boiling over\".")
     english = french.as_english(spanish.as_english(text))
-    found = _read(english, project, selected)
-    if found.op or found.legacy:
-        return found
-    fixed = fix_typos(english)  # only when the words as typed map to nothing sure
-    again = _read(fixed, project, selected) if fixed != english else found
-    return again if again.op or again.legacy else found
+    typed = normalise(english)
+    reading = _read(canonical(typed), project, selected, said=english)
+    words = getattr(reading.op, "words", None)
+    if isinstance(words, str):
+        reading.op = reading.op.model_copy(update={"words": as_typed(words, typed)})
+    return reading
 
 
-VERBS = ("swap", "move", "merge", "split", "delete", "remove", "insert", "undo", "redo", "replace", "switch")
-WORDS_NOT_SLIPS = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch", "uno"}  # real words
-
-
-def _one_slip(word: str, verb: str) -> bool:
-    """`word` is `verb` with one letter dropped ('swp') or two neighbours swapped ('mvoe')."""
-    if len(word) == len(verb) - 1:
-        return any(verb[:i] + verb[i + 1:] == word for i in range(len(verb)))
-    return len(word) == len(verb) and sorted(word) == sorted(verb) and sum(a != b for a, b in zip(word, verb)) == 2
-
-
-def fix_typos(text: str) -> str:
-    """Words close to the ones requests turn on ('swpa' → 'swap', 'chrous' → 'chorus', 'swp' → 'swap'); others
-    kept. A short word is fixed only to an operation's verb, and only for a slip of one letter."""
-    def fix(m: re.Match) -> str:
-        word = m.group(0)
-        low = word.lower()
-        if low in TYPOS:
-            return TYPOS[low]
-        if low in WORDS_NOT_SLIPS:
-            return word
-        slip = next((v for v in VERBS if low not in VOCAB and len(low) >= 3 and _one_slip(low, v)), None)
-        if slip:
-            return slip
-        if len(low) < 4 or low in VOCAB:
-            return word
-        close = difflib.get_close_matches(low, VOCAB, n=1, cutoff=0.75)
-        return close[0] if close else word
-    return re.sub(r"[A-Za-z]+", fix, text)
-
-
-def _read(text: str, project: Project, selected: int | None) -> Reading:
+def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    for reader in (_history, _question, _tempo, _delete, _swap, _move, _merge, _split, _insert, _write_shots, _write_section,
-                   _rule):
+    back = _going_back(low)
+    if back:
+        return back
+    verbs = verbs_said(low)
+    if len(verbs) > 1:  # two operations in one request: never half of it
+        quoted = " ".join(said.split())[:80]
+        return Reading(ask=f"I read two changes in \u201c{quoted}\u201d ({' and '.join(verbs)}): say one at a time, "
+                           f"the {verbs[0]} first. Nothing changed.")
+    for reader in _readers(low):
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
-            return Reading(ask=f"{str(e)[:1].upper()}{str(e)[1:]}. Nothing changed.")
+            said = re.sub(r"[.\s]*(?:Nothing changed)?[.\s]*$", "", str(e))
+            return Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
         if found is not None:
             return found
-    if intents(low):
+    if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
         return Reading(legacy=True)
     return Reading()
 
 
-# ------------------------------------------------------------------ targets
-
-def _one(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
-    """The one shot `phrase` names; 'the next one' steps from `after`."""
-    phrase = phrase.strip()
-    rel = re.match(r"(?:the\s+)?(next|previous) one", phrase)
-    if rel and after:
-        return after + (1 if rel.group(1) == "next" else -1)
-    if re.fullmatch(r"#?\d+", phrase):
-        phrase = f"shot {phrase.lstrip('#')}"
-    target = resolve(phrase, project, selected)
-    if target.problem:
-        raise ShotcallerError(target.problem.rstrip("."))
-    if len(target.shots) != 1:
-        raise ShotcallerError(f"which one shot do you mean by {phrase!r}")
-    return target.shots[0]
-
-
-def _many(phrase: str, project: Project, selected: int | None) -> list[int]:
-    phrase = phrase.strip()
-    if re.fullmatch(r"#?\d+(?:\s*(?:-|–|to|through|thru|,|and|&)\s*#?\d+)*", phrase):
-        phrase = f"shots {phrase}"
-    target = resolve(phrase, project, selected)
-    if target.problem:
-        raise ShotcallerError(target.problem.rstrip("."))
-    if not target.shots:
-        raise ShotcallerError(f"which shots do you mean by {phrase!r}")
-    return target.shots
-
-
-def _section(project: Project) -> str:
-    """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
-    labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
-    names = "|".join(re.escape(x) for x in labels) or "(?!)"
-    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?)\s+)?(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
-            rf"(?:e?s)?(?:\s+\d)?")
-
-
-SECTION_NAMES = ("verse", "chorus", "bridge", "intro", "outro", "pre-chorus", "hook", "refrain", "breakdown", "solo")
-
-
-def _part(phrase: str) -> str:
-    """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
-    words = re.sub(r"\b(?:the|every|each|all)\b", " ", phrase).split()
-    singular = {f"{n}es": n for n in SECTION_NAMES} | {f"{n}s": n for n in SECTION_NAMES}
-    return " ".join(singular.get(w, w) for w in words)
-
-
-def _words(text: str) -> str:
-    """The picture in a request: leading 'a (new) shot of', colons and politeness off."""
-    text = re.sub(r"^\s*[:,\-–—]?\s*(?:(?:a|an|one)\s+(?:new\s+)?(?:shot|image|picture)\s+(?:of|with|where|showing)\s+"
-                  r"|(?:a|an)\s+new\s+shot\s*[:,]?\s*|we\s+(?:see|should see)\s+|i\s+want\s+|show(?:ing)?\s+)?", "", text)
-    text = re.sub(r"[\s,]+(?:instead|please|pls|thanks|thank you)[\s.!]*$", "", text)
-    return text.strip(" .!?,:;")
-
-
-def _looks_only(words: str) -> bool:
-    """'a bit darker', 'colder please': a look/size/timing change, not a picture."""
-    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5
+def _readers(low: str) -> list:
+    """Who reads `low`, in order: history, questions and tempo (no verb of the table); then the reader of each
+    operation the lexicon finds named, in the order named; then the others (a picture, a section, a rule)."""
+    by_verb = {"undo": _history, "redo": _history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
+               "delete": _delete, "insert": _insert, "replace": _write_shots}
+    named = [by_verb[k] for k in kinds_named(low)]
+    return list(dict.fromkeys([_history, _question, _tempo, *named, _write_shots, _write_section, _rule]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
 
-_CHANGE_WORDS = {"deleted": "delete", "removed": "delete", "swapped": "swap", "moved": "move", "added": "insert",
-                 "inserted": "insert", "merged": "merge", "split": "split", "rules": "rule", "locked": "lock"}
+
+_CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
+
+
+def _going_back(low: str) -> Reading | None:
+    """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
+    m = (re.search(rf"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
+         or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
+    if not m:
+        return None
+    word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
+    return Reading(op=GoBackBefore(change=word))
 
 
 def _history(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(r"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?(swap\w*|delet\w*|remov\w*|mov\w*|add\w*|insert\w*"
-                  r"|merg\w*|split|rule\w*|lock\w*|re-?plan)\b", low)
-    if m:
-        word = _CHANGE_WORDS.get(m.group(1), m.group(1).rstrip("s").replace("-", ""))
-        word = {"swap": "swap", "delet": "delete", "remov": "delete"}.get(word, word)
-        return Reading(op=GoBackBefore(change=word))
     if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
-    if re.search(r"\bundo\b|\bscratch that\b|\btake that back\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) "
-                 r"back\b", low):
+    if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
         k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
         steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
         return Reading(op=Undo(steps=steps))
@@ -212,9 +140,9 @@ def _question(low: str, project: Project, selected: int | None) -> Reading | Non
         m = re.search(REF, low)
         if not m:
             return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
-        return Reading(op=WhyGenerative(shot=str(_one(m.group(0), project, selected))))
+        return Reading(op=WhyGenerative(shot=str(one_shot(m.group(0), project, selected))))
     if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
-        v = re.search(r"\bversion (\d+)\b", low)
+        v = re.search(r"\b(?:version|v)\s*(\d+)\b", low)
         return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
     return None
 
@@ -245,52 +173,77 @@ def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
     return None
 
 
-def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
-    verb = re.search(r"\b(?:swap|switch|exchange|trade|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
-                     r"\s+of)?[:,]?\s*", low)
-    if not verb or re.search(r"\b(?:swap|switch)\s+(?:\w+\s+){0,3}?out\b", low):
-        return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
-    m = re.match(rf"\s*({REF})\s*(?:and|with|&|,|for)\s*({REF})", low[verb.end():])
-    if not m:
-        rest = low[:verb.start()] + " " + low[verb.end():]
-        if "replace" in intents(rest):  # "that moon is so corny, swap shot 4": replace it
-            return None
-        if re.search(r"\b(?:swap|switch|exchange)\b", low):
-            return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.")
+# the shots each operation's arguments take (SwapShots: first, second; SplitShot, MoveShot: shot; MergeShots: a
+# run first..last): a request whose targets do not fit its kind is asked, quoting it, with the closest operations
+def _misfit(kind: str, numbers: list[int], said: str) -> Reading | None:
+    n, run = len(numbers), bool(numbers) and numbers[-1] - numbers[0] == len(numbers) - 1 == len(set(numbers)) - 1
+    if {"swap": n == 2, "split": n == 1, "move": n == 1, "merge": n >= 2 and run}[kind]:
         return None
-    a = _one(m.group(1), project, selected)
-    b = _one(m.group(2), project, selected, after=a)
-    return Reading(op=SwapShots(first=str(a), second=str(b)))
+    shots = f"shot {numbers[0]}" if n == 1 else f"shots {compact(numbers)}"
+    a, b = numbers[0], numbers[-1]
+    offers = {"swap": f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {b} before {a}\u201d" if n > 1 else
+                      f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {a} after {a + 1}\u201d",
+              "split": f"\u201csplit {a}\u201d, or \u201cmerge {a} to {b}\u201d",
+              "move": f"\u201cmove {a} after …\u201d one shot at a time, or \u201cswap {a} and {b}\u201d",
+              "merge": f"\u201cmerge {a} to {a + 1}\u201d, or \u201cmove {b} after {a}\u201d first"
+                       if n > 1 else f"\u201cmerge {a} to {a + 1}\u201d, or \u201csplit {a}\u201d"}[kind]
+    needs = {"swap": "two shots", "split": "one shot", "move": "one shot", "merge": "neighbouring shots"}[kind]
+    return Reading(ask=f"I read \u201c{said.strip()}\u201d as a {kind}, which takes {needs}, and it names {shots}"
+                       f"{' (not neighbours)' if kind == 'merge' and n > 1 else ''}. Nothing changed; closest: {offers}.")
+
+
+def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
+    verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
+                     r"\s+of)?[:,]?\s*", low)
+    if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
+        return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
+    after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
+    m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
+    one = not m or not m.group(2) and len(shots_of(m.group(1), project, selected)) == 1
+    if one and "replace" in intents(low[:verb.start()] + " " + low[verb.end():]):
+        return None  # "that moon is so corny, swap shot 4": replace it, for assistant.revisions
+    if not m:
+        return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.") if "swap" in low else None
+    named = shots_of(m.group(1), project, selected)
+    named += [one_shot(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
+    said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
+    misfit = _misfit("swap", list(dict.fromkeys(named)), said)
+    return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
+_EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REF}|{_IT})\s+(?:to\s+)?(?:so\s+it\s+comes\s+|to\s+come\s+)?"
-                   rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|at the (?:end|start|beginning))\s*({REF})?", low)
-         or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+"
-                      rf"(?:(?:right|just|straight)\s+)?(before|after)\s+({REF})", low))
+    place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
+    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
+                   rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
+         or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+{place}",
+                      low))
     if not m:
         if re.search(rf"\bmove\s+{REF}", low):
             return Reading(ask="Move it before or after which shot? Say \"move shot 4 before shot 3\". Nothing changed.")
         return None
     if re.fullmatch(_IT, m.group(1)):  # "shot 4 feels out of place, move it after shot 6": the one shot named before
         named = [n for x in re.findall(REFS, low[:m.start()]) if not re.fullmatch(r"\d+", x.strip())
-                 for n in _many(x, project, selected)]
+                 for n in shots_of(x, project, selected)]
         if len(set(named)) != 1:
             return Reading(ask="Move which shot? Say \"move shot 4 after shot 6\". Nothing changed.")
         shot = named[0]
     else:
-        shot = _one(m.group(1), project, selected)
+        named = shots_of(m.group(1), project, selected)
+        if misfit := _misfit("move", named, m.group(0)):
+            return misfit
+        shot = named[0]
     side, to = m.group(2), m.group(3)
-    if side in ("first", "at the start", "at the beginning"):
+    if side == "first" or re.search(r"start|beginning|front|top", side):
         return Reading(op=MoveShot(shot=str(shot), before="1"))
-    if side in ("last", "at the end"):
+    if side == "last" or re.search(r"end|back", side):
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
-    other = _one(to, project, selected)
+    other = one_shot(to, project, selected)
     if other == shot:
         return Reading(ask=f"Shot {shot} cannot move {side} itself: name another shot. Nothing changed.")
     return Reading(op=MoveShot(shot=str(shot), before=str(other)) if side == "before" else
@@ -298,46 +251,38 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(r"\b(?:merge|combine|join)\s+(?:shots?\s+)?#?(\d+)\s*(?:-|–|to|through|thru|and|&|with|,)\s*(?:shots?\s+)?"
-                  r"#?(\d+)", low) or re.search(r"\bmake\s+(?:shots?\s+)?(\d+)\s+and\s+(\d+)\s+(?:into\s+)?one\b", low)
-    if m:
-        a, b = _one(m.group(1), project, selected), _one(m.group(2), project, selected)
-        return Reading(op=MergeShots(first=str(min(a, b)), last=str(max(a, b))))
-    m = re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
-                  r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b", low)
-    if m:
-        numbers = _many(m.group(1), project, selected)
-        if len(numbers) < 2 or any(b - a != 1 for a, b in zip(numbers, numbers[1:])):
-            return Reading(ask="Merge which neighbouring shots? Say \"merge 25 to 27\". Nothing changed.")
-        return Reading(op=MergeShots(first=str(numbers[0]), last=str(numbers[-1])))
-    m = re.search(r"\b(?:merge|combine|join)\s+the\s+(last|first)\s+(two|three|\d)\s+shots\b", low)
-    if m:
-        k = int(m.group(2)) if m.group(2).isdigit() else NUMBER_WORDS[m.group(2)]
-        total = len(project.shots)
-        a, b = (1, k) if m.group(1) == "first" else (total - k + 1, total)
-        return Reading(op=MergeShots(first=str(a), last=str(b)))
-    if re.search(r"\b(?:merge|combine)\b", low):
-        return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.")
-    return None
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS})(?:\s*(?:with|into)\s*({REFS}))?", low)
+         or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
+                      r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
+         or re.search(rf"\bmake\s+({REFS})\s+(?:into\s+)?one(?:\s+shot)?\b()", low))
+    if not m:
+        return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
+    numbers = sorted(set(shots_of(m.group(1), project, selected) + (shots_of(m.group(2), project, selected)
+                                                                  if m.group(2) else [])))
+    return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
+                                                                          last=str(numbers[-1])))
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b(?:split|break|chop)\s+({REF})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
+    m = re.search(rf"\b(?:split|break)\s+({REFS})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
                   low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
-    shot = _one(m.group(1), project, selected)
+    named = shots_of(m.group(1), project, selected)
+    if misfit := _misfit("split", named, m.group(0)):
+        return misfit
+    shot = named[0]
     at = int(m.group(2)) * 60 + int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(2) else None
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|remove|drop|kill|scrap|lose|bin|cut|take out|get rid of|ditch|eliminate|erase|axe|nix)"
+_DELETE = r"(?:delete|drop|kill|lose|bin|cut|ditch)"  # the lexicon's verb, and the words that say it in context
 _NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
 # after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
 _REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
            r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
 # a clause that asks for another change: an imperative, or another shot named
-_ANOTHER = (r"\b(?:make|swap|switch|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
+_ANOTHER = (r"\b(?:make|swap|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
             rf"|{REF}")
 # what continues the object when "cut shot 5" means a trim, not a delete: "cut shot 5 down", "by a bar"
 _TRIM = r"^\s*(?:down|back|short|shorter|by|to\s+\d|to\s+(?:one|two|half)|a\s+(?:bit|little)|in half|in two|into)\b"
@@ -354,7 +299,7 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
         rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
         if re.search(_TRIM, rest):
             return None  # a timing change, for assistant.revisions
-        shots = [str(n) for n in _many(m.group(1), project, selected)]
+        shots = [str(n) for n in shots_of(m.group(1), project, selected)]
         said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
         if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
             return Reading(op=DeleteShots(shots=shots))
@@ -373,20 +318,19 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
                      r"(?:new\s+|more\s+)?shot\b))\b", low)
     if not verb or re.search(r"\badd (?:more|some|a bit|a little)\b", low):
         return None
-    section = _section(project)
+    section = section_pattern(project)
     where = (re.search(rf"\b(before|after)\s+(?:the\s+)?({section})\b", low)
              or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
              or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
-             or re.search(rf"\b(before|after)\s+({REF})", low)
+             or re.search(rf"\b(before|after)\s+({REFS})", low)
              or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
-    rest = low[verb.end():]
-    if where:
-        rest = (low[verb.end():where.start()] + " " + low[where.end():]) if where.start() > verb.end() \
-            else low[where.end():]
+    rest = low[verb.end():]  # the picture: what follows the verb, less the place
+    if where and where.start() > verb.end():
+        rest = low[verb.end():where.start()] + " " + low[where.end():]
     rest = re.sub(r"^\s*in\s+|\s+(?:in|right|just|somewhere|here|there)\s*$", " ", re.sub(r"\s+", " ", rest))
-    words = _words(re.sub(r"\s+", " ", rest))
+    words = picture_words(re.sub(r"\s+", " ", rest))
     if not where:
-        if words:
+        if words and words not in ("a shot", "shot", "one", "a new shot"):
             return Reading(ask=f"Where should the shot of {words} go? Say \"before shot 12\", \"after the bridge\" or "
                                "\"at 1:30\". Nothing changed.")
         return Reading(ask="What should the new shot show, and where? Say \"add a shot of the empty chair before the "
@@ -395,7 +339,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(ask="What should the new shot show? Nothing changed.")
     side, target = where.group(1), where.group(2)
     if side == "between":
-        a, b = sorted((_one(target, project, selected), _one(where.group(3), project, selected)))
+        a, b = sorted((one_shot(target, project, selected), one_shot(where.group(3), project, selected)))
         if b != a + 1:
             return Reading(ask=f"Shots {a} and {b} are not next to each other: say \"after shot {a}\" or \"before shot "
                                f"{b}\". Nothing changed.")
@@ -403,56 +347,36 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if side == "at":
         return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
     if re.fullmatch(section, target):
-        part = _part(target)
+        part = part_name(target)
         if side in ("start", "beginning"):
             side = "before"
         if side == "end":
             side = "after"
         return Reading(op=InsertShot(words=words, **{f"{side}_section": part}))
-    return Reading(op=InsertShot(words=words, **{side: str(_one(target, project, selected))}))
-
-
-# how an artist offers a picture for a shot or a section: "for shot 20 let's do …", "for the bridge i see …"
-_OFFER = (r"i want|i'?d like|i see|we see|show|let'?s (?:do|have|see|try|go with)|we could (?:do|have|see)"
-          r"|how about|maybe")
+    return Reading(op=InsertShot(words=words, **{side: str(one_shot(target, project, selected))}))
 
 
 def _write_shots(low: str, project: Project, selected: int | None) -> Reading | None:
-    patterns = (rf"^({REFS})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"\breplace\s+({REFS})\s+with\s+(.+)$",
-                rf"^(?:the\s+)?({REFS})\s+should\s+(?:be|show|become)\s+(.+)$", rf"\bmake\s+({REFS})\s+((?:a|an|the)\s+.+)$",
-                rf"^(?:can|could|should|would)\s+(?:the\s+)?({REFS})\s+(?:be|show|become)\s+(.+)$",
-                rf"\b(?:i want|i'?d like|i would like|i'?d love|we want|let'?s have)\s+(?:the\s+)?({REFS})\s+to\s+"
-                rf"(?:be|show|become)\s+(.+)$",
-                rf"\bchange\s+({REFS})\s+to\s+(.+)$", rf"\bin\s+({REFS})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
-                rf"\bfor\s+({REFS})\s*,?\s*(?:{_OFFER})\s+(.+)$")
-    for pattern in patterns:
-        m = re.search(pattern, low)
-        if not m:
-            continue
-        words = _words(m.group(2))
-        if not words or _looks_only(words) or FROM_MATERIAL.match(words):
-            return None  # a look change, or "something else": assistant.revisions writes it from the material
-        numbers = _many(m.group(1), project, selected)
-        return Reading(op=WriteShots(shots=[str(n) for n in numbers], words=words))
-    return None
+    found = picture(low, REFS)
+    if not found:
+        return None
+    said, words = found
+    if not words or looks_only(words) or FROM_MATERIAL.match(words):
+        return None  # a look change, or "something else": assistant.revisions writes it from the material
+    return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
 
 
 def _write_section(low: str, project: Project, selected: int | None) -> Reading | None:
-    section = _section(project)
-    patterns = (rf"^({section})\s*(?::|=|\s[-–—]\s)\s*(.+)$", rf"^in\s+({section})\s*,?\s*we\s+(?:should\s+)?see\s+(.+)$",
-                rf"^in\s+({section})\s*,\s*(.+)$", rf"^({section})\s+should\s+(?:be|show)\s+(.+)$",
-                rf"^for\s+({section})\s*,?\s*(?:{_OFFER})\s+(.+)$",
-                rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)"
-                rf"\s*,?\s*(?:(?:{_OFFER})\s+)?(.+)$")
-    for pattern in patterns:
-        m = re.search(pattern, low)
-        if not m:
-            continue
-        words = _words(m.group(2))
-        if not words or _looks_only(words) or _is_rule(words):
-            return None
-        return Reading(op=WriteSection(section=_part(m.group(1)), words=words))
-    return None
+    section = section_pattern(project)
+    found = picture(low, section) or picture(re.sub(
+        rf"^(?:every time|whenever|each time)\s+({section})\s+(?:comes? (?:back|in|round|around)|hits|kicks in)\s*,?\s*",
+        r"in \1, ", low), section)
+    if not found:
+        return None
+    said, words = found
+    if not words or looks_only(words) or _is_rule(words):
+        return None
+    return Reading(op=WriteSection(section=part_name(said), words=words))
 
 
 def _is_rule(text: str) -> bool:
@@ -468,10 +392,9 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         return None  # a change to named shots, not a rule over the plan
     if not _is_rule(low):
         return None
-    m = re.search(rf"\b(?:in|during|for|across)\s+({_section(project)})\b", low) or \
-        re.search(rf"^({_section(project)})(?:\s+shots)?\b", low) or re.search(rf"\b({_section(project)})\s+shots\b", low)
+    m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
-    return Reading(op=SetRule(rule=words[:200], part=_part(m.group(1)) if m else None))
+    return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
 
 
 # ------------------------------------------------------------------ when nothing maps

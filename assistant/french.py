@@ -17,10 +17,9 @@ from .spanish import _plain
 MARKERS = re.compile(r"(?i)\b(?:les plans|le plan|plans? \d|gros plans?|visages?|pas de|refrains?|couplets?|[eé]change\w*|supprime\w*|annule\w*"
                      r"|d[eé]place\w*|fusionne\w*|onirique|ajoute\w*|dernier|derni[eè]re|[cç]a|pourquoi|avant|apr[eè]s)\b")
 PHRASES = (
-    (r"\b(?:echange|inverse|permute)\w*", "swap"), (r"\b(?:supprime|enleve|efface|retire)\w*", "delete"),
-    (r"\bannule\w*", "undo"), (r"\brefais\b|\bretablis\w*", "redo"), (r"\b(?:deplace|mets|place)\w*", "move"),
-    (r"\bfusionne\w*", "merge"), (r"\b(?:coupe|divise)\w* (?:le |la )?(plan \d+) en deux", r"split \1"),
-    (r"\bajoute\w*", "add"), (r"\bun plan (?:de|d')\s*", "a shot of "),
+    # most verbs of the operations: assistant.request_lexicon
+    (r"\binverse\w*", "swap"), (r"\bretablis\w*", "redo"), (r"\b(?:mets|place)\w*", "move"),
+    (r"\b(?:coupe|divise)\w* (?:le |la )?(plan \d+) en deux", r"split \1"), (r"\bun plan (?:de|d')\s*", "a shot of "),
     (r"\b(?:les )?plans (\d+) (?:a|au|jusqu'au) (\d+)", r"shots \1 to \2"), (r"\b(?:les )?plans (\d+) et (\d+)", r"shots \1 and \2"),
     (r"\b(?:le |la )?dernier plan\b", "the last shot"), (r"\b(?:le )?premier plan\b", "the first shot"),
     (r"\b(?:le |au )?plan (\d+)", r"shot \1"), (r"\bavant (?:le |la |l')?", "before "), (r"\bapres (?:le |la |l')?", "after "),

@@ -28,22 +28,22 @@ SECTIONS = {"estribillos": "chorus", "estribillo": "chorus", "coros": "chorus", 
             "intro": "intro", "outro": "outro", "cierre": "outro"}
 # (Spanish, English) in the order they are tried: phrases first
 PHRASES = (
-    (r"intercambia\w*", "swap"), (r"\b(?:borra|elimina|quita)\w*", "delete"), (r"\bdeshaz\w*|\bdeshacer\b", "undo"),
-    (r"\brehaz\w*|\brehacer\b", "redo"), (r"\bmas debil(?:es)?\b", "weakest"), (r"\bpeor(?:es)?\b", "worst"),
-    (r"\bmueve\w*", "move"), (r"\b(?:a[nñ]ade|agrega)\w*", "add"), (r"\b(?:fusiona|une|junta)\w*", "merge"),
+    # verbs of the operations: assistant.request_lexicon
+    (r"\bmas debil(?:es)?\b", "weakest"), (r"\bpeor(?:es)?\b", "worst"), (r"\b(?:une|junta)\w*", "merge"),
     (r"\bantes del?\b", "before"), (r"\bdespu[eé]s del?\b", "after"), (r"\beso\b", "that"),
     (r"mas fri[oa]s?|mas helad[oa]s?", "colder"), (r"mas calid[oa]s?|mas calor", "warmer"),
     (r"mas oscur[oa]s?|oscurece\w*", "darker"), (r"mas brillantes?|mas clar[oa]s?|mas luz|ilumina\w*", "brighter"),
     (r"mas lent[oa]s?", "slower"), (r"mas larg[oa]s?|alarga\w*", "longer"),
     (r"mas cort[oa]s?|acorta\w*|recorta\w*", "shorter"),
     (r"mas cerca|mas cercan[oa]s?|acerca\w*", "closer"), (r"mas abiert[oa]s?|mas ampli[oa]s?", "wider"),
-    (r"demasiado oscur[oa]s?", "too dark"), (r"demasiado fri[oa]s?", "too cold"),
-    (r"reemplaza\w*|cambia\w*|sustituye\w*|otra cosa|otra idea", "replace"), (r"es un cliche|cliche|aburrid[oa]", "cliché"),
+    (r"demasiado oscur[oa]s?", "too dark"), (r"demasiado fri[oa]s?", "too cold"), (r"\bmenos\b", "less"),
+    (r"\b(?:reemplaza|cambia|sustituye)\w*|otra cosa|otra idea", "replace"), (r"es un cliche|cliche|aburrid[oa]", "cliché"),
     (r"desbloquea\w*", "unlock"), (r"bloquea\w*|no (?:lo |la )?toques", "lock"),
     (r"\b(?:los|las) (?:planos|tomas) (\d+) (?:a|al|hasta(?: el)?) (\d+)", r"shots \1 to \2"),
     (r"\b(?:el |la )?(?:plano|toma|escena) (?:numero |n[oº]\.? ?)?(\d+)", r"shot \1"),
     (r"\b(?:los |las )?(?:planos|tomas) (\d+(?:\s*(?:,|y)\s*\d+)+)", r"shots \1"),
     (r"\b(?:el |la )?(?:ultimo plano|ultima toma|plano final|toma final)", "the last shot"),
+    (r"\b(shots? \d+ (?:y|and)) (?:el |la )?(\d+)\b", r"\1 \2"),  # 'el plano 3 y el 4'
     (r"\b(?:este|ese) (?:plano|toma)|\b(?:esta|esa) toma", "this shot"),
 )
 SECTION_WORDS = "|".join(SECTIONS)

@@ -21,7 +21,8 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
             "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
             "tenth": 10, "10th": 10}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12}
+                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30}
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
@@ -99,9 +100,20 @@ def normalise(text: str) -> str:
     low = text.lower().replace("’", "'")
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
+    low = re.sub(rf"\b(?:the\s+)?((?:{_ORD}|last|final)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_ORD}|last|final))+)\s+(?:shots|ones)\b",
+                 _ordinal_list, low)  # 'the 2nd and 3rd shots' -> 'shots 2 and 3'
+    low = re.sub(rf"\b(first|last|final)\s+({_NUM}|\d+)\b(?!\s+(?:shots?|ones?|cards?|changes?|edits?|things?|steps?|"
+                 r"seconds?|secs?|bars?|beats?|times?|versions?|of|or)\b)", r"\1 \2 shots", low)  # 'the last three'
     low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
-    low = re.sub(r"\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)
+    low = re.sub(r"(?<!since )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)  # 'since v2' is a version
     return low
+
+
+def _ordinal_list(m: re.Match) -> str:
+    said = [w for w in re.split(r"\s*(?:,|and|&)\s*(?:the\s+)?", m.group(1)) if w]
+    if all(w in ORDINALS for w in said):
+        return "shots " + " and ".join(str(ORDINALS[w]) for w in said)
+    return " and ".join(f"shot {ORDINALS[w]}" if w in ORDINALS else "the last shot" for w in said)
 
 
 def _number_list(text: str) -> list[int]:

@@ -39,6 +39,7 @@ class Rule:
 def parse_rule(words: str) -> Rule:
     """The rule `words` state; a clear error naming the kinds understood when none fits."""
     low = re.sub(r"\b(?:canted|tilted|slanted)\b", "dutch", " ".join(words.lower().split()))  # the same angle
+    low = re.sub(r"\b(?:i|we)\s+(?:don'?t|do not)\s+want\s+(?:any\s+)?", "no ", low)  # a ban, said as a wish
     angle = re.search(r"\b(?:no|without|avoid|never)\b.*?\b(" + "|".join(a.split()[0] for a in ANGLES) + r")\b", low)
     if angle and "angle" in low or re.search(r"\bno dutch\b", low):
         name = next((a for a in ANGLES if a.startswith(angle.group(1) if angle else "dutch")), "dutch")
@@ -49,7 +50,7 @@ def parse_rule(words: str) -> Rule:
     word = next((w for w in ASPECTS if re.search(rf"\b{w}\b", low)), None)
     if m or word:
         return Rule("aspect", f"{m.group(1)}:{m.group(2)}" if m else ASPECTS[word], words.strip())
-    if re.search(r"\b(?:slower|calmer|longer shots|fewer cuts|less cutting|slow (?:it |them |things )?down|rushed)\b", low):
+    if re.search(r"\b(?:slower|calmer|longer shots|(?:fewer|less) cuts|less cutting|slow (?:it |them |things )?down|rushed)\b", low):
         return Rule("slower", "", words.strip())
     if re.search(r"\b(?:faster|quicker|more cuts|shorter shots|speed (?:it )?up|snappier)\b", low):
         return Rule("faster", "", words.strip())

@@ -7,12 +7,12 @@ import pytest
 from evals.requests_eval import GOALS, main, run
 
 
-HELDOUT_MISS = ("ops22d's second fresh held-out split (56 requests, written before the reader's last changes) was "
-                "measured once: 67.9 % mapped, 3 wrong silent changes (evals/reports/requests-ops22d-second.txt; the "
-                "first fresh split: 61.8 %, 4); reported, not tuned away on the held-out split")
+HELDOUT_MISS = ("heldout.yaml is still ops22d's second split, measured once (67.9 % mapped, 3 wrong silent changes: "
+                "evals/reports/requests-ops22d-second.txt) and since moved into dev (reader22e); it measures nothing "
+                "until the lead replaces it with a fresh split, on which a miss is reported, not tuned away")
 
 
-@pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=True,
+@pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=False,
                                                                                             reason=HELDOUT_MISS))])
 @pytest.mark.parametrize("classifier", [False, True], ids=["rules", "rules+minilm"])
 def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):

@@ -47,10 +47,10 @@ def test_what_is_not_a_delete_is_not_read_as_one(proj, text):
 
 
 def test_a_verb_with_one_letter_slipped_is_read_but_a_real_word_is_not(proj):
-    from assistant.edit_requests import fix_typos
+    from assistant.request_lexicon import canonical
 
-    assert fix_typos("mvoe 3 after 5") == "move 3 after 5" and fix_typos("mrge 3 and 4") == "merge 3 and 4"
-    assert fix_typos("the red car") == "the red car" and fix_typos("a slit of light") == "a slit of light"
+    assert canonical("mvoe 3 after 5") == "move 3 after 5" and canonical("mrge 3 and 4") == "merge 3 and 4"
+    assert canonical("the red car") == "the red car" and canonical("a slit of light") == "a slit of light"
 
 
 def test_move_it_takes_the_one_shot_named_before_and_asks_when_there_are_two(proj):

@@ -1,0 +1,170 @@
+"""The operation a request names, read from its verbs and cue words: one lexicon per operation.
+
+    canonical("can you shif shot 10 so it comes after 12")   # 'can you move shot 10 so it comes after 12'
+    canonical("revert that")                                  # 'undo that'
+    canonical("swap shots 11 an 12")                          # 'swap shots 11 and 12'
+    kinds_named("delete shot 4 and swap 3 and 4")             # ['delete', 'swap']
+
+Each operation has one canonical verb, the verbs and phrases that always mean it (English, Spanish, French),
+in any inflection but '-ing' ('divided', 'shifts'), and slips of one letter from any of them ('mvoe', 'delte', 'swp'),
+found by edit distance, not listed. Words that are also ordinary English ('put', 'cut', 'drop', 'break', 'add')
+are not rewritten: the reader of each operation reads them in context (`assistant.edit_requests`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# canonical verb -> words and phrases that always mean it, as typed (accents optional)
+LEXICON: dict[str, tuple[str, ...]] = {
+    "swap": ("swap", "switch", "exchange", "trade", "intercambia", "intercambiar", "echange", "échange", "permute"),
+    "delete": ("delete", "remove", "erase", "eliminate", "scrap", "nix", "axe", "nuke", "take out", "get rid of", "borra",
+               "elimina", "quita", "supprime", "enleve", "enlève", "efface", "retire"),
+    "move": ("move", "shift", "relocate", "slide", "mueve", "deplace", "déplace"),
+    "merge": ("merge", "combine", "fuse", "glue", "fusiona", "fusionne"),
+    "split": ("split", "divide", "chop"),
+    "insert": ("insert", "squeeze in", "sneak in", "slip in", "anade", "añade", "agrega", "ajoute"),
+    "undo": ("undo", "revert", "scratch that", "take that back", "go back one step", "go back a step", "step back", "deshaz", "deshacer", "annule"),
+    "redo": ("redo", "rehaz", "rehacer", "refais"),
+    "replace": ("replace", "reemplaza", "sustituye", "remplace"),
+}
+# words that name an operation only in context ('put 3 after 5', 'put in a shot of'; 'cut shot 5', 'cut it down'):
+# not rewritten, but their operations' readers are asked first
+CONTEXT: dict[str, tuple[str, ...]] = {
+    "put": ("move", "insert", "undo"), "bring": ("move",), "place": ("move",), "go": ("move",), "come": ("move",),
+    "cut": ("delete", "split"), "drop": ("delete",), "kill": ("delete",), "lose": ("delete",), "bin": ("delete",),
+    "ditch": ("delete",), "flip": ("swap",), "break": ("split",), "add": ("insert",), "stick": ("insert",),
+    "throw": ("insert",), "pop": ("insert",), "get": ("insert", "delete"), "new": ("insert",), "join": ("merge",), "one": ("merge",),
+    "change": ("replace",), "make": ("replace", "merge"),
+}
+# the verbs a slip is corrected to: English ones (a slip in Spanish or French is read by the classifier)
+SLIP_TARGETS = ("swap", "switch", "exchange", "delete", "remove", "move", "shift", "merge", "combine", "split",
+                "divide", "insert", "undo", "revert", "redo", "replace")
+KIND = {"swap": "swap_shots", "delete": "delete_shots", "move": "move_shot", "merge": "merge_shots",
+        "split": "split_shot", "insert": "insert_shot", "undo": "undo", "redo": "redo", "replace": "write_shots"}
+# other words requests turn on, corrected for slips too ('chrous' -> 'chorus')
+CUES = ("chorus", "verse", "bridge", "intro", "outro", "shot", "shots", "before", "after", "between", "weakest",
+        "dreamlike", "vertical", "literal", "slower", "faster", "angles", "first", "last")
+# real words one slip away from a verb or cue, never corrected
+REAL = {"sap", "mere", "slit", "spit", "spilt", "inert", "inset", "red", "witch", "uno", "more", "mode", "love", "dove",
+        "cove", "move", "bore", "rover", "raver", "never", "fist", "lost", "list", "past", "host", "shoot", "short",
+        "shut", "hot", "sot", "verge", "versed", "verses", "chores", "choruses", "bride", "bridges", "intros",
+        "outros", "refer", "after", "later", "alter", "sweep", "swan", "wap", "splat", "spot", "spite", "redo", "undo",
+        "under", "merger", "emerge", "slower", "lower", "flower", "blower", "faster", "fatter", "master", "plaster",
+        "angels", "angle", "tangles", "remote", "remover", "devote", "delta", "deleted", "devise", "divine", "shots",
+        "shift", "shirt", "swab", "sway", "swat", "swag", "swim", "swipe", "split", "merit", "meri", "delete", "deletes", "relate", "insect", "insects", "invert", "inserts", "intro",
+        "weakest", "weakness", "vertices", "literal", "literals", "firsts", "lasts", "least", "lust", "blast", "movie",
+        "change", "chance", "replay", "reply", "deplete", "reverse", "invent", "inverse",
+        "snap", "slip", "unto", "into", "mover", "moves", "shoots", "shout", "versa", "brides"}
+# numbers joined by a word artists type for 'and': 'an', '&', 'n', Spanish 'y', French 'et'
+_JOIN = re.compile(r"(?<=\d)\s*(?:\s(?:an|n|y|et|und)\s|\s*&\s*)\s*(?=#?\d)")
+# inflections read as the verb; not '-ing': 'a man removing his coat', 'kids trading cards' describe a picture
+_INFLECT = r"(?:s|es|d|ed|r|ar|er|ir|ado|ada)?"
+
+
+def _plain(word: str) -> str:
+    return word.translate(str.maketrans("áéèêíóúñç", "aeeeiounc"))
+
+
+@functools.lru_cache(maxsize=1)
+def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every word of the lexicon, with its inflections; each word's canonical verb."""
+    verb_of = {_plain(w): verb for verb, words in LEXICON.items() for w in words}
+    stems = sorted(verb_of, key=len, reverse=True)
+    alternation = "|".join(re.escape(w[:-1]) + "(?:e" + _INFLECT + ")" if w.endswith("e") and " " not in w
+                           else re.escape(w) + f"{re.escape(w[-1])}?" + _INFLECT for w in stems)
+    return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w'-])"), verb_of
+
+
+def _base(word: str, verb_of: dict[str, str]) -> str | None:
+    """The lexicon word an inflected form comes from: 'divided' -> 'divide', 'swapped' -> 'swap'."""
+    for w in sorted(verb_of, key=len, reverse=True):
+        if word.startswith(w[:-1] if w.endswith("e") and " " not in w else w):
+            return w
+    return None
+
+
+def _one_slip(word: str, target: str, change: bool = True) -> bool:
+    """Damerau-Levenshtein distance 1: one letter dropped or added, two neighbours swapped, or (from six letters
+    on) one changed."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):  # a changed letter only in a long word: 'mole' is no slip of 'move'
+        diff = [i for i, (a, b) in enumerate(zip(word, target)) if a != b]
+        return (len(diff) == 1 and len(word) >= 6 and change) or (len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]]
+                                  and word[diff[1]] == target[diff[0]])
+    short, long_ = sorted((word, target), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _slip_of(word: str) -> str | None:
+    """The verb or cue `word` is a slip of; a verb needs 3 letters typed ('swp'), a cue 5 ('chrous')."""
+    if word in REAL or len(word) < 3:
+        return None
+    verb_of = _synonyms()[1]
+    if word in verb_of:
+        return None
+    verbs = [w for w in SLIP_TARGETS if _one_slip(word, w)]
+    if verbs and (len(word) >= 4 or len(word) == len(verbs[0]) - 1):
+        return verb_of[verbs[0]]
+    if len(word) >= 5:
+        return next((c for c in CUES if _one_slip(word, c, change=False)), None)  # 'fridge' is no 'bridge'
+    if len(word) == 3:  # 'adn', 'teh': two letters swapped in the shortest words
+        return next((c for c in ("and", "the") if sorted(word) == sorted(c) and word[0] == c[0]), None)
+    return None
+
+
+def canonical(text: str) -> str:
+    """`text` (lower case) with every lexicon word and every slip of one as its operation's canonical verb, and
+    numbers joined by 'an', 'n', 'y', 'et' or '&' joined by 'and'; other words as typed. What follows a colon,
+    '=' or 'with' (not 'with 4') is the artist's picture: kept word for word."""
+    text = re.sub(r"\bw/\s*", "with ", text)
+    m = re.search(r"\s*[:=](?!\d)\s*|\s+with\s+(?!(?:shots?\s*)?#?\d)", text)  # not a time ('1:30'), not 'swap 3 with 4'
+    if not m:
+        return _canonical(text)
+    head, sep, picture = text[:m.start()], m.group(0), text[m.end():]
+    return _canonical(head) + sep + picture
+
+
+# places said other ways, before a shot number: 'in front of 4' is 'before 4', 'behind shot 6' 'after shot 6'
+_PLACES = ((re.compile(r"\b(?:in front of|ahead of|prior to)\s+(?=(?:shot\s*)?#?\d)"), "before "),
+           (re.compile(r"\b(?:behind|following)\s+(?=(?:shot\s*)?#?\d)"), "after "))
+
+
+def _canonical(text: str) -> str:
+    pattern, verb_of = _synonyms()
+    for place, said in _PLACES:
+        text = place.sub(said, text)
+    text = _JOIN.sub(" and ", text)
+
+    def verb(m: re.Match) -> str:
+        base = _base(_plain(m.group(0)), verb_of) or _plain(m.group(0))
+        return verb_of.get(base, m.group(0))
+
+    text = pattern.sub(verb, text)
+    return re.sub(r"[a-z]+", lambda m: _slip_of(m.group(0)) or m.group(0), text)
+
+
+_NEGATED = re.compile(r"\b(?:don'?t|dont|do not|never|no need to|not|shouldn'?t)\s+(?:\w+\s+)?$")
+
+
+def _said(text: str, words: list[str]) -> list[str]:
+    """Which of `words` `text` says before any picture (':', '='), in order, leaving out a negated one ('never
+    move shot 1' asks for no move)."""
+    head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
+    return [m.group(1) for m in re.finditer(rf"\b({'|'.join(words)})\b", head)
+            if not _NEGATED.search(head[:m.start()])]
+
+
+def kinds_named(text: str) -> list[str]:
+    """The operations `text` (after `canonical`) names, in the order named, each once: a canonical verb names its
+    own, a context word the operations it may name."""
+    words = _said(text, [*LEXICON, *CONTEXT])
+    return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
+
+
+def verbs_said(text: str) -> list[str]:
+    """The canonical verbs of the table's operations that `text` (after `canonical`) says before any picture,
+    in order, each once ('replace' left out: it rewrites a picture, a reader of its own decides)."""
+    return list(dict.fromkeys(v for v in _said(text, list(LEXICON)) if v != "replace"))

@@ -1,0 +1,71 @@
+"""Which shots or part of the song a request names, as the readers of `assistant.edit_requests` find them.
+
+    one_shot("the shot after 4", project, None)      # 5
+    shots_of("the 2nd and 3rd shots", project, None)  # [2, 3]  (after `assistant.targets.normalise`)
+    part_name("all three choruses")                   # 'chorus'
+
+`REF` and `REFS` find where a request names shots; `assistant.targets.resolve` (and through it
+`shotlist.shot_range`) reads what they name, so every operation reads its targets the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shotlist.errors import ShotcallerError
+from shotlist.models import Project
+from shotlist.shot_range import LIST_JOIN, RANGE_JOIN
+
+from .targets import ORDINALS, SECTION_WORDS, resolve
+
+_ORDS = "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"|\d+th"
+_COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
+# one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
+REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
+       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|this(?=\s+(?:into\s+)?an?\s+shot\b)"
+       r"|the (?:next|previous) one|the (?:shot|one) (?:right |just )?(?:after|before) (?:shot )?#?\d+)")
+REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
+
+
+def one_shot(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
+    """The one shot `phrase` names; 'the next one' steps from `after`."""
+    phrase = phrase.strip()
+    rel = re.match(r"(?:the\s+)?(next|previous) one", phrase)
+    if rel and after:
+        return after + (1 if rel.group(1) == "next" else -1)
+    if re.fullmatch(r"#?\d+", phrase):
+        phrase = f"shot {phrase.lstrip('#')}"
+    target = resolve(phrase, project, selected)
+    if target.problem:
+        raise ShotcallerError(target.problem.rstrip("."))
+    if len(target.shots) != 1:
+        raise ShotcallerError(f"which one shot do you mean by {phrase!r}")
+    return target.shots[0]
+
+
+def shots_of(phrase: str, project: Project, selected: int | None) -> list[int]:
+    phrase = "this shot" if phrase.strip() == "this" else phrase.strip()
+    if re.fullmatch(rf"#?\d+(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*#?\d+)*", phrase):
+        phrase = f"shots {phrase}"
+    target = resolve(phrase, project, selected)
+    if target.problem:
+        raise ShotcallerError(target.problem.rstrip("."))
+    if not target.shots:
+        raise ShotcallerError(f"which shots do you mean by {phrase!r}")
+    return target.shots
+
+
+def section_pattern(project: Project) -> str:
+    """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
+    labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
+    names = "|".join(re.escape(x) for x in labels) or "(?!)"
+    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?|both)(?:\s+(?:two|three|four|\d))?\s+)?"
+            rf"(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
+            rf"(?:e?s)?(?:\s+\d)?")
+
+
+def part_name(phrase: str) -> str:
+    """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
+    words = re.sub(r"\b(?:the|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
+    singular = {f"{n}es": n for n in SECTION_WORDS} | {f"{n}s": n for n in SECTION_WORDS}
+    return " ".join(singular.get(w, w) for w in words)
