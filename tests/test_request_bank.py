@@ -7,12 +7,13 @@ import pytest
 from evals.requests_eval import GOALS, main, run
 
 
-HELDOUT_MISS = ("heldout.yaml is still ops22d's second split, measured once (67.9 % mapped, 3 wrong silent changes: "
-                "evals/reports/requests-ops22d-second.txt) and since moved into dev (reader22e); it measures nothing "
-                "until the lead replaces it with a fresh split, on which a miss is reported, not tuned away")
+HELDOUT_MISS = ("bank22e's third fresh split (103 requests, by an author who never read the reader) was measured once "
+                "after reader22e's restructured reader: 72.8 % mapped, 5 wrong silent changes "
+                "(evals/reports/requests-bank22e-third.txt; the two splits before: 61.8 %/4 and 67.9 %/3); reported, "
+                "not tuned away on the held-out split")
 
 
-@pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=False,
+@pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=True,
                                                                                             reason=HELDOUT_MISS))])
 @pytest.mark.parametrize("classifier", [False, True], ids=["rules", "rules+minilm"])
 def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
