@@ -251,14 +251,13 @@ class Studio(ChatTurns, ProjectCreation, RenderAndExport):
         the shot selected afterwards. Every studio button that edits the plan comes here (`ui.operate`)."""
         from shotlist.operations import parse
 
-        from .operate import sentence, with_selection
+        from .operate import selection, sentence, with_selection
 
         doing = doing or name.replace("_", " ")
         if not session.project:
             return Outcome(False, "No project open.")
         project = self.project(session)
-        n = session.selected_shot
-        filled = with_selection(name, dict(args or {}), n if project and n and 1 <= n <= len(project.shots) else None)
+        filled = with_selection(name, dict(args or {}), selection(project, session.selected_shot))
         if isinstance(filled, str):
             return Outcome(False, filled)
         try:

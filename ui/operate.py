@@ -39,6 +39,11 @@ def shot_fields(name: str) -> dict[str, bool]:
     return found
 
 
+def selection(project: Project | None, selected: int | None) -> int | None:
+    """The selected shot when the plan still has it (a deleted or merged shot leaves a stale number)."""
+    return selected if project and selected and 1 <= selected <= len(project.shots) else None
+
+
 def with_selection(name: str, args: dict[str, Any], selected: int | None) -> dict[str, Any] | str:
     """`args` with every required shot argument the control left out set to the selected shot; the line
     that says to select one when one is needed and none is selected."""
@@ -160,8 +165,7 @@ def press(studio, session, button: str, typed: Any = None) -> Outcome:
     if not session.project:
         return Outcome(False, "No project open.")
     project = studio.project(session)
-    n = session.selected_shot if project and session.selected_shot and 1 <= session.selected_shot <= len(
-        project.shots) else None
+    n = selection(project, session.selected_shot)
     args = control.args(project, n, typed)
     if isinstance(args, str):
         return Outcome(False, args)
