@@ -23,6 +23,16 @@ def even_shots(duration: float, n: int) -> list[Shot]:
     return [Shot(start=round(i * step, 6), end=round((i + 1) * step, 6), reason="r", why_generative="w") for i in range(n)]
 
 
+def planned_song(store, wav: Path | str, shots: int, title: str = "Click Song") -> str:
+    """A project of the song at `wav` in `store`, analysed, with `shots` even shots proposed: its id."""
+    from shotlist.editor import ProjectEditor
+    from shotlist.song import analyse_song
+
+    pid = store.create(wav, analyse_song, title=title).id
+    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, shots))
+    return pid
+
+
 def project_of(duration: float = 10.0, n: int = 4, **kw) -> Project:
     return Project(id="test", title="Test", song=song_of(duration), shots=even_shots(duration, n), version=1, **kw)
 

@@ -16,12 +16,10 @@ import pytest
 
 from generation.backend import _BACKENDS, RenderSettings, register_backend
 from generation.render import Renderer
-from helpers import even_shots
-from shotlist.editor import ProjectEditor
+from helpers import planned_song
 from shotlist.export import export
 from shotlist.export.media import timeline_media
 from shotlist.export.package import write_media_package
-from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 SMALL = RenderSettings(width=160, height=96, fps=24.0)
@@ -58,8 +56,7 @@ def rendered(click_wav, tmp_path_factory):
     register_backend(StillsForTests.name, StillsForTests)
     try:
         store = ProjectStore(tmp_path_factory.mktemp("home") / "projects")
-        pid = store.create(click_wav[0], analyse_song, title="Keyframes").id
-        ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 4))
+        pid = planned_song(store, click_wav[0], 4, title="Keyframes")
         Renderer(store, pid, StillsForTests.name, SMALL).render(shots=[1, 2], assemble_cut=False)
         Renderer(store, pid, "animatic", SMALL).render(shots=[1, 3], assemble_cut=False)
         yield store, store.load(pid)

@@ -6,9 +6,7 @@ import json
 
 import pytest
 
-from helpers import even_shots, project_of
-from shotlist.song import analyse_song
-from shotlist.editor import ProjectEditor
+from helpers import planned_song, project_of
 from shotlist.errors import ShotcallerError
 from shotlist.export import _FORMATS, Format, export, formats, register
 from shotlist.export.sniff import chosen, import_format
@@ -102,9 +100,7 @@ def test_the_cli_imports_a_misnamed_file_and_refuses_unknown_content(click_wav, 
     from ui.cli import main
 
     store = ProjectStore()
-    pid = store.create(click_wav[0], analyse_song, title="Sniffed").id
-    editor = ProjectEditor(store, pid)
-    editor.propose(even_shots(store.load(pid).song.duration, 4))
+    pid = planned_song(store, click_wav[0], 4, title="Sniffed")
     project = store.load(pid)
     shots = [s.model_copy(update={"subject": f"picture {n}"}) for n, s in enumerate(project.shots, 1)]
     timeline = export("otio", project.model_copy(update={"shots": shots}), store.folder(pid))
@@ -128,8 +124,7 @@ def test_the_cli_imports_an_edl_named_txt_and_an_editors_own_list(click_wav, tmp
     from ui.cli import main
 
     store = ProjectStore()
-    pid = store.create(click_wav[0], analyse_song, title="Edl").id
-    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 4))
+    pid = planned_song(store, click_wav[0], 4, title="Edl")
     project = store.load(pid)
     (tmp_path / "list.txt").write_bytes(export("edl", project, store.folder(pid)))
     assert main(["import", pid, str(tmp_path / "list.txt")]) == 0

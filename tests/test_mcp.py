@@ -7,9 +7,7 @@ import json
 
 import pytest
 
-from helpers import even_shots, free_port
-from shotlist.editor import ProjectEditor
-from shotlist.song import analyse_song
+from helpers import free_port, planned_song
 from shotlist.store import ProjectStore
 
 pytest.importorskip("mcp", reason="the MCP client ships with the dev extra (pip install -e '.[dev]')")
@@ -22,8 +20,7 @@ def served(tmp_path_factory, click_wav):
     from ui.mcp import add_mcp_tools
 
     store = ProjectStore(tmp_path_factory.mktemp("mcp") / "projects")
-    pid = store.create(click_wav[0], analyse_song, title="Click Song").id
-    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 6))
+    pid = planned_song(store, click_wav[0], 6)
     with gr.Blocks() as demo:
         box, out = gr.Textbox(), gr.Textbox()
         gr.Button().click(lambda text: text + "!", box, out, api_name="echo")  # the app's own event

@@ -9,11 +9,9 @@ import textwrap
 import pytest
 
 from generation import backend as backend_registry
-from helpers import even_shots
+from helpers import planned_song
 from shotlist import plugins
 from shotlist import export as format_registry
-from shotlist.editor import ProjectEditor
-from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 from ui.cli import main
 
@@ -81,9 +79,7 @@ def plugin(tmp_path, monkeypatch):
 @pytest.fixture
 def project(click_wav):
     store = ProjectStore()
-    pid = store.create(click_wav[0], analyse_song, title="Click Song").id
-    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 3))
-    return store, pid
+    return store, planned_song(store, click_wav[0], 3)
 
 
 def test_without_the_plugin_nothing_is_there(project, capsys):

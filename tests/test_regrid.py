@@ -6,22 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import even_shots
+from helpers import even_shots, planned_song
 from shotlist.editor import ProjectEditor
 from shotlist.errors import LockedShot, ShotcallerError
 from shotlist.regrid import GridChange, move_cuts
-from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 
 @pytest.fixture
 def planned(click_wav, tmp_path):
-    path, _, _ = click_wav
     store = ProjectStore(tmp_path / "projects")
-    pid = store.create(path, analyse_song, title="Click Song").id
-    editor = ProjectEditor(store, pid)
-    editor.propose(even_shots(store.load(pid).song.duration, 8))
-    return store, pid, editor
+    pid = planned_song(store, click_wav[0], 8)
+    return store, pid, ProjectEditor(store, pid)
 
 
 def content(shot):
@@ -99,10 +95,9 @@ def test_cuts_that_would_meet_on_one_beat_take_the_next_ones(click_wav):
 def test_cli_regrid_and_analyze_with_a_stated_tempo(click_wav, capsys):
     from ui.cli import main
 
-    path, _, _ = click_wav
+    path = click_wav[0]
     store = ProjectStore()  # the CLI's own store, in this test's SHOTCALLER_HOME
-    pid = store.create(path, analyse_song, title="Click Song").id
-    ProjectEditor(store, pid).propose(even_shots(store.load(pid).song.duration, 6))
+    pid = planned_song(store, path, 6)
     assert main(["regrid", pid, "--halve"]) == 0
     out = capsys.readouterr().out
     assert "the tempo halved: 60 BPM" in out and "moved to the new grid; version" in out  # the set_tempo operation

@@ -7,10 +7,9 @@ import pytest
 
 from generation.ffmpeg import probe
 from generation.route import RenderOptions, frame_size, settings_for
-from helpers import even_shots
+from helpers import planned_song
 from shotlist.editor import ProjectEditor
 from shotlist.models import Constraints
-from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 
@@ -39,10 +38,8 @@ def test_what_the_front_end_sets_wins():
 def vertical(click_wav):
     """A project whose brief asks for 9:16 over a landscape resolution, at 12 fps."""
     store = ProjectStore()
-    pid = store.create(click_wav[0], analyse_song, title="Click Song").id
-    editor = ProjectEditor(store, pid)
-    editor.propose(even_shots(store.load(pid).song.duration, 3))
-    editor.update_brief(constraints={"aspect": "9:16", "resolution": "192x108", "fps": 12})
+    pid = planned_song(store, click_wav[0], 3)
+    ProjectEditor(store, pid).update_brief(constraints={"aspect": "9:16", "resolution": "192x108", "fps": 12})
     return store, pid
 
 

@@ -5,21 +5,17 @@ from __future__ import annotations
 import pytest
 
 from assistant.targets import resolve
-from helpers import even_shots
+from helpers import planned_song
 from shotlist.editor import ProjectEditor
 from shotlist.errors import ShotcallerError
 from shotlist.shot_range import expand, numbers_said, shot_numbers
-from shotlist.song import analyse_song
 from shotlist.store import ProjectStore
 
 
 @pytest.fixture
 def planned_project(click_wav):
     store = ProjectStore()
-    pid = store.create(click_wav[0], analyse_song, title="Click Song").id
-    editor = ProjectEditor(store, pid)
-    editor.propose(even_shots(store.load(pid).song.duration, 8))
-    return store, store.load(pid)
+    return store, store.load(planned_song(store, click_wav[0], 8))
 
 
 @pytest.mark.parametrize("text, numbers", [
