@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .prompts import load_yaml
+from .spelling import spelled
 
 TOPICS = ("meaning", "story", "motifs", "feeling", "why_generative", "constraints")  # asked in this order
 ASKED_PRIOR = 0.10  # the question asked is the likeliest topic of its answer
@@ -210,6 +211,7 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     """Similarity of the answer to each topic, with cues and the asked question's prior."""
     from . import critic
 
+    text = spelled(text)  # 'abt two skaters' is about two skaters
     owners, bank = _example_bank()
     sims = bank @ critic.embed([text[:1000]])[0]
     scores = {t: -1.0 for t in TOPICS}
