@@ -173,6 +173,10 @@ class RemarkTurns:
         else:
             last = self.filed().last()
             target = last.target if last else self._pending() or "meaning"
+            if interview.says_what_it_is_about(p.text):  # 'actually, it's about her leaving' is never a picture
+                target = "meaning"
+            elif target in interview.TOPICS:  # the walk's first question: the brief field its words are about
+                target = interview.classify(p.text, target)[0]
         if target.startswith("section:"):
             scene = remarks.scene_of(p) if p.section else ledger.scene(p.text)
             ops.append({"op": "fix", "target": target, "text": scene, "takeback": p.takeback, "keep": p.keep})
@@ -181,7 +185,8 @@ class RemarkTurns:
             return say("corrected", where=remarks.where_line(target), what="; ".join(x for x in said if x) or "noted")
         body = labelled[0][1] if labelled else re.sub(
             rf"(?i)^.*?\b(?:the|my)\s+(?:{'|'.join(remarks.FIELD_NAMES)})\s+(?:is|should be|was|=|:)?\s*", "", p.text)
-        old = next((f.text for f in reversed(self.filed().history) if f.target == target and f.text), "")
+        old = "" if target == "constraints" else \
+            next((f.text for f in reversed(self.filed().history) if f.target == target and f.text), "")  # rules add up
         if target in GLOBAL_FIELDS or target in ("feeling", "palette"):
             steps.append(self.tools.update_brief(**{target: interview.clip(body)}, said=p.text))
         elif target == "motifs":

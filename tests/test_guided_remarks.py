@@ -195,3 +195,13 @@ def test_an_answer_in_dutch_is_not_filed(walking):
     assert "Dutch" in out[-1] and pending(d) == "section:verse 1"
     assert (dict(d.section_notes()), d.tools.project().brief.model_dump_json()) == before
     assert remarks.language_of("de boot is weg en het water is zwart") == "Dutch"
+
+
+def test_a_correction_of_the_meaning_during_the_walk_is_never_a_picture(walking):
+    d = walking
+    talk(d, "the porch light burning for nobody")  # the first verse
+    out = talk(d, "wait, actually no - it's about her leaving, not the water")
+    b = d.tools.project().brief
+    assert b.meaning == "it's about her leaving, not the water" and "Changed what the song is about" in out[-1]
+    assert d.filed().takeback["meaning"] == [GLOBAL[0]]
+    assert d.section_notes() == {"verse 1": "the porch light burning for nobody"} and pending(d) == "section:chorus"
