@@ -34,6 +34,7 @@ UNDO = re.compile(r"(?i)^\s*(?:/undo|undo(?: that| it| the last(?: change| one)?
                   r"|take that back|go back(?: one)?|put it back)\s*[.!]*\s*(?:pls|please)?\s*[.!]*$")
 INTERVIEW = set(interview.TOPICS)
 PICK_WORDS = 8  # a reply to "is that A or B?" longer than this is an answer of its own, not a choice
+ANSWER_WORDS = 4  # ... and a reply that picks neither is one from this many words ('neither really' is not)
 REST = re.compile(r"(?i)\b(?:the rest|all of (?:it|them)|everything|every (?:part|section)|the others|all the rest|from here)\b")
 
 
@@ -189,7 +190,8 @@ class GuidedDirector(RemarkTurns):
         a, b = pending.split(":", 1)[1].split("|")
         original = next((m.content for m in reversed(self.conversation.messages) if m.role == "user"), "")
         picked = interview.pick_from_reply(text, (a, b))
-        if not (picked and len(text.split()) <= PICK_WORDS) and not interview.is_filler(text):
+        if not (picked and len(text.split()) <= PICK_WORDS) and len(text.split()) >= ANSWER_WORDS \
+                and not interview.is_filler(text):
             # the artist answered on instead of choosing: the first answer stays with the question it answered,
             # and this one is read as an answer of its own (nothing is lost)
             asked = next((m.topic for m in reversed(self.conversation.messages)

@@ -152,11 +152,12 @@ class RemarkTurns:
         if p.section and p.section.key is None:
             return say("no_part", name=p.section.said, parts=self._section_names())
         labelled = [(t, x) for t, x in interview.labelled_parts(p.text) if t]
+        field = None
         if p.section:
             target = f"section:{p.section.key}"
         elif labelled or remarks.named_field(p.text):
             target = labelled[0][0] if labelled else remarks.named_field(p.text)
-        elif self._pending() in interview.TOPICS and not self._corrected_field(p.text):
+        elif self._pending() in interview.TOPICS and not (field := self._corrected_field(p.text)):
             # "actually no — forget the flood: the street becomes a sea of paper …" answers the question asked
             filing = interview.file_message(p.text, self._pending())
             if filing.confirm:
@@ -168,8 +169,8 @@ class RemarkTurns:
             filed = [{"op": "set", "target": t, "text": x} for t, x in filing.parts if t in interview.TOPICS]
             ops += sorted(filed, key=lambda op: op["target"] == main)  # the line names the last filing
             return self.where(main)
-        elif self._pending() in interview.TOPICS:  # "wait, actually no - it's about the house being sold"
-            target = self._corrected_field(p.text)
+        elif field:  # "wait, actually no - it's about the house being sold" at the story question
+            target = field
         else:
             last = self.filed().last()
             target = last.target if last else self._pending() or "meaning"
