@@ -56,8 +56,13 @@ def arc_of(story: str) -> Arc | None:
     steps: list[str] = []
     head = ""
     listed = _listed(text)  # 'dawn ... midday ... midnight', '1. seed 2. sprout 3. a tree', 'snow → thaw → flood'
+    marked = _marked(text)  # 'first chorus apart, second chorus halfway, last chorus they touch hands'
     if listed:
         steps, head = listed, text
+    elif len(marked) >= 2:
+        said = [x for _, x, _ in marked if x]
+        label = label or next((x for x in said if said.count(x) >= 2), "")  # 'first verse …, second verse …'
+        steps, head = [x for _, _, x in marked], text
     elif m and len(_STEP_SPLIT.split(m.group(1))) >= 3:
         steps = [s for s in _STEP_SPLIT.split(m.group(1)) if s and len(s.split()) <= 6]
         head = text[: m.start()]
@@ -82,7 +87,7 @@ def arc_of(story: str) -> Arc | None:
         steps, head = _sequence(text), text + " changes"
     steps = [_step(x) for x in steps]
     steps = [x for x in steps if x]
-    if len(steps) < 2 or not (listed or scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
+    if len(steps) < 2 or not (listed or len(marked) >= 2 or scope or _UP.search(head) or _DOWN.search(head) or _CHANGE.search(head)
                               or _FROM_TO.search(text)):
         return None
     what = _what(head)
@@ -128,6 +133,48 @@ def _listed(text: str) -> list[str]:
             if all(p and len(p.split()) <= 6 for p in parts):
                 return parts
     return []
+
+
+_MARK = re.compile(r"(?i)^(?:and\s+|but\s+|so\s+)?(?:(?:in|by|at|for|on|during)\s+)?(?:the\s+)?"
+                   r"(?P<ord>first|second|third|fourth|fifth|last|final)(?:\s+(?P<label>verse|chorus|bridge|section|part"
+                   r"|one|time)s?)?\b\s*,?\s*(?P<step>.+)$")
+_START = re.compile(r"(?i)^(?:and\s+)?(?:at\s+the\s+(?:start|beginning)|in\s+the\s+beginning|at\s+first|to\s+begin\s+with"
+                    r"|(?:(?:it|she|he|they|we|the\s+video)\s+)?(?:starts?|begins?|opens?)\s+(?:with|in|at|on)(?=\s))\s*,?\s*(?P<step>.+)$")
+_END = re.compile(r"(?i)^(?:and\s+|but\s+)?(?:(?:by|at|in)\s+the\s+end|finally|until)\b\s*,?\s*(?P<step>.+)$")
+_THEN = re.compile(r"(?i)^(?:and\s+)?(?:then|after\s+that|next)\b\s*,?\s*(?P<step>.+)$")
+# 'is', 'we see', and 'it's' before a word or two ('its overgrown' → 'overgrown'; 'its full of water' stays a clause)
+_STATE_OPEN = re.compile(r"(?i)^(?:(?:one\s+)?(?:is|we\s+see|there'?s|there\s+is|comes|becomes|it\s+becomes|turns(?:\s+to)?)"
+                         r"\s+|(?:it'?s|its|it\s+is)\s+(?=\S+(?:\s+\S+)?$))")
+
+
+def _marked(text: str) -> list[tuple[float, str, str]]:
+    """Steps the artist marked with their place in the song, each clause its own: 'the first one is golden,
+    then grey and raining, and the last verse is black night'; 'starts with an empty carpark, by the last
+    chorus the carpark is full'; 'first verse its bare, second verse the ivy starts, last verse its overgrown'
+    → (place, section label, step) in song order (a place said twice keeps what was said last); [] unless at
+    least two places are marked (a 'then' alone is a story, not a progression)."""
+    clauses = re.split(r"[,;:.!?]\s+|\s+(?=(?:and\s+)?then\b)|\s+(?=(?:and\s+)?(?:by|at|in)\s+the\s+(?:end|last|final)\b)",
+                       text)
+    out: dict[float, tuple[str, str]] = {}
+    place, marks = -1.0, 0
+    for clause in (c.strip(" ,.;") for c in clauses):
+        mark, start, end, then = _MARK.match(clause), _START.match(clause), _END.match(clause), _THEN.match(clause)
+        if mark and (mark.group("label") or mark.group("ord").lower() != "first" or not start):
+            word = mark.group("ord").lower()
+            place = 9.0 if word in ("last", "final") else float(_ORDINAL.index(word))
+            label = (mark.group("label") or "").lower()
+            step, marks = mark.group("step"), marks + 1
+        elif start or end:
+            place, label, step, marks = (0.0 if start else 9.0), "", (start or end).group("step"), marks + 1
+        elif then and place >= 0:
+            place, label, step = place + 0.01, "", then.group("step")
+        else:
+            continue
+        step = _step(_STATE_OPEN.sub("", step.strip()))
+        if step and len(step.split()) <= 12:
+            out.pop(place, None)
+            out[place] = ("" if label in ("one", "time", "section", "part") else label, step)
+    return [(k, *out[k]) for k in sorted(out)] if marks >= 2 and len(out) >= 2 else []
 
 
 def _numbered_sections(text: str) -> list[tuple[int, str, str]]:

@@ -33,6 +33,8 @@ PLAN_NOW = re.compile(r"(?i)^\s*(?:/plan|plan it|just plan|go ahead and plan|mak
 UNDO = re.compile(r"(?i)^\s*(?:/undo|undo(?: that| it| the last(?: change| one)?)?|revert(?: that| it)?|scratch that"
                   r"|take that back|go back(?: one)?|put it back)\s*[.!]*\s*(?:pls|please)?\s*[.!]*$")
 INTERVIEW = set(interview.TOPICS)
+PICK_WORDS = 8  # a reply to "is that A or B?" longer than this is an answer of its own, not a choice
+ANSWER_WORDS = 4  # ... and a reply that picks neither is one from this many words ('neither really' is not)
 REST = re.compile(r"(?i)\b(?:the rest|all of (?:it|them)|everything|every (?:part|section)|the others|all the rest|from here)\b")
 
 
@@ -187,7 +189,20 @@ class GuidedDirector(RemarkTurns):
     def _confirmed(self, text: str, pending: str) -> Iterator[Reply]:
         a, b = pending.split(":", 1)[1].split("|")
         original = next((m.content for m in reversed(self.conversation.messages) if m.role == "user"), "")
-        picked = interview.pick_from_reply(text, (a, b)) or a
+        picked = interview.pick_from_reply(text, (a, b))
+        if not (picked and len(text.split()) <= PICK_WORDS) and len(text.split()) >= ANSWER_WORDS \
+                and not interview.is_filler(text):
+            # the artist answered on instead of choosing: the first answer stays with the question it answered,
+            # and this one is read as an answer of its own (nothing is lost)
+            asked = next((m.topic for m in reversed(self.conversation.messages)
+                          if m.role == "assistant" and m.topic in INTERVIEW), a)
+            asked = asked if asked in (a, b) else a
+            steps = self._file(interview.Filing(parts=[(asked, original)]))
+            self._note({"op": "set", "target": asked, "text": original})
+            yield from self._advance(steps, prefix=self.where(asked))
+            yield from self.turn(text)
+            return
+        picked = picked or a
         self._user(text, picked)
         steps = self._file(interview.Filing(parts=[(picked, original)]))
         yield from self._advance(steps, prefix=self.where(picked))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .prompts import load_yaml
+from .spelling import spelled
 
 TOPICS = ("meaning", "story", "motifs", "feeling", "why_generative", "constraints")  # asked in this order
 ASKED_PRIOR = 0.10  # the question asked is the likeliest topic of its answer
@@ -45,6 +46,9 @@ PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls)[,
                r"location|budget\b|idea\b|clue\b|matter\b|longer\b|more\b)\w|never (?:show|use|put|have|include)\b"
                r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
                r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
+# an answer that opens by saying what it is about: "it's about the house being sold", "the song is really about …"
+MEANING_OPEN = (r"^\s*(?:(?:it|this|the song|this song|the video|the whole thing)(?:'s|’s|\s+is)\s+(?:(?:really|actually|all"
+                r"|mostly|kind of|just)\s+)?about\b|about\b)")
 # a clause that sets the format: "it has to be 16:9", "25fps", "vertical for tiktok"
 FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|\d\s*fps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
           r"|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b")
@@ -210,6 +214,7 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     """Similarity of the answer to each topic, with cues and the asked question's prior."""
     from . import critic
 
+    text = spelled(text)  # 'abt two skaters' is about two skaters
     owners, bank = _example_bank()
     sims = bank @ critic.embed([text[:1000]])[0]
     scores = {t: -1.0 for t in TOPICS}
@@ -221,6 +226,8 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
             scores[topic] += bonus
     if re.match(PROHIBITION, low):
         scores["constraints"] += 0.15  # an answer that opens by forbidding something
+    if says_what_it_is_about(low):
+        scores["meaning"] += 0.12  # an answer that opens by saying what it is about
     moods = len(re.findall(FEELING_WORDS, low))
     scores["feeling"] += FEELING_STEP * min(3, moods)
     items = [p for p in re.split(r"[;\n]|,(?![^()]*\))", text) if p.strip()]
@@ -230,6 +237,11 @@ def topic_scores(text: str, asked: str | None = None) -> dict[str, float]:
     if asked in scores:
         scores[asked] += ASKED_PRIOR
     return scores
+
+
+def says_what_it_is_about(text: str) -> bool:
+    """'it's about the house being sold', 'abt two skaters', 'the song is really about …': a meaning, said as one."""
+    return bool(re.match(MEANING_OPEN, spelled(text).lower()))
 
 
 def classify(text: str, asked: str | None = None) -> tuple[str, tuple[str, str] | None]:

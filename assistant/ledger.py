@@ -22,6 +22,7 @@ class Filed:
     target: str  # 'section:chorus' or a brief topic ('story')
     text: str
     before: str = ""  # a brief field's value before this filing (what a take-back restores)
+    replaced: str = ""  # the answer a correction of a brief field replaced (kept as taken back)
 
 
 @dataclass
@@ -73,14 +74,31 @@ class Ledger:
                     self.keep[key] = op["keep"]
             if op.get("text") or not key:
                 self._set(target, op.get("text", ""), op.get("before", ""))
+                if not key and op.get("replaced"):  # 'actually no - it's about the house being sold'
+                    self.history[-1].replaced = op["replaced"]
+                    self.takeback[target] = [*self.takeback.get(target, []), op["replaced"]]
             else:
                 self.history.append(Filed(target, "", op.get("before", "")))
         elif kind == "scratch" and self.history:
-            self._drop(self.history.pop())
+            scratched = self.history.pop()
+            self._drop(scratched)
+            if scratched.replaced:  # the correction taken back: what it replaced is back
+                self._untake(scratched)
         elif kind == "move" and self.history:
             moved = self.history.pop()
             self._drop(moved)
+            if moved.replaced:  # the correction moved elsewhere: what it replaced is back too
+                self._untake(moved)
             self._set(target, moved.text, op.get("before", ""), replace=False)
+
+    def _untake(self, filed: Filed) -> None:
+        kept = list(self.takeback.get(filed.target, []))
+        if filed.replaced in kept:
+            kept.remove(filed.replaced)
+        if kept:
+            self.takeback[filed.target] = kept
+        else:
+            self.takeback.pop(filed.target, None)
 
 
 def _without(text: str, words: list[str]) -> str:

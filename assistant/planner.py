@@ -18,6 +18,8 @@ from shotlist.timing import LINE_SLACK, beat_at_or_before, lines_within
 
 from . import arc, rules
 from .reading import closest_pieces, section_phrase
+from .remarks import language_of
+from .spelling import spelled
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
 from .phrases import STOP, handle, images_of, is_clause, lyric_key
@@ -134,7 +136,8 @@ OPENERS = re.compile(r"(?i)^\s*(?:(?:ok(?:ay)?|so|well|um+|uh+|right|honestly|ba
 
 
 def first_sentence(text: str) -> str:
-    text = OPENERS.sub("", text.strip())
+    """The first thing an answer says, without talk before it, its chat spellings written out (it is said as prose)."""
+    text = OPENERS.sub("", spelled(text).strip())
     text = re.sub(r"^\s*(the story|story|feeling|meaning|why generative|it is about|it's about|about)\s*:?\s*", "",
                   text.strip(), flags=re.I)
     text = OPENERS.sub("", text)
@@ -154,6 +157,9 @@ def song_kind(b: Brief) -> str:
     return f"{k.group(1).lower()} {k.group(2).lower()}" if k else ""
 
 
+MEANING_WORDS = 16  # a meaning longer than this is a paragraph, not a phrase a logline can carry
+
+
 def short_meaning(b: Brief) -> str:
     """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming
     back'; 'its a love song about letting go' → 'letting go'; 'its a love song' → '' (a kind, not a meaning)."""
@@ -163,11 +169,13 @@ def short_meaning(b: Brief) -> str:
                r"(?:really\s+|actually\s+|secretly\s+)?|is\s+|'s\s+)?about\s+", "", m)
     if song_kind(b) and not re.search(r"(?i)\babout\b", first_sentence(b.meaning)):
         return ""
+    if language_of(b.meaning):  # an answer in another language is the artist's, never our sentence
+        return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
     words = m.split()
-    said = re.sub(r"\bi\b", "I", " ".join(words[:12]).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
+    said = re.sub(r"\bi\b", "I", " ".join(words).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
     said = re.sub(r"^my\b", "the singer's", said)  # 'my grandad refusing …' is said of the singer's grandad
-    return said if 2 <= len(words) <= 12 else ""
+    return said if 2 <= len(words) <= MEANING_WORDS else ""
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:
@@ -176,17 +184,19 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     story = re.split(r"\s*[;:]\s*|\s+[-—]\s+", first_sentence(b.story))[0].strip(" ,")
     meaning = short_meaning(b)
     feeling = first_sentence(b.feeling)
-    if len(story.split()) < 3:
+    if len(story.split()) < 3 or language_of(b.story):
         story = ""
-    found = arc.arc_of(b.story)
-    if found and meaning and protagonist(b.story) in ("", found.what):
-        # the story is only its progression ('in the first verse it's spring, …', 'each verse the river climbs',
-        # 'the day ends across the song: morning, …'): the meaning, carried through it
-        said = f"{song_kind(b)} about {meaning}" if song_kind(b) else meaning
+    found = arc.arc_of(spelled(b.story))
+    # the story is only its progression ('in the first verse it's spring, …', 'each verse a little darker', 'starts
+    # with an empty carpark, by the last chorus …'): the meaning (else the title), carried through it
+    if found and (protagonist(b.story) in ("", found.what) or found.steps[0].lower() in story.lower()
+                  or arc.SCOPE.match(story)):
+        said = f"{song_kind(b)} about {meaning}" if song_kind(b) and meaning else (meaning or title)
         said = said[:1].upper() + said[1:]
         first, last = found.steps[0], found.steps[-1]
         if is_clause(first) or is_clause(last):  # 'first the signs are bright, …, by the end the streets are empty'
             return f"{said}: at first {first}, and by the end {last}."
+        first, last = (re.sub(r"(?i)^it'?s\s+", "", x) for x in (first, last))  # 'from winter and bare', not "it's"
         return f"{said}, from {first} to {last}."
     if not story and not meaning and song_kind(b):
         return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."

@@ -152,11 +152,13 @@ class RemarkTurns:
         if p.section and p.section.key is None:
             return say("no_part", name=p.section.said, parts=self._section_names())
         labelled = [(t, x) for t, x in interview.labelled_parts(p.text) if t]
+        field = None
         if p.section:
             target = f"section:{p.section.key}"
         elif labelled or remarks.named_field(p.text):
             target = labelled[0][0] if labelled else remarks.named_field(p.text)
-        elif self._pending() in interview.TOPICS:  # "actually no — forget the flood: …" answers the question asked
+        elif self._pending() in interview.TOPICS and not (field := self._corrected_field(p.text)):
+            # "actually no — forget the flood: the street becomes a sea of paper …" answers the question asked
             filing = interview.file_message(p.text, self._pending())
             if filing.confirm:
                 filing = interview.Filing(parts=[(self._pending(), p.text)])
@@ -167,9 +169,15 @@ class RemarkTurns:
             filed = [{"op": "set", "target": t, "text": x} for t, x in filing.parts if t in interview.TOPICS]
             ops += sorted(filed, key=lambda op: op["target"] == main)  # the line names the last filing
             return self.where(main)
+        elif field:  # "wait, actually no - it's about the house being sold" at the story question
+            target = field
         else:
             last = self.filed().last()
             target = last.target if last else self._pending() or "meaning"
+            if interview.says_what_it_is_about(p.text):  # 'actually, it's about her leaving' is never a picture
+                target = "meaning"
+            elif target in interview.TOPICS:  # the walk's first question: the brief field its words are about
+                target = interview.classify(p.text, target)[0]
         if target.startswith("section:"):
             scene = remarks.scene_of(p) if p.section else ledger.scene(p.text)
             ops.append({"op": "fix", "target": target, "text": scene, "takeback": p.takeback, "keep": p.keep})
@@ -178,14 +186,36 @@ class RemarkTurns:
             return say("corrected", where=remarks.where_line(target), what="; ".join(x for x in said if x) or "noted")
         body = labelled[0][1] if labelled else re.sub(
             rf"(?i)^.*?\b(?:the|my)\s+(?:{'|'.join(remarks.FIELD_NAMES)})\s+(?:is|should be|was|=|:)?\s*", "", p.text)
+        old = "" if target == "constraints" else \
+            next((f.text for f in reversed(self.filed().history) if f.target == target and f.text), "")  # rules add up
         if target in GLOBAL_FIELDS or target in ("feeling", "palette"):
-            steps.append(self.tools.update_brief(**{target: interview.clip(body)}))
+            steps.append(self.tools.update_brief(**{target: interview.clip(body)}, said=p.text))
         elif target == "motifs":
-            steps.append(self.tools.update_brief(motifs=planner.split_list(interview.clip(body))))
+            steps.append(self.tools.update_brief(motifs=planner.split_list(interview.clip(body)), said=p.text))
         else:
             steps += self._file(interview.Filing(parts=[(target, body)]))
-        ops.append({"op": "fix", "target": target, "text": body})
-        return say("corrected", where=remarks.where_line(target), what="replaced")
+        ops.append({"op": "fix", "target": target, "text": body, "replaced": old})
+        if not old:
+            return say("corrected_new", where=remarks.where_line(target), other=self._other(target))
+        return say("corrected_field", where=remarks.where_line(target), old=_quoted(old), other=self._other(target))
+
+    def _corrected_field(self, text: str) -> str | None:
+        """The brief field an unlabelled correction at a global question changes: the last answer's topic, or the
+        field its words are plainly about ('actually no - it's about the house being sold' at the story question
+        changes what the song is about); None when its words answer the question asked."""
+        last, pending = self.filed().last(), self._pending()
+        if not last or last.target not in interview.TOPICS or pending not in interview.TOPICS:
+            return None
+        scores = interview.topic_scores(text)
+        best = max(scores, key=scores.get)
+        if best == pending:
+            return None
+        if best == last.target:
+            return best
+        nearest = max(scores[pending], scores[last.target])
+        if scores[best] - nearest >= interview.OVERRIDE_MARGIN:
+            return best
+        return last.target if scores[last.target] > scores[pending] else None
 
     def _aside(self, p: remarks.Piece, ops: list[dict], steps: list[str]) -> str:
         """An aside goes where it belongs: the section it names, else the brief by its topic; never the
@@ -213,3 +243,9 @@ class RemarkTurns:
         for t in sorted(filing.topics):
             ops.append({"op": "add", "target": t, "text": p.text})
         return say("aside_filed", where=interview.topic_names(filing.topics))
+
+
+def _quoted(text: str, words: int = 8) -> str:
+    """An earlier answer named in a reply: its first few words."""
+    said = text.split()
+    return " ".join(said[:words]) + ("…" if len(said) > words else "")

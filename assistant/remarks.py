@@ -56,6 +56,8 @@ FOREIGN = {
     "German": "der die das und ist ein eine nicht mit für auf dem den sich ich wir sie es im zu wenn aber wie",
     "Portuguese": "o a os as é e um uma do da dos das em que para com muito mas como quando onde eu nós eles não",
     "Italian": "il lo la gli le è e un una di del della che per con molto ma come quando dove io noi loro non",
+    "Dutch": "de het een en van is dat die niet op te in met voor zijn als maar ook er aan bij nog wat zo naar uit"
+             " wij ik je hij zij ze we",
 }
 ENGLISH = set("the a an and of to in is it that with for on at by his her my we they i you this there are was be".split())
 

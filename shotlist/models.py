@@ -153,7 +153,8 @@ class Brief(_Model):
         "(set when an answer is filed; shown beside the field so a misfiled answer is seen).")
     took_back: dict[str, list[str]] = Field(
         default_factory=dict, description="What the artist took back for a part of the song, by section group "
-        "('verse 2': ['ankles'] for 'no ankles yet in verse two'); the critic flags a shot that shows it.")
+        "('verse 2': ['ankles'] for 'no ankles yet in verse two'); the critic flags a shot that shows it. By brief "
+        "field, the answers a correction replaced ('meaning': ['her kitchen'] for 'actually, it's about the house').")
 
 
 # What an agent or an MCP client may set in the brief: the artist's words beside each field and their corrections

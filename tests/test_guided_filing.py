@@ -189,3 +189,29 @@ def test_classifier_files_unlabelled_answers_whatever_was_asked():
                     wrong += 1
     total = right + confirmed + wrong
     assert right / total >= 0.9 and wrong / total <= 0.03, (right, confirmed, wrong)
+
+
+def test_an_answer_given_instead_of_a_choice_is_filed_and_the_first_stays_with_its_question(ballad, monkeypatch):
+    """Session 8's held-out run: the reply to "is that the story, or what the song is about?" was the story
+    itself; it was dropped, the first answer filed as the story, and every answer after it one question off."""
+    ballad.opening()
+    monkeypatch.setattr(interview, "classify", lambda text, asked=None: ("story", ("story", "meaning")))
+    talk(ballad, "two skaters who keep missing each other")
+    assert ballad.conversation.messages[-1].topic == "confirm:story|meaning"
+    monkeypatch.undo()
+    out = talk(ballad, "every chorus they get a little closer, and in the last chorus they finally touch hands")
+    b = ballad.tools.project().brief
+    assert b.meaning == "two skaters who keep missing each other"
+    assert b.story.startswith("every chorus they get a little closer")
+    assert out[-1].startswith("Filed as the story") and ballad._pending() == "motifs"
+    talk(ballad, "skates that leave trails of light; a rink on a rooftop")
+    assert ballad.tools.project().brief.motifs == ["skates that leave trails of light", "a rink on a rooftop"]
+
+
+def test_chat_spellings_are_read_as_the_words_they_stand_for():
+    from assistant.spelling import spelled
+
+    assert spelled("Abt two skaters who cant meet bc shes late, u know") == \
+        "About two skaters who can't meet because she's late, you know"
+    assert spelled("its a song about its own name, let's go") == "its a song about its own name, let's go"
+    assert interview.classify("abt two skaters who keep missing each other", "meaning")[0] == "meaning"

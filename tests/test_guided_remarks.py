@@ -149,3 +149,59 @@ def test_a_change_of_mind_at_a_global_question_answers_it_and_moves_back_and_for
     talk(d, "no, that's the story")
     b = d.tools.project().brief
     assert b.meaning.startswith("Childhood") and b.story.endswith("fold it into boats.")
+
+
+def test_a_correction_naming_no_field_changes_the_last_answer_not_the_question_asked(tmp_path):
+    """Session 8, tried in the chat: typed at the story question, this was filed as the story and the meaning
+    kept the first answer. It corrects the last answer: replaced, what it replaced kept as taken back, and the
+    one-line receipt says where it went and how to move it; the move puts both back."""
+    d = director_for(tmp_path, build_song(*BALLAD), "Kitchen")
+    d.opening()
+    talk(d, "the singer's grandmother's kitchen after she died")
+    out = talk(d, "wait, actually no - it's about the house being sold")
+    b = d.tools.project().brief
+    assert b.meaning == "it's about the house being sold" and not b.story and pending(d) == "story"
+    receipt = out[-1].splitlines()[0]
+    assert receipt.startswith("Changed what the song is about") and "grandmother's kitchen" in receipt
+    assert "no, that's the story" in receipt
+    assert d.filed().takeback == {"meaning": ["the singer's grandmother's kitchen after she died"]}
+    talk(d, "no, that's the story")
+    b = d.tools.project().brief
+    assert b.meaning.startswith("the singer's grandmother") and b.story == "it's about the house being sold"
+    assert d.filed().takeback == {}
+
+
+def test_a_correction_naming_no_field_changes_the_field_its_words_are_about(tmp_path):
+    d = director_for(tmp_path, build_song(*BALLAD), "Kitchen")
+    d.opening()
+    talk(d, "my grandmother's kitchen after she died", "an old man packs the kitchen into boxes")
+    assert pending(d) == "motifs"
+    talk(d, "hold on, actually the song is really about the house being sold, not her")
+    b = d.tools.project().brief
+    assert "house being sold" in b.meaning and b.story == "an old man packs the kitchen into boxes"
+    assert pending(d) == "motifs" and not b.motifs
+    assert d.filed().takeback == {"meaning": ["my grandmother's kitchen after she died"]}
+    talk(d, "scratch that")
+    assert d.tools.project().brief.meaning == "my grandmother's kitchen after she died" and d.filed().takeback == {}
+    # what it replaced goes with the project once planned, beside the parts' take-backs
+    talk(d, "no, I meant it's about the house being sold", "/plan")
+    assert d.tools.project().brief.took_back == {"meaning": ["my grandmother's kitchen after she died"]}
+
+
+def test_an_answer_in_dutch_is_not_filed(walking):
+    d = walking
+    before = (dict(d.section_notes()), d.tools.project().brief.model_dump_json())
+    out = talk(d, "de ijsbaan bevriest en de schaatsen glimmen als lantaarns")
+    assert "Dutch" in out[-1] and pending(d) == "section:verse 1"
+    assert (dict(d.section_notes()), d.tools.project().brief.model_dump_json()) == before
+    assert remarks.language_of("de boot is weg en het water is zwart") == "Dutch"
+
+
+def test_a_correction_of_the_meaning_during_the_walk_is_never_a_picture(walking):
+    d = walking
+    talk(d, "the porch light burning for nobody")  # the first verse
+    out = talk(d, "wait, actually no - it's about her leaving, not the water")
+    b = d.tools.project().brief
+    assert b.meaning == "it's about her leaving, not the water" and "Changed what the song is about" in out[-1]
+    assert d.filed().takeback["meaning"] == [GLOBAL[0]]
+    assert d.section_notes() == {"verse 1": "the porch light burning for nobody"} and pending(d) == "section:chorus"

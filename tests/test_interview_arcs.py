@@ -47,3 +47,31 @@ def test_numbered_steps_go_to_their_sections_in_order():
     sections = [Section(label=x, start=i * 10.0, end=(i + 1) * 10.0, energy=0.5) for i, x in enumerate(labels)]
     found = arc_of("in the first verse it's spring, in the second verse summer, and in the last verse winter")
     assert steps_by_section(found, sections) == {1: "spring", 3: "summer", 5: "winter"}
+
+
+@pytest.mark.parametrize("story, steps, scope", [
+    # each clause marked with its place (session 8's held-out phrasings, read since)
+    ("each verse a little darker. the first one is golden afternoon, then grey and raining, and the last verse is "
+     "black night", ["golden afternoon", "grey and raining", "black night"], "verse"),
+    ("starts with one kid alone in an empty carpark with an amp, by the last chorus the whole town is there and the "
+     "carpark is full", ["one kid alone in an empty carpark with an amp",
+                         "the whole town is there and the carpark is full"], ""),
+    ("by the last verse the station is all green. first verse its winter and bare, second verse the ivy starts, last "
+     "verse its overgrown", ["it's winter and bare", "the ivy starts", "overgrown"], "verse"),
+    ("every chorus they get a little closer: first chorus opposite ends of the rink, second chorus halfway, last "
+     "chorus they finally touch hands", ["opposite ends of the rink", "halfway", "they finally touch hands"], "chorus"),
+    # the same, said in words written for this test
+    ("first chorus they are strangers, second chorus friends, last chorus they dance", ["they are strangers",
+                                                                                      "friends", "they dance"], "chorus"),
+    ("it opens with an empty stage, then the band shows up, and by the end the hall is packed",
+     ["an empty stage", "the band shows up", "the hall is packed"], ""),
+])
+def test_a_progression_marked_clause_by_clause_is_read_in_order(story, steps, scope):
+    found = arc_of(story)
+    assert found is not None and found.steps == steps and found.scope == scope
+
+
+@pytest.mark.parametrize("story", ["first he buys the paint, then he paints the boat",
+                                   "kids build a throne out of sirens and by the end it melts"])
+def test_one_marked_place_is_a_story_not_a_progression(story):
+    assert arc_of(story) is None

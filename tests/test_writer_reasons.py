@@ -214,3 +214,31 @@ def test_a_place_that_is_a_step_of_the_progression_is_reached_in_order(tmp_path)
     shots = d.tools.project().shots
     firsts = [next(i for i, s in enumerate(shots) if step in s.setting) for step in ("garden", "stairs", "bedroom", "roof")]
     assert firsts == sorted(firsts)  # session 7 used 'the bedroom' and 'the roof' as the first chorus's backdrop
+
+
+@pytest.mark.parametrize("meaning, story, logline", [
+    # session 8's held-out loglines read "Each verse a little darker.", "…, in a song about de ijsbaan bevriest …"
+    # and "Abt two skaters …": a progression, an answer in another language and a typo said as our prose
+    ("its about a boat we had as kids and how you cant ever go back to it",
+     "each verse a little darker. the first one is golden afternoon, then grey and raining, and the last verse is "
+     "black night", "A boat we had as kids and how you can't ever go back to it, from golden afternoon to black night."),
+    ("", "each verse a little darker. the first one is golden afternoon, then grey and raining, and the last verse is "
+     "black night", "Flood, from golden afternoon to black night."),
+    ("de ijsbaan bevriest en de schaatsen glimmen als lantaarns", "abt two skaters who keep missing each other",
+     "Two skaters who keep missing each other."),
+    ("abt two skaters who keep missing each other", "every chorus they get a little closer: first chorus opposite "
+     "ends of the rink, second chorus halfway, last chorus they finally touch hands",
+     "Two skaters who keep missing each other: at first opposite ends of the rink, and by the end they finally "
+     "touch hands."),
+    ("about one kid starting a band in a dead town", "starts with one kid alone in an empty carpark with an amp, by "
+     "the last chorus the whole town is there and the carpark is full",
+     "One kid starting a band in a dead town: at first one kid alone in an empty carpark with an amp, and by the end "
+     "the whole town is there and the carpark is full."),
+    ("its about a station nobody uses anymore", "by the last verse the station is all green. first verse its winter "
+     "and bare, second verse the ivy starts, last verse its overgrown",
+     "A station nobody uses anymore, from winter and bare to overgrown."),
+    ("a woman waiting all day for a letter that doesnt come", "she waits by the door while the house goes dark",
+     "She waits by the door while the house goes dark, in a song about a woman waiting all day for a letter that "
+     "doesn't come.")])
+def test_a_logline_is_never_a_progression_a_foreign_answer_or_a_typo(meaning, story, logline):
+    assert make_logline(Brief(meaning=meaning, story=story), "Flood") == logline
