@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project
 from shotlist.operations import Operation
-from shotlist.operations.history import GoBackBefore, Redo, Undo
+from shotlist.operations.history import GoBackBefore, Redo, Revert, Undo
 from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
 from shotlist.operations.rules import SetRule
 from shotlist.operations.tempo import SetTempo
@@ -100,7 +100,7 @@ def _readers(low: str) -> list:
     by_verb = {"undo": _history, "redo": _history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
-    return list(dict.fromkeys([_history, _question, _tempo, *named, _write_shots, _write_section, _rule]))
+    return list(dict.fromkeys([_history, _locked, _question, _tempo, *named, _write_shots, _write_section, _rule]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
@@ -111,7 +111,8 @@ _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|
 
 def _going_back(low: str) -> Reading | None:
     """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
-    m = (re.search(rf"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
+    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to|how|the way|as) (?:it|things|they) (?:was|were))?"
+                   rf" (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
          or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
     if not m:
         return None
@@ -120,6 +121,14 @@ def _going_back(low: str) -> Reading | None:
 
 
 def _history(low: str, project: Project, selected: int | None) -> Reading | None:
+    v = re.search(r"\b(?:undo|go(?:ing)? back|back|roll\s*back|restore|return|reset)\b(?:\s+\w+){0,3}?\s+(?:to\s+)?"
+                  r"(?:version|v)\s*#?(\d+)\b", low)
+    if v:  # 'revert to version 3', 'go back to v2': that version again, saved as a new one
+        n = int(v.group(1))
+        if not 1 <= n <= project.version:
+            return Reading(ask=f"The plan is at version {project.version}: go back to which one (1-{project.version})? "
+                               "Nothing changed.")
+        return Reading(op=Revert(version=n))
     if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
@@ -128,6 +137,21 @@ def _history(low: str, project: Project, selected: int | None) -> Reading | None
         steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
         return Reading(op=Undo(steps=steps))
     return None
+
+
+def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
+    """'delete the locked shots', 'move all the unlocked ones to the end': an operation on shots named by their
+    lock is asked, naming them: a lock keeps a shot as it is, and a request that would undo that is said twice."""
+    m = re.search(r"\b(?:all\s+|every\s+|each\s+|any\s+)?(?:of\s+)?(?:the\s+)?(un)?locked\s+(?:shots?|ones?|cards?)\b"
+                  r"|\bshots?\s+(?:that\s+are\s+|i\s+)(un)?locked\b", low)
+    verbs = verbs_said(low)
+    if not m or not verbs:
+        return None
+    unlocked = bool(m.group(1) or m.group(2))
+    shots = [k for k, s in enumerate(project.shots, 1) if s.locked != unlocked]
+    which = f"shots {compact(shots)}" if shots else "none"
+    return Reading(ask=f"I read \u201c{m.group(0)}\u201d with a {verbs[0]} ({'un' if unlocked else ''}locked: {which}). "
+                       f"Nothing changed; name the shots (\u201c{verbs[0]} shot …\u201d), or unlock them first.")
 
 
 def _question(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -296,7 +320,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     if m and re.search(_NEGATED + r"$", low[:m.start()]):
         return None  # "don't cut shot 5"
     if m:
-        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
+        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well|out(?: of (?:it|there|the"
+                      r" \w+))?)\b", "", low[m.end():])
         if re.search(_TRIM, rest):
             return None  # a timing change, for assistant.revisions
         shots = [str(n) for n in shots_of(m.group(1), project, selected)]
@@ -388,7 +413,8 @@ def _is_rule(text: str) -> bool:
 
 
 def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
-    if re.search(rf"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b|{REF}\s+(?:longer|shorter|slower|faster)", low):
+    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b", low) or any(
+            re.search(r"[a-z]", m.group(0)) for m in re.finditer(REF, low)):  # not a bare number: '9:16' is a rule
         return None  # a change to named shots, not a rule over the plan
     if not _is_rule(low):
         return None
@@ -405,22 +431,37 @@ def not_understood(text: str, project: Project, selected: int | None = None) -> 
     from .critic import embed
     from .prompts import load_yaml
 
-    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
-    named = bool(target.shots) and not target.problem
-    total = len(project.shots)
-    n = target.shots[0] if named else (selected or max(1, total // 2))
-    where = target.described if named else ""
     options = load_yaml("guided/operations.yaml")
-    names = list(options)
+    names = [name for name in options if options[name].get("like")]
     phrasings = [(name, p) for name in names for p in options[name]["like"]]
     scores = embed([text]) @ embed([p for _, p in phrasings]).T
     best: dict[str, float] = {}
     for (name, _), score in zip(phrasings, scores[0]):
         best[name] = max(best.get(name, -1.0), float(score))
     ranked = sorted(names, key=lambda k: -best[k])[:3]
-    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
-    offers = "; ".join(options[k]["say"].format(**fill) for k in ranked)
+    where = _named(text, project, selected)[1]
     quoted = " ".join(text.split())
     quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
     return (f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do"
-            f"{' for ' + where if where else ''}: {offers}.")
+            f"{' for ' + where if where else ''}: {offers(ranked, text, project, selected)}.")
+
+
+def _named(text: str, project: Project, selected: int | None) -> tuple[int, str]:
+    """The first shot `text` names (or the selected one, or a middle one) and how it is named ('' for none)."""
+    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
+    named = bool(target.shots) and not target.problem
+    return (target.shots[0] if named else (selected or max(1, len(project.shots) // 2)),
+            target.described if named else "")
+
+
+def offers(kinds: list[str], text: str, project: Project, selected: int | None = None) -> str:
+    """How to say each operation of `kinds` for the shots `text` names ('delete shot 5; split shot 5 in two'),
+    from prompts/guided/operations.yaml; a kind it does not list by its name."""
+    from .prompts import load_yaml
+
+    options = load_yaml("guided/operations.yaml")
+    n, where = _named(text, project, selected)
+    total = len(project.shots)
+    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
+    said = [options[k]["say"].format(**fill) if k in options else k.replace("_", " ") for k in dict.fromkeys(kinds)]
+    return "; ".join(said)
