@@ -13,8 +13,8 @@ run of neighbours). (3) The arguments: the artist's picture by `assistant.reques
 rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
 that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
 guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
-by `assistant.revisions.read_revision`; what neither maps goes to the MiniLM classifier
-(`assistant.request_kinds`), and is asked when it is not sure.
+by `assistant.revisions.read_revision`. The MiniLM classifier (`assistant.request_kinds`) reads each request
+too: a change it is sure is another kind is asked, and what neither reader maps it acts on only when sure.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|
 
 def _going_back(low: str) -> Reading | None:
     """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
-    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to|how|the way|as) (?:it|things|they) (?:was|were))?"
+    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to )?(?:how|the way|what|as) (?:it|things|they|we) "
+                   r"(?:was|were|looked|had it))?"
                    rf" (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
          or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
     if not m:
@@ -133,10 +134,14 @@ def _history(low: str, project: Project, selected: int | None) -> Reading | None
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
     if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
-        k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
-        steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
-        return Reading(op=Undo(steps=steps))
+        return Reading(op=Undo(steps=steps_named(low)))
     return None
+
+
+def steps_named(low: str) -> int:
+    """How many changes 'the last two changes' names (1 when none)."""
+    k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
+    return (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
 
 
 def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -316,7 +321,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
     shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
     follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
-    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
     if m and re.search(_NEGATED + r"$", low[:m.start()]):
         return None  # "don't cut shot 5"
     if m:

@@ -1,21 +1,30 @@
-"""A second reader of a request after the plan: MiniLM nearest-exemplar classification of the operation it asks
-for, beside the rule reader (`assistant.edit_requests`, `assistant.revisions`).
+"""A second reader of a request after the plan: which operation it asks for, by a logistic regression over the
+MiniLM sentence embeddings of labelled exemplars, beside the rule reader (`assistant.edit_requests`,
+`assistant.revisions`).
 
     guess = guess_kind("honestly bin number 4 it does nothing for me")
-    guess.kind, guess.margin                 # ('delete_shots', 0.09)
+    guess.kind, guess.margin                 # ('delete_shots', 0.9): how much likelier than the next kind
     classify("...", project)                 # Reading(op=DeleteShots(shots=['4'])) when sure, else None
-    doubt("remove all the locked shots", "look", project)   # Reading(ask='I'm not sure what “…” asks for…')
+    doubt("swap 3 and 4", "swap_shots", project)   # None when it agrees; a question when sure of another kind
 
-The exemplars are the requests of `evals/requests/dev.yaml` with their labelled operation, written to
+The exemplars are data: the requests of `evals/requests/dev.yaml` with their labelled operation, written to
 `prompts/guided/exemplars.yaml` by `python -m evals.requests_eval --write-exemplars` with two margins chosen
-there on dev alone, each request guessed from the others (leave-one-out):
+there on dev alone, each request guessed by a classifier fitted without it (`evals.requests_kinds.fit`):
 
-- `act`: where the rules read nothing, a kind is acted on when its nearest exemplar beats the nearest of any
-  other kind by this margin, and only for kinds whose arguments are the shots the request names (delete, swap,
-  merge, split, why) or none (undo, redo, weakest, changes since); below it guided mode asks (`not_understood`).
-- `doubt`: where the rules read a change, a different kind guessed by this margin or more makes it a question
-  that names both readings and offers both operations for the shots named: a wrong silent change is worse than
-  a question. The margin is the smallest at which no right reading of dev would have been asked.
+- `act`: where the rules read nothing, a kind is acted on when it is this much likelier than the next, and
+  only for kinds whose arguments are the shots the request names (delete, swap, merge, split, why) or none
+  (undo, redo, weakest, changes since); the smallest margin at which no act on dev was a wrong change. Below
+  it guided mode asks (`not_understood`).
+- `doubt`: where the rules read a change, another kind this much likelier than the next makes it a question
+  that quotes the request and offers both operations for the shots it names: a wrong silent change is worse
+  than a question. The smallest margin at which no right rule reading of dev would have been asked.
+
+Neither happens for a kind with fewer than `LEARNED` exemplars (the classifier cannot tell it apart), and a
+guess of 'ask' doubts nothing: the requests labelled so were mostly asked for a bad target, and look like
+good ones.
+
+The classifier reads the request as the lexicon rewrites it (`reads`), is fitted once a process (about a
+second) and then costs one sentence embedding a request.
 """
 
 from __future__ import annotations
@@ -31,13 +40,15 @@ from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerat
 from shotlist.operations.shots import DeleteShots, MergeShots, SplitShot, SwapShots
 
 from . import french, spanish
-from .edit_requests import Reading, offers
+from .edit_requests import Reading, offers, steps_named
 from .prompts import load_yaml
 from .request_lexicon import canonical
 from .targets import normalise, resolve
 
 SAFE = {"delete_shots", "swap_shots", "merge_shots", "split_shot", "why_generative", "undo", "redo", "weakest_shots",
         "changes_since"}
+ANSWERS = {"weakest_shots", "why_generative", "changes_since"}  # operations that answer and change nothing
+LEARNED = 5  # exemplars of a kind below which the classifier neither acts on it nor doubts a reading of it
 NO_ARGS = {"undo": Undo, "redo": Redo, "weakest_shots": WeakestShots, "changes_since": ChangesSince}
 
 
@@ -99,8 +110,10 @@ def classify(text: str, project: Project, selected: int | None = None, kinds: Ki
     None otherwise (the caller asks). `guess`: one made already (the eval's, from the other exemplars)."""
     kinds = kinds or shipped()
     guess = guess or guess_kind(text, kinds)
-    if guess.margin < kinds.act or guess.kind not in SAFE:
+    if guess.margin < kinds.act or guess.kind not in SAFE or not learned(guess.kind, kinds):
         return None
+    if guess.kind in ("undo", "redo"):
+        return Reading(op=NO_ARGS[guess.kind](steps=steps_named(normalise(text))))
     if guess.kind in NO_ARGS:
         return Reading(op=NO_ARGS[guess.kind]())
     target = resolve(french.as_english(spanish.as_english(text)), project, selected)
@@ -118,20 +131,29 @@ def classify(text: str, project: Project, selected: int | None = None, kinds: Ki
     return None
 
 
-def doubted(kind: str, guess: Guess, margin: float) -> bool:
-    """Whether a rule reading of `kind` gives way to a question: the classifier names another kind by `margin`."""
-    return guess.kind != kind and guess.margin >= margin
+def learned(kind: str, kinds: Kinds) -> bool:
+    """Whether the exemplars hold enough of `kind` for the classifier to tell it from the others."""
+    return kinds.kinds.count(kind) >= LEARNED
+
+
+def doubted(kind: str, guess: Guess, margin: float, kinds: Kinds) -> bool:
+    """Whether a rule reading of `kind` gives way to a question: the classifier names another operation by
+    `margin`, and knows both ('ask' is no operation: a request asked for a bad target looks like a good one)."""
+    return (guess.kind not in (kind, "ask") and guess.margin >= margin and learned(kind, kinds)
+            and learned(guess.kind, kinds))
 
 
 def doubt(text: str, kind: str, project: Project, selected: int | None = None,
           kinds: Kinds | None = None) -> Reading | None:
     """A question instead of the rules' reading of kind `kind` (an operation's name, or 'look' for the
     look/size/timing/lock path) when the classifier is sure of another kind; None when it agrees or is unsure."""
+    if kind in ANSWERS:
+        return None
     kinds = kinds or shipped()
     guess = guess_kind(text, kinds)
-    if not doubted(kind, guess, kinds.doubt):
+    if not doubted(kind, guess, kinds.doubt, kinds):
         return None
-    other = guess.kind if guess.kind != "ask" else guess.runner_up
+    other = guess.kind
     quoted = " ".join(text.split())
     quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
     return Reading(ask=f"I'm not sure what \u201c{quoted}\u201d asks for, so nothing changed. Did you mean: "

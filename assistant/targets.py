@@ -109,7 +109,8 @@ def normalise(text: str) -> str:
     low = re.sub(rf"\b(first|last|final)\s+({_NUM}|\d+)\b(?!\s+(?:shots?|ones?|cards?|changes?|edits?|things?|steps?|"
                  r"seconds?|secs?|bars?|beats?|times?|versions?|of|or)\b)", r"\1 \2 shots", low)  # 'the last three'
     low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
-    low = re.sub(r"(?<!since )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)  # 'since v2' is a version
+    low = re.sub(r"(?<!since )(?<!back to )(?<!revert to )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1",
+                 low)  # 'since v2', 'back to v2': a version
     return low
 
 

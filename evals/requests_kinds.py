@@ -91,7 +91,7 @@ def fit(cases: list[dict], rules: dict[str, tuple] | None = None):
         if reading is not None and reading.op is not None and judge(case, reading).wrong_change:
             wrong_acts.append(guess.margin)
         kind, right = (rules or {}).get(case["text"]) or rule_kind(case, proj)
-        if kind and changes(kind) and right and doubted(kind, guess, -1.0):
+        if kind and changes(kind) and right and doubted(kind, guess, -1.0, loose):
             right_doubts.append(guess.margin)
     act = round(max(wrong_acts) + 0.005, 3) if wrong_acts else 0.0
     doubt = round(max(right_doubts) + 0.005, 3) if right_doubts else 0.0
@@ -123,7 +123,7 @@ def score_first_sight(cases: list[dict], missed: dict, kinds) -> tuple[int, int,
         right0, wrong0 = right0 + ok, wrong0 + (changed and not ok)
         guess = guess_kind(case["text"], kinds)
         if changed and kind != "ask":
-            if doubted(kind, guess, kinds.doubt):
+            if doubted(kind, guess, kinds.doubt, kinds):
                 ok, changed = want == "ask", False
         elif not ok:
             try:
