@@ -14,7 +14,8 @@ rule's kind by `shotlist.plan_rules`, its scope the section named. Two operation
 that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
 guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
 by `assistant.revisions.read_revision`. The MiniLM classifier (`assistant.request_kinds`) reads each request
-too: a change it is sure is another kind is asked, and what neither reader maps it acts on only when sure.
+too: what neither reader maps it acts on only when sure, and a change it is sure is another kind can be asked
+(switched off for now: see its module doc).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from . import french, spanish
 from .request_lexicon import canonical, kinds_named, verbs_said
 from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
 from .request_words import as_typed, looks_only, picture, picture_words
-from .targets import NUMBER_WORDS, intents, normalise, resolve
+from .targets import NUMBER_WORDS, intents, normalise
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
@@ -427,47 +428,3 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
-
-
-# ------------------------------------------------------------------ when nothing maps
-
-def not_understood(text: str, project: Project, selected: int | None = None) -> str:
-    """One reply for a request that maps to no operation: the words quoted, and the operations closest to
-    them (MiniLM over the phrasings in prompts/guided/operations.yaml) said for the shots it names."""
-    from .critic import embed
-    from .prompts import load_yaml
-
-    options = load_yaml("guided/operations.yaml")
-    names = [name for name in options if options[name].get("like")]
-    phrasings = [(name, p) for name in names for p in options[name]["like"]]
-    scores = embed([text]) @ embed([p for _, p in phrasings]).T
-    best: dict[str, float] = {}
-    for (name, _), score in zip(phrasings, scores[0]):
-        best[name] = max(best.get(name, -1.0), float(score))
-    ranked = sorted(names, key=lambda k: -best[k])[:3]
-    where = _named(text, project, selected)[1]
-    quoted = " ".join(text.split())
-    quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
-    return (f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do"
-            f"{' for ' + where if where else ''}: {offers(ranked, text, project, selected)}.")
-
-
-def _named(text: str, project: Project, selected: int | None) -> tuple[int, str]:
-    """The first shot `text` names (or the selected one, or a middle one) and how it is named ('' for none)."""
-    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
-    named = bool(target.shots) and not target.problem
-    return (target.shots[0] if named else (selected or max(1, len(project.shots) // 2)),
-            target.described if named else "")
-
-
-def offers(kinds: list[str], text: str, project: Project, selected: int | None = None) -> str:
-    """How to say each operation of `kinds` for the shots `text` names ('delete shot 5; split shot 5 in two'),
-    from prompts/guided/operations.yaml; a kind it does not list by its name."""
-    from .prompts import load_yaml
-
-    options = load_yaml("guided/operations.yaml")
-    n, where = _named(text, project, selected)
-    total = len(project.shots)
-    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
-    said = [options[k]["say"].format(**fill) if k in options else k.replace("_", " ") for k in dict.fromkeys(kinds)]
-    return "; ".join(said)

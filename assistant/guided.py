@@ -17,11 +17,12 @@ from shotlist.errors import ShotcallerError
 
 from . import critic, interview, ledger, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
-from .edit_requests import Reading, not_understood, read_request
+from .edit_requests import Reading, read_request
 from .ledger import section_parts
 from .prompts import load_yaml
 from .remark_turns import RemarkTurns
 from .request_kinds import classify, doubt
+from .request_offers import not_understood
 from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request

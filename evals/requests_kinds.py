@@ -193,8 +193,9 @@ def write_exemplars() -> Path:
     kinds = fit(cases)
     out = Path(__file__).parent.parent / "prompts" / "guided" / "exemplars.yaml"
     head = ("# Written by `python -m evals.requests_eval --write-exemplars` from evals/requests/dev.yaml: do not edit.\n"
-            "# act, doubt: margins chosen on dev, each request guessed by a classifier fitted without it (assistant/request_kinds.py).\n")
-    body = {"act": kinds.act, "doubt": kinds.doubt,
+            "# act, doubt_fitted: margins chosen on dev, each request guessed by a classifier fitted without it;\n"
+            "# doubt: null, the doubt switched off (why: assistant/request_kinds.py).\n")
+    body = {"act": kinds.act, "doubt": None, "doubt_fitted": kinds.doubt,
             "exemplars": [{"text": c["text"], "op": c["op"]} for c in cases]}
     out.write_text(head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=200))
     return out

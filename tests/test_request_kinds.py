@@ -28,7 +28,9 @@ def test_the_exemplars_and_margins_are_written_from_dev_only():
     assert list(zip(kinds.texts, kinds.kinds)) == [(c["text"], c["op"]) for c in dev]
     assert sum(len(cs) for cs in author_splits().values()) == len(dev) and len(author_splits()) >= 5
     fitted = fit(dev)  # regenerate: python -m evals.requests_eval --write-exemplars
-    assert (kinds.act, kinds.doubt) == (fitted.act, fitted.doubt) and 0 < kinds.doubt < 1 and 0 < kinds.act <= 1
+    written = yaml.safe_load((HERE.parent.parent / "prompts" / "guided" / "exemplars.yaml").read_text())
+    assert kinds.act == fitted.act and 0 < kinds.act <= 1 and written["doubt_fitted"] == fitted.doubt
+    assert kinds.doubt == float("inf")  # switched off: see assistant/request_kinds.py
 
 
 # written for this test before the classifier was run on them; two it gets wrong ('take back what you just did'
@@ -76,7 +78,8 @@ CROSSED = Kinds(("swap shots 4 and 5", "swap 2 and 3", "switch shots 9 and 10", 
 def test_where_the_classifier_and_the_rules_disagree_it_asks_and_offers_both(proj):
     reading = read_request("swap shots 6 and 7", proj)
     assert reading.op == SwapShots(first="6", second="7")
-    assert doubt("swap shots 6 and 7", "swap_shots", proj) is None  # the shipped classifier agrees: no question
+    agreeing = Kinds(shipped().texts, shipped().kinds, act=1.0, doubt=0.0)  # the shipped exemplars, doubt on
+    assert doubt("swap shots 6 and 7", "swap_shots", proj, kinds=agreeing) is None  # it agrees: no question
     asked = doubt("swap shots 6 and 7", "swap_shots", proj, kinds=CROSSED)
     assert asked is not None and asked.op is None
     assert "\u201cswap shots 6 and 7\u201d" in asked.ask and "nothing changed" in asked.ask
