@@ -155,9 +155,9 @@ def doubt(text: str, kind: str, project: Project, selected: int | None = None,
           kinds: Kinds | None = None) -> Reading | None:
     """A question instead of the rules' reading of kind `kind` (an operation's name, or 'look' for the
     look/size/timing/lock path) when the classifier is sure of another kind; None when it agrees or is unsure."""
-    if kind in ANSWERS:
-        return None
     kinds = kinds or shipped()
+    if kind in ANSWERS or kinds.doubt > 1:  # (a margin of probabilities is at most 1: switched off, no embedding)
+        return None
     guess = guess_kind(text, kinds)
     if not doubted(kind, guess, kinds.doubt, kinds):
         return None
