@@ -13,8 +13,9 @@ run of neighbours). (3) The arguments: the artist's picture by `assistant.reques
 rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
 that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
 guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
-by `assistant.revisions.read_revision`; what neither maps goes to the MiniLM classifier
-(`assistant.request_kinds`), and is asked when it is not sure.
+by `assistant.revisions.read_revision`. The MiniLM classifier (`assistant.request_kinds`) reads each request
+too: what neither reader maps it acts on only when sure, and a change it is sure is another kind can be asked
+(switched off for now: see its module doc).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project
 from shotlist.operations import Operation
-from shotlist.operations.history import GoBackBefore, Redo, Undo
+from shotlist.operations.history import GoBackBefore, Redo, Revert, Undo
 from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
 from shotlist.operations.rules import SetRule
 from shotlist.operations.tempo import SetTempo
@@ -38,7 +39,7 @@ from . import french, spanish
 from .request_lexicon import canonical, kinds_named, verbs_said
 from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
 from .request_words import as_typed, looks_only, picture, picture_words
-from .targets import NUMBER_WORDS, intents, normalise, resolve
+from .targets import NUMBER_WORDS, intents, normalise
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
@@ -100,7 +101,7 @@ def _readers(low: str) -> list:
     by_verb = {"undo": _history, "redo": _history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
-    return list(dict.fromkeys([_history, _question, _tempo, *named, _write_shots, _write_section, _rule]))
+    return list(dict.fromkeys([_history, _locked, _question, _tempo, *named, _write_shots, _write_section, _rule]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
@@ -111,7 +112,9 @@ _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|
 
 def _going_back(low: str) -> Reading | None:
     """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
-    m = (re.search(rf"\bgo back (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
+    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to )?(?:how|the way|what|as) (?:it|things|they|we) "
+                   r"(?:was|were|looked|had it))?"
+                   rf" (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
          or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
     if not m:
         return None
@@ -120,14 +123,41 @@ def _going_back(low: str) -> Reading | None:
 
 
 def _history(low: str, project: Project, selected: int | None) -> Reading | None:
+    v = re.search(r"\b(?:undo|go(?:ing)? back|back|roll\s*back|restore|return|reset)\b(?:\s+\w+){0,3}?\s+(?:to\s+)?"
+                  r"(?:version|v)\s*#?(\d+)\b", low)
+    if v:  # 'revert to version 3', 'go back to v2': that version again, saved as a new one
+        n = int(v.group(1))
+        if not 1 <= n <= project.version:
+            return Reading(ask=f"The plan is at version {project.version}: go back to which one (1-{project.version})? "
+                               "Nothing changed.")
+        return Reading(op=Revert(version=n))
     if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
                     r"(?: please| pls)?[.!]*", low):
         return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
     if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
-        k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
-        steps = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
-        return Reading(op=Undo(steps=steps))
+        return Reading(op=Undo(steps=steps_named(low)))
     return None
+
+
+def steps_named(low: str) -> int:
+    """How many changes 'the last two changes' names (1 when none)."""
+    k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
+    return (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
+
+
+def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
+    """'delete the locked shots', 'move all the unlocked ones to the end': an operation on shots named by their
+    lock is asked, naming them: a lock keeps a shot as it is, and a request that would undo that is said twice."""
+    m = re.search(r"\b(?:all\s+|every\s+|each\s+|any\s+)?(?:of\s+)?(?:the\s+)?(un)?locked\s+(?:shots?|ones?|cards?)\b"
+                  r"|\bshots?\s+(?:that\s+are\s+|i\s+)(un)?locked\b", low)
+    verbs = verbs_said(low)
+    if not m or not verbs:
+        return None
+    unlocked = bool(m.group(1) or m.group(2))
+    shots = [k for k, s in enumerate(project.shots, 1) if s.locked != unlocked]
+    which = f"shots {compact(shots)}" if shots else "none"
+    return Reading(ask=f"I read \u201c{m.group(0)}\u201d with a {verbs[0]} ({'un' if unlocked else ''}locked: {which}). "
+                       f"Nothing changed; name the shots (\u201c{verbs[0]} shot …\u201d), or unlock them first.")
 
 
 def _question(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -292,11 +322,13 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
     shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
     follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
-    m = re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
+         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
     if m and re.search(_NEGATED + r"$", low[:m.start()]):
         return None  # "don't cut shot 5"
     if m:
-        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well)\b", "", low[m.end():])
+        rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well|out(?: of (?:it|there|the"
+                      r" \w+))?)\b", "", low[m.end():])
         if re.search(_TRIM, rest):
             return None  # a timing change, for assistant.revisions
         shots = [str(n) for n in shots_of(m.group(1), project, selected)]
@@ -388,39 +420,11 @@ def _is_rule(text: str) -> bool:
 
 
 def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
-    if re.search(rf"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b|{REF}\s+(?:longer|shorter|slower|faster)", low):
+    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b", low) or any(
+            re.search(r"[a-z]", m.group(0)) for m in re.finditer(REF, low)):  # not a bare number: '9:16' is a rule
         return None  # a change to named shots, not a rule over the plan
     if not _is_rule(low):
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
-
-
-# ------------------------------------------------------------------ when nothing maps
-
-def not_understood(text: str, project: Project, selected: int | None = None) -> str:
-    """One reply for a request that maps to no operation: the words quoted, and the operations closest to
-    them (MiniLM over the phrasings in prompts/guided/operations.yaml) said for the shots it names."""
-    from .critic import embed
-    from .prompts import load_yaml
-
-    target = resolve(french.as_english(spanish.as_english(text)), project, selected)
-    named = bool(target.shots) and not target.problem
-    total = len(project.shots)
-    n = target.shots[0] if named else (selected or max(1, total // 2))
-    where = target.described if named else ""
-    options = load_yaml("guided/operations.yaml")
-    names = list(options)
-    phrasings = [(name, p) for name in names for p in options[name]["like"]]
-    scores = embed([text]) @ embed([p for _, p in phrasings]).T
-    best: dict[str, float] = {}
-    for (name, _), score in zip(phrasings, scores[0]):
-        best[name] = max(best.get(name, -1.0), float(score))
-    ranked = sorted(names, key=lambda k: -best[k])[:3]
-    fill = {"t": where or f"shot {n}", "n": n, "next": min(n + 1, total), "prev": max(n - 1, 1)}
-    offers = "; ".join(options[k]["say"].format(**fill) for k in ranked)
-    quoted = " ".join(text.split())
-    quoted = quoted if len(quoted) <= 80 else quoted[:77] + "…"
-    return (f"I didn't understand \u201c{quoted}\u201d, so nothing changed. Closest things I can do"
-            f"{' for ' + where if where else ''}: {offers}.")

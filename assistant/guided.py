@@ -17,11 +17,12 @@ from shotlist.errors import ShotcallerError
 
 from . import critic, interview, ledger, planner, pushback, rules, spanish, walk
 from .conversation import Conversation, Message, Reply
-from .edit_requests import Reading, not_understood, read_request
+from .edit_requests import Reading, read_request
 from .ledger import section_parts
 from .prompts import load_yaml
 from .remark_turns import RemarkTurns
-from .request_kinds import classify
+from .request_kinds import classify, doubt
+from .request_offers import not_understood
 from .reading import section_phrase
 from .replies import say
 from .revisions import apply_request
@@ -279,6 +280,9 @@ class GuidedDirector(RemarkTurns):
             yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
             return
         reading = read_request(text, self.tools.project(), selected_shot)
+        if reading.op is not None or reading.legacy:  # a change the classifier reads as another kind: asked
+            reading = doubt(text, reading.op.name if reading.op else "look", self.tools.project(),
+                            selected_shot) or reading
         if reading.ask or reading.op is not None:  # one typed operation: one version, its typed result worded once
             yield from self._run_reading(reading)
             return

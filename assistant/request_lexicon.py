@@ -34,7 +34,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
 CONTEXT: dict[str, tuple[str, ...]] = {
     "put": ("move", "insert", "undo"), "bring": ("move",), "place": ("move",), "go": ("move",), "come": ("move",),
     "cut": ("delete", "split"), "drop": ("delete",), "kill": ("delete",), "lose": ("delete",), "bin": ("delete",),
-    "ditch": ("delete",), "flip": ("swap",), "break": ("split",), "add": ("insert",), "stick": ("insert",),
+    "ditch": ("delete",), "take": ("delete",), "pull": ("delete",), "flip": ("swap",), "break": ("split",),
+    "add": ("insert",), "stick": ("insert",),
     "throw": ("insert",), "pop": ("insert",), "get": ("insert", "delete"), "new": ("insert",), "join": ("merge",), "one": ("merge",),
     "change": ("replace",), "make": ("replace", "merge"),
 }

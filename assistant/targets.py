@@ -25,6 +25,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30}
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _NUM = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
 
 INTENTS: dict[str, str] = {
     "unlock": r"\bunlock|\bunfreeze|\bfree up\b|\blet me change\b",
@@ -98,14 +99,18 @@ def normalise(text: str) -> str:
     """Lower case, with number words and short section names spelled out as artists abbreviate them:
     'shots five through eight' → 'shots 5 through 8', 'ch2' → 'chorus 2', 'v1' → 'verse 1'."""
     low = text.lower().replace("’", "'")
+    low = re.sub(rf"\b(twenty|thirty)[\s-]+({_UNITS})\b", lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]),
+                 low)  # 'twenty two' -> 22
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(rf"\b(?:the\s+)?((?:{_ORD}|last|final)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_ORD}|last|final))+)\s+(?:shots|ones)\b",
                  _ordinal_list, low)  # 'the 2nd and 3rd shots' -> 'shots 2 and 3'
+    low = re.sub(r"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+(?:shot|card|one)\b", r"shot \1", low)  # 'the 12th shot'
     low = re.sub(rf"\b(first|last|final)\s+({_NUM}|\d+)\b(?!\s+(?:shots?|ones?|cards?|changes?|edits?|things?|steps?|"
                  r"seconds?|secs?|bars?|beats?|times?|versions?|of|or)\b)", r"\1 \2 shots", low)  # 'the last three'
     low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
-    low = re.sub(r"(?<!since )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)  # 'since v2' is a version
+    low = re.sub(r"(?<!since )(?<!back to )(?<!revert to )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1",
+                 low)  # 'since v2', 'back to v2': a version
     return low
 
 

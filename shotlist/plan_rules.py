@@ -50,9 +50,11 @@ def parse_rule(words: str) -> Rule:
     word = next((w for w in ASPECTS if re.search(rf"\b{w}\b", low)), None)
     if m or word:
         return Rule("aspect", f"{m.group(1)}:{m.group(2)}" if m else ASPECTS[word], words.strip())
-    if re.search(r"\b(?:slower|calmer|longer shots|(?:fewer|less) cuts|less cutting|slow (?:it |them |things )?down|rushed)\b", low):
+    if re.search(r"\b(?:slower|calmer|longer shots|(?:fewer|less) cuts|less cutting|slow (?:it |them |things )?down|rushed"
+                 r"|linger\w*|breathe|take (?:its|their) time|too (?:fast|quick|busy|choppy|frantic)|choppy|frantic)\b", low):
         return Rule("slower", "", words.strip())
-    if re.search(r"\b(?:faster|quicker|more cuts|shorter shots|speed (?:it )?up|snappier)\b", low):
+    if re.search(r"\b(?:faster|quicker|more cuts|shorter shots|speed (?:it )?up|snappier|quicken\w*|hurry|too slow"
+                 r"|pick up the pace|drag(?:s|ging)?|sluggish)\b", low):
         return Rule("faster", "", words.strip())
     if re.search(r"\bdream\w*|\bsurreal\b|\bhazy\b|\bblurr\w*|\bsoft[- ]focus\b|\blike a memory\b", low):
         return Rule("look", "dreamlike", words.strip())

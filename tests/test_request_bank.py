@@ -4,17 +4,19 @@ tuned on; a miss there is reported, not fixed by editing the bank."""
 
 import pytest
 
-from evals.requests_eval import GOALS, main, run
+from evals.requests_eval import GOALS, HERE, main, run, splits_present
 
 
-HELDOUT_MISS = ("bank22e's third fresh split (103 requests, by an author who never read the reader) was measured once "
-                "after reader22e's restructured reader: 72.8 % mapped, 5 wrong silent changes "
-                "(evals/reports/requests-bank22e-third.txt; the two splits before: 61.8 %/4 and 67.9 %/3); reported, "
-                "not tuned away on the held-out split")
+HELDOUT_MISS = ("every fresh held-out split so far has missed the goals at its one measurement: ops22d's two "
+                "61.8 %/4 and 67.9 %/3 wrong silent changes, bank22e's third 72.8 %/5 (evals/reports/requests-*.txt); "
+                "bank22f's fourth is measured once by the lead, who writes its numbers here; reported, not tuned away")
+HELDOUT = pytest.param("heldout", marks=[
+    pytest.mark.skipif(not (HERE / "heldout.yaml").exists(), reason="no held-out split: the last one was read and "
+                       "moved into dev, the next is being written by another author"),
+    pytest.mark.xfail(strict=True, reason=HELDOUT_MISS)])
 
 
-@pytest.mark.parametrize("split", ["dev", pytest.param("heldout", marks=pytest.mark.xfail(strict=True,
-                                                                                            reason=HELDOUT_MISS))])
+@pytest.mark.parametrize("split", ["dev", HELDOUT])
 @pytest.mark.parametrize("classifier", [False, True], ids=["rules", "rules+minilm"])
 def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
     accuracy, wrong, outcomes = run(split, classifier)
@@ -27,9 +29,7 @@ def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
 def test_the_bank_has_enough_requests_per_operation():
     import yaml
 
-    from evals.requests_eval import HERE
-
-    cases = [c for split in ("dev", "heldout") for c in yaml.safe_load((HERE / f"{split}.yaml").read_text())]
+    cases = [c for split in splits_present() for c in yaml.safe_load((HERE / f"{split}.yaml").read_text())]
     assert len(cases) >= 150
     per_op: dict[str, int] = {}
     for c in cases:
@@ -42,9 +42,10 @@ def test_the_bank_has_enough_requests_per_operation():
 def test_the_runner_prints_both_splits_with_and_without_the_classifier(capsys):
     code = main([])
     out = capsys.readouterr().out
-    for split in ("dev", "heldout"):
+    for split in splits_present():
         assert f"requests {split} (rules only    ):" in out and f"requests {split} (rules + MiniLM):" in out
         assert f"MiniLM alone on {split}" in out
+    assert ("heldout" in splits_present()) != ("requests heldout: no evals/requests/heldout.yaml" in out)
     assert code == (1 if "FAIL" in out else 0) and "wrong silent changes 0" in out
 
 

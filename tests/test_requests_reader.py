@@ -60,3 +60,48 @@ def test_move_it_takes_the_one_shot_named_before_and_asks_when_there_are_two(pro
     asked = read_request("shots 9 and 10 are odd, move it after shot 12", proj)
     assert asked.op is None and "Nothing changed" in asked.ask
     assert read_request("move 3 before 3", proj).op is None
+
+
+def test_a_version_named_by_number_goes_back_to_it_and_one_past_the_plan_is_asked(proj):
+    from shotlist.operations.history import Revert
+
+    assert read_request("roll back to version 2 please", proj).op == Revert(version=2)
+    assert read_request("can we go back to v1", proj).op == Revert(version=1)
+    asked = read_request("restore version 12", proj)
+    assert asked.op is None and "version 3" in asked.ask and "Nothing changed" in asked.ask
+    assert read_request("what changed since version 2", proj).op.name == "changes_since"  # a question, not a revert
+
+
+def test_an_operation_on_the_locked_shots_is_asked_naming_them(proj):
+    locked = proj.model_copy(update={"shots": [s.model_copy(update={"locked": k in (4, 9)})
+                                               for k, s in enumerate(proj.shots, 1)]})
+    asked = read_request("get rid of every locked shot", locked)
+    assert asked.op is None and "shots 4, 9" in asked.ask and "Nothing changed" in asked.ask
+    assert read_request("lock shot 5", locked).op is None  # locking is the look path's, not asked here
+
+
+def test_going_back_before_a_kind_of_change_said_as_the_way_it_was(proj):
+    assert read_request("back to the way it was before we swapped things", proj).op.change == "swap"
+
+
+@pytest.mark.parametrize("text,kind,part", [
+    ("the verses drag a bit", "faster", "verse"),
+    ("let the intro breathe", "slower", "intro"),
+    ("the chorus cutting is way too frantic", "slower", "chorus"),
+])
+def test_pacing_said_of_a_part_is_a_rule_for_it(proj, text, kind, part):
+    from shotlist.plan_rules import parse_rule
+
+    op = read_request(text, proj).op
+    assert op.name == "set_rule" and parse_rule(op.rule).kind == kind and op.part == part
+
+
+def test_pacing_said_of_a_named_shot_is_never_a_rule(proj):
+    assert read_request("the second shot drags", proj).op is None
+
+
+def test_spelled_out_numbers_past_twenty_ordinals_in_digits_and_out_after_the_shots(proj):
+    assert read_request("remove shots twenty-one to twenty three", proj).op == DeleteShots(shots=["21", "22", "23"])
+    assert read_request("ok delete the 15th shot", proj).op == DeleteShots(shots=["15"])
+    assert read_request("take shots 3 and 4 out", proj).op == DeleteShots(shots=["3", "4"])
+    assert read_request("why is the 14th shot generated", proj).op.shot == "14"
