@@ -60,7 +60,20 @@ STATION = (70.0, [
     ("verse", 8, 0.4, ["the ivy took the timetable", "the swallows took the roof"]),
     ("outro", 8, 0.2, []),
 ])
-SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK, "folk": FOLK, "station": STATION}
+# written with the fourth held-out rotation (session 9): a song that opens on its chorus, with a long
+# instrumental between the second chorus and the last verse
+KEEP = ["keep the lamp, keep the lamp", "someone's still out on the black"]
+KEEPER = (76.0, [
+    ("chorus", 8, 0.55, KEEP),
+    ("verse", 8, 0.35, ["my father climbed these stairs each night", "a hundred and twelve to the glass"]),
+    ("chorus", 8, 0.6, KEEP),
+    ("instrumental", 16, 0.5, []),
+    ("verse", 8, 0.4, ["they say the ships have radar now", "and no one reads the light"]),
+    ("chorus", 8, 0.7, KEEP),
+    ("outro", 4, 0.2, []),
+])
+SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK, "folk": FOLK, "station": STATION,
+         "keeper": KEEPER}
 # seeded phrasing of what the artist says about the interview itself
 CORRECT = ["wait, actually {x}", "no, I meant {x}", "actually {x}", "hold on, actually {x}", "on second thought, {x}",
            "sorry, I meant {x}"]
