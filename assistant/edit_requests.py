@@ -316,6 +316,8 @@ _ANOTHER = (r"\b(?:make|swap|move|put|add|insert|merge|split|replace|change|lock
             rf"|{REF}")
 # what continues the object when "cut shot 5" means a trim, not a delete: "cut shot 5 down", "by a bar"
 _TRIM = r"^\s*(?:down|back|short|shorter|by|to\s+\d|to\s+(?:one|two|half)|a\s+(?:bit|little)|in half|in two|into)\b"
+# what follows "pull shot 1 out" / "take 4 out" when the camera is meant, not a removal: "pull shot 1 out wider"
+_FRAMING = r"^\s*(?:wider|further|farther|more|closer|tighter|to\s+(?:a\s+)?(?:wide|full|medium|long))\b"
 
 
 def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -329,8 +331,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     if m:
         rest = re.sub(r"^\s*(?:completely|entirely|altogether|please|pls|for good|for me|as well|out(?: of (?:it|there|the"
                       r" \w+))?)\b", "", low[m.end():])
-        if re.search(_TRIM, rest):
-            return None  # a timing change, for assistant.revisions
+        if re.search(_TRIM, rest) or re.search(_FRAMING, rest):
+            return None  # a timing or framing change, for assistant.revisions
         shots = [str(n) for n in shots_of(m.group(1), project, selected)]
         said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
         if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):

@@ -46,6 +46,12 @@ def test_what_is_not_a_delete_is_not_read_as_one(proj, text):
     assert not isinstance(read_request(text, proj).op, DeleteShots), text
 
 
+@pytest.mark.parametrize("text", ["pull shot 1 out wider", "can you take shot 9 out further", "pull 3 out to a wide"])
+def test_pulling_a_shot_out_wider_is_framing_never_a_delete_or_a_question_about_one(proj, text):
+    reading = read_request(text, proj)
+    assert not isinstance(reading.op, DeleteShots) and "delete" not in (reading.ask or ""), (text, reading)
+
+
 def test_a_verb_with_one_letter_slipped_is_read_but_a_real_word_is_not(proj):
     from assistant.request_lexicon import canonical
 
