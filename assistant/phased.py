@@ -32,7 +32,7 @@ from .targets import REPLAN, intents
 from .tools import ProjectTools
 
 MAX_CRITIQUE_SHOTS = 6  # flagged shots rewritten in the one critique call
-FILED_TOKENS = 48  # {"topic": "why_generative", "corrects": false} is 15 tokens; the rest for a grammar's spaces
+FILED_TOKENS = 64  # {"topic":"why_generative","corrects":false}: 44 characters, ~15 tokens of a real vocabulary
 
 
 class PhasedDirector(GuidedDirector):

@@ -96,7 +96,8 @@ def _choice(name: str) -> type[BaseModel]:
                         args=(OPERATIONS[name], ...))
 
 
-REPLY_CHARS, REPLY_ITEMS = 200, 8  # a revision's strings and lists, at most (the grammar's bound; ops allow more)
+REPLY_CHARS, REPLY_ITEMS = 120, 8  # a revision's strings and lists, at most (the grammar's bound; ops allow more):
+# a shot described in the artist's words, or a question, in two lines; every character the model may write costs it time
 REVISION_TOKENS = REPLY_CHARS + REPLY_ITEMS * 6 + 64  # always holds the longest bounded reply
 
 

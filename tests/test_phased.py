@@ -177,7 +177,7 @@ def test_a_revision_the_parser_cannot_map_is_one_typed_operation(chaos_god):
         assert set(schema["properties"]["change"]["discriminator"]["mapping"]) == {*REVISION_OPERATIONS, "ask"}
         assert schema["$defs"]["SwapShots"]["properties"]["first"]["enum"] == [str(n) for n in range(1, len(old) + 1)]
         assert schema["$defs"]["WriteShots"]["properties"]["shots"]["items"]["enum"][-1] == str(len(old))
-        assert schema["$defs"]["WriteShots"]["properties"]["words"]["maxLength"] == 200
+        assert schema["$defs"]["WriteShots"]["properties"]["words"]["maxLength"] == 120
         assert "paper boat" in new[2].subject and replies[-1].steps == ["write_shots"]
         # the plan is in the system prompt (the prefix the server keeps cached); the call adds the request only
         sent = server.requests[-1]["messages"]
