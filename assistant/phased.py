@@ -108,8 +108,7 @@ class PhasedDirector(GuidedDirector):
             yield from self._revise(text, selected_shot)
         else:
             yield from self._interview(text)
-        if self.tools.project().shots:
-            self.warm()  # the plan as it is now, read while the artist looks at it
+        self.warm()  # the next call's prompt as it is now (the brief, the plan), read while the artist types
 
     def _interview(self, text: str) -> Iterator[Reply]:
         """File the answer where the model's `Filed` says, then ask guided mode's question about the next open

@@ -31,11 +31,11 @@ from .interview import TOPICS
 from .prompts import load_prompt
 from .tools import ProjectTools
 
-# characters per field the model writes: what the planner writes fits (subject ≤ 20, action ≤ 44, setting ≤ 34
-# on the fixture song, its reason and why_generative are sentences the model says in fewer words); the prompt
-# is not written but built from these and the style (a random model filled 64 more characters of noise).
-# benchmarks/local_phases.py measures the tokens a shot.
-TEXT_CHARS = {"subject": 24, "action": 40, "setting": 32, "reason": 48, "why_generative": 36}
+# characters per field the model writes, ≤ 90 tokens a shot even for noise (a random model under the grammar:
+# 86-100 a shot at 180 characters; benchmarks/local_phases.py measures it). What the planner writes mostly fits
+# (on the fixture song, p90/max: subject 20/20, action 36/44, setting 30/34); its reason and why_generative are
+# sentences a model says in fewer words. The prompt is not written but built from these and the style bible.
+TEXT_CHARS = {"subject": 24, "action": 36, "setting": 28, "reason": 40, "why_generative": 32}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
 # the operations of the table (shotlist/operations) a revision may become, with `ask`: four choices, each
 # whose every schema-valid reply its own validation accepts. Not revise_shots: its ShotChanges (every field of
