@@ -113,7 +113,9 @@ class PhasedDirector(GuidedDirector):
     def _interview(self, text: str) -> Iterator[Reply]:
         """File the answer where the model's `Filed` says, then ask guided mode's question about the next open
         topic, or plan."""
-        question = next((m.content for m in reversed(self.conversation.messages) if m.role == "assistant"), "")
+        # the question alone, not the greeting or the remarks around it: fewer tokens for the model to read
+        question = self.questions.get(self._pending() or "") or next(
+            (m.content for m in reversed(self.conversation.messages) if m.role == "assistant"), "")
         filed = self._ask("interview", interview_request(question, text), Filed, max_tokens=FILED_TOKENS)
         self._user(text, filed.topic)
         steps = self._file_answer(filed, text)

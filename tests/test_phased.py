@@ -91,8 +91,9 @@ def test_the_interview_files_each_answer_in_the_artists_words_and_asks_the_next_
         # the model only says where the answer goes: a few tokens out, whatever the answer's length
         properties = sent["response_format"]["json_schema"]["schema"]["properties"]
         assert set(properties) == {"topic", "corrects"} and properties["topic"]["enum"] == TOPICS
-        assert sent["messages"][-1]["content"] == f"You asked: {d.conversation.messages[0].content}\n" \
+        assert sent["messages"][-1]["content"] == f"You asked: {d.questions['meaning']}\n" \
                                                   f"The artist answered: {ANSWERS[0]}"
+        assert len(d.conversation.messages[0].content) > len(d.questions["meaning"]) + 40  # the greeting is left out
 
 
 def test_an_answer_the_model_files_under_another_topic_leaves_the_asked_one_open(chaos_god):
