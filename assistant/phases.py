@@ -31,11 +31,12 @@ from .interview import TOPICS
 from .prompts import load_prompt
 from .tools import ProjectTools
 
-# characters per field the model writes, ≤ 90 tokens a shot even for noise (a random model under the grammar:
-# 86-100 a shot at 180 characters; benchmarks/local_phases.py measures it). What the planner writes mostly fits
-# (on the fixture song, p90/max: subject 20/20, action 36/44, setting 30/34); its reason and why_generative are
-# sentences a model says in fewer words. The prompt is not written but built from these and the style bible.
-TEXT_CHARS = {"subject": 24, "action": 36, "setting": 28, "reason": 40, "why_generative": 32}
+# characters per field the model writes, ≤ 90 tokens a shot even for noise (a random model under the grammar
+# wrote 86-100 tokens a shot at 180 characters, 85-95 at 156-160: benchmarks/local_phases.py). What the planner
+# writes mostly fits (on the fixture song, p90/max: subject 20/20, action 36/44, setting 30/34); its reason and
+# why_generative are sentences a model says in fewer words. The prompt is not written but built from these and
+# the style bible.
+TEXT_CHARS = {"subject": 24, "action": 36, "setting": 28, "reason": 36, "why_generative": 32}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
 # the operations of the table (shotlist/operations) a revision may become, with `ask`: four choices, each
 # whose every schema-valid reply its own validation accepts. Not revise_shots: its ShotChanges (every field of
@@ -65,11 +66,15 @@ class Filed(BaseModel):
     corrects: bool = Field(description="True when the artist corrects what they said before.")
 
 
+KEYS = {"why_generative": "why"}  # a shorter key the model writes (every character of a key is a token to decode)
+
+
 def _text(name: str) -> tuple[type, object]:
-    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), ...)
+    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), Field(alias=KEYS.get(name, name)))
 
 
-ShotWords = create_model("ShotWords", **{name: _text(name) for name in TEXT_CHARS})  # type: ignore[call-overload]
+ShotWords = create_model("ShotWords", __config__=ConfigDict(populate_by_name=True),  # type: ignore[call-overload]
+                         **{name: _text(name) for name in TEXT_CHARS})
 
 
 def words_for(count: int) -> type[BaseModel]:
@@ -136,7 +141,8 @@ class BoundedShots(BaseModel):
 def context(project: Project) -> str:
     song, b = project.song, project.brief
     sections = "; ".join(f"{s.label} {s.start:.0f}-{s.end:.0f}s" for s in song.sections)
-    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints", "references"}).items() if v},
+    # not `said`: the artist's words again, beside the fields filed from them
+    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints", "references", "said"}).items() if v},
                        ensure_ascii=False)
     return load_prompt("phase_context.md").format(title=project.title, duration=song.duration, tempo=song.tempo,
                                                   sections=sections, brief=brief)

@@ -245,7 +245,7 @@ def report(out: dict) -> str:
         def s(key: str, r: dict = r) -> str:
             return f"{r[key]:.1f} s" if key in r else "not run"
 
-        fresh = max(c["prompt"] - c["cached"] for c in r["calls"])
+        fresh = max(c["prompt"] - c["cached"] for c in r["calls"] if c["phase"] != "prefix")  # not the warm-ups
         lines.append(f"| {r['file']} | {r['load_before']} / {r['load_after']} | {s('first_reply_s')} | "
                      f"{s('first_section_s')} | {s('whole_plan_s')} | {s('revision_s')} | "
                      f"{max(c['prompt'] for c in r['calls'])} ({fresh}) | {r['out_per_shot']:.0f} |")

@@ -29,8 +29,8 @@ def schema_name(request: dict) -> str:
 
 def words(i: int) -> dict:
     return {"subject": f"a fog tailor {i}", "action": f"stitches seam {i} of a shirt", "setting": f"a well at dusk {i}",
-            "prompt": f"fog threads pulled through a needle {i}", "reason": f"the impossible task of line {i}",
-            "why_generative": f"fog cannot be sewn on a set {i}"}
+            "reason": f"the impossible task of line {i}",
+            "why": f"fog cannot be sewn on a set {i}"}
 
 
 def obedient(revision: dict | None = None):
@@ -128,8 +128,10 @@ def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_go
         assert all(s.prompt.startswith(f"{s.shot_size} shot, {s.angle} angle, {s.movement}: {s.subject} {s.action}")
                    and not s.prompt_by_artist for s in project.shots)
         assert len({s.reason for s in project.shots}) == len(project.shots)
+        assert all(s.why_generative.startswith("fog cannot be sewn") for s in project.shots)  # the key "why"
         for request in sections:  # each call is small: the phase prompt, the song context, one section's slots
             assert len(json.dumps(request["messages"])) < 4 * 1500
+            assert request["messages"][0]["content"].count(ANSWERS[1]) == 1  # the brief says each answer once
 
 
 def test_a_section_with_an_unusable_reply_keeps_the_planners_words(chaos_god):
@@ -265,8 +267,8 @@ def test_the_shots_the_critic_flags_are_rewritten_once(chaos_god):
     store, pid = chaos_god
     model = obedient()
     cliche = {"subject": "a couple", "action": "walking hand in hand", "setting": "a beach at sunset",
-              "prompt": "a couple walking on a beach at sunset", "reason": "it is romantic",
-              "why_generative": "it looks beautiful"}
+              "reason": "it is romantic",
+              "why": "it looks beautiful"}
 
     def reply(request: dict) -> Step:
         if schema_name(request) == "SectionShots":
