@@ -20,11 +20,11 @@ from shotlist.errors import ShotcallerError
 
 from . import interview, planner
 from .conversation import Conversation, Reply
-from .guided import INTERVIEW, PLAN_NOW, UNDO, GuidedDirector, summary
+from .guided import PLAN_NOW, UNDO, GuidedDirector, summary
 from .llm import Provider
 from .local_server import in_use, recover
-from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages, section_request,
-                     sections_of, word_patches, words_budget, words_for)
+from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages,
+                     revision_request, section_request, sections_of, system, word_patches, words_budget, words_for)
 from .replies import say
 from .revisions import apply_request
 from .structured import Ledger, StructuredReplyError, ask, native_llama_server, warm_prefix
@@ -32,6 +32,7 @@ from .targets import REPLAN, intents
 from .tools import ProjectTools
 
 MAX_CRITIQUE_SHOTS = 6  # flagged shots rewritten in the one critique call
+FILED_TOKENS = 64  # {"topic":"why_generative","corrects":false}: 44 characters, ~15 tokens of a real vocabulary
 
 
 class PhasedDirector(GuidedDirector):
@@ -43,6 +44,7 @@ class PhasedDirector(GuidedDirector):
         self.ops = ops or RevisionOps(tools)
         self.ledger = Ledger()
         self._warming: threading.Thread | None = None
+        self._warm_text = ""  # the system prompt last read into the server's cache
 
     def opening(self) -> Reply | None:
         reply = super().opening()
@@ -50,16 +52,22 @@ class PhasedDirector(GuidedDirector):
         return reply
 
     def warm(self) -> threading.Thread | None:
-        """On our llama-server, read the next phase's prompt (interview before a plan, revision after) into
-        its cache in the background while the artist reads the question and types: the first reply then
-        reads only the artist's words (benchmarks/local_phases.py measures it)."""
+        """On our llama-server, read the next phase's prompt (interview before a plan; after it, revision, whose
+        prompt holds the plan, after every change) into its cache in the background while the artist reads
+        and types: the next call then reads only the artist's words (benchmarks/local_phases.py measures it).
+        Nothing when that prompt is the one read last."""
         if not native_llama_server(self._provider):
             return None
         project = self.tools.project()
-        system = messages("revision" if project.shots else "interview", project, "")[:1]
+        text = system("revision" if project.shots else "interview", project)
+        if text == self._warm_text:
+            return None
+        self.warmed()
+        self._warm_text = text
+
         def warm() -> None:
             with in_use(self._provider):
-                warm_prefix(self._provider, system, self.ledger)
+                warm_prefix(self._provider, [{"role": "system", "content": text}], self.ledger)
 
         self._warming = threading.Thread(target=warm, daemon=True)
         self._warming.start()
@@ -96,34 +104,30 @@ class PhasedDirector(GuidedDirector):
         if not text or (project.shots and (REPLAN.search(text) or PLAN_NOW.search(text) or UNDO.search(text))) \
                 or (not project.shots and (PLAN_NOW.search(text) or REPLAN.search(text))):
             yield from super().turn(text, selected_shot)  # empty, /plan, re-plan, undo: guided mode's answers
-            return
-        if project.shots:
+        elif project.shots:
             yield from self._revise(text, selected_shot)
-            return
-        yield from self._interview(text)
+        else:
+            yield from self._interview(text)
+        self.warm()  # the next call's prompt as it is now (the brief, the plan), read while the artist types
 
     def _interview(self, text: str) -> Iterator[Reply]:
-        """File the answer (the model's `Filed`), then ask its question about the next open topic, or plan."""
-        pending = self._pending()
-        asked = pending if pending in INTERVIEW else None
-        question = next((m.content for m in reversed(self.conversation.messages) if m.role == "assistant"), "")
-        answered = self._answered()
-        upcoming = [t for t in interview.TOPICS if t not in answered and t != asked]
-        filed = self._ask("interview", interview_request(question, text, upcoming[0] if upcoming else None), Filed,
-                          max_tokens=260)
+        """File the answer where the model's `Filed` says, then ask guided mode's question about the next open
+        topic, or plan."""
+        # the question alone, not the greeting or the remarks around it: fewer tokens for the model to read
+        question = self.questions.get(self._pending() or "") or next(
+            (m.content for m in reversed(self.conversation.messages) if m.role == "assistant"), "")
+        filed = self._ask("interview", interview_request(question, text), Filed, max_tokens=FILED_TOKENS)
         self._user(text, filed.topic)
-        steps = self._file_answer(filed)
+        steps = self._file_answer(filed, text)
         open_topics = [t for t in interview.TOPICS if t not in self._answered()]
         if not open_topics:
             yield from self.plan(steps=steps)
             return
-        topic = open_topics[0]
-        asked = filed.question.strip()
-        yield self._say(asked if len(asked) >= 5 else self.questions[topic], topic=topic, steps=steps)
+        yield self._say(self.questions[open_topics[0]], topic=open_topics[0], steps=steps)
 
-    def _file_answer(self, filed: Filed) -> list[str]:
+    def _file_answer(self, filed: Filed, said: str) -> list[str]:
         brief = self.tools.project().brief
-        text = interview.clip(filed.text.strip())
+        text = interview.clip(said)
         if filed.corrects and filed.topic in ("motifs",):
             return [self.tools.update_brief(motifs=planner.split_list(text))]
         current = getattr(brief, filed.topic, "")
@@ -138,13 +142,9 @@ class PhasedDirector(GuidedDirector):
             message, steps = apply_request(self.tools, text, selected_shot, self.section_notes())
             yield self._say(message, steps=steps)
             return
-        numbered = "\n".join(f"#{n} {s.section}: {s.subject}; {s.action}" for n, s in
-                             enumerate(self.tools.project().shots, 1))
-        request = f"Shots:\n{numbered}\nThe artist asks: {text}"
-        if selected_shot:
-            request += f"\n(The artist has shot {selected_shot} selected.)"
         try:
-            rev = self._ask("revision", request, self.ops.schema(), max_tokens=REVISION_TOKENS)
+            rev = self._ask("revision", revision_request(text, selected_shot), self.ops.schema(),
+                            max_tokens=REVISION_TOKENS)
         except StructuredReplyError as e:
             yield self._say(f"{e}")
             return
@@ -185,7 +185,7 @@ class PhasedDirector(GuidedDirector):
         lines = [note, treatment, summary(project), say("replan_locked", n=held) if held else "",
                  f"The model's reply for {', '.join(kept)} was unusable: those shots keep the planner's words."
                  if kept else "", fixed]
-        self.warm()  # the revision prompt, read while the artist looks at the plan
+        self.warm()  # the revision prompt with the plan, read while the artist looks at it
         yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])
 
     def _write(self, label: str, numbers: list[int]) -> str:

