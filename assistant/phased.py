@@ -23,7 +23,7 @@ from .conversation import Conversation, Reply
 from .guided import PLAN_NOW, UNDO, GuidedDirector, summary
 from .llm import Provider
 from .local_server import in_use, recover
-from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages,
+from .phases import (REVISION_TOKENS, Filed, RevisionOps, critique_request, interview_request, messages, parts,
                      revision_request, section_request, sections_of, system, word_patches, words_budget, words_for)
 from .replies import say
 from .revisions import apply_request
@@ -173,12 +173,15 @@ class PhasedDirector(GuidedDirector):
         kept = []
         sections = sections_of(self.tools.project().shots)
         for k, (label, numbers) in enumerate(sections, 1):
-            # what the model is doing while it writes (a front end replaces a step ending in "…" by the next)
-            yield Reply("", steps=[f"writing {label}: section {k} of {len(sections)}, shots {numbers[0]}-{numbers[-1]}…"],
-                        final=False)
-            line = self._write(label, numbers)
-            kept += [label] if line.startswith("kept") else []
-            yield Reply("", steps=[f"{label} ({k} of {len(sections)}): {line}"], final=False)
+            split = parts(numbers)
+            for i, part in enumerate(split, 1):
+                of = f" (part {i} of {len(split)})" if len(split) > 1 else ""
+                # what the model is doing while it writes (a front end replaces a step ending in "…" by the next)
+                yield Reply("", steps=[f"writing {label}: section {k} of {len(sections)}, shots "
+                                       f"{part[0]}-{part[-1]}{of}…"], final=False)
+                line = self._write(label, part, numbers[:numbers.index(part[0])])
+                kept += [f"{label}{of}"] if line.startswith("kept") else []
+                yield Reply("", steps=[f"{label} ({k} of {len(sections)}){of}: {line}"], final=False)
         fixed = self._critique()
         project = self.tools.project()
         held = sum(s.locked for s in project.shots)
@@ -188,14 +191,16 @@ class PhasedDirector(GuidedDirector):
         self.warm()  # the revision prompt with the plan, read while the artist looks at it
         yield self._say("\n".join(x for x in lines if x), steps=["propose_shot_list", "write sections", "critique"])
 
-    def _write(self, label: str, numbers: list[int]) -> str:
+    def _write(self, label: str, numbers: list[int], earlier: list[int]) -> str:
+        """One call for `numbers` (a section, or a part of a long one after the `earlier` shots of it)."""
         project = self.tools.project()
         free = [n for n in numbers if not project.shots[n - 1].locked]
         if not free:
             return "all locked"
         numbered = [(n, project.shots[n - 1]) for n in free]
+        request = section_request(label, numbered, [(n, project.shots[n - 1]) for n in earlier])
         try:
-            reply = self._ask("section", section_request(label, numbered), words_for(len(free)), words_budget(len(free)))
+            reply = self._ask("section", request, words_for(len(free)), words_budget(len(free)))
         except StructuredReplyError as e:
             return f"kept the planner's words ({e})"
         self.tools.revise_shots(word_patches(project, free, reply.shots))

@@ -183,8 +183,28 @@ def slot_line(n: int, s: Shot) -> str:
     return line + (f"; lyric: {s.lyric}" if s.lyric else "; instrumental") + f"; idea: {s.subject}, {s.setting}"
 
 
-def section_request(label: str, numbered: list[tuple[int, Shot]]) -> str:
-    return f"Section {label}, {len(numbered)} shots:\n" + "\n".join(slot_line(n, s) for n, s in numbered)
+SECTION_SLOTS = 8  # slots one section call writes at most: a 29-shot section in one call read 2,123 prompt
+# tokens (62 a slot, over the 1,500 budget) and decoded a third slower as its context grew (local_phases.json)
+EARLIER_SHOTS = 8  # shots of the same section already written that a later part of it is shown (~8 tokens each)
+
+
+def parts(numbers: list[int], size: int = SECTION_SLOTS) -> list[list[int]]:
+    """A section's shot numbers in even consecutive parts of at most `size` (29 → 8, 7, 7, 7)."""
+    count = -(-len(numbers) // size) or 1
+    base, extra = divmod(len(numbers), count)
+    cuts = [i * base + min(i, extra) for i in range(count + 1)]
+    return [numbers[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def section_request(label: str, numbered: list[tuple[int, Shot]], earlier: list[tuple[int, Shot]] = ()) -> str:
+    """The slots to write; for a later part of a long section, the subjects its earlier shots were given, so the
+    section develops instead of starting over."""
+    head = f"Section {label}, {len(numbered)} shots:\n"
+    if earlier:
+        shown = list(earlier)[-EARLIER_SHOTS:]
+        head = (f"Section {label}, continued. Written so far: "
+                + "; ".join(f"#{n} {s.subject}" for n, s in shown) + f"\nNow {len(numbered)} shots:\n")
+    return head + "\n".join(slot_line(n, s) for n, s in numbered)
 
 
 def critique_request(numbered: list[tuple[int, Shot]]) -> str:

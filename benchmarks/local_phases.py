@@ -142,7 +142,7 @@ def phased_times(gguf: Path, plan_mode: str = "whole") -> dict:
     from assistant.llm import Provider
     from assistant.local_server import shared_server
     from assistant.phased import PhasedDirector
-    from assistant.phases import sections_of
+    from assistant.phases import parts, sections_of
     from assistant.tools import ProjectTools
     from shotlist.song import analyse_song
     from shotlist.store import ProjectStore
@@ -180,7 +180,7 @@ def phased_times(gguf: Path, plan_mode: str = "whole") -> dict:
         for reply in plan:
             written = [x for x in reply.steps if ": " in x and x.split(": ", 1)[1].startswith(("kept", "all locked"))
                        or x.endswith("shots written")]
-            sections += len(written)
+            sections += sum(1 for x in written if "(part " not in x or "(part 1 of" in x)
             if written and "first_section_s" not in r:
                 r["first_section_s"] = time.perf_counter() - t
                 print(f"  first planned section shown: {r['first_section_s']:.1f} s ({written[0]})", flush=True)
@@ -203,7 +203,7 @@ def phased_times(gguf: Path, plan_mode: str = "whole") -> dict:
                    "out": c.completion_tokens, "s": round(c.seconds, 2), "valid": c.valid} for c in calls]
     shots = store.load(project.id).shots
     written = [c for c in calls if c.phase == "section"]
-    counts = [len(n) for _, n in sections_of(shots)][:len(written)]
+    counts = [len(part) for _, n in sections_of(shots) for part in parts(n)][:len(written)]  # shots a call wrote
     r["out_per_shot"] = sum(c.completion_tokens for c in written) / max(sum(counts), 1) if written else 0.0
     r["load_after"] = load()
     shared_server().stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.phased import PhasedDirector
-from assistant.phases import sections_of
+from assistant.phases import parts, sections_of
 from assistant.llm import resolve_provider
 from assistant.local_model import CPU_GGUF, CPU_MODEL, GPU_MODEL, default_model, fetch_command, hub_files
 from assistant.local_runtime import server_binary
@@ -105,7 +105,9 @@ def test_a_random_model_under_the_schemas_completes_an_interview_a_plan_and_five
             assert c.cached_tokens >= warmed.prompt_tokens - 8, [(x.phase, x.prompt_tokens, x.cached_tokens) for x in calls]
             # the artist's words and the template around them (this tiny vocabulary splits words finely)
             assert c.prompt_tokens - c.cached_tokens <= 64 and c.prompt_tokens <= 1500
-    assert len(phases["section"]) == len(sections_of(project.shots))
+    # a section call per part of each section (a long one in parts): every call of every phase within budget
+    assert max(c.prompt_tokens for c in calls) <= 1500, [(x.phase, x.prompt_tokens) for x in calls]
+    assert len(phases["section"]) == sum(len(parts(n)) for _, n in sections_of(project.shots))
     assert all(c.valid for c in director.ledger.calls), [(c.phase, c.valid) for c in director.ledger.calls]
 
 

@@ -12,7 +12,7 @@ import pytest
 from assistant.conversation import Conversation
 from assistant.llm import Provider
 from assistant.phased import PhasedDirector
-from assistant.phases import REVISION_OPERATIONS
+from assistant.phases import REVISION_OPERATIONS, SECTION_SLOTS, parts, sections_of
 from assistant.session import director_kind
 from assistant.tools import ProjectTools
 from evals.scripted_openai import ScriptedOpenAI, Step
@@ -118,10 +118,13 @@ def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_go
         replies = run(d.turn(ANSWERS[-1]))
         project = store.load(pid)
         sections = [r for r in server.requests if schema_name(r) == "SectionShots"]
-        runs = len(starts_of_sections(project.shots))
-        assert len(sections) == runs >= 3  # one call per section run
+        runs = sections_of(project.shots)
+        # one call per section run, a long one in parts of at most SECTION_SLOTS (this plan has one)
+        sizes = [len(p) for _, numbers in runs for p in parts(numbers)]
+        assert len(runs) >= 3 and len(sections) == len(sizes) > len(runs) and max(sizes) <= SECTION_SLOTS
+        assert [slots(r) for r in sections] == sizes
         streamed = [r for r in replies if not r.final and r.steps and "shots written" in r.steps[0]]
-        assert len(streamed) == runs and replies[-1].final
+        assert len(streamed) == len(sizes) and replies[-1].final
         assert all(s.subject.startswith("a fog tailor") for s in project.shots)
         # the prompt is built from the words written, the slot's framing and the style (not written by the model)
         assert "prompt" not in sections[0]["response_format"]["json_schema"]["schema"]["$defs"]["ShotWords"]["properties"]
@@ -132,6 +135,25 @@ def test_the_last_answer_plans_section_by_section_with_the_models_words(chaos_go
         for request in sections:  # each call is small: the phase prompt, the song context, one section's slots
             assert len(json.dumps(request["messages"])) < 4 * 1500
             assert request["messages"][0]["content"].count(ANSWERS[1]) == 1  # the brief says each answer once
+        # a later part of a long section is shown the subjects its earlier shots were given, and only those
+        calls = [(label, i, p) for label, numbers in runs for i, p in enumerate(parts(numbers))]
+        k = next(k for k, (_, i, _) in enumerate(calls) if i == 1)
+        (label, _, first), (_, _, second) = calls[k - 1], calls[k]
+        user = sections[k]["messages"][-1]["content"]
+        assert user.startswith(f"Section {label}, continued. Written so far: ")
+        assert all(f"#{n} {project.shots[n - 1].subject}" not in user for n in second)
+        assert f"#{first[-1]} " in user.splitlines()[0] and f"#{second[0]} " in user
+
+
+def slots(request: dict) -> int:
+    return request["response_format"]["json_schema"]["schema"]["properties"]["shots"]["minItems"]
+
+
+def test_a_long_section_is_written_in_even_parts():
+    assert parts(list(range(1, 30))) == [list(range(1, 9)), list(range(9, 16)), list(range(16, 23)),
+                                         list(range(23, 30))]
+    assert parts([4, 5, 6]) == [[4, 5, 6]] and parts(list(range(8))) == [list(range(8))]
+    assert [len(p) for p in parts(list(range(9)))] == [5, 4]
 
 
 def test_a_section_with_an_unusable_reply_keeps_the_planners_words(chaos_god):
