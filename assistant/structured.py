@@ -87,6 +87,18 @@ def request_body(provider: Provider, messages: list[dict], model: type[BaseModel
     return body
 
 
+def whole_characters(value: Any) -> Any:
+    """Every string with its lone surrogates replaced by U+FFFD: JSON's `\\ud800` escape is valid to a grammar
+    and to `json.loads`, but no encoder (a tokenizer, a UTF-8 file) takes half a character."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {whole_characters(k): whole_characters(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_characters(v) for v in value]
+    return value
+
+
 def parse(text: str | None, model: type[M], provider: str) -> M:
     """The reply as `model`: exact JSON first, then the first object in it (a server that ignored the schema)."""
     raw = strip_thinking(text or "")
@@ -99,7 +111,7 @@ def parse(text: str | None, model: type[M], provider: str) -> M:
                                        f"({raw[:60]!r}); nothing was lost or changed: say it again") from None
         value = found[0]
     try:
-        return model.model_validate(value)
+        return model.model_validate(whole_characters(value))
     except ValidationError as e:
         problem = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'reply'}: {err['msg']}" for err in e.errors()[:3])
         raise StructuredReplyError(f"{provider}'s answer did not fit ({problem}); nothing was lost or "

@@ -178,6 +178,27 @@ def test_a_section_with_an_unusable_reply_keeps_the_planners_words(chaos_god):
         assert planner_words and project.shots[second] in planner_words
 
 
+def test_half_a_character_in_a_reply_is_replaced_not_a_crash(chaos_god):
+    """A random model under the grammar wrote JSON's `\\ud800` escape (valid JSON, half a UTF-16 character):
+    the critic's tokenizer raised TypeError in the middle of a plan. It is U+FFFD now; the plan is whole."""
+    store, pid = chaos_god
+    model = obedient()
+
+    def lone(request: dict) -> Step:
+        step = model(request)
+        if schema_name(request) == "SectionShots":
+            return Step.text(step.content.replace("a fog tailor", "a fog \\ud800tailor", 1))
+        return step
+
+    with ScriptedOpenAI(lone) as server:
+        d = planned(chaos_god, server)
+    shots = store.load(pid).shots
+    assert d.conversation.messages[-1].role == "assistant" and "unusable" not in d.conversation.messages[-1].content
+    calls = [r for r in server.requests if schema_name(r) == "SectionShots"]
+    assert sum("\ufffd" in s.subject for s in shots) == len(calls) > 3  # the first shot each call wrote
+    assert all(s.subject.encode() for s in shots)
+
+
 def test_a_revision_the_parser_maps_never_asks_the_model(chaos_god):
     store, pid = chaos_god
     with ScriptedOpenAI(obedient()) as server:
