@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tempo import LOCAL_WINDOW, fit_share, local_tempi, octave_margin, peak_at, refine, song_tempo
+from .tempo import LOCAL_WINDOW, fit_share, local_tempi, octave_margin, peak_at, pulse, refine, song_tempo
 
 HOP = 256
 STEADY_TOLERANCE = 0.035  # seconds: a tracked beat this close to the fitted grid agrees with it
@@ -264,22 +264,12 @@ def _drop_silent(beats: np.ndarray, feats: Features, min_gap: float = 8.0) -> np
 
 
 def periodicity(env: np.ndarray, fps: float, bpm: float) -> float:
-    """How periodic the onsets are at the beat: the median, over 12-second windows with sound, of the
-    normalised autocorrelation's peak within ±30 % of the beat period. Noise ≈ 0.1; produced music
-    0.3-0.6; a metronome ≈ 0.95. Tracker-independent, so a tracker that picks noise peaks cannot
-    raise it."""
+    """How periodic the onsets are at the beat: the median `pulse` over 12-second windows with sound.
+    Noise ≈ 0.1; produced music 0.3-0.6; a metronome ≈ 0.95. Tracker-independent, so a tracker that
+    picks noise peaks cannot raise it."""
     w, period = int(LOCAL_WINDOW * fps), 60.0 / bpm * fps
-    vals = []
-    for a in range(0, max(1, len(env) - w // 2), w // 2):
-        seg = env[a : a + w]
-        if len(seg) < w // 2 or seg.mean() < 0.2 * env.mean():
-            continue
-        x = seg - seg.mean()
-        ac = np.correlate(x, x, "full")[len(x) - 1 :]
-        ac = ac / (ac[0] + 1e-9)
-        lo, hi = int(period * 0.7), min(len(ac) - 1, int(np.ceil(period * 1.3)))
-        if lo < hi:
-            vals.append(float(ac[lo : hi + 1].max()))
+    vals = [pulse(env[a : a + w], period) for a in range(0, max(1, len(env) - w // 2), w // 2)
+            if len(env[a : a + w]) >= w // 2 and env[a : a + w].mean() >= 0.2 * env.mean()]
     return float(np.median(vals)) if vals else 0.0
 
 
@@ -317,7 +307,9 @@ STATED_SPAN = 0.005  # a tempo the artist states is searched within ±0.5 % (the
 
 def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     """The beat grid of a song from its features (see the module docstring for the phases). `bpm`:
-    the tempo the artist states; the grid stays within `STATED_SPAN` of it and is taken as steady."""
+    the tempo the artist states: it sets the level; a steady grid stays within `STATED_SPAN` of it, and
+    a song whose tempo changes (its windows do not fit one tempo, `fit_share`) keeps following the
+    changes around it, as without it: the artist names the tempo they count, not a click."""
     import librosa
 
     fps = feats.fps
@@ -325,7 +317,10 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     bpm = stated or song_tempo(feats.perc, fps, feats.kick)  # percussive onsets: steady noise (a crowd) drops out
     centres, tempi = local_tempi(feats.perc, fps, bpm)
     valid = tempi[~np.isnan(tempi)]
-    constant_tempo = stated is not None or fit_share(feats.perc, fps, bpm) >= CONSTANT
+    # a stated tempo may count another level than the onsets pulse at (60 over a 120 BPM click): the song
+    # is constant when it fits one tempo at the stated level, twice it or half it
+    levels = (1.0, 2.0, 0.5) if stated else (1.0,)
+    constant_tempo = max(fit_share(feats.perc, fps, bpm * k) for k in levels) >= CONSTANT
     steady = constant_tempo or len(valid) == 0 or float((np.abs(valid / bpm - 1) <= TEMPO_CHANGE).mean()) >= 0.85
     notes: list[str] = [f"tempo {stated:g} BPM as the artist stated"] if stated else []
     if steady:
@@ -357,7 +352,7 @@ def track(feats: Features, duration: float, bpm: float | None = None) -> Grid:
     beats = _drop_silent(beats[(beats >= 0) & (beats < duration)], feats)
     bars, _ = find_bars(feats, beats, switch_cost=np.inf if constant else BAR_SWITCH_COST)
     beats, bars = np.maximum(beats - ONSET_LATENCY, 0.0), np.maximum(bars - ONSET_LATENCY, 0.0)
-    if not steady and len(beats) >= 9:  # over 8-beat spans: a frame's rounding is 8× smaller
+    if not steady and not stated and len(beats) >= 9:  # over 8-beat spans: a frame's rounding is 8× smaller
         bpm = float(60.0 * 8 / np.median(beats[8:] - beats[:-8]))
     octave = 1.0 if stated else octave_margin(feats.perc, fps, bpm, feats.kick)
     conf, why = grid_confidence(feats, beats, periodicity(feats.env, fps, bpm), margin, steady, duration, octave)

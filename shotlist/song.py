@@ -22,7 +22,7 @@ from .models import LyricLine, Song
 from .paths import cache_dir
 from .structure import find_sections, label_sections
 
-ANALYSIS_VERSION = 15  # bump when the analysis changes, so cached results are recomputed
+ANALYSIS_VERSION = 17  # bump when the analysis changes, so cached results are recomputed
 SR = 22050
 
 

@@ -119,6 +119,20 @@ def test_synthetic_grids_that_break_naive_trackers(synthetic, name):
         assert any(n.startswith("moved half a beat") for n in song.analysis_notes), song.analysis_notes
 
 
+def test_a_stated_tempo_keeps_following_a_tempo_change(synthetic, analysis_home):
+    """The artist states the tempo they count: 132, where the song ends up after 12 bars at 100. The grid
+    takes the level from it but still follows the change; a constant 132 BPM grid drifts off the first
+    48 beats (F 0.66 before the fix)."""
+    truth, _ = synthetic["tempo-change"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHOTCALLER_HOME", str(analysis_home))
+        song = analyse_song(truth.audio, bpm=132)
+    s = score(truth, song.beats, song.bars)
+    assert song.tempo == pytest.approx(132, rel=0.005)
+    assert s["f_measure"] >= 0.9 and right_phase(s), s
+    assert any(n.startswith("tempo varies") for n in song.analysis_notes), song.analysis_notes
+
+
 def test_phase_is_chosen_by_evidence_not_the_comb_fit(fixture_song):
     """Hand the phase chooser the true grid moved half a beat: it must move it back."""
     from shotlist.audio import load_audio
@@ -294,3 +308,20 @@ def test_a_swung_shuffle_with_loud_stabs_on_the_and_is_tracked_on_the_beat(tmp_p
     s = score(TruthSong("swung", tmp_path / "swung.wav", np.array(case.beats), np.array(case.downbeats), 120.0,
                         "synthetic"), song.beats, song.bars)
     assert abs(song.tempo - 120.0) < 0.6 and s["f_measure"] >= 0.9 and right_phase(s), (song.tempo, s)
+
+
+def test_a_noisy_tail_with_no_beat_does_not_vote_on_the_tempo():
+    """40 s of a 120 BPM pulse, then 20 s of noise as loud (a song's reverb tail under a noise bed): the
+    noise windows have no beat (`pulse` ≈ 0.1), so they read no local tempo and the song still fits one
+    tempo; before, they read random tempi and the song was taken as changing tempo."""
+    from shotlist.tempo import fit_share, local_tempi
+
+    fps, rng = 22050 / 256, np.random.default_rng(4)
+    env = rng.exponential(0.3, int(60 * fps))
+    hits = (np.arange(0.5, 40, 0.5) * fps).astype(int)
+    env[hits[:, None] + np.arange(-1, 2)] += 4.0 * np.array([0.5, 1.0, 0.5])
+    env[int(40 * fps):] = rng.exponential(0.5, len(env) - int(40 * fps))
+    centres, tempi = local_tempi(env, fps, 120.0)
+    music, tail = centres + 6 <= 40, centres - 6 >= 40
+    assert np.allclose(tempi[music], 120.0, atol=1.0) and np.isnan(tempi[tail]).all(), tempi
+    assert fit_share(env, fps, 120.0) == 1.0

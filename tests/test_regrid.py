@@ -135,3 +135,21 @@ def test_the_studio_tempo_row_regrids_and_shows_the_tempo(planned):
     bad = regrid(studio, session, bpm=900)
     assert not bad.ok and "outside 30-300" in bad.message
     assert build(studio) is not None  # the row and its events wire into the real layout
+
+
+@pytest.mark.parametrize("said", ["the tempo is 60", "it's 60 bpm, not 120", "the song is at 60"])
+def test_the_tempo_said_in_chat_regrids_from_the_audio(planned, said):
+    """The chat's words for a tempo ("the tempo is 95") become the table's `set_tempo` and re-read the
+    audio at that tempo: one version, every cut on the new grid, every shot kept."""
+    from assistant.edit_requests import read_request
+    from shotlist.operations.tempo import SetTempo
+
+    store, pid, editor = planned
+    before = store.load(pid)
+    reading = read_request(said, before)
+    assert reading.op == SetTempo(bpm=60.0), reading
+    result = reading.op.apply(editor)
+    after = store.load(pid)
+    assert after.version == before.version + 1 and after.song.tempo == pytest.approx(60.0, rel=0.005)
+    assert [content(s) for s in after.shots] == [content(s) for s in before.shots] and on_grid(after)
+    assert "60" in result.text()
