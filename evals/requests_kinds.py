@@ -27,7 +27,7 @@ from .requests_eval import HERE, changes, check, judge, project, rule_reading
 MARK = re.compile(r"^# split: (\S+)")
 REPORTS = Path(__file__).parent / "reports"
 FIRST_SIGHT = {"ops22d-first": "requests-ops22d.txt", "ops22d-second": "requests-ops22d-second.txt",
-               "bank22e-third": "requests-bank22e-third.txt"}
+               "bank22e-third": "requests-bank22e-third.txt", "bank22f-fourth": "requests-bank22f-fourth.txt"}
 
 
 def author_splits() -> dict[str, list[dict]]:
