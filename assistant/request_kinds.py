@@ -46,8 +46,9 @@ from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerat
 from shotlist.operations.shots import DeleteShots, MergeShots, SplitShot, SwapShots
 
 from . import french, spanish
-from .edit_requests import Reading, steps_named
+from .edit_requests import Reading
 from .request_offers import offers
+from .request_slots import times_named
 from .prompts import load_yaml
 from .request_lexicon import canonical
 from .targets import normalise, resolve
@@ -121,7 +122,7 @@ def classify(text: str, project: Project, selected: int | None = None, kinds: Ki
     if guess.margin < kinds.act or guess.kind not in SAFE or not learned(guess.kind, kinds):
         return None
     if guess.kind in ("undo", "redo"):
-        return Reading(op=NO_ARGS[guess.kind](steps=steps_named(normalise(text))))
+        return Reading(op=NO_ARGS[guess.kind](steps=times_named(normalise(text))))
     if guess.kind in NO_ARGS:
         return Reading(op=NO_ARGS[guess.kind]())
     target = resolve(french.as_english(spanish.as_english(text)), project, selected)
