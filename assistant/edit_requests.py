@@ -7,12 +7,17 @@
 A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
 each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
 through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
-named. (2) The targets: `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`),
-checked against what the kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a
-run of neighbours). (3) The arguments: the artist's picture by `assistant.request_words`, kept as typed; a
-rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
-that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
-guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
+named; history, questions and tempo first (`assistant.request_answers`). Where no verb says the kind, the
+request's structure may: one shot and one place is a move, two shots 'the wrong way round' a swap
+(`assistant.request_places`), one target and one concrete picture phrase, however framed, the artist's words
+for it (`assistant.request_words.framed_picture`) — each only when nothing else is said. (2) The targets:
+`assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`), checked against what the
+kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a run of neighbours) and a
+part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
+as typed; counts, versions and the tempo's direction by `assistant.request_slots`; a rule's kind by
+`shotlist.plan_rules`, its scope the section named. Two operations in one request, targets that do not fit
+the kind, or a slot said two ways that disagree ('double it, it's too fast') get a question (`ask`) quoting
+the request with the closest operations, never a guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
 by `assistant.revisions.read_revision`. The MiniLM classifier (`assistant.request_kinds`) reads each request
 too: what neither reader maps it acts on only when sure, and a change it is sure is another kind can be asked
 (switched off for now: see its module doc).
@@ -35,8 +40,8 @@ from .request_answers import going_back, history, question, tempo
 from .request_lexicon import canonical, kinds_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
-from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
-from .request_words import as_typed, framed_picture, is_picture, looks_only, picture, picture_words
+from .request_targets import REF, REFS, one_shot, section_pattern, shots_of, song_part
+from .request_words import as_typed, framed_picture, is_picture, judged, looks_only, picture, picture_words
 from .targets import intents, normalise
 
 __all__ = ["Reading", "read_request"]
@@ -334,7 +339,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if side == "at":
         return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
     if re.fullmatch(section, target):
-        part = part_name(target)
+        part = song_part(target, project)
         if side in ("start", "beginning"):
             side = "before"
         if side == "end":
@@ -348,8 +353,8 @@ def _write_shots(low: str, project: Project, selected: int | None) -> Reading | 
     if not found:
         return None
     said, words = found
-    if not words or looks_only(words) or FROM_MATERIAL.match(words):
-        return None  # a look change, or "something else": assistant.revisions writes it from the material
+    if not words or looks_only(words) or FROM_MATERIAL.match(words) or judged(words):
+        return None  # a look change, "something else" (assistant.revisions writes it from the material), a judgement
     return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
 
 
@@ -363,7 +368,7 @@ def _write_section(low: str, project: Project, selected: int | None) -> Reading 
     said, words = found
     if not words or looks_only(words) or _is_rule(words):
         return None
-    return Reading(op=WriteSection(section=part_name(said), words=words))
+    return Reading(op=WriteSection(section=song_part(said, project), words=words))
 
 
 def _placed(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -379,12 +384,14 @@ def _framed(low: str, project: Project, selected: int | None) -> Reading | None:
     if verbs_said(low) or FROM_MATERIAL.search(low):
         return None
     found = framed_picture(low, REFS)
+    if found and re.fullmatch(r"[\d\s,&+\-–]+|[\d\s]+(?:and|to|thru|through)[\d\s]+", found[0]):
+        return None  # a bare number is weak evidence of a shot ('… from version 4'): only 'shot 4' frames a picture
     if found:
         said, words = found
         return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
     found = framed_picture(low, section_pattern(project))
     if found and not _is_rule(found[1]):
-        return Reading(op=WriteSection(section=part_name(found[0]), words=found[1]))
+        return Reading(op=WriteSection(section=song_part(found[0], project), words=found[1]))
     return None
 
 
@@ -404,4 +411,4 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
-    return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
+    return Reading(op=SetRule(rule=words[:200], part=song_part(m.group(1), project) if m else None))

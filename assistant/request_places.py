@@ -33,6 +33,9 @@ _MOVE_FRAME = (r"\b(?:can|could|should|would|will|must|i|we|you|think|reckon|hmm
                r"feel|feels|like|if|rather|prefer|also|slot|slotted|drag|a|bit|little)\b|[\s,.!?']")
 
 
+_MOTION = r"\b(?:move|put|bring|place|shift|go|come|slot|can|could|would|should)\b"
+
+
 def _place(low: str, project: Project) -> tuple[str, int, tuple[int, int]] | None:
     """('before' | 'after', the shot it is said against, where the place is said) for the one place `low` names."""
     found = []
@@ -60,8 +63,8 @@ def moved(low: str, project: Project, selected: int | None) -> MoveShot | None:
     if len(movers) != 1 or re.sub(_MOVE_FRAME, "", rest[:movers[0].start()] + " " + rest[movers[0].end():]):
         return None
     shots = shots_of(movers[0].group(0), project, selected)
-    if len(shots) != 1:
-        return None
+    if len(shots) != 1 or low.rstrip().endswith("?") and not re.search(_MOTION, low):
+        return None  # 'shot 3 after shot 5?': a question, unless it asks for the move ('can shot 3 go after 5?')
     shot = shots[0]
     if shot == other:
         raise ShotcallerError(f"shot {shot} cannot move {side} itself: name another shot")

@@ -78,3 +78,13 @@ def part_name(phrase: str) -> str:
     if len(words) == 2 and words[0] in ORDINALS:
         return f"{words[1]} {ORDINALS[words[0]]}"
     return " ".join(words)
+
+
+def song_part(phrase: str, project: Project) -> str:
+    """`part_name` of `phrase`, checked against the song: a part it does not have ('the third verse' of two) is
+    a clear error naming its sections, so the reader asks rather than writing to no shot."""
+    from shotlist.operations.parts import sections_named
+
+    name = part_name(phrase)
+    sections_named(project, name)
+    return name

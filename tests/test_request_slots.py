@@ -107,3 +107,27 @@ def test_a_move_a_swap_or_an_insert_is_read_from_its_structure_without_a_verb(pr
 ])
 def test_anything_else_said_beside_the_structure_makes_no_move_or_swap(proj, text):
     assert not isinstance(read_request(text, proj).op, (MoveShot, SwapShots))
+
+
+def test_a_part_the_song_does_not_have_is_asked_naming_its_sections(proj):
+    reading = read_request("every third verse: a kite in the rain", proj)
+    assert reading.op is None and "verse" in reading.ask and "Nothing changed" in reading.ask
+
+
+# said about a shot or a part, not asked of it: the structural readers must leave every one unchanged (written
+# as a probe of the reader; the first 16 found 12 wrong changes in an earlier draft, the last 8 found 3)
+REMARKS = ["the bridge is a mess", "shot 3 gets a lot of attention", "the bridge, it's a bit much", "i love shot 9",
+           "shot 4 before the bridge feels rushed", "shot 12 after the chorus is my favourite", "shot 2 is a problem",
+           "shot 6 is my favourite thing in the whole video", "shot 14 the way it is", "shot 9 could be better",
+           "for shot 5, not sure", "shot 13 is a lie, she never had a dog", "shot 3 after shot 5?",
+           "the last chorus is a total mess honestly", "shot 23 = perfect", "shot 12 -> no idea yet",
+           "shot 8 reminds me of my dad", "shot 10 with the kettle is the heart of it",
+           "in the bridge the lyric is about leaving", "is shot 6 before or after the first chorus",
+           "shot 27 and 28 at the end are the payoff", "between 14 and 15 theres a nice pause", "shot 18 i dunno",
+           "what's different from version 4"]
+
+
+@pytest.mark.parametrize("text", REMARKS)
+def test_a_remark_about_a_shot_is_never_a_silent_change(proj, text):
+    reading = read_request(text, proj)
+    assert reading.op is None or reading.op.asks or reading.op.name in ("changes_since", "weakest_shots"), reading
