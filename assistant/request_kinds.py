@@ -22,8 +22,10 @@ there on dev alone, each request guessed by a classifier fitted without it (`eva
 The doubt is switched off in the shipped file (`doubt: null`, the fitted margin kept as `doubt_fitted`): left
 one author's split out at a time it caught 1 of the 12 wrong silent changes the rules made at first sight,
 and asked on 4 of 454 right readings, and with all of dev it asked on two right look requests of
-tests/data/phrasings.yaml (`evals/reports/requests-reader22f-folds.txt`). A classifier that names the kind
-of 85 % of new requests is not yet a safe veto; a better one switches it on by writing a margin.
+tests/data/phrasings.yaml (`evals/reports/requests-reader22f-folds.txt`). Measured again by reader22g with six
+splits (`evals/reports/requests-reader22g-folds.txt`): it caught 1 of the 17 wrong silent changes made at first
+sight and asked on 1 right reading of the rules now; kept off. A classifier that names the kind of 79-95 % of
+new requests is not yet a safe veto; a better one switches it on by writing a margin.
 
 Neither happens for a kind with fewer than `LEARNED` exemplars (the classifier cannot tell it apart), and a
 guess of 'ask' doubts nothing: the requests labelled so were mostly asked for a bad target, and look like
