@@ -209,7 +209,8 @@ def _named_before(said: str, project: Project, selected: int | None) -> list[int
 
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS})(?:\s*(?:with|into)\s*({REFS}))?", low)
+    part = rf"{section_pattern(project)}\s+(?:shots|ones)"  # 'all four bridge shots': a part's shots, as a run
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into)\s*({REFS}))?", low)
          or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
                       r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
          or re.search(rf"\bmake\s+({REFS}|{section_pattern(project)})\s+(?:into\s+)?"

@@ -119,9 +119,9 @@ def is_picture(words: str) -> bool:
     """Whether `words` read as a concrete picture: two words or more, no verb of the table (nor 'replace'), no
     judgement ('a cliché', 'boring'), not a look change, starting with no pronoun, verb or judgement and ending
     on no link word."""
-    from .request_lexicon import LEXICON, kinds_named
+    from .request_lexicon import verbs_said
 
     said = re.findall(r"[a-z]+", words)
     return (len(said) >= 2 and not re.match(_NOT_PICTURE, words) and not re.search(_TRAILING_LINK, words)
-            and not any(k in LEXICON for k in kinds_named(words)) and "replace" not in intents(words)
+            and not verbs_said(words) and "replace" not in intents(words)
             and not looks_only(words) and not judged(words) and "?" not in words)

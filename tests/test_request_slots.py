@@ -131,3 +131,12 @@ REMARKS = ["the bridge is a mess", "shot 3 gets a lot of attention", "the bridge
 def test_a_remark_about_a_shot_is_never_a_silent_change(proj, text):
     reading = read_request(text, proj)
     assert reading.op is None or reading.op.asks or reading.op.name in ("changes_since", "weakest_shots"), reading
+
+
+def test_a_parts_shots_merge_as_one_run_and_a_picture_may_say_one_by_one(proj):
+    from shotlist.operations.shots import MergeShots
+
+    assert read_request("merge the three verse shots in the middle... no wait, all the outro shots", proj).op is None
+    assert read_request("fuse both outro shots into one", proj).op == MergeShots(first="27", last="28")
+    assert read_request("every verse: candles going out one by one", proj).op == \
+        WriteSection(section="verse", words="candles going out one by one")
