@@ -7,12 +7,17 @@
 A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
 each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
 through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
-named. (2) The targets: `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`),
-checked against what the kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a
-run of neighbours). (3) The arguments: the artist's picture by `assistant.request_words`, kept as typed; a
-rule's kind by `shotlist.plan_rules`, its scope the section named. Two operations in one request, or targets
-that do not fit the kind, get a question (`ask`) quoting the request with the closest operations, never a
-guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
+named; history, questions and tempo first (`assistant.request_answers`). Where no verb says the kind, the
+request's structure may: one shot and one place is a move, two shots 'the wrong way round' a swap
+(`assistant.request_places`), one target and one concrete picture phrase, however framed, the artist's words
+for it (`assistant.request_words.framed_picture`) — each only when nothing else is said. (2) The targets:
+`assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`), checked against what the
+kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a run of neighbours) and a
+part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
+as typed; counts, versions and the tempo's direction by `assistant.request_slots`; a rule's kind by
+`shotlist.plan_rules`, its scope the section named. Two operations in one request, targets that do not fit
+the kind, or a slot said two ways that disagree ('double it, it's too fast') get a question (`ask`) quoting
+the request with the closest operations, never a guess. Look, size, timing, replace and lock requests are marked `legacy` here and read into typed operations
 by `assistant.revisions.read_revision`. The MiniLM classifier (`assistant.request_kinds`) reads each request
 too: what neither reader maps it acts on only when sure, and a change it is sure is another kind can be asked
 (switched off for now: see its module doc).
@@ -21,37 +26,30 @@ too: what neither reader maps it acts on only when sure, and a change it is sure
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from shotlist.errors import ShotcallerError
 from shotlist.models import Project
-from shotlist.operations import Operation
-from shotlist.operations.history import GoBackBefore, Redo, Revert, Undo
-from shotlist.operations.questions import ChangesSince, WeakestShots, WhyGenerative
 from shotlist.operations.rules import SetRule
-from shotlist.operations.tempo import SetTempo
 from shotlist.operations.shots import (DeleteShots, InsertShot, MergeShots, MoveShot, SplitShot, SwapShots,
                                        WriteSection, WriteShots)
 from shotlist.plan_rules import parse_rule
 from shotlist.shot_range import compact
 
 from . import french, spanish
+from .request_answers import going_back, history, question, tempo
 from .request_lexicon import canonical, kinds_named, verbs_said
-from .request_targets import REF, REFS, one_shot, part_name, section_pattern, shots_of
-from .request_words import as_typed, looks_only, picture, picture_words
-from .targets import NUMBER_WORDS, intents, normalise
+from .request_places import moved, swapped
+from .request_reading import Reading
+from .request_targets import REF, REFS, one_shot, section_pattern, shots_of, song_part
+from .request_words import as_typed, framed_picture, is_picture, judged, looks_only, picture, picture_words
+from .targets import intents, normalise
+
+__all__ = ["Reading", "read_request"]
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
                    r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
-
-
-@dataclass
-class Reading:
-    op: Operation | None = None
-    ask: str = ""  # a question or a refusal: nothing changes
-    legacy: bool = False  # a look/size/timing/replace/lock request: assistant.revisions reads its operations
 
 
 def read_request(text: str, project: Project, selected: int | None = None) -> Reading:
@@ -74,7 +72,7 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
     low = re.sub(r"\s+", " ", low)
-    back = _going_back(low)
+    back = going_back(low)
     if back:
         return back
     verbs = verbs_said(low)
@@ -98,51 +96,14 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
 def _readers(low: str) -> list:
     """Who reads `low`, in order: history, questions and tempo (no verb of the table); then the reader of each
     operation the lexicon finds named, in the order named; then the others (a picture, a section, a rule)."""
-    by_verb = {"undo": _history, "redo": _history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
+    by_verb = {"undo": history, "redo": history, "swap": _swap, "move": _move, "merge": _merge, "split": _split,
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
-    return list(dict.fromkeys([_history, _locked, _question, _tempo, *named, _write_shots, _write_section, _rule]))
+    return list(dict.fromkeys([history, _locked, question, tempo, *named, _write_shots, _write_section, _rule,
+                               _placed, _insert, _framed]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
-
-
-_CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
-
-
-def _going_back(low: str) -> Reading | None:
-    """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
-    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to )?(?:how|the way|what|as) (?:it|things|they|we) "
-                   r"(?:was|were|looked|had it))?"
-                   rf" (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
-         or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
-    if not m:
-        return None
-    word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
-    return Reading(op=GoBackBefore(change=word))
-
-
-def _history(low: str, project: Project, selected: int | None) -> Reading | None:
-    v = re.search(r"\b(?:undo|go(?:ing)? back|back|roll\s*back|restore|return|reset)\b(?:\s+\w+){0,3}?\s+(?:to\s+)?"
-                  r"(?:version|v)\s*#?(\d+)\b", low)
-    if v:  # 'revert to version 3', 'go back to v2': that version again, saved as a new one
-        n = int(v.group(1))
-        if not 1 <= n <= project.version:
-            return Reading(ask=f"The plan is at version {project.version}: go back to which one (1-{project.version})? "
-                               "Nothing changed.")
-        return Reading(op=Revert(version=n))
-    if re.fullmatch(r"(?:redo|re-do)(?: that| it| the last (?:change|undo)| what (?:you|i|we) (?:just )?undid)?"
-                    r"(?: please| pls)?[.!]*", low):
-        return Reading(op=Redo())  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
-    if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
-        return Reading(op=Undo(steps=steps_named(low)))
-    return None
-
-
-def steps_named(low: str) -> int:
-    """How many changes 'the last two changes' names (1 when none)."""
-    k = re.search(r"\blast (\d+|two|three|four|five) (?:changes|edits|things)\b", low)
-    return (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
 
 
 def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -158,49 +119,6 @@ def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
     which = f"shots {compact(shots)}" if shots else "none"
     return Reading(ask=f"I read \u201c{m.group(0)}\u201d with a {verbs[0]} ({'un' if unlocked else ''}locked: {which}). "
                        f"Nothing changed; name the shots (\u201c{verbs[0]} shot …\u201d), or unlock them first.")
-
-
-def _question(low: str, project: Project, selected: int | None) -> Reading | None:
-    if re.search(r"\b(?:weakest|worst)\b", low):
-        k = (re.search(r"\b(\d+|two|three|four|five) (?:weakest|worst)\b", low)
-             or re.search(r"\b(?:weakest|worst) (\d+|two|three|four|five)\b", low))
-        count = (int(k.group(1)) if k.group(1).isdigit() else NUMBER_WORDS[k.group(1)]) if k else 1
-        return Reading(op=WeakestShots(count=min(count, 10)))
-    if re.search(r"\bwhy\b|\bhow come\b", low) and re.search(r"\b(?:generat\w*|ai|film(?:ed)?|camera|shoot)\b", low):
-        m = re.search(REF, low)
-        if not m:
-            return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
-        return Reading(op=WhyGenerative(shot=str(one_shot(m.group(0), project, selected))))
-    if re.search(r"\bwhat(?:'s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different)\b", low):
-        v = re.search(r"\b(?:version|v)\s*(\d+)\b", low)
-        return Reading(op=ChangesSince(version=int(v.group(1)) if v else None))
-    return None
-
-
-_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|speed|time signature)\b"
-
-
-def _tempo(low: str, project: Project, selected: int | None) -> Reading | None:
-    """The beat grid as the artist counts it: "the tempo is 95", "double it", "the cuts are on the off-beat"."""
-    if re.search(r"\b(?:shots?\s*#?\d|#\d)", low):
-        return None  # "make shot 5 twice as long": a change to a shot, not to the grid
-    if re.search(r"\boff-?\s?beats?\b", low) or re.search(r"\b(?:shift|move|nudge)\w*\b.*\bhalf(?: a)? beat\b", low):
-        return Reading(op=SetTempo(change="shift_half"))
-    bpm = (re.search(r"\b(\d{2,4}(?:\.\d+)?)\s*(?:bpm|beats per minute)\b", low)
-           or re.search(r"\b(?:tempo|song|track)\b[^\d]{0,24}?\b(\d{2,4}(?:\.\d+)?)\b(?!\s*(?:s|sec|seconds|%))", low))
-    if bpm:
-        try:
-            return Reading(op=SetTempo(bpm=float(bpm.group(1))))
-        except ValueError:
-            return Reading(ask=f"A tempo of {bpm.group(1)} BPM is outside 30-300: say the beats per minute you count "
-                               "(e.g. \"the tempo is 95\"). Nothing changed.")
-    if not re.search(_TEMPO_WORDS, low):
-        return None
-    if re.search(r"\b(?:double|twice)\b", low):
-        return Reading(op=SetTempo(change="double"))
-    if re.search(r"\b(?:halve|half(?:-|\s)time|half the (?:tempo|speed))\b", low):
-        return Reading(op=SetTempo(change="halve"))
-    return None
 
 
 # the shots each operation's arguments take (SwapShots: first, second; SplitShot, MoveShot: shot; MergeShots: a
@@ -223,6 +141,8 @@ def _misfit(kind: str, numbers: list[int], said: str) -> Reading | None:
 
 
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
+    if op := swapped(low, project, selected):
+        return Reading(op=op)
     verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
                      r"\s+of)?[:,]?\s*", low)
     if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
@@ -246,6 +166,8 @@ _EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
 def _move(low: str, project: Project, selected: int | None) -> Reading | None:
+    if op := moved(low, project, selected):  # one shot, one place, nothing else said
+        return Reading(op=op)
     place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
     m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
                    rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
@@ -256,9 +178,8 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
             return Reading(ask="Move it before or after which shot? Say \"move shot 4 before shot 3\". Nothing changed.")
         return None
     if re.fullmatch(_IT, m.group(1)):  # "shot 4 feels out of place, move it after shot 6": the one shot named before
-        named = [n for x in re.findall(REFS, low[:m.start()]) if not re.fullmatch(r"\d+", x.strip())
-                 for n in shots_of(x, project, selected)]
-        if len(set(named)) != 1:
+        named = _named_before(low[:m.start()], project, selected)
+        if not named:
             return Reading(ask="Move which shot? Say \"move shot 4 after shot 6\". Nothing changed.")
         shot = named[0]
     else:
@@ -280,25 +201,40 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
                    MoveShot(shot=str(shot), after=str(other)))
 
 
+def _named_before(said: str, project: Project, selected: int | None) -> list[int]:
+    """The one shot named before 'it' ('shot 4 has two things going on, chop it in two'); [] for none or several."""
+    named = {n for x in re.findall(REFS, said) if not re.fullmatch(r"\d+", x.strip())
+             for n in shots_of(x, project, selected)}
+    return sorted(named) if len(named) == 1 else []
+
+
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS})(?:\s*(?:with|into)\s*({REFS}))?", low)
+    part = rf"{section_pattern(project)}\s+(?:shots|ones)"  # 'all four bridge shots': a part's shots, as a run
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into)\s*({REFS}))?", low)
          or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
                       r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
-         or re.search(rf"\bmake\s+({REFS})\s+(?:into\s+)?one(?:\s+shot)?\b()", low))
+         or re.search(rf"\bmake\s+({REFS}|{section_pattern(project)})\s+(?:into\s+)?"
+                      r"(?:just\s+)?one(?:\s+(?:long\s+)?shot)?\b()", low)
+         or re.search(rf"\b\w+\s+({REFS})\s+together\b()", low))
     if not m:
         return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
-    numbers = sorted(set(shots_of(m.group(1), project, selected) + (shots_of(m.group(2), project, selected)
-                                                                  if m.group(2) else [])))
+    first = shots_of(m.group(1), project, selected)
+    numbers = sorted(set(first + ([one_shot(m.group(2), project, selected, after=first[-1])] if m.group(2) and
+                                  re.match(r"(?:the\s+)?(?:next|previous) one|the (?:shot|one) ", m.group(2)) else
+                                  shots_of(m.group(2), project, selected) if m.group(2) else [])))
     return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
                                                                           last=str(numbers[-1])))
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
-    m = re.search(rf"\b(?:split|break)\s+({REFS})(?:\s+(?:in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?(?:\s+at\s+(\d+):(\d\d))?",
-                  low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
+    m = re.search(rf"\b(?:split|break)\s+({REFS}|{_IT})(?:\s+(?:up|in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?"
+                  r"(?:\s+at\s+(\d+):(\d\d))?", low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
     if not m:
         return None
-    named = shots_of(m.group(1), project, selected)
+    named = _named_before(low[:m.start()], project, selected) if re.fullmatch(_IT, m.group(1)) else \
+        shots_of(m.group(1), project, selected)
+    if not named:
+        return Reading(ask="Split which shot? Say \"split shot 4\". Nothing changed.")
     if misfit := _misfit("split", named, m.group(0)):
         return misfit
     shot = named[0]
@@ -342,14 +278,28 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
             return Reading(ask=f"I read \u201c{said}\u201d and another change after it: say one change at a time "
                                f"(\u201c{said}\u201d first). Nothing changed.")
         return Reading(ask=f"Do you mean {said}? Say \u201c{said}\u201d and I will. Nothing changed.")
+    gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|needs? to|must|should|can)\s+go\b"
+                     r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere))", low)
+    if gone and not re.search(_NEGATED + r"$", low[:gone.start()]):  # "this one's gotta go": out
+        return Reading(op=DeleteShots(shots=[str(n) for n in shots_of(gone.group(1), project, selected)]))
     if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
         return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
     return None
 
 
+# what says a new shot: a verb of adding, or 'one more', 'another one', 'a quick one of'
+_INSERT_CUE = (r"\b(?:add|insert|put in|new shot|tack(?:\s+on)?|(?:stick|throw|pop|slip|sneak|squeeze)\s+in"
+               r"|(?:stick|put|throw|pop|slip|get)(?=\s+(?:in\s+)?(?:a|an|one)\s+(?:new\s+|more\s+)?shot\b)"
+               r"|one more|another (?:one|shot)|a (?:quick|new|short|little|brief) (?:one|shot)(?: of)?"
+               r"|get(?=\s+(?!rid\b)[\w\s']+?\s+in\s+(?:right\s+|just\s+)?(?:before|after|between|at)\b))\b")
+_EDGE_OF_SONG = r"\b(?:at|to)\s+the\s+(?:very\s+)?(start|beginning|top|front|end|finish)(?:\s+of\s+(?:the\s+)?(?:song|video|thing))?\b(?!\s+of\b)"
+
+
 def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
-    verb = re.search(r"\b(?:add|insert|put in|new shot|(?:stick|put|throw|pop|slip|get)(?=\s+(?:in\s+)?(?:a|an|one)\s+"
-                     r"(?:new\s+|more\s+)?shot\b))\b", low)
+    verb = re.search(_INSERT_CUE, low)
+    between = re.search(rf"\bbetween\s+{REF}\s+(?:and|&)\s+{REF}", low)
+    if not verb and between:  # "put the mailbox flag going up between 14 and 15": a picture between two shots
+        verb = re.match(r"\s*(?:(?:put|place|stick|i want|we need)\b\s*)?", low)
     if not verb or re.search(r"\badd (?:more|some|a bit|a little)\b", low):
         return None
     section = section_pattern(project)
@@ -357,12 +307,17 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
              or re.search(rf"\bat the (start|beginning|end) of\s+({section})\b", low)
              or re.search(rf"\b(between)\s+({REF})\s+(?:and|&)\s+({REF})", low)
              or re.search(rf"\b(before|after)\s+({REFS})", low)
-             or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low))
+             or re.search(r"\b(at)\s+(\d+):(\d\d)\b", low)
+             or re.search(_EDGE_OF_SONG, low))
     rest = low[verb.end():]  # the picture: what follows the verb, less the place
     if where and where.start() > verb.end():
         rest = low[verb.end():where.start()] + " " + low[where.end():]
-    rest = re.sub(r"^\s*in\s+|\s+(?:in|right|just|somewhere|here|there)\s*$", " ", re.sub(r"\s+", " ", rest))
+    rest = re.sub(r"^\s*(?:(?:in|on|one more|another(?: one| shot)?|a (?:quick|new|short|little|brief) (?:one|shot)(?: of)?)"
+                  r"\b[\s,]*)+|(?:\s+(?:in|on|right|just|somewhere|here|there))+\s*$", " ", re.sub(r"\s+", " ", rest))
     words = picture_words(re.sub(r"\s+", " ", rest))
+    if not verb.group(0).strip(" ") or verb.group(0).strip() in ("put", "place", "stick", "i want", "we need"):
+        if not is_picture(words):  # no verb of adding: only a picture between two shots is a new shot
+            return None
     if not where:
         if words and words not in ("a shot", "shot", "one", "a new shot"):
             return Reading(ask=f"Where should the shot of {words} go? Say \"before shot 12\", \"after the bridge\" or "
@@ -371,7 +326,11 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
                            "last chorus\". Nothing changed.")
     if not words or words in ("a shot", "shot", "one"):
         return Reading(ask="What should the new shot show? Nothing changed.")
-    side, target = where.group(1), where.group(2)
+    side, target = where.group(1), where.group(2) if where.lastindex and where.lastindex >= 2 else ""
+    if side in ("start", "beginning", "top", "front") and not target:
+        return Reading(op=InsertShot(words=words, before="1"))
+    if side in ("end", "finish") and not target:
+        return Reading(op=InsertShot(words=words, after=str(len(project.shots))))
     if side == "between":
         a, b = sorted((one_shot(target, project, selected), one_shot(where.group(3), project, selected)))
         if b != a + 1:
@@ -381,7 +340,7 @@ def _insert(low: str, project: Project, selected: int | None) -> Reading | None:
     if side == "at":
         return Reading(op=InsertShot(words=words, at=int(where.group(2)) * 60 + int(where.group(3))))
     if re.fullmatch(section, target):
-        part = part_name(target)
+        part = song_part(target, project)
         if side in ("start", "beginning"):
             side = "before"
         if side == "end":
@@ -395,8 +354,8 @@ def _write_shots(low: str, project: Project, selected: int | None) -> Reading | 
     if not found:
         return None
     said, words = found
-    if not words or looks_only(words) or FROM_MATERIAL.match(words):
-        return None  # a look change, or "something else": assistant.revisions writes it from the material
+    if not words or looks_only(words) or FROM_MATERIAL.match(words) or judged(words):
+        return None  # a look change, "something else" (assistant.revisions writes it from the material), a judgement
     return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
 
 
@@ -410,7 +369,31 @@ def _write_section(low: str, project: Project, selected: int | None) -> Reading 
     said, words = found
     if not words or looks_only(words) or _is_rule(words):
         return None
-    return Reading(op=WriteSection(section=part_name(said), words=words))
+    return Reading(op=WriteSection(section=song_part(said, project), words=words))
+
+
+def _placed(low: str, project: Project, selected: int | None) -> Reading | None:
+    """One shot and one place, nothing else said: a move (`assistant.request_places`)."""
+    op = moved(low, project, selected)
+    return Reading(op=op) if op else None
+
+
+def _framed(low: str, project: Project, selected: int | None) -> Reading | None:
+    """A shot or a section and a concrete picture phrase around its framing, no verb of the table said: the
+    artist's words for it ("for shot 11 i'm picturing …", "put … for shot 13 instead", "the bridge should all be
+    …"); see `assistant.request_words.framed_picture`."""
+    if verbs_said(low) or FROM_MATERIAL.search(low):
+        return None
+    found = framed_picture(low, REFS)
+    if found and re.fullmatch(r"[\d\s,&+\-–]+|[\d\s]+(?:and|to|thru|through)[\d\s]+", found[0]):
+        return None  # a bare number is weak evidence of a shot ('… from version 4'): only 'shot 4' frames a picture
+    if found:
+        said, words = found
+        return Reading(op=WriteShots(shots=[str(n) for n in shots_of(said, project, selected)], words=words))
+    found = framed_picture(low, section_pattern(project))
+    if found and not _is_rule(found[1]):
+        return Reading(op=WriteSection(section=song_part(found[0], project), words=found[1]))
+    return None
 
 
 def _is_rule(text: str) -> bool:
@@ -429,4 +412,4 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
     words = re.sub(r"[\s.!?]+$", "", low)
-    return Reading(op=SetRule(rule=words[:200], part=part_name(m.group(1)) if m else None))
+    return Reading(op=SetRule(rule=words[:200], part=song_part(m.group(1), project) if m else None))

@@ -22,7 +22,7 @@ PHRASES = (
     (r"\b(?:coupe|divise)\w* (?:le |la )?(plan \d+) en deux", r"split \1"), (r"\bun plan (?:de|d')\s*", "a shot of "),
     (r"\b(?:les )?plans (\d+) (?:a|au|jusqu'au) (\d+)", r"shots \1 to \2"), (r"\b(?:les )?plans (\d+) et (\d+)", r"shots \1 and \2"),
     (r"\b(?:le |la )?dernier plan\b", "the last shot"), (r"\b(?:le )?premier plan\b", "the first shot"),
-    (r"\b(?:le |au )?plan (\d+)", r"shot \1"), (r"\bavant (?:le |la |l')?", "before "), (r"\bapres (?:le |la |l')?", "after "),
+    (r"\b(?:le |au )?plan (\d+)", r"shot \1"), (r"\b(?:a|à) la fin\b", "to the end"), (r"\bau (?:debut|début)\b", "to the start"), (r"\bavant (?:le |la |l')?", "before "), (r"\bapres (?:le |la |l')?", "after "),
     (r"\bdernier refrain\b", "last chorus"), (r"\bpremier couplet\b", "first verse"), (r"\bdeuxieme couplet\b", "second verse"),
     (r"\brefrains?\b", "chorus"), (r"\bcouplets?\b", "verse"), (r"\bpont\b", "bridge"),
     (r"\bplus onirique\b", "more dreamlike"), (r"\bpas (?:d'|de )angles? hollandais\b", "no dutch angles"),

@@ -32,12 +32,14 @@ LEXICON: dict[str, tuple[str, ...]] = {
 # words that name an operation only in context ('put 3 after 5', 'put in a shot of'; 'cut shot 5', 'cut it down'):
 # not rewritten, but their operations' readers are asked first
 CONTEXT: dict[str, tuple[str, ...]] = {
-    "put": ("move", "insert", "undo"), "bring": ("move",), "place": ("move",), "go": ("move",), "come": ("move",),
+    "put": ("move", "insert", "undo", "swap"), "bring": ("move",), "place": ("move",), "come": ("move",),
     "cut": ("delete", "split"), "drop": ("delete",), "kill": ("delete",), "lose": ("delete",), "bin": ("delete",),
-    "ditch": ("delete",), "take": ("delete",), "pull": ("delete",), "flip": ("swap",), "break": ("split",),
+    "ditch": ("delete",), "take": ("delete",), "pull": ("delete",), "go": ("move", "delete"), "flip": ("swap",), "break": ("split",),
     "add": ("insert",), "stick": ("insert",),
     "throw": ("insert",), "pop": ("insert",), "get": ("insert", "delete"), "new": ("insert",), "join": ("merge",), "one": ("merge",),
-    "change": ("replace",), "make": ("replace", "merge"),
+    "change": ("replace",), "make": ("replace", "merge"), "together": ("merge",), "tack": ("insert",),
+    "between": ("insert",), "chop": ("split",), "round": ("swap",), "around": ("swap",), "where": ("swap",),
+    "order": ("swap",), "wrong": ("swap",),
 }
 # the verbs a slip is corrected to: English ones (a slip in Spanish or French is read by the classifier)
 SLIP_TARGETS = ("swap", "switch", "exchange", "delete", "remove", "move", "shift", "merge", "combine", "split",
@@ -133,8 +135,20 @@ _PLACES = ((re.compile(r"\b(?:in front of|ahead of|prior to)\s+(?=(?:shot\s*)?#?
            (re.compile(r"\b(?:behind|following)\s+(?=(?:shot\s*)?#?\d)"), "after "))
 
 
+# key chords said as words: 'ctrl+z that' is an undo, 'cmd+shift+z' a redo
+_CHORDS = ((re.compile(r"\b(?:ctrl|cmd|command|control)\s*[+-]?\s*(?:shift\s*[+-]?\s*z|y)\b"), "redo"),
+           (re.compile(r"\b(?:ctrl|cmd|command|control)\s*[+-]?\s*z\b"), "undo"))
+# text-speak for the words a request turns on: 'sh0t 6 shd b …' is 'shot 6 should be …'
+_SPEAK = ((re.compile(r"\bsh0ts?\b"), lambda m: m.group(0).replace("0", "o")),
+          (re.compile(r"\b(?:shld|shd|shud|shuld|sould)\b"), "should"), (re.compile(r"\b(?:cld|cud)\b"), "could"),
+          (re.compile(r"\b(?<=should )b\b|\b(?<=could )b\b"), "be"), (re.compile(r"\bim\b"), "i'm"),
+          (re.compile(r"\bu\b"), "you"), (re.compile(r"\bur\b"), "your"))
+
+
 def _canonical(text: str) -> str:
     pattern, verb_of = _synonyms()
+    for said, meant in (*_CHORDS, *_SPEAK):
+        text = said.sub(meant, text)
     for place, said in _PLACES:
         text = place.sub(said, text)
     text = _JOIN.sub(" and ", text)

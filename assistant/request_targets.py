@@ -21,18 +21,23 @@ from .targets import ORDINALS, SECTION_WORDS, resolve
 _ORDS = "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"|\d+th"
 _COUNT = r"\d+|two|three|four|five|six|couple(?:\s+of)?"
 # one shot, or a run of shots at an edge ('the first two shots'), as `assistant.targets.resolve` reads them
+_OF_SECTION = (rf"\s+(?:of|in|from)\s+(?:the\s+)?(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{'|'.join(SECTION_WORDS)})"
+               r"(?:e?s)?(?:\s+\d)?")  # 'the last shot of the first chorus'
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
-       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)|(?:this|that|the selected)\s+(?:shot|one|card)|this one|this(?=\s+(?:into\s+)?an?\s+shot\b)"
-       r"|the (?:next|previous) one|the (?:shot|one) (?:right |just )?(?:after|before) (?:shot )?#?\d+)")
+       rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)(?:{_OF_SECTION})?|(?:this|that|the selected)\s+(?:shot|one|card)|this one"
+       r"|this(?=\s+(?:into\s+)?an?\s+shot\b)|the (?:next|previous) one|(?:the\s+)?(?:second|2nd|next)[-\s]to[-\s](?:the\s+)?last"
+       r"\s+(?:shot|one|card)|(?:the\s+)?penultimate(?:\s+(?:shot|one|card))?|the (?:shot|one) (?:right |just )?(?:after|before) "
+       r"(?:(?:shot )?#?\d+|it|that(?: one)?|this(?: one)?))")
 REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
 
 
 def one_shot(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
     """The one shot `phrase` names; 'the next one' steps from `after`."""
     phrase = phrase.strip()
-    rel = re.match(r"(?:the\s+)?(next|previous) one", phrase)
+    rel = re.match(r"(?:the\s+)?(next|previous) one|the (?:shot|one) (?:right |just )?(after|before) (?:it|that|this)",
+                   phrase)
     if rel and after:
-        return after + (1 if rel.group(1) == "next" else -1)
+        return after + (1 if (rel.group(1) or rel.group(2)) in ("next", "after") else -1)
     if re.fullmatch(r"#?\d+", phrase):
         phrase = f"shot {phrase.lstrip('#')}"
     target = resolve(phrase, project, selected)
@@ -59,13 +64,27 @@ def section_pattern(project: Project) -> str:
     """A pattern for a section phrase of this song: 'the last chorus', 'every chorus', 'verse 2', 'the bridge'."""
     labels = sorted({s.label.lower() for s in project.song.sections if len(s.label) > 2}, key=len, reverse=True)
     names = "|".join(re.escape(x) for x in labels) or "(?!)"
-    return (rf"(?:the\s+)?(?:(?:every|each|all(?:\s+the)?|both)(?:\s+(?:two|three|four|\d))?\s+)?"
+    return (rf"(?:the\s+)?(?:whole\s+)?(?:(?:every|each|all(?:\s+the)?|both)(?:\s+(?:two|three|four|\d))?\s+)?"
             rf"(?:(?:{_ORDS}|last|final|opening)\s+)?(?:{names})"
             rf"(?:e?s)?(?:\s+\d)?")
 
 
 def part_name(phrase: str) -> str:
-    """A section phrase as `shotlist.operations.parts` reads it: 'the second verse' → 'second verse'."""
-    words = re.sub(r"\b(?:the|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
+    """A section phrase as `shotlist.operations.parts` reads it, an instance by its number: 'the second verse' and
+    'the 2nd verse' → 'verse 2', 'every chorus' → 'chorus', 'the last chorus' → 'last chorus'."""
+    words = re.sub(r"\b(?:the|whole|every|each|all|both|two|three|four|\d)\b(?!$)", " ", phrase).split()
     singular = {f"{n}es": n for n in SECTION_WORDS} | {f"{n}s": n for n in SECTION_WORDS}
-    return " ".join(singular.get(w, w) for w in words)
+    words = [singular.get(w, w) for w in words]
+    if len(words) == 2 and words[0] in ORDINALS:
+        return f"{words[1]} {ORDINALS[words[0]]}"
+    return " ".join(words)
+
+
+def song_part(phrase: str, project: Project) -> str:
+    """`part_name` of `phrase`, checked against the song: a part it does not have ('the third verse' of two) is
+    a clear error naming its sections, so the reader asks rather than writing to no shot."""
+    from shotlist.operations.parts import sections_named
+
+    name = part_name(phrase)
+    sections_named(project, name)
+    return name

@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 # a request in Spanish says one of these; English text never does
-MARKERS = re.compile(r"(?i)\b(?:deshaz\w*|deshacer|rehaz\w*|rehacer|d[eé]bil\w*|intercambia\w*|borra\w*|elimina\w*|mueve\w*|a[nñ]ade\w*|agrega\w*"
+MARKERS = re.compile(r"(?i)\b(?:deshaz\w*|vuelve|versi[oó]n|flojo|cu[aá]l|primeros planos|caras|deshacer|rehaz\w*|rehacer|d[eé]bil\w*|intercambia\w*|borra\w*|elimina\w*|mueve\w*|a[nñ]ade\w*|agrega\w*"
                      r"|fusiona\w*|m[aá]s|menos|plano|planos|toma|tomas|escena|estribillo|puente|estrofa|verso|haz|hazlo"
                      r"|hazla|ponlo|ponla|pon|cambia|reemplaza|quita|bloquea|desbloquea|oscur\w*|fr[ií]o|c[aá]lido"
                      r"|brillante|lento|cerca|amplio|[uú]ltim[oa]|primer[oa]?|segund[oa])\b")
@@ -29,7 +29,10 @@ SECTIONS = {"estribillos": "chorus", "estribillo": "chorus", "coros": "chorus", 
 # (Spanish, English) in the order they are tried: phrases first
 PHRASES = (
     # verbs of the operations: assistant.request_lexicon
-    (r"\bmas debil(?:es)?\b", "weakest"), (r"\bpeor(?:es)?\b", "worst"), (r"\b(?:une|junta)\w*", "merge"),
+    (r"\bmas (?:debil|flojo|floja)(?:es|s)?\b", "weakest"), (r"\bcual es\b", "what is"),
+    (r"\b(?:vuelve|volver|regresa|regresar) a(?: la)?\b", "go back to"), (r"\bversion\b", "version"),
+    (r"\bsin (?:primeros planos|planos cercanos)( de (?:las )?caras)?", lambda m: "no close-ups" + (" of faces" if m.group(1) else "")),
+    (r"\bpor favor\b", "please"), (r"\b(?:pon|mete|anade|agrega)\w* (?:un|una) (?:plano|toma) de (?:la |el |los |las )?", "add a shot of the "), (r"\bpeor(?:es)?\b", "worst"), (r"\b(?:une|junta)\w*", "merge"),
     (r"\bantes del?\b", "before"), (r"\bdespu[eé]s del?\b", "after"), (r"\beso\b", "that"),
     (r"mas fri[oa]s?|mas helad[oa]s?", "colder"), (r"mas calid[oa]s?|mas calor", "warmer"),
     (r"mas oscur[oa]s?|oscurece\w*", "darker"), (r"mas brillantes?|mas clar[oa]s?|mas luz|ilumina\w*", "brighter"),

@@ -17,9 +17,16 @@ from shotlist.shot_range import LIST_JOIN, RANGE_JOIN, compact, numbers_said
 from .reading import section_phrase
 from .replies import say
 
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
-            "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9,
-            "tenth": 10, "10th": 10}
+_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                  "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+
+
+def _suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+# every ordinal a shot or section is named by, in words ('nineteenth') and digits ('21st'), up to 40
+ORDINALS = {w: k for k, w in enumerate(_ORDINAL_WORDS, 1)} | {f"{k}{_suffix(k)}": k for k in range(1, 41)}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
                 "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30}
@@ -95,22 +102,39 @@ _VERB_NUMBER = re.compile(r"\b(?:make|touch|lock|unlock|freeze|unfreeze|re-?do|r
                           + _NOT_SHOT)
 
 
+_TENS_ORD = "|".join(_ORDINAL_WORDS[:9])
+# number words read as numbers where a shot or version number goes: after a place or a join ('after twelve',
+# '14 and fifteen'), not 'one' ('this one', 'one shot') and not a count or a length ('after two bars')
+_NUMBER_SLOT = re.compile(rf"\b(before|after|between|and|with|to|thru|through|behind|than|version|v)(\s*)"
+                          rf"({'|'.join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w != 'one')})\b"
+                          r"(?!\s+(?:bars?|beats?|seconds?|secs?|times?|shots|more|of|steps?|changes?|things|ones)\b)")
+# 'v2' is a version after a word that takes one ('back to v2', 'since v1', 'vs v3'), a verse elsewhere ('in v2')
+_VERSION_CUE = r"(?:to|since|vs\.?|versus|from|than|against|at|diff|compare|before|restore|revert|reset)"
+
+
 def normalise(text: str) -> str:
     """Lower case, with number words and short section names spelled out as artists abbreviate them:
-    'shots five through eight' → 'shots 5 through 8', 'ch2' → 'chorus 2', 'v1' → 'verse 1'."""
+    'shots five through eight' → 'shots 5 through 8', 'after twelve' → 'after 12', 'the nineteenth shot' →
+    'shot 19', 'ch2' → 'chorus 2', 'v1' → 'verse 1', 'back to v2' / 'version one' → 'back to version 2' / 'version 1'."""
     low = text.lower().replace("’", "'")
+    low = re.sub(rf"\b(twenty|thirty)[\s-]+({_TENS_ORD})\b",
+                 lambda m: (lambda n: f"{n}{_suffix(n)}")(NUMBER_WORDS[m.group(1)] + ORDINALS[m.group(2)]), low)
     low = re.sub(rf"\b(twenty|thirty)[\s-]+({_UNITS})\b", lambda m: str(NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]),
                  low)  # 'twenty two' -> 22
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
+    low = re.sub(r"\b(version|v)\s*one\b", r"\1 1", low)
+    low = _NUMBER_SLOT.sub(lambda m: m.group(1) + (m.group(2) or " ") + str(NUMBER_WORDS[m.group(3)]), low)
+    low = re.sub(rf"\b({_VERSION_CUE})\s+v\.?\s*(\d+)\b|\bversion\s*#?\s*(\d+)\b",
+                 lambda m: f"{m.group(1)} version {m.group(2)}" if m.group(1) else f"version {m.group(3)}", low)
     low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(rf"\b(?:the\s+)?((?:{_ORD}|last|final)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_ORD}|last|final))+)\s+(?:shots|ones)\b",
                  _ordinal_list, low)  # 'the 2nd and 3rd shots' -> 'shots 2 and 3'
-    low = re.sub(r"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+(?:shot|card|one)\b", r"shot \1", low)  # 'the 12th shot'
+    low = re.sub(rf"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+(?:shot|card|one)\b(?!\s+(?:of|in|from)\s+(?:the\s+)?(?:\w+\s+)?"
+                 rf"(?:{'|'.join(SECTION_WORDS)}))", r"shot \1", low)  # 'the 12th shot', not 'the 2nd shot of the bridge'
     low = re.sub(rf"\b(first|last|final)\s+({_NUM}|\d+)\b(?!\s+(?:shots?|ones?|cards?|changes?|edits?|things?|steps?|"
                  r"seconds?|secs?|bars?|beats?|times?|versions?|of|or)\b)", r"\1 \2 shots", low)  # 'the last three'
     low = re.sub(r"\bch(?:or)?\.?\s*(\d)\b", r"chorus \1", low)
-    low = re.sub(r"(?<!since )(?<!back to )(?<!revert to )\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1",
-                 low)  # 'since v2', 'back to v2': a version
+    low = re.sub(r"\bv(?:s|erse)?\.?\s*(\d)\b", r"verse \1", low)  # 'since v2', 'back to v2': a version, read above
     return low
 
 
@@ -306,6 +330,9 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
     request are joined ("shot 5 and the last shot"); a relative one is stepped ("the one after shot 3")."""
     low = normalise(letter_mentions(text, project))
     total = len(project.shots)
+    low, problem = shot_in_section(low, project)
+    if problem:
+        return Target(problem=problem)
     m = _RELATIVE.search(low)
     if m:
         inner = resolve(m.group(3), project, selected_shot)
@@ -369,6 +396,29 @@ def resolve(text: str, project: Project, selected_shot: int | None = None) -> Ta
         have = ", ".join(dict.fromkeys(section_phrase(s.label) for s in project.song.sections))  # not 'A, B'
         return Target(problem=say("no_section", name=absent.group(1), sections=have))
     return Target()
+
+
+_SECTION_NAME = (rf"(?:the\s+)?(?:(?:{_ORD}|last|final|opening)\s+)?(?:{'|'.join(SECTION_WORDS)})(?:e?s)?"
+                 rf"(?:\s+(?:\d+|{_NUM}))?\b")
+_IN_SECTION = re.compile(rf"\b(?:the\s+)?(?:very\s+)?({_ORD}|last|final|opening|closing)\s+(?:shot|one|card)\s+"
+                         rf"(?:of|in|from)\s+({_SECTION_NAME})")
+
+
+def shot_in_section(low: str, project: Project) -> tuple[str, str]:
+    """`low` with a shot named by its place in a section ('the last shot of the first chorus', 'the first one in
+    the bridge') as 'shot N'; or a problem when the section has no such shot or is not in the song."""
+    m = _IN_SECTION.search(low)
+    if not m:
+        return low, ""
+    found = _sections(m.group(2), project)
+    if not found or not found[0]:
+        return low, found[1] if found else ""
+    shots, name = found
+    word = m.group(1)
+    k = len(shots) if word in ("last", "final", "closing") else 1 if word == "opening" else ORDINALS[word]
+    if not 1 <= k <= len(shots):
+        return low, f"{name} has {len(shots)} shot{'s' * (len(shots) != 1)}, not a {word} one."
+    return low[:m.start()] + f"shot {shots[k - 1]}" + low[m.end():], ""
 
 
 def _joined(named: list[tuple[list[int], str]]) -> Target:

@@ -39,7 +39,8 @@ class Rule:
 def parse_rule(words: str) -> Rule:
     """The rule `words` state; a clear error naming the kinds understood when none fits."""
     low = re.sub(r"\b(?:canted|tilted|slanted)\b", "dutch", " ".join(words.lower().split()))  # the same angle
-    low = re.sub(r"\b(?:i|we)\s+(?:don'?t|do not)\s+want\s+(?:any\s+)?", "no ", low)  # a ban, said as a wish
+    low = re.sub(r"\b(?:i|we)\s+(?:don'?t|do not)\s+want\s+(?:any\s+)?|\b(?:i|we)\s+(?:hate|can'?t stand|don'?t like)\s+"
+                 r"(?:all\s+)?(?:the\s+|those\s+|these\s+)?(?=.*\bnone\b)", "no ", low)  # a ban, said as a wish
     angle = re.search(r"\b(?:no|without|avoid|never)\b.*?\b(" + "|".join(a.split()[0] for a in ANGLES) + r")\b", low)
     if angle and "angle" in low or re.search(r"\bno dutch\b", low):
         name = next((a for a in ANGLES if a.startswith(angle.group(1) if angle else "dutch")), "dutch")

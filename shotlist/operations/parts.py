@@ -29,7 +29,7 @@ def sections_named(project: Project, part: str) -> tuple[list[Section], str]:
         int(which) if which.isdigit() else 0)
     if not 1 <= k <= len(instances):
         raise ShotcallerError(f"the song has {len(instances)} {label} section{'s' * (len(instances) != 1)}, "
-                              f"not a {which} one")
+                              + (f"no {label} {which}" if which.isdigit() else f"not a {which} one"))
     return [instances[k - 1]], (f"{label} {which}" if which.isdigit() else f"the {which} {label}")
 
 
