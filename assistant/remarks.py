@@ -151,17 +151,25 @@ def read(piece: Piece, groups: list[SectionGroup]) -> Piece:
     return piece
 
 
+MANNER = re.compile(r"(?i)(?:the\s+)?(?:whole|entire)\s+(?:way|time|thing|song|section)(?:\s+through)?|all\s+the\s+way"
+                    r"(?:\s+through)?|throughout|(?:very|really|nice and)\s+(?:slow|slowly|fast|quick|quickly)")
+
+
 def scene_of(piece: Piece) -> str:
     """What is left to picture once the instruction words are out: 'change the second verse - no ankles yet.
     keep it dry in verse two' → ''; 'make the chorus a flooded kitchen' → 'a flooded kitchen'."""
     text = piece.text
     text = re.sub(rf"(?i)\b(?:change|fix|redo|rewrite|for|in|on|about|during)?\s*{SECTION_NAME.pattern[4:]}"
-                  r"(?:\s+(?:should be|is|will be|becomes|has|shows))?[\s,:;—–-]*", " ", text)
+                  r"(?:\s+(?:in|at|towards?)\s+the\s+(?:middle|end|start|beginning))?"  # 'the instrumental in the middle is …'
+                  r"(?:\s+(?:should be|is|will be|becomes|has|shows))?(?:\s+(?:just|only|simply))?[\s,:;—–-]*", " ", text)
     text = TAKEBACK.sub(" ", text)
     text = KEEP.sub(" ", text)
+    text = re.sub(r"(?i)\b(?:(?:that'?s|thats|it'?s|its|that comes|it comes|save (?:it|that) for)\s+)?later\b", " ", text)
     text = re.sub(r"(?i)\b(?:yet|anymore|any more|please|instead|then|though|tho|there|ok|so)\b", " ", text)
     text = re.sub(r"(?i)^\s*(?:make it|make that|it'?s|it should be|should be|i want|let'?s have|have)\s+", "", text)
     text = re.sub(r"\s*[.,;:!…—–-]+(?:\s*[.,;:!…—–-]+)*\s*", ". ", text)
+    # how it is played, not what we see: 'slow', 'the whole way through'
+    text = ". ".join(x for x in text.split(". ") if len(x.split()) >= 2 and not MANNER.fullmatch(x.strip(" .")))
     words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in ENGLISH]
     return text.strip(" .") if len(words) >= 2 else ""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .prompts import load_yaml
 from .phrases import NOT_THINGS, STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
+from .spelling import spelled
 from .reading import (added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb, reversal_of, role_name,
                       section_phrase, setup_of, things_in, turn_of)
 
@@ -228,6 +229,27 @@ def artist_reasons(argument: str) -> list[str]:
     return out
 
 
+def artist_kernels(argument: str) -> list[str]:
+    """The artist's reasons re-voiced to follow 'and' or 'since' in a sentence about any one picture: "the sea
+    folding up like a blanket cant be filmed, theres no rig on earth for that" → ["it can't be filmed", "there's
+    no rig on earth for that"]; "we cant flood a house" stays theirs. Empty when the only reason is cost."""
+    out = []
+    # a reason that stands alone ('there's no rig on earth for that') is its own; one that leans on the clause
+    # before it ('…, its not safe', '…, we cant do that') stays with it
+    clauses = [re.sub(r",\s+(?=(?:it|its|it's|we|that|this|you|i)\b)", ", and ", x.strip()) for r in artist_reasons(argument)
+               for x in re.split(r"(?i),\s+(?=(?:there|theres|no)\b)", r) if x.strip()]
+    for said in clauses:
+        said = re.sub(r"(?i)\bits\s+(?=(?:not|a|an|the|just|so|too|impossible|cgi|way)\b)", "it's ", spelled(said))
+        said = re.sub(r"(?i)\bI\b", "you", re.sub(r"(?i)\bmy\b", "your", said))  # the artist's 'I' said back to them
+        claim = CLAIM.search(said)
+        if claim and "," not in said[:claim.start()] and impossible_thing(said):  # 'X can't be filmed' → 'it can't be filmed' (X is the picture)
+            said = "it" + said[claim.start():]
+        elif re.match(r"(?i)no\s", said) and not re.search(r"(?i)\b(?:can|could|would|will|is|are|does|do)\b", said):
+            said = f"there is {said}"  # 'no way to film that' → 'there is no way to film that'
+        out.append(said[:1].lower() + said[1:])
+    return list(dict.fromkeys(out))
+
+
 def _overlap(a: str, b: str) -> int:
     def words(t: str) -> set[str]:
         return {w.rstrip("s") for w in re.findall(r"[a-z]+", t.lower()) if w not in STOP and len(w) > 2}
@@ -287,6 +309,12 @@ def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
     if things:  # quoted before: what this picture does to the thing the artist named, in their terms, unquoted
         text = _fill(_pick(p["why_echo"][beat.stage], v), **slots, thing=things[0])
         return tidy(text + ".")
+    kernels = artist_kernels(beat.artist_why)
+    # what this picture asks of a camera, then one of the artist's reasons, taken in turn shot by shot (the
+    # shot's own variant, not the wording's retry); one reason alone is said on every other shot
+    if kernels and (len(kernels) > 1 or beat.variant % 2 == 0):
+        kernel = kernels[beat.variant % len(kernels)]
+        return tidy(_fill(_pick(p["why_kernel"][beat.stage], v), **slots).replace("{kernel}", kernel) + ".")
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"

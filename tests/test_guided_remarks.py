@@ -253,3 +253,21 @@ def test_a_progression_answer_is_one_story_not_a_feeling_and_a_story(tmp_path):
     talk(d, "about my aunt who ran the lido", "the colour leaks out of it as it goes. teal -> grey -> white by the end")
     b = d.tools.project().brief
     assert b.story.startswith("the colour leaks out of it") and b.story.endswith("white by the end") and not b.feeling
+
+
+@pytest.mark.parametrize("aside, scene", [
+    ("the instrumental in the middle is just the beam sweeping over the water, slow, the whole way through",
+     "the beam sweeping over the water"),
+    ("the outro at the end is only the boat drifting off, all the way through", "the boat drifting off"),
+])
+def test_an_aside_about_a_part_files_the_picture_not_where_or_how_it_plays(aside, scene):
+    groups = walk.section_groups(build_song(*BALLAD))
+    groups.append(walk.SectionGroup(key="instrumental", label="instrumental"))
+    assert remarks.scene_of(remarks.read(remarks.Piece("aside", aside), groups)) == scene
+
+
+def test_a_take_back_saying_that_comes_later_leaves_no_picture(walking):
+    d = walking
+    talk(d, "the porch light burning for nobody")
+    talk(d, "wait, actually no kettles in the first verse yet, thats later")
+    assert d.section_notes() == {"verse 1": "the porch light burning for nobody"}

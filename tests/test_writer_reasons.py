@@ -281,3 +281,44 @@ def test_the_treatment_tells_a_listed_progression_step_by_step(tmp_path):
     text = treatment(d.tools.project())
     assert "The story: the river reaches the boots, then the bench, then the rafters, in that order" in text
     assert " / " not in text and "flood-windowsill" not in text.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize("argument, kernels", [
+    # the artist's reasons re-voiced to stand after 'and' or 'since' (wordings written for this test, session 10)
+    ("the tower melting into the tide cant be filmed, theres no crane tall enough for that",
+     ["it can't be filmed", "there's no crane tall enough for that"]),
+    ("we cant set fire to a library, its not allowed", ["we can't set fire to a library, and it's not allowed"]),
+    ("foxes made of smoke is vfx territory, no way to shoot that", ["foxes made of smoke is vfx territory",
+                                                                    "there is no way to shoot that"]),
+    ("my town has to age fifty years in a verse", ["your town has to age fifty years in a verse"]),
+    ("its cheaper", []),
+])
+def test_the_artists_reasons_are_kept_in_their_own_words_for_every_shot(argument, kernels):
+    from assistant.writer import artist_kernels
+
+    assert artist_kernels(argument) == kernels
+
+
+def test_every_shot_after_the_first_says_why_in_the_artists_terms_without_quoting_it_again():
+    """Session 9's held-out plans said why in the artist's terms on 6 % of shots ("No set could hold X" and the
+    like): once the argument is quoted, other shots carry one of its reasons after what the picture itself asks."""
+    said = "the tower melting into the tide cant be filmed, theres no crane tall enough for that"
+    heard, used_r, used_w = set(), set(), set()
+    stages = ["establish", "detail", "reaction", "transformation", "payoff"] * 3
+    images = ["a bell ringing under water", "gulls sewn to the sky", "a bus full of sand"]
+    whys = [write(Beat(stage=s, variant=v, section="verse", image=images[v % 3], next_image=images[(v + 1) % 3],
+                       lines=[], who="the keeper", setting="the harbour", artist_why=said, heard=heard),
+                  used_r, used_w).why_generative for v, s in enumerate(stages)]
+    assert sum("“" in w for w in whys) == 1  # quoted once
+    theirs = [w for w in whys[1:] if "can't be filmed" in w or "no crane tall enough" in w]
+    assert len(theirs) >= len(whys) - 3  # nearly every other shot in the artist's terms
+    assert all(a != b for a, b in zip(whys, whys[1:])) and len(set(whys)) == len(whys)
+    assert not any(w1.split(", and ")[-1] == w2.split(", and ")[-1] == w3.split(", and ")[-1]
+                   for w1, w2, w3 in zip(whys, whys[1:], whys[2:]) if ", and " in w1)  # no reason three shots running
+
+
+def test_a_reason_that_no_crew_could_do_it_is_not_only_cost():
+    from assistant.pushback import cheap_only
+
+    assert not cheap_only("the orchard has to age ten years in a minute, no crew could do that")
+    assert cheap_only("no crew, its cheaper")
