@@ -211,7 +211,7 @@ _MARK = re.compile(r"(?i)^(?:and\s+|but\s+|so\s+)?(?:(?:in|by|at|for|on|during)\
 _START = re.compile(r"(?i)^(?:and\s+)?(?:at\s+the\s+(?:start|beginning)|in\s+the\s+beginning|at\s+first|to\s+begin\s+with"
                     r"|(?:(?:it|she|he|they|we|the\s+video)\s+)?(?:starts?|begins?|opens?)\s+(?:with|in|at|on)(?=\s))\s*,?\s*(?P<step>.+)$")
 _END = re.compile(r"(?i)^(?:and\s+|but\s+)?(?:(?:by|at|in)\s+the\s+end|finally|until|(?:(?:it|she|he|they|we|the\s+video)"
-                  r"\s+)?(?:ends?|finish(?:es)?)\s+(?:with|in|at|on)(?=\s))\b\s*,?\s*(?P<step>.+)$")
+                  r"\s+)?(?:ends?|finish(?:es)?)(?:\s+up)?\s+(?:with|in|at|on)(?=\s))\b\s*,?\s*(?P<step>.+)$")
 # 'by the middle its autumn', 'halfway through …', 'by the bridge …': a step said of the middle of the song
 _MIDDLE = re.compile(r"(?i)^(?:and\s+|but\s+)?(?:(?:by|in|at|around|towards?)\s+the\s+(?P<label>middle|bridge)(?:\s+of\s+"
                      r"(?:it|the\s+song))?|halfway\s+through|midway)\b\s*,?\s*(?P<step>.+)$")
@@ -228,12 +228,12 @@ def _marked(text: str) -> list[tuple[float, str, str]]:
     chorus the carpark is full'; 'first verse its bare, second verse the ivy starts, last verse its overgrown'
     → (place, section label, step) in song order (a place said twice keeps what was said last); [] unless at
     least two places are marked (a 'then' alone is a story, not a progression)."""
-    clauses = re.split(r"[,;:.!?]\s+|\s+(?=(?:and\s+)?then\b)|\s+(?=(?:and\s+)?(?:by|at|in)\s+the\s+(?:end|last|final"
+    clauses = re.split(r"[,;:.!?]\s+|\s+[-—–]+\s+|\s+(?=(?:and\s+)?then\b)|\s+(?=(?:and\s+)?(?:by|at|in)\s+the\s+(?:end|last|final"
                        r"|middle)\b)", text)
     joined: list[str] = []
     for clause in (c.strip(" ,.;") for c in clauses):  # 'chorus 1: the ship is a dot': the place and its step, one
-        if joined and _PLACE_LEAD.fullmatch(joined[-1] + " "):
-            joined[-1] = f"{joined[-1]} {clause}"
+        if joined and (_PLACE_LEAD.fullmatch(joined[-1] + " ") or _PLACE_TRAIL.fullmatch(" " + clause)):
+            joined[-1] = f"{joined[-1]} {clause}"  # 'cracking | in the middle': a place said after its step
         else:
             joined.append(clause)
     out: dict[float, tuple[str, str]] = {}

@@ -90,6 +90,8 @@ def test_one_marked_place_is_a_story_not_a_progression(story):
      ["spring", "high summer", "autumn with the leaves down"], ""),
     ("the moon crosses the whole song, low over the hills at the start, overhead by the bridge, and at the end its gone",
      ["low over the hills", "overhead", "gone"], ""),
+    ("the ice melts over the song - frozen solid at the start, cracking in the middle, open water at the end",
+     ["frozen solid", "cracking", "open water"], ""),
 ])
 def test_a_progression_in_any_written_form_is_read_in_order(story, steps, scope):
     found = arc_of(story)
