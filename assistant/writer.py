@@ -98,7 +98,10 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     named = subject == beat.image and any(beat.image.lower() in w for w in used_whys)
     own = dict(slots, shown=clean(f"{handle(subject)} {action}")) if named else slots
     first = beat.heard is not None and not used_whys  # the plan's first shot
-    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first), used_whys, tails)
+    # an artist's reason closes at most ~1 in 8 of the plan's whys so far: their terms, never a refrain
+    kernels = [x for x in artist_kernels(beat.artist_why)
+               if sum(x.lower() in w for w in used_whys) < 1 + KERNEL_SHARE * len(used_whys)]
+    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first, kernels), used_whys, tails)
     if beat.heard is not None:  # the artist's argument is quoted once in a plan, never as every shot's refrain
         beat.heard.update(r for r in artist_reasons(beat.artist_why) if f"“{r}”" in why)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
@@ -290,7 +293,10 @@ def _named_in(thing: str, shown: str) -> bool:
     return all(w.rstrip("s") in said for w in re.findall(r"[a-z]+", thing.lower()) if w not in STOP)
 
 
-def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
+KERNEL_SHARE = 0.12  # of the plan's whys so far that one of the artist's reasons may close
+
+
+def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False, kernels: list[str] | None = None) -> str:
     p = phrasing()
     reasons = artist_reasons(beat.artist_why)
     # this picture: what it shows (a transformation and a payoff show the image it turns into too)
@@ -309,10 +315,9 @@ def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
     if things:  # quoted before: what this picture does to the thing the artist named, in their terms, unquoted
         text = _fill(_pick(p["why_echo"][beat.stage], v), **slots, thing=things[0])
         return tidy(text + ".")
-    kernels = artist_kernels(beat.artist_why)
     # what this picture asks of a camera, then one of the artist's reasons, taken in turn shot by shot (the
-    # shot's own variant, not the wording's retry); one reason alone is said on every other shot
-    if kernels and (len(kernels) > 1 or beat.variant % 2 == 0):
+    # shot's own variant, not the wording's retry), each only as often as KERNEL_SHARE allows
+    if kernels:
         kernel = kernels[beat.variant % len(kernels)]
         return tidy(_fill(_pick(p["why_kernel"][beat.stage], v), **slots).replace("{kernel}", kernel) + ".")
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)

@@ -205,7 +205,8 @@ def by_scenario(scenarios: list[dict], runs: list[dict], seeds: int) -> dict[str
         arcs = [r["arc_in_order"] for r in mine if r["arc_in_order"] is not None]
         bad = [ok for r in mine for ok in r["bad_input_ok"]]
         said = [f"expect {sum(checks)}/{len(checks)}"] + ([f"arc {sum(arcs)}/{len(arcs)}"] if arcs else []) + \
-            ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}"]
+            ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}",
+                                                              f"why {sum(r['artist_why'] for r in mine) / len(mine):.2f}"]
         out[sc["name"]] = ", ".join(said)
     return out
 

@@ -7,6 +7,7 @@ import pytest
 from assistant.planner import make_logline, restates, short_meaning, song_kind
 from assistant.writer import Beat, write
 from shotlist.models import Brief
+from songbook import top_run_share
 
 
 def _beat(stage="establish", lines=("Reap it with a sickle of leather",), artist_why="", v=0):
@@ -311,10 +312,8 @@ def test_every_shot_after_the_first_says_why_in_the_artists_terms_without_quotin
                   used_r, used_w).why_generative for v, s in enumerate(stages)]
     assert sum("“" in w for w in whys) == 1  # quoted once
     theirs = [w for w in whys[1:] if "can't be filmed" in w or "no crane tall enough" in w]
-    assert len(theirs) >= len(whys) - 3  # nearly every other shot in the artist's terms
-    assert all(a != b for a, b in zip(whys, whys[1:])) and len(set(whys)) == len(whys)
-    assert not any(w1.split(", and ")[-1] == w2.split(", and ")[-1] == w3.split(", and ")[-1]
-                   for w1, w2, w3 in zip(whys, whys[1:], whys[2:]) if ", and " in w1)  # no reason three shots running
+    assert len(theirs) >= len(whys) // 3  # the old plans: 1 in 16
+    assert len(set(whys)) == len(whys) and top_run_share([w.lower() for w in whys[1:]]) <= 0.2  # never a refrain
 
 
 def test_a_reason_that_no_crew_could_do_it_is_not_only_cost():
