@@ -302,7 +302,8 @@ def test_the_artists_reasons_are_kept_in_their_own_words_for_every_shot(argument
 
 def test_every_shot_after_the_first_says_why_in_the_artists_terms_without_quoting_it_again():
     """Session 9's held-out plans said why in the artist's terms on 6 % of shots ("No set could hold X" and the
-    like): once the argument is quoted, other shots carry one of its reasons after what the picture itself asks."""
+    like): once the argument is quoted, other shots carry its reasons after what the picture itself asks, each
+    only as often as keeps it from being a refrain."""
     said = "the tower melting into the tide cant be filmed, theres no crane tall enough for that"
     heard, used_r, used_w = set(), set(), set()
     stages = ["establish", "detail", "reaction", "transformation", "payoff"] * 3
@@ -311,8 +312,8 @@ def test_every_shot_after_the_first_says_why_in_the_artists_terms_without_quotin
                        lines=[], who="the keeper", setting="the harbour", artist_why=said, heard=heard),
                   used_r, used_w).why_generative for v, s in enumerate(stages)]
     assert sum("“" in w for w in whys) == 1  # quoted once
-    theirs = [w for w in whys[1:] if "can't be filmed" in w or "no crane tall enough" in w]
-    assert len(theirs) >= len(whys) // 3  # the old plans: 1 in 16
+    for reason in ("it can't be filmed", "no crane tall enough"):  # each of the artist's reasons, unquoted
+        assert any(reason in w for w in whys[1:]), reason
     assert len(set(whys)) == len(whys) and top_run_share([w.lower() for w in whys[1:]]) <= 0.2  # never a refrain
 
 
