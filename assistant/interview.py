@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arc import arc_of
 from .prompts import load_yaml
 from .spelling import spelled
 
@@ -47,7 +48,7 @@ PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls)[,
                r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
                r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
 # an answer that opens by saying what it is about: "it's about the house being sold", "the song is really about …"
-MEANING_OPEN = (r"^\s*(?:(?:it|this|the song|this song|the video|the whole thing)(?:'s|’s|\s+is)\s+(?:(?:really|actually|all"
+MEANING_OPEN = (r"^\s*(?:(?:it|this|the song|this song|the video|the whole thing)(?:'s|’s|\s+is|(?<=it)s)\s+(?:(?:really|actually|all"
                 r"|mostly|kind of|just)\s+)?about\b|about\b)")
 # a clause that sets the format: "it has to be 16:9", "25fps", "vertical for tiktok"
 FORMAT = (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|\d\s*fps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b|\bsquare\b"
@@ -266,11 +267,12 @@ def split_topics(text: str) -> list[tuple[str | None, str]]:
               if p.strip() and not is_greeting(p)]
     if len(pieces) < 2:
         return [(None, text)]
+    progression = arc_of(text) is not None  # 'the colour drains out as it goes. deep red -> pink': one story
     kinds = []
     for p in pieces:
         low = p.lower()
         kinds.append("constraints" if re.match(PROHIBITION, low) or re.search(FORMAT, low)
-                     else "feeling" if re.search(FEELING_CLAUSE, low) else None)
+                     else "feeling" if re.search(FEELING_CLAUSE, low) and not progression else None)
     for j in range(1, len(pieces)):  # a short aside after a rule explains it: "no clowns, it's been done to death"
         if kinds[j] is None and kinds[j - 1] and len(pieces[j].split()) < 6:
             kinds[j] = kinds[j - 1]

@@ -166,12 +166,15 @@ def short_meaning(b: Brief) -> str:
     m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
     # 'a love song that is really about time running out' → 'time running out'
     m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+(?:(?:that|which)\s+(?:is|'s)\s+)?"
-               r"(?:really\s+|actually\s+|secretly\s+)?|is\s+|'s\s+)?about\s+", "", m)
+               r"(?:really\s+|actually\s+|secretly\s+)?|is\s+|'s\s+)?(?:(?:really|actually|just|mostly|all|kind of)\s+)?"
+               r"about\s+", "", m)
     if song_kind(b) and not re.search(r"(?i)\babout\b", first_sentence(b.meaning)):
         return ""
     if language_of(b.meaning):  # an answer in another language is the artist's, never our sentence
         return ""
     m = re.split(r",|;|:|\s+-\s+|—", m)[0]
+    while len(m.split()) > MEANING_WORDS and re.search(r"\s(?:and|but|while|who|which|because)\s", m):
+        m = re.sub(r"\s+(?:and|but|while|who|which|because)\s+(?!.*\s(?:and|but|while|who|which|because)\s).*$", "", m)  # its last clause
     words = m.split()
     said = re.sub(r"\bi\b", "I", " ".join(words).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
     said = re.sub(r"^my\b", "the singer's", said)  # 'my grandad refusing …' is said of the singer's grandad
@@ -183,21 +186,22 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     rises, in a song about waiting for someone who isn't coming back.'"""
     story = re.split(r"\s*[;:]\s*|\s+[-—]\s+", first_sentence(b.story))[0].strip(" ,")
     meaning = short_meaning(b)
+    title = said_title(title)
     feeling = first_sentence(b.feeling)
     if len(story.split()) < 3 or language_of(b.story):
         story = ""
-    found = arc.arc_of(spelled(b.story))
+    found = only_progression(b)
     # the story is only its progression ('in the first verse it's spring, …', 'each verse a little darker', 'starts
     # with an empty carpark, by the last chorus …'): the meaning (else the title), carried through it
-    if found and (protagonist(b.story) in ("", found.what) or found.steps[0].lower() in story.lower()
-                  or arc.SCOPE.match(story)):
-        said = f"{song_kind(b)} about {meaning}" if song_kind(b) and meaning else (meaning or title)
+    if found:
+        said = f"{song_kind(b)} about {meaning}" if song_kind(b) and meaning else (meaning and about_phrase(meaning) or title)
         said = said[:1].upper() + said[1:]
         first, last = found.steps[0], found.steps[-1]
         if is_clause(first) or is_clause(last):  # 'first the signs are bright, …, by the end the streets are empty'
             return f"{said}: at first {first}, and by the end {last}."
         first, last = (re.sub(r"(?i)^it'?s\s+", "", x) for x in (first, last))  # 'from winter and bare', not "it's"
-        return f"{said}, from {first} to {last}."
+        goes = {"up": "climbs", "down": "fades"}.get(found.direction, "goes")
+        return f"{said}, as {found.what} {goes} from {first} to {last}." if found.what else f"{said}, from {first} to {last}."
     if not story and not meaning and song_kind(b):
         return f"{title[:1].upper() + title[1:]}: {song_kind(b)}, built from the song's own lines."
     if not story and not meaning:
@@ -209,6 +213,43 @@ def make_logline(b: Brief, title: str = "the song") -> str:
     if meaning and not set(meaning.split()) <= set(story.lower().split()):
         return f"{story}, in {kind or 'a song'} about {meaning}."
     return f"{story}, told as {kind}." if kind else f"{story}."
+
+
+def only_progression(b: Brief) -> arc.Arc | None:
+    """The artist's progression when the story says nothing but it ('deep red -> pink -> grey', 'each verse a
+    little darker', 'chorus 1: …'); None when there is none or the story also says who does what."""
+    found = arc.arc_of(spelled(b.story))
+    story = re.split(r"\s*[;:]\s*|\s+[-—]\s+", first_sentence(b.story))[0].strip(" ,")
+    if found and (protagonist(b.story) in ("", found.what) or found.steps[0].lower() in story.lower()
+                  or arc.SCOPE.match(story)):
+        return found
+    return None
+
+
+def stages_said(found: arc.Arc) -> str:
+    """The artist's progression told in order: 'the colour fades to deep red, then pink, then grey, then no colour
+    at all, in that order across the song'."""
+    steps = [re.sub(r"(?i)^it'?s\s+", "", x) if len(x.split()) <= 4 else x for x in found.steps]
+    told = ", then ".join(steps)
+    reaches = "fades to" if found.direction == "down" else "reaches"
+    return f"{found.what} {reaches} {told}, in that order across the song" if found.what else \
+        f"{told}, in that order across the song"
+
+
+def said_title(title: str) -> str:
+    """A title as a sentence may say it: a project id ('keeper-ship-nearer', 'my_song_v2') or 'Untitled' is no
+    title to a reader, so the video is called 'this video'."""
+    if not title.strip() or re.fullmatch(r"[Uu]ntitled(?: project)?|[a-z0-9.]+(?:[-_][a-z0-9.]+)+", title.strip()):
+        return "this video"
+    return title
+
+
+def about_phrase(meaning: str) -> str:
+    """A meaning said as what the video is: 'a city forgetting its name' stays; 'him getting older' → 'a song
+    about him getting older' (a phrase that does not name its own subject)."""
+    if re.match(r"(?i)(?:a|an|the|one|two|three|some|this|that)\b|\w+'s\b", meaning):
+        return meaning
+    return f"a song about {meaning}"
 
 
 def protagonist(story: str) -> str:
@@ -295,7 +336,8 @@ def treatment(project: Project, notes: dict[str, str] | None = None,
     b, song = project.brief, project.song
     lines = [f"Treatment — {project.title}", f"Logline: {b.logline or make_logline(b, project.title)}"]
     about = short_meaning(b) or song_kind(b)
-    story = first_sentence(b.story)
+    found = only_progression(b)
+    story = stages_said(found) if found else first_sentence(b.story)  # a progression is told step by step, never pasted
     lines += [f"It is about {about}." if about else "", f"The story: {story[:1].lower() + story[1:]}." if story else ""]
     lines = [x for x in lines if x]
     material = section_material(project, notes or {}, takeback)

@@ -16,7 +16,8 @@ from .phrases import handle, lyric_key
 CHEAP = re.compile(r"(?i)\b(cheap\w*|budget|cost\w*|money|afford\w*|save|saves|saving|less expensive|no crew|quick\w*|easier"
                    r"|cool|trendy|everyone uses)\b")
 SUBSTANCE = re.compile(r"(?i)\b(impossible|can'?t|cannot|never|couldn'?t|no way|physics|exist|turn\w* into"
-                       r"|becom\w*|transform\w*|dissolv\w*|made of|float\w*)\b")
+                       r"|becom\w*|transform\w*|dissolv\w*|made of|float\w*"
+                       r"|no (?:\w+ )?(?:crew|camera|set|rig|one|location) (?:could|can|would) (?:ever )?(?:do|film|shoot|build))\b")
 KEEP_IT = re.compile(r"(?i)\b(keep it|keep that|keep mine|my way|go ahead|i insist|do it anyway|yes,? keep|stick with"
                      r"|as i said|that'?s fine|it'?s fine|leave it|respect)\b")
 

@@ -176,6 +176,8 @@ class RemarkTurns:
             target = last.target if last else self._pending() or "meaning"
             if interview.says_what_it_is_about(p.text):  # 'actually, it's about her leaving' is never a picture
                 target = "meaning"
+            elif re.search(interview.FORMAT, p.text.lower()):  # 'actually 4:5 not 16:9' is the format, never a picture
+                target = "constraints"
             elif target in interview.TOPICS:  # the walk's first question: the brief field its words are about
                 target = interview.classify(p.text, target)[0]
         if target.startswith("section:"):
@@ -186,8 +188,9 @@ class RemarkTurns:
             return say("corrected", where=remarks.where_line(target), what="; ".join(x for x in said if x) or "noted")
         body = labelled[0][1] if labelled else re.sub(
             rf"(?i)^.*?\b(?:the|my)\s+(?:{'|'.join(remarks.FIELD_NAMES)})\s+(?:is|should be|was|=|:)?\s*", "", p.text)
-        old = "" if target == "constraints" else \
-            next((f.text for f in reversed(self.filed().history) if f.target == target and f.text), "")  # rules add up
+        old = ", ".join(sorted(rules.replaced_formats(body))) if target == "constraints" else \
+            next((f.text for f in reversed(self.filed().history) if f.target == target and f.text), "")  # rules add up,
+        # but a format the correction rules out ('actually 4:5 not 16:9') is replaced
         if target in GLOBAL_FIELDS or target in ("feeling", "palette"):
             steps.append(self.tools.update_brief(**{target: interview.clip(body)}, said=p.text))
         elif target == "motifs":

@@ -18,7 +18,8 @@ from .walk import SectionGroup
 _OPEN = r"^\s*(?:(?:wait|hold on|hmm+|oh|sorry|ok(?:ay)?|um+|uh+|no|nope|so)[\s,.!:;—–-]+)*"
 CORRECTION = re.compile(_OPEN + r"(?:actually|no,?\s+i\s+meant|i\s+meant|what\s+i\s+meant\s+(?:is|was)|correction"
                         r"|on second thought|change of plan|let me (?:correct|change) that|i take (?:it|that) back,?)"
-                        r"\b[\s,.:;—–-]*(?:(?:no|nope|not that)\b[\s,.:;!—–-]*)?", re.I)
+                        r"\b[\s,.:;—–-]*(?:(?:no|nope|not that)\b(?=\s*(?:[,.:;!—–-]|$)|\s+(?:it|it'?s|its|that'?s|thats|this|i|i'?m|we"
+                        r"|let'?s|forget|make|change|wait)\b)[\s,.:;!—–-]*)?", re.I)  # 'actually no teacups yet' keeps its 'no'
 ASIDE = re.compile(r"^\s*(?:(?:before i forget|oh,?\s+and|oh,?\s+also|and also|also|btw|by the way|one more thing"
                    r"|p\.?s\.?)\b[\s,.:;—–-]*)+", re.I)
 SCRATCH = re.compile(r"^\s*(?:(?:no|ugh|wait|sorry)[\s,.!]+)?(?:scratch that|forget (?:that|what i (?:just )?said)"
@@ -44,7 +45,7 @@ FIELD_NAMES = {"meaning": "meaning", "what it's about": "meaning", "story": "sto
 # "no ankles yet", "not the ankles", "without the flags", "don't show the ankles": what the artist takes back
 TAKEBACK = re.compile(r"(?i)\b(?:no|not|without|don'?t show|do not show|never|nothing of|lose|drop|cut)\s+"
                       r"(?:(?:the|any|a|an|his|her|their|my|more)\s+)?([a-z][a-z'-]{2,}(?:\s+(?!(?:yet|anymore|here|there"
-                      r"|now|then|in|on|at|until|till|before|after|for|please|though|tho|either)\b)[a-z][a-z'-]{2,})?)")
+                      r"|now|then|in|on|at|until|till|before|after|for|please|though|tho|either)\b|[a-z]+ing\b)[a-z][a-z'-]{2,})?)")
 # a state the artist asks a section to keep: "keep it dry", "make it quieter", "leave it empty"
 KEEP = re.compile(r"(?i)\b(?:keep|make|leave|have)\s+(?:it|that|this|them|everything|the (?:room|house|place))\s+"
                   r"((?:\w+\s+)?\w+)")
@@ -58,6 +59,9 @@ FOREIGN = {
     "Italian": "il lo la gli le è e un una di del della che per con molto ma come quando dove io noi loro non",
     "Dutch": "de het een en van is dat die niet op te in met voor zijn als maar ook er aan bij nog wat zo naar uit"
              " wij ik je hij zij ze we",
+    "Polish": "i w z na się nie do to że jest jak po co ale przez pod nad przy od dla już tak tylko ja my oni jej jego"
+              " cicho całą całej noc",
+    "Swedish": "och i att det som en på är av för med till den har inte om ett men var jag vi de så från över",
 }
 ENGLISH = set("the a an and of to in is it that with for on at by his her my we they i you this there are was be".split())
 
@@ -147,17 +151,25 @@ def read(piece: Piece, groups: list[SectionGroup]) -> Piece:
     return piece
 
 
+MANNER = re.compile(r"(?i)(?:the\s+)?(?:whole|entire)\s+(?:way|time|thing|song|section)(?:\s+through)?|all\s+the\s+way"
+                    r"(?:\s+through)?|throughout|(?:very|really|nice and)\s+(?:slow|slowly|fast|quick|quickly)")
+
+
 def scene_of(piece: Piece) -> str:
     """What is left to picture once the instruction words are out: 'change the second verse - no ankles yet.
     keep it dry in verse two' → ''; 'make the chorus a flooded kitchen' → 'a flooded kitchen'."""
     text = piece.text
     text = re.sub(rf"(?i)\b(?:change|fix|redo|rewrite|for|in|on|about|during)?\s*{SECTION_NAME.pattern[4:]}"
-                  r"(?:\s+(?:should be|is|will be|becomes|has|shows))?[\s,:;—–-]*", " ", text)
+                  r"(?:\s+(?:in|at|towards?)\s+the\s+(?:middle|end|start|beginning))?"  # 'the instrumental in the middle is …'
+                  r"(?:\s+(?:should be|is|will be|becomes|has|shows))?(?:\s+(?:just|only|simply))?[\s,:;—–-]*", " ", text)
     text = TAKEBACK.sub(" ", text)
     text = KEEP.sub(" ", text)
+    text = re.sub(r"(?i)\b(?:(?:that'?s|thats|it'?s|its|that comes|it comes|save (?:it|that) for)\s+)?later\b", " ", text)
     text = re.sub(r"(?i)\b(?:yet|anymore|any more|please|instead|then|though|tho|there|ok|so)\b", " ", text)
     text = re.sub(r"(?i)^\s*(?:make it|make that|it'?s|it should be|should be|i want|let'?s have|have)\s+", "", text)
     text = re.sub(r"\s*[.,;:!…—–-]+(?:\s*[.,;:!…—–-]+)*\s*", ". ", text)
+    # how it is played, not what we see: 'slow', 'the whole way through'
+    text = ". ".join(x for x in text.split(". ") if len(x.split()) >= 2 and not MANNER.fullmatch(x.strip(" .")))
     words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in ENGLISH]
     return text.strip(" .") if len(words) >= 2 else ""
 
@@ -183,7 +195,10 @@ def language_of(text: str) -> str | None:
     english = sum(w in ENGLISH for w in words)
     scores = {lang: sum(w in set(ws.split()) for w in words) for lang, ws in FOREIGN.items()}
     lang, best = max(scores.items(), key=lambda x: x[1])
-    return lang if best >= 2 and best > 2 * english else None
+    if best >= 2 and best > 2 * english:
+        return lang
+    accented = sum(bool(re.search(r"[^\x00-\x7f]", w)) for w in words)  # 'łódka śpi pod wierzbami': a language we
+    return "another language" if english <= 1 and accented * 4 >= len(words) else None  # have no word list for
 
 
 def where_line(target: str) -> str:

@@ -28,9 +28,11 @@ def _aspect_and_size(text: str, update: dict) -> None:
     """Aspect, resolution and frame rate; when the answer states two ("9:16 for reels but also 16:9, 30 fps or
     24 fps") the last one stated wins, as the artist's correction (every clause stays in the notes)."""
     words = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "widescreen": "16:9", "landscape": "16:9"}
-    aspects = [(m.start(), f"{m.group(1)}:{m.group(2)}") for m in re.finditer(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)]
+    aspects = [(m.start(), f"{m.group(1)}:{m.group(2)}") for m in re.finditer(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)
+               if not _ruled_out(text, m.start())]
     aspects += [(m.start(), words[m.group(1).lower()])
-                for m in re.finditer(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)]
+                for m in re.finditer(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)
+                if not _ruled_out(text, m.start())]
     res = list(re.finditer(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text))
     if aspects:
         update["aspect"] = max(aspects)[1]
@@ -40,16 +42,38 @@ def _aspect_and_size(text: str, update: dict) -> None:
             update["resolution"] = f"{round(720 * w / h / 2) * 2}x720" if w >= h else f"720x{round(720 * h / w / 2) * 2}"
     if res:
         update["resolution"] = f"{res[-1].group(1)}x{res[-1].group(2)}"
-    rates = [float(m.group(1)) for m in re.finditer(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames? per second)\b", text, re.I)]
+    rates = [float(m.group(1)) for m in re.finditer(r"\b(\d{2}(?:\.\d+)?)\s*(?:fps|frames? per second)\b", text, re.I)
+             if not _ruled_out(text, m.start())]
     rates = [r for r in rates if 0 < r <= 120]
     if rates:
         update["fps"] = rates[-1]
 
 
+# 'not 16:9', 'instead of 24fps', 'rather than square': the format the artist replaces ("actually 4:5 not 16:9")
+_RULED_OUT = re.compile(r"(?i)\b(?:not|no longer|instead of|rather than|no)\s+(?:in\s+|at\s+|a\s+)?$")
+_FORMAT_SAID = re.compile(r"(?i)\b\d{1,2}\s*:\s*\d{1,2}\b|\b\d{2}(?:\.\d+)?\s*fps\b|\b(?:vertical|portrait|square|widescreen"
+                          r"|landscape)\b")
+
+
+def _ruled_out(text: str, at: int) -> bool:
+    return bool(_RULED_OUT.search(text[max(0, at - 16):at]))
+
+
+def replaced_formats(text: str) -> set[str]:
+    """The formats a constraint answer rules out: 'actually 4:5 not 16:9' → {'16:9'}."""
+    return {" ".join(m.group(0).lower().split()) for m in _FORMAT_SAID.finditer(text) if _ruled_out(text, m.start())}
+
+
 def parse_constraints(text: str, current: Constraints) -> Constraints:
-    """The artist's constraint answer as rules on top of `current`."""
+    """The artist's constraint answer as rules on top of `current`; a format it rules out ('4:5 not 16:9')
+    leaves the notes, and the one it states replaces it."""
     update: dict = {}
     _aspect_and_size(text, update)
+    gone = replaced_formats(text)
+    if gone:
+        current = current.model_copy(update={"notes": [n for n in current.notes if not any(g in n.lower() for g in gone)]})
+        text = re.sub(r"(?i)\s*,?\s*\b(?:not|no longer|instead of|rather than|no)\s+(?:in\s+|at\s+|a\s+)?(?:"
+                      + "|".join(re.escape(g) for g in gone) + r")\b", "", text)
     items = [p.strip(" .!") for p in re.split(r"[,;\n]|\.\s|\s+(?:and|but|tho|though)\s+(?=(?:no|never|avoid|without|it|must"
                                              r"|has|keep|make|don'?t|do not|please|pls)\b)", text) if p.strip(" .!")]
     avoid = list(current.avoid)

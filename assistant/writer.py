@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .prompts import load_yaml
 from .phrases import NOT_THINGS, STOP, cap, clean, detail_of, handle, is_clause, lyric_key, plural, tidy
+from .spelling import spelled
 from .reading import (added, as_clause, changed_word, contrast_of, metaphor_of, plural_verb, reversal_of, role_name,
                       section_phrase, setup_of, things_in, turn_of)
 
@@ -97,7 +98,11 @@ def write(beat: Beat, used_reasons: set[str], used_whys: set[str]) -> ShotText:
     named = subject == beat.image and any(beat.image.lower() in w for w in used_whys)
     own = dict(slots, shown=clean(f"{handle(subject)} {action}")) if named else slots
     first = beat.heard is not None and not used_whys  # the plan's first shot
-    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first), used_whys, tails)
+    # each of the artist's reasons closes at most KERNEL_SHARE of the plan's whys so far (once before that):
+    # their terms, never a refrain (the stronger suite's why_generative_specificity holds shared runs under 14 %)
+    kernels = [x for x in artist_kernels(beat.artist_why)
+               if sum(x.lower() in w for w in used_whys) < max(1, int(KERNEL_SHARE * len(used_whys)))]
+    why = _unique(lambda k: _why(beat, own if k < 6 else brief, v + k, first, kernels), used_whys, tails)
     if beat.heard is not None:  # the artist's argument is quoted once in a plan, never as every shot's refrain
         beat.heard.update(r for r in artist_reasons(beat.artist_why) if f"“{r}”" in why)
     return ShotText(subject=clean(subject), action=clean(action), setting=clean(beat.setting), reason=reason,
@@ -228,6 +233,27 @@ def artist_reasons(argument: str) -> list[str]:
     return out
 
 
+def artist_kernels(argument: str) -> list[str]:
+    """The artist's reasons re-voiced to follow 'and' or 'since' in a sentence about any one picture: "the sea
+    folding up like a blanket cant be filmed, theres no rig on earth for that" → ["it can't be filmed", "there's
+    no rig on earth for that"]; "we cant flood a house" stays theirs. Empty when the only reason is cost."""
+    out = []
+    # a reason that stands alone ('there's no rig on earth for that') is its own; one that leans on the clause
+    # before it ('…, its not safe', '…, we cant do that') stays with it
+    clauses = [re.sub(r",\s+(?=(?:it|its|it's|we|that|this|you|i)\b)", ", and ", x.strip()) for r in artist_reasons(argument)
+               for x in re.split(r"(?i),\s+(?=(?:there|theres|no)\b)", r) if x.strip()]
+    for said in clauses:
+        said = re.sub(r"(?i)\bits\s+(?=(?:not|a|an|the|just|so|too|impossible|cgi|way)\b)", "it's ", spelled(said))
+        said = re.sub(r"(?i)\bI\b", "you", re.sub(r"(?i)\bmy\b", "your", said))  # the artist's 'I' said back to them
+        claim = CLAIM.search(said)
+        if claim and "," not in said[:claim.start()] and impossible_thing(said):  # 'X can't be filmed' → 'it can't be filmed' (X is the picture)
+            said = "it" + said[claim.start():]
+        elif re.match(r"(?i)no\s", said) and not re.search(r"(?i)\b(?:can|could|would|will|is|are|does|do)\b", said):
+            said = f"there is {said}"  # 'no way to film that' → 'there is no way to film that'
+        out.append(said[:1].lower() + said[1:])
+    return list(dict.fromkeys(out))
+
+
 def _overlap(a: str, b: str) -> int:
     def words(t: str) -> set[str]:
         return {w.rstrip("s") for w in re.findall(r"[a-z]+", t.lower()) if w not in STOP and len(w) > 2}
@@ -268,7 +294,10 @@ def _named_in(thing: str, shown: str) -> bool:
     return all(w.rstrip("s") in said for w in re.findall(r"[a-z]+", thing.lower()) if w not in STOP)
 
 
-def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
+KERNEL_SHARE = 0.13  # of the plan's whys so far that one of the artist's reasons may close
+
+
+def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False, kernels: list[str] | None = None) -> str:
     p = phrasing()
     reasons = artist_reasons(beat.artist_why)
     # this picture: what it shows (a transformation and a payoff show the image it turns into too)
@@ -287,6 +316,11 @@ def _why(beat: Beat, slots: dict[str, str], v: int, first: bool = False) -> str:
     if things:  # quoted before: what this picture does to the thing the artist named, in their terms, unquoted
         text = _fill(_pick(p["why_echo"][beat.stage], v), **slots, thing=things[0])
         return tidy(text + ".")
+    # what this picture asks of a camera, then one of the artist's reasons, taken in turn shot by shot (the
+    # shot's own variant, not the wording's retry), each only as often as KERNEL_SHARE allows
+    if kernels:
+        kernel = kernels[beat.variant % len(kernels)]
+        return tidy(_fill(_pick(p["why_kernel"][beat.stage], v), **slots).replace("{kernel}", kernel) + ".")
     text = _fill(p["why"][beat.stage][v % len(p["why"][beat.stage])], **slots)
     if beat.stage == "establish" and beat.section_why and v % 3 == 0:
         text += f": {beat.section_why[0].lower() + beat.section_why[1:]}"

@@ -9,7 +9,8 @@ progression carried in order, and no meta-talk or ungrammatical sentence in the 
 Splits: dev.yaml is what tuning reads. heldout.yaml is never read while tuning and is run once at the end of
 a session; once its results have been read it is moved to dev and a fresh held-out split is written before
 any tuning. Session 7's held-out items (tide-house, day-ending, punk-redo) are in dev since session 8, session
-8's seven (songs `folk`, `station`) since session 9; a split that is not there is said in one line.
+8's seven (songs `folk`, `station`) since session 9, session 9's seven (song `keeper`) since session 10; a split
+that is not there is said in one line.
 """
 
 from __future__ import annotations
@@ -204,7 +205,8 @@ def by_scenario(scenarios: list[dict], runs: list[dict], seeds: int) -> dict[str
         arcs = [r["arc_in_order"] for r in mine if r["arc_in_order"] is not None]
         bad = [ok for r in mine for ok in r["bad_input_ok"]]
         said = [f"expect {sum(checks)}/{len(checks)}"] + ([f"arc {sum(arcs)}/{len(arcs)}"] if arcs else []) + \
-            ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}"]
+            ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}",
+                                                              f"why {sum(r['artist_why'] for r in mine) / len(mine):.2f}"]
         out[sc["name"]] = ", ".join(said)
     return out
 

@@ -205,3 +205,69 @@ def test_a_correction_of_the_meaning_during_the_walk_is_never_a_picture(walking)
     assert b.meaning == "it's about her leaving, not the water" and "Changed what the song is about" in out[-1]
     assert d.filed().takeback["meaning"] == [GLOBAL[0]]
     assert d.section_notes() == {"verse 1": "the porch light burning for nobody"} and pending(d) == "section:chorus"
+
+
+def test_a_correction_that_says_no_x_yet_takes_x_back_instead_of_filing_it(walking):
+    """Session 9's held-out run: "wait, actually no teacups floating in the first verse yet" lost its 'no' to the
+    correction marker and filed the teacups as the first verse's picture."""
+    d = walking
+    talk(d, "the porch light burning for nobody")  # the first verse
+    out = talk(d, "wait, actually no kettles boiling in the first verse yet, that comes later")
+    assert d.filed().takeback.get("verse 1") == ["kettles"]
+    assert "kettle" not in d.section_notes().get("verse 1", "") and "took back kettles" in out[-1]
+
+
+def test_a_correction_saying_its_really_about_changes_the_meaning_during_the_walk(walking):
+    d = walking
+    talk(d, "the porch light burning for nobody")
+    out = talk(d, "sorry, I meant its really about him growing old, not the house")
+    assert d.tools.project().brief.meaning == "its really about him growing old, not the house"
+    assert "Changed what the song is about" in out[-1] and d.section_notes() == {"verse 1": "the porch light burning for nobody"}
+
+
+@pytest.mark.parametrize("said, aspect", [("actually 4:5 not 16:9", "4:5"), ("wait, actually square instead of 16:9", "1:1"),
+                                          ("no I meant 9:16, not 16:9", "9:16")])
+def test_a_correction_of_the_format_replaces_it(walking, said, aspect):
+    d = walking
+    out = talk(d, said)
+    c = d.tools.project().brief.constraints
+    assert c.aspect == aspect and not any("16:9" in n for n in c.notes) and "no text on screen" in c.notes
+    assert "replaces “16:9”" in out[-1] and "scratch that" in out[-1]
+    talk(d, "scratch that")
+    assert d.tools.project().brief.constraints.aspect == "16:9"
+
+
+@pytest.mark.parametrize("text", ["łódka śpi pod wierzbami, a rzeka szumi cicho przez całą noc",
+                                  "kahvila on kiinni ja poika odottaa yötä päivää"])
+def test_an_answer_in_a_language_we_have_no_word_list_for_is_not_filed(walking, text):
+    d = walking
+    before = (dict(d.section_notes()), d.tools.project().brief.model_dump_json())
+    out = talk(d, text)
+    assert "reads as" in out[-1] and pending(d) == "section:verse 1"
+    assert (dict(d.section_notes()), d.tools.project().brief.model_dump_json()) == before
+
+
+def test_a_progression_answer_is_one_story_not_a_feeling_and_a_story(tmp_path):
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch Light")
+    d.opening()
+    talk(d, "about my aunt who ran the lido", "the colour leaks out of it as it goes. teal -> grey -> white by the end")
+    b = d.tools.project().brief
+    assert b.story.startswith("the colour leaks out of it") and b.story.endswith("white by the end") and not b.feeling
+
+
+@pytest.mark.parametrize("aside, scene", [
+    ("the instrumental in the middle is just the beam sweeping over the water, slow, the whole way through",
+     "the beam sweeping over the water"),
+    ("the outro at the end is only the boat drifting off, all the way through", "the boat drifting off"),
+])
+def test_an_aside_about_a_part_files_the_picture_not_where_or_how_it_plays(aside, scene):
+    groups = walk.section_groups(build_song(*BALLAD))
+    groups.append(walk.SectionGroup(key="instrumental", label="instrumental"))
+    assert remarks.scene_of(remarks.read(remarks.Piece("aside", aside), groups)) == scene
+
+
+def test_a_take_back_saying_that_comes_later_leaves_no_picture(walking):
+    d = walking
+    talk(d, "the porch light burning for nobody")
+    talk(d, "wait, actually no kettles in the first verse yet, thats later")
+    assert d.section_notes() == {"verse 1": "the porch light burning for nobody"}

@@ -75,3 +75,40 @@ def test_a_progression_marked_clause_by_clause_is_read_in_order(story, steps, sc
                                    "kids build a throne out of sirens and by the end it melts"])
 def test_one_marked_place_is_a_story_not_a_progression(story):
     assert arc_of(story) is None
+
+
+@pytest.mark.parametrize("story, steps, scope", [
+    # a list inside one sentence of several, with the artist's own marks (arrows, chevrons, slashes, 'v1', 'ch2:'),
+    # and places said at the end of a step or as the middle; wordings written for this test (session 10)
+    ("the light goes out of it slowly. gold -> orange -> violet -> black by the final chorus",
+     ["gold", "orange", "violet", "black"], ""),
+    ("one evening from start to finish: dusk > twilight > night", ["dusk", "twilight", "night"], ""),
+    ("how full the room is / v1 empty / v2 half full / v3 packed", ["empty", "half full", "packed"], "verse"),
+    ("ch1: the boat is far out. ch2: it passes the pier. last chorus: it runs aground",
+     ["the boat is far out", "it passes the pier", "it runs aground"], "chorus"),
+    ("it begins in spring when we plant it, by the middle its high summer, and it ends in autumn with the leaves down",
+     ["spring", "high summer", "autumn with the leaves down"], ""),
+    ("the moon crosses the whole song, low over the hills at the start, overhead by the bridge, and at the end its gone",
+     ["low over the hills", "overhead", "gone"], ""),
+    ("the ice melts over the song - frozen solid at the start, cracking in the middle, open water at the end",
+     ["frozen solid", "cracking", "open water"], ""),
+])
+def test_a_progression_in_any_written_form_is_read_in_order(story, steps, scope):
+    found = arc_of(story)
+    assert found is not None and found.steps == steps and found.scope == scope
+
+
+def test_steps_said_with_no_section_kind_are_carried_across_the_whole_song_in_order():
+    labels = ["intro", "verse", "chorus", "verse", "chorus", "bridge", "chorus", "outro"]
+    sections = [Section(label=x, start=i * 10.0, end=(i + 1) * 10.0, energy=0.5) for i, x in enumerate(labels)]
+    found = arc_of("the whole thing is one day ending: afternoon > sunset > dusk > night")
+    states = steps_by_section(found, sections)
+    assert sorted(states) == list(range(len(labels)))  # every section shows where the day stands
+    order = ["afternoon", "sunset", "dusk", "night"]
+    shown = [order.index(states[i]) for i in range(len(labels))]
+    assert shown == sorted(shown) and shown[0] == 0 and shown[-1] == 3
+
+
+def test_a_colour_step_is_the_light_of_the_picture():
+    found = arc_of("the colour drains out as it goes. deep red -> pink -> grey -> no colour at all")
+    assert [found.state(x) for x in found.steps] == ["deep red light", "pink light", "grey light", "no colour at all"]

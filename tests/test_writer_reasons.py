@@ -7,6 +7,7 @@ import pytest
 from assistant.planner import make_logline, restates, short_meaning, song_kind
 from assistant.writer import Beat, write
 from shotlist.models import Brief
+from songbook import top_run_share
 
 
 def _beat(stage="establish", lines=("Reap it with a sickle of leather",), artist_why="", v=0):
@@ -165,9 +166,10 @@ def test_the_treatment_is_written_from_the_meaning_the_story_and_its_progression
 @pytest.mark.parametrize("meaning, story, logline", [
     ("its about my grandad refusing to leave his house when the river came",
      "each verse the river climbs: the garden, the stairs, the bedroom, then the roof",
-     "The singer's grandad refusing to leave his house when the river came, from the garden to the roof."),
+     "The singer's grandad refusing to leave his house when the river came, as the river climbs from the garden to the "
+         "roof."),
     ("its a love song that is really about time running out", "the day ends across the song: morning, noon, dusk, night",
-     "A love song about time running out, from morning to night."),
+     "A love song about time running out, as the day goes from morning to night."),
     ("about a city forgetting its own name",
      "first the signs are bright, then they flicker, then they go dark, and by the end the streets are empty",
      "A city forgetting its own name: at first the signs are bright, and by the end the streets are empty.")])
@@ -242,3 +244,81 @@ def test_a_place_that_is_a_step_of_the_progression_is_reached_in_order(tmp_path)
      "doesn't come.")])
 def test_a_logline_is_never_a_progression_a_foreign_answer_or_a_typo(meaning, story, logline):
     assert make_logline(Brief(meaning=meaning, story=story), "Flood") == logline
+
+
+@pytest.mark.parametrize("meaning, story, title, logline", [
+    # a progression written as a list (arrows, slashes, 'chorus 1: …') is never the logline, nor is a project id;
+    # a long meaning keeps its first clause (wordings written for this test, session 10)
+    ("its about my mum who ran the bakery, and the year the street closed around it",
+     "the light goes out of it slowly. gold -> orange -> violet -> black by the final chorus", "Flood",
+     "The light goes out of it slowly, in a song about the singer's mum who ran the bakery."),
+    ("about a boy who won't leave the pier", "how high the sea is / v1 the steps / v2 the rail / v3 the lamp",
+     "Flood", "A boy who won't leave the pier, from the steps to the lamp."),
+    ("a kite that keeps almost reaching the cliff top and the girl who runs after it every single afternoon",
+     "ch1: the kite is a speck. ch2: you can see its tail. last chorus: it lands at her feet", "kite-almost-home",
+     "A kite that keeps almost reaching the cliff top and the girl: at first the kite is a speck, and by the end it "
+     "lands at her feet."),
+    ("", "", "kite-almost-home", "This video, built from the song's own lines."),
+])
+def test_a_logline_is_never_a_pasted_progression_or_a_project_id(meaning, story, title, logline):
+    said = make_logline(Brief(meaning=meaning, story=story), title)
+    assert said == logline
+    assert not any(mark in said for mark in ("->", " / ", ">", "ch1", "chorus 1", "-almost-"))
+
+
+def test_the_treatment_tells_a_listed_progression_step_by_step(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from interview_bench import FLOOD
+    from songbook import build_song, director_for, talk
+
+    from assistant.planner import treatment
+
+    d = director_for(tmp_path, build_song(*FLOOD), "flood-windowsill")
+    d.opening()
+    talk(d, "about an old man who won't leave the boathouse", "the river rises: v1 the boots > v2 the bench > v3 the rafters")
+    text = treatment(d.tools.project())
+    assert "The story: the river reaches the boots, then the bench, then the rafters, in that order" in text
+    assert " / " not in text and "flood-windowsill" not in text.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize("argument, kernels", [
+    # the artist's reasons re-voiced to stand after 'and' or 'since' (wordings written for this test, session 10)
+    ("the tower melting into the tide cant be filmed, theres no crane tall enough for that",
+     ["it can't be filmed", "there's no crane tall enough for that"]),
+    ("we cant set fire to a library, its not allowed", ["we can't set fire to a library, and it's not allowed"]),
+    ("foxes made of smoke is vfx territory, no way to shoot that", ["foxes made of smoke is vfx territory",
+                                                                    "there is no way to shoot that"]),
+    ("my town has to age fifty years in a verse", ["your town has to age fifty years in a verse"]),
+    ("its cheaper", []),
+])
+def test_the_artists_reasons_are_kept_in_their_own_words_for_every_shot(argument, kernels):
+    from assistant.writer import artist_kernels
+
+    assert artist_kernels(argument) == kernels
+
+
+def test_every_shot_after_the_first_says_why_in_the_artists_terms_without_quoting_it_again():
+    """Session 9's held-out plans said why in the artist's terms on 6 % of shots ("No set could hold X" and the
+    like): once the argument is quoted, other shots carry its reasons after what the picture itself asks, each
+    only as often as keeps it from being a refrain."""
+    said = "the tower melting into the tide cant be filmed, theres no crane tall enough for that"
+    heard, used_r, used_w = set(), set(), set()
+    stages = ["establish", "detail", "reaction", "transformation", "payoff"] * 3
+    images = ["a bell ringing under water", "gulls sewn to the sky", "a bus full of sand"]
+    whys = [write(Beat(stage=s, variant=v, section="verse", image=images[v % 3], next_image=images[(v + 1) % 3],
+                       lines=[], who="the keeper", setting="the harbour", artist_why=said, heard=heard),
+                  used_r, used_w).why_generative for v, s in enumerate(stages)]
+    assert sum("“" in w for w in whys) == 1  # quoted once
+    for reason in ("it can't be filmed", "no crane tall enough"):  # each of the artist's reasons, unquoted
+        assert any(reason in w for w in whys[1:]), reason
+    assert len(set(whys)) == len(whys) and top_run_share([w.lower() for w in whys[1:]]) <= 0.2  # never a refrain
+
+
+def test_a_reason_that_no_crew_could_do_it_is_not_only_cost():
+    from assistant.pushback import cheap_only
+
+    assert not cheap_only("the orchard has to age ten years in a minute, no crew could do that")
+    assert cheap_only("no crew, its cheaper")
