@@ -73,8 +73,22 @@ KEEPER = (76.0, [
     ("chorus", 8, 0.7, KEEP),
     ("outro", 4, 0.2, []),
 ])
+# written with the fifth held-out rotation (session 10): a spoken-word intro (lines said over the intro, not
+# sung), no instrumental, and a double chorus at the end (two choruses back to back, the second one lifted)
+LIGHT_ON = ["leave the light on in the empty room", "let it find the corners we forgot"]
+ALDER = (72.0, [
+    ("intro", 4, 0.15, ["this is the last night in the flat on Alder Street", "everything we own is in the van"]),
+    ("verse", 8, 0.35, ["we wrapped the plates in yesterday's news", "your handwriting on every box"]),
+    ("chorus", 8, 0.6, LIGHT_ON),
+    ("verse", 8, 0.4, ["the nail holes where the pictures hung", "a square of paint that never saw the sun"]),
+    ("chorus", 8, 0.65, LIGHT_ON),
+    ("bridge", 8, 0.45, ["and if the next ones paint it white", "will the walls still say our names"]),
+    ("chorus", 8, 0.8, LIGHT_ON),
+    ("chorus", 8, 0.9, LIGHT_ON),
+    ("outro", 4, 0.2, []),
+])
 SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK, "folk": FOLK, "station": STATION,
-         "keeper": KEEPER}
+         "keeper": KEEPER, "alder": ALDER}
 # seeded phrasing of what the artist says about the interview itself
 CORRECT = ["wait, actually {x}", "no, I meant {x}", "actually {x}", "hold on, actually {x}", "on second thought, {x}",
            "sorry, I meant {x}"]
