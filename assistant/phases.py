@@ -6,8 +6,7 @@ question at a time and badly at choosing among a dozen tools over a long convers
   guided mode's question for the next open topic (a few tokens out: the first reply comes in seconds);
 - section writing: the deterministic planner fixes each section's slots (count, times, framing, lyric
   lines); the model writes `ShotWords` for each slot, one section (a long one in parts) per call →
-  `revise_shots` (which builds
-  each prompt from the fields written and the style bible: shotlist/prompting.py);
+  `revise_shots` (which builds each prompt from the fields written and the style bible: shotlist/prompting.py);
 - revision: guided mode's request parser first; the model only when it cannot map the request, its reply a
   `Revision` (one typed operation, or a question) applied through `RevisionOps` → `revise_shots`; the plan
   (`plan_view`) is in the system prompt, read into the server's cache while the artist looks, so a call
