@@ -65,7 +65,8 @@ system-deps:
 
 # The beat benchmark's songs, built once into ~/.cache/shotcaller/songs (a fresh clone on this machine reuses
 # it): the four muldjord recordings and the songs rendered from the MIDI files of openttd-openmsx and
-# planetblupi-music-midi (shotlist/midi_songs.py). fluidsynth and its General MIDI soundfont are installed
+# planetblupi-music-midi (shotlist/midi_songs.py), and the fresh test source, freedoom's and MMA's songs
+# (shotlist/fresh_songs.py, its own cache folder). fluidsynth and its General MIDI soundfont are installed
 # with apt when missing; where packages cannot be had the benchmark and the beat tests skip those songs.
 songs: $(VENV)/.installed
 	@missing=""; \

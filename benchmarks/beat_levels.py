@@ -1,7 +1,7 @@
 """Octave evidence on the dev songs: can onset, accent or harmony evidence pick the written tempo's
 metrical level better than the tracker's rule (`shotlist.tempo.estimate_tempo`)?
 
-    python -m benchmarks.beat_levels
+    python -m benchmarks.beat_levels [--cache FILE]   # FILE: a pickle of the dev songs' levels, reused
 
 Dev split only (`benchmarks/beat_split.json`); the test songs are never loaded. For each dev song:
 the tracker's tempo T (`song_tempo`) and its related levels (⅓, ½, ⅔, 3/2, 2, 3 × T, 40-260 BPM),
@@ -82,6 +82,8 @@ def song_levels(song) -> tuple[list[dict], list[bool], dict[str, np.ndarray] | N
     bass = librosa.onset.onset_strength(S=librosa.power_to_db(harm[freqs < 250] + 1e-10, ref=np.max), sr=SR, hop_length=HOP)
     z = (feats.env - feats.env.mean()) / (feats.env.std() + 1e-9)
     onsets_per_s = len(find_peaks(z, height=0.5, distance=max(1, int(0.06 * fps)))[0]) / dur
+    zk = (feats.kick - feats.kick.mean()) / (feats.kick.std() + 1e-9)
+    kick_per_s = len(find_peaks(zk, height=1.0, distance=max(1, int(0.1 * fps)))[0]) / dur
     novelty = chord_change(feats, np.arange(0, dur, 0.125), 0.25)
     wide = chord_change(feats, np.arange(0, dur, 0.125), 0.5)
     changes_per_s = len(find_peaks((wide - wide.mean()) / (wide.std() + 1e-9), height=0.5, distance=3)[0]) / dur
@@ -116,6 +118,12 @@ def song_levels(song) -> tuple[list[dict], list[bool], dict[str, np.ndarray] | N
             "faster": added_share(feats.perc, fps, *refine(feats.perc, fps, 2 * bpm)[1:], 2),
             "harmony": float(np.log2(changes_per_s * period + 1e-3)),
             "harmony²": float(np.log2(changes_per_s * period + 1e-3) ** 2),
+            # fifth pass: sub-beat structure (a beat split in three rather than two: the 2:3 errors),
+            # the ratio's kind, the kick's density per beat
+            "triple": _contrast(float(peak_at(feats.perc, np.concatenate([grid + period / 3, grid + 2 * period / 3]), fps).mean()),
+                                float(peak_at(feats.perc, grid + period / 2, fps).mean())),
+            "third": float(k in (1 / 3, 2 / 3, 3 / 2, 3.0)),
+            "kick density": float(np.log2(kick_per_s * period + 1e-3)),
         })
         written.append(abs(bpm / song.tempo - 1) <= 0.005)
     return levels, written, bar_places(song, feats, bass)
@@ -203,13 +211,18 @@ def leave_one_source_out(songs: list[dict], keys: tuple[str, ...]) -> tuple[int,
     return right, missed
 
 
-def main() -> int:
+def dev_levels(cache: Path | None = None) -> tuple[list[dict], list[str], list]:
+    """Every dev song's levels (`song_levels`), read from `cache` (a pickle) when given and there."""
+    import pickle
+
     from benchmarks.beats import all_songs
     from shotlist.midi_songs import split_of
 
+    if cache is not None and cache.is_file():
+        return pickle.loads(cache.read_bytes())
     songs, unreachable, bar_songs = [], [], []
     with tempfile.TemporaryDirectory() as d:
-        for song in all_songs(Path(d)):
+        for song in all_songs(Path(d), bundles=("midi",)):  # the fresh bundle is all test: never loaded
             if split_of(song.name) != "dev":
                 continue
             levels, written, places = song_levels(song)
@@ -223,6 +236,14 @@ def main() -> int:
                           "x": np.array([[lv[k] for k in keys] for lv in levels])})
             rule_right = written[[lv["rule"] for lv in levels].index(1.0)]
             print(f"{song.name}: the rule's level is {'right' if rule_right else 'wrong'}", file=sys.stderr, flush=True)
+    if cache is not None:
+        cache.write_bytes(pickle.dumps((songs, unreachable, bar_songs)))
+    return songs, unreachable, bar_songs
+
+
+def main(argv: list[str]) -> int:
+    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
+    songs, unreachable, bar_songs = dev_levels(cache)
     print(f"dev songs: {len(songs)} with the written tempo among the levels; not reachable: {', '.join(unreachable) or 'none'}")
     for keys in MODELS:
         right, missed = leave_one_source_out(songs, keys)
@@ -236,4 +257,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -95,16 +95,19 @@ def meter_of(song) -> int:
     return int(np.median(np.diff(idx)))
 
 
-def all_songs(workdir: Path) -> list:
+def all_songs(workdir: Path, bundles: tuple[str, ...] = ("midi", "fresh")) -> list:
     from shotlist.benchmark_songs import real_songs, synthetic_songs
     from shotlist.midi_songs import midi_songs
 
     real, why = real_songs()
     if not real:
         print(f"muldjord songs unavailable: {why}", file=sys.stderr)
-    midi, why = midi_songs()
-    if not midi:
-        print(f"MIDI songs unavailable: {why} (run `make songs`)", file=sys.stderr)
+    midi = []
+    for bundle in bundles:
+        songs, why = midi_songs(bundle=bundle)
+        if not songs:
+            print(f"MIDI songs ({bundle}) unavailable: {why} (run `make songs`)", file=sys.stderr)
+        midi += songs
     return real + midi + synthetic_songs(workdir / "synthetic")
 
 

@@ -5,7 +5,8 @@ and unpacked with `dpkg -x`; each is cut at `MAX_SECONDS`, rendered with `fluids
 MIDI soundfont of `fluid-soundfont-gm`, and its beats, bar lines and tempo come from the file's tempo
 map and time signatures (`benchmark_songs.chart_grid`). Variants made from them: tempo-scaled copies
 (a 95 BPM ballad, a 135.00 BPM song, a fast one: `TEMPO_VARIANTS`) and copies mixed with noise, reverb
-or a lo-fi EQ (`AUDIO_VARIANTS`). Every song's split (dev/test) is its source's, fixed by
+or a lo-fi EQ (`AUDIO_VARIANTS`). A second bundle, "fresh", renders the test source nobody tuned on
+(freedoom's and MMA's songs: `shotlist.fresh_songs`) into its own cache folder. Every song's split (dev/test) is its source's, fixed by
 `benchmarks/beat_split.json` before any score was read.
 
     python -m shotlist.midi_songs build          # fetch, render, cache (skips cleanly when it cannot)
@@ -14,6 +15,7 @@ or a lo-fi EQ (`AUDIO_VARIANTS`). Every song's split (dev/test) is its source's,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -55,9 +57,11 @@ def source_name(song: str) -> str:
 
 
 def split_of(song: str) -> str:
-    """'dev' or 'test', by the song's source, from the committed split file."""
-    table = json.loads(SPLIT_FILE.read_text())["sources"]
-    return table.get(source_name(song), "dev")
+    """'dev' or 'test', by the song's source, from the committed split file: its name, else its prefix."""
+    split = json.loads(SPLIT_FILE.read_text())
+    src = source_name(song)
+    by_prefix = next((v for p, v in split.get("prefixes", {}).items() if src.startswith(p)), "dev")
+    return split["sources"].get(src, by_prefix)
 
 
 def midi_files(cache: Path | None = None) -> tuple[dict[str, Path], str]:
@@ -181,26 +185,40 @@ def _truth_json(mid: Path, duration: float, kind: str, note: str) -> dict:
             "tempo": round(float(60.0 / np.median(ibi)), 3), "kind": kind, "note": note}
 
 
-def build(cache: Path | None = None, log=print) -> tuple[Path | None, str]:
-    """Render every song and variant into `cache/midi-v{RENDER_VERSION}` (once); (None, why) if it
-    cannot (no fluidsynth, no soundfont, no packages)."""
-    import soundfile as sf
+FRESH_VERSION = 1  # the fresh test source's own cache folder, so adding it re-renders nothing else
+FRESH_EFFECTS = ("noise", "reverb", "lofi")
+
+
+def fresh_audio_variants(names: list[str]) -> tuple[tuple[str, str], ...]:
+    """Degraded copies of the fresh source: a quarter of its songs, picked by a hash of the name (not
+    by any score), each given noise, reverb or lo-fi in turn."""
+    picked = sorted(n for n in names if int(hashlib.sha1(n.encode()).hexdigest(), 16) % 4 == 0)
+    return tuple((n, FRESH_EFFECTS[i % 3]) for i, n in enumerate(picked))
+
+
+def build(cache: Path | None = None, log=print, bundle: str = "midi") -> tuple[Path | None, str]:
+    """Render every song and variant of `bundle` once: "midi" (openttd-openmsx, planetblupi) into
+    `cache/midi-v{RENDER_VERSION}`, "fresh" (freedoom, MMA: `shotlist.fresh_songs`) into
+    `cache/fresh-v{FRESH_VERSION}`; (None, why) if it cannot (no fluidsynth, no soundfont, no packages)."""
+    from .fresh_songs import fresh_files, mma_note
 
     cache = cache or songs_cache()
-    out = cache / f"midi-v{RENDER_VERSION}"
+    out = _bundle_folder(cache, bundle)
     if (out / "index.json").is_file():
         return out, "cached"
     if not shutil.which("fluidsynth") or not SOUNDFONT.is_file():
         return None, f"fluidsynth or {SOUNDFONT} missing (apt-get install fluidsynth fluid-soundfont-gm)"
-    files, why = midi_files(cache)
+    files, why = midi_files(cache) if bundle == "midi" else fresh_files(cache)
     if not files:
         return None, why
+    tempo_variants = TEMPO_VARIANTS if bundle == "midi" else ()
+    audio_variants = AUDIO_VARIANTS if bundle == "midi" else fresh_audio_variants(list(files))
     work = out.with_suffix(".partial")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     index, rendered = {}, {}
-    jobs = [(name, name, 1.0, "") for name in files]
-    for src, bpm, why_variant in TEMPO_VARIANTS:
+    jobs = [(name, name, 1.0, mma_note(name)) for name in files]
+    for src, bpm, why_variant in tempo_variants:
         if src in files:
             scale = bpm / main_bpm(files[src])
             jobs.append((f"{src}+{bpm:g}bpm", src, scale, f"tempo ×{scale:.3f}: {why_variant}"))
@@ -208,14 +226,14 @@ def build(cache: Path | None = None, log=print) -> tuple[Path | None, str]:
         mid = work / f"{name}.mid"
         cut_midi(files[src], mid, MAX_SECONDS, scale)
         y = render(mid, work / f"{name}.wav")
-        sf.write(str(work / f"{name}.flac"), y, SR)
+        sf_write(work / f"{name}.flac", y)
         rendered[name] = y
         index[name] = _truth_json(mid, len(y) / SR, "midi", note or f"{main_bpm(mid):g} BPM MIDI")
         log(f"rendered {name} ({len(y) / SR:.0f} s)")
-    for src, effect in AUDIO_VARIANTS:
+    for src, effect in audio_variants:
         if src in rendered:
             name = f"{src}+{effect}"
-            sf.write(str(work / f"{name}.flac"), degrade(rendered[src], effect), SR)
+            sf_write(work / f"{name}.flac", degrade(rendered[src], effect))
             index[name] = dict(index[src], kind="midi+" + effect, note=f"{index[src]['note']}, {effect}")
             log(f"made {name}")
     (work / "index.json").write_text(json.dumps(index))
@@ -224,13 +242,28 @@ def build(cache: Path | None = None, log=print) -> tuple[Path | None, str]:
     return out, "built"
 
 
-def midi_songs(cache: Path | None = None, build_missing: bool = True) -> tuple[list[TruthSong], str]:
-    """The rendered songs with their truth, built first if needed (and `build_missing`); ([], why)
-    when they cannot be."""
-    built = (cache or songs_cache()) / f"midi-v{RENDER_VERSION}"
+def sf_write(path: Path, y: np.ndarray) -> None:
+    import soundfile as sf
+
+    sf.write(str(path), y, SR)
+
+
+def _bundle_folder(cache: Path, bundle: str) -> Path:
+    if bundle not in BUNDLES:
+        raise ValueError(f"unknown song bundle {bundle!r}; available: {', '.join(BUNDLES)}")
+    return cache / (f"midi-v{RENDER_VERSION}" if bundle == "midi" else f"fresh-v{FRESH_VERSION}")
+
+
+BUNDLES = ("midi", "fresh")
+
+
+def midi_songs(cache: Path | None = None, build_missing: bool = True, bundle: str = "midi") -> tuple[list[TruthSong], str]:
+    """The rendered songs of `bundle` with their truth, built first if needed (and `build_missing`);
+    ([], why) when they cannot be."""
+    built = _bundle_folder(cache or songs_cache(), bundle)
     if not build_missing and not (built / "index.json").is_file():
         return [], f"not built in {built}: run `make songs`"
-    folder, why = build(cache)
+    folder, why = build(cache, bundle=bundle)
     if folder is None:
         return [], why
     index = json.loads((folder / "index.json").read_text())
@@ -246,8 +279,9 @@ def main(argv: list[str]) -> int:
 
     real, why_real = real_songs()
     print(f"muldjord songs: {len(real)} ({why_real})")
-    folder, why = build(log=lambda m: print(m, flush=True))
-    print(f"MIDI songs: {folder or 'skipped'} ({why})")
+    for bundle in BUNDLES:
+        folder, why = build(log=lambda m: print(m, flush=True), bundle=bundle)
+        print(f"MIDI songs ({bundle}): {folder or 'skipped'} ({why})")
     return 0
 
 
