@@ -54,3 +54,17 @@ def test_bar_weights_are_chosen_on_the_other_sources():
     songs = [(f"s{i}", places(0)) for i in range(5)] + [("odd", places(1)), ("odd+lofi", places(1))]
     assert bar_right(TRACKER_BAR_WEIGHTS, songs[0][1]) and not bar_right(TRACKER_BAR_WEIGHTS, songs[-1][1])
     assert bars_leave_one_source_out(songs) == 5  # the odd source (both copies) has its bar line where no weights put it
+
+
+def test_the_nested_score_chooses_the_model_inside_each_fold():
+    """The model is chosen on the other sources only: evidence that marks the written level is chosen
+    in every fold and picks every held-out song; the rule alone, first in the family, wins ties."""
+    from benchmarks.beat_levels import nested_leave_one_source_out
+
+    rng = np.random.default_rng(0)
+    songs = [song(f"s{i}", rule_right=i % 3 != 0, rng=rng) for i in range(12)]
+    rule, both = (("rule",), 0.05), (("rule", "evidence"), 0.05)
+    right, chosen = nested_leave_one_source_out(songs, [rule, both], inner_folds=3)
+    assert right == 12 and chosen == {both: 12}
+    right, chosen = nested_leave_one_source_out(songs, [rule, (("rule",), 0.5)], inner_folds=3)
+    assert right == 8 and chosen == {rule: 12}
