@@ -235,6 +235,15 @@ def _picks(train: list[dict], test: list[dict], keys: tuple[str, ...], l2: float
     return [bool(s["y"][int(np.argmax(s["x"][:, idx(s)] @ w))]) for s in test]
 
 
+def _cross_validated(songs: list[dict], model: tuple[tuple[str, ...], float], folds: int) -> int:
+    """Songs whose written level `model` picks, `folds`-fold cross-validated by source."""
+    from shotlist.midi_songs import source_name
+
+    fold = source_folds([s["name"] for s in songs], folds)
+    return sum(sum(_picks([s for s in songs if fold[source_name(s["name"])] != f],
+                          [s for s in songs if fold[source_name(s["name"])] == f], *model)) for f in range(folds))
+
+
 def nested_leave_one_source_out(songs: list[dict], family: list[tuple[tuple[str, ...], float]],
                                 inner_folds: int = 5) -> tuple[int, dict]:
     """The honest score of choosing a model: for each held-out source, the model (keys, L2) is chosen
@@ -247,14 +256,7 @@ def nested_leave_one_source_out(songs: list[dict], family: list[tuple[tuple[str,
     right, chosen = 0, {}
     for src in sorted({source_name(s["name"]) for s in songs}):
         train = [s for s in songs if source_name(s["name"]) != src]
-        fold = source_folds([s["name"] for s in train], inner_folds)
-
-        def inner(model: tuple[tuple[str, ...], float]) -> int:
-            return sum(sum(_picks([s for s in train if fold[source_name(s["name"])] != f],
-                                  [s for s in train if fold[source_name(s["name"])] == f], *model))
-                       for f in range(inner_folds))
-
-        scores = [inner(m) for m in family]
+        scores = [_cross_validated(train, m, inner_folds) for m in family]
         best = family[int(np.argmax(scores))]
         chosen[best] = chosen.get(best, 0) + 1
         right += sum(_picks(train, [s for s in songs if source_name(s["name"]) == src], *best))

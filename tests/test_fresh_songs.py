@@ -88,3 +88,21 @@ def test_an_unknown_bundle_names_the_available_ones(tmp_path, bundle):
 
     with pytest.raises(ValueError, match="available: midi, fresh"):
         midi_songs(tmp_path, bundle=bundle)
+
+
+def test_the_built_fresh_songs_carry_the_tempo_they_were_written_at():
+    """The truth of the built test split (skipped where `make songs` could not build it): each MMA
+    song's grid runs at the tempo MMA was told, and the split covers ballads, fast songs, 3/4 and copies."""
+    from shotlist.fresh_songs import MMA_SONGS
+    from shotlist.midi_songs import midi_songs, split_of
+
+    songs, why = midi_songs(build_missing=False, bundle="fresh")
+    if not songs:
+        pytest.skip(f"fresh benchmark songs unavailable: {why}")
+    by_name = {s.name: s for s in songs}
+    for name, _, bpm, _ in MMA_SONGS:
+        assert by_name[f"mma_{name}"].tempo == pytest.approx(bpm, rel=1e-3), name
+    assert {split_of(s.name) for s in songs} == {"test"} and len(songs) >= 40
+    tempi = [s.tempo for s in songs]
+    assert min(tempi) < 80 and max(tempi) > 160
+    assert {"midi", "midi+noise", "midi+reverb", "midi+lofi"} <= {s.kind for s in songs}
