@@ -117,12 +117,15 @@ def freedoom_files(cache: Path) -> tuple[dict[str, Path], str]:
 
 def mma_text(name: str, groove: str, bpm: float, grooves: set[str], beats_per_bar: int) -> str:
     """An MMA song: the style's intro (4 bars) where it has one, the groove, its sustained variant half
-    way, chords from a progression picked by the name; long enough to fill the benchmark's cut."""
+    way, chords from a progression picked by the name, MMA's random humanising seeded by the name; long
+    enough to fill the benchmark's cut."""
     from .midi_songs import MAX_SECONDS
 
-    prog = PROGRESSIONS[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(PROGRESSIONS)]
+    digest = int(hashlib.sha1(name.encode()).hexdigest(), 16)
+    prog = PROGRESSIONS[digest % len(PROGRESSIONS)]
     bars = int(np.ceil(MAX_SECONDS / (beats_per_bar * 60.0 / bpm))) + 4
-    lines = [f"Tempo {bpm:g}"]
+    # the grooves humanise timing and velocity at random: seeded, every build writes the same file
+    lines = [f"RndSeed {digest % 10000}", f"Tempo {bpm:g}"]
 
     def part(g: str, n: int) -> None:
         lines.append(f"Groove {g}")
@@ -158,7 +161,7 @@ def mma_files(cache: Path) -> tuple[dict[str, Path], str]:
     script = cache / "root" / "usr" / "bin" / "mma"
     env = dict(os.environ, MMA_HOME=str(home))
     (home / "plugins").mkdir(exist_ok=True)
-    if not any(folder.glob("*.mmadb")):  # MMA's groove index, built once
+    if not (folder / ".mmaDB").is_file():  # MMA's groove index, built once
         subprocess.run([sys.executable, str(script), "-G"], env=env, capture_output=True, text=True)
     out_dir = cache / "mma-midi"
     out_dir.mkdir(parents=True, exist_ok=True)
