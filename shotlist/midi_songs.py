@@ -211,6 +211,7 @@ def build(cache: Path | None = None, log=print, bundle: str = "midi") -> tuple[P
     files, why = midi_files(cache) if bundle == "midi" else fresh_files(cache)
     if not files:
         return None, why
+    log(f"{bundle} sources: {len(files)} MIDI files ({why})")
     tempo_variants = TEMPO_VARIANTS if bundle == "midi" else ()
     audio_variants = AUDIO_VARIANTS if bundle == "midi" else fresh_audio_variants(list(files))
     work = out.with_suffix(".partial")
