@@ -37,12 +37,13 @@ from shotlist.shot_range import compact
 
 from . import french, spanish
 from .request_answers import going_back, history, question, tempo
-from .request_lexicon import canonical, kinds_named, verbs_said
+from .request_gate import gated
+from .request_lexicon import OBJECT, canonical, kinds_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
-from .request_targets import REF, REFS, one_shot, section_pattern, shots_of, song_part
+from .request_targets import REF, REFS, one_shot, section_edges, section_pattern, shots_of, song_part
 from .request_words import as_typed, framed_picture, is_picture, judged, looks_only, picture, picture_words
-from .targets import intents, normalise
+from .targets import intents, normalise, resolve
 
 __all__ = ["Reading", "read_request"]
 
@@ -71,7 +72,9 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
     low = normalise(LEADS.sub("", text)).strip()
-    low = re.sub(r"\s+", " ", low)
+    low = section_edges(re.sub(r"\s+", " ", low), project)
+    if selected is not None:  # 'glue this to the next shot', 'trade this with …': the selected card
+        low = re.sub(r"\bthis\b(?=\s+(?:with|to|onto|and|into|&|for)\b|[\s.!?]*$)", "this shot", low)
     back = going_back(low)
     if back:
         return back
@@ -80,14 +83,21 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
         quoted = " ".join(said.split())[:80]
         return Reading(ask=f"I read two changes in \u201c{quoted}\u201d ({' and '.join(verbs)}): say one at a time, "
                            f"the {verbs[0]} first. Nothing changed.")
+    doubted: Reading | None = None  # the first reading the gate asks about: said if no other reader maps it
     for reader in _readers(low):
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
             said = re.sub(r"[.\s]*(?:Nothing changed)?[.\s]*$", "", str(e))
-            return Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
-        if found is not None:
+            return doubted or Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
+        if found is None:
+            continue
+        passed = gated(found, low, said)
+        if passed is found:
             return found
+        doubted = doubted or passed
+    if doubted:
+        return doubted
     if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
         return Reading(legacy=True)
     return Reading()
@@ -100,7 +110,7 @@ def _readers(low: str) -> list:
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
     return list(dict.fromkeys([history, _locked, question, tempo, *named, _write_shots, _write_section, _rule,
-                               _placed, _insert, _framed]))
+                               _placed, _insert, _framed, _by_targets]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
@@ -150,9 +160,13 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
     one = not m or not m.group(2) and len(shots_of(m.group(1), project, selected)) == 1
+    if one and m and not after:
+        return None  # '… and the last shot swap places': one shot before the verb, the others read by `_by_targets`
     if one and "replace" in intents(low[:verb.start()] + " " + low[verb.end():]):
         return None  # "that moon is so corny, swap shot 4": replace it, for assistant.revisions
     if not m:
+        if resolve(low, project, selected).shots:
+            return None  # 'the opening and closing shots … traded places': the shots read by `_by_targets`
         return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.") if "swap" in low else None
     named = shots_of(m.group(1), project, selected)
     named += [one_shot(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
@@ -210,8 +224,9 @@ def _named_before(said: str, project: Project, selected: int | None) -> list[int
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
     part = rf"{section_pattern(project)}\s+(?:shots|ones)"  # 'all four bridge shots': a part's shots, as a run
-    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into)\s*({REFS}))?", low)
-         or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into|to|onto|and)\s*({REFS}))?", low)
+         or re.search(rf"^(?:(?:can|could|should|would)\s+)?(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?"
+                      r"(?:be(?:come)?|make)\s+(?:just\s+)?"
                       r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
          or re.search(rf"\bmake\s+({REFS}|{section_pattern(project)})\s+(?:into\s+)?"
                       r"(?:just\s+)?one(?:\s+(?:long\s+)?shot)?\b()", low)
@@ -220,7 +235,7 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
     first = shots_of(m.group(1), project, selected)
     numbers = sorted(set(first + ([one_shot(m.group(2), project, selected, after=first[-1])] if m.group(2) and
-                                  re.match(r"(?:the\s+)?(?:next|previous) one|the (?:shot|one) ", m.group(2)) else
+                                  re.match(r"(?:the\s+)?(?:next|previous) (?:one|shot)|the (?:shot|one) ", m.group(2)) else
                                   shots_of(m.group(2), project, selected) if m.group(2) else [])))
     return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
                                                                           last=str(numbers[-1])))
@@ -242,7 +257,8 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|drop|kill|lose|bin|cut|ditch)"  # the lexicon's verb, and the words that say it in context
+# the lexicon's verb, and the everyday verbs that say it with a shot as their object (prompts/guided/lexicon.yaml)
+_DELETE = rf"(?:delete|{'|'.join(map(re.escape, OBJECT['delete']))})"
 _NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
 # after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
 _REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
@@ -260,8 +276,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
     shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
     follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
-    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
-         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
+    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS}|{_IT})(?!\s*:)", low)
+         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS}|{_IT})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
     if m and re.search(_NEGATED + r"$", low[:m.start()]):
         return None  # "don't cut shot 5"
     if m:
@@ -269,7 +285,11 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
                       r" \w+))?)\b", "", low[m.end():])
         if re.search(_TRIM, rest) or re.search(_FRAMING, rest):
             return None  # a timing or framing change, for assistant.revisions
-        shots = [str(n) for n in shots_of(m.group(1), project, selected)]
+        it = re.fullmatch(_IT, m.group(1))  # 'nah shot 20 is bad, bin it': the one shot named before
+        shots = [str(n) for n in (_named_before(low[:m.start()], project, selected) if it else
+                                  shots_of(m.group(1), project, selected))]
+        if not shots:
+            return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
         said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
         if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
             return Reading(op=DeleteShots(shots=shots))
@@ -278,8 +298,14 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
             return Reading(ask=f"I read \u201c{said}\u201d and another change after it: say one change at a time "
                                f"(\u201c{said}\u201d first). Nothing changed.")
         return Reading(ask=f"Do you mean {said}? Say \u201c{said}\u201d and I will. Nothing changed.")
+    part = re.search(rf"\b{_DELETE}\s+({section_pattern(project)})\b", low)
+    if part and not re.search(_NEGATED + r"$", low[:part.start()]):  # a whole part: its shots named, and asked
+        shots = compact(resolve(part.group(1), project).shots)
+        return Reading(ask=f"I read \u201c{part.group(0)}\u201d as deleting every shot of {part.group(1)} (shots "
+                           f"{shots}). Nothing changed; say \u201cdelete shots {shots}\u201d if you mean that.")
     gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|needs? to|must|should|can)\s+go\b"
-                     r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere))", low)
+                     r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere|back|forward|up|down|further|"
+                     r"\w+\s+(?:shots?|places?|spots?|slots?)))", low)
     if gone and not re.search(_NEGATED + r"$", low[:gone.start()]):  # "this one's gotta go": out
         return Reading(op=DeleteShots(shots=[str(n) for n in shots_of(gone.group(1), project, selected)]))
     if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
@@ -396,12 +422,53 @@ def _framed(low: str, project: Project, selected: int | None) -> Reading | None:
     return None
 
 
+def _by_targets(low: str, project: Project, selected: int | None) -> Reading | None:
+    """A swap, delete, merge or split its verb names ('can the first and last shots trade places', 'can the last
+    shot be split in half') that its own reader did not read: its shots are the ones the request names, in one
+    clause, checked against what the operation takes (`_misfit`)."""
+    kinds = [k for k in verbs_said(low) if k in ("swap", "delete", "merge", "split")]
+    if len(kinds) != 1:
+        return None
+    kind = kinds[0]
+    if kind == "swap" and re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
+        return None  # 'swap the images out': a replace, for assistant.revisions
+    if re.search(rf"\b{kind}\s+(?:the|a|an|that|those|these|his|her|their|all the)\s+(?!{REF})[a-z]+(?:\s+[a-z]+)?\s+"
+                 r"(?:in|on|from|of|out of)\s", low):
+        return None  # 'get rid of the moon in shot 4': the verb's object is something in the shot, not the shot
+    head = re.split(r"\s*[:=](?!\d)|[,;.!?]\s|\b(?:because|cause|cuz|since|but)\b", low, maxsplit=1)[0]
+    if re.search(r"[,;.!?]\s|\b(?:because|cause|cuz|since|but)\b", low[len(head):]) and re.search(REF, low[len(head):]):
+        return None  # another shot named in another clause ('…, it's basically shot 6 again'): not this one's
+    target = resolve(head, project, selected)
+    if target.problem:
+        raise ShotcallerError(target.problem)
+    numbers = list(dict.fromkeys(target.shots))
+    if not numbers:
+        return None
+    if kind == "delete" and len(numbers) == len(project.shots):
+        return Reading(ask=f"That would delete all {len(numbers)} shots. Nothing changed; name the shots to "
+                           "delete, or say \u201cre-plan\u201d for a new plan.")
+    if kind == "delete":
+        return Reading(op=DeleteShots(shots=[str(n) for n in numbers]))
+    if misfit := _misfit(kind, sorted(numbers), target.described):
+        return misfit
+    if kind == "swap":
+        return Reading(op=SwapShots(first=str(numbers[0]), second=str(numbers[1])))
+    if kind == "merge":
+        return Reading(op=MergeShots(first=str(min(numbers)), last=str(max(numbers))))
+    return Reading(op=SplitShot(shot=str(numbers[0])))
+
+
 def _is_rule(text: str) -> bool:
     try:
         parse_rule(text)
         return True
     except ShotcallerError:
         return False
+
+
+# a part of the song said by position, which the song's sections do not name
+_VAGUE_PART = (r"\b(?:the\s+)?(?:(?:middle|start|beginning|end|opening|ending|first|second|back|front|later|early|last)"
+               r"\s+)?(?:bit|part|section|stretch|chunk|portion)s?\b|\b(?:the\s+)?(?:first|second|back|front|last)\s+half\b")
 
 
 def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -411,5 +478,9 @@ def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
     if not _is_rule(low):
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
+    vague = re.search(_VAGUE_PART, low)
+    if vague and not m:  # a scope said but not read ('the middle bit drags'): never the whole plan
+        return Reading(ask=f"Which part is \u201c{vague.group(0)}\u201d? Nothing changed; name it (\u201c"
+                           f"{parse_rule(low).kind} in the bridge\u201d, \u201c… in shots 12-18\u201d).")
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=song_part(m.group(1), project) if m else None))

@@ -4,7 +4,7 @@ tuned on; a miss there is reported, not fixed by editing the bank."""
 
 import pytest
 
-from evals.requests_eval import GOALS, HERE, main, run, splits_present
+from evals.requests_eval import GOALS, HERE, cases_of, main, run, splits_present
 
 
 HELDOUT_MISS = ("every fresh held-out split so far has missed the goals at its one measurement: ops22d's two "
@@ -29,7 +29,7 @@ def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
 def test_the_bank_has_enough_requests_per_operation():
     import yaml
 
-    cases = [c for split in splits_present() for c in yaml.safe_load((HERE / f"{split}.yaml").read_text())]
+    cases = [c for split in splits_present() for c in cases_of(split)]
     assert len(cases) >= 150
     per_op: dict[str, int] = {}
     for c in cases:
