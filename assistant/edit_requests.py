@@ -7,13 +7,16 @@
 A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
 each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
 through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
-named; history, questions and tempo first (`assistant.request_answers`). Where no verb says the kind, the
-request's structure may: one shot and one place is a move, two shots 'the wrong way round' a swap
-(`assistant.request_places`), one target and one concrete picture phrase, however framed, the artist's words
-for it (`assistant.request_words.framed_picture`) — each only when nothing else is said. (2) The targets:
+named; history, questions and tempo first (`assistant.request_answers`). One target and one concrete picture
+phrase, however framed, is the artist's words for it (`assistant.request_words.framed_picture`). A kind read
+from the request's structure alone (one shot and one place, `assistant.request_places`) is never made
+silently: `assistant.request_gate` lets a change through only when a word of the lexicon names its operation,
+no other operation is named and its picture slot shows something; otherwise it asks, restating the operation
+it would be (`Reading.unnamed`, which the classifier may confirm: `request_kinds.confirmed`). A verb named whose
+own reader finds no shot takes the shots the request names in that clause (`assistant.request_fit.by_targets`). (2) The targets:
 `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`), checked against what the
-kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a run of neighbours) and a
-part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
+kind's arguments take (`assistant.request_fit.misfit`: a swap two shots, a split or a move one, a merge a run of
+neighbours) and a part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
 as typed; counts, versions and the tempo's direction by `assistant.request_slots`; a rule's kind by
 `shotlist.plan_rules`, its scope the section named. Two operations in one request, targets that do not fit
 the kind, or a slot said two ways that disagree ('double it, it's too fast') get a question (`ask`) quoting
@@ -37,6 +40,7 @@ from shotlist.shot_range import compact
 
 from . import french, spanish
 from .request_answers import going_back, history, question, tempo
+from .request_fit import by_targets, misfit
 from .request_gate import gated
 from .request_lexicon import OBJECT, canonical, kinds_named, verbs_said
 from .request_places import moved, swapped
@@ -110,7 +114,7 @@ def _readers(low: str) -> list:
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
     return list(dict.fromkeys([history, _locked, question, tempo, *named, _write_shots, _write_section, _rule,
-                               _placed, _insert, _framed, _by_targets]))
+                               _placed, _insert, _framed, by_targets]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
@@ -129,25 +133,6 @@ def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
     which = f"shots {compact(shots)}" if shots else "none"
     return Reading(ask=f"I read \u201c{m.group(0)}\u201d with a {verbs[0]} ({'un' if unlocked else ''}locked: {which}). "
                        f"Nothing changed; name the shots (\u201c{verbs[0]} shot …\u201d), or unlock them first.")
-
-
-# the shots each operation's arguments take (SwapShots: first, second; SplitShot, MoveShot: shot; MergeShots: a
-# run first..last): a request whose targets do not fit its kind is asked, quoting it, with the closest operations
-def _misfit(kind: str, numbers: list[int], said: str) -> Reading | None:
-    n, run = len(numbers), bool(numbers) and numbers[-1] - numbers[0] == len(numbers) - 1 == len(set(numbers)) - 1
-    if {"swap": n == 2, "split": n == 1, "move": n == 1, "merge": n >= 2 and run}[kind]:
-        return None
-    shots = f"shot {numbers[0]}" if n == 1 else f"shots {compact(numbers)}"
-    a, b = numbers[0], numbers[-1]
-    offers = {"swap": f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {b} before {a}\u201d" if n > 1 else
-                      f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {a} after {a + 1}\u201d",
-              "split": f"\u201csplit {a}\u201d, or \u201cmerge {a} to {b}\u201d",
-              "move": f"\u201cmove {a} after …\u201d one shot at a time, or \u201cswap {a} and {b}\u201d",
-              "merge": f"\u201cmerge {a} to {a + 1}\u201d, or \u201cmove {b} after {a}\u201d first"
-                       if n > 1 else f"\u201cmerge {a} to {a + 1}\u201d, or \u201csplit {a}\u201d"}[kind]
-    needs = {"swap": "two shots", "split": "one shot", "move": "one shot", "merge": "neighbouring shots"}[kind]
-    return Reading(ask=f"I read \u201c{said.strip()}\u201d as a {kind}, which takes {needs}, and it names {shots}"
-                       f"{' (not neighbours)' if kind == 'merge' and n > 1 else ''}. Nothing changed; closest: {offers}.")
 
 
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
@@ -171,8 +156,8 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     named = shots_of(m.group(1), project, selected)
     named += [one_shot(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
     said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
-    misfit = _misfit("swap", list(dict.fromkeys(named)), said)
-    return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
+    asked = misfit("swap", list(dict.fromkeys(named)), said)
+    return asked or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
@@ -198,8 +183,8 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         shot = named[0]
     else:
         named = shots_of(m.group(1), project, selected)
-        if misfit := _misfit("move", named, m.group(0)):
-            return misfit
+        if misfit_ := misfit("move", named, m.group(0)):
+            return misfit_
         shot = named[0]
     side, to = m.group(2), m.group(3)
     if side == "first" or re.search(r"start|beginning|front|top", side):
@@ -237,7 +222,7 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
     numbers = sorted(set(first + ([one_shot(m.group(2), project, selected, after=first[-1])] if m.group(2) and
                                   re.match(r"(?:the\s+)?(?:next|previous) (?:one|shot)|the (?:shot|one) ", m.group(2)) else
                                   shots_of(m.group(2), project, selected) if m.group(2) else [])))
-    return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
+    return misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
                                                                           last=str(numbers[-1])))
 
 
@@ -250,8 +235,8 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
         shots_of(m.group(1), project, selected)
     if not named:
         return Reading(ask="Split which shot? Say \"split shot 4\". Nothing changed.")
-    if misfit := _misfit("split", named, m.group(0)):
-        return misfit
+    if misfit_ := misfit("split", named, m.group(0)):
+        return misfit_
     shot = named[0]
     at = int(m.group(2)) * 60 + int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(2) else None
     return Reading(op=SplitShot(shot=str(shot), at=at))
@@ -317,6 +302,7 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
 _INSERT_CUE = (r"\b(?:add|insert|put in|new shot|tack(?:\s+on)?|(?:stick|throw|pop|slip|sneak|squeeze)\s+in"
                r"|(?:stick|put|throw|pop|slip|get)(?=\s+(?:in\s+)?(?:a|an|one)\s+(?:new\s+|more\s+)?shot\b)"
                r"|one more|another (?:one|shot)|a (?:quick|new|short|little|brief) (?:one|shot)(?: of)?"
+               r"|an? (?:extra|additional) (?:one|shot|image|picture)(?: of)?"
                r"|get(?=\s+(?!rid\b)[\w\s']+?\s+in\s+(?:right\s+|just\s+)?(?:before|after|between|at)\b))\b")
 _EDGE_OF_SONG = r"\b(?:at|to)\s+the\s+(?:very\s+)?(start|beginning|top|front|end|finish)(?:\s+of\s+(?:the\s+)?(?:song|video|thing))?\b(?!\s+of\b)"
 
@@ -420,42 +406,6 @@ def _framed(low: str, project: Project, selected: int | None) -> Reading | None:
     if found and not _is_rule(found[1]):
         return Reading(op=WriteSection(section=song_part(found[0], project), words=found[1]))
     return None
-
-
-def _by_targets(low: str, project: Project, selected: int | None) -> Reading | None:
-    """A swap, delete, merge or split its verb names ('can the first and last shots trade places', 'can the last
-    shot be split in half') that its own reader did not read: its shots are the ones the request names, in one
-    clause, checked against what the operation takes (`_misfit`)."""
-    kinds = [k for k in verbs_said(low) if k in ("swap", "delete", "merge", "split")]
-    if len(kinds) != 1:
-        return None
-    kind = kinds[0]
-    if kind == "swap" and re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
-        return None  # 'swap the images out': a replace, for assistant.revisions
-    if re.search(rf"\b{kind}\s+(?:the|a|an|that|those|these|his|her|their|all the)\s+(?!{REF})[a-z]+(?:\s+[a-z]+)?\s+"
-                 r"(?:in|on|from|of|out of)\s", low):
-        return None  # 'get rid of the moon in shot 4': the verb's object is something in the shot, not the shot
-    head = re.split(r"\s*[:=](?!\d)|[,;.!?]\s|\b(?:because|cause|cuz|since|but)\b", low, maxsplit=1)[0]
-    if re.search(r"[,;.!?]\s|\b(?:because|cause|cuz|since|but)\b", low[len(head):]) and re.search(REF, low[len(head):]):
-        return None  # another shot named in another clause ('…, it's basically shot 6 again'): not this one's
-    target = resolve(head, project, selected)
-    if target.problem:
-        raise ShotcallerError(target.problem)
-    numbers = list(dict.fromkeys(target.shots))
-    if not numbers:
-        return None
-    if kind == "delete" and len(numbers) == len(project.shots):
-        return Reading(ask=f"That would delete all {len(numbers)} shots. Nothing changed; name the shots to "
-                           "delete, or say \u201cre-plan\u201d for a new plan.")
-    if kind == "delete":
-        return Reading(op=DeleteShots(shots=[str(n) for n in numbers]))
-    if misfit := _misfit(kind, sorted(numbers), target.described):
-        return misfit
-    if kind == "swap":
-        return Reading(op=SwapShots(first=str(numbers[0]), second=str(numbers[1])))
-    if kind == "merge":
-        return Reading(op=MergeShots(first=str(min(numbers)), last=str(max(numbers))))
-    return Reading(op=SplitShot(shot=str(numbers[0])))
 
 
 def _is_rule(text: str) -> bool:

@@ -127,7 +127,7 @@ def canonical(text: str) -> str:
     """`text` (lower case) with every lexicon word and every slip of one as its operation's canonical verb, and
     numbers joined by 'an', 'n', 'y', 'et' or '&' joined by 'and'; other words as typed. What follows a colon,
     '=' or 'with' (not 'with 4') is the artist's picture: kept word for word."""
-    text = re.sub(r"\bw/\s*", "with ", text)
+    text = re.sub(r"\bw/(?!o\b)\s*", "with ", text)
     m = re.search(r"\s*[:=](?!\d)\s*|\s+with\s+(?!(?:shots?\s*)?#?\d)", text)  # not a time ('1:30'), not 'swap 3 with 4'
     if not m:
         return _canonical(text)
@@ -147,6 +147,8 @@ _CHORDS = ((re.compile(r"\b(?:ctrl|cmd|command|control)\s*[+-]?\s*(?:shift\s*[+-
 _SPEAK = ((re.compile(r"\bsh0ts?\b"), lambda m: m.group(0).replace("0", "o")),
           (re.compile(r"\b(?:shld|shd|shud|shuld|sould)\b"), "should"), (re.compile(r"\b(?:cld|cud)\b"), "could"),
           (re.compile(r"\b(?<=should )b\b|\b(?<=could )b\b"), "be"), (re.compile(r"\bim\b"), "i'm"),
+          (re.compile(r"\bb4\b"), "before"), (re.compile(r"\b(?:aftr|afta)\b"), "after"), (re.compile(r"\bnxt\b"), "next"),
+          (re.compile(r"\bprev\b"), "previous"), (re.compile(r"\bw/o\b"), "without"),
           (re.compile(r"\bu\b"), "you"), (re.compile(r"\bur\b"), "your"))
 
 
@@ -169,12 +171,16 @@ def _canonical(text: str) -> str:
 _NEGATED = re.compile(r"\b(?:don'?t|dont|do not|never|no need to|not|shouldn'?t)\s+(?:\w+\s+)?$")
 
 
+# a verb of the table used as a noun, in a picture or a reason: 'a light switch', 'her cut', 'the whole swap'
+_NOUN = re.compile(r"\b(?:a|an|light|wall|his|her|their|my|its|whole|quick|jump|hard)\s+$")
+
+
 def _said(text: str, words: list[str]) -> list[str]:
     """Which of `words` `text` says before any picture (':', '='), in order, leaving out a negated one ('never
-    move shot 1' asks for no move)."""
+    move shot 1' asks for no move) and one used as a noun ('the light switch')."""
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
     return [m.group(1) for m in re.finditer(rf"\b({'|'.join(words)})\b", head)
-            if not _NEGATED.search(head[:m.start()])]
+            if not _NEGATED.search(head[:m.start()]) and not _NOUN.search(head[:m.start()])]
 
 
 def kinds_named(text: str) -> list[str]:

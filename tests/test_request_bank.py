@@ -27,8 +27,6 @@ def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
 
 
 def test_the_bank_has_enough_requests_per_operation():
-    import yaml
-
     cases = [c for split in splits_present() for c in cases_of(split)]
     assert len(cases) >= 150
     per_op: dict[str, int] = {}
