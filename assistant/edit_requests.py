@@ -42,7 +42,7 @@ from . import french, spanish
 from .request_answers import going_back, history, question, tempo
 from .request_fit import by_targets, misfit
 from .request_gate import gated
-from .request_lexicon import OBJECT, canonical, kinds_named, verbs_said
+from .request_lexicon import OBJECT, SWAPPED_OUT, canonical, kinds_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
 from .request_targets import REF, REFS, one_shot, section_edges, section_pattern, shots_of, song_part
@@ -103,8 +103,17 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
     if doubted:
         return doubted
     if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
+        named = [v for v in verbs_said(low) if v not in ("undo", "redo", "swap")]  # 'swap shot 4, it's corny': a replace
+        if named:  # a look change where an operation of the table is named: which is never guessed
+            return Reading(ask=f"I read \u201c{' '.join(said.split())[:80]}\u201d with a {named[0]}, but could not "
+                               f"read it as one. Nothing changed; say the {named[0]} with the shots it takes "
+                               f"(\u201c{_EXAMPLE[named[0]]}\u201d), or the look change alone.")
         return Reading(legacy=True)
     return Reading()
+
+
+_EXAMPLE = {"swap": "swap 3 and 4", "delete": "delete shot 10", "move": "move shot 4 after shot 6",
+            "merge": "merge 25 to 27", "split": "split shot 4", "insert": "add a shot of the empty chair before shot 12"}
 
 
 def _readers(low: str) -> list:
@@ -140,7 +149,7 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(op=op)
     verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
                      r"\s+of)?[:,]?\s*", low)
-    if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
+    if not verb or SWAPPED_OUT.search(low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'

@@ -14,7 +14,7 @@ from shotlist.models import Project
 from shotlist.operations.shots import DeleteShots, MergeShots, SplitShot, SwapShots
 from shotlist.shot_range import compact
 
-from .request_lexicon import verbs_said
+from .request_lexicon import SWAPPED_OUT, verbs_said
 from .request_reading import Reading
 from .request_targets import REF
 from .targets import resolve
@@ -47,7 +47,7 @@ def by_targets(low: str, project: Project, selected: int | None) -> Reading | No
     if len(kinds) != 1:
         return None
     kind = kinds[0]
-    if kind == "swap" and re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
+    if kind == "swap" and SWAPPED_OUT.search(low):
         return None  # 'swap the images out': a replace, for assistant.revisions
     if re.search(rf"\b{kind}\s+(?:the|a|an|that|those|these|his|her|their|all the)\s+(?!{REF})[a-z]+(?:\s+[a-z]+)?\s+"
                  r"(?:in|on|from|of|out of)\s", low):

@@ -171,6 +171,8 @@ def _canonical(text: str) -> str:
 _NEGATED = re.compile(r"\b(?:don'?t|dont|do not|never|no need to|not|shouldn'?t)\s+(?:\w+\s+)?$")
 
 
+# 'swap it out', 'swap the images out': a replace, however many words between (read by assistant.revisions)
+SWAPPED_OUT = re.compile(r"\bswap\s+(?:\w+\s+){0,3}?out\b")
 # a verb of the table used as a noun, in a picture or a reason: 'a light switch', 'her cut', 'the whole swap'
 _NOUN = re.compile(r"\b(?:a|an|light|wall|his|her|their|my|its|whole|quick|jump|hard)\s+$")
 
