@@ -42,7 +42,7 @@ from . import french, spanish
 from .request_answers import going_back, history, question, tempo
 from .request_fit import by_targets, misfit
 from .request_gate import gated
-from .request_lexicon import OBJECT, SWAPPED_OUT, canonical, kinds_named, verbs_said
+from .request_lexicon import OBJECT, SWAPPED_OUT, canonical, kinds_named, phrases_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
 from .request_targets import REF, REFS, one_shot, section_edges, section_pattern, shots_of, song_part
@@ -96,14 +96,15 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
             return doubted or Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
         if found is None:
             continue
-        passed = gated(found, low, said)
+        passed = gated(found, low, said, len(project.shots))
         if passed is found:
             return found
         doubted = doubted or passed
     if doubted:
         return doubted
     if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
-        named = [v for v in verbs_said(low) if v not in ("undo", "redo", "swap")]  # 'swap shot 4, it's corny': a replace
+        named = [v for v in (*verbs_said(low), *phrases_named(low))  # 'swap shot 4, it's corny': a replace
+                 if v not in ("undo", "redo", "swap", "replace", "insert")]
         if named:  # a look change where an operation of the table is named: which is never guessed
             return Reading(ask=f"I read \u201c{' '.join(said.split())[:80]}\u201d with a {named[0]}, but could not "
                                f"read it as one. Nothing changed; say the {named[0]} with the shots it takes "
@@ -170,6 +171,7 @@ def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
+_MOVE = rf"(?:move|{'|'.join(map(re.escape, OBJECT['move']))})"  # the lexicon's verb and those that say it with a shot
 _EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
@@ -177,7 +179,7 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
     if op := moved(low, project, selected):  # one shot, one place, nothing else said
         return Reading(op=op)
     place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
+    m = (re.search(rf"\b{_MOVE}\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
                    rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
          or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+{place}",
                       low))
@@ -237,9 +239,11 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     m = re.search(rf"\b(?:split|break)\s+({REFS}|{_IT})(?:\s+(?:up|in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?"
-                  r"(?:\s+at\s+(\d+):(\d\d))?", low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
+                  r"(?:\s+at\s+(\d+):(\d\d))?", low) or re.search(rf"\b(?:cut|chop)\s+({REF}|{_IT})\s+(?:up\b|in(?:to)?\s+(?:two|half|2)\b)()()", low)
     if not m:
-        return None
+        chop = re.search(rf"\bchop\s+({REFS})", low)  # 'chop 12': cut out, or cut in two? asked
+        return Reading(ask=f"Split {chop.group(1)} in two, or delete it? Say \u201csplit {chop.group(1)}\u201d or "
+                           f"\u201cdelete {chop.group(1)}\u201d. Nothing changed.") if chop else None
     named = _named_before(low[:m.start()], project, selected) if re.fullmatch(_IT, m.group(1)) else \
         shots_of(m.group(1), project, selected)
     if not named:
@@ -431,9 +435,12 @@ _VAGUE_PART = (r"\b(?:the\s+)?(?:(?:middle|start|beginning|end|opening|ending|fi
 
 
 def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
-    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b", low) or any(
+    bare = re.sub(rf"\b\d{{1,2}}\s*[:x/]\s*\d{{1,2}}\b|\b\d{{2,3}}\s*(?:bpm|%)|\b(?:{section_pattern(project)})\b", " ",
+                  low)  # an aspect, a tempo, a part ('verse 1'): no shot
+    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b|(?<![\d.])\b\d{1,2}\b(?![\d.])", bare) or any(
             re.search(r"[a-z]", m.group(0)) for m in re.finditer(REF, low)):  # not a bare number: '9:16' is a rule
         return None  # a change to named shots, not a rule over the plan
+    low = re.sub(r"\bslow (?:the |those |these |all the )?(?:cuts|cutting|edits|editing|pace) down\b", "slower cuts", low)
     if not _is_rule(low):
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named

@@ -23,6 +23,7 @@ from .request_targets import REF, one_shot
 from .targets import NUMBER_WORDS
 
 _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
+_COUNT = r"(\d+|two|three|four|five|six)"
 
 
 def going_back(low: str) -> Reading | None:
@@ -33,6 +34,9 @@ def going_back(low: str) -> Reading | None:
          or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
     if not m:
         return None
+    later = re.match(rf"\s+(?:(?:that|the|a|an|this|my|new)\s+)?{_CHANGE}", low[m.end():])
+    if later and m.group(1).startswith("add"):  # 'before i added that rule': the rule is the change
+        m = later
     word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
     return Reading(op=GoBackBefore(change=word))
 
@@ -49,8 +53,16 @@ def history(low: str, project: Project, selected: int | None) -> Reading | None:
     if undo_regretted(low):  # "didn't mean to undo that, put it back": bring it back
         return Reading(op=Redo(steps=times_named(low)))
     redo = re.search(r"\b(?:redo|re-do)\b(.*)$", low)
+    last = redo and re.match(rf"\s*(?:the\s+)?last\s+{_COUNT}(?:\s+shots)?\b(.*)$", redo.group(1))
+    if last and not _object_named(last.group(2)):  # 'redo the last 2' (normalised 'the last 2 shots'): two changes
+        n = last.group(1)
+        return Reading(op=Redo(steps=int(n) if n.isdigit() else NUMBER_WORDS[n]))
     if redo and not _object_named(redo.group(1)):
-        return Reading(op=Redo(steps=times_named(low)))  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
+        return Reading(op=Redo(steps=times_named(low)))
+    if redo:  # 'redo the bridge': bring back an undone change, or rewrite the bridge? asked
+        what = redo.group(1).strip(" .!?")
+        return Reading(ask=f"Redo brings back a change you undid; to rewrite {what} say \u201c{what}: …\u201d with the "
+                           f"picture, or \u201creplace {what} with something else\u201d. Nothing changed.")
     if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b"
                  r"|\b(?:go|step|jump|roll|move)\s+back\s+(?:\d+|a|an|one|two|three|four|five|six|a couple of)\s+"
                  r"(?:steps?|changes?|edits?|versions?|times?)\b", low):  # 'go back 4 steps'
@@ -89,7 +101,7 @@ def question(low: str, project: Project, selected: int | None) -> Reading | None
     return None
 
 
-_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|speed|time signature)\b"
+_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|grids?|beat grids?|speed|time signature)\b"
 
 
 def tempo(low: str, project: Project, selected: int | None) -> Reading | None:

@@ -22,6 +22,8 @@ words (`assistant.request_answers`, `shotlist.plan_rules`) and pass as read.
 
 from __future__ import annotations
 
+import re
+
 from shotlist.operations import Operation
 
 from .request_lexicon import kinds_named, verbs_said
@@ -34,7 +36,7 @@ VERB = {"swap_shots": "swap", "delete_shots": "delete", "move_shot": "move", "me
 PICTURED = ("write_shots", "write_section", "insert_shot")
 
 
-def gated(reading: Reading, low: str, said: str) -> Reading:
+def gated(reading: Reading, low: str, said: str, total: int = 0) -> Reading:
     """`reading` when its change may be made silently (see the module doc); otherwise a question quoting `said`
     that restates the operation read, kept as `unnamed` when only its naming is missing."""
     op = reading.op
@@ -47,6 +49,17 @@ def gated(reading: Reading, low: str, said: str) -> Reading:
         return Reading(ask=f"I read \u201c{quoted}\u201d with a {others[0]}, but as a {_KIND[verb]} of "
                            f"{_targets(op)}. Nothing changed; say which: \u201c{restate(op)}\u201d, or the "
                            f"{others[0]} with the shots it takes.")
+    then = re.search(r"\b(?:and then also|and then|and also|then also)\s+(\w+)", low)
+    if then and [k for k in kinds_named(then.group(1)) if k not in ("replace", verb)]:  # '… and then also put …'
+        return Reading(ask=f"I read two changes in \u201c{quoted}\u201d: say one at a time, \u201c{restate(op)}\u201d "
+                           "first. Nothing changed.")
+    look = _look_beside(low, getattr(op, "words", None) or "")
+    if look:  # a look change asked in another clause ('… and make 5 warmer'): two changes, one at a time
+        return Reading(ask=f"I read two changes in \u201c{quoted}\u201d: \u201c{restate(op)}\u201d and "
+                           f"\u201c{look}\u201d. Nothing changed; say one at a time.")
+    if op.name == "delete_shots" and len(op.shots) >= 2 and _every(op.shots, total):
+        return Reading(ask=f"That would delete every shot ({len(op.shots)}). Nothing changed; name fewer shots, "
+                           "or say \u201cre-plan\u201d for a new plan.")
     if op.name in PICTURED and not shows_something(op.words):
         what = "the new shot" if op.name == "insert_shot" else _targets(op)
         return Reading(ask=f"I read \u201c{quoted}\u201d as a new picture for {what}, but \u201c{op.words}\u201d "
@@ -61,6 +74,27 @@ def gated(reading: Reading, low: str, said: str) -> Reading:
 
 _KIND = {"swap": "swap", "delete": "delete", "move": "move", "merge": "merge", "split": "split",
          "insert": "new shot", "replace": "new picture"}
+
+
+# a clause that asks a look, size or timing change of its own: 'and make 5 warmer', 'also turn it darker'
+_LOOK_CLAUSE = re.compile(r"(?:^|[,;]\s*|\b(?:and also|and then|and|also|then|plus)\s+)((?:please\s+|pls\s+|can you\s+|could you\s+)?"
+                          r"(?:make|turn|give|set|have)\b(?:(?!\b(?:and|also|then|plus)\b)[^,;])*)")
+
+
+def _look_beside(low: str, words: str) -> str:
+    """The clause of `low` (less the picture `words`) that asks a look change as a second request; '' for none."""
+    from .targets import intents
+
+    rest = low.replace(words, " ") if words else low
+    for m in _LOOK_CLAUSE.finditer(rest):
+        clause = m.group(1).strip()
+        if intents(clause) and not verbs_said(clause) and not kinds_named(clause.split(" ", 1)[-1]):
+            return clause
+    return ""
+
+
+def _every(shots: list, total: int) -> bool:
+    return {str(s) for s in shots} >= {str(n) for n in range(1, total + 1)}
 
 
 def _quoted(said: str) -> str:

@@ -182,7 +182,7 @@ def _said(text: str, words: list[str]) -> list[str]:
     move shot 1' asks for no move) and one used as a noun ('the light switch')."""
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
     return [m.group(1) for m in re.finditer(rf"\b({'|'.join(words)})\b", head)
-            if not _NEGATED.search(head[:m.start()]) and not _NOUN.search(head[:m.start()])]
+            if not _NEGATED.search(head[:m.start()]) and (" " in m.group(1) or not _NOUN.search(head[:m.start()]))]
 
 
 def kinds_named(text: str) -> list[str]:
@@ -190,6 +190,13 @@ def kinds_named(text: str) -> list[str]:
     own, a context word the operations it may name."""
     words = _said(text, [*LEXICON, *(re.escape(w) for w in sorted(CONTEXT, key=len, reverse=True))])
     return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
+
+
+def phrases_named(text: str) -> list[str]:
+    """The operations `text` names by a phrase of the lexicon ('two separate shots', 'a single shot', 'take out'):
+    what a picture never says ('shot 18 should be two separate shots' asks a split)."""
+    phrases = [w for w in sorted(CONTEXT, key=len, reverse=True) if " " in w]
+    return list(dict.fromkeys(k for w in _said(text, [re.escape(w) for w in phrases]) for k in CONTEXT[w]))
 
 
 def verbs_said(text: str) -> list[str]:

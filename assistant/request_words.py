@@ -24,7 +24,7 @@ _ASKS = r"(?:can|could|should|would|i want|i'?d (?:like|love)|i would like|we wa
 _LEAD = rf"(?:(?:replace|change|make|{_ASKS})\s+(?:the\s+)?)"
 _SAYS = (r"\s*(?::|=|\s[-–—]\s)\s*|\s+(?:(?:should|can|could|would)\s+|to\s+)?(?:be|show|become)\s+"
          r"|\s+(?:is\s+now|becomes)\s*:?\s+")
-_LED = r"\s+with\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
+_LED = r"\s+with\s+|\s+for\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
 _PLACE = r"(?:in|for|during)\s+"  # 'in shot 15 i'd rather see …', 'for the bridge let's do …', 'in the bridge, …'
 
 
@@ -46,8 +46,8 @@ def picture_words(text: str) -> str:
 
 
 def looks_only(words: str) -> bool:
-    """'a bit darker', 'colder please': a look/size/timing change, not a picture."""
-    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5
+    """'a bit darker', 'colder please', 'closer, so we see her hands': a look/size/timing change, not a picture."""
+    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5 or looks_first(words)
 
 
 def as_typed(words: str, typed: str) -> str:
@@ -139,8 +139,20 @@ _EMPTY = (r"\b(?:a|an|the|one|ones|shot|shots|take|takes|card|image|picture|some
 def shows_something(words: str) -> bool:
     """Whether `words` fill a picture slot: some word that shows something ('her shadow on the stairs'), and no
     verb of the table ('split in half', 'drop the red') — 'one long shot', 'something else' show nothing."""
-    from .request_lexicon import CONTEXT, verbs_said
+    from .request_lexicon import CONTEXT, phrases_named, verbs_said
 
     left = re.sub(r"[^a-z]+", " ", re.sub(_EMPTY, " ", words.lower())).strip()
     first = (re.findall(r"[a-z]+", words.lower()) or [""])[0]
-    return bool(left) and not verbs_said(words) and first not in CONTEXT  # 'drop the red' asks for a change
+    return (bool(left) and not verbs_said(words) and first not in CONTEXT  # 'drop the red' asks for a change
+            and not [k for k in phrases_named(words) if k not in ("replace", "insert", "move")]
+            and not re.match(r"(?:neither|none|nothing|both|either|to|feel|feels|be|is|are)\b", words)
+            and not looks_first(words))
+
+
+def looks_first(words: str) -> bool:
+    """Whether `words` open on a look, size or timing change ('closer, so we see her hands', 'a touch longer
+    please', 'cooler in colour'): the request asks that change of the shot, it gives no picture."""
+    opening = re.sub(r"^(?:a\s+(?:touch|bit|little|tad|lot)|slightly|much|way|far|even|rather|quite|so)\s+", "", words)
+    first = (re.findall(r"[a-z']+", opening) or [""])[0]
+    comparative = first in ("more", "less") or first.endswith("er") and len(first) > 4  # 'warm light on …' is a picture
+    return comparative and bool(intents(" ".join(re.findall(r"[a-z']+", opening)[:2])))

@@ -39,6 +39,7 @@ PHRASES = (
     (r"\bantes del?\b", "before"), (r"\bdespu[eé]s del?\b", "after"), (r"\beso\b", "that"),
     (r"mas fri[oa]s?|mas helad[oa]s?", "colder"), (r"mas calid[oa]s?|mas calor", "warmer"),
     (r"mas oscur[oa]s?|oscurece\w*", "darker"), (r"mas brillantes?|mas clar[oa]s?|mas luz|ilumina\w*", "brighter"),
+    (r"\bcortes mas rapid[oa]s\b|\bmas rapid[oa]s?\b", "faster cuts"), (r"\bcortes mas lent[oa]s\b", "slower cuts"),
     (r"mas lent[oa]s?", "slower"), (r"mas larg[oa]s?|alarga\w*", "longer"),
     (r"mas cort[oa]s?|acorta\w*|recorta\w*", "shorter"),
     (r"mas cerca|mas cercan[oa]s?|acerca\w*", "closer"), (r"mas abiert[oa]s?|mas ampli[oa]s?", "wider"),

@@ -123,6 +123,11 @@ def normalise(text: str) -> str:
                  low)  # 'twenty two' -> 22
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(r"\b(version|v)\s*one\b", r"\1 1", low)
+    low = re.sub(r"\b(?:the\s+)?(?:very\s+)?(?:first|original|1st)\s+version\b", "version 1", low)
+    low = re.sub(r"\brefrain(s?)\b", r"chorus\1", low)  # the song's parts by their other names
+    low = re.sub(r"\bmiddle[\s-]+(?:eight|8)\b", "bridge", low)
+    low = re.sub(r"\bcoda\b", "outro", low)
+    low = re.sub(r"\b(verse|chorus)\s+(one|two|three|four)\b", lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)
     low = _NUMBER_SLOT.sub(lambda m: m.group(1) + (m.group(2) or " ") + str(NUMBER_WORDS[m.group(3)]), low)
     low = re.sub(rf"\b({_VERSION_CUE})\s+v\.?\s*(\d+)\b|\bversion\s*#?\s*(\d+)\b",
                  lambda m: f"{m.group(1)} version {m.group(2)}" if m.group(1) else f"version {m.group(3)}", low)

@@ -178,11 +178,22 @@ def judge(case: dict, reading, proj: Project | None = None) -> Outcome:
             elif key == "rule":
                 right &= parse_rule(have).kind == value
             elif key in ("part", "section", "before_section", "after_section"):
-                right &= " ".join(str(have or "").split()) in _same_part(str(value))
+                right &= (" ".join(str(have or "").split()) in _same_part(str(value))
+                          or proj is not None and _part_shots(proj, have) == _part_shots(proj, value))
             else:
                 right &= _norm(have) == _norm(value)
     got_text = f"{got} {op.model_dump(exclude_none=True)}" if op else got
     return Outcome(text, want, got_text, right, changed and not right)
+
+
+def _part_shots(proj: Project, part: object) -> list[int] | None:
+    """The shots a part covers ('last chorus' and 'chorus 3' are one part of this song); None when unread."""
+    from shotlist.operations.parts import shots_in
+
+    try:
+        return shots_in(proj, str(part))[0] if part else None
+    except (ShotcallerError, ValueError):
+        return None
 
 
 def _same_part(value: str) -> set[str]:
