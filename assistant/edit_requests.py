@@ -42,19 +42,25 @@ from . import french, spanish
 from .request_answers import going_back, history, question, tempo
 from .request_fit import by_targets, misfit
 from .request_gate import gated
-from .request_lexicon import OBJECT, SWAPPED_OUT, canonical, kinds_named, phrases_named, verbs_said
+from .request_lexicon import LEXICON, OBJECT, SWAPPED_OUT, canonical, kinds_named, phrases_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
 from .request_targets import REF, REFS, one_shot, section_edges, section_pattern, shots_of, song_part
 from .request_words import as_typed, framed_picture, is_picture, judged, looks_only, picture, picture_words
-from .targets import intents, normalise, resolve
+from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 __all__ = ["Reading", "read_request"]
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
-                   r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
+                   r"would you mind(?: \w+ly)?|could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|"
+                   r"do let'?s|let'?s|now|(?:i )?wonder (?:whether|if)|i was wondering (?:whether|if)|would it be possible to|"
+                   r"i(?:'d| would) be (?:so |very )?grateful if you (?:could|would))\b[\s,]*)+")
+# politeness said inside a request, before a colon or a clause's end: 'shot twelve, if you would be so kind: …'
+POLITE = re.compile(r",?\s*\b(?:if you (?:would|could|don'?t mind|please)(?: be so kind)?|if (?:that is|it is|it'?s) (?:at all )?"
+                    r"possible|if you follow me|do you (?:think|suppose)|i should say|i think|please|pls|thank you|thanks)\b"
+                    r"\s*(?=[:,;.!?]|$)")
 
 
 def read_request(text: str, project: Project, selected: int | None = None) -> Reading:
@@ -75,7 +81,11 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 
 
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
-    low = normalise(LEADS.sub("", text)).strip()
+    low = normalise(LEADS.sub("", POLITE.sub("", text))).strip()
+    low = re.sub(rf"\b({'|'.join(LEXICON)})\s+({'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b",
+                 lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)  # 'swap eight with 19'
+    low = re.sub(r"^(\w{3,}?)ing\b", lambda m: canonical(m.group(1) + "e") if canonical(m.group(1) + "e") in LEXICON
+                 else m.group(0), low)  # 'would you mind replacing …' (its lead taken off): 'replace …'
     low = section_edges(re.sub(r"\s+", " ", low), project)
     if selected is not None:  # 'glue this to the next shot', 'trade this with …': the selected card
         low = re.sub(r"\bthis\b(?=\s+(?:with|to|onto|and|into|&|for)\b|[\s.!?]*$)", "this shot", low)
@@ -179,8 +189,8 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
     if op := moved(low, project, selected):  # one shot, one place, nothing else said
         return Reading(op=op)
     place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
-    m = (re.search(rf"\b{_MOVE}\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
-                   rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
+    m = (re.search(rf"\b{_MOVE}\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:that\s+)?(?:it|that)(?:'s|\s+is|\s+comes|"
+                   rf"\s+goes|\s+sits|\s+lands|\s+falls|\s+plays)?\s+|to\s+come\s+)?{place}", low)
          or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+{place}",
                       low))
     if not m:
@@ -202,6 +212,10 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(op=MoveShot(shot=str(shot), before="1"))
     if side == "last" or re.search(r"end|back", side):
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
+    part = not to and side in ("before", "after") and re.match(rf"\s*({section_pattern(project)})\b", low[m.end():])
+    if part:  # 'so that it falls before the last chorus': the part's first shot, or after its last
+        shots = resolve(part.group(1), project).shots
+        to = str(shots[0] if side == "before" else shots[-1]) if shots else None
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
     other = one_shot(to, project, selected)
@@ -259,7 +273,7 @@ def _split(low: str, project: Project, selected: int | None) -> Reading | None:
 _DELETE = rf"(?:delete|{'|'.join(map(re.escape, OBJECT['delete']))})"
 _NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
 # after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
-_REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
+_REASON = (r"^\s*(?:[,;.!?\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
            r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
 # a clause that asks for another change: an imperative, or another shot named
 _ANOTHER = (r"\b(?:make|swap|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
@@ -301,7 +315,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
         shots = compact(resolve(part.group(1), project).shots)
         return Reading(ask=f"I read \u201c{part.group(0)}\u201d as deleting every shot of {part.group(1)} (shots "
                            f"{shots}). Nothing changed; say \u201cdelete shots {shots}\u201d if you mean that.")
-    gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|needs? to|must|should|can)\s+go\b"
+    gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|will have to|needs? to|must|should|"
+                     r"can(?: all)?|could(?: all)?|ought to)\s+(?:go|come out|go out)\b"
                      r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere|back|forward|up|down|further|"
                      r"\w+\s+(?:shots?|places?|spots?|slots?)))", low)
     if gone and not re.search(_NEGATED + r"$", low[:gone.start()]):  # "this one's gotta go": out

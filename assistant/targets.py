@@ -112,6 +112,10 @@ _NUMBER_SLOT = re.compile(rf"\b(before|after|between|and|with|to|thru|through|be
 _VERSION_CUE = r"(?:to|since|vs\.?|versus|from|than|against|at|diff|compare|compare with|compared with|with|before|restore|revert|reset)"
 
 
+_ORD_WORDS = "|".join(sorted((w for w in ORDINALS if w.isalpha() and w not in ("last", "final", "first")),
+                              key=len, reverse=True))
+
+
 def normalise(text: str) -> str:
     """Lower case, with number words and short section names spelled out as artists abbreviate them:
     'shots five through eight' → 'shots 5 through 8', 'after twelve' → 'after 12', 'the nineteenth shot' →
@@ -127,6 +131,8 @@ def normalise(text: str) -> str:
     low = re.sub(r"\brefrain(s?)\b", r"chorus\1", low)  # the song's parts by their other names
     low = re.sub(r"\bmiddle[\s-]+(?:eight|8)\b", "bridge", low)
     low = re.sub(r"\bcoda\b", "outro", low)
+    low = re.sub(rf"\b(before|after|between|and)\s+the\s+({_ORD_WORDS})\b(?!\s+(?:shots?|ones?|cards?|{'|'.join(SECTION_WORDS)})\b)",
+                 lambda m: f"{m.group(1)} shot {ORDINALS[m.group(2)]}", low)  # 'after the fourteenth': a shot
     low = re.sub(r"\b(verse|chorus)\s+(one|two|three|four)\b", lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)
     low = _NUMBER_SLOT.sub(lambda m: m.group(1) + (m.group(2) or " ") + str(NUMBER_WORDS[m.group(3)]), low)
     low = re.sub(rf"\b({_VERSION_CUE})\s+v\.?\s*(\d+)\b|\bversion\s*#?\s*(\d+)\b",
