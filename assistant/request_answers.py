@@ -59,6 +59,8 @@ def history(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(op=Redo(steps=int(n) if n.isdigit() else NUMBER_WORDS[n]))
     if redo and not _object_named(redo.group(1)):
         return Reading(op=Redo(steps=times_named(low)))
+    if redo and re.match(rf"\s*(?:the\s+)?{REF}", redo.group(1)):
+        return None  # "redo shot 8, it's lame": rewrite it, a replace for assistant.revisions
     if redo:  # 'redo the bridge': bring back an undone change, or rewrite the bridge? asked
         what = redo.group(1).strip(" .!?")
         return Reading(ask=f"Redo brings back a change you undid; to rewrite {what} say \u201c{what}: …\u201d with the "

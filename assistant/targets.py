@@ -131,7 +131,7 @@ def normalise(text: str) -> str:
     low = re.sub(r"\brefrain(s?)\b", r"chorus\1", low)  # the song's parts by their other names
     low = re.sub(r"\bmiddle[\s-]+(?:eight|8)\b", "bridge", low)
     low = re.sub(r"\bcoda\b", "outro", low)
-    low = re.sub(rf"\b(before|after|between|and)\s+the\s+({_ORD_WORDS})\b(?!\s+(?:shots?|ones?|cards?|{'|'.join(SECTION_WORDS)})\b)",
+    low = re.sub(rf"\b(before|after|between|and)\s+the\s+({_ORD_WORDS})\b(?=\s*(?:[,.;:!?]|$|\s+(?:of|and|or|please|pls|so)\b))",
                  lambda m: f"{m.group(1)} shot {ORDINALS[m.group(2)]}", low)  # 'after the fourteenth': a shot
     low = re.sub(r"\b(verse|chorus)\s+(one|two|three|four)\b", lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)
     low = _NUMBER_SLOT.sub(lambda m: m.group(1) + (m.group(2) or " ") + str(NUMBER_WORDS[m.group(3)]), low)

@@ -29,7 +29,8 @@ MARK = re.compile(r"^# split: (\S+)")
 REPORTS = Path(__file__).parent / "reports"
 FIRST_SIGHT = {"ops22d-first": "requests-ops22d.txt", "ops22d-second": "requests-ops22d-second.txt",
                "bank22e-third": "requests-bank22e-third.txt", "bank22f-fourth": "requests-bank22f-fourth.txt",
-               "bank22g-fifth": "requests-bank22g-fifth.txt"}
+               "bank22g-fifth": "requests-bank22g-fifth.txt", "ex22a": "requests-ex22a-first.txt",
+               "ex22b": "requests-ex22b-first.txt"}
 
 
 def author_splits() -> dict[str, list[dict]]:

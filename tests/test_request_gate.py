@@ -151,3 +151,19 @@ def test_extra_files_are_further_dev_splits_named_by_file(tmp_path, monkeypatch)
     monkeypatch.setattr(kinds, "HERE", tmp_path)
     splits = kinds.author_splits()
     assert list(splits) == ["one", "two", "later"] and splits["later"][0]["text"] == "delete shot 3"
+
+
+def test_the_classifier_may_confirm_a_structure_only_reading_of_its_own_kind_and_no_other(proj):
+    from assistant.request_kinds import Kinds, confirmed
+
+    moves = ["move shot 3 after shot 8", "put 12 before 4", "shift 20 to the end", "bring 6 after the bridge",
+             "move the last shot to the start"]
+    deletes = ["delete shot 3", "remove 12", "get rid of shot 20", "bin shot 6", "scrap the last shot"]
+    text = "i feel 14 belongs after the bridge"
+    asked = read_request(text, proj)
+    sure = Kinds(tuple(moves + deletes), ("move_shot",) * 5 + ("delete_shots",) * 5, act=0.0)
+    assert confirmed(text, asked, sure).op == MoveShot(shot="14", after="22")
+    unsure = Kinds(sure.texts, sure.kinds, act=1.01)  # no margin is that large: the question stays
+    assert confirmed(text, asked, unsure) is asked
+    other = Kinds(sure.texts, ("delete_shots",) * 5 + ("move_shot",) * 5, act=0.0)  # the kinds turned round
+    assert confirmed(text, asked, other).op is None
