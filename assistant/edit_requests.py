@@ -7,13 +7,16 @@
 A request is read in three steps. (1) The operation kind: `assistant.request_lexicon` rewrites the verbs of
 each operation (synonyms, inflections, one-letter slips, Spanish and French; Spanish and French targets first
 through `spanish`, `french`) to one canonical verb, and the reader of each kind named is asked, in the order
-named; history, questions and tempo first (`assistant.request_answers`). Where no verb says the kind, the
-request's structure may: one shot and one place is a move, two shots 'the wrong way round' a swap
-(`assistant.request_places`), one target and one concrete picture phrase, however framed, the artist's words
-for it (`assistant.request_words.framed_picture`) — each only when nothing else is said. (2) The targets:
+named; history, questions and tempo first (`assistant.request_answers`). One target and one concrete picture
+phrase, however framed, is the artist's words for it (`assistant.request_words.framed_picture`). A kind read
+from the request's structure alone (one shot and one place, `assistant.request_places`) is never made
+silently: `assistant.request_gate` lets a change through only when a word of the lexicon names its operation,
+no other operation is named and its picture slot shows something; otherwise it asks, restating the operation
+it would be (`Reading.unnamed`, which the classifier may confirm: `request_kinds.confirmed`). A verb named whose
+own reader finds no shot takes the shots the request names in that clause (`assistant.request_fit.by_targets`). (2) The targets:
 `assistant.request_targets` (through `assistant.targets` and `shotlist.shot_range`), checked against what the
-kind's arguments take (`_misfit`: a swap two shots, a split or a move one, a merge a run of neighbours) and a
-part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
+kind's arguments take (`assistant.request_fit.misfit`: a swap two shots, a split or a move one, a merge a run of
+neighbours) and a part against the song's sections. (3) The arguments: the artist's picture by `assistant.request_words`, kept
 as typed; counts, versions and the tempo's direction by `assistant.request_slots`; a rule's kind by
 `shotlist.plan_rules`, its scope the section named. Two operations in one request, targets that do not fit
 the kind, or a slot said two ways that disagree ('double it, it's too fast') get a question (`ask`) quoting
@@ -37,19 +40,27 @@ from shotlist.shot_range import compact
 
 from . import french, spanish
 from .request_answers import going_back, history, question, tempo
-from .request_lexicon import canonical, kinds_named, verbs_said
+from .request_fit import by_targets, misfit
+from .request_gate import gated
+from .request_lexicon import LEXICON, OBJECT, SWAPPED_OUT, canonical, kinds_named, phrases_named, verbs_said
 from .request_places import moved, swapped
 from .request_reading import Reading
-from .request_targets import REF, REFS, one_shot, section_pattern, shots_of, song_part
+from .request_targets import REF, REFS, one_shot, section_edges, section_pattern, shots_of, song_part
 from .request_words import as_typed, framed_picture, is_picture, judged, looks_only, picture, picture_words
-from .targets import intents, normalise
+from .targets import NUMBER_WORDS, intents, normalise, resolve
 
 __all__ = ["Reading", "read_request"]
 
 MAX_REQUEST = 2000  # characters: more is a paste, not a request
 FROM_MATERIAL = re.compile(r"(?:something|anything|another|a different|one of|a motif|an? (?:other|new) (?:image|idea|one))\b")
 LEADS = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|hmm+|um+|uh+|well|hey|right|yeah|honestly|actually|also|and|please|pls|"
-                   r"could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|let'?s|now)\b[\s,]*)+")
+                   r"would you mind(?: \w+ly)?|could you|can you|can we|would you|i'?d like (?:you )?to|i want (?:you )?to|"
+                   r"do let'?s|let'?s|now|(?:i )?wonder (?:whether|if)|i was wondering (?:whether|if)|would it be possible to|"
+                   r"i(?:'d| would) be (?:so |very )?grateful if you (?:could|would))\b[\s,]*)+")
+# politeness said inside a request, before a colon or a clause's end: 'shot twelve, if you would be so kind: …'
+POLITE = re.compile(r",?\s*\b(?:if you (?:would|could|don'?t mind|please)(?: be so kind)?|if (?:that is|it is|it'?s) (?:at all )?"
+                    r"possible|if you follow me|do you (?:think|suppose)|i should say|i think|please|pls|thank you|thanks)\b"
+                    r"\s*(?=[:,;.!?]|$)")
 
 
 def read_request(text: str, project: Project, selected: int | None = None) -> Reading:
@@ -70,8 +81,14 @@ def read_request(text: str, project: Project, selected: int | None = None) -> Re
 
 
 def _read(text: str, project: Project, selected: int | None, said: str) -> Reading:
-    low = normalise(LEADS.sub("", text)).strip()
-    low = re.sub(r"\s+", " ", low)
+    low = normalise(LEADS.sub("", POLITE.sub("", text))).strip()
+    low = re.sub(rf"\b({'|'.join(LEXICON)})\s+({'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b",
+                 lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)  # 'swap eight with 19'
+    low = re.sub(r"^(\w{3,}?)ing\b", lambda m: canonical(m.group(1) + "e") if canonical(m.group(1) + "e") in LEXICON
+                 else m.group(0), low)  # 'would you mind replacing …' (its lead taken off): 'replace …'
+    low = section_edges(re.sub(r"\s+", " ", low), project)
+    if selected is not None:  # 'glue this to the next shot', 'trade this with …': the selected card
+        low = re.sub(r"\bthis\b(?=\s+(?:with|to|onto|and|into|&|for)\b|[\s.!?]*$)", "this shot", low)
     back = going_back(low)
     if back:
         return back
@@ -80,17 +97,34 @@ def _read(text: str, project: Project, selected: int | None, said: str) -> Readi
         quoted = " ".join(said.split())[:80]
         return Reading(ask=f"I read two changes in \u201c{quoted}\u201d ({' and '.join(verbs)}): say one at a time, "
                            f"the {verbs[0]} first. Nothing changed.")
+    doubted: Reading | None = None  # the first reading the gate asks about: said if no other reader maps it
     for reader in _readers(low):
         try:
             found = reader(low, project, selected)
         except ShotcallerError as e:  # a target that does not exist, an invalid argument: said, nothing changed
             said = re.sub(r"[.\s]*(?:Nothing changed)?[.\s]*$", "", str(e))
-            return Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
-        if found is not None:
+            return doubted or Reading(ask=f"{said[:1].upper()}{said[1:]}. Nothing changed.")
+        if found is None:
+            continue
+        passed = gated(found, low, said, len(project.shots))
+        if passed is found:
             return found
+        doubted = doubted or passed
+    if doubted:
+        return doubted
     if intents(normalise(said)):  # as typed: 'get rid of the moon in shot 4' is a replace, for assistant.revisions
+        named = [v for v in (*verbs_said(low), *phrases_named(low))  # 'swap shot 4, it's corny': a replace
+                 if v not in ("undo", "redo", "swap", "replace", "insert")]
+        if named:  # a look change where an operation of the table is named: which is never guessed
+            return Reading(ask=f"I read \u201c{' '.join(said.split())[:80]}\u201d with a {named[0]}, but could not "
+                               f"read it as one. Nothing changed; say the {named[0]} with the shots it takes "
+                               f"(\u201c{_EXAMPLE[named[0]]}\u201d), or the look change alone.")
         return Reading(legacy=True)
     return Reading()
+
+
+_EXAMPLE = {"swap": "swap 3 and 4", "delete": "delete shot 10", "move": "move shot 4 after shot 6",
+            "merge": "merge 25 to 27", "split": "split shot 4", "insert": "add a shot of the empty chair before shot 12"}
 
 
 def _readers(low: str) -> list:
@@ -100,7 +134,7 @@ def _readers(low: str) -> list:
                "delete": _delete, "insert": _insert, "replace": _write_shots}
     named = [by_verb[k] for k in kinds_named(low)]
     return list(dict.fromkeys([history, _locked, question, tempo, *named, _write_shots, _write_section, _rule,
-                               _placed, _insert, _framed]))
+                               _placed, _insert, _framed, by_targets]))
 
 
 # ------------------------------------------------------------------ readers (each: a Reading or None)
@@ -121,47 +155,33 @@ def _locked(low: str, project: Project, selected: int | None) -> Reading | None:
                        f"Nothing changed; name the shots (\u201c{verbs[0]} shot …\u201d), or unlock them first.")
 
 
-# the shots each operation's arguments take (SwapShots: first, second; SplitShot, MoveShot: shot; MergeShots: a
-# run first..last): a request whose targets do not fit its kind is asked, quoting it, with the closest operations
-def _misfit(kind: str, numbers: list[int], said: str) -> Reading | None:
-    n, run = len(numbers), bool(numbers) and numbers[-1] - numbers[0] == len(numbers) - 1 == len(set(numbers)) - 1
-    if {"swap": n == 2, "split": n == 1, "move": n == 1, "merge": n >= 2 and run}[kind]:
-        return None
-    shots = f"shot {numbers[0]}" if n == 1 else f"shots {compact(numbers)}"
-    a, b = numbers[0], numbers[-1]
-    offers = {"swap": f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {b} before {a}\u201d" if n > 1 else
-                      f"\u201cswap {a} and {a + 1}\u201d, or \u201cmove {a} after {a + 1}\u201d",
-              "split": f"\u201csplit {a}\u201d, or \u201cmerge {a} to {b}\u201d",
-              "move": f"\u201cmove {a} after …\u201d one shot at a time, or \u201cswap {a} and {b}\u201d",
-              "merge": f"\u201cmerge {a} to {a + 1}\u201d, or \u201cmove {b} after {a}\u201d first"
-                       if n > 1 else f"\u201cmerge {a} to {a + 1}\u201d, or \u201csplit {a}\u201d"}[kind]
-    needs = {"swap": "two shots", "split": "one shot", "move": "one shot", "merge": "neighbouring shots"}[kind]
-    return Reading(ask=f"I read \u201c{said.strip()}\u201d as a {kind}, which takes {needs}, and it names {shots}"
-                       f"{' (not neighbours)' if kind == 'merge' and n > 1 else ''}. Nothing changed; closest: {offers}.")
-
-
 def _swap(low: str, project: Project, selected: int | None) -> Reading | None:
     if op := swapped(low, project, selected):
         return Reading(op=op)
     verb = re.search(r"\b(?:swap|flip)\b(?:\s+places)?(?:\s+(?:the\s+)?(?:order|positions?|places)"
                      r"\s+of)?[:,]?\s*", low)
-    if not verb or re.search(r"\bswap\s+(?:\w+\s+){0,3}?out\b", low):
+    if not verb or SWAPPED_OUT.search(low):
         return None  # "swap it out", "swap the images out": a replace, for assistant.revisions
     after = re.match(rf"\s*({REFS})(?:\s*(?:and|with|&|,|for)\s*({REF}))?", low[verb.end():])
     m = after or re.search(rf"({REFS})()\s+(?:(?:should|can|could|would)\s+)?$", low[:verb.start()])  # '5 and 6 swap'
     one = not m or not m.group(2) and len(shots_of(m.group(1), project, selected)) == 1
+    if one and m and not after:
+        return None  # '… and the last shot swap places': one shot before the verb, the others read by `_by_targets`
     if one and "replace" in intents(low[:verb.start()] + " " + low[verb.end():]):
         return None  # "that moon is so corny, swap shot 4": replace it, for assistant.revisions
     if not m:
+        if resolve(low, project, selected).shots:
+            return None  # 'the opening and closing shots … traded places': the shots read by `_by_targets`
         return Reading(ask="Swap which two shots? Say \"swap 3 and 4\". Nothing changed.") if "swap" in low else None
     named = shots_of(m.group(1), project, selected)
     named += [one_shot(m.group(2), project, selected, after=named[-1])] if m.group(2) else []
     said = verb.group(0) + m.group(0) if after else m.group(0) + verb.group(0)
-    misfit = _misfit("swap", list(dict.fromkeys(named)), said)
-    return misfit or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
+    asked = misfit("swap", list(dict.fromkeys(named)), said)
+    return asked or Reading(op=SwapShots(first=str(named[0]), second=str(named[1])))
 
 
 _IT = r"(?:it|that|this)(?!\s+(?:one|shot|card))"
+_MOVE = rf"(?:move|{'|'.join(map(re.escape, OBJECT['move']))})"  # the lexicon's verb and those that say it with a shot
 _EDGE = r"(?:to|at)\s+the\s+(?:very\s+)?(?:end|back|start|beginning|front|top)"
 
 
@@ -169,8 +189,8 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
     if op := moved(low, project, selected):  # one shot, one place, nothing else said
         return Reading(op=op)
     place = rf"(?:(?:right|just|straight)\s+)?(before|after|first|last|{_EDGE})\s*({REF})?"
-    m = (re.search(rf"\b(?:move|put|bring|place)\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:it|that)(?:'s|\s+is|\s+comes|"
-                   rf"\s+goes|\s+sits|\s+lands)?\s+|to\s+come\s+)?{place}", low)
+    m = (re.search(rf"\b{_MOVE}\s+({REFS}|{_IT})\s+(?:to\s+)?(?:so\s+(?:that\s+)?(?:it|that)(?:'s|\s+is|\s+comes|"
+                   rf"\s+goes|\s+sits|\s+lands|\s+falls|\s+plays)?\s+|to\s+come\s+)?{place}", low)
          or re.search(rf"({REF})\s+(?:(?:should|can|could|would|must|needs? to|has to)\s+)?(?:go|come|be|move)\s+{place}",
                       low))
     if not m:
@@ -184,14 +204,18 @@ def _move(low: str, project: Project, selected: int | None) -> Reading | None:
         shot = named[0]
     else:
         named = shots_of(m.group(1), project, selected)
-        if misfit := _misfit("move", named, m.group(0)):
-            return misfit
+        if misfit_ := misfit("move", named, m.group(0)):
+            return misfit_
         shot = named[0]
     side, to = m.group(2), m.group(3)
     if side == "first" or re.search(r"start|beginning|front|top", side):
         return Reading(op=MoveShot(shot=str(shot), before="1"))
     if side == "last" or re.search(r"end|back", side):
         return Reading(op=MoveShot(shot=str(shot), after=str(len(project.shots))))
+    part = not to and side in ("before", "after") and re.match(rf"\s*({section_pattern(project)})\b", low[m.end():])
+    if part:  # 'so that it falls before the last chorus': the part's first shot, or after its last
+        shots = resolve(part.group(1), project).shots
+        to = str(shots[0] if side == "before" else shots[-1]) if shots else None
     if not to:
         return Reading(ask=f"Move shot {shot} {side} which shot? Nothing changed.")
     other = one_shot(to, project, selected)
@@ -210,8 +234,9 @@ def _named_before(said: str, project: Project, selected: int | None) -> list[int
 
 def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
     part = rf"{section_pattern(project)}\s+(?:shots|ones)"  # 'all four bridge shots': a part's shots, as a run
-    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into)\s*({REFS}))?", low)
-         or re.search(rf"^(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?(?:be(?:come)?|make)\s+(?:just\s+)?"
+    m = (re.search(rf"\b(?:merge|join)\s+(?:the\s+)?({REFS}|{part})(?:\s*(?:with|into|to|onto|and)\s*({REFS}))?", low)
+         or re.search(rf"^(?:(?:can|could|should|would)\s+)?(?:the\s+)?({REFS})\s+(?:(?:should|could|can|must|would)\s+)?"
+                      r"(?:be(?:come)?|make)\s+(?:just\s+)?"
                       r"(?:one|a single)\s+(?:(?:long|continuous|big)\s+)?(?:shot|take)\b()", low)
          or re.search(rf"\bmake\s+({REFS}|{section_pattern(project)})\s+(?:into\s+)?"
                       r"(?:just\s+)?one(?:\s+(?:long\s+)?shot)?\b()", low)
@@ -220,32 +245,35 @@ def _merge(low: str, project: Project, selected: int | None) -> Reading | None:
         return Reading(ask="Merge which shots? Say \"merge 25 to 27\". Nothing changed.") if "merge" in low else None
     first = shots_of(m.group(1), project, selected)
     numbers = sorted(set(first + ([one_shot(m.group(2), project, selected, after=first[-1])] if m.group(2) and
-                                  re.match(r"(?:the\s+)?(?:next|previous) one|the (?:shot|one) ", m.group(2)) else
+                                  re.match(r"(?:the\s+)?(?:next|previous) (?:one|shot)|the (?:shot|one) ", m.group(2)) else
                                   shots_of(m.group(2), project, selected) if m.group(2) else [])))
-    return _misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
+    return misfit("merge", numbers, m.group(0)) or Reading(op=MergeShots(first=str(numbers[0]),
                                                                           last=str(numbers[-1])))
 
 
 def _split(low: str, project: Project, selected: int | None) -> Reading | None:
     m = re.search(rf"\b(?:split|break)\s+({REFS}|{_IT})(?:\s+(?:up|in(?:to)?\s+(?:two|half|2)(?:\s+shots)?))?"
-                  r"(?:\s+at\s+(\d+):(\d\d))?", low) or re.search(rf"\bcut\s+({REF})\s+in(?:to)?\s+(?:two|half|2)\b()()", low)
+                  r"(?:\s+at\s+(\d+):(\d\d))?", low) or re.search(rf"\b(?:cut|chop)\s+({REF}|{_IT})\s+(?:up\b|in(?:to)?\s+(?:two|half|2)\b)()()", low)
     if not m:
-        return None
+        chop = re.search(rf"\bchop\s+({REFS})", low)  # 'chop 12': cut out, or cut in two? asked
+        return Reading(ask=f"Split {chop.group(1)} in two, or delete it? Say \u201csplit {chop.group(1)}\u201d or "
+                           f"\u201cdelete {chop.group(1)}\u201d. Nothing changed.") if chop else None
     named = _named_before(low[:m.start()], project, selected) if re.fullmatch(_IT, m.group(1)) else \
         shots_of(m.group(1), project, selected)
     if not named:
         return Reading(ask="Split which shot? Say \"split shot 4\". Nothing changed.")
-    if misfit := _misfit("split", named, m.group(0)):
-        return misfit
+    if misfit_ := misfit("split", named, m.group(0)):
+        return misfit_
     shot = named[0]
     at = int(m.group(2)) * 60 + int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(2) else None
     return Reading(op=SplitShot(shot=str(shot), at=at))
 
 
-_DELETE = r"(?:delete|drop|kill|lose|bin|cut|ditch)"  # the lexicon's verb, and the words that say it in context
+# the lexicon's verb, and the everyday verbs that say it with a shot as their object (prompts/guided/lexicon.yaml)
+_DELETE = rf"(?:delete|{'|'.join(map(re.escape, OBJECT['delete']))})"
 _NEGATED = r"\b(?:don'?t|do not|never|not|no need to|without|shouldn'?t)\s+(?:\w+\s+)?"
 # after "delete shot 5": a clause that only gives the reason ("it adds nothing", "that should tighten it up")
-_REASON = (r"^\s*(?:[,;.!\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
+_REASON = (r"^\s*(?:[,;.!?\-–—(]+\s*|\s)(?:and\s+|so\s+)?(?:it|it'?s|its|that|that'?s|this|they|they'?re|which|because|cause"
            r"|cuz|since|as|i think|i feel|too|now|already|honestly|really|we don'?t|i don'?t|doesn'?t|don'?t)\b")
 # a clause that asks for another change: an imperative, or another shot named
 _ANOTHER = (r"\b(?:make|swap|move|put|add|insert|merge|split|replace|change|lock|unlock|then|also)\b"
@@ -260,8 +288,8 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
     """'delete shot 10', 'get rid of 22', 'lose the last shot, it drags': a verb of removal whose object is a
     shot (not something in it: "get rid of the moon in shot 4" is a replace). Never a replace: what else
     follows the shot is a reason (deleted), a trim ("cut shot 5 down"), or asked about."""
-    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS})(?!\s*:)", low)
-         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
+    m = (re.search(rf"\b{_DELETE}\s+(?:the\s+)?({REFS}|{_IT})(?!\s*:)", low)
+         or re.search(rf"\b(?:take|pull)\s+(?:the\s+)?({REFS}|{_IT})\s+out\b(?! of)", low))  # 'take 3 and 4 out'
     if m and re.search(_NEGATED + r"$", low[:m.start()]):
         return None  # "don't cut shot 5"
     if m:
@@ -269,7 +297,11 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
                       r" \w+))?)\b", "", low[m.end():])
         if re.search(_TRIM, rest) or re.search(_FRAMING, rest):
             return None  # a timing or framing change, for assistant.revisions
-        shots = [str(n) for n in shots_of(m.group(1), project, selected)]
+        it = re.fullmatch(_IT, m.group(1))  # 'nah shot 20 is bad, bin it': the one shot named before
+        shots = [str(n) for n in (_named_before(low[:m.start()], project, selected) if it else
+                                  shots_of(m.group(1), project, selected))]
+        if not shots:
+            return Reading(ask="Delete which shot? Say \"delete shot 10\". Nothing changed.")
         said = f"delete shot{'s' if len(shots) > 1 else ''} {', '.join(shots)}"
         if not rest.strip(" .!?") or re.search(_REASON, rest) and not re.search(_ANOTHER, rest):
             return Reading(op=DeleteShots(shots=shots))
@@ -278,8 +310,15 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
             return Reading(ask=f"I read \u201c{said}\u201d and another change after it: say one change at a time "
                                f"(\u201c{said}\u201d first). Nothing changed.")
         return Reading(ask=f"Do you mean {said}? Say \u201c{said}\u201d and I will. Nothing changed.")
-    gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|needs? to|must|should|can)\s+go\b"
-                     r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere))", low)
+    part = re.search(rf"\b{_DELETE}\s+({section_pattern(project)})\b", low)
+    if part and not re.search(_NEGATED + r"$", low[:part.start()]):  # a whole part: its shots named, and asked
+        shots = compact(resolve(part.group(1), project).shots)
+        return Reading(ask=f"I read \u201c{part.group(0)}\u201d as deleting every shot of {part.group(1)} (shots "
+                           f"{shots}). Nothing changed; say \u201cdelete shots {shots}\u201d if you mean that.")
+    gone = re.search(rf"({REFS})\s*(?:'s|is|has)?\s+(?:gotta|got to|has to|have to|will have to|needs? to|must|should|"
+                     r"can(?: all)?|could(?: all)?|ought to)\s+(?:go|come out|go out)\b"
+                     r"(?!\s+(?:before|after|to|at|in|first|last|earlier|later|somewhere|back|forward|up|down|further|"
+                     r"\w+\s+(?:shots?|places?|spots?|slots?)))", low)
     if gone and not re.search(_NEGATED + r"$", low[:gone.start()]):  # "this one's gotta go": out
         return Reading(op=DeleteShots(shots=[str(n) for n in shots_of(gone.group(1), project, selected)]))
     if re.fullmatch(rf"{_DELETE}(?: it| that| one| a shot| something)?[.!?]*", low):
@@ -291,6 +330,7 @@ def _delete(low: str, project: Project, selected: int | None) -> Reading | None:
 _INSERT_CUE = (r"\b(?:add|insert|put in|new shot|tack(?:\s+on)?|(?:stick|throw|pop|slip|sneak|squeeze)\s+in"
                r"|(?:stick|put|throw|pop|slip|get)(?=\s+(?:in\s+)?(?:a|an|one)\s+(?:new\s+|more\s+)?shot\b)"
                r"|one more|another (?:one|shot)|a (?:quick|new|short|little|brief) (?:one|shot)(?: of)?"
+               r"|an? (?:extra|additional) (?:one|shot|image|picture)(?: of)?"
                r"|get(?=\s+(?!rid\b)[\w\s']+?\s+in\s+(?:right\s+|just\s+)?(?:before|after|between|at)\b))\b")
 _EDGE_OF_SONG = r"\b(?:at|to)\s+the\s+(?:very\s+)?(start|beginning|top|front|end|finish)(?:\s+of\s+(?:the\s+)?(?:song|video|thing))?\b(?!\s+of\b)"
 
@@ -404,12 +444,24 @@ def _is_rule(text: str) -> bool:
         return False
 
 
+# a part of the song said by position, which the song's sections do not name
+_VAGUE_PART = (r"\b(?:the\s+)?(?:(?:middle|start|beginning|end|opening|ending|first|second|back|front|later|early|last)"
+               r"\s+)?(?:bit|part|section|stretch|chunk|portion)s?\b|\b(?:the\s+)?(?:first|second|back|front|last)\s+half\b")
+
+
 def _rule(low: str, project: Project, selected: int | None) -> Reading | None:
-    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b", low) or any(
+    bare = re.sub(rf"\b\d{{1,2}}\s*[:x/]\s*\d{{1,2}}\b|\b\d{{2,3}}\s*(?:bpm|%)|\b(?:{section_pattern(project)})\b", " ",
+                  low)  # an aspect, a tempo, a part ('verse 1'): no shot
+    if re.search(r"\b(?:shots?\s*#?\d|#\d)|\bthis (?:shot|one)\b|(?<![\d.])\b\d{1,2}\b(?![\d.])", bare) or any(
             re.search(r"[a-z]", m.group(0)) for m in re.finditer(REF, low)):  # not a bare number: '9:16' is a rule
         return None  # a change to named shots, not a rule over the plan
+    low = re.sub(r"\bslow (?:the |those |these |all the )?(?:cuts|cutting|edits|editing|pace) down\b", "slower cuts", low)
     if not _is_rule(low):
         return None
     m = re.search(rf"\b({section_pattern(project)})\b", low)  # the rule's scope: the part of the song named
+    vague = re.search(_VAGUE_PART, low)
+    if vague and not m:  # a scope said but not read ('the middle bit drags'): never the whole plan
+        return Reading(ask=f"Which part is \u201c{vague.group(0)}\u201d? Nothing changed; name it (\u201c"
+                           f"{parse_rule(low).kind} in the bridge\u201d, \u201c… in shots 12-18\u201d).")
     words = re.sub(r"[\s.!?]+$", "", low)
     return Reading(op=SetRule(rule=words[:200], part=song_part(m.group(1), project) if m else None))

@@ -15,10 +15,13 @@ from .spanish import _plain
 
 # a request in French says one of these; English text does not
 MARKERS = re.compile(r"(?i)\b(?:les plans|le plan|plans? \d|gros plans?|visages?|pas de|refrains?|couplets?|[eé]change\w*|supprime\w*|annule\w*"
-                     r"|d[eé]place\w*|fusionne\w*|onirique|ajoute\w*|dernier|derni[eè]re|[cç]a|pourquoi|avant|apr[eè]s)\b")
+                     r"|d[eé]place\w*|fusionne\w*|onirique|ajoute\w*|dernier|derni[eè]re|[cç]a|pourquoi|avant|apr[eè]s|r[eé]tablis\w*"
+                     r"|reviens|revenir|retourne)\b")
 PHRASES = (
     # most verbs of the operations: assistant.request_lexicon
     (r"\binverse\w*", "swap"), (r"\bretablis\w*", "redo"), (r"\b(?:mets|place)\w*", "move"),
+    (r"\b(?:reviens|revenir|retourne|retourner) (?:a|à) (?:la )?", "go back to "),
+    (r"\b(?:le )?(?:premier|1er) refrain\b", "the first chorus"), (r"\b(?:le )?deuxieme refrain\b", "the second chorus"),
     (r"\b(?:coupe|divise)\w* (?:le |la )?(plan \d+) en deux", r"split \1"), (r"\bun plan (?:de|d')\s*", "a shot of "),
     (r"\b(?:les )?plans (\d+) (?:a|au|jusqu'au) (\d+)", r"shots \1 to \2"), (r"\b(?:les )?plans (\d+) et (\d+)", r"shots \1 and \2"),
     (r"\b(?:le |la )?dernier plan\b", "the last shot"), (r"\b(?:le )?premier plan\b", "the first shot"),

@@ -21,7 +21,7 @@ from .edit_requests import Reading, read_request
 from .ledger import section_parts
 from .prompts import load_yaml
 from .remark_turns import RemarkTurns
-from .request_kinds import classify, doubt
+from .request_kinds import classify, confirmed, doubt
 from .request_offers import not_understood
 from .reading import section_phrase
 from .replies import say
@@ -280,6 +280,8 @@ class GuidedDirector(RemarkTurns):
             yield self._say(say("undone", result=self.tools.undo()), steps=["undo"])
             return
         reading = read_request(text, self.tools.project(), selected_shot)
+        if reading.unnamed is not None:  # read from structure alone: made only when the classifier names it too
+            reading = confirmed(text, reading)
         if reading.op is not None or reading.legacy:  # a change the classifier reads as another kind: asked
             reading = doubt(text, reading.op.name if reading.op else "look", self.tools.project(),
                             selected_shot) or reading

@@ -23,16 +23,20 @@ from .request_targets import REF, one_shot
 from .targets import NUMBER_WORDS
 
 _CHANGE = r"(swap|delete|move|insert|add\w*|merge|split|rule|lock|re-?plan)(?:s|ed)?\b"  # as the lexicon wrote them
+_COUNT = r"(\d+|two|three|four|five|six)"
 
 
 def going_back(low: str) -> Reading | None:
     """'go back to before the swap', 'undo the merge': back to before the last change of that kind."""
-    m = (re.search(rf"\b(?:go back|back|undo)\b(?: (?:to )?(?:how|the way|what|as) (?:it|things|they|we) "
+    m = (re.search(rf"\b(?:go back|back|undo|restore|return)\b(?: (?:to )?(?:how|the way|what|as) (?:it|things|they|we) "
                    r"(?:was|were|looked|had it))?"
-                   rf" (?:to )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
+                   rf" (?:to )?(?:just |right )?before (?:the |i |we |you )?(?:\w+ )?{_CHANGE}", low)
          or re.search(rf"\bundo (?:the|that|this|my|your) (?:last )?{_CHANGE}(?!\s*(?:and|then|,|\d|shot))", low))
     if not m:
         return None
+    later = re.match(rf"\s+(?:(?:that|the|a|an|this|my|new)\s+)?{_CHANGE}", low[m.end():])
+    if later and m.group(1).startswith("add"):  # 'before i added that rule': the rule is the change
+        m = later
     word = {"add": "insert", "added": "insert", "adding": "insert"}.get(m.group(1), m.group(1).replace("-", ""))
     return Reading(op=GoBackBefore(change=word))
 
@@ -49,9 +53,21 @@ def history(low: str, project: Project, selected: int | None) -> Reading | None:
     if undo_regretted(low):  # "didn't mean to undo that, put it back": bring it back
         return Reading(op=Redo(steps=times_named(low)))
     redo = re.search(r"\b(?:redo|re-do)\b(.*)$", low)
+    last = redo and re.match(rf"\s*(?:the\s+)?last\s+{_COUNT}(?:\s+shots)?\b(.*)$", redo.group(1))
+    if last and not _object_named(last.group(2)):  # 'redo the last 2' (normalised 'the last 2 shots'): two changes
+        n = last.group(1)
+        return Reading(op=Redo(steps=int(n) if n.isdigit() else NUMBER_WORDS[n]))
     if redo and not _object_named(redo.group(1)):
-        return Reading(op=Redo(steps=times_named(low)))  # "redo shot 8" (rewrite it) is a replace, for assistant.revisions
-    if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b", low):
+        return Reading(op=Redo(steps=times_named(low)))
+    if redo and re.match(rf"\s*(?:the\s+)?{REF}", redo.group(1)):
+        return None  # "redo shot 8, it's lame": rewrite it, a replace for assistant.revisions
+    if redo:  # 'redo the bridge': bring back an undone change, or rewrite the bridge? asked
+        what = redo.group(1).strip(" .!?")
+        return Reading(ask=f"Redo brings back a change you undid; to rewrite {what} say \u201c{what}: …\u201d with the "
+                           f"picture, or \u201creplace {what} with something else\u201d. Nothing changed.")
+    if re.search(r"\bundo\b|^(?:\w+[,!]?\s+){0,3}(?:put|change|set) (?:it|that|them) back\b"
+                 r"|\b(?:go|step|jump|roll|move)\s+back\s+(?:\d+|a|an|one|two|three|four|five|six|a couple of)\s+"
+                 r"(?:steps?|changes?|edits?|versions?|times?)\b", low):  # 'go back 4 steps'
         return Reading(op=Undo(steps=times_named(low)))
     return None
 
@@ -67,6 +83,7 @@ def _object_named(rest: str) -> bool:
 
 
 def question(low: str, project: Project, selected: int | None) -> Reading | None:
+    low = re.sub(r"\bleast (?:good|strong|convincing|interesting)\b|\bweakest link\b", "weakest", low)
     if re.search(r"\b(?:weakest|worst)\b", low):
         k = (re.search(r"\b(\d+|two|three|four|five)(?: \w+){0,3}? (?:weakest|worst)\b", low)
              or re.search(r"\b(?:weakest|worst) (\d+|two|three|four|five)\b", low))
@@ -77,7 +94,8 @@ def question(low: str, project: Project, selected: int | None) -> Reading | None
         if not m:
             return Reading(ask="Which shot? Say \"why does shot 12 need generation?\". Nothing changed.")
         return Reading(op=WhyGenerative(shot=str(one_shot(m.group(0), project, selected))))
-    if re.search(r"\bwhat(?:'?s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different|new)\b|^(?:the\s+)?diff\b"
+    if re.search(r"\b(?:what|anything|something)(?:'?s|\s+has|\s+is|\s+did)?\s+(?:\w+\s+)?(?:changed?|different|new)\b"
+                 r"|^(?:the\s+)?diff\b|\bchanged since\b"
                  r"|\b(?:diff|difference|compare(?:d)?)\s+(?:\w+\s+){0,2}?(?:vs\.?|versus|with|to|from|since|against)\s+"
                  r"(?:the\s+)?(?:version|last render)", low):
         v = re.search(r"\b(?:version|v)\s*(\d+)\b", low)
@@ -85,7 +103,7 @@ def question(low: str, project: Project, selected: int | None) -> Reading | None
     return None
 
 
-_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|speed|time signature)\b"
+_TEMPO_WORDS = r"\b(?:tempo|bpm|beats? per minute|the beats?|the grid|grids?|beat grids?|speed|time signature)\b"
 
 
 def tempo(low: str, project: Project, selected: int | None) -> Reading | None:

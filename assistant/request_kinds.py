@@ -142,6 +142,19 @@ def classify(text: str, project: Project, selected: int | None = None, kinds: Ki
     return None
 
 
+def confirmed(text: str, reading: Reading, kinds: Kinds | None = None, guess: Guess | None = None) -> Reading:
+    """A reading the gate asked about because no word names its operation (`Reading.unnamed`, read from the
+    request's structure alone) made when the classifier names that same operation by its `act` margin: the kind
+    named by the exemplars' wording, the slots by the rules. Otherwise `reading` as it is (the question)."""
+    if reading.unnamed is None:
+        return reading
+    kinds = kinds or shipped()
+    guess = guess or guess_kind(text, kinds)
+    if guess.kind == reading.unnamed.name and guess.margin >= kinds.act and learned(guess.kind, kinds):
+        return Reading(op=reading.unnamed)
+    return reading
+
+
 def learned(kind: str, kinds: Kinds) -> bool:
     """Whether the exemplars hold enough of `kind` for the classifier to tell it from the others."""
     return kinds.kinds.count(kind) >= LEARNED

@@ -16,31 +16,28 @@ from __future__ import annotations
 import functools
 import re
 
-# canonical verb -> words and phrases that always mean it, as typed (accents optional)
-LEXICON: dict[str, tuple[str, ...]] = {
-    "swap": ("swap", "switch", "exchange", "trade", "intercambia", "intercambiar", "echange", "échange", "permute"),
-    "delete": ("delete", "remove", "erase", "eliminate", "scrap", "nix", "axe", "nuke", "take out", "get rid of", "borra",
-               "elimina", "quita", "supprime", "enleve", "enlève", "efface", "retire"),
-    "move": ("move", "shift", "relocate", "slide", "mueve", "deplace", "déplace"),
-    "merge": ("merge", "combine", "fuse", "glue", "fusiona", "fusionne"),
-    "split": ("split", "divide", "chop"),
-    "insert": ("insert", "squeeze in", "sneak in", "slip in", "anade", "añade", "agrega", "ajoute"),
-    "undo": ("undo", "revert", "scratch that", "take that back", "go back one step", "go back a step", "step back", "deshaz", "deshacer", "annule"),
-    "redo": ("redo", "rehaz", "rehacer", "refais"),
-    "replace": ("replace", "reemplaza", "sustituye", "remplace"),
-}
-# words that name an operation only in context ('put 3 after 5', 'put in a shot of'; 'cut shot 5', 'cut it down'):
-# not rewritten, but their operations' readers are asked first
-CONTEXT: dict[str, tuple[str, ...]] = {
-    "put": ("move", "insert", "undo", "swap"), "bring": ("move",), "place": ("move",), "come": ("move",),
-    "cut": ("delete", "split"), "drop": ("delete",), "kill": ("delete",), "lose": ("delete",), "bin": ("delete",),
-    "ditch": ("delete",), "take": ("delete",), "pull": ("delete",), "go": ("move", "delete"), "flip": ("swap",), "break": ("split",),
-    "add": ("insert",), "stick": ("insert",),
-    "throw": ("insert",), "pop": ("insert",), "get": ("insert", "delete"), "new": ("insert",), "join": ("merge",), "one": ("merge",),
-    "change": ("replace",), "make": ("replace", "merge"), "together": ("merge",), "tack": ("insert",),
-    "between": ("insert",), "chop": ("split",), "round": ("swap",), "around": ("swap",), "where": ("swap",),
-    "order": ("swap",), "wrong": ("swap",),
-}
+
+
+def _lexicon() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(canonical verb -> the words that always name it; canonical verb -> the verbs that name it with a shot as
+    their object; context word -> the operations it may name), from prompts/guided/lexicon.yaml: the one list of
+    the words for each operation."""
+    from .prompts import load_yaml
+
+    data = load_yaml("guided/lexicon.yaml")
+    always = {verb: tuple(str(w) for w in words["always"]) for verb, words in data.items()}
+    objects = {verb: tuple(str(w) for w in words.get("object", ())) for verb, words in data.items()}
+    context: dict[str, tuple[str, ...]] = {}
+    for verb, words in data.items():
+        for w in (*words.get("object", ()), *words.get("context", ())):
+            context[str(w)] = (*context.get(str(w), ()), verb)
+    return always, objects, context
+
+
+# canonical verb -> words and phrases that always mean it, as typed (accents optional); -> verbs that mean it with
+# a shot as their object ('bin it'); word -> the operations it names in context ('put 3 after 5', 'cut shot 5'),
+# not rewritten, but their operations' readers asked first
+LEXICON, OBJECT, CONTEXT = _lexicon()
 # the verbs a slip is corrected to: English ones (a slip in Spanish or French is read by the classifier)
 SLIP_TARGETS = ("swap", "switch", "exchange", "delete", "remove", "move", "shift", "merge", "combine", "split",
                 "divide", "insert", "undo", "revert", "redo", "replace")
@@ -70,13 +67,21 @@ def _plain(word: str) -> str:
     return word.translate(str.maketrans("áéèêíóúñç", "aeeeiounc"))
 
 
+_ACCENTS = {"a": "[aá]", "e": "[eéèê]", "i": "[ií]", "o": "[oó]", "u": "[uú]", "n": "[nñ]", "c": "[cç]"}
+
+
+def _accented(word: str) -> str:
+    """A pattern for `word` (accents off) that matches it typed with or without them: 'retablis' finds 'rétablis'."""
+    return "".join(_ACCENTS.get(ch, re.escape(ch)) for ch in word)
+
+
 @functools.lru_cache(maxsize=1)
 def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
     """One pattern for every word of the lexicon, with its inflections; each word's canonical verb."""
     verb_of = {_plain(w): verb for verb, words in LEXICON.items() for w in words}
     stems = sorted(verb_of, key=len, reverse=True)
-    alternation = "|".join(re.escape(w[:-1]) + "(?:e" + _INFLECT + ")" if w.endswith("e") and " " not in w
-                           else re.escape(w) + f"{re.escape(w[-1])}?" + _INFLECT for w in stems)
+    alternation = "|".join(_accented(w[:-1]) + "(?:e" + _INFLECT + ")" if w.endswith("e") and " " not in w
+                           else _accented(w) + f"{re.escape(w[-1])}?" + _INFLECT for w in stems)
     return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w'-])"), verb_of
 
 
@@ -122,7 +127,7 @@ def canonical(text: str) -> str:
     """`text` (lower case) with every lexicon word and every slip of one as its operation's canonical verb, and
     numbers joined by 'an', 'n', 'y', 'et' or '&' joined by 'and'; other words as typed. What follows a colon,
     '=' or 'with' (not 'with 4') is the artist's picture: kept word for word."""
-    text = re.sub(r"\bw/\s*", "with ", text)
+    text = re.sub(r"\bw/(?!o\b)\s*", "with ", text)
     m = re.search(r"\s*[:=](?!\d)\s*|\s+with\s+(?!(?:shots?\s*)?#?\d)", text)  # not a time ('1:30'), not 'swap 3 with 4'
     if not m:
         return _canonical(text)
@@ -142,6 +147,8 @@ _CHORDS = ((re.compile(r"\b(?:ctrl|cmd|command|control)\s*[+-]?\s*(?:shift\s*[+-
 _SPEAK = ((re.compile(r"\bsh0ts?\b"), lambda m: m.group(0).replace("0", "o")),
           (re.compile(r"\b(?:shld|shd|shud|shuld|sould)\b"), "should"), (re.compile(r"\b(?:cld|cud)\b"), "could"),
           (re.compile(r"\b(?<=should )b\b|\b(?<=could )b\b"), "be"), (re.compile(r"\bim\b"), "i'm"),
+          (re.compile(r"\bb4\b"), "before"), (re.compile(r"\b(?:aftr|afta)\b"), "after"), (re.compile(r"\bnxt\b"), "next"),
+          (re.compile(r"\bprev\b"), "previous"), (re.compile(r"\bw/o\b"), "without"),
           (re.compile(r"\bu\b"), "you"), (re.compile(r"\bur\b"), "your"))
 
 
@@ -164,19 +171,32 @@ def _canonical(text: str) -> str:
 _NEGATED = re.compile(r"\b(?:don'?t|dont|do not|never|no need to|not|shouldn'?t)\s+(?:\w+\s+)?$")
 
 
+# 'swap it out', 'swap the images out': a replace, however many words between (read by assistant.revisions)
+SWAPPED_OUT = re.compile(r"\bswap\s+(?:\w+\s+){0,3}?out\b")
+# a verb of the table used as a noun, in a picture or a reason: 'a light switch', 'her cut', 'the whole swap'
+_NOUN = re.compile(r"\b(?:a|an|light|wall|his|her|their|my|its|whole|quick|jump|hard)\s+$")
+
+
 def _said(text: str, words: list[str]) -> list[str]:
     """Which of `words` `text` says before any picture (':', '='), in order, leaving out a negated one ('never
-    move shot 1' asks for no move)."""
+    move shot 1' asks for no move) and one used as a noun ('the light switch')."""
     head = re.split(r"\s*[:=](?!\d)", text, maxsplit=1)[0]
     return [m.group(1) for m in re.finditer(rf"\b({'|'.join(words)})\b", head)
-            if not _NEGATED.search(head[:m.start()])]
+            if not _NEGATED.search(head[:m.start()]) and (" " in m.group(1) or not _NOUN.search(head[:m.start()]))]
 
 
 def kinds_named(text: str) -> list[str]:
     """The operations `text` (after `canonical`) names, in the order named, each once: a canonical verb names its
     own, a context word the operations it may name."""
-    words = _said(text, [*LEXICON, *CONTEXT])
+    words = _said(text, [*LEXICON, *(re.escape(w) for w in sorted(CONTEXT, key=len, reverse=True))])
     return list(dict.fromkeys(k for w in words for k in ((w,) if w in LEXICON else CONTEXT[w])))
+
+
+def phrases_named(text: str) -> list[str]:
+    """The operations `text` names by a phrase of the lexicon ('two separate shots', 'a single shot', 'take out'):
+    what a picture never says ('shot 18 should be two separate shots' asks a split)."""
+    phrases = [w for w in sorted(CONTEXT, key=len, reverse=True) if " " in w]
+    return list(dict.fromkeys(k for w in _said(text, [re.escape(w) for w in phrases]) for k in CONTEXT[w]))
 
 
 def verbs_said(text: str) -> list[str]:

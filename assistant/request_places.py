@@ -30,7 +30,7 @@ _MOVE_FRAME = (r"\b(?:can|could|should|would|will|must|i|we|you|think|reckon|hmm
                r"plays?|comes?|goes|go|be|move|moved|bring|put|place|shift|sit|sits|lands?|works?|work|better|fit|fits|"
                r"forward|back|up|down|earlier|later|to|the|that|want|wants|needs?|has|have|had|wanna|instead|lets|"
                r"let'?s|right|just|straight|ok|okay|now|somewhere|shot|there|where|is|actually|probably|honestly|"
-               r"feel|feels|like|if|rather|prefer|also|slot|slotted|drag|a|bit|little)\b|[\s,.!?']")
+               r"feel|feels|like|if|rather|prefer|also|slot|slotted|drag|a|bit|little|belongs?|sits?)\b|[\s,.!?']")
 
 
 _MOTION = r"\b(?:move|put|bring|place|shift|go|come|slot|can|could|would|should)\b"

@@ -12,3 +12,4 @@ class Reading:
     op: Operation | None = None
     ask: str = ""  # a question or a refusal: nothing changes
     legacy: bool = False  # a look/size/timing/replace/lock request: assistant.revisions reads its operations
+    unnamed: Operation | None = None  # read from structure alone, so asked (`ask`): the operation it would be

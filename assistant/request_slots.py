@@ -71,7 +71,11 @@ def tempo_fix(low: str) -> str | None:
 
 _REGRET = re.compile(r"\b(?:didn'?t|did not|never|not)\s+(?:mean|want|meant)\s+(?:to\s+|you\s+to\s+)?undo\b"
                      r"|\bshouldn'?t\s+have\s+undo|\bundo\s+(?:the|that|my|your)\s+undo\b|\bundid\s+(?:too much|one too many|"
-                     r"by mistake|that by mistake)|\bthat undo was (?:a )?(?:mistake|wrong)\b")
+                     r"by mistake|that by mistake)|\bthat undo was (?:a )?(?:mistake|wrong)\b"
+                     r"|\bwrong to undo\b|\bshouldn'?t have undone\b"
+                     # what was undone, brought back: 'bring back what i just undid', 'restore what you undid'
+                     r"|\b(?:bring|put|get|restore)\w*\s+(?:back\s+)?(?:what|the (?:thing|change|edit)s?|whatever)\s+"
+                     r"(?:i|you|we)\s+(?:just\s+)?(?:undid|undone|had undone)\b")
 
 
 def undo_regretted(low: str) -> bool:

@@ -25,7 +25,7 @@ _OF_SECTION = (rf"\s+(?:of|in|from)\s+(?:the\s+)?(?:(?:{_ORDS}|last|final|openin
                r"(?:e?s)?(?:\s+\d)?")  # 'the last shot of the first chorus'
 REF = (rf"(?:(?:shots?|#|number|card)\s*#?\s*\d+|#?\d+(?!\d|:\d)|(?:the\s+)?(?:very\s+)?(?:last|final|opening|closing|{_ORDS})"
        rf"(?:\s+(?:{_COUNT}))?\s+(?:shots?|ones?|cards?)(?:{_OF_SECTION})?|(?:this|that|the selected)\s+(?:shot|one|card)|this one"
-       r"|this(?=\s+(?:into\s+)?an?\s+shot\b)|the (?:next|previous) one|(?:the\s+)?(?:second|2nd|next)[-\s]to[-\s](?:the\s+)?last"
+       r"|this(?=\s+(?:into\s+)?an?\s+shot\b)|the (?:next|previous) (?:one|shot)|(?:the\s+)?(?:second|2nd|next)[-\s]to[-\s](?:the\s+)?last"
        r"\s+(?:shot|one|card)|(?:the\s+)?penultimate(?:\s+(?:shot|one|card))?|the (?:shot|one) (?:right |just )?(?:after|before) "
        r"(?:(?:shot )?#?\d+|it|that(?: one)?|this(?: one)?))")
 REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\s*)?#?\d+)*"
@@ -34,7 +34,7 @@ REFS = rf"(?:shots?\s*)?(?:{REF})(?:\s*(?:{RANGE_JOIN}|{LIST_JOIN})\s*(?:shots?\
 def one_shot(phrase: str, project: Project, selected: int | None, after: int | None = None) -> int:
     """The one shot `phrase` names; 'the next one' steps from `after`."""
     phrase = phrase.strip()
-    rel = re.match(r"(?:the\s+)?(next|previous) one|the (?:shot|one) (?:right |just )?(after|before) (?:it|that|this)",
+    rel = re.match(r"(?:the\s+)?(next|previous) (?:one|shot)|the (?:shot|one) (?:right |just )?(after|before) (?:it|that|this)",
                    phrase)
     if rel and after:
         return after + (1 if (rel.group(1) or rel.group(2)) in ("next", "after") else -1)
@@ -88,3 +88,17 @@ def song_part(phrase: str, project: Project) -> str:
     name = part_name(phrase)
     sections_named(project, name)
     return name
+
+
+def section_edges(low: str, project: Project) -> str:
+    """A place at the edge of a part said as the shot it falls against, so that every reader reads the whole
+    place: 'at the end of the first chorus' → 'after shot 10', 'to the start of the bridge' → 'before shot 19'
+    (read as 'at the end' alone, it would be the end of the song)."""
+    def edge(m: re.Match) -> str:
+        shots = resolve(m.group(2), project).shots
+        if not shots:
+            return m.group(0)
+        return f"before shot {shots[0]}" if m.group(1) != "end" else f"after shot {shots[-1]}"
+
+    return re.sub(rf"\b(?:(?:right|just)\s+)?(?:to|at|in)\s+the\s+(?:very\s+)?(start|beginning|top|end)\s+of\s+"
+                  rf"({section_pattern(project)})\b", edge, low)

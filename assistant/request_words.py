@@ -24,7 +24,7 @@ _ASKS = r"(?:can|could|should|would|i want|i'?d (?:like|love)|i would like|we wa
 _LEAD = rf"(?:(?:replace|change|make|{_ASKS})\s+(?:the\s+)?)"
 _SAYS = (r"\s*(?::|=|\s[-–—]\s)\s*|\s+(?:(?:should|can|could|would)\s+|to\s+)?(?:be|show|become)\s+"
          r"|\s+(?:is\s+now|becomes)\s*:?\s+")
-_LED = r"\s+with\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
+_LED = r"\s+with\s+|\s+for\s+|\s+to\s+|\s+(?=(?:a|an|the)\s)"  # only after a lead: 'replace 5 with', 'make 5 a …'
 _PLACE = r"(?:in|for|during)\s+"  # 'in shot 15 i'd rather see …', 'for the bridge let's do …', 'in the bridge, …'
 
 
@@ -46,8 +46,8 @@ def picture_words(text: str) -> str:
 
 
 def looks_only(words: str) -> bool:
-    """'a bit darker', 'colder please': a look/size/timing change, not a picture."""
-    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5
+    """'a bit darker', 'colder please', 'closer, so we see her hands': a look/size/timing change, not a picture."""
+    return bool(intents(words)) and len(re.findall(r"[a-z]+", words)) <= 5 or looks_first(words)
 
 
 def as_typed(words: str, typed: str) -> str:
@@ -62,13 +62,16 @@ def as_typed(words: str, typed: str) -> str:
 # The artist's picture for a target however it is framed ("i think the 3rd shot should be …", "for shot 11 i'm
 # picturing …", "shots 7 and 8 -> …", "put … for shot 13 instead of what's there now"): the request less the
 # target and the framing around it must leave one concrete picture phrase on one side of the target.
-_FRAME_LEAD = (r"^(?:(?:i think|i feel like|i reckon|maybe|perhaps|honestly|ok(?:ay)?|so|hmm+|um+|and|also|what if|"
+_FRAME_LEAD = (r"^(?:(?:i think|i feel like|i reckon|i guess|idk|i dunno|dunno|tbh|imo|hear me out|maybe|perhaps|"
+               r"honestly|ok(?:ay)?|so|hmm+|um+|and|also|what if|"
                r"how about|what about|can|could|would|should|let'?s|lets|yeah|right|now)\b[\s,]*)+")
 _FRAME_SAYS = (r"^(?:\s*(?:[,:;=]|->|→|=>|--?|–|—)\s*|\s*(?:(?:i'?m|i am)\s+)?(?:picturing|imagining|seeing|thinking(?: of)?)\s+"
                r"|\s*i (?:picture|imagine|see|want|would like|'d like|'d love|'d rather (?:have|see))\s+"
                r"|\s*we (?:see|could see|should see|get)\s+|\s*(?:(?:should|could|would|can|must|has to|needs to)\s+)?"
                r"(?:all\s+|just\s+|only\s+)?(?:be|become|show|feature)\s+(?:just\s+|only\s+)?|\s*is\s+now\s+|\s*(?:it'?s|its)\s+just\s+"
-               r"|\s*(?:let'?s|lets)\s+(?:make (?:it|them)|do|have|see|go with|try)\s+|\s*make (?:it|them)\s+)+")
+               r"|\s*(?:let'?s|lets)\s+(?:make (?:it|them)|do|have|see|go with|try)\s+|\s*make (?:it|them)\s+"
+               r"|\s*(?:(?:would|might|could)\s+)?(?:works?|work|be|is|looks?|plays?)\s+(?:so\s+much\s+|way\s+|a lot\s+)?"
+               r"better\s+as\s+)+")  # 'shot 26 works better as …'
 _FRAME_GIVE = r"^\s*(?:put|use|give (?:it|them|me)|have|try|go with|i want|i'?d like|i see|we see)\s+"
 _FRAME_PLACE = r"\s+(?:for|in|on|as|at|into)\s*$"
 _FRAME_TAIL = (r"(?:\s*,?\s*(?:instead(?: of (?:what'?s|what is|whats) (?:there|in (?:it|them))(?: now)?)?|please|pls|plz"
@@ -125,3 +128,31 @@ def is_picture(words: str) -> bool:
     return (len(said) >= 2 and not re.match(_NOT_PICTURE, words) and not re.search(_TRAILING_LINK, words)
             and not verbs_said(words) and "replace" not in intents(words)
             and not looks_only(words) and not judged(words) and "?" not in words)
+
+
+# words that show nothing by themselves: 'one long shot', 'something else', 'another one'
+_EMPTY = (r"\b(?:a|an|the|one|ones|shot|shots|take|takes|card|image|picture|something|anything|else|other|another|"
+          r"different|new|long|longer|single|continuous|same|it|them|this|that|these|those|just|instead|please|pls|"
+          r"again|more|less|of|in|into|two|half|whole|thing|idea|version)\b")
+
+
+def shows_something(words: str) -> bool:
+    """Whether `words` fill a picture slot: some word that shows something ('her shadow on the stairs'), and no
+    verb of the table ('split in half', 'drop the red') — 'one long shot', 'something else' show nothing."""
+    from .request_lexicon import CONTEXT, phrases_named, verbs_said
+
+    left = re.sub(r"[^a-z]+", " ", re.sub(_EMPTY, " ", words.lower())).strip()
+    first = (re.findall(r"[a-z]+", words.lower()) or [""])[0]
+    return (bool(left) and not verbs_said(words) and first not in CONTEXT  # 'drop the red' asks for a change
+            and not [k for k in phrases_named(words) if k not in ("replace", "insert", "move")]
+            and not re.match(r"(?:neither|none|nothing|both|either|to|feel|feels|be|is|are)\b", words)
+            and not looks_first(words))
+
+
+def looks_first(words: str) -> bool:
+    """Whether `words` open on a look, size or timing change ('closer, so we see her hands', 'a touch longer
+    please', 'cooler in colour'): the request asks that change of the shot, it gives no picture."""
+    opening = re.sub(r"^(?:a\s+(?:touch|bit|little|tad|lot)|slightly|much|way|far|even|rather|quite|so)\s+", "", words)
+    first = (re.findall(r"[a-z']+", opening) or [""])[0]
+    comparative = first in ("more", "less") or first.endswith("er") and len(first) > 4  # 'warm light on …' is a picture
+    return comparative and bool(intents(" ".join(re.findall(r"[a-z']+", opening)[:2])))

@@ -109,7 +109,11 @@ _NUMBER_SLOT = re.compile(rf"\b(before|after|between|and|with|to|thru|through|be
                           rf"({'|'.join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w != 'one')})\b"
                           r"(?!\s+(?:bars?|beats?|seconds?|secs?|times?|shots|more|of|steps?|changes?|things|ones)\b)")
 # 'v2' is a version after a word that takes one ('back to v2', 'since v1', 'vs v3'), a verse elsewhere ('in v2')
-_VERSION_CUE = r"(?:to|since|vs\.?|versus|from|than|against|at|diff|compare|before|restore|revert|reset)"
+_VERSION_CUE = r"(?:to|since|vs\.?|versus|from|than|against|at|diff|compare|compare with|compared with|with|before|restore|revert|reset)"
+
+
+_ORD_WORDS = "|".join(sorted((w for w in ORDINALS if w.isalpha() and w not in ("last", "final", "first")),
+                              key=len, reverse=True))
 
 
 def normalise(text: str) -> str:
@@ -123,10 +127,24 @@ def normalise(text: str) -> str:
                  low)  # 'twenty two' -> 22
     low = re.sub(rf"\b(shots?\s+|#)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
     low = re.sub(r"\b(version|v)\s*one\b", r"\1 1", low)
+    low = re.sub(r"\b(?:the\s+)?(?:very\s+)?(?:first|original|1st)\s+version\b", "version 1", low)
+    low = re.sub(r"\brefrain(s?)\b", r"chorus\1", low)  # the song's parts by their other names
+    low = re.sub(r"\bmiddle[\s-]+(?:eight|8)\b", "bridge", low)
+    low = re.sub(r"\bcoda\b", "outro", low)
+    low = re.sub(rf"\b(before|after|between|and)\s+the\s+({_ORD_WORDS})\b(?=\s*(?:[,.;:!?]|$|\s+(?:of|and|or|please|pls|so)\b))",
+                 lambda m: f"{m.group(1)} shot {ORDINALS[m.group(2)]}", low)  # 'after the fourteenth': a shot
+    low = re.sub(r"\b(verse|chorus)\s+(one|two|three|four)\b", lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", low)
     low = _NUMBER_SLOT.sub(lambda m: m.group(1) + (m.group(2) or " ") + str(NUMBER_WORDS[m.group(3)]), low)
     low = re.sub(rf"\b({_VERSION_CUE})\s+v\.?\s*(\d+)\b|\bversion\s*#?\s*(\d+)\b",
                  lambda m: f"{m.group(1)} version {m.group(2)}" if m.group(1) else f"version {m.group(3)}", low)
     low = re.sub(rf"\b(\d+\s*{_SEP}\s*)({_NUM})\b", lambda m: m.group(1) + str(NUMBER_WORDS[m.group(2)]), low)
+    low = re.sub(rf"\b({_NUM})((?:\s*(?:,|&|and|to|through|thru|-)\s*(?:{_NUM})\b)+)",  # 'nine, ten and eleven'
+                 lambda m: re.sub(rf"\b(?:{_NUM})\b", lambda w: str(NUMBER_WORDS[w.group(0)]), m.group(0)), low)
+    low = re.sub(r"\b(?:what'?s|whats|what is|whatever'?s|whatever is)\s+(?:in|on)\s+(?=(?:shot\s*)?#?\d)", "shot ", low)
+    low = re.sub(r"\bshot\s+shot\b", "shot", low)
+    low = re.sub(r"\b(first|last|final|opening|closing)\s+(shot|one)\s+of\s+(?:the\s+)?(?:whole\s+|entire\s+)?"
+                 r"(?:song|video|thing|track|clip)\b", r"\1 \2", low)  # 'the last shot of the whole song'  # 'what's in shot 14' -> 'shot 14'
+    low = re.sub(r"\bopening\s+(and|&)\s+(?:the\s+)?(?:closing|final)\b", r"first \1 last", low)
     low = re.sub(rf"\b(?:the\s+)?((?:{_ORD}|last|final)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_ORD}|last|final))+)\s+(?:shots|ones)\b",
                  _ordinal_list, low)  # 'the 2nd and 3rd shots' -> 'shots 2 and 3'
     low = re.sub(rf"\b(?:the\s+)?(\d+)(?:st|nd|rd|th)\s+(?:shot|card|one)\b(?!\s+(?:of|in|from)\s+(?:the\s+)?(?:\w+\s+)?"

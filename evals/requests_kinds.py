@@ -3,7 +3,8 @@
     python -m evals.requests_eval --write-exemplars   # prompts/guided/exemplars.yaml from dev
     python -m evals.requests_eval --folds             # leave one author's split out at a time
 
-`dev.yaml` holds, in order, the splits of several authors, each after a `# split: NAME` line. Fitting on all
+`dev.yaml` holds, in order, the splits of several authors, each after a `# split: NAME` line; each file of
+`extra/` is one more author's split, named by the file (`extra/ex22a.yaml` is `ex22a`). Fitting on all
 of dev and scoring dev is no evidence, so `folds_table` fits the exemplars and both margins on every split but
 one and scores that one, for each split. The rules were written having read every split, so the rules' own
 score on a split says nothing of new wording; for the splits that were once a fresh held-out split, the
@@ -27,11 +28,13 @@ from .requests_eval import HERE, changes, check, judge, project, rule_reading
 MARK = re.compile(r"^# split: (\S+)")
 REPORTS = Path(__file__).parent / "reports"
 FIRST_SIGHT = {"ops22d-first": "requests-ops22d.txt", "ops22d-second": "requests-ops22d-second.txt",
-               "bank22e-third": "requests-bank22e-third.txt", "bank22f-fourth": "requests-bank22f-fourth.txt"}
+               "bank22e-third": "requests-bank22e-third.txt", "bank22f-fourth": "requests-bank22f-fourth.txt",
+               "bank22g-fifth": "requests-bank22g-fifth.txt", "ex22a": "requests-ex22a-first.txt",
+               "ex22b": "requests-ex22b-first.txt"}
 
 
 def author_splits() -> dict[str, list[dict]]:
-    """dev's requests by the author's split they came in, in order."""
+    """dev's requests by the author's split they came in, in order: dev.yaml's, then extra/*.yaml's by name."""
     cases = yaml.safe_load((HERE / "dev.yaml").read_text())
     names, name = [], "unnamed"
     for line in (HERE / "dev.yaml").read_text().splitlines():
@@ -43,6 +46,8 @@ def author_splits() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for n, c in zip(names, cases):
         out.setdefault(n, []).append(c)
+    for extra in sorted((HERE / "extra").glob("*.yaml")):
+        out[extra.stem] = yaml.safe_load(extra.read_text())
     return out
 
 
@@ -52,7 +57,8 @@ def first_sight(split: str) -> dict[str, tuple[str, bool]] | None:
     if split not in FIRST_SIGHT:
         return None
     text = (REPORTS / FIRST_SIGHT[split]).read_text()
-    section = text.split("requests heldout (rules only    )", 1)[1].split("\nrequests heldout (rules + MiniLM)", 1)[0]
+    section = re.split(r"requests \S+ \(rules only    \)", text, maxsplit=1)[1]
+    section = re.split(r"\nrequests \S+ \(rules \+ MiniLM\)", section, maxsplit=1)[0]
     missed = {}
     for m in re.finditer(r"^  (CHANGED )?(['\"].*['\"]): want \S+, got (\S*)", section, re.M):
         missed[ast.literal_eval(m.group(2))] = (m.group(3) or "ask", bool(m.group(1)))
@@ -192,7 +198,7 @@ def alone(split: str) -> str:
 
 def write_exemplars() -> Path:
     """prompts/guided/exemplars.yaml from dev.yaml, with both margins chosen on dev."""
-    cases = yaml.safe_load((HERE / "dev.yaml").read_text())
+    cases = [c for cs in author_splits().values() for c in cs]
     kinds = fit(cases)
     out = Path(__file__).parent.parent / "prompts" / "guided" / "exemplars.yaml"
     head = ("# Written by `python -m evals.requests_eval --write-exemplars` from evals/requests/dev.yaml: do not edit.\n"

@@ -4,7 +4,7 @@ tuned on; a miss there is reported, not fixed by editing the bank."""
 
 import pytest
 
-from evals.requests_eval import GOALS, HERE, main, run, splits_present
+from evals.requests_eval import GOALS, HERE, cases_of, main, run, score, splits_present
 
 
 HELDOUT_MISS = ("every fresh held-out split so far has missed the goals at its one measurement: ops22d's two "
@@ -16,10 +16,32 @@ HELDOUT = pytest.param("heldout", marks=[
     pytest.mark.xfail(strict=True, reason=HELDOUT_MISS)])
 
 
-@pytest.mark.parametrize("split", ["dev", HELDOUT])
+EXTRA_MISS = ("the exemplar authors' splits (evals/requests/extra/), scored once as written before tuning: ex22a "
+              "67.7 %/17 wrong silent changes, ex22b 38.8 %/21 (evals/reports/requests-ex22{a,b}-first.txt); after "
+              "reader22h tuned on them still short of 95 %/0 (evals/requests/README.md): reported, not trimmed")
+
+
+def _dev_yaml_cases() -> list[dict]:
+    """dev.yaml's splits: every author's split but the extra/ files."""
+    from evals.requests_kinds import author_splits
+
+    extra = {f.stem for f in (HERE / "extra").glob("*.yaml")}
+    return [c for name, cs in author_splits().items() if name not in extra for c in cs]
+
+
+@pytest.mark.parametrize("split", ["dev.yaml", pytest.param("extra", marks=pytest.mark.xfail(strict=True, reason=EXTRA_MISS)),
+                                   HELDOUT])
 @pytest.mark.parametrize("classifier", [False, True], ids=["rules", "rules+minilm"])
 def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
-    accuracy, wrong, outcomes = run(split, classifier)
+    from evals.requests_kinds import author_splits
+
+    if split == "dev.yaml":
+        accuracy, wrong, outcomes = score(_dev_yaml_cases(), classifier)
+    elif split == "extra":
+        cases = [c for f in sorted((HERE / "extra").glob("*.yaml")) for c in author_splits()[f.stem]]
+        accuracy, wrong, outcomes = score(cases, classifier)
+    else:
+        accuracy, wrong, outcomes = run(split, classifier)
     misses = [(o.text, o.expected, o.got) for o in outcomes if not o.right]
     assert len(outcomes) >= 60
     assert wrong <= GOALS["wrong_changes"], misses
@@ -27,9 +49,7 @@ def test_mapping_accuracy_and_no_wrong_silent_change(split, classifier):
 
 
 def test_the_bank_has_enough_requests_per_operation():
-    import yaml
-
-    cases = [c for split in splits_present() for c in yaml.safe_load((HERE / f"{split}.yaml").read_text())]
+    cases = [c for split in splits_present() for c in cases_of(split)]
     assert len(cases) >= 150
     per_op: dict[str, int] = {}
     for c in cases:
@@ -46,7 +66,7 @@ def test_the_runner_prints_both_splits_with_and_without_the_classifier(capsys):
         assert f"requests {split} (rules only    ):" in out and f"requests {split} (rules + MiniLM):" in out
         assert f"MiniLM alone on {split}" in out
     assert ("heldout" in splits_present()) != ("requests heldout: no evals/requests/heldout.yaml" in out)
-    assert code == (1 if "FAIL" in out else 0) and "wrong silent changes 0" in out
+    assert code == (1 if "FAIL" in out else 0) and "wrong silent changes" in out
 
 
 def test_the_judge_reads_one_place_however_it_is_named_and_a_swap_in_either_order():

@@ -21,9 +21,10 @@ def proj():
 
 
 def test_the_exemplars_and_margins_are_written_from_dev_only():
+    from evals.requests_eval import cases_of
     from evals.requests_kinds import author_splits, fit
 
-    dev = yaml.safe_load((HERE / "dev.yaml").read_text())
+    dev = cases_of("dev")  # dev.yaml and extra/*.yaml
     kinds = shipped()
     assert list(zip(kinds.texts, kinds.kinds)) == [(c["text"], c["op"]) for c in dev]
     assert sum(len(cs) for cs in author_splits().values()) == len(dev) and len(author_splits()) >= 5

@@ -88,16 +88,24 @@ def test_a_section_ordinal_is_the_songs_section_and_a_missing_one_is_not_written
 
 
 @pytest.mark.parametrize("text, op", [
-    ("shot 12 to the very start please", MoveShot(shot="12", before="1")),
     ("could shot 3 go just after the bridge", MoveShot(shot="3", after="22")),
-    ("i think 16 would sit better before 11", MoveShot(shot="16", before="11")),
     ("shots 9 and 10 are in the wrong order", SwapShots(first="9", second="10")),
     ("put 2 where 5 is and 5 where 2 is", SwapShots(first="2", second="5")),
     ("one more at the very end: rain on a tin roof", InsertShot(words="rain on a tin roof", after="28")),
     ("put a kite in a tree between 5 and 6", InsertShot(words="a kite in a tree", after="5")),
 ])
-def test_a_move_a_swap_or_an_insert_is_read_from_its_structure_without_a_verb(proj, text, op):
+def test_a_move_a_swap_or_an_insert_is_read_from_its_structure_and_a_word_that_names_it(proj, text, op):
     assert read_request(text, proj).op == op
+
+
+@pytest.mark.parametrize("text, op", [
+    ("shot 12 to the very start please", MoveShot(shot="12", before="1")),
+    ("i think 16 would sit better before 11", MoveShot(shot="16", before="11")),
+])
+def test_a_move_read_from_structure_alone_is_asked_with_the_move_it_would_be(proj, text, op):
+    reading = read_request(text, proj)  # no word names a move (issue #22: structure alone is never enough)
+    assert reading.op is None and reading.unnamed == op
+    assert text in reading.ask and f"move shot {op.shot} before shot {op.before}" in reading.ask
 
 
 @pytest.mark.parametrize("text", [
