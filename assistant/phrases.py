@@ -107,10 +107,11 @@ def as_phrase(clause: str) -> str:
             converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
         if i and not converted and prev not in DETERMINERS:
             if bare in ("is", "are", "was", "were"):
-                out.append("as")
+                if not (nxt.endswith("ing") and len(nxt) > 4):  # 'the moths are ships' → 'the moths as ships'
+                    out.append("as")  # but 'the market is emptying' → 'the market emptying'
                 converted = True
                 continue
-            if (len(bare) > 3 and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
+            if (len(bare) > 3 and bare.isalpha() and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
                     and bare not in STOP):
                 out.append(_ing(bare) + w[len(bare):])
                 converted = True
