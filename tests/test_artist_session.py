@@ -24,17 +24,17 @@ GLOBAL = {"about": "its about my dad leaving and my mum keeping the porch light 
           "constraints": "16:9, no faces"}
 
 
-def answer_global(reply: str) -> str | None:
+def answer_global(reply: str, answers: dict[str, str]) -> str | None:
     """The artist's answer to a global question, picked by what the question asks."""
     low = reply.lower()
     for cue, key in (("what is it about", "about"), ("a story or a progression", "story"), ("images, objects", "images"), ("feel like", "feel"),
                      ("generated video", "generated"), ("constraints", "constraints")):
         if cue in low:
-            return GLOBAL[key]
+            return answers[key]
     return None
 
 
-def to_sections(d, first_message: str, opened: bool = True) -> list[str]:
+def to_sections(d, first_message: str, opened: bool = True, **answers: str) -> list[str]:
     """The opening (unless the studio showed none), a first message, then the global questions answered:
     the replies to the first message."""
     if opened:
@@ -42,7 +42,7 @@ def to_sections(d, first_message: str, opened: bool = True) -> list[str]:
     first = talk(d, first_message)
     reply = first[-1]
     for _ in range(8):
-        answer = answer_global(reply)
+        answer = answer_global(reply, GLOBAL | answers)
         if answer is None:
             break
         reply = talk(d, answer)[-1]
@@ -78,7 +78,7 @@ def test_a_hand_over_in_txt_speak_is_delegated_and_never_a_picture(tmp_path, see
 
 def test_every_shot_subject_reads_as_a_picture_after_a_typed_session(tmp_path):
     d = director_for(tmp_path, build_song(*BALLAD), "Porch")
-    to_sections(d, GLOBAL["about"])
+    to_sections(d, GLOBAL["about"], images="seed packets w her handwriting; his coat w the rain in it; moths")
     answers = ["u pick", "me as a kid under the table w the moths, watching the headlights", "x",
                "idk, the coat?", "ur call"]
     for a in answers:
