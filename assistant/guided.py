@@ -137,10 +137,13 @@ class GuidedDirector(RemarkTurns):
             yield from self._section_answer(text, pending)
             return
         asked = pending if pending in INTERVIEW else None
-        if asked and interview.is_greeting(text):  # "hey!", "ok so": nothing to file, the question stands
+        if interview.is_greeting(text):  # "hey!", "ok so", "hi, i want a video for this": nothing to file
             self._user(text, None)
             hello = re.search(r"(?i)\b(?:hey|hi|hello|hiya|yo|sup|morning|evening|hola)\b", text)
-            yield self._say(say("greeting" if hello else "go_on", question=self.questions[asked]), topic=asked)
+            if asked:  # the question stands
+                yield self._say(say("greeting" if hello else "go_on", question=self.questions[asked]), topic=asked)
+            else:
+                yield from self._advance(prefix=say("hello") if hello else "")
             return
         filing = interview.file_message(text, asked)
         if filing.confirm:

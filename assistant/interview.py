@@ -66,6 +66,9 @@ STORY_SHAPE = (r"^\s*(?:a|an|the|one)\s+\w+(?:\s+\w+)?\s+(?:who\s+)?(?!is\b|was\
 LEAD_IN = re.compile(r"(?i)^\s*(?:[\w',]+\s+){0,6}?(?:like this|as follows|here goes|picture this|imagine this)\s*[.:!]+\s+(?=\S)")
 
 
+TASK_WORDS = 16  # a hello about the job is short; a longer message says something of the song
+
+
 def is_lead_in(text: str) -> bool:
     """'I picture it like this.' sent on its own: the answer is still to come."""
     return bool(LEAD_IN.match(text.strip() + " ¶")) and not LEAD_IN.sub("", text.strip() + " ¶", count=1).strip(" ¶")
@@ -180,7 +183,7 @@ def _words(text: str) -> list[str]:
 
 
 def is_delegation(text: str) -> bool:
-    low = " ".join(_words(text))
+    low = " ".join(_words(spelled(text)))  # 'u pick', 'ur call': the words written out
     return len(low.split()) <= 8 and any(re.search(rf"\b{re.escape(p)}\b", low) for p in _filler()["delegate"])
 
 
@@ -193,7 +196,7 @@ def is_filler(text: str) -> bool:
         return False
     low = " ".join(words)
     hedged = any(re.search(rf"\b{re.escape(p)}\b", low) for p in _filler()["phrases"])
-    content = [w for w in words if w not in set(_filler()["words"])]
+    content = [w for w in words if w not in set(_filler()["words"]) and len(w) > 1]  # 'x', 'k': a key, not a word
     return not content or (hedged and len(content) <= 1)
 
 
@@ -330,10 +333,15 @@ def cued(text: str) -> bool:
 
 
 def is_greeting(text: str) -> bool:
-    """'hey!', 'ok so', 'hi there, ready': a greeting or an acknowledgement, not an answer."""
-    words = _words(text)
+    """'hey!', 'ok so', 'hi there, ready': a greeting or an acknowledgement, not an answer; also a hello that
+    only talks about the job ('hi, i want to make a video for this one'): nothing in it is about the song."""
+    words = _words(spelled(text))
     greet = set(_filler()["greeting"])
-    return bool(words) and len(words) <= 4 and all(w in greet or re.fullmatch(INTERJECTION, w) for w in words)
+    if bool(words) and len(words) <= 4 and all(w in greet or re.fullmatch(INTERJECTION, w) for w in words):
+        return True
+    task = greet | set(_filler()["task"])
+    return bool(words) and len(words) <= TASK_WORDS and any(w in ("video", "videos", "clip", "visuals") for w in words) \
+        and all(w in task or re.fullmatch(INTERJECTION, w) for w in words)
 
 
 def pick_from_reply(reply: str, options: tuple[str, str]) -> str | None:

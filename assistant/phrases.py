@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .reading import IRREGULAR_PAST
+from .spelling import spelled
 
 STOP = set("""a an the and or but nor so yet to of in on at by for with from into onto over under as is are was were be
 been am i me my mine you your yours he him his she her hers it its we us our they them their this that these those
@@ -84,7 +85,7 @@ def _ing(verb: str) -> str:
 def as_phrase(clause: str) -> str:
     """A sentence about an image as a noun phrase: 'The kettle steam draws his face' → 'the kettle steam
     drawing his face'; 'the moths are ships' → 'the moths as ships'. A noun phrase stays as it is."""
-    text = clause.strip(" .,;:")
+    text = spelled(clause).strip(" .,;:")  # 'seed packets w her handwriting': the typed words written out
     if len(text) > 1 and text[0].isupper() and text[1:2].islower() and text.split()[0] != "I":
         text = text[0].lower() + text[1:]
     tokens = text.split()
@@ -107,10 +108,11 @@ def as_phrase(clause: str) -> str:
             converted = True  # the clause already reads as a phrase ('a man who keeps pigeons')
         if i and not converted and prev not in DETERMINERS:
             if bare in ("is", "are", "was", "were"):
-                out.append("as")
+                if not (nxt.endswith("ing") and len(nxt) > 4):  # 'the moths are ships' → 'the moths as ships'
+                    out.append("as")  # but 'the market is emptying' → 'the market emptying'
                 converted = True
                 continue
-            if (len(bare) > 3 and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
+            if (len(bare) > 3 and bare.isalpha() and bare.endswith("s") and not re.search(r"(ss|us|is|ous)$", bare) and nxt in FOLLOWERS
                     and bare not in STOP):
                 out.append(_ing(bare) + w[len(bare):])
                 converted = True
@@ -199,7 +201,7 @@ def detail_of(image: str) -> str:
     verb or a pronoun ('a kitchen that rearranges itself' → 'the surfaces of the kitchen')."""
     text = re.sub(r"(?i)\b(?:that|which|who)\s+\w+", " ", image)  # 'that rearranges': a verb, not a thing
     words = [w.strip(",.;").lower() for w in text.split() if w.strip(",.;").lower() not in STOP]
-    words = [w for w in words if not re.search(r"(ing|ed|self|selves|wards?|ly)$", w)
+    words = [w for w in words if len(w) > 1 and not re.search(r"(ing|ed|self|selves|wards?|ly)$", w)
              and w not in ADVERBS and w not in NOT_THINGS]  # 'shadows that run ahead of us': not 'the ahead'
     if len(words) > 1 or (words and words[-1] not in handle(image)):
         return f"the {words[-1]}"

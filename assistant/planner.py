@@ -274,7 +274,7 @@ def image_pool(project: Project) -> list[str]:
     the song's lines name ('the cambric shirt'), then lines that are an action ('Falling' → 'the
     singer falling')."""
     b, song = project.brief, project.song
-    pool = [m for m in b.motifs if not rules.leaks(m, b.constraints)]
+    pool = [spelled(m) for m in b.motifs if not rules.leaks(m, b.constraints)]  # said as a picture: 'w' is 'with'
     who = protagonist(b.story) or "a figure"
     lines = song.lyrics if len(pool) < 3 else []  # few motifs: the song's own lines give more images
     for line in dict.fromkeys(x.text.strip() for x in lines):
@@ -416,7 +416,7 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
         section = song.section_at((start + end) / 2)
         group = group_of(groups, section) if section else None
         key = group.key if group else "song"
-        images, section_why = material.get(key, (list(b.motifs) or [FALLBACK_IMAGE], ""))
+        images, section_why = material.get(key, ([spelled(m) for m in b.motifs] or [FALLBACK_IMAGE], ""))
         stage, j, count = stage_of[n]
         if stage == "reaction" and faces == "all":
             stage = "detail"  # no person may be seen: the reaction becomes another detail

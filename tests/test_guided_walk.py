@@ -49,6 +49,10 @@ def test_section_targets_follow_the_song():
 
 def test_phrases_read_as_phrases():
     assert as_phrase("The kettle steam draws his face in the air") == "the kettle steam drawing his face in the air"
+    assert as_phrase("the moths are ships") == "the moths as ships"
+    assert as_phrase("the market is emptying, the dust blowing away") == "the market emptying, the dust blowing away"
+    assert as_phrase("the street was flooding") == "the street flooding"
+    assert "'ing" not in as_phrase("for the first verse she's a teenager")  # a contraction is not a verb to bend
     assert handle("a seamless shirt made of mist") == "the seamless shirt"
     assert lyric_key("Tell her to make me a cambric shirt") == "cambric shirt"
     assert tidy("the the coat, is here. and then") == "The coat is here. And then"

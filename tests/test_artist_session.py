@@ -1,0 +1,90 @@
+"""A new artist's guided session, typed the way people type (the lead's studio try, eleventh session):
+what the first message, a txt-speak hand-over, a correction of an earlier section and a one-letter
+answer do to the brief and to the shots. Each behaviour is checked on several phrasings, none of them
+the words the try used, so no path is tuned to one sentence."""
+
+import random
+import re
+
+import pytest
+
+from assistant.critic import not_a_picture
+from songbook import BALLAD, build_song, director_for, talk
+
+OPENERS = ["hi, i want to make a video for this one", "hey! can you help me make a video for my song",
+           "ok so this is the track i want a video for", "hello, lets do a music video for this",
+           "yo, video for this song pls"]
+HANDOVERS = ["u pick", "ur call", "up 2 u", "u choose lol", "dunno, u decide", "whatever u think"]
+ONE_LETTER = ["x", "k", "?", "..."]
+GLOBAL = {"about": "its about my dad leaving and my mum keeping the porch light on for years",
+          "story": "mum waits on the porch every night, and by the last chorus shes old and the light is still on",
+          "images": "the porch light; moths on the glass; his coat on the hook",
+          "feel": "lonely but warm, sodium orange light",
+          "generated": "we cant film moths writing letters and the house has to age twenty years in one shot",
+          "constraints": "16:9, no faces"}
+
+
+def answer_global(reply: str, answers: dict[str, str]) -> str | None:
+    """The artist's answer to a global question, picked by what the question asks."""
+    low = reply.lower()
+    for cue, key in (("what is it about", "about"), ("a story or a progression", "story"), ("images, objects", "images"), ("feel like", "feel"),
+                     ("generated video", "generated"), ("constraints", "constraints")):
+        if cue in low:
+            return answers[key]
+    return None
+
+
+def to_sections(d, first_message: str, opened: bool = True, **answers: str) -> list[str]:
+    """The opening (unless the studio showed none), a first message, then the global questions answered:
+    the replies to the first message."""
+    if opened:
+        d.opening()
+    first = talk(d, first_message)
+    reply = first[-1]
+    for _ in range(8):
+        answer = answer_global(reply, GLOBAL | answers)
+        if answer is None:
+            break
+        reply = talk(d, answer)[-1]
+    assert "Now the" in reply, reply
+    return first
+
+
+@pytest.mark.parametrize("seed", range(len(OPENERS)))
+def test_a_greeting_that_asks_for_a_video_is_not_filed_as_the_story(tmp_path, seed):
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch")
+    first = to_sections(d, OPENERS[seed], opened=seed % 2 == 0)
+    assert not re.search(r"Filed as|Just to file it right", first[-1]), first  # a hello, not an answer
+    brief = d.tools.project().brief
+    said = " ".join([brief.story, brief.meaning, brief.logline, *brief.motifs]).lower()
+    assert "video" not in said, said
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_hand_over_in_txt_speak_is_delegated_and_never_a_picture(tmp_path, seed):
+    rng = random.Random(seed)
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch")
+    to_sections(d, GLOBAL["about"])
+    used = rng.sample(HANDOVERS, 3) + [rng.choice(ONE_LETTER)]
+    for answer in used:
+        reply = " ".join(talk(d, answer))
+        assert "Filed as" not in reply, (answer, reply)
+    while "Treatment" not in " ".join(out := talk(d, "you choose")):
+        pass
+    subjects = [s.subject.lower() for s in d.tools.project().shots]
+    for answer in used:
+        assert not any(re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", s) for s in subjects), (answer, subjects)
+
+
+def test_every_shot_subject_reads_as_a_picture_after_a_typed_session(tmp_path):
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch")
+    to_sections(d, GLOBAL["about"], images="seed packets w her handwriting; his coat w the rain in it; moths")
+    answers = ["u pick", "me as a kid under the table w the moths, watching the headlights", "x",
+               "idk, the coat?", "ur call"]
+    for a in answers:
+        talk(d, a)
+    while "Treatment" not in " ".join(talk(d, "you choose")):
+        pass
+    for n, s in enumerate(d.tools.project().shots, 1):
+        assert not not_a_picture(s.subject), (n, s.subject, not_a_picture(s.subject))
+        assert not re.search(r"(?:^|\s)[a-z]$", s.subject), (n, s.subject)  # 'seed packets w': a typed 'w' cut off
