@@ -9,8 +9,8 @@ progression carried in order, and no meta-talk or ungrammatical sentence in the 
 Splits: dev.yaml is what tuning reads. heldout.yaml is never read while tuning and is run once at the end of
 a session; once its results have been read it is moved to dev and a fresh held-out split is written before
 any tuning. Session 7's held-out items (tide-house, day-ending, punk-redo) are in dev since session 8, session
-8's seven (songs `folk`, `station`) since session 9, session 9's seven (song `keeper`) since session 10; a split
-that is not there is said in one line.
+8's seven (songs `folk`, `station`) since session 9, session 9's seven (song `keeper`) since session 10, session 10's seven (song `alder`) since
+session 11; a split that is not there is said in one line.
 """
 
 from __future__ import annotations
