@@ -359,5 +359,18 @@ def bare_feeling(text: str) -> str:
     return out if len(out.split()) >= 1 else text
 
 
+# a line of a pasted document, not of an answer: an email header, a quoted reply, a signature or a rule
+_DOCUMENT_LINE = re.compile(r"(?i)^\s*(?:>|(?:from|to|sent|date|subject|cc|bcc|re|fwd?)\s*:|-{3,}|_{3,}|on .{5,80} wrote:"
+                            r"|(?:best|thanks|cheers|regards|kind regards)[,!]?\s*$)")
+PASTE_SHARE = 0.3  # of an answer's lines that read as a document's make it a paste
+
+
+def is_paste(text: str) -> bool:
+    """True for a pasted document (an email thread, a quoted chat) rather than an answer: many lines, a good
+    share of them headers, quotes or sign-offs. A long answer in the artist's own prose is not one."""
+    lines = [x for x in (text or "").splitlines() if x.strip()]
+    return len(lines) >= 6 and sum(bool(_DOCUMENT_LINE.match(x)) for x in lines) >= PASTE_SHARE * len(lines)
+
+
 def clip(text: str) -> str:
     return text if len(text) <= MAX_FIELD_CHARS else text[:MAX_FIELD_CHARS].rsplit(" ", 1)[0]
