@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .phrases import ADVERBS, DETERMINERS, NOT_THINGS, STOP
+from .reading import IRREGULAR_PAST
 
 # a word that can stand after 'the' but shows nothing: an adjective alone, an abstraction, a measure of time
 NOT_SEEN = NOT_THINGS | set("""same whole other others first last next only own real right wrong best worst good bad new
@@ -19,11 +20,12 @@ old big small little young dead lost gone sweet dark cold warm empty full quiet 
 ending shape use thing things part parts rest point reason idea ideas truth fact life love world feeling feelings moment
 moments lot bit bits one ones again song songs video verse chorus bridge intro outro story meaning lyric lyrics
 words word line lines name names day days year years night nights while top bottom side middle start beginning
-anything everything nothing something someone everyone nobody""".split())
+anything everything nothing something someone everyone nobody camera cameras crew budget money shoot cgi""".split())
 # people are who the shots follow (the reaction shot's someone), not an image to build a part on
 PEOPLE = set("""dad mum mom mother father grandad grandpa grandma nan nana gran grandparents grandmother grandfather
 parents brother sister son daughter uncle aunt wife husband friend friends girl boy girls boys man men woman women kid
 kids child children people person baby family lover singer band""".split())
+WH = {"whose", "whom", "whoever", "whatever", "wherever", "whenever", "which", "that"}
 ING_NOUNS = {"ceiling", "building", "morning", "evening", "ring", "wing", "string", "spring", "painting", "clothing",
              "railing", "landing", "wedding", "swing", "bedding", "stocking", "awning", "carving", "sling"}
 _PLACE = r"(?:on|in|by|under|at|against|beside|behind|inside|across|over|through|outside|above|below|near)"
@@ -33,7 +35,7 @@ _WORD = r"[a-z][a-z'-]+"
 def _seen(word: str) -> bool:
     """A head word we could see: a noun that is not a function word, an adjective alone or an abstraction."""
     w = word.lower().strip("'")
-    if len(w) < 3 or w in STOP or w in ADVERBS or w in NOT_SEEN or w in PEOPLE or "'" in w:
+    if len(w) < 3 or w in STOP or w in ADVERBS or w in NOT_SEEN or w in IRREGULAR_PAST or w in WH or w in PEOPLE or "'" in w:
         return False
     if w.endswith("ing") and w not in ING_NOUNS:
         return False
@@ -51,8 +53,8 @@ def _noun_phrase(words: list[str], after: str = "") -> list[str]:
         head, mods = words[n - 1], words[:n - 1]
         nxt = words[n] if n < len(words) else after
         plural_head, plural_mod = (bool(re.search(r"[^s']s$", x.lower())) for x in (head, mods[-1] if mods else ""))
-        verb_like = bool(mods) and plural_head != plural_mod and \
-            (nxt.lower() in DETERMINERS or bool(re.fullmatch(_PLACE + "|into|onto|to|out|up|down|away|off", nxt.lower())))
+        verb_like = bool(mods) and (nxt.lower() in DETERMINERS | {"be", "been", "not"} or plural_head != plural_mod and
+                                    bool(re.fullmatch(_PLACE + "|into|onto|to|out|up|down|away|off", nxt.lower())))
         if _seen(head) and not verb_like and all(m.lower() not in STOP and not m.lower().endswith("ly") for m in mods):
             return words[:n]
     return []

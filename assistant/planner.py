@@ -287,9 +287,16 @@ def image_pool(project: Project) -> list[str]:
     b, song = project.brief, project.song
     pool = [m for m in b.motifs if not rules.leaks(m, b.constraints)]
     if len(pool) < 3:
-        said = [b.story, b.meaning, b.why_generative]
-        lines = [x.text for x in song.lyrics]
-        pool += [p for text in [*said, *dict.fromkeys(lines)] for p in pictures_in(text)]
+        who = protagonist(b.story) or "a figure"
+        # the brief's things, not the one the shots follow ('a lighthouse keeper whose lamp …': the lamp)
+        pool += [p for text in (b.story, b.meaning, b.why_generative) for p in pictures_in(text)
+                 if p.split()[-1] != who.split()[-1]]
+        for line in dict.fromkeys(x.text.strip() for x in song.lyrics):
+            first = (line.split() or [""])[0].lower()
+            found = pictures_in(line)
+            if not found and (first.endswith("ing") or first in ("never", "always", "still")):
+                found = [f"{who} {line.lower().strip(' .,!?')}"]  # 'Falling' → 'a figure falling'
+            pool += found
     pool = _one_each([p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)])
     return pool or [FALLBACK_IMAGE]
 
@@ -299,7 +306,7 @@ def _one_each(pool: list[str]) -> list[str]:
     out: list[str] = []
     for p in pool:
         head = p.split()[-1].rstrip("s")
-        if not any(re.search(rf"\b{re.escape(head)}s?\b", q) for q in out):
+        if len(p.split()) > 3 or not any(re.search(rf"\b{re.escape(head)}s?\b", q) for q in out):
             out.append(p)
     return out
 
@@ -482,6 +489,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                     recurs=bool(group and len(group.sections) > 1))
         text = write(beat, used_r, used_w)
         if shots and text.subject.lower() == shots[-1].subject.lower():  # no picture twice in a row
+            last = shots[-1].subject.lower()
+            if handle(nxt).lower() == last:  # what it turns into is the same picture again: the pool's next one
+                nxt = next((p for p in pool[(pool.index(nxt) + 1 if nxt in pool else 0):] + pool
+                            if handle(p).lower() != last and not taken_back(p, gone)), nxt)
             later = pool[(pool.index(nxt) + 1) % len(pool)] if nxt in pool else image
             beat.stage, beat.image, beat.next_image = ("transformation" if stage != "transformation" else "detail",
                                                        nxt, later if later != nxt else image)

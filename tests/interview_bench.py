@@ -221,6 +221,8 @@ def by_scenario(scenarios: list[dict], runs: list[dict], seeds: int) -> dict[str
         bad = [ok for r in mine for ok in r["bad_input_ok"]]
         said = [f"expect {sum(checks)}/{len(checks)}"] + ([f"arc {sum(arcs)}/{len(arcs)}"] if arcs else []) + \
             ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}",
+                                                              f"meta {sum(r['meta_shots'] for r in mine)}",
+                                                              f"repeats {sum(r['repeats'] for r in mine)}",
                                                               f"why {sum(r['artist_why'] for r in mine) / len(mine):.2f}"]
         out[sc["name"]] = ", ".join(said)
     return out
