@@ -20,7 +20,8 @@ old big small little young dead lost gone sweet dark cold warm empty full quiet 
 ending shape use thing things part parts rest point reason idea ideas truth fact life love world feeling feelings moment
 moments lot bit bits one ones again song songs video verse chorus bridge intro outro story meaning lyric lyrics
 words word line lines name names day days year years night nights while top bottom side middle start beginning
-anything everything nothing something someone everyone nobody camera cameras crew budget money shoot cgi""".split())
+anything everything nothing something someone everyone nobody camera cameras crew budget money shoot cgi job jobs work career chance plan plans dream dreams memory
+memories future past hope fear overseas abroad tonight today tomorrow yesterday forever""".split())
 # people are who the shots follow (the reaction shot's someone), not an image to build a part on
 PEOPLE = set("""dad mum mom mother father grandad grandpa grandma nan nana gran grandparents grandmother grandfather
 parents brother sister son daughter uncle aunt wife husband friend friends girl boy girls boys man men woman women kid

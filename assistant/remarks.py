@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .phrases import is_clause
 from .reading import ORDINALS, section_phrase
 from .walk import SectionGroup
 
@@ -256,8 +255,8 @@ def swapped(text: str, old: str, new: str) -> str:
         if cuts:
             return f"{text[:cuts[-1].start()]}{text[c1:]}".strip(" ,")
         return text[after.end():].strip(" ,") if after else ""
-    if is_clause(new):
-        return f"{text[:c0]}{new}{text[c1:]}"
+    if re.match(r"(?i)(?:she|he|they|we|i|you|it|there)\b", new) or re.search(r"(?i)\b(?:is|are|was|were)\b", new):
+        return f"{text[:c0]}{new}{text[c1:]}"  # a clause of its own ('she hangs his jacket up') replaces the clause
     det = re.search(r"(?i)\b(?:the|a|an|his|her|their|my|our|your|its|some|this|that|these|those)\s+(?:[\w'-]+\s+){0,2}$",
                     text[c0:m.start()])
     start = c0 + det.start() if det else m.start()

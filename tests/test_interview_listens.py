@@ -140,6 +140,7 @@ def test_you_choose_builds_from_the_briefs_things_and_the_songs_pictures(tmp_pat
     ("Reap it with a sickle of leather", ["a sickle of leather"]),
     ("the chairs float out to meet you", ["the chairs"]),
     ("this is the last night, the same old way", []),
+    ("my sister leaving for a job overseas and the farm going quiet", ["the farm"]),
 ])
 def test_pictures_are_concrete_noun_phrases(line, found):
     from assistant.pictures import pictures_in
@@ -185,3 +186,13 @@ def test_inner_markers_are_not_content_words():
     assert [p.kind for p in remarks.pieces("he will wait for her by the door, hold on to the rope")] == ["answer"]
     assert [p.kind for p in remarks.pieces("a moon that actually glows")] == ["answer"]
     assert remarks.named_section("his jacket on the hook", []) is None  # a coat hook, not the chorus
+
+
+def test_a_swap_keeps_the_rest_of_the_sentence_and_a_possessive_stays_a_thing():
+    from assistant.phrases import handle
+
+    said = "she packs her dad's old coat into the suitcase"
+    assert remarks.swapped(said, "coat", "her mum's scarf in the suitcase") == "she packs her mum's scarf in the suitcase"
+    assert remarks.swapped(said, "coat", "she sits on the suitcase") == "she sits on the suitcase"
+    assert remarks.swapped(said, "coat", "") == ""
+    assert handle("her mum's scarf in the suitcase") == "her mum's scarf"
