@@ -196,3 +196,14 @@ def test_a_swap_keeps_the_rest_of_the_sentence_and_a_possessive_stays_a_thing():
     assert remarks.swapped(said, "coat", "she sits on the suitcase") == "she sits on the suitcase"
     assert remarks.swapped(said, "coat", "") == ""
     assert handle("her mum's scarf in the suitcase") == "her mum's scarf"
+
+
+def test_a_reason_said_as_no_x_does_that_is_the_artists_not_a_rule_nor_only_cost():
+    from assistant import interview
+    from assistant.pushback import cheap_only
+
+    why = "they have to be 25 and 75 in the same shot, no makeup does that and we dont have money for two casts"
+    assert interview.file_message(why, "why_generative").parts == [("why_generative", why)]
+    assert not cheap_only(why) and cheap_only("its cheaper and we have no budget")
+    rule = interview.file_message("whatever you think. maybe no close ups of hands, grandad hates his hands", "constraints")
+    assert rule.topics == {"constraints"}
