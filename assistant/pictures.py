@@ -26,7 +26,7 @@ memories future past hope fear overseas abroad tonight today tomorrow yesterday 
 PEOPLE = set("""dad mum mom mother father grandad grandpa grandma nan nana gran grandparents grandmother grandfather
 parents brother sister son daughter uncle aunt wife husband friend friends girl boy girls boys man men woman women kid
 kids child children people person baby family lover singer band""".split())
-WH = {"whose", "whom", "whoever", "whatever", "wherever", "whenever", "which", "that"}
+WH = {"cannot", "whose", "whom", "whoever", "whatever", "wherever", "whenever", "which", "that"}
 ING_NOUNS = {"ceiling", "building", "morning", "evening", "ring", "wing", "string", "spring", "painting", "clothing",
              "railing", "landing", "wedding", "swing", "bedding", "stocking", "awning", "carving", "sling"}
 _PLACE = r"(?:on|in|by|under|at|against|beside|behind|inside|across|over|through|outside|above|below|near)"
@@ -52,6 +52,8 @@ def _noun_phrase(words: list[str], after: str = "") -> list[str]:
     'burning'] → ['porch', 'light']; ['sea', 'comes'] before 'into' → ['sea'] (a verb, not a thing); [] when none."""
     for n in range(min(3, len(words)), 0, -1):
         head, mods = words[n - 1], words[:n - 1]
+        if head.lower() in NOT_SEEN | PEOPLE:  # 'a tiny song', 'the old man': the thing is one we do not show
+            return []
         nxt = words[n] if n < len(words) else after
         plural_head, plural_mod = (bool(re.search(r"[^s']s$", x.lower())) for x in (head, mods[-1] if mods else ""))
         verb_like = bool(mods) and (nxt.lower() in DETERMINERS | {"be", "been", "not"} or plural_head != plural_mod and
@@ -112,7 +114,7 @@ def _place_after(tokens: list[str], j: int) -> list[str]:
         return []
     run = [t for t in tokens[j + 2:j + 4] if re.fullmatch(_WORD, t, re.I)]
     cut = next((k for k, t in enumerate(run) if t.lower() in STOP), len(run))
-    noun = _noun_phrase(run[:cut])
+    noun = _noun_phrase(run[:cut], tokens[j + 2 + cut] if j + 2 + cut < len(tokens) else "")
     return [tokens[j].lower(), tokens[j + 1].lower(), *[w.lower() for w in noun]] if noun else []
 
 
@@ -121,3 +123,9 @@ def is_picture(phrase: str) -> bool:
     'the its', 'the same', 'the way'."""
     words = re.findall(r"[a-z][a-z'-]*", (phrase or "").lower())
     return bool(words) and _seen(words[-1])
+
+
+def is_fragment(word: str) -> bool:
+    """A word that names nothing when a line is cut to it: 'true' of 'a true love', 'its', 'well'."""
+    w = word.lower()
+    return w in STOP or w in NOT_THINGS or w in ADVERBS or w in WH or w.endswith("ly")

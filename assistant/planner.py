@@ -22,8 +22,8 @@ from .remarks import language_of
 from .spelling import spelled
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
-from .phrases import STOP, handle, images_of, is_clause
-from .pictures import pictures_in
+from .phrases import STOP, handle, images_of, is_clause, lyric_key
+from .pictures import is_fragment, pictures_in
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
@@ -280,33 +280,37 @@ def story_place(story: str) -> str:
 
 
 def image_pool(project: Project) -> list[str]:
-    """Every image the plan may use when the artist left a section to us: the motifs, then (when they are
-    few, or the artist said "you choose") the things the brief itself names ('his jacket on the hook', the
-    story's places), then the things the song's lines name that are pictures ('the porch light', 'a sickle of
-    leather'), never a function word or a fragment of a line ('the true')."""
+    """Every image the plan may use when the artist left a section to us: the motifs; when the artist left the
+    motifs to us ("you choose"), the things the brief itself names first ('his jacket on the hook', the story's
+    places) and the song's lines' pictures ('the porch light', 'a sickle of leather'); with a few motifs, the
+    things the lines name ('the cambric shirt') and lines that are an action ('Falling' → 'a figure falling');
+    never a function word or a word cut out of a line ('the true')."""
     b, song = project.brief, project.song
     pool = [m for m in b.motifs if not rules.leaks(m, b.constraints)]
-    if len(pool) < 3:
-        who = protagonist(b.story) or "a figure"
-        # the brief's things, not the one the shots follow ('a lighthouse keeper whose lamp …': the lamp)
+    who = protagonist(b.story) or "a figure"
+    if not pool:  # the brief's things, not the one the shots follow ('a lighthouse keeper whose lamp …': the lamp)
         pool += [p for text in (b.story, b.meaning, b.why_generative) for p in pictures_in(text)
                  if p.split()[-1] != who.split()[-1]]
-        for line in dict.fromkeys(x.text.strip() for x in song.lyrics):
-            first = (line.split() or [""])[0].lower()
-            found = pictures_in(line)
-            if not found and (first.endswith("ing") or first in ("never", "always", "still")):
-                found = [f"{who} {line.lower().strip(' .,!?')}"]  # 'Falling' → 'a figure falling'
-            pool += found
+    lines = song.lyrics if len(pool) < 3 else []
+    for line in dict.fromkeys(x.text.strip() for x in lines):
+        key = lyric_key(line)
+        first = (line.split() or [""])[0].lower()
+        if not b.motifs:
+            pool += pictures_in(line)
+        elif key and len(key) > 3 and not is_fragment(key.split()[-1]):
+            pool.append(f"the {key}")
+        if (first.endswith("ing") or first in ("never", "always", "still")) and not pictures_in(line):
+            pool.append(f"{who} {line.lower().strip(' .,!?')}")  # 'Falling' → 'a figure falling'
     pool = _one_each([p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)])
     return pool or [FALLBACK_IMAGE]
 
 
 def _one_each(pool: list[str]) -> list[str]:
-    """The pool with one picture per thing: 'the glass' is not said again after 'letters on the glass'."""
+    """The pool with each picture once: 'the glass' is not said again after 'letters on the glass'."""
     out: list[str] = []
     for p in pool:
-        head = p.split()[-1].rstrip("s")
-        if len(p.split()) > 3 or not any(re.search(rf"\b{re.escape(head)}s?\b", q) for q in out):
+        bare = re.sub(r"(?i)^(?:the|a|an|his|her|their|my|our|your)\s+", "", p)
+        if not any(re.search(rf"(?i)\b{re.escape(bare)}\b", q) for q in out):
             out.append(p)
     return out
 
