@@ -291,7 +291,7 @@ def image_pool(project: Project) -> list[str]:
     if not pool:  # the brief's things, not the one the shots follow ('a lighthouse keeper whose lamp …': the lamp)
         pool += [p for text in (b.story, b.meaning, b.why_generative) for p in pictures_in(text)
                  if p.split()[-1] != who.split()[-1]]
-    lines = song.lyrics if len(pool) < 3 else []
+    lines = song.lyrics if len(pool) < 3 or not b.motifs else []
     for line in dict.fromkeys(x.text.strip() for x in lines):
         key = lyric_key(line)
         first = (line.split() or [""])[0].lower()
