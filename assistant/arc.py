@@ -31,7 +31,7 @@ COLOURS = re.compile(r"(?i)(?:(?:deep|pale|light|dark|bright|dull|washed[- ]out|
 # 'v1 ankles / v2 the windowsill', 'ch2: …': a section said short
 _SHORT = {"v": "verse", "vs": "verse", "ch": "chorus", "c": "chorus", "br": "bridge"}
 _SHORT_MARK = re.compile(r"(?i)\b(vs|v|ch|c|br)\.?\s?([1-9])\b")
-_LIST_MARKS = (r"\s*(?:\.\.\.+|…)\s*", r"\s*(?:→|->|=>|⇒|⟶|>)\s*",
+_LIST_MARKS = (r"\s*(?:\.\.\.+|…)\s*", r"\s*(?:→|->|=>|⇒|⟶|>+)\s*",
                r"\s+/\s+|\s*/\s*(?=(?:verse|chorus|bridge)\s+\w)")
 _PLACE_LEAD = re.compile(r"(?i)^(?:and\s+)?(?:(?:in|by|at|for|on|during)\s+)?(?:the\s+)?(?:(?P<label>verse|chorus|bridge)\s+"
                          r"(?P<n>[1-5]|one|two|three|four|five)|(?P<ord>first|second|third|fourth|fifth|last|final)\s+"
@@ -47,7 +47,7 @@ def _listed_sentence(text: str) -> tuple[list[str], str]:
     drains out as it goes'); ([], '') when no sentence lists two or more steps."""
     numbered = _listed(text)
     if numbered and not re.search(r"→|->|=>|>|/", text):
-        return numbered, text
+        return numbered, re.split(r"(?:^|\s)\(?[1-9][.)]\s*", text)[0].strip(" ,;:")  # the heading, if any
     sentences = [s for s in re.split(r"(?<=[a-z0-9)'])[.!?]\s+(?=\S)", text) if s.strip()]
     for mark in _LIST_MARKS:
         best = max(sentences, key=lambda s: len(re.findall(mark, s)))
@@ -84,7 +84,7 @@ def _named_thing(head: str) -> str:
     bare = re.sub(r"(?i)\b(?:by|per|each|every|across)\s+(?:the\s+)?(?:verse|chorus|section|part|song)s?\b", "",
                   head.split(".")[-1]).strip(" ,;:")
     words = bare.split()
-    if not 1 <= len(words) <= 3 or is_clause(bare) or re.search(r"(?i)\b(?:the whole|it|this|that)\b", bare):
+    if not 1 <= len(words) <= 3 or is_clause(bare) or re.match(r"(?i)(?:outside|inside|in|at|on|through|from|out)\b", bare) or re.search(r"(?i)\b(?:the whole|it|this|that)\b", bare):
         return ""
     return bare.lower() if DETERMINED.match(bare) else f"the {bare.lower()}"
 
@@ -193,10 +193,11 @@ def _listed(text: str) -> list[str]:
     """Steps the artist listed with marks of their own: '...' or '…' or arrows between them, or numbers
     ('1. seed 2. sprout 3. a tree', '1) the yard 2) the school'); [] when there are fewer than two."""
     numbered = re.split(r"(?:^|\s)\(?[1-9][.)]\s*", text)
-    if len(numbered) >= 3 and not numbered[0].strip(" ,;:"):
+    head = numbered[0].strip(" ,;")
+    if len(numbered) >= 3 and (not head or head.endswith(":")):  # 'the room empties: 1. … 2. …': a heading first
         parts = [re.split(r"[.;]\s", p)[0] for p in numbered[1:]]
         return [p.strip(" ,;.") for p in parts if p.strip(" ,;.") and len(p.split()) <= 6]
-    for mark in (r"\s*(?:\.\.\.+|…)\s*", r"\s*(?:→|->|>)\s*"):
+    for mark in (r"\s*(?:\.\.\.+|…)\s*", r"\s*(?:→|->|>+)\s*"):
         parts = [p.strip(" ,;.") for p in re.split(mark, text)]
         if len(parts) >= 3 or (len(parts) == 2 and all(parts)):
             parts = [re.split(r"[,.;]\s", p)[0] if i == len(parts) - 1 else p for i, p in enumerate(parts)]

@@ -18,6 +18,9 @@ from shotlist.models import Critique, Project, Shot
 from shotlist.operations.plan import summary  # noqa: F401 - the findings as stored, worded in the table
 from shotlist.timing import nearest
 
+from . import pictures
+from .phrases import DETERMINERS
+
 DATA = Path(__file__).with_name("data")
 GENERIC_THRESHOLD = 0.60  # max cosine to the cliché bank at or above which a shot is generic
 WEAK_GROUNDING = 0.20  # grounding below this earns a note
@@ -72,12 +75,13 @@ def depiction(shot: Shot) -> str:
     return ", ".join(p for p in parts if p) or shot.prompt
 
 
-META_TALK = re.compile(r"(?i)\b(?:wait|actually|scratch that|i meant|you choose|up to you|surprise me|before i forget"
+META_TALK = re.compile(r"(?i)(?:^|[,.;:!?—–-]\s*|\b(?:wait|no|oh|hmm)\s+)actually\b|\b(?:wait|scratch that|i meant|you choose|up to you|surprise me|before i forget"
                        r"|oh and|idk|i think|i guess|lol|let me|change the|move it|that'?s verse|no,? that'?s)\b")
 INSTRUCTION = re.compile(r"(?i)^\s*(?:please\s+|pls\s+)?(?:make|keep|change|add|remove|put|use|give|let'?s|try|do|don'?t"
                          r"|dont|swap|replace|fix|move|render|plan)\b")
 DANGLING = re.compile(r"(?i)(?:^|\s)(?:and|or|but|the|a|an|of|to|with|in|on|at|for|from|into|as|is|are|that|which|so"
                       r"|because)\s*[.,;:—–-]*$")
+PARAGRAPH_WORDS = 30  # a subject longer than this is pasted text, not one picture
 _FILLER_WORDS = set("a an the and or but of to in on at for with is are it this that so very just really".split())
 
 
@@ -92,6 +96,11 @@ def not_a_picture(subject: str) -> str:
     words = re.findall(r"[a-z']+", text.lower())
     if not words or DANGLING.search(text) or all(w in _FILLER_WORDS for w in words):
         return "a fragment"
+    if len(words) == 2 and words[0] in DETERMINERS and not pictures.is_picture(words[1]) and words[1] not in \
+            pictures.PEOPLE:  # 'the true', 'the its': a word cut out of a line, not a thing
+        return "a fragment"
+    if len(words) > PARAGRAPH_WORDS:
+        return "a paragraph"
     return ""
 
 

@@ -104,6 +104,10 @@ class GuidedDirector(RemarkTurns):
         if project.shots:
             yield from self._after_plan(text, selected_shot)
             return
+        if pending and interview.is_paste(text):  # an email thread pasted in: kept in the chat, filed nowhere
+            self._user(text, None)
+            yield self._say(say("paste", n=f"{len(text):,}", question=self._question(pending)), topic=pending)
+            return
         if PLAN_NOW.search(text) or REPLAN.search(text):
             self._user(text, None)
             yield from self.plan()

@@ -28,7 +28,7 @@ MAX_FIELD_CHARS = 2000  # a brief field keeps this much of a very long answer (t
 CUES: dict[str, tuple[str, float]] = {
     "constraints": (r"\b\d{1,2}\s*:\s*\d{1,2}\b|\bfps\b|frames? per second|\baspect\b|\bvertical\b|\bportrait\b"
                     r"|\bsquare\b|\bwidescreen\b|\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\bmust not\b|\bno (?:text|logos?|faces"
-                    r"|close-?ups?|brands?|nudity|violence|blood|gore|words|people|humans|actors|guns|weapons|kids|children"
+                    r"|close[- ]?ups?|brands?|nudity|violence|blood|gore|words|people|humans|actors|guns|weapons|kids|children"
                     r"|smoking|drugs)\b|\b(?:don'?t|do not|never) (?:show|put|use|include|have)\b|\bkeep it (?:pg|clean|safe)"
                     r"|\bfor (?:tiktok|insta\w*|reels|youtube|shorts)\b|\bformat\b", 0.25),
     "why_generative": (r"\bcameras?\b|\bfilm(?:ed)?\b|\bshoot\b|\bshot on\b|generat|\bai\b|\bcheap|\bbudget"
@@ -43,7 +43,8 @@ FEELING_WORDS = (r"\bpalette\b|\bcolou?rs?\b|\blight(?:ing)?\b|\bmood\w*|\bfeel|
                  r"|\bhazy|\bneon\b|\bnumb\b|\bgiddy|\bbittersweet|\bhypnotic|\bclaustrophobic|\brestless|\bsweaty")
 FEELING_STEP = 0.04
 # a clause that forbids something: "no gore tho", "also no swastikas", "dont put any people in it"
-PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls)[,\s]+)*(?:no\s+(?!one\b|way\b|camera|crew\b|"
+PROHIBITION = (r"\s*(?:(?:also|and|oh|plus|btw|obviously|but|ok|so|please|pls|maybe|perhaps|probably|just)[,\s]+)*"
+               r"(?:no\s+(?!\w+\s+(?:does|do|did|can|could|will|would|is|are|was|were|has|have)\b)(?!one\b|way\b|camera|crew\b|"
                r"location|budget\b|idea\b|clue\b|matter\b|longer\b|more\b)\w|never (?:show|use|put|have|include)\b"
                r"|avoid\b|(?:please\s+|pls\s+)?(?:don'?t|do not) (?:show|put|use|include|want|have)\b|keep it (?:pg|clean|safe)\b"
                r"|nothing (?:violent|gory|explicit|sexual|religious|political)\b)")
@@ -365,6 +366,19 @@ def bare_feeling(text: str) -> str:
                  r"(?:the video|it) (?:should|needs to|has to))\s+(?:it\s+|the video\s+)?(?:to\s+)?(?:feel|look)\s+"
                  r"(?:like\s+)?", "", text)
     return out if len(out.split()) >= 1 else text
+
+
+# a line of a pasted document, not of an answer: an email header, a quoted reply, a signature or a rule
+_DOCUMENT_LINE = re.compile(r"(?i)^\s*(?:>|(?:from|to|sent|date|subject|cc|bcc|re|fwd?)\s*:|-{3,}|_{3,}|on .{5,80} wrote:"
+                            r"|(?:best|thanks|cheers|regards|kind regards)[,!]?\s*$)")
+PASTE_SHARE = 0.3  # of an answer's lines that read as a document's make it a paste
+
+
+def is_paste(text: str) -> bool:
+    """True for a pasted document (an email thread, a quoted chat) rather than an answer: many lines, a good
+    share of them headers, quotes or sign-offs. A long answer in the artist's own prose is not one."""
+    lines = [x for x in (text or "").splitlines() if x.strip()]
+    return len(lines) >= 6 and sum(bool(_DOCUMENT_LINE.match(x)) for x in lines) >= PASTE_SHARE * len(lines)
 
 
 def clip(text: str) -> str:

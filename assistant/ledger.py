@@ -79,6 +79,11 @@ class Ledger:
                     self.takeback[target] = [*self.takeback.get(target, []), op["replaced"]]
             else:
                 self.history.append(Filed(target, "", op.get("before", "")))
+        elif kind == "swap":  # 'scratch the boots - its his jacket on the hook', in every part that named them
+            from .remarks import swapped
+
+            self.notes = {k: [x for x in (swapped(p, op["old"], op.get("new", "")) for p in v) if x]
+                          for k, v in self.notes.items()}
         elif kind == "scratch" and self.history:
             scratched = self.history.pop()
             self._drop(scratched)
@@ -121,8 +126,14 @@ def section_parts(text: str) -> list[tuple[str | None, str]]:
 
 
 def scene(text: str) -> str:
-    """What we see in a section answer: its unlabelled, non-rule part, none when it is filler or 'you choose'."""
+    """What we see in a section answer: its unlabelled, non-rule part, none when it is filler, 'you choose' or a
+    pasted document; a 'you choose which rooms' inside it left out (the choice is ours, the words are no picture)."""
+    if interview.is_paste(text):
+        return ""
     said = " ".join(p for t, p in section_parts(text) if t is None).strip()
+    clauses = re.split(r"(?<=[,;.])\s+|\s+[-—–]+\s+", said)
+    if len(clauses) > 1:
+        said = " ".join(c for c in clauses if not interview.is_delegation(c)).strip(" ,;-—–")
     return "" if not said or interview.is_filler(said) or interview.is_delegation(said) else interview.clip(said)
 
 

@@ -117,7 +117,7 @@ def as_phrase(clause: str) -> str:
                 out.append(_ing(bare) + w[len(bare):])
                 converted = True
                 continue
-            plural_subject = prev.endswith("s") and not prev.endswith("ss") and i <= 3
+            plural_subject = prev.endswith("s") and not prev.endswith(("ss", "'s", "’s")) and i <= 3  # not 'mum's scarf'
             if plural_subject and nxt in FOLLOWERS and bare.isalpha() and not bare.endswith("s") and len(bare) > 2 \
                     and bare not in STOP - {"burn", "hold", "turn", "fall", "fly", "break", "fade", "sing", "run"}:
                 out.append(_ing(bare + "s") + w[len(bare):])  # "statues tear their crowns" → "statues tearing …"

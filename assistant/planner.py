@@ -23,6 +23,7 @@ from .spelling import spelled
 from .staging import Framing, places_in, setting as stage_setting
 from .walk import group_of, section_groups
 from .phrases import STOP, handle, images_of, is_clause, lyric_key
+from .pictures import is_fragment, pictures_in
 from .writer import Beat, write
 
 MIN_SHOT_BEATS = 2
@@ -163,7 +164,7 @@ MEANING_WORDS = 16  # a meaning longer than this is a paragraph, not a phrase a 
 def short_meaning(b: Brief) -> str:
     """'It is about waiting for someone who isn't coming back, and …' → 'waiting for someone who isn't coming
     back'; 'its a love song about letting go' → 'letting go'; 'its a love song' → '' (a kind, not a meaning)."""
-    m = re.sub(_IT_IS, "", first_sentence(b.meaning).strip())
+    m = re.sub(_IT_IS, "", _unnegated(first_sentence(b.meaning)).strip())
     # 'a love song that is really about time running out' → 'time running out'
     m = re.sub(r"(?i)^(?:(?:a|an)\s+(?:[a-z'-]+\s+){0,2}song\s+(?:(?:that|which)\s+(?:is|'s)\s+)?"
                r"(?:really\s+|actually\s+|secretly\s+)?|is\s+|'s\s+)?(?:(?:really|actually|just|mostly|all|kind of)\s+)?"
@@ -179,6 +180,14 @@ def short_meaning(b: Brief) -> str:
     said = re.sub(r"\bi\b", "I", " ".join(words).lower().strip(" ,"))  # 'that I knew', not 'that i knew'
     said = re.sub(r"^my\b", "the singer's", said)  # 'my grandad refusing …' is said of the singer's grandad
     return said if 2 <= len(words) <= MEANING_WORDS else ""
+
+
+def _unnegated(text: str) -> str:
+    """'its not us this time, its my grandparents leaving' → 'its my grandparents leaving': what it is, not
+    what it is not (a clause that only says what it is not comes first and is not the meaning)."""
+    clauses = re.split(r",\s+|;\s+|\s+but\s+", text)
+    kept = [c for c in clauses if not re.match(r"(?i)^(?:(?:it'?s|its|it\s+is|this\s+is)\s+)?not\b", c.strip())]
+    return ", ".join(kept) if kept and len(kept) < len(clauses) else text
 
 
 def make_logline(b: Brief, title: str = "the song") -> str:
@@ -258,7 +267,8 @@ def protagonist(story: str) -> str:
     text = re.sub(r"(?i)^\s*(?:the story|story)\s*:\s*", "", story.strip())
     m = (re.match(r"(?i)^(?:it|the video|we|this)\s+follows?\s+(?:a|an|the)\s+((?:[a-z]+\s+)?[a-z]+)", text)
          or re.match(r"(?i)^(?:a|an|the)\s+([a-z]+(?:\s+[a-z]+)??)\s+(?:who\s+)?(?!is\b|was\b|has\b)[a-z]+s\b", text)
-         or re.match(r"(?i)^([a-z]+[^s\W]s)\s+(?!is\b|are\b)[a-z]+\b", text))
+         or re.match(r"(?i)^(?!(?:its|lets|thats|whats|heres|theres|ours|yours|theirs|hers|always|perhaps|sometimes"
+                     r"|years|months|weeks|days|nights|mornings|evenings)\b)([a-z]+[^s\W]s)\s+(?!is\b|are\b)[a-z]+\b", text))
     who = f"the {m.group(1).split()[-1].lower()}" if m else ""
     found = arc.arc_of(story)
     return "" if found and who == found.what else who  # 'the day ends across the song': what changes, not a who
@@ -270,22 +280,39 @@ def story_place(story: str) -> str:
 
 
 def image_pool(project: Project) -> list[str]:
-    """Every image the plan may use when the artist left a section to us: the motifs, then the things
-    the song's lines name ('the cambric shirt'), then lines that are an action ('Falling' → 'the
-    singer falling')."""
+    """Every image the plan may use when the artist left a section to us: the motifs; when the artist left the
+    motifs to us ("you choose"), the things the brief itself names first ('his jacket on the hook', the story's
+    places) and the song's lines' pictures ('the porch light', 'a sickle of leather'); with a few motifs, the
+    things the lines name ('the cambric shirt') and lines that are an action ('Falling' → 'a figure falling');
+    never a function word or a word cut out of a line ('the true')."""
     b, song = project.brief, project.song
     pool = [spelled(m) for m in b.motifs if not rules.leaks(m, b.constraints)]  # said as a picture: 'w' is 'with'
     who = protagonist(b.story) or "a figure"
-    lines = song.lyrics if len(pool) < 3 else []  # few motifs: the song's own lines give more images
+    if not pool:  # the brief's things, not the one the shots follow ('a lighthouse keeper whose lamp …': the lamp)
+        pool += [p for text in (b.story, b.meaning, b.why_generative) for p in pictures_in(text)
+                 if p.split()[-1] != who.split()[-1]]
+    lines = song.lyrics if len(pool) < 3 or not b.motifs else []
     for line in dict.fromkeys(x.text.strip() for x in lines):
         key = lyric_key(line)
         first = (line.split() or [""])[0].lower()
-        if key and len(key) > 3:
+        if not b.motifs:
+            pool += pictures_in(line)
+        elif key and len(key) > 3 and not is_fragment(key.split()[-1]):
             pool.append(f"the {key}")
-        elif first.endswith("ing") or first in ("never", "always", "still"):
-            pool.append(f"{who} {line.lower().strip(' .,!?')}")
-    pool = [p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)]
+        if (first.endswith("ing") or first in ("never", "always", "still")) and not pictures_in(line):
+            pool.append(f"{who} {line.lower().strip(' .,!?')}")  # 'Falling' → 'a figure falling'
+    pool = _one_each([p for p in dict.fromkeys(pool) if not rules.leaks(p, b.constraints)])
     return pool or [FALLBACK_IMAGE]
+
+
+def _one_each(pool: list[str]) -> list[str]:
+    """The pool with each picture once: 'the glass' is not said again after 'letters on the glass'."""
+    out: list[str] = []
+    for p in pool:
+        bare = re.sub(r"(?i)^(?:the|a|an|his|her|their|my|our|your)\s+", "", p)
+        if not any(re.search(rf"(?i)\b{re.escape(bare)}\b", q) for q in out):
+            out.append(p)
+    return out
 
 
 def restates(image: str, lines: list[str]) -> bool:
@@ -466,6 +493,10 @@ def plan_shots(project: Project, notes: dict[str, str] | None = None, seed: int 
                     recurs=bool(group and len(group.sections) > 1))
         text = write(beat, used_r, used_w)
         if shots and text.subject.lower() == shots[-1].subject.lower():  # no picture twice in a row
+            last = shots[-1].subject.lower()
+            if handle(nxt).lower() == last:  # what it turns into is the same picture again: the pool's next one
+                nxt = next((p for p in pool[(pool.index(nxt) + 1 if nxt in pool else 0):] + pool
+                            if handle(p).lower() != last and not taken_back(p, gone)), nxt)
             later = pool[(pool.index(nxt) + 1) % len(pool)] if nxt in pool else image
             beat.stage, beat.image, beat.next_image = ("transformation" if stage != "transformation" else "detail",
                                                        nxt, later if later != nxt else image)

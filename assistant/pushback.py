@@ -17,7 +17,8 @@ CHEAP = re.compile(r"(?i)\b(cheap\w*|budget|cost\w*|money|afford\w*|save|saves|s
                    r"|cool|trendy|everyone uses)\b")
 SUBSTANCE = re.compile(r"(?i)\b(impossible|can'?t|cannot|never|couldn'?t|no way|physics|exist|turn\w* into"
                        r"|becom\w*|transform\w*|dissolv\w*|made of|float\w*"
-                       r"|no (?:\w+ )?(?:crew|camera|set|rig|one|location) (?:could|can|would) (?:ever )?(?:do|film|shoot|build))\b")
+                       r"|no (?:\w+ )?(?:crew|camera|set|rig|one|location) (?:could|can|would) (?:ever )?(?:do|film|shoot|build)"
+                       r"|no \w+ (?:does|do|can do|could do|would do|will do) (?:that|this|it))\b")  # 'no makeup does that'
 KEEP_IT = re.compile(r"(?i)\b(keep it|keep that|keep mine|my way|go ahead|i insist|do it anyway|yes,? keep|stick with"
                      r"|as i said|that'?s fine|it'?s fine|leave it|respect)\b")
 

@@ -12,9 +12,11 @@ from shotlist.models import Constraints
 
 from . import interview, ledger, planner, remarks, rules, walk
 from .conversation import Reply
+from .phrases import is_clause
 from .replies import say
 
 GLOBAL_FIELDS = ("meaning", "story", "why_generative")  # fields a correction replaces (lists and rules add)
+SWAPPED_FIELDS = ("meaning", "story", "feeling", "palette", "why_generative", "logline")  # where a swap looks
 
 
 READ = {"Spanish"}  # languages guided mode files answers in; others get a clear reply, unfiled
@@ -66,7 +68,7 @@ class RemarkTurns:
                 return self._scratch(text)
             text = f"actually {rest}"
         found = remarks.pieces(text)
-        if all(p.kind == "answer" for p in found):
+        if all(p.kind == "answer" and not p.edited for p in found):
             return None
         return self._pieces(text, [remarks.read(p, groups) for p in found], pending)
 
@@ -125,6 +127,11 @@ class RemarkTurns:
         answer = " ".join(p.text for p in found if p.kind == "answer").strip()
         asked = pending if pending in interview.TOPICS else None
         answered: list[dict] = []  # filed last, so "no, that's verse two" moves the answer, not an aside
+        for p in [p for p in found if p.swap]:  # 'scratch the boots - its his jacket': swapped wherever it was filed
+            answer, line = self._swap(p.swap, answer, ops, steps, said=p.text)
+            if line:
+                lines.append(line)
+                found.remove(p)
         if answer and pending.startswith("section:"):
             scene = ledger.scene(answer)
             if scene:
@@ -138,7 +145,13 @@ class RemarkTurns:
                 lines.append(self.where(next(t for t in interview.TOPICS if t in filing.topics)))
         for p in found:
             if p.kind == "correction":
+                sent: list[tuple[str, remarks.Named]] = []
+                source = p.section
+                if source and source.key:  # '…, the stairs go in the second verse'
+                    p.text, sent = remarks.sent_elsewhere(p.text, source, self._groups())
+                    remarks.read(p, self._groups())
                 lines.append(self._correction(p, ops, steps))
+                lines += [self._send(thing, source, to, ops) for thing, to in sent]
             elif p.kind == "aside":
                 lines.append(self._aside(p, ops, steps))
         self._user(text, None)
@@ -201,6 +214,42 @@ class RemarkTurns:
         if not old:
             return say("corrected_new", where=remarks.where_line(target), other=self._other(target))
         return say("corrected_field", where=remarks.where_line(target), old=_quoted(old), other=self._other(target))
+
+    def _swap(self, swap: tuple[str, str], answer: str, ops: list[dict], steps: list[str],
+              said: str) -> tuple[str, str]:
+        """A correction that swaps one thing for another ('scratch the boots - its his jacket on the hook') done
+        wherever the thing was filed: this message's answer, the brief's fields and the parts' notes. The
+        answer as swapped, and the line that says where ('' when nothing names the thing)."""
+        old, new = swap
+        now = remarks.swapped(answer, old, new) if answer else answer
+        if now == answer and is_clause(new):  # 'forget the flood: the street becomes a sea of paper': an answer
+            return answer, ""
+        brief = self.tools.project().brief
+        fields = {f: getattr(brief, f) for f in SWAPPED_FIELDS}
+        changed = {f: remarks.swapped(v, old, new) for f, v in fields.items() if v and remarks.swapped(v, old, new) != v}
+        motifs = [remarks.swapped(m, old, new) for m in brief.motifs]
+        if motifs != brief.motifs:
+            changed["motifs"] = [m for m in motifs if m]
+        notes = [k for k, v in self.section_notes().items() if remarks.swapped(v, old, new) != v]
+        if not changed and not notes and now == answer:
+            return answer, ""
+        if changed:
+            steps.append(self.tools.update_brief(**changed, said=said))
+        if notes:
+            ops.append({"op": "swap", "old": old, "new": new})
+        where = ([interview.topic_name(f) for f in changed] + [remarks.where_line(f"section:{k}") for k in notes]
+                 + (["this answer"] if now != answer else []))
+        places = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
+        return now, say("swapped" if new else "swapped_out", old=old, new=new, where=places)
+
+    def _send(self, thing: str, source: remarks.Named, to: remarks.Named, ops: list[dict]) -> str:
+        """'…, the stairs go in the second verse': what the source part said of the thing goes to the other part."""
+        said = self.section_notes().get(source.key, "")
+        clauses = [c for c in re.split(r"(?<=[;.!?])\s+", said) if re.search(rf"(?i)\b{re.escape(thing)}", c)]
+        if not clauses:
+            return ""
+        ops.append({"op": "add", "target": f"section:{to.key}", "text": " ".join(clauses).strip(" ,;")})
+        return say("moved", old=remarks.where_line(f"section:{source.key}"), new=remarks.where_line(f"section:{to.key}"))
 
     def _corrected_field(self, text: str) -> str | None:
         """The brief field an unlabelled correction at a global question changes: the last answer's topic, or the

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .reading import ORDINALS, section_phrase
 from .walk import SectionGroup
 
+_OPEN_WORDS = r"(?:(?:wait|hold on|hang on|hmm+|oh|sorry|ok(?:ay)?|um+|uh+|no|nope|so)[\s,.!:;—–-]*)+"
 _OPEN = r"^\s*(?:(?:wait|hold on|hmm+|oh|sorry|ok(?:ay)?|um+|uh+|no|nope|so)[\s,.!:;—–-]+)*"
 CORRECTION = re.compile(_OPEN + r"(?:actually|no,?\s+i\s+meant|i\s+meant|what\s+i\s+meant\s+(?:is|was)|correction"
                         r"|on second thought|change of plan|let me (?:correct|change) that|i take (?:it|that) back,?)"
@@ -22,8 +23,28 @@ CORRECTION = re.compile(_OPEN + r"(?:actually|no,?\s+i\s+meant|i\s+meant|what\s+
                         r"|let'?s|forget|make|change|wait)\b)[\s,.:;!—–-]*)?", re.I)  # 'actually no teacups yet' keeps its 'no'
 ASIDE = re.compile(r"^\s*(?:(?:before i forget|oh,?\s+and|oh,?\s+also|and also|also|btw|by the way|one more thing"
                    r"|p\.?s\.?)\b[\s,.:;—–-]*)+", re.I)
-SCRATCH = re.compile(r"^\s*(?:(?:no|ugh|wait|sorry)[\s,.!]+)?(?:scratch that|forget (?:that|what i (?:just )?said)"
-                     r"|ignore (?:that|what i (?:just )?said)|never ?mind(?: that)?|delete that)\b[\s,.!:;—–-]*", re.I)
+HELD = re.compile(r"(?i)^\s*(?:(?:no|oh|ok(?:ay)?|sorry)[,.!]?\s+)?(?:wait|hold on|hang on)[\s,.!:;—–-]+")
+SCRATCH = re.compile(r"^\s*(?:(?:no|ugh|wait|hold on|sorry|oh)[\s,.!]+)*(?:scratch (?:that|this)|forget (?:that|this"
+                     r"|what i (?:just )?said)|ignore (?:that|what i (?:just )?said)|never ?mind(?: that)?|delete that)"
+                     r"(?:\s+(?:last\s+)?(?:bit|part|one|line|sentence))?\b[\s,.!:;—–-]*", re.I)
+# a correction, an aside or a take-back said mid-sentence, after what it corrects: "… by the door, wait, actually
+# …", "… out of habit, oh and before i forget the outro …", "…, scratch that last bit, …", "… but no wait, scratch
+# that, …": the answer is cut there (a 'wait' that is a verb, 'wait for me', is not a marker)
+_HOLD = r"(?:wait|hold on|hang on)(?=\s*[,.!:;—–-]|\s+(?:actually|no|sorry|scratch|forget|never)\b)"
+_MARKER = (rf"(?:(?:no|oh|ok(?:ay)?|sorry)[,.!]?\s+)?(?:{_HOLD}|actually,?\s+no\b|on second thought\b|(?:no|sorry),?\s+i\s+meant\b"
+           r"|scratch (?:that|this)\b|forget (?:that|what i (?:just )?said)\b|never ?mind that\b|oh,?\s+(?:and|also)\b"
+           r"|before i forget\b|by the way\b|btw\b|one more thing\b)")
+INNER = re.compile(rf"(?i)(?:\s*[,;:…]+\s*|\s+[-—–]+\s+|(?<!\boh)(?<!\bno)\s+(?:but|and|so)\s+|\s+)(?={_MARKER})")
+# what a correction swaps out: 'scratch the boots - its his jacket on the hook', 'swap the boots for his jacket',
+# 'his jacket instead of the boots', 'not the boots, his jacket'
+_THING = r"(?:(?:the|a|an|his|her|their|my|our|your|its|that|those|these)\s+)?(?P<old>[a-z][a-z'-]{2,}(?:\s+[a-z][a-z'-]{2,})?)"
+SWAP = [re.compile(rf"(?i)(?:\b(?:scratch|ditch|forget|drop|lose|remove|cut)|^\s*not)\s+{_THING}\b(?P<new>[\s,;:—–-]+.*)?$"),
+        re.compile(rf"(?i)\b(?:swap|replace|change)\s+{_THING}\s+(?:for|with|to|into)\s+(?P<new>.+)$"),
+        re.compile(rf"(?i)^(?P<new>.+?)[\s,]+(?:instead of|rather than)\s+{_THING}\s*$"),
+        re.compile(rf"(?i)\b(?:instead of|rather than)\s+{_THING}\b(?P<new>[\s,;:—–-]+.*)?$")]
+SWAP_CHARS = 300  # a correction that swaps one thing for another is a sentence, never a paste
+_NEW_LEAD = re.compile(r"(?i)^[\s,;:.—–-]*(?:(?:but|just|only|and)\s+)*(?:it'?s|its|it is|it should be|make it|use|go with"
+                       r"|we see|there'?s|have)?\s*")
 MOVE = re.compile(r"^\s*(?:no|nope|wait|actually|oops|sorry)?[\s,.!]*(?:that'?s|that is|that was|it'?s|it is|it was"
                   r"|put (?:it|that)|move (?:it|that)|file (?:it|that))\s+(?:for|about|in|under|into|to|as)?\s*"
                   r"(?P<target>[\w' -]{2,40}?)\s*(?:,?\s*not\s+(?:the\s+)?[\w' -]+?)?\s*[.!]*\s*$", re.I)
@@ -80,6 +101,8 @@ class Piece:
     section: Named | None = None
     takeback: list[str] = field(default_factory=list)
     keep: str = ""
+    swap: tuple[str, str] | None = None  # (what it names, what replaces it; '' to drop it): 'scratch the boots - …'
+    edited: bool = False  # an answer cut by a take-back inside it ('…, scratch that last bit, …')
 
 
 def _ord(word: str | None) -> int | None:
@@ -91,7 +114,7 @@ def _ord(word: str | None) -> int | None:
 
 def named_section(text: str, groups: list[SectionGroup]) -> Named | None:
     """The first section the text names, resolved against the song's groups (key None when absent)."""
-    m = SECTION_NAME.search(text)
+    m = next((m for m in SECTION_NAME.finditer(text) if not _a_thing(text, m)), None)
     if not m:
         return None
     label = SECTION_WORDS[m.group("label").lower()]
@@ -113,19 +136,70 @@ def named_section(text: str, groups: list[SectionGroup]) -> Named | None:
     return Named(sections[n - 1][0].key, said, span) if 0 < n <= len(sections) else Named(None, said, span)
 
 
+# words that name a part of a song and a thing too: 'his jacket on the hook', 'a break in the clouds'
+_THING_TOO = {"hook", "break", "ending", "solo", "refrain"}
+
+
+def _a_thing(text: str, m: re.Match[str]) -> bool:
+    """True when a part's name is a thing here: 'on the hook', 'a break', 'his solo' (not 'the hook', 'in the break')."""
+    if m.group("label").lower() not in _THING_TOO or m.group("ord") or m.group("num"):
+        return False
+    before = text[:m.start()].split()[-2:]
+    return bool(before) and (before[-1].lower() in ("a", "an", "his", "her", "my", "their", "our", "its", "your", "happy",
+                                                     "sad", "lucky", "no")
+                             or (m.group(0).lower().startswith("the") and before[-1].lower() in (
+                                 "on", "off", "from", "onto", "by", "under", "of", "at", "to")))
+
+
+# 'the stairs go in the second verse', 'the boats belong in the chorus': a thing sent to another part
+_GOES = re.compile(r"(?i)^\s*(?:and\s+|but\s+)?(?P<thing>(?:(?:the|a|an|his|her|their|my|our)\s+)?[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)"
+                   r"\s+(?:go|goes|belong|belongs|move|moves|are for|is for|come|comes|can go|should go|will go)"
+                   r"(?:\s+(?:in|into|to|for|at|later|instead))*\s*$")
+
+
+def sent_elsewhere(text: str, first: Named, groups: list[SectionGroup]) -> tuple[str, list[tuple[str, Named]]]:
+    """A correction of one part that sends a thing to another: 'the first verse is her reading his letters, the
+    stairs go in the second verse' → ('the first verse is her reading his letters', [('stairs', Named(verse 2))]):
+    the clauses that send a thing elsewhere, taken out of the text."""
+    kept, sent = [], []
+    for clause in re.split(r"(?<=[,;.])\s+|\s+(?:and|but)\s+(?=(?:the|a|an|his|her|their|my|our)\s)", text):
+        named = next((m for m in SECTION_NAME.finditer(clause) if not _a_thing(clause, m)), None)
+        other = named_section(clause, groups) if named else None
+        goes = _GOES.match(clause[:named.start()] + clause[named.end():]) if named else None
+        if other and other.key and other.key != first.key and goes and kept:
+            sent.append((re.sub(r"(?i)^(?:the|a|an|his|her|their|my|our)\s+", "", goes.group("thing")).lower(), other))
+        else:
+            kept.append(clause)
+    return " ".join(kept).strip(" ,;"), sent
+
+
 def named_field(text: str) -> str | None:
     m = re.search(rf"(?i)\b(?:the|my)\s+({'|'.join(sorted(FIELD_NAMES, key=len, reverse=True))})\b", text)
     return FIELD_NAMES[m.group(1).lower()] if m else None
 
 
 def pieces(text: str) -> list[Piece]:
-    """The message cut where a correction or an aside starts a sentence; the part before is the answer."""
+    """The message cut where a correction or an aside starts, at a sentence or inside one ("…, wait, actually
+    …", "…, oh and before i forget …"); the part before is the answer. A take-back inside the message ("…,
+    scratch that last bit, …") drops the clause before it there and then."""
     sentences = re.split(r"(?<=[.!?;…])\s+|\s+[—–]\s+|\n+", text.strip())
     out: list[Piece] = []
-    for s in sentences:
+    cut = [x for sentence in sentences for x in INNER.split(sentence)]
+    for i in range(len(cut) - 1, 0, -1):  # 'wait' | 'actually no - …': an interjection opens the piece after it
+        if re.fullmatch(rf"(?i)\s*(?:{_OPEN_WORDS}|(?:and|also|but)\b[\s,]*)+", cut[i - 1]):
+            cut[i - 1:i + 1] = [f"{cut[i - 1]} {cut[i]}"]
+    for s in cut:
         if not s.strip():
             continue
+        scratch = SCRATCH.match(s)
+        if scratch and out and out[-1].text:
+            out[-1].text, out[-1].edited = _without_last_clause(out[-1].text), True
+            s = s[scratch.end():]
+            if not s.strip():
+                continue
         c, a = CORRECTION.match(s), ASIDE.match(s)
+        if not c and out:  # '…, no wait, swap the boots for …': a hold said mid-answer opens a correction
+            c = HELD.match(s)
         if c and c.end() == len(s) and not out:  # 'Actually no' — the correction itself follows
             out.append(Piece("correction", ""))
             continue
@@ -134,15 +208,66 @@ def pieces(text: str) -> list[Piece]:
         elif a and a.end() < len(s):
             out.append(Piece("aside", s[a.end():].strip()))
         elif out:
-            out[-1].text = f"{out[-1].text} {s}".strip()  # a following sentence belongs to the piece before
+            out[-1].text = f"{out[-1].text.rstrip(' ,')}{', ' if scratch else ' '}{s.strip()}".strip(" ,")
         else:
-            out.append(Piece("answer", s.strip()))
-    return [p for p in out if p.text]
+            out.append(Piece("answer", s.strip(), edited=bool(scratch)))
+    return [p for p in out if p.text or p.edited]
+
+
+_CLAUSE_CUT = re.compile(r"(?i)\s*[,;]\s+(?:(?:and|but|then)\s+)?|\s+[-—–]+\s+|\s+(?:and|but|while|then|with)\s+")
+
+
+def _without_last_clause(text: str) -> str:
+    """'the kebab shop glowing like a church and them counting coins for chips' → 'the kebab shop glowing like
+    a church': what "scratch that last bit" takes back ('' when the text is one clause)."""
+    cuts = list(_CLAUSE_CUT.finditer(text.strip(" ,.")))
+    return text[:cuts[-1].start()].strip(" ,") if cuts else ""
+
+
+def swap_of(text: str) -> tuple[str, str] | None:
+    """What a correction swaps: 'scratch the boots - its his jacket on the hook' → ('boots', 'his jacket on the
+    hook'); 'drop the candles' → ('candles', ''); None when it names nothing to swap."""
+    if len(text) > SWAP_CHARS:
+        return None
+    for pattern in SWAP:
+        m = pattern.search(text.strip(" .!"))
+        if m and m.group("old").lower() not in ("one", "way", "idea", "that", "this", "last"):
+            old = re.sub(r"(?i)\s+(?:yet|anymore|now|then|please|pls|though|tho)$", "", m.group("old"))
+            new = _NEW_LEAD.sub("", m.group("new") or "", count=1).strip(" .,;")
+            return old.lower(), new
+    return None
+
+
+def swapped(text: str, old: str, new: str) -> str:
+    """`text` with the phrase that names `old` said as `new`: ('she keeps his boots by the door', 'boots', 'his
+    jacket on the hook') → 'she keeps his jacket on the hook'; the clause that names it dropped when `new` is '';
+    `text` unchanged when it does not name it."""
+    m = re.search(rf"(?i)\b{re.escape(old)}(?:e?s)?\b", text) or \
+        re.search(rf"(?i)\b{re.escape(old.split()[-1])}(?:e?s)?\b", text)
+    if not m:
+        return text
+    before = [x.end() for x in _CLAUSE_CUT.finditer(text[:m.start()])]
+    c0 = before[-1] if before else 0
+    after = _CLAUSE_CUT.search(text, m.end())
+    c1 = after.start() if after else len(text)
+    if not new:  # the clause goes, with the cut before it (or, first in the text, the one after it)
+        cuts = list(_CLAUSE_CUT.finditer(text[:m.start()]))
+        if cuts:
+            return f"{text[:cuts[-1].start()]}{text[c1:]}".strip(" ,")
+        return text[after.end():].strip(" ,") if after else ""
+    if re.match(r"(?i)(?:she|he|they|we|i|you|it|there)\b", new) or re.search(r"(?i)\b(?:is|are|was|were)\b", new):
+        return f"{text[:c0]}{new}{text[c1:]}"  # a clause of its own ('she hangs his jacket up') replaces the clause
+    det = re.search(r"(?i)\b(?:the|a|an|his|her|their|my|our|your|its|some|this|that|these|those)\s+(?:[\w'-]+\s+){0,2}$",
+                    text[c0:m.start()])
+    start = c0 + det.start() if det else m.start()
+    placed = re.search(r"(?i)\b(?:on|in|at|by|under|over|beside|near|against|from|with|inside|behind|outside)\b", new)
+    return f"{text[:start]}{new}{text[c1 if placed else m.end():]}"
 
 
 def read(piece: Piece, groups: list[SectionGroup]) -> Piece:
     """The section a piece names, what it takes back and what state it keeps, with those words taken out."""
     piece.section = named_section(piece.text, groups)
+    piece.swap = swap_of(piece.text) if piece.kind == "correction" and not piece.section else None
     piece.takeback = [t.lower() for t in TAKEBACK.findall(piece.text) if t.lower() not in ("one", "way", "idea")]
     keep = KEEP.search(piece.text)
     piece.keep = re.sub(r"(?i)\s+(?:in|for|on)$", "", keep.group(1)).strip() if keep else ""

@@ -9,8 +9,8 @@ progression carried in order, and no meta-talk or ungrammatical sentence in the 
 Splits: dev.yaml is what tuning reads. heldout.yaml is never read while tuning and is run once at the end of
 a session; once its results have been read it is moved to dev and a fresh held-out split is written before
 any tuning. Session 7's held-out items (tide-house, day-ending, punk-redo) are in dev since session 8, session
-8's seven (songs `folk`, `station`) since session 9, session 9's seven (song `keeper`) since session 10; a split
-that is not there is said in one line.
+8's seven (songs `folk`, `station`) since session 9, session 9's seven (song `keeper`) since session 10,
+session 10's seven (song `alder`) since session 11; a split that is not there is said in one line.
 """
 
 from __future__ import annotations
@@ -95,7 +95,8 @@ CORRECT = ["wait, actually {x}", "no, I meant {x}", "actually {x}", "hold on, ac
 ASIDE = ["oh and {x}", "before I forget, {x}", "also {x}", "btw {x}", "by the way, {x}", "oh, also {x}"]
 MOVE = ["no, that's {x}", "no that's {x}", "that's {x}", "put that in {x}", "oops, that's {x}"]
 SCRATCH = ["scratch that", "never mind that", "forget that", "ignore that", "no, scratch that"]
-META = re.compile(r"(?i)\b(?:wait|actually|scratch that|before i forget|oh and|i meant|you choose|change the|btw"
+# 'actually' counts where it opens what is said ('wait, actually …'), not inside a picture ('a moon that actually glows')
+META = re.compile(r"(?i)(?:^|[,.;:!?—–-]\s*|\b(?:wait|no|oh|hmm)\s+)actually\b|\b(?:wait|scratch that|before i forget|oh and|i meant|you choose|change the|btw"
                   r"|by the way|on second thought|put that in|that's verse)\b")
 
 
@@ -220,6 +221,8 @@ def by_scenario(scenarios: list[dict], runs: list[dict], seeds: int) -> dict[str
         bad = [ok for r in mine for ok in r["bad_input_ok"]]
         said = [f"expect {sum(checks)}/{len(checks)}"] + ([f"arc {sum(arcs)}/{len(arcs)}"] if arcs else []) + \
             ([f"bad {sum(bad)}/{len(bad)}"] if bad else []) + [f"flagged {sum(r['grammar_flagged'] for r in mine)}",
+                                                              f"meta {sum(r['meta_shots'] for r in mine)}",
+                                                              f"repeats {sum(r['repeats'] for r in mine)}",
                                                               f"why {sum(r['artist_why'] for r in mine) / len(mine):.2f}"]
         out[sc["name"]] = ", ".join(said)
     return out

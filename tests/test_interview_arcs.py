@@ -92,6 +92,12 @@ def test_one_marked_place_is_a_story_not_a_progression(story):
      ["low over the hills", "overhead", "gone"], ""),
     ("the ice melts over the song - frozen solid at the start, cracking in the middle, open water at the end",
      ["frozen solid", "cracking", "open water"], ""),
+    # a heading before a numbered list, and doubled chevrons (session 11; wordings written for this test)
+    ("the shop closes down over the song: 1. shelves full of tins 2. half the shelves bare 3. a single tin left",
+     ["shelves full of tins", "half the shelves bare", "a single tin left"], ""),
+    ("through the kitchen window: green hedge >> brown hedge >> hedge under frost", ["green hedge", "brown hedge",
+                                                                                   "hedge under frost"], ""),
+    ("the sky: clear >>> clouds >>> thunder", ["clear", "clouds", "thunder"], ""),
 ])
 def test_a_progression_in_any_written_form_is_read_in_order(story, steps, scope):
     found = arc_of(story)
@@ -112,3 +118,9 @@ def test_steps_said_with_no_section_kind_are_carried_across_the_whole_song_in_or
 def test_a_colour_step_is_the_light_of_the_picture():
     found = arc_of("the colour drains out as it goes. deep red -> pink -> grey -> no colour at all")
     assert [found.state(x) for x in found.steps] == ["deep red light", "pink light", "grey light", "no colour at all"]
+
+
+def test_a_heading_before_a_numbered_list_is_not_what_changes():
+    assert arc_of("1. seed 2. sprout 3. a tree full of birds").what == ""  # the last step is not the heading
+    assert arc_of("water level: 1. ankles 2. knees 3. the ceiling").what == "the water level"
+    assert arc_of("outside the window: bare street >> flurries >> snow").what == ""  # a place, not a thing
