@@ -87,8 +87,22 @@ ALDER = (72.0, [
     ("chorus", 8, 0.9, LIGHT_ON),
     ("outro", 4, 0.2, []),
 ])
+# written with the sixth held-out rotation (session 11): two verses back to back at the top, a two-bar
+# instrumental lift into a key change before the last chorus, a last chorus whose second line is new, and no
+# outro: it ends cold on the last chorus
+CARRY = "carry me over, carry me over"
+FERRY = (104.0, [
+    ("intro", 8, 0.2, []),
+    ("verse", 8, 0.3, ["the last boat leaves at ten to one", "the ticket man is half asleep"]),
+    ("verse", 8, 0.35, ["you wrote the harbour on my hand", "in biro that would never keep"]),
+    ("chorus", 8, 0.6, [CARRY, "the water's only dark so long"]),
+    ("verse", 8, 0.4, ["the gulls go quiet past the wall", "the town lights fold into the sea"]),
+    ("bridge", 8, 0.5, ["and if the engine stops out here", "we'll drift until it's morning"]),
+    ("instrumental", 2, 0.75, []),
+    ("chorus", 8, 0.9, [CARRY, "the far side's where the light belongs"]),
+])
 SONGS = {"flood": FLOOD, "ballad": BALLAD, "pop": POP, "punk": PUNK, "folk": FOLK, "station": STATION,
-         "keeper": KEEPER, "alder": ALDER}
+         "keeper": KEEPER, "alder": ALDER, "ferry": FERRY}
 # seeded phrasing of what the artist says about the interview itself
 CORRECT = ["wait, actually {x}", "no, I meant {x}", "actually {x}", "hold on, actually {x}", "on second thought, {x}",
            "sorry, I meant {x}"]
