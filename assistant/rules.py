@@ -8,6 +8,7 @@ import re
 from shotlist.framing import (CLOSE_SIZES, allowed_size, face_rule, faceless, leaks,  # noqa: F401 - shared with the planner
                               negative_prompt, shows_person)
 from shotlist.models import SHOT_SIZES, Constraints
+from shotlist.plan_rules import aspects_said
 
 _SIZE_WORDS = {
     r"extreme close[- ]?ups?|ecus?": ["extreme close-up"],
@@ -27,12 +28,7 @@ _POLITE = re.compile(r"(?i)\s*\b(?:pls|plz|please|thanks|thx|at all|ever|in it|i
 def _aspect_and_size(text: str, update: dict) -> None:
     """Aspect, resolution and frame rate; when the answer states two ("9:16 for reels but also 16:9, 30 fps or
     24 fps") the last one stated wins, as the artist's correction (every clause stays in the notes)."""
-    words = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "widescreen": "16:9", "landscape": "16:9"}
-    aspects = [(m.start(), f"{m.group(1)}:{m.group(2)}") for m in re.finditer(r"\b(\d{1,2})\s*:\s*(\d{1,2})\b", text)
-               if not _ruled_out(text, m.start())]
-    aspects += [(m.start(), words[m.group(1).lower()])
-                for m in re.finditer(r"\b(vertical|portrait|square|widescreen|landscape)\b", text, re.I)
-                if not _ruled_out(text, m.start())]
+    aspects = [(at, shape) for at, shape in aspects_said(text) if not _ruled_out(text, at)]
     res = list(re.finditer(r"\b(\d{3,4})\s*[x×]\s*(\d{3,4})\b", text))
     if aspects:
         update["aspect"] = max(aspects)[1]

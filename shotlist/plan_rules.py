@@ -24,6 +24,28 @@ LOOKS = {
     "grittier": "gritty: grain, handheld texture, hard light",
 }
 ASPECTS = {"vertical": "9:16", "portrait": "9:16", "square": "1:1", "widescreen": "16:9", "landscape": "16:9"}
+# the frame shapes people ask for; '1:38' or '2:03' is a time in the song, never a frame
+RATIOS = {"1:1", "4:5", "5:4", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "16:10", "10:16", "21:9", "9:21", "9:18",
+          "18:9", "19:9", "9:19"}
+_RATIO = re.compile(r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b")
+_FRAME_NOUN = r"(?:video|videos|frame|frames|format|crop|clip|cut|edit|version|thing|it|everything|picture|image)"
+_OWNER = r"(?:a|an|the|this|that|every|each|one|his|her|their|my|our|its|your|some|any)"
+
+
+def aspects_said(text: str) -> list[tuple[int, str]]:
+    """The frame shapes `text` asks for, with where each is said: '9:16', 'go vertical', 'make it square', 'square
+    format'. A shape word used for a thing in a picture ('an empty square at dawn', 'the town square', 'a portrait of
+    her mother', 'a vertical crack') is not one, and neither is a time in the song ('the bit at 1:38')."""
+    low = text.lower()
+    out = [(m.start(), f"{m.group(1)}:{m.group(2)}") for m in _RATIO.finditer(low)
+           if f"{m.group(1)}:{m.group(2)}" in RATIOS]  # as written: '2:03' is a time, not 2:3
+    for m in re.finditer(r"\b(" + "|".join(ASPECTS) + r")\b", low):
+        before, after = low[max(0, m.start() - 40):m.start()].split()[-2:], low[m.end():m.end() + 24].split()[:1]
+        framed = bool(after) and re.fullmatch(_FRAME_NOUN + r"[.,!?]*", after[0])
+        owned = any(re.fullmatch(_OWNER, w) for w in before) and not (before and re.fullmatch(_FRAME_NOUN, before[-1]))
+        if framed or not (owned or (after and after[0] == "of")):
+            out.append((m.start(), ASPECTS[m.group(1)]))
+    return sorted(out)
 
 
 @dataclass(frozen=True)
@@ -47,10 +69,9 @@ def parse_rule(words: str) -> Rule:
         return Rule("ban_angle", name, words.strip())
     if re.search(r"\b(?:no|without|avoid|never)\b.*\bclose[- ]?ups?\b", low):
         return Rule("ban_close", "faces" if "face" in low else "all", words.strip())
-    m = re.search(r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b", low)
-    word = next((w for w in ASPECTS if re.search(rf"\b{w}\b", low)), None)
-    if m or word:
-        return Rule("aspect", f"{m.group(1)}:{m.group(2)}" if m else ASPECTS[word], words.strip())
+    shapes = aspects_said(low)
+    if shapes:
+        return Rule("aspect", shapes[0][1], words.strip())
     if re.search(r"\b(?:slower|calmer|longer shots|(?:fewer|less) cuts|less cutting|slow (?:it |them |things )?down|rushed"
                  r"|linger\w*|breathe|take (?:its|their) time|too (?:fast|quick|busy|choppy|frantic)|choppy|frantic)\b", low):
         return Rule("slower", "", words.strip())

@@ -88,3 +88,51 @@ def test_every_shot_subject_reads_as_a_picture_after_a_typed_session(tmp_path):
     for n, s in enumerate(d.tools.project().shots, 1):
         assert not not_a_picture(s.subject), (n, s.subject, not_a_picture(s.subject))
         assert not re.search(r"(?:^|\s)[a-z]$", s.subject), (n, s.subject)  # 'seed packets w': a typed 'w' cut off
+
+
+@pytest.mark.parametrize("said", ["every chorus: the brass bell swinging by itself in an empty square at dawn",
+                                  "Chorus: kids running across the town square with lanterns",
+                                  "in the bridge we see a portrait of her mother fading on the wall"])
+def test_a_section_picture_that_names_a_square_or_a_portrait_is_a_picture_not_a_new_frame(tmp_path, said):
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch")
+    to_sections(d, GLOBAL["about"])
+    while "Treatment" not in " ".join(talk(d, "you choose")):
+        pass
+    before = d.tools.project()
+    reply = " ".join(talk(d, said))
+    after = d.tools.project()
+    assert after.brief.constraints.aspect == before.brief.constraints.aspect, reply
+    assert not any(n.startswith("rule:") for n in after.brief.constraints.notes), reply
+
+
+CORRECTIONS = ["no wait, for the first verse she's a teenager not a little girl. for this part: {x}",
+               "oh actually in verse one make her a teenager, not a little girl. here: {x}",
+               "scratch that about the first verse - she's a teenager, not a little girl. this one: {x}"]
+PICTURES = ["a kettle boiling over into a cloud of moths", "the hallway filling with dry leaves up to the door handle",
+            "a coat on a hook slowly turning into rain"]
+
+
+@pytest.mark.xfail(strict=True, reason="not fixed yet (eleventh session): a correction of an earlier section said at a "
+                   "later question ('no wait, for the first verse …. for this part: …') is filed as a constraint note "
+                   "and as this section's picture; the earlier section keeps what it had")
+@pytest.mark.parametrize("seed", range(3))
+def test_correcting_an_earlier_section_edits_it_and_files_the_rest_for_this_one(tmp_path, seed):
+    rng = random.Random(seed)
+    d = director_for(tmp_path, build_song(*BALLAD), "Porch")
+    to_sections(d, GLOBAL["about"])
+    notes = list(d.tools.project().brief.constraints.notes)
+    talk(d, "you choose")  # the intro
+    talk(d, "a little girl asleep on the porch swing under the light")  # the first verse
+    picture = rng.choice(PICTURES)
+    talk(d, CORRECTIONS[seed].format(x=picture))  # said at the chorus
+    while "Treatment" not in " ".join(talk(d, "you choose")):
+        pass
+    p = d.tools.project()
+    assert p.brief.constraints.notes == notes, p.brief.constraints.notes  # a correction is not a constraint
+    verse = [s for s in p.shots if s.section == "verse" and s.start < 70]
+    chorus = [s for s in p.shots if s.section == "chorus"]
+    assert any("teenager" in (s.subject + s.action).lower() for s in verse), [s.subject for s in verse]
+    assert not any("little girl" in (s.subject + s.action).lower() for s in verse), [s.subject for s in verse]
+    assert any(picture.split()[1] in s.subject.lower() for s in chorus), [s.subject for s in chorus]
+    for s in p.shots:
+        assert not re.search(r"(?i)\b(?:first verse|verse one|this part|scratch|not a little girl)\b", s.subject), s.subject

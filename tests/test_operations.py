@@ -321,3 +321,16 @@ def test_an_unlock_first_lets_the_change_through_in_the_same_version(ops):
     run.run(pid, ChangeShots(shots=["4"], looks=["darker"], unlock=["4"]))
     after = store.load(pid)
     assert after.version == v + 1 and not after.shots[3].locked and "unlock 4" in store.history(pid)[-1][1]
+
+
+@pytest.mark.parametrize("said, shape", [
+    ("make it square", "1:1"), ("go vertical for reels", "9:16"), ("make the video vertical", "9:16"),
+    ("square format for insta", "1:1"), ("in portrait pls", "9:16"), ("4:5 for instagram", "4:5"),
+    ("can we do 9x16", "9:16"), ("every chorus: a bell swinging in an empty square at dawn", None),
+    ("the town square at night", None), ("a portrait of her mother on the wall", None),
+    ("a vertical crack running up the plaster", None), ("whatever is at 2:03 is filler", None),
+    ("a shot at 1:01 of the broom", None), ("everything between 1:32 and 1:50", None)])
+def test_a_frame_shape_is_read_only_where_it_is_asked_for(said, shape):
+    from shotlist.plan_rules import aspects_said
+
+    assert (aspects_said(said)[0][1] if aspects_said(said) else None) == shape
