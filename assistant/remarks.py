@@ -24,6 +24,10 @@ CORRECTION = re.compile(_OPEN + r"(?:actually|no,?\s+i\s+meant|i\s+meant|what\s+
 ASIDE = re.compile(r"^\s*(?:(?:before i forget|oh,?\s+and|oh,?\s+also|and also|also|btw|by the way|one more thing"
                    r"|p\.?s\.?)\b[\s,.:;—–-]*)+", re.I)
 HELD = re.compile(r"(?i)^\s*(?:(?:no|oh|ok(?:ay)?|sorry)[,.!]?\s+)?(?:wait|hold on|hang on)[\s,.!:;—–-]+")
+# 'here:', 'for this part:', 'this one -': what follows answers the question asked, after a correction of another part
+# ("no wait, for the first verse she's a teenager. for this part: a kettle boiling over")
+THIS_PART = re.compile(r"(?i)^\s*(?:(?:and|but|so|now)\s+)?(?:(?:(?:for|in)\s+)?(?:this|the current)\s+(?:part|one|bit|section"
+                       r"|question)|here)\s*[:,—–-]+\s*")
 SCRATCH = re.compile(r"^\s*(?:(?:no|ugh|wait|hold on|sorry|oh)[\s,.!]+)*(?:scratch (?:that|this)|forget (?:that|this"
                      r"|what i (?:just )?said)|ignore (?:that|what i (?:just )?said)|never ?mind(?: that)?|delete that)"
                      r"(?:\s+(?:last\s+)?(?:bit|part|one|line|sentence))?\b[\s,.!:;—–-]*", re.I)
@@ -34,6 +38,7 @@ _HOLD = r"(?:wait|hold on|hang on)(?=\s*[,.!:;—–-]|\s+(?:actually|no|sorry|s
 _MARKER = (rf"(?:(?:no|oh|ok(?:ay)?|sorry)[,.!]?\s+)?(?:{_HOLD}|actually,?\s+no\b|on second thought\b|(?:no|sorry),?\s+i\s+meant\b"
            r"|scratch (?:that|this)\b|forget (?:that|what i (?:just )?said)\b|never ?mind that\b|oh,?\s+(?:and|also)\b"
            r"|before i forget\b|by the way\b|btw\b|one more thing\b)")
+HELD_OPEN = re.compile(rf"(?i)^\s*(?:(?:no|oh|ok(?:ay)?|sorry)[,.!]?\s+)?{_HOLD}[\s,.!:;—–-]*")  # 'wait for me' is not one
 INNER = re.compile(rf"(?i)(?:\s*[,;:…]+\s*|\s+[-—–]+\s+|(?<!\boh)(?<!\bno)\s+(?:but|and|so)\s+|\s+)(?={_MARKER})")
 # what a correction swaps out: 'scratch the boots - its his jacket on the hook', 'swap the boots for his jacket',
 # 'his jacket instead of the boots', 'not the boots, his jacket'
@@ -200,6 +205,12 @@ def pieces(text: str) -> list[Piece]:
         c, a = CORRECTION.match(s), ASIDE.match(s)
         if not c and out:  # '…, no wait, swap the boots for …': a hold said mid-answer opens a correction
             c = HELD.match(s)
+        if not c and not out and SECTION_NAME.search(s):  # 'no wait, for the first verse …': a part corrected
+            c = HELD_OPEN.match(s)
+        here = THIS_PART.match(s) if out and out[-1].kind != "answer" else None
+        if here and here.end() < len(s):
+            out.append(Piece("answer", s[here.end():].strip()))
+            continue
         if c and c.end() == len(s) and not out:  # 'Actually no' — the correction itself follows
             out.append(Piece("correction", ""))
             continue

@@ -112,9 +112,6 @@ PICTURES = ["a kettle boiling over into a cloud of moths", "the hallway filling 
             "a coat on a hook slowly turning into rain"]
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet (eleventh session): a correction of an earlier section said at a "
-                   "later question ('no wait, for the first verse …. for this part: …') is filed as a constraint note "
-                   "and as this section's picture; the earlier section keeps what it had")
 @pytest.mark.parametrize("seed", range(3))
 def test_correcting_an_earlier_section_edits_it_and_files_the_rest_for_this_one(tmp_path, seed):
     rng = random.Random(seed)
