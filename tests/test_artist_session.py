@@ -50,6 +50,12 @@ def to_sections(d, first_message: str, opened: bool = True, **answers: str) -> l
     return first
 
 
+def finish_walk(d) -> None:
+    """'you choose' for every part left, until the plan is written."""
+    while "Treatment" not in " ".join(talk(d, "you choose")):
+        pass
+
+
 @pytest.mark.parametrize("seed", range(len(OPENERS)))
 def test_a_greeting_that_asks_for_a_video_is_not_filed_as_the_story(tmp_path, seed):
     d = director_for(tmp_path, build_song(*BALLAD), "Porch")
@@ -69,8 +75,7 @@ def test_a_hand_over_in_txt_speak_is_delegated_and_never_a_picture(tmp_path, see
     for answer in used:
         reply = " ".join(talk(d, answer))
         assert "Filed as" not in reply, (answer, reply)
-    while "Treatment" not in " ".join(out := talk(d, "you choose")):
-        pass
+    finish_walk(d)
     subjects = [s.subject.lower() for s in d.tools.project().shots]
     for answer in used:
         assert not any(re.search(rf"(?<!\w){re.escape(answer)}(?!\w)", s) for s in subjects), (answer, subjects)
@@ -83,8 +88,7 @@ def test_every_shot_subject_reads_as_a_picture_after_a_typed_session(tmp_path):
                "idk, the coat?", "ur call"]
     for a in answers:
         talk(d, a)
-    while "Treatment" not in " ".join(talk(d, "you choose")):
-        pass
+    finish_walk(d)
     for n, s in enumerate(d.tools.project().shots, 1):
         assert not not_a_picture(s.subject), (n, s.subject, not_a_picture(s.subject))
         assert not re.search(r"(?:^|\s)[a-z]$", s.subject), (n, s.subject)  # 'seed packets w': a typed 'w' cut off
@@ -96,8 +100,7 @@ def test_every_shot_subject_reads_as_a_picture_after_a_typed_session(tmp_path):
 def test_a_section_picture_that_names_a_square_or_a_portrait_is_a_picture_not_a_new_frame(tmp_path, said):
     d = director_for(tmp_path, build_song(*BALLAD), "Porch")
     to_sections(d, GLOBAL["about"])
-    while "Treatment" not in " ".join(talk(d, "you choose")):
-        pass
+    finish_walk(d)
     before = d.tools.project()
     reply = " ".join(talk(d, said))
     after = d.tools.project()
@@ -122,8 +125,7 @@ def test_correcting_an_earlier_section_edits_it_and_files_the_rest_for_this_one(
     talk(d, "a little girl asleep on the porch swing under the light")  # the first verse
     picture = rng.choice(PICTURES)
     talk(d, CORRECTIONS[seed].format(x=picture))  # said at the chorus
-    while "Treatment" not in " ".join(talk(d, "you choose")):
-        pass
+    finish_walk(d)
     p = d.tools.project()
     assert p.brief.constraints.notes == notes, p.brief.constraints.notes  # a correction is not a constraint
     verse = [s for s in p.shots if s.section == "verse" and s.start < 70]
